@@ -1,0 +1,250 @@
+use time::OffsetDateTime;
+
+use crate::Patch;
+
+/// The kind of torrent client a server runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ServerType {
+    Rtorrent,
+    Transmission,
+}
+
+impl ServerType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServerType::Rtorrent => "rtorrent",
+            ServerType::Transmission => "transmission",
+        }
+    }
+}
+
+impl std::str::FromStr for ServerType {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "rtorrent" => Ok(ServerType::Rtorrent),
+            "transmission" => Ok(ServerType::Transmission),
+            other => Err(format!(
+                "server_type must be 'rtorrent' or 'transmission', not '{other}'"
+            )),
+        }
+    }
+}
+
+/// How the manager reaches the client's RPC interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Transport {
+    /// HTTP(S) at `rpc_path` (Transmission; rTorrent behind a web server's `/RPC2`).
+    Http,
+    /// rTorrent's SCGI port at `host:port`.
+    Scgi,
+    /// rTorrent's SCGI Unix socket at `socket_path`.
+    ScgiUnix,
+}
+
+impl Transport {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Transport::Http => "http",
+            Transport::Scgi => "scgi",
+            Transport::ScgiUnix => "scgi_unix",
+        }
+    }
+}
+
+impl std::str::FromStr for Transport {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "http" => Ok(Transport::Http),
+            "scgi" => Ok(Transport::Scgi),
+            "scgi_unix" => Ok(Transport::ScgiUnix),
+            other => Err(format!(
+                "transport must be 'http', 'scgi' or 'scgi_unix', not '{other}'"
+            )),
+        }
+    }
+}
+
+/// `POST /servers`.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateServerRequest {
+    pub name: String,
+    pub server_type: ServerType,
+    /// Host name or address of the client; not needed for `scgi_unix`.
+    #[serde(default)]
+    pub host: String,
+    /// RPC port; not needed for `scgi_unix`.
+    #[serde(default)]
+    pub port: u16,
+    #[serde(default)]
+    pub username: Option<String>,
+    /// Write-only: stored encrypted, never returned.
+    #[serde(default)]
+    pub password: Option<String>,
+    /// HTTP path of the RPC endpoint (`/RPC2`, `/transmission/rpc`).
+    #[serde(default)]
+    pub rpc_path: Option<String>,
+    #[serde(default)]
+    pub use_ssl: bool,
+    /// Defaults to `http` for Transmission; for rTorrent to `scgi_unix` when
+    /// `socket_path` is set, `http` when `rpc_path` is set, else `scgi`.
+    #[serde(default)]
+    pub transport: Option<Transport>,
+    /// rTorrent SCGI Unix socket path (for `scgi_unix`).
+    #[serde(default)]
+    pub socket_path: Option<String>,
+    /// Accept a self-signed TLS certificate from this server.
+    #[serde(default)]
+    pub tls_accept_invalid_certs: bool,
+    #[serde(default = "default_true")]
+    pub enabled: bool,
+    #[serde(default)]
+    pub is_default: bool,
+    #[serde(default)]
+    pub http_host: Option<String>,
+    #[serde(default)]
+    pub http_port: Option<u16>,
+    #[serde(default)]
+    pub http_path: Option<String>,
+    #[serde(default)]
+    pub http_username: Option<String>,
+    /// Write-only: stored encrypted, never returned.
+    #[serde(default)]
+    pub http_password: Option<String>,
+    #[serde(default)]
+    pub http_use_ssl: bool,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// `PUT /servers/{id}`: fields left out stay as they are; `null` clears a nullable field.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UpdateServerRequest {
+    #[serde(default, skip_serializing_if = "Patch::is_unchanged")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub name: Patch<String>,
+    #[serde(default, skip_serializing_if = "Patch::is_unchanged")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<ServerType>))]
+    pub server_type: Patch<ServerType>,
+    #[serde(default, skip_serializing_if = "Patch::is_unchanged")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub host: Patch<String>,
+    #[serde(default, skip_serializing_if = "Patch::is_unchanged")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<u16>))]
+    pub port: Patch<u16>,
+    #[serde(default, skip_serializing_if = "Patch::is_unchanged")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub username: Patch<String>,
+    #[serde(default, skip_serializing_if = "Patch::is_unchanged")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub password: Patch<String>,
+    #[serde(default, skip_serializing_if = "Patch::is_unchanged")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub rpc_path: Patch<String>,
+    #[serde(default, skip_serializing_if = "Patch::is_unchanged")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<bool>))]
+    pub use_ssl: Patch<bool>,
+    #[serde(default, skip_serializing_if = "Patch::is_unchanged")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Transport>))]
+    pub transport: Patch<Transport>,
+    #[serde(default, skip_serializing_if = "Patch::is_unchanged")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub socket_path: Patch<String>,
+    #[serde(default, skip_serializing_if = "Patch::is_unchanged")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<bool>))]
+    pub tls_accept_invalid_certs: Patch<bool>,
+    #[serde(default, skip_serializing_if = "Patch::is_unchanged")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<bool>))]
+    pub enabled: Patch<bool>,
+    #[serde(default, skip_serializing_if = "Patch::is_unchanged")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<bool>))]
+    pub is_default: Patch<bool>,
+    #[serde(default, skip_serializing_if = "Patch::is_unchanged")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub http_host: Patch<String>,
+    #[serde(default, skip_serializing_if = "Patch::is_unchanged")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<u16>))]
+    pub http_port: Patch<u16>,
+    #[serde(default, skip_serializing_if = "Patch::is_unchanged")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub http_path: Patch<String>,
+    #[serde(default, skip_serializing_if = "Patch::is_unchanged")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub http_username: Patch<String>,
+    #[serde(default, skip_serializing_if = "Patch::is_unchanged")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub http_password: Patch<String>,
+    #[serde(default, skip_serializing_if = "Patch::is_unchanged")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<bool>))]
+    pub http_use_ssl: Patch<bool>,
+}
+
+/// A registered server. Passwords are never returned: `has_password` says whether one is set.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServerInfo {
+    pub id: String,
+    pub user_id: String,
+    pub name: String,
+    pub server_type: ServerType,
+    pub host: String,
+    pub port: u16,
+    pub username: Option<String>,
+    pub has_password: bool,
+    pub rpc_path: Option<String>,
+    pub use_ssl: bool,
+    /// The transport in effect (explicit or derived).
+    pub transport: Transport,
+    pub socket_path: Option<String>,
+    pub tls_accept_invalid_certs: bool,
+    pub enabled: bool,
+    pub is_default: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+    pub http_host: Option<String>,
+    pub http_port: Option<u16>,
+    pub http_path: Option<String>,
+    pub http_username: Option<String>,
+    pub has_http_password: bool,
+    pub http_use_ssl: bool,
+    /// True when HTTP file downloads are configured (`http_port` set).
+    pub http_enabled: bool,
+}
+
+/// `DELETE /servers/{id}`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeleteServerResponse {
+    /// Always `"deleted"`.
+    pub status: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectionStatus {
+    Connected,
+    Failed,
+}
+
+/// `POST /servers/{id}/test`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TestServerResponse {
+    pub status: ConnectionStatus,
+    pub message: String,
+}

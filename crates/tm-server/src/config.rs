@@ -1,0 +1,120 @@
+//! What the server needs to start. The binary fills it from flags and the
+//! environment; tests build it directly.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub use tm_api_types::RegistrationMode;
+
+#[derive(Clone)]
+pub struct Config {
+    /// Address to listen on.
+    pub host: String,
+    /// Port to listen on; 0 picks a free one.
+    pub port: u16,
+    /// Holds the SQLite database and the master key file.
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; defaults to SQLite in `data_dir`.
+    pub database_url: Option<String>,
+    /// Base64 of the 32-byte key that encrypts stored client passwords;
+    /// defaults to a key file created in `data_dir`.
+    pub master_key: Option<String>,
+    /// Registration mode to enforce at start; `None` keeps the stored one.
+    pub registration_mode: Option<RegistrationMode>,
+    /// Mark cookies `Secure` even when the request did not come over HTTPS
+    /// (e.g. TLS is terminated by a proxy that does not say so).
+    pub cookie_secure: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy you run).
+    pub trust_forwarded_for: bool,
+    /// Extra origins (e.g. `https://tm.example.org`) allowed to send
+    /// cookie-authenticated writes, besides the request's own host.
+    pub allowed_origins: Vec<String>,
+    pub sessions: SessionPolicy,
+    pub login_throttle: LoginThrottle,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("data_dir", &self.data_dir)
+            .field(
+                "database_url",
+                &self.database_url.as_deref().map(crate::db::redact_url),
+            )
+            .field("master_key", &self.master_key.as_ref().map(|_| "***"))
+            .field("registration_mode", &self.registration_mode)
+            .field("cookie_secure", &self.cookie_secure)
+            .field("trust_forwarded_for", &self.trust_forwarded_for)
+            .field("allowed_origins", &self.allowed_origins)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Config {
+    /// Defaults: 127.0.0.1:8144, SQLite in `data_dir`, open registration.
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            host: "127.0.0.1".to_string(),
+            port: 8144,
+            data_dir: data_dir.into(),
+            database_url: None,
+            master_key: None,
+            registration_mode: None,
+            cookie_secure: false,
+            trust_forwarded_for: false,
+            allowed_origins: Vec::new(),
+            sessions: SessionPolicy::default(),
+            login_throttle: LoginThrottle::default(),
+        }
+    }
+
+    pub fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| {
+            format!(
+                "sqlite://{}",
+                self.data_dir.join("torrent-manager.db").display()
+            )
+        })
+    }
+}
+
+/// How long sessions and remember-me tokens live.
+#[derive(Debug, Clone)]
+pub struct SessionPolicy {
+    /// A session ends after this long without activity.
+    pub idle_timeout: Duration,
+    /// ... and in any case this long after it was created.
+    pub absolute_lifetime: Duration,
+    /// Lifetime of a remember-me token (not extended on use).
+    pub remember_lifetime: Duration,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        Self {
+            idle_timeout: Duration::from_secs(24 * 3600),
+            absolute_lifetime: Duration::from_secs(14 * 24 * 3600),
+            remember_lifetime: Duration::from_secs(30 * 24 * 3600),
+        }
+    }
+}
+
+/// Failed-login limits, per client address and per username.
+#[derive(Debug, Clone)]
+pub struct LoginThrottle {
+    pub window: Duration,
+    pub max_failures_per_user: i64,
+    pub max_failures_per_address: i64,
+}
+
+impl Default for LoginThrottle {
+    fn default() -> Self {
+        Self {
+            window: Duration::from_secs(15 * 60),
+            max_failures_per_user: 5,
+            max_failures_per_address: 20,
+        }
+    }
+}

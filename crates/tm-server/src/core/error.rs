@@ -1,0 +1,58 @@
+use std::time::Duration;
+
+use crate::crypto::CryptoError;
+use crate::db::DbError;
+
+/// What went wrong in an operation of the core, in terms a caller can act on.
+/// The HTTP layer maps each variant to a status once (`http::error`).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The input is well-formed but not acceptable (422).
+    #[error("{0}")]
+    Invalid(String),
+    /// The input cannot be used as it is (400).
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("too many failed login attempts; try again in {} seconds", retry_after.as_secs())]
+    RateLimited { retry_after: Duration },
+    /// A dependency (database) is not answering.
+    #[error("{0}")]
+    Unavailable(String),
+    /// A fault of ours; the message is logged, not shown.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<DbError> for Error {
+    fn from(error: DbError) -> Self {
+        match error {
+            DbError::Conflict(what) => Error::Conflict(format!("{what} already exists")),
+            DbError::Sqlx(sqlx::Error::PoolTimedOut) => {
+                Error::Unavailable("the database is not answering".into())
+            }
+            other => Error::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<CryptoError> for Error {
+    fn from(error: CryptoError) -> Self {
+        Error::Internal(error.to_string())
+    }
+}
+
+impl From<tokio::task::JoinError> for Error {
+    fn from(error: tokio::task::JoinError) -> Self {
+        Error::Internal(format!("background task failed: {error}"))
+    }
+}

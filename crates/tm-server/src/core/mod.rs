@@ -1,0 +1,85 @@
+//! The transport-free core: accounts, sessions, API keys and the server
+//! registry. HTTP handlers are thin wrappers around these methods.
+
+mod accounts;
+mod api_keys;
+mod error;
+mod key_usage;
+mod servers;
+mod sessions;
+mod throttle;
+mod time;
+mod validate;
+
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::crypto::SecretBox;
+use crate::db::Store;
+
+pub use accounts::User;
+pub use error::{Error, Result};
+pub use key_usage::KeyUsage;
+pub use sessions::{Identity, IssuedSession};
+pub use time::{from_millis, now_millis};
+
+/// Shared state of a running server. Cheap to clone.
+#[derive(Clone)]
+pub struct Core {
+    inner: Arc<CoreInner>,
+}
+
+struct CoreInner {
+    store: Store,
+    secrets: SecretBox,
+    config: Config,
+    key_usage: KeyUsage,
+}
+
+impl Core {
+    pub fn new(store: Store, secrets: SecretBox, config: Config) -> Self {
+        Self {
+            inner: Arc::new(CoreInner {
+                store,
+                secrets,
+                config,
+                key_usage: KeyUsage::default(),
+            }),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    fn secrets(&self) -> &SecretBox {
+        &self.inner.secrets
+    }
+
+    pub fn key_usage(&self) -> &KeyUsage {
+        &self.inner.key_usage
+    }
+
+    /// Writes the coalesced API-key use times.
+    pub async fn flush_key_usage(&self) -> Result<()> {
+        let uses = self.inner.key_usage.drain();
+        if !uses.is_empty() {
+            self.store().record_api_key_use(&uses).await?;
+        }
+        Ok(())
+    }
+
+    /// Removes expired sessions, tokens, keys and old login failures.
+    pub async fn purge_expired(&self) -> Result<u64> {
+        let now = now_millis();
+        let window = self.config().login_throttle.window.as_millis() as i64;
+        let store = self.store();
+        Ok(store.purge_expired_sessions(now).await?
+            + store.purge_expired_api_keys(now).await?
+            + store.purge_login_failures(now - window).await?)
+    }
+}

@@ -1,0 +1,352 @@
+//! The registry of torrent-client servers each user manages.
+
+use std::time::Duration;
+
+use tm_api_types::{
+    ConnectionStatus, CreateServerRequest, Patch, ServerInfo, ServerType, TestServerResponse,
+    Transport, UpdateServerRequest,
+};
+
+use super::{Core, Error, Result, User, from_millis, now_millis, validate};
+use crate::db::ServerRow;
+
+const NOT_FOUND: &str = "Server not found";
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+impl Core {
+    pub async fn create_server(
+        &self,
+        user: &User,
+        request: CreateServerRequest,
+    ) -> Result<ServerInfo> {
+        let now = now_millis();
+        let id = uuid::Uuid::now_v7().to_string();
+        let mut row = ServerRow {
+            password_enc: self.seal(&id, "password", request.password.as_deref())?,
+            http_password_enc: self.seal(&id, "http_password", request.http_password.as_deref())?,
+            id,
+            user_id: user.id.clone(),
+            name: request.name,
+            server_type: request.server_type.as_str().to_string(),
+            host: request.host,
+            port: i64::from(request.port),
+            username: request.username,
+            rpc_path: request.rpc_path,
+            use_ssl: request.use_ssl,
+            transport: request.transport.map(|t| t.as_str().to_string()),
+            socket_path: request.socket_path,
+            tls_accept_invalid_certs: request.tls_accept_invalid_certs,
+            enabled: request.enabled,
+            is_default: request.is_default,
+            http_host: request.http_host,
+            http_port: request.http_port.map(i64::from),
+            http_path: request.http_path,
+            http_username: request.http_username,
+            http_use_ssl: request.http_use_ssl,
+            created_at: now,
+            updated_at: now,
+        };
+        normalise_and_check(&mut row)?;
+        let stored = self.store().insert_server(&row).await?;
+        server_info(stored)
+    }
+
+    pub async fn list_servers(&self, user: &User) -> Result<Vec<ServerInfo>> {
+        self.store()
+            .servers_of(&user.id)
+            .await?
+            .into_iter()
+            .map(server_info)
+            .collect()
+    }
+
+    pub async fn get_server(&self, user: &User, id: &str) -> Result<ServerInfo> {
+        server_info(self.server_row(user, id).await?)
+    }
+
+    pub async fn update_server(
+        &self,
+        user: &User,
+        id: &str,
+        update: UpdateServerRequest,
+    ) -> Result<ServerInfo> {
+        let mut row = self.server_row(user, id).await?;
+        row.name = required(update.name, row.name, "name")?;
+        row.server_type = required(
+            update.server_type.map_set(|t| t.as_str().to_string()),
+            row.server_type,
+            "server_type",
+        )?;
+        row.host = update.host.apply_to(Some(row.host)).unwrap_or_default();
+        row.port = update
+            .port
+            .map_set(i64::from)
+            .apply_to(Some(row.port))
+            .unwrap_or_default();
+        row.username = update.username.apply_to(row.username);
+        row.rpc_path = update.rpc_path.apply_to(row.rpc_path);
+        row.use_ssl = required(update.use_ssl, row.use_ssl, "use_ssl")?;
+        row.transport = update
+            .transport
+            .map_set(|t| t.as_str().to_string())
+            .apply_to(row.transport);
+        row.socket_path = update.socket_path.apply_to(row.socket_path);
+        row.tls_accept_invalid_certs = required(
+            update.tls_accept_invalid_certs,
+            row.tls_accept_invalid_certs,
+            "tls_accept_invalid_certs",
+        )?;
+        row.enabled = required(update.enabled, row.enabled, "enabled")?;
+        row.is_default = required(update.is_default, row.is_default, "is_default")?;
+        row.http_host = update.http_host.apply_to(row.http_host);
+        row.http_port = update.http_port.map_set(i64::from).apply_to(row.http_port);
+        row.http_path = update.http_path.apply_to(row.http_path);
+        row.http_username = update.http_username.apply_to(row.http_username);
+        row.http_use_ssl = required(update.http_use_ssl, row.http_use_ssl, "http_use_ssl")?;
+        row.password_enc = self.reseal(&row.id, "password", update.password, row.password_enc)?;
+        row.http_password_enc = self.reseal(
+            &row.id,
+            "http_password",
+            update.http_password,
+            row.http_password_enc,
+        )?;
+        row.updated_at = now_millis();
+        normalise_and_check(&mut row)?;
+        if !self.store().update_server(&row).await? {
+            return Err(Error::NotFound(NOT_FOUND.into()));
+        }
+        self.get_server(user, id).await
+    }
+
+    pub async fn delete_server(&self, user: &User, id: &str) -> Result<String> {
+        let row = self.server_row(user, id).await?;
+        if !self.store().delete_server(id, &user.id).await? {
+            return Err(Error::NotFound(NOT_FOUND.into()));
+        }
+        Ok(row.name)
+    }
+
+    /// Checks that the server's RPC endpoint accepts connections.
+    pub async fn test_server(&self, user: &User, id: &str) -> Result<TestServerResponse> {
+        let info = self.get_server(user, id).await?;
+        let (target, attempt) = match (info.transport, &info.socket_path) {
+            (Transport::ScgiUnix, Some(path)) => (
+                path.clone(),
+                reachable(tokio::net::UnixStream::connect(path)).await,
+            ),
+            _ => {
+                let target = format!("{}:{}", info.host, info.port);
+                let attempt = reachable(tokio::net::TcpStream::connect(&target)).await;
+                (target, attempt)
+            }
+        };
+        Ok(match attempt {
+            Ok(()) => TestServerResponse {
+                status: ConnectionStatus::Connected,
+                message: format!("Successfully connected to {} at {target}", info.name),
+            },
+            Err(reason) => TestServerResponse {
+                status: ConnectionStatus::Failed,
+                message: format!("Could not connect to {} at {target}: {reason}", info.name),
+            },
+        })
+    }
+
+    async fn server_row(&self, user: &User, id: &str) -> Result<ServerRow> {
+        self.store()
+            .server_of(id, &user.id)
+            .await?
+            .ok_or_else(|| Error::NotFound(NOT_FOUND.into()))
+    }
+
+    /// Encrypts a password for a field of a server row (None stays None).
+    fn seal(
+        &self,
+        server_id: &str,
+        field: &str,
+        plaintext: Option<&str>,
+    ) -> Result<Option<String>> {
+        match plaintext {
+            Some(secret) if !secret.is_empty() => Ok(Some(
+                self.secrets()
+                    .encrypt(secret, &secret_context(server_id, field))?,
+            )),
+            _ => Ok(None),
+        }
+    }
+
+    fn reseal(
+        &self,
+        server_id: &str,
+        field: &str,
+        patch: Patch<String>,
+        current: Option<String>,
+    ) -> Result<Option<String>> {
+        match patch {
+            Patch::Unchanged => Ok(current),
+            Patch::Clear => Ok(None),
+            Patch::Set(secret) => self.seal(server_id, field, Some(&secret)),
+        }
+    }
+}
+
+/// Associated data of an encrypted server secret: binds it to its row and field.
+fn secret_context(server_id: &str, field: &str) -> String {
+    format!("server:{server_id}:{field}")
+}
+
+/// A patch of a field that cannot be null.
+fn required<T>(patch: Patch<T>, current: T, field: &str) -> Result<T> {
+    match patch {
+        Patch::Unchanged => Ok(current),
+        Patch::Set(value) => Ok(value),
+        Patch::Clear => Err(Error::Invalid(format!("{field} cannot be null"))),
+    }
+}
+
+trait PatchExt<T> {
+    fn map_set<U>(self, f: impl FnOnce(T) -> U) -> Patch<U>;
+}
+
+impl<T> PatchExt<T> for Patch<T> {
+    fn map_set<U>(self, f: impl FnOnce(T) -> U) -> Patch<U> {
+        match self {
+            Patch::Unchanged => Patch::Unchanged,
+            Patch::Clear => Patch::Clear,
+            Patch::Set(value) => Patch::Set(f(value)),
+        }
+    }
+}
+
+/// Trims text, turns empty optional text into None, and checks that the
+/// server can be reached as configured.
+fn normalise_and_check(row: &mut ServerRow) -> Result<()> {
+    row.name = validate::required_text("name", &row.name, 100)?;
+    row.host = row.host.trim().to_string();
+    for field in [
+        &mut row.username,
+        &mut row.rpc_path,
+        &mut row.transport,
+        &mut row.socket_path,
+        &mut row.http_host,
+        &mut row.http_path,
+        &mut row.http_username,
+    ] {
+        *field = field
+            .take()
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty());
+    }
+    let server_type: ServerType = row.server_type.parse().map_err(Error::Invalid)?;
+    let transport = effective_transport(row)?;
+    match (server_type, transport) {
+        (ServerType::Transmission, Transport::Http) | (ServerType::Rtorrent, _) => {}
+        (ServerType::Transmission, other) => {
+            return Err(Error::Invalid(format!(
+                "Transmission is reached over http, not {}",
+                other.as_str()
+            )));
+        }
+    }
+    if transport == Transport::ScgiUnix {
+        match &row.socket_path {
+            Some(path) if path.starts_with('/') => {}
+            Some(_) => {
+                return Err(Error::Invalid(
+                    "socket_path must be an absolute path".into(),
+                ));
+            }
+            None => {
+                return Err(Error::Invalid(
+                    "socket_path is required for the scgi_unix transport".into(),
+                ));
+            }
+        }
+    } else {
+        check_host("host", &row.host)?;
+        if !(1..=65535).contains(&row.port) {
+            return Err(Error::Invalid("port must be between 1 and 65535".into()));
+        }
+    }
+    if let Some(path) = &row.rpc_path
+        && !path.starts_with('/')
+    {
+        return Err(Error::Invalid("rpc_path must start with '/'".into()));
+    }
+    if let Some(host) = &row.http_host {
+        check_host("http_host", host)?;
+    }
+    if let Some(port) = row.http_port
+        && !(1..=65535).contains(&port)
+    {
+        return Err(Error::Invalid(
+            "http_port must be between 1 and 65535".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn check_host(field: &str, host: &str) -> Result<()> {
+    if host.is_empty() {
+        return Err(Error::Invalid(format!("{field} is required")));
+    }
+    if host.len() > 253 || host.contains(|c: char| c.is_whitespace() || c == '/' || c == '@') {
+        return Err(Error::Invalid(format!(
+            "{field} must be a host name or an IP address"
+        )));
+    }
+    Ok(())
+}
+
+/// The explicit transport, or the one the other fields imply.
+fn effective_transport(row: &ServerRow) -> Result<Transport> {
+    if let Some(explicit) = &row.transport {
+        return explicit.parse().map_err(Error::Invalid);
+    }
+    Ok(match row.server_type.as_str() {
+        "rtorrent" if row.socket_path.is_some() => Transport::ScgiUnix,
+        "rtorrent" if row.rpc_path.is_none() => Transport::Scgi,
+        _ => Transport::Http,
+    })
+}
+
+fn server_info(row: ServerRow) -> Result<ServerInfo> {
+    let transport = effective_transport(&row)?;
+    Ok(ServerInfo {
+        server_type: row.server_type.parse().map_err(Error::Internal)?,
+        port: u16::try_from(row.port).unwrap_or_default(),
+        http_port: row.http_port.and_then(|p| u16::try_from(p).ok()),
+        http_enabled: row.http_port.is_some(),
+        has_password: row.password_enc.is_some(),
+        has_http_password: row.http_password_enc.is_some(),
+        created_at: from_millis(row.created_at),
+        updated_at: from_millis(row.updated_at),
+        transport,
+        id: row.id,
+        user_id: row.user_id,
+        name: row.name,
+        host: row.host,
+        username: row.username,
+        rpc_path: row.rpc_path,
+        use_ssl: row.use_ssl,
+        socket_path: row.socket_path,
+        tls_accept_invalid_certs: row.tls_accept_invalid_certs,
+        enabled: row.enabled,
+        is_default: row.is_default,
+        http_host: row.http_host,
+        http_path: row.http_path,
+        http_username: row.http_username,
+        http_use_ssl: row.http_use_ssl,
+    })
+}
+
+/// Whether `connect` completes within the timeout, or why not.
+async fn reachable<T>(
+    connect: impl std::future::Future<Output = std::io::Result<T>>,
+) -> std::result::Result<(), String> {
+    match tokio::time::timeout(CONNECT_TIMEOUT, connect).await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err(format!("no answer within {} s", CONNECT_TIMEOUT.as_secs())),
+    }
+}

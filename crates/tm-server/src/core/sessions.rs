@@ -1,0 +1,182 @@
+//! Logins, browser sessions, remember-me tokens and API-key authentication.
+
+use std::sync::OnceLock;
+
+use tm_api_types::{AuthMethod, LoginRequest};
+
+use super::{Core, Error, Result, User, now_millis};
+use crate::crypto;
+
+/// Who is making a request, and how they proved it.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub user: User,
+    pub method: AuthMethod,
+    /// Hash of the session token, for logout.
+    pub session_token_hash: Option<String>,
+}
+
+/// A new session, with the tokens the client must keep.
+#[derive(Debug)]
+pub struct IssuedSession {
+    pub user: User,
+    pub session_token: String,
+    /// Remember-me token and its expiry (unix ms), when asked for.
+    pub remember: Option<(String, i64)>,
+}
+
+/// Sessions record activity at most this often, to spare the database.
+const TOUCH_INTERVAL_MS: i64 = 60_000;
+const INVALID_CREDENTIALS: &str = "Invalid username or password";
+
+impl Core {
+    pub async fn login(&self, request: LoginRequest, address: &str) -> Result<IssuedSession> {
+        let now = now_millis();
+        self.check_login_allowed(address, &request.username, now)
+            .await?;
+        let user = self.store().user_by_name(&request.username).await?;
+        // Verify against a dummy hash for unknown users so both cases take as long.
+        let phc = user
+            .as_ref()
+            .map(|u| u.password_hash.clone())
+            .unwrap_or_else(|| dummy_hash().to_string());
+        let password = zeroize::Zeroizing::new(request.password);
+        let verified =
+            tokio::task::spawn_blocking(move || crypto::verify_password(&password, &phc)).await?;
+        match user {
+            Some(user) if verified => {
+                self.clear_user_failures(&request.username).await?;
+                let remember_until = request
+                    .remember_me
+                    .then(|| now + self.config().sessions.remember_lifetime.as_millis() as i64);
+                self.issue_session(user.into(), remember_until, now).await
+            }
+            _ => {
+                self.record_login_failure(address, &request.username, now)
+                    .await?;
+                Err(Error::Unauthorized(INVALID_CREDENTIALS.into()))
+            }
+        }
+    }
+
+    async fn issue_session(
+        &self,
+        user: User,
+        remember_until: Option<i64>,
+        now: i64,
+    ) -> Result<IssuedSession> {
+        let policy = &self.config().sessions;
+        let remember = match remember_until {
+            Some(expires_at) => {
+                let token = crypto::random_token(32);
+                let id = uuid::Uuid::now_v7().to_string();
+                self.store()
+                    .insert_remember_token(
+                        &id,
+                        &crypto::token_hash(&token),
+                        &user.id,
+                        now,
+                        expires_at,
+                    )
+                    .await?;
+                Some((id, token, expires_at))
+            }
+            None => None,
+        };
+        let session_token = crypto::random_token(32);
+        let absolute = now + policy.absolute_lifetime.as_millis() as i64;
+        let expires = (now + policy.idle_timeout.as_millis() as i64).min(absolute);
+        self.store()
+            .insert_session(
+                &crypto::token_hash(&session_token),
+                &user.id,
+                remember.as_ref().map(|(id, _, _)| id.as_str()),
+                now,
+                expires,
+                absolute,
+            )
+            .await?;
+        Ok(IssuedSession {
+            user,
+            session_token,
+            remember: remember.map(|(_, token, expires_at)| (token, expires_at)),
+        })
+    }
+
+    /// The identity behind a session cookie; slides the session's expiry.
+    pub async fn authenticate_session(&self, token: &str) -> Result<Option<Identity>> {
+        let now = now_millis();
+        let hash = crypto::token_hash(token);
+        let Some(session) = self.store().live_session(&hash, now).await? else {
+            return Ok(None);
+        };
+        if now - session.last_seen_at >= TOUCH_INTERVAL_MS {
+            let idle = self.config().sessions.idle_timeout.as_millis() as i64;
+            let expires = (now + idle).min(session.absolute_expires_at);
+            self.store().touch_session(&hash, now, expires).await?;
+        }
+        Ok(Some(Identity {
+            user: User {
+                id: session.id,
+                username: session.username,
+                is_admin: session.is_admin,
+                created_at: session.created_at,
+            },
+            method: AuthMethod::Session,
+            session_token_hash: Some(hash),
+        }))
+    }
+
+    /// Trades a remember-me token for a new session and a new token (the old
+    /// one is consumed, so a stolen copy stops working once the owner uses it).
+    pub async fn resume_remembered(&self, token: &str) -> Result<Option<IssuedSession>> {
+        let now = now_millis();
+        let Some((user_id, expires_at)) = self
+            .store()
+            .take_remember_token(&crypto::token_hash(token), now)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let Some(user) = self.store().user_by_id(&user_id).await? else {
+            return Ok(None);
+        };
+        self.issue_session(user.into(), Some(expires_at), now)
+            .await
+            .map(Some)
+    }
+
+    pub async fn authenticate_api_key(&self, key: &str) -> Result<Identity> {
+        let now = now_millis();
+        let invalid = || Error::Unauthorized("Invalid, revoked or expired API key".into());
+        let key_row = self
+            .store()
+            .live_api_key(&crypto::token_hash(key), now)
+            .await?
+            .ok_or_else(invalid)?;
+        let user = self
+            .store()
+            .user_by_id(&key_row.user_id)
+            .await?
+            .ok_or_else(invalid)?;
+        self.key_usage().record(&key_row.id, now);
+        Ok(Identity {
+            user: user.into(),
+            method: AuthMethod::ApiKey,
+            session_token_hash: None,
+        })
+    }
+
+    /// Ends the session (and its remember-me token) behind `identity`.
+    pub async fn logout(&self, identity: &Identity) -> Result<()> {
+        if let Some(hash) = &identity.session_token_hash {
+            self.store().delete_session(hash).await?;
+        }
+        Ok(())
+    }
+}
+
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| crypto::hash_password("not a real password").unwrap_or_default())
+}

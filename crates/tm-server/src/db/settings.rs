@@ -1,0 +1,23 @@
+use super::{DbResult, Store, on_pool};
+
+impl Store {
+    pub async fn setting(&self, name: &str) -> DbResult<Option<String>> {
+        const SQL: &str = "SELECT value FROM settings WHERE name = $1";
+        Ok(on_pool!(self, |pool| sqlx::query_scalar::<_, String>(SQL)
+            .bind(name)
+            .fetch_optional(pool)
+            .await)?)
+    }
+
+    pub async fn set_setting(&self, name: &str, value: &str) -> DbResult<()> {
+        const SQL: &str = "INSERT INTO settings (name, value) VALUES ($1, $2) \
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value";
+        on_pool!(self, |pool| sqlx::query(SQL)
+            .bind(name)
+            .bind(value)
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+}

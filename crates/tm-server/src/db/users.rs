@@ -1,0 +1,105 @@
+use super::{DbResult, Store, conflict_on_unique, on_pool};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserRow {
+    pub id: String,
+    pub username: String,
+    pub password_hash: String,
+    pub is_admin: bool,
+    pub created_at: i64,
+}
+
+impl Store {
+    /// Inserts a user. With `admin: None` the user is an admin exactly when it
+    /// is the first user of the instance (decided inside the insert statement).
+    pub async fn insert_user(
+        &self,
+        id: &str,
+        username: &str,
+        password_hash: &str,
+        admin: Option<bool>,
+        now: i64,
+    ) -> DbResult<UserRow> {
+        const SQL: &str = "INSERT INTO users (id, username, username_key, password_hash, is_admin, created_at) \
+             SELECT $1, $2, $3, $4, COALESCE($5, NOT EXISTS (SELECT 1 FROM users)), $6 \
+             RETURNING id, username, password_hash, is_admin, created_at";
+        on_pool!(self, |pool| sqlx::query_as::<_, UserRow>(SQL)
+            .bind(id)
+            .bind(username)
+            .bind(username.to_lowercase())
+            .bind(password_hash)
+            .bind(admin)
+            .bind(now)
+            .fetch_one(pool)
+            .await)
+        .map_err(conflict_on_unique("username"))
+    }
+
+    pub async fn user_by_name(&self, username: &str) -> DbResult<Option<UserRow>> {
+        const SQL: &str = "SELECT id, username, password_hash, is_admin, created_at FROM users WHERE username_key = $1";
+        Ok(on_pool!(self, |pool| sqlx::query_as::<_, UserRow>(SQL)
+            .bind(username.to_lowercase())
+            .fetch_optional(pool)
+            .await)?)
+    }
+
+    pub async fn user_by_id(&self, id: &str) -> DbResult<Option<UserRow>> {
+        const SQL: &str =
+            "SELECT id, username, password_hash, is_admin, created_at FROM users WHERE id = $1";
+        Ok(on_pool!(self, |pool| sqlx::query_as::<_, UserRow>(SQL)
+            .bind(id)
+            .fetch_optional(pool)
+            .await)?)
+    }
+
+    pub async fn list_users(&self) -> DbResult<Vec<UserRow>> {
+        const SQL: &str = "SELECT id, username, password_hash, is_admin, created_at FROM users ORDER BY created_at, id";
+        Ok(on_pool!(self, |pool| sqlx::query_as::<_, UserRow>(SQL)
+            .fetch_all(pool)
+            .await)?)
+    }
+
+    pub async fn user_count(&self) -> DbResult<i64> {
+        const SQL: &str = "SELECT COUNT(*) FROM users";
+        Ok(on_pool!(self, |pool| sqlx::query_scalar::<_, i64>(SQL)
+            .fetch_one(pool)
+            .await)?)
+    }
+
+    pub async fn set_user_password(&self, id: &str, password_hash: &str) -> DbResult<bool> {
+        const SQL: &str = "UPDATE users SET password_hash = $1 WHERE id = $2";
+        let done = on_pool!(self, |pool| sqlx::query(SQL)
+            .bind(password_hash)
+            .bind(id)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(done == 1)
+    }
+
+    /// Changes the admin flag; refuses (returns false) to demote the last admin.
+    pub async fn set_user_admin(&self, id: &str, is_admin: bool) -> DbResult<bool> {
+        const SQL: &str = "UPDATE users SET is_admin = $1 WHERE id = $2 \
+             AND ($1 OR NOT is_admin OR (SELECT COUNT(*) FROM users WHERE is_admin) > 1)";
+        let done = on_pool!(self, |pool| sqlx::query(SQL)
+            .bind(is_admin)
+            .bind(id)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(done == 1)
+    }
+
+    /// Deletes a user and, by cascade, their sessions, keys and servers.
+    /// Refuses (returns false) to delete the last admin.
+    pub async fn delete_user(&self, id: &str) -> DbResult<bool> {
+        const SQL: &str = "DELETE FROM users WHERE id = $1 \
+             AND (NOT is_admin OR (SELECT COUNT(*) FROM users WHERE is_admin) > 1)";
+        let done = on_pool!(self, |pool| sqlx::query(SQL)
+            .bind(id)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(done == 1)
+    }
+}

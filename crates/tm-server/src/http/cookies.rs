@@ -1,0 +1,50 @@
+//! The session and remember-me cookies.
+
+use axum::http::HeaderMap;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+
+use crate::config::Config;
+use crate::core::{IssuedSession, now_millis};
+
+pub const SESSION: &str = "session";
+pub const REMEMBER_ME: &str = "remember_me";
+
+/// `Secure` when configured, or when the request came over HTTPS (directly or
+/// as reported by the proxy in front).
+pub fn wants_secure(config: &Config, headers: &HeaderMap) -> bool {
+    config.cookie_secure
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|proto| proto.eq_ignore_ascii_case("https"))
+}
+
+fn base(name: &'static str, value: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((name, value))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .path("/")
+        .secure(secure)
+        .build()
+}
+
+/// Adds the cookies of a new session. The session cookie lives as long as
+/// the browser; the remember-me cookie until the token expires.
+pub fn with_session(jar: CookieJar, issued: &IssuedSession, secure: bool) -> CookieJar {
+    let jar = jar.add(base(SESSION, issued.session_token.clone(), secure));
+    match &issued.remember {
+        Some((token, expires_at)) => {
+            let mut cookie = base(REMEMBER_ME, token.clone(), secure);
+            let seconds = ((expires_at - now_millis()) / 1000).max(0);
+            cookie.set_max_age(time::Duration::seconds(seconds));
+            jar.add(cookie)
+        }
+        None => jar,
+    }
+}
+
+/// Removes both cookies from the browser.
+pub fn cleared(jar: CookieJar) -> CookieJar {
+    jar.remove(Cookie::build(SESSION).path("/"))
+        .remove(Cookie::build(REMEMBER_ME).path("/"))
+}

@@ -1,0 +1,88 @@
+use axum::Json;
+use axum::extract::{Path, State};
+use tm_api_types::{
+    CreateUserRequest, CreateUserResponse, ErrorBody, InstanceSettings, MessageResponse,
+    UpdateUserRequest, UserInfo,
+};
+
+use crate::core::{Core, Error};
+use crate::http::extract::{AdminUser, ApiJson};
+
+#[utoipa::path(get, path = "/admin/users", tag = "admin",
+    responses((status = 200, body = Vec<UserInfo>), (status = 403, body = ErrorBody)))]
+pub async fn list_users(
+    State(core): State<Core>,
+    _admin: AdminUser,
+) -> Result<Json<Vec<UserInfo>>, Error> {
+    let users = core.list_users().await?;
+    Ok(Json(users.into_iter().map(UserInfo::from).collect()))
+}
+
+#[utoipa::path(post, path = "/admin/users", tag = "admin", request_body = CreateUserRequest,
+    responses((status = 200, body = CreateUserResponse), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_user(
+    State(core): State<Core>,
+    _admin: AdminUser,
+    ApiJson(request): ApiJson<CreateUserRequest>,
+) -> Result<Json<CreateUserResponse>, Error> {
+    let user = core.create_user(request).await?;
+    Ok(Json(CreateUserResponse {
+        message: "User created".into(),
+        user_id: user.id,
+        username: user.username,
+        is_admin: user.is_admin,
+    }))
+}
+
+/// Change a user's password and/or admin role.
+#[utoipa::path(put, path = "/admin/users/{id}", tag = "admin", params(("id" = String, Path)),
+    request_body = UpdateUserRequest,
+    responses((status = 200, body = UserInfo), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "would leave no admin")))]
+pub async fn update_user(
+    State(core): State<Core>,
+    _admin: AdminUser,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<UpdateUserRequest>,
+) -> Result<Json<UserInfo>, Error> {
+    Ok(Json(core.update_user(&id, request).await?.into()))
+}
+
+/// Delete a user with their sessions, keys and servers.
+#[utoipa::path(delete, path = "/admin/users/{id}", tag = "admin", params(("id" = String, Path)),
+    responses((status = 200, body = MessageResponse), (status = 400, body = ErrorBody, description = "yourself"),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "the last admin")))]
+pub async fn delete_user(
+    State(core): State<Core>,
+    AdminUser(admin): AdminUser,
+    Path(id): Path<String>,
+) -> Result<Json<MessageResponse>, Error> {
+    core.delete_user(&admin.user, &id).await?;
+    Ok(Json(MessageResponse::new("User deleted")))
+}
+
+#[utoipa::path(get, path = "/admin/settings", tag = "admin",
+    responses((status = 200, body = InstanceSettings), (status = 403, body = ErrorBody)))]
+pub async fn get_settings(
+    State(core): State<Core>,
+    _admin: AdminUser,
+) -> Result<Json<InstanceSettings>, Error> {
+    Ok(Json(InstanceSettings {
+        registration_mode: core.registration_mode().await?,
+    }))
+}
+
+/// Open or close self-service registration.
+#[utoipa::path(put, path = "/admin/settings", tag = "admin", request_body = InstanceSettings,
+    responses((status = 200, body = InstanceSettings), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn put_settings(
+    State(core): State<Core>,
+    _admin: AdminUser,
+    ApiJson(request): ApiJson<InstanceSettings>,
+) -> Result<Json<InstanceSettings>, Error> {
+    core.set_registration_mode(request.registration_mode)
+        .await?;
+    Ok(Json(InstanceSettings {
+        registration_mode: core.registration_mode().await?,
+    }))
+}

@@ -1,0 +1,7 @@
+//! Thin HTTP handlers: extract, call the core, shape the answer.
+
+pub mod admin;
+pub mod api_keys;
+pub mod auth;
+pub mod health;
+pub mod servers;

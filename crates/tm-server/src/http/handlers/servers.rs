@@ -1,0 +1,79 @@
+use axum::Json;
+use axum::extract::{Path, State};
+use tm_api_types::{
+    CreateServerRequest, DeleteServerResponse, ErrorBody, ServerInfo, TestServerResponse,
+    UpdateServerRequest,
+};
+
+use crate::core::{Core, Error};
+use crate::http::extract::{ApiJson, CurrentUser};
+
+/// Register a torrent client. The user's first server becomes the default.
+#[utoipa::path(post, path = "/servers", tag = "servers", request_body = CreateServerRequest,
+    responses((status = 200, body = ServerInfo), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(core): State<Core>,
+    CurrentUser(identity): CurrentUser,
+    ApiJson(request): ApiJson<CreateServerRequest>,
+) -> Result<Json<ServerInfo>, Error> {
+    Ok(Json(core.create_server(&identity.user, request).await?))
+}
+
+#[utoipa::path(get, path = "/servers", tag = "servers",
+    responses((status = 200, body = Vec<ServerInfo>), (status = 401, body = ErrorBody)))]
+pub async fn list(
+    State(core): State<Core>,
+    CurrentUser(identity): CurrentUser,
+) -> Result<Json<Vec<ServerInfo>>, Error> {
+    Ok(Json(core.list_servers(&identity.user).await?))
+}
+
+#[utoipa::path(get, path = "/servers/{id}", tag = "servers", params(("id" = String, Path)),
+    responses((status = 200, body = ServerInfo), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    State(core): State<Core>,
+    CurrentUser(identity): CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<ServerInfo>, Error> {
+    Ok(Json(core.get_server(&identity.user, &id).await?))
+}
+
+/// Change the fields sent; `null` clears a nullable field.
+#[utoipa::path(put, path = "/servers/{id}", tag = "servers", params(("id" = String, Path)),
+    request_body = UpdateServerRequest,
+    responses((status = 200, body = ServerInfo), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update(
+    State(core): State<Core>,
+    CurrentUser(identity): CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<UpdateServerRequest>,
+) -> Result<Json<ServerInfo>, Error> {
+    Ok(Json(
+        core.update_server(&identity.user, &id, request).await?,
+    ))
+}
+
+#[utoipa::path(delete, path = "/servers/{id}", tag = "servers", params(("id" = String, Path)),
+    responses((status = 200, body = DeleteServerResponse), (status = 404, body = ErrorBody)))]
+pub async fn delete(
+    State(core): State<Core>,
+    CurrentUser(identity): CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<DeleteServerResponse>, Error> {
+    let name = core.delete_server(&identity.user, &id).await?;
+    Ok(Json(DeleteServerResponse {
+        status: "deleted".into(),
+        message: format!("Server '{name}' deleted successfully"),
+    }))
+}
+
+/// Check that the server answers; the result is in the body, never an HTTP error.
+#[utoipa::path(post, path = "/servers/{id}/test", tag = "servers", params(("id" = String, Path)),
+    responses((status = 200, body = TestServerResponse), (status = 404, body = ErrorBody)))]
+pub async fn test(
+    State(core): State<Core>,
+    CurrentUser(identity): CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<TestServerResponse>, Error> {
+    Ok(Json(core.test_server(&identity.user, &id).await?))
+}

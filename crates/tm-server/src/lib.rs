@@ -1,0 +1,135 @@
+//! The torrent-manager server: a REST API over accounts, API keys and the
+//! registry of torrent clients each user manages.
+//!
+//! [`start`] connects the database (running migrations), loads the master
+//! key, binds the listener and serves until [`RunningServer::stop`].
+
+pub mod config;
+mod core;
+pub mod crypto;
+mod db;
+mod http;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+pub use config::Config;
+use core::Core;
+use crypto::SecretBox;
+use db::Store;
+
+/// How often coalesced API-key use times are written.
+const KEY_USAGE_FLUSH: Duration = Duration::from_secs(5);
+/// How often expired sessions, tokens and keys are purged.
+const PURGE_INTERVAL: Duration = Duration::from_secs(600);
+
+/// A server that is accepting connections.
+pub struct RunningServer {
+    local_addr: SocketAddr,
+    shutdown: CancellationToken,
+    serve: JoinHandle<std::io::Result<()>>,
+    maintenance: JoinHandle<()>,
+    core: Core,
+}
+
+impl RunningServer {
+    /// The address actually bound (useful with port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// A token that, once cancelled, makes the server shut down gracefully.
+    pub fn shutdown_token(&self) -> CancellationToken {
+        self.shutdown.clone()
+    }
+
+    /// Waits until the server has stopped (after the shutdown token is cancelled).
+    pub async fn wait(self) -> anyhow::Result<()> {
+        let served = self.serve.await;
+        self.shutdown.cancel();
+        let _ = self.maintenance.await;
+        if let Err(error) = self.core.flush_key_usage().await {
+            tracing::warn!(%error, "could not save API key use times");
+        }
+        self.core.store().close().await;
+        served
+            .context("server task panicked")?
+            .context("server failed")
+    }
+
+    /// Shuts down gracefully: in-flight requests finish, state is saved.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        self.shutdown.cancel();
+        self.wait().await
+    }
+}
+
+/// Starts the server described by `config`.
+pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
+    std::fs::create_dir_all(&config.data_dir).with_context(|| {
+        format!(
+            "could not create the data directory {}",
+            config.data_dir.display()
+        )
+    })?;
+    let database_url = config.database_url();
+    let store = Store::connect(&database_url).await.with_context(|| {
+        format!(
+            "could not open the database {}",
+            db::redact_url(&database_url)
+        )
+    })?;
+    let secrets = SecretBox::load(config.master_key.as_deref(), &config.data_dir)?;
+    let core = Core::new(store, secrets, config);
+    if let Some(mode) = core.config().registration_mode {
+        core.set_registration_mode(mode).await?;
+    }
+
+    let address = format!("{}:{}", core.config().host, core.config().port);
+    let listener = tokio::net::TcpListener::bind(&address)
+        .await
+        .with_context(|| format!("could not listen on {address}"))?;
+    let local_addr = listener.local_addr()?;
+    tracing::info!("torrent-manager listening on http://{local_addr}");
+
+    let shutdown = CancellationToken::new();
+    let app = http::router(core.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let serve = tokio::spawn(
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown.clone().cancelled_owned())
+            .into_future(),
+    );
+    let maintenance = tokio::spawn(maintain(core.clone(), shutdown.clone()));
+    Ok(RunningServer {
+        local_addr,
+        shutdown,
+        serve,
+        maintenance,
+        core,
+    })
+}
+
+/// Periodic housekeeping until shutdown.
+async fn maintain(core: Core, shutdown: CancellationToken) {
+    let mut flush = tokio::time::interval(KEY_USAGE_FLUSH);
+    let mut purge = tokio::time::interval(PURGE_INTERVAL);
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = flush.tick() => {
+                if let Err(error) = core.flush_key_usage().await {
+                    tracing::warn!(%error, "could not save API key use times");
+                }
+            }
+            _ = purge.tick() => match core.purge_expired().await {
+                Ok(0) => {}
+                Ok(removed) => tracing::debug!(removed, "purged expired credentials"),
+                Err(error) => tracing::warn!(%error, "could not purge expired credentials"),
+            },
+        }
+    }
+}
