@@ -224,6 +224,24 @@ mod tests {
     }
 
     #[test]
+    fn an_explicit_master_key_is_used_instead_of_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = STANDARD.encode([9u8; 32]);
+        let given = SecretBox::load(Some(&key), dir.path()).unwrap();
+        assert!(!dir.path().join(MASTER_KEY_FILE).exists());
+        let sealed = given.encrypt("pw", "ctx").unwrap();
+        assert_eq!(
+            SecretBox::from_key(&[9u8; 32])
+                .decrypt(&sealed, "ctx")
+                .unwrap()
+                .as_str(),
+            "pw"
+        );
+        assert!(SecretBox::load(Some("not base64!"), dir.path()).is_err());
+        assert!(SecretBox::load(Some(&STANDARD.encode([1u8; 16])), dir.path()).is_err());
+    }
+
+    #[test]
     fn passwords_hash_with_argon2id_and_verify() {
         let phc = hash_password("correct horse").unwrap();
         assert!(phc.starts_with("$argon2id$"));

@@ -25,8 +25,9 @@ pub struct IssuedSession {
     pub remember: Option<(String, i64)>,
 }
 
-/// Sessions record activity at most this often, to spare the database.
-const TOUCH_INTERVAL_MS: i64 = 60_000;
+/// Sessions record activity at most this often (or a quarter of the idle
+/// timeout, if shorter), to spare the database.
+const MAX_TOUCH_INTERVAL_MS: i64 = 60_000;
 const INVALID_CREDENTIALS: &str = "Invalid username or password";
 
 impl Core {
@@ -110,8 +111,8 @@ impl Core {
         let Some(session) = self.store().live_session(&hash, now).await? else {
             return Ok(None);
         };
-        if now - session.last_seen_at >= TOUCH_INTERVAL_MS {
-            let idle = self.config().sessions.idle_timeout.as_millis() as i64;
+        let idle = self.config().sessions.idle_timeout.as_millis() as i64;
+        if now - session.last_seen_at >= MAX_TOUCH_INTERVAL_MS.min(idle / 4) {
             let expires = (now + idle).min(session.absolute_expires_at);
             self.store().touch_session(&hash, now, expires).await?;
         }

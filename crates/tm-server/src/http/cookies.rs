@@ -43,8 +43,11 @@ pub fn with_session(jar: CookieJar, issued: &IssuedSession, secure: bool) -> Coo
     }
 }
 
-/// Removes both cookies from the browser.
+/// Removes both cookies from the browser, whether or not this request sent them.
 pub fn cleared(jar: CookieJar) -> CookieJar {
-    jar.remove(Cookie::build(SESSION).path("/"))
-        .remove(Cookie::build(REMEMBER_ME).path("/"))
+    [SESSION, REMEMBER_ME].into_iter().fold(jar, |jar, name| {
+        let mut removal = Cookie::build((name, "")).path("/").build();
+        removal.make_removal();
+        jar.add(removal)
+    })
 }

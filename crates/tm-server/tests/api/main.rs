@@ -1,0 +1,11 @@
+//! HTTP-level tests of the real server, on SQLite and on PostgreSQL.
+
+mod harness;
+
+mod admin;
+mod api_keys;
+mod auth;
+mod isolation;
+mod openapi;
+mod secrets_at_rest;
+mod servers;

@@ -1,0 +1,165 @@
+//! `torrent-manager serve` as a user runs it: the real binary, its log line,
+//! its defaults and a graceful stop on SIGTERM.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_torrent-manager");
+
+struct Served {
+    child: Child,
+    address: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `serve` with `args`/`envs` and waits for the line naming the address.
+fn serve(args: &[&str], envs: &[(&str, &str)]) -> Served {
+    let mut command = Command::new(BIN);
+    command
+        .arg("serve")
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("TM_DATA_DIR")
+        .env_remove("TM_DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+    for (key, value) in envs {
+        command.env(key, value);
+    }
+    let mut child = command.spawn().expect("the binary starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let address = loop {
+        let line = lines
+            .next()
+            .expect("the server logs where it listens before anything else ends")
+            .expect("utf-8 log");
+        if let Some((_, rest)) = line.split_once("listening on http://") {
+            break rest.trim().to_string();
+        }
+    };
+    // Keep draining the log so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Served { child, address }
+}
+
+fn get(address: &str, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(address).expect("connect");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response[9..12].parse().unwrap();
+    let body = response
+        .split("\r\n\r\n")
+        .nth(1)
+        .unwrap_or_default()
+        .to_string();
+    (status, body)
+}
+
+fn terminate_and_wait(served: &mut Served) -> std::process::ExitStatus {
+    let pid = served.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = served.child.try_wait().unwrap() {
+            return status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the server stops within 10 s of SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn serve_logs_its_address_answers_health_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().join("data");
+    let mut served = serve(
+        &["--data-dir", data_dir.to_str().unwrap()],
+        &[("TM_PORT", "0")],
+    );
+    assert!(
+        served.address.starts_with("127.0.0.1:"),
+        "loopback by default: {}",
+        served.address
+    );
+    assert_ne!(served.address, "127.0.0.1:0", "the real port is logged");
+    let (status, body) = get(&served.address, "/health");
+    assert_eq!(status, 200);
+    assert_eq!(body, r#"{"status":"healthy"}"#);
+    assert!(
+        data_dir.join("torrent-manager.db").exists(),
+        "SQLite in the data directory"
+    );
+    assert!(data_dir.join("master.key").exists());
+    let status = terminate_and_wait(&mut served);
+    assert!(status.success(), "graceful stop exits 0, got {status}");
+}
+
+#[test]
+fn serve_needs_no_configuration_at_all() {
+    let home = tempfile::tempdir().unwrap();
+    let mut served = serve(
+        &["--port", "0"],
+        &[
+            ("HOME", home.path().to_str().unwrap()),
+            ("XDG_DATA_HOME", home.path().join("xdg").to_str().unwrap()),
+        ],
+    );
+    let (status, _) = get(&served.address, "/health");
+    assert_eq!(status, 200);
+    let default_dir = home.path().join("xdg").join("torrent-manager");
+    assert!(
+        default_dir.join("torrent-manager.db").exists(),
+        "the platform's user data directory"
+    );
+    terminate_and_wait(&mut served);
+}
+
+#[test]
+fn help_explains_the_commands_and_flags() {
+    let output = Command::new(BIN)
+        .args(["serve", "--help"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8(output.stdout).unwrap();
+    for flag in [
+        "--host",
+        "--port",
+        "--data-dir",
+        "--database-url",
+        "TM_HOST",
+        "TM_PORT",
+        "TM_DATA_DIR",
+        "TM_DATABASE_URL",
+    ] {
+        assert!(help.contains(flag), "serve --help mentions {flag}");
+    }
+    let bad = Command::new(BIN)
+        .args(["serve", "--port", "not-a-port"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2), "usage errors exit 2");
+}
