@@ -1,0 +1,184 @@
+"""Server configuration against the real server (hosts are always 127.0.0.1)."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from torrent_manager import CLEAR, TorrentManagerClient, TorrentManagerError
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _add(client: TorrentManagerClient, **overrides) -> dict:
+    fields = dict(
+        name="My rTorrent Seedbox",
+        server_type="rtorrent",
+        host="127.0.0.1",
+        port=closed_port(),
+        rpc_path="/RPC2",
+        username="rpc_user",
+        password="rpc_password",
+    )
+    fields.update(overrides)
+    return client.add_server(**fields)
+
+
+def test_add_list_get(client: TorrentManagerClient) -> None:
+    server = _add(client)
+    assert server["id"]
+    assert server["name"] == "My rTorrent Seedbox"
+    assert server["server_type"] == "rtorrent"
+    assert server["host"] == "127.0.0.1"
+    assert server["rpc_path"] == "/RPC2"
+    assert server["username"] == "rpc_user"
+    assert server["has_password"] is True
+    assert "password" not in server
+    assert server["enabled"] is True
+    assert server["is_default"] is True  # the user's first server
+    assert server["transport"] == "http"
+    assert server["http_enabled"] is False
+
+    listed = client.list_servers()
+    assert isinstance(listed, list)
+    assert [s["id"] for s in listed] == [server["id"]]
+    assert client.get_server(server["id"]) == server
+
+
+def test_add_with_every_option(client: TorrentManagerClient) -> None:
+    server = client.add_server(
+        "transmission box",
+        "transmission",
+        "127.0.0.1",
+        closed_port(),
+        rpc_path="/transmission/rpc",
+        use_ssl=True,
+        http_host="127.0.0.1",
+        http_port=8080,
+        http_path="/downloads/",
+        http_username="web",
+        http_password="web-secret",
+        http_use_ssl=True,
+        tls_accept_invalid_certs=True,
+        is_default=True,
+    )
+    assert server["server_type"] == "transmission"
+    assert server["use_ssl"] is True
+    assert server["http_port"] == 8080
+    assert server["http_enabled"] is True
+    assert server["http_username"] == "web"
+    assert server["has_http_password"] is True
+    assert server["http_use_ssl"] is True
+    assert server["tls_accept_invalid_certs"] is True
+    assert server["has_password"] is False
+    assert server["username"] is None
+
+
+def test_add_scgi_transport(client: TorrentManagerClient) -> None:
+    server = client.add_server("scgi", "rtorrent", "127.0.0.1", closed_port(), transport="scgi")
+    assert server["transport"] == "scgi"
+    assert server["rpc_path"] is None
+
+
+def test_second_server_is_not_default_unless_asked(client: TorrentManagerClient) -> None:
+    first = _add(client, name="first")
+    second = _add(client, name="second")
+    assert second["is_default"] is False
+    third = _add(client, name="third", is_default=True)
+    assert third["is_default"] is True
+    defaults = {s["name"]: s["is_default"] for s in client.list_servers()}
+    assert defaults == {"first": False, "second": False, "third": True}
+    assert client.get_server(first["id"])["is_default"] is False
+
+
+def test_update_changes_only_given_fields(client: TorrentManagerClient) -> None:
+    server = _add(client, http_port=8080, http_host="127.0.0.1")
+    updated = client.update_server(server_id=server["id"], name="Renamed rTorrent Seedbox", enabled=False)
+    assert updated["name"] == "Renamed rTorrent Seedbox"
+    assert updated["enabled"] is False
+    for unchanged in ("host", "port", "rpc_path", "username", "has_password", "http_port", "http_host"):
+        assert updated[unchanged] == server[unchanged], unchanged
+    assert client.get_server(server["id"]) == updated
+
+    # Nothing given: nothing changes.
+    again = client.update_server(server["id"])
+    assert {k: v for k, v in again.items() if k != "updated_at"} == {
+        k: v for k, v in updated.items() if k != "updated_at"
+    }
+
+
+def test_update_clears_with_CLEAR(client: TorrentManagerClient) -> None:
+    server = _add(client, http_port=8080, http_host="127.0.0.1")
+    assert server["http_enabled"] is True
+    updated = client.update_server(server["id"], username=CLEAR, password=CLEAR, http_port=CLEAR)
+    assert updated["username"] is None
+    assert updated["has_password"] is False
+    assert updated["http_port"] is None
+    assert updated["http_enabled"] is False
+    # Others untouched.
+    assert updated["name"] == server["name"]
+    assert updated["rpc_path"] == "/RPC2"
+    assert updated["http_host"] == "127.0.0.1"
+    assert updated["enabled"] is True
+
+
+def test_update_sets_new_values(client: TorrentManagerClient) -> None:
+    server = _add(client)
+    new_port = closed_port()
+    updated = client.update_server(
+        server["id"], port=new_port, password="new-secret", http_port=9090, use_ssl=True
+    )
+    assert updated["port"] == new_port
+    assert updated["has_password"] is True
+    assert updated["http_port"] == 9090
+    assert updated["use_ssl"] is True
+
+
+def test_connection_test_reports_failure(client: TorrentManagerClient) -> None:
+    server = _add(client)
+    result = client.test_server(server["id"])
+    assert result["status"] == "failed"
+    assert isinstance(result["message"], str) and result["message"]
+
+
+def test_delete(client: TorrentManagerClient) -> None:
+    server = _add(client)
+    result = client.delete_server(server["id"])
+    assert result["status"] == "deleted"
+    assert result["message"]
+    assert client.list_servers() == []
+    with pytest.raises(TorrentManagerError) as info:
+        client.get_server(server["id"])
+    assert info.value.status_code == 404
+    assert info.value.detail == "Server not found"
+    with pytest.raises(TorrentManagerError) as info:
+        client.delete_server(server["id"])
+    assert info.value.status_code == 404
+
+
+def test_servers_are_private(client: TorrentManagerClient, admin_client: TorrentManagerClient) -> None:
+    server = _add(client)
+    assert server["id"] not in [s["id"] for s in admin_client.list_servers()]
+    with pytest.raises(TorrentManagerError) as info:
+        admin_client.get_server(server["id"])
+    assert info.value.status_code == 404
+
+
+def test_servers_through_an_api_key(client: TorrentManagerClient, base_url: str) -> None:
+    key = client.create_api_key("servers")["api_key"]
+    with TorrentManagerClient(base_url, api_key=key) as keyed:
+        server = _add(keyed, name="via key")
+        assert [s["id"] for s in client.list_servers()] == [server["id"]]
+        assert keyed.delete_server(server["id"])["status"] == "deleted"
+
+
+def test_servers_need_authentication(anon_client: TorrentManagerClient) -> None:
+    with pytest.raises(TorrentManagerError) as info:
+        anon_client.list_servers()
+    assert info.value.status_code == 401
