@@ -8,11 +8,13 @@
 mod auth;
 mod error;
 mod servers;
+mod torrents;
 mod users;
 
 pub use auth::*;
 pub use error::*;
 pub use servers::*;
+pub use torrents::*;
 pub use users::*;
 
 pub use time::OffsetDateTime;

@@ -222,6 +222,30 @@ pub struct ServerInfo {
     pub http_use_ssl: bool,
     /// True when HTTP file downloads are configured (`http_port` set).
     pub http_enabled: bool,
+    /// How polling this server is going.
+    pub status: ServerStatus,
+    /// Why the last attempt failed (while `failing`).
+    pub last_error: Option<String>,
+    /// When the server last answered a poll.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub last_success_at: Option<OffsetDateTime>,
+    /// Client name and version, once it answered (e.g. "Transmission 3.00 (bb6b5a062e)").
+    pub client_version: Option<String>,
+    /// Torrents in the latest snapshot.
+    pub torrent_count: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ServerStatus {
+    /// Not polled yet.
+    Connecting,
+    Connected,
+    /// The last poll failed; see `last_error`.
+    Failing,
+    /// Not polled (`enabled` is false).
+    Disabled,
 }
 
 /// `DELETE /servers/{id}`.

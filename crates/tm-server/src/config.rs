@@ -31,6 +31,8 @@ pub struct Config {
     pub allowed_origins: Vec<String>,
     pub sessions: SessionPolicy,
     pub login_throttle: LoginThrottle,
+    /// Upper bound for any single call to a torrent client.
+    pub client_timeout: Duration,
 }
 
 impl std::fmt::Debug for Config {
@@ -48,6 +50,7 @@ impl std::fmt::Debug for Config {
             .field("cookie_secure", &self.cookie_secure)
             .field("trust_forwarded_for", &self.trust_forwarded_for)
             .field("allowed_origins", &self.allowed_origins)
+            .field("client_timeout", &self.client_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -67,6 +70,7 @@ impl Config {
             allowed_origins: Vec::new(),
             sessions: SessionPolicy::default(),
             login_throttle: LoginThrottle::default(),
+            client_timeout: Duration::from_secs(10),
         }
     }
 

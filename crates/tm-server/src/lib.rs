@@ -8,6 +8,7 @@ pub mod config;
 mod core;
 pub mod crypto;
 mod db;
+mod fleet;
 mod http;
 
 use std::net::SocketAddr;
@@ -26,6 +27,9 @@ use db::Store;
 const KEY_USAGE_FLUSH: Duration = Duration::from_secs(5);
 /// How often expired sessions, tokens and keys are purged.
 const PURGE_INTERVAL: Duration = Duration::from_secs(600);
+/// How often the pollers are matched against the database (changes made by
+/// other instances sharing it).
+const FLEET_SYNC_INTERVAL: Duration = Duration::from_secs(30);
 
 /// A server that is accepting connections.
 pub struct RunningServer {
@@ -84,10 +88,12 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
         )
     })?;
     let secrets = SecretBox::load(config.master_key.as_deref(), &config.data_dir)?;
-    let core = Core::new(store, secrets, config);
+    let shutdown = CancellationToken::new();
+    let core = Core::new(store, secrets, config, shutdown.clone());
     if let Some(mode) = core.config().registration_mode {
         core.set_registration_mode(mode).await?;
     }
+    core.sync_fleet().await?;
 
     let address = format!("{}:{}", core.config().host, core.config().port);
     let listener = tokio::net::TcpListener::bind(&address)
@@ -96,7 +102,6 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
     let local_addr = listener.local_addr()?;
     tracing::info!("torrent-manager listening on http://{local_addr}");
 
-    let shutdown = CancellationToken::new();
     let app = http::router(core.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let serve = tokio::spawn(
         axum::serve(listener, app)
@@ -117,6 +122,8 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
 async fn maintain(core: Core, shutdown: CancellationToken) {
     let mut flush = tokio::time::interval(KEY_USAGE_FLUSH);
     let mut purge = tokio::time::interval(PURGE_INTERVAL);
+    let mut sync = tokio::time::interval(FLEET_SYNC_INTERVAL);
+    sync.tick().await; // the first tick is immediate: the fleet was just loaded
     loop {
         tokio::select! {
             _ = shutdown.cancelled() => return,
@@ -130,6 +137,11 @@ async fn maintain(core: Core, shutdown: CancellationToken) {
                 Ok(removed) => tracing::debug!(removed, "purged expired credentials"),
                 Err(error) => tracing::warn!(%error, "could not purge expired credentials"),
             },
+            _ = sync.tick() => {
+                if let Err(error) = core.sync_fleet().await {
+                    tracing::warn!(%error, "could not reload the server list");
+                }
+            }
         }
     }
 }

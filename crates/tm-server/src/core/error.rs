@@ -21,6 +21,12 @@ pub enum Error {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// The upload is larger than accepted (413).
+    #[error("{0}")]
+    TooLarge(String),
+    /// A torrent client failed or answered wrongly (502).
+    #[error("{0}")]
+    BadGateway(String),
     #[error("too many failed login attempts; try again in {} seconds", retry_after.as_secs())]
     RateLimited { retry_after: Duration },
     /// A dependency (database) is not answering.
@@ -48,6 +54,27 @@ impl From<DbError> for Error {
 impl From<CryptoError> for Error {
     fn from(error: CryptoError) -> Self {
         Error::Internal(error.to_string())
+    }
+}
+
+impl From<tm_backends::BackendError> for Error {
+    fn from(error: tm_backends::BackendError) -> Self {
+        use tm_backends::ErrorKind;
+        let message = error.to_string();
+        match error.kind {
+            ErrorKind::NotFound(_) => Error::NotFound(message),
+            ErrorKind::Duplicate(_) => Error::Conflict(message),
+            ErrorKind::Unsafe(_) => Error::Conflict(message),
+            ErrorKind::Invalid(_) | ErrorKind::Rejected(_) | ErrorKind::Unsupported(_) => {
+                Error::BadRequest(message)
+            }
+            ErrorKind::Refused(_)
+            | ErrorKind::Timeout(_)
+            | ErrorKind::AuthFailed(_)
+            | ErrorKind::NotATorrentClient(_)
+            | ErrorKind::Malformed(_)
+            | ErrorKind::Network(_) => Error::BadGateway(message),
+        }
     }
 }
 

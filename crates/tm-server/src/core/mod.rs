@@ -9,13 +9,17 @@ mod servers;
 mod sessions;
 mod throttle;
 mod time;
+mod torrents;
 mod validate;
 
 use std::sync::Arc;
 
+use tokio_util::sync::CancellationToken;
+
 use crate::config::Config;
 use crate::crypto::SecretBox;
 use crate::db::Store;
+use crate::fleet::Fleet;
 
 pub use accounts::User;
 pub use error::{Error, Result};
@@ -34,18 +38,30 @@ struct CoreInner {
     secrets: SecretBox,
     config: Config,
     key_usage: KeyUsage,
+    fleet: Fleet,
 }
 
 impl Core {
-    pub fn new(store: Store, secrets: SecretBox, config: Config) -> Self {
+    /// `shutdown` stops the server pollers.
+    pub fn new(
+        store: Store,
+        secrets: SecretBox,
+        config: Config,
+        shutdown: CancellationToken,
+    ) -> Self {
         Self {
             inner: Arc::new(CoreInner {
                 store,
                 secrets,
                 config,
                 key_usage: KeyUsage::default(),
+                fleet: Fleet::new(shutdown),
             }),
         }
+    }
+
+    pub fn fleet(&self) -> &Fleet {
+        &self.inner.fleet
     }
 
     pub fn store(&self) -> &Store {

@@ -1,17 +1,16 @@
 //! The registry of torrent-client servers each user manages.
 
-use std::time::Duration;
-
 use tm_api_types::{
-    ConnectionStatus, CreateServerRequest, Patch, ServerInfo, ServerType, TestServerResponse,
-    Transport, UpdateServerRequest,
+    ConnectionStatus, CreateServerRequest, Patch, ServerInfo, ServerStatus, ServerType,
+    TestServerResponse, Transport, UpdateServerRequest,
 };
+use tm_backends::{BackendConfig, ClientKind, Secret};
 
 use super::{Core, Error, Result, User, from_millis, now_millis, validate};
 use crate::db::ServerRow;
+use crate::fleet::{PollerState, ServerSpec};
 
 const NOT_FOUND: &str = "Server not found";
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl Core {
     pub async fn create_server(
@@ -48,7 +47,8 @@ impl Core {
         };
         normalise_and_check(&mut row)?;
         let stored = self.store().insert_server(&row).await?;
-        server_info(stored)
+        self.follow(&stored)?;
+        Ok(self.server_info(stored))
     }
 
     pub async fn list_servers(&self, user: &User) -> Result<Vec<ServerInfo>> {
@@ -56,12 +56,12 @@ impl Core {
             .servers_of(&user.id)
             .await?
             .into_iter()
-            .map(server_info)
+            .map(|row| Ok(self.server_info(row)))
             .collect()
     }
 
     pub async fn get_server(&self, user: &User, id: &str) -> Result<ServerInfo> {
-        server_info(self.server_row(user, id).await?)
+        Ok(self.server_info(self.server_row(user, id).await?))
     }
 
     pub async fn update_server(
@@ -115,7 +115,9 @@ impl Core {
         if !self.store().update_server(&row).await? {
             return Err(Error::NotFound(NOT_FOUND.into()));
         }
-        self.get_server(user, id).await
+        let updated = self.server_row(user, id).await?;
+        self.follow(&updated)?;
+        Ok(self.server_info(updated))
     }
 
     pub async fn delete_server(&self, user: &User, id: &str) -> Result<String> {
@@ -123,36 +125,157 @@ impl Core {
         if !self.store().delete_server(id, &user.id).await? {
             return Err(Error::NotFound(NOT_FOUND.into()));
         }
+        self.fleet().remove(id);
         Ok(row.name)
     }
 
-    /// Checks that the server's RPC endpoint accepts connections.
+    /// Asks the client who it is, with a fresh connection.
     pub async fn test_server(&self, user: &User, id: &str) -> Result<TestServerResponse> {
-        let info = self.get_server(user, id).await?;
-        let (target, attempt) = match (info.transport, &info.socket_path) {
-            (Transport::ScgiUnix, Some(path)) => (
-                path.clone(),
-                reachable(tokio::net::UnixStream::connect(path)).await,
-            ),
-            _ => {
-                let target = format!("{}:{}", info.host, info.port);
-                let attempt = reachable(tokio::net::TcpStream::connect(&target)).await;
-                (target, attempt)
-            }
+        let row = self.server_row(user, id).await?;
+        let spec = self.server_spec(&row)?;
+        let probe = match tm_backends::connect(&spec.backend) {
+            Ok(client) => client.probe().await,
+            Err(error) => Err(error),
         };
-        Ok(match attempt {
-            Ok(()) => TestServerResponse {
+        Ok(match probe {
+            Ok(info) => TestServerResponse {
                 status: ConnectionStatus::Connected,
-                message: format!("Successfully connected to {} at {target}", info.name),
+                message: format!(
+                    "Successfully connected to {}: {} {}",
+                    row.name, info.client, info.version
+                ),
             },
-            Err(reason) => TestServerResponse {
+            Err(error) => TestServerResponse {
                 status: ConnectionStatus::Failed,
-                message: format!("Could not connect to {} at {target}: {reason}", info.name),
+                message: format!("Could not connect to {}: {}", row.name, error.kind),
             },
         })
     }
 
-    async fn server_row(&self, user: &User, id: &str) -> Result<ServerRow> {
+    /// Starts all enabled servers' pollers (at start, and to pick up changes
+    /// other instances made to the shared database).
+    pub async fn sync_fleet(&self) -> Result<()> {
+        let mut specs = Vec::new();
+        for row in self.store().enabled_servers().await? {
+            match self.server_spec(&row) {
+                Ok(spec) => specs.push(spec),
+                Err(error) => tracing::warn!(server = %row.name, %error, "cannot poll server"),
+            }
+        }
+        self.fleet().retain_only(specs);
+        Ok(())
+    }
+
+    /// Makes the fleet poll `row` when enabled, and stop otherwise.
+    fn follow(&self, row: &ServerRow) -> Result<()> {
+        if row.enabled {
+            self.fleet()
+                .upsert(self.server_spec(row)?)
+                .map_err(|e| Error::Invalid(e.to_string()))
+        } else {
+            self.fleet().remove(&row.id);
+            Ok(())
+        }
+    }
+
+    /// How to reach the server, with its password decrypted.
+    pub(super) fn server_spec(&self, row: &ServerRow) -> Result<ServerSpec> {
+        let server_type: ServerType = row.server_type.parse().map_err(Error::Internal)?;
+        let transport = match effective_transport(row)? {
+            Transport::Http => tm_backends::Transport::Http,
+            Transport::Scgi => tm_backends::Transport::Scgi,
+            Transport::ScgiUnix => tm_backends::Transport::ScgiUnix {
+                path: row.socket_path.clone().unwrap_or_default(),
+            },
+        };
+        let password = match &row.password_enc {
+            Some(sealed) => Some(Secret::new(
+                self.secrets()
+                    .decrypt(sealed, &secret_context(&row.id, "password"))?
+                    .as_str(),
+            )),
+            None => None,
+        };
+        Ok(ServerSpec {
+            id: row.id.clone(),
+            user_id: row.user_id.clone(),
+            name: row.name.clone(),
+            server_type,
+            version: row.updated_at,
+            backend: BackendConfig {
+                name: row.name.clone(),
+                kind: match server_type {
+                    ServerType::Rtorrent => ClientKind::Rtorrent,
+                    ServerType::Transmission => ClientKind::Transmission,
+                },
+                host: row.host.clone(),
+                port: u16::try_from(row.port).unwrap_or_default(),
+                username: row.username.clone(),
+                password,
+                rpc_path: row.rpc_path.clone(),
+                use_ssl: row.use_ssl,
+                transport,
+                accept_invalid_certs: row.tls_accept_invalid_certs,
+                timeout: self.config().client_timeout,
+            },
+        })
+    }
+
+    fn server_info(&self, row: ServerRow) -> ServerInfo {
+        let live = self.fleet().get(&row.id).filter(|_| row.enabled);
+        let health = live.as_ref().map(|poller| poller.health());
+        let status = match health.as_ref().map(|h| h.state) {
+            None => ServerStatus::Disabled,
+            Some(PollerState::Connecting) => ServerStatus::Connecting,
+            Some(PollerState::Connected) => ServerStatus::Connected,
+            Some(PollerState::Failing) => ServerStatus::Failing,
+        };
+        let torrent_count = live.map_or(0, |p| p.snapshot().torrents.len());
+        // The type and transport were validated on the way in.
+        let server_type = row.server_type.parse().unwrap_or(ServerType::Transmission);
+        let transport = effective_transport(&row).unwrap_or(Transport::Http);
+        let (last_error, last_success_at, client_version) = match health {
+            Some(h) => (
+                h.last_error,
+                h.last_success_at.map(from_millis),
+                h.client_version,
+            ),
+            None => (None, None, None),
+        };
+        ServerInfo {
+            server_type,
+            transport,
+            status,
+            last_error,
+            last_success_at,
+            client_version,
+            torrent_count,
+            port: u16::try_from(row.port).unwrap_or_default(),
+            http_port: row.http_port.and_then(|p| u16::try_from(p).ok()),
+            http_enabled: row.http_port.is_some(),
+            has_password: row.password_enc.is_some(),
+            has_http_password: row.http_password_enc.is_some(),
+            created_at: from_millis(row.created_at),
+            updated_at: from_millis(row.updated_at),
+            id: row.id,
+            user_id: row.user_id,
+            name: row.name,
+            host: row.host,
+            username: row.username,
+            rpc_path: row.rpc_path,
+            use_ssl: row.use_ssl,
+            socket_path: row.socket_path,
+            tls_accept_invalid_certs: row.tls_accept_invalid_certs,
+            enabled: row.enabled,
+            is_default: row.is_default,
+            http_host: row.http_host,
+            http_path: row.http_path,
+            http_username: row.http_username,
+            http_use_ssl: row.http_use_ssl,
+        }
+    }
+
+    pub(super) async fn server_row(&self, user: &User, id: &str) -> Result<ServerRow> {
         self.store()
             .server_of(id, &user.id)
             .await?
@@ -308,45 +431,4 @@ fn effective_transport(row: &ServerRow) -> Result<Transport> {
         "rtorrent" if row.rpc_path.is_none() => Transport::Scgi,
         _ => Transport::Http,
     })
-}
-
-fn server_info(row: ServerRow) -> Result<ServerInfo> {
-    let transport = effective_transport(&row)?;
-    Ok(ServerInfo {
-        server_type: row.server_type.parse().map_err(Error::Internal)?,
-        port: u16::try_from(row.port).unwrap_or_default(),
-        http_port: row.http_port.and_then(|p| u16::try_from(p).ok()),
-        http_enabled: row.http_port.is_some(),
-        has_password: row.password_enc.is_some(),
-        has_http_password: row.http_password_enc.is_some(),
-        created_at: from_millis(row.created_at),
-        updated_at: from_millis(row.updated_at),
-        transport,
-        id: row.id,
-        user_id: row.user_id,
-        name: row.name,
-        host: row.host,
-        username: row.username,
-        rpc_path: row.rpc_path,
-        use_ssl: row.use_ssl,
-        socket_path: row.socket_path,
-        tls_accept_invalid_certs: row.tls_accept_invalid_certs,
-        enabled: row.enabled,
-        is_default: row.is_default,
-        http_host: row.http_host,
-        http_path: row.http_path,
-        http_username: row.http_username,
-        http_use_ssl: row.http_use_ssl,
-    })
-}
-
-/// Whether `connect` completes within the timeout, or why not.
-async fn reachable<T>(
-    connect: impl std::future::Future<Output = std::io::Result<T>>,
-) -> std::result::Result<(), String> {
-    match tokio::time::timeout(CONNECT_TIMEOUT, connect).await {
-        Ok(Ok(_)) => Ok(()),
-        Ok(Err(e)) => Err(e.to_string()),
-        Err(_) => Err(format!("no answer within {} s", CONNECT_TIMEOUT.as_secs())),
-    }
 }

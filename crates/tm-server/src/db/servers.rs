@@ -42,6 +42,7 @@ const SELECT_ONE: &str = concat!(
     columns!(),
     " FROM servers WHERE id = $1 AND user_id = $2"
 );
+const SELECT_ALL_ENABLED: &str = concat!("SELECT ", columns!(), " FROM servers WHERE enabled");
 const SELECT_ALL_OF_USER: &str = concat!(
     "SELECT ",
     columns!(),
@@ -137,6 +138,15 @@ impl Store {
             SELECT_ALL_OF_USER
         )
         .bind(user_id)
+        .fetch_all(pool)
+        .await)?)
+    }
+
+    /// Every enabled server of every user: what this instance polls.
+    pub async fn enabled_servers(&self) -> DbResult<Vec<ServerRow>> {
+        Ok(on_pool!(self, |pool| sqlx::query_as::<_, ServerRow>(
+            SELECT_ALL_ENABLED
+        )
         .fetch_all(pool)
         .await)?)
     }

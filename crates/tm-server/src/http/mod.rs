@@ -19,10 +19,13 @@ use utoipa_axum::routes;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::core::{Core, Error};
-use handlers::{admin, api_keys, auth, health, servers};
+use handlers::{admin, api_keys, auth, health, servers, torrents};
 
 /// JSON bodies are small; uploads get their own limit where they are accepted.
 const MAX_JSON_BODY: usize = 1024 * 1024;
+/// One .torrent (10 MiB) plus multipart framing.
+const MAX_UPLOAD_BODY: usize = 10 * 1024 * 1024 + 64 * 1024;
+const MAX_BATCH_UPLOAD_BODY: usize = 64 * 1024 * 1024;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -32,6 +35,7 @@ const MAX_JSON_BODY: usize = 1024 * 1024;
         (name = "auth", description = "Accounts and sessions"),
         (name = "api-keys", description = "API keys for scripts"),
         (name = "servers", description = "The torrent clients you manage"),
+        (name = "torrents", description = "Torrents across all your servers"),
         (name = "admin", description = "Users and instance settings (admins only)"),
         (name = "health", description = "Liveness")
     )
@@ -70,6 +74,30 @@ pub fn router(core: Core) -> Router {
         .routes(routes!(admin::list_users, admin::create_user))
         .routes(routes!(admin::update_user, admin::delete_user))
         .routes(routes!(admin::get_settings, admin::put_settings))
+        .routes(routes!(torrents::list, torrents::add))
+        .routes(routes!(torrents::get, torrents::remove))
+        .routes(routes!(torrents::start))
+        .routes(routes!(torrents::stop))
+        .routes(routes!(torrents::recheck))
+        .routes(routes!(torrents::files, torrents::set_files))
+        .routes(routes!(torrents::peers))
+        .routes(routes!(torrents::trackers))
+        .routes(routes!(
+            torrents::get_labels,
+            torrents::set_labels,
+            torrents::add_label
+        ))
+        .routes(routes!(torrents::remove_label))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(torrents::upload))
+                .layer(DefaultBodyLimit::max(MAX_UPLOAD_BODY)),
+        )
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(torrents::upload_batch))
+                .layer(DefaultBodyLimit::max(MAX_BATCH_UPLOAD_BODY)),
+        )
         .split_for_parts();
 
     api.merge(SwaggerUi::new("/docs").url("/openapi.json", openapi))

@@ -1,11 +1,15 @@
 //! HTTP-level tests of the real server, on SQLite and on PostgreSQL.
 
+mod daemons;
 mod harness;
 
 mod admin;
 mod api_keys;
 mod auth;
+mod faults;
 mod isolation;
 mod openapi;
 mod secrets_at_rest;
 mod servers;
+mod swarm;
+mod torrents;

@@ -31,6 +31,23 @@ async fn openapi_describes_every_endpoint_and_docs_work_offline() {
         ("/admin/users/{id}", "delete"),
         ("/admin/settings", "get"),
         ("/admin/settings", "put"),
+        ("/torrents", "get"),
+        ("/torrents", "post"),
+        ("/torrents/upload", "post"),
+        ("/torrents/upload/batch", "post"),
+        ("/torrents/{info_hash}", "get"),
+        ("/torrents/{info_hash}", "delete"),
+        ("/torrents/{info_hash}/start", "post"),
+        ("/torrents/{info_hash}/stop", "post"),
+        ("/torrents/{info_hash}/recheck", "post"),
+        ("/torrents/{info_hash}/files", "get"),
+        ("/torrents/{info_hash}/files", "put"),
+        ("/torrents/{info_hash}/peers", "get"),
+        ("/torrents/{info_hash}/trackers", "get"),
+        ("/torrents/{info_hash}/labels", "get"),
+        ("/torrents/{info_hash}/labels", "put"),
+        ("/torrents/{info_hash}/labels", "post"),
+        ("/torrents/{info_hash}/labels/{label}", "delete"),
     ];
     for (path, method) in expected {
         let operation = &doc["paths"][path][method];
@@ -57,6 +74,8 @@ async fn openapi_describes_every_endpoint_and_docs_work_offline() {
         "ApiKeyList",
         "MeResponse",
         "ErrorBody",
+        "TorrentInfo",
+        "AddTorrentRequest",
     ] {
         assert!(
             doc["components"]["schemas"][schema].is_object(),

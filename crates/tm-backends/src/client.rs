@@ -1,0 +1,99 @@
+//! The one async interface every adapter implements, and `connect`.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::config::{BackendConfig, ClientKind};
+use crate::error::{BackendError, ErrorKind, Result};
+use crate::model::{
+    AddTorrent, Capabilities, ClientInfo, FilePriority, Peer, RemoveOutcome, Torrent,
+    TorrentChanges, TorrentFile, Tracker,
+};
+use crate::{rtorrent, transmission};
+
+/// A torrent client. Hashes are accepted in any case and returned lower-case.
+#[async_trait]
+pub trait TorrentClient: Send + Sync {
+    fn kind(&self) -> ClientKind;
+
+    fn capabilities(&self) -> Capabilities;
+
+    /// Checks the endpoint really is this client and returns its version.
+    async fn probe(&self) -> Result<ClientInfo>;
+
+    /// Every torrent.
+    async fn list(&self) -> Result<Vec<Torrent>>;
+
+    /// Changes since the previous call on this client object (full list when
+    /// the client cannot do deltas, or on the first call).
+    async fn list_changes(&self) -> Result<TorrentChanges>;
+
+    /// One torrent, `None` when the client does not have it.
+    async fn get(&self, info_hash: &str) -> Result<Option<Torrent>>;
+
+    /// Adds a torrent and returns its (lower-case) info hash.
+    /// A torrent the client already has gives [`ErrorKind::Duplicate`].
+    async fn add(&self, torrent: AddTorrent) -> Result<String>;
+
+    async fn start(&self, info_hashes: &[String]) -> Result<()>;
+
+    async fn stop(&self, info_hashes: &[String]) -> Result<()>;
+
+    /// Verifies the data on disk.
+    async fn recheck(&self, info_hashes: &[String]) -> Result<()>;
+
+    /// Removes a torrent, and its data when `delete_data`.
+    async fn remove(&self, info_hash: &str, delete_data: bool) -> Result<RemoveOutcome>;
+
+    async fn files(&self, info_hash: &str) -> Result<Vec<TorrentFile>>;
+
+    /// Sets priorities by file index.
+    async fn set_file_priorities(
+        &self,
+        info_hash: &str,
+        priorities: &[(usize, FilePriority)],
+    ) -> Result<()>;
+
+    async fn peers(&self, info_hash: &str) -> Result<Vec<Peer>>;
+
+    async fn trackers(&self, info_hash: &str) -> Result<Vec<Tracker>>;
+
+    /// Replaces the torrent's labels.
+    async fn set_labels(&self, info_hash: &str, labels: &[String]) -> Result<()>;
+}
+
+/// Builds the adapter for `config`. Nothing is sent yet: call `probe` to check it.
+pub fn connect(config: &BackendConfig) -> Result<Arc<dyn TorrentClient>> {
+    Ok(match config.kind {
+        ClientKind::Rtorrent => Arc::new(rtorrent::Rtorrent::new(config)?),
+        ClientKind::Transmission => Arc::new(transmission::Transmission::new(config)?),
+    })
+}
+
+/// Validates a caller's v1 info hash (40 hex digits, any case) into lower case.
+pub(crate) fn normalize_hash(server: &str, info_hash: &str) -> Result<String> {
+    let trimmed = info_hash.trim();
+    if trimmed.len() == 40 && trimmed.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(trimmed.to_ascii_lowercase())
+    } else {
+        Err(BackendError::new(
+            server,
+            ErrorKind::Invalid(format!("info hash {info_hash:?} must be 40 hex characters")),
+        ))
+    }
+}
+
+/// Hashes of an `AddTorrent`, computed locally so both clients behave alike.
+pub(crate) fn source_hash(server: &str, source: &crate::model::TorrentSource) -> Result<String> {
+    use crate::model::TorrentSource;
+    let invalid = |message: String| BackendError::new(server, ErrorKind::Invalid(message));
+    match source {
+        TorrentSource::Magnet(link) => crate::magnet::parse_magnet(link)
+            .map(|m| m.info_hash().to_owned())
+            .map_err(|e| invalid(e.to_string())),
+        TorrentSource::File(bytes) => crate::torrent_file::parse(bytes)
+            .map(|m| m.info_hash().to_owned())
+            .map_err(|e| invalid(format!("invalid .torrent file: {e}"))),
+    }
+}

@@ -1,0 +1,134 @@
+//! How to reach one torrent client.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ClientKind {
+    #[serde(rename = "rTorrent")]
+    Rtorrent,
+    #[serde(rename = "Transmission")]
+    Transmission,
+}
+
+impl fmt::Display for ClientKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ClientKind::Rtorrent => "rTorrent",
+            ClientKind::Transmission => "Transmission",
+        })
+    }
+}
+
+/// How requests travel. Transmission only speaks HTTP.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Transport {
+    /// HTTP(S) to `host:port` + `rpc_path`, with basic auth when a username is set.
+    Http,
+    /// rTorrent's raw SCGI port (`network.scgi.open_port`) at `host:port`; no auth.
+    Scgi,
+    /// rTorrent's SCGI unix socket (`network.scgi.open_local`).
+    ScgiUnix { path: String },
+}
+
+/// A password that never shows up in `Debug` output or logs.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Self::new(value)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct BackendConfig {
+    /// Shown in error messages.
+    pub name: String,
+    pub kind: ClientKind,
+    pub host: String,
+    pub port: u16,
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+    /// Defaults: `/RPC2` (rTorrent over HTTP), `/transmission/rpc`.
+    pub rpc_path: Option<String>,
+    pub use_ssl: bool,
+    pub transport: Transport,
+    /// Accept self-signed/invalid TLS certificates (home seedboxes).
+    pub accept_invalid_certs: bool,
+    /// Upper bound for every single call, connection included.
+    pub timeout: Duration,
+}
+
+impl BackendConfig {
+    /// Where requests go, without credentials (for messages).
+    pub fn endpoint(&self) -> String {
+        match &self.transport {
+            Transport::ScgiUnix { path } => format!("unix:{path}"),
+            Transport::Scgi => format!("scgi://{}:{}", self.host, self.port),
+            Transport::Http => self.url(),
+        }
+    }
+
+    pub(crate) fn url(&self) -> String {
+        let scheme = if self.use_ssl { "https" } else { "http" };
+        let default_path = match self.kind {
+            ClientKind::Rtorrent => "/RPC2",
+            ClientKind::Transmission => "/transmission/rpc",
+        };
+        let path = self.rpc_path.as_deref().unwrap_or(default_path);
+        let slash = if path.starts_with('/') { "" } else { "/" };
+        format!("{scheme}://{}:{}{slash}{path}", self.host, self.port)
+    }
+
+    /// `name (Kind at endpoint)`: the server label used in every error.
+    pub(crate) fn server_label(&self) -> String {
+        format!("{} ({} at {})", self.name, self.kind, self.endpoint())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_the_password() {
+        let config = BackendConfig {
+            name: "box".into(),
+            kind: ClientKind::Transmission,
+            host: "127.0.0.1".into(),
+            port: 9091,
+            username: Some("u".into()),
+            password: Some(Secret::new("hunter2")),
+            rpc_path: None,
+            use_ssl: true,
+            transport: Transport::Http,
+            accept_invalid_certs: false,
+            timeout: Duration::from_secs(5),
+        };
+        assert!(!format!("{config:?}").contains("hunter2"));
+        assert_eq!(config.url(), "https://127.0.0.1:9091/transmission/rpc");
+        assert_eq!(
+            config.server_label(),
+            "box (Transmission at https://127.0.0.1:9091/transmission/rpc)"
+        );
+    }
+}

@@ -1,0 +1,54 @@
+//! Torrent-client adapters (rTorrent, Transmission) behind one async
+//! interface, [`TorrentClient`], with one normalised [`model`] and one error
+//! type, [`BackendError`] (match on [`ErrorKind`]).
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use tm_backends::{BackendConfig, ClientKind, Secret, Transport, connect};
+//!
+//! # async fn demo() -> Result<(), tm_backends::BackendError> {
+//! let client = connect(&BackendConfig {
+//!     name: "seedbox".into(),
+//!     kind: ClientKind::Transmission,
+//!     host: "127.0.0.1".into(),
+//!     port: 9091,
+//!     username: Some("user".into()),
+//!     password: Some(Secret::new("pass")),
+//!     rpc_path: None,
+//!     use_ssl: false,
+//!     transport: Transport::Http,
+//!     accept_invalid_certs: false,
+//!     timeout: Duration::from_secs(10),
+//! })?;
+//! let info = client.probe().await?;
+//! for torrent in client.list().await? {
+//!     println!("{} {} {:?} {:.1}%", info.client, torrent.name, torrent.state, torrent.progress);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Also here: a lenient [`bencode`] decoder, [`torrent_file`] parsing with
+//! v1/v2 info hashes of the raw bytes, [`magnet`] links, and (feature
+//! `testkit`) real daemons for integration tests.
+
+pub mod bencode;
+mod client;
+mod config;
+mod error;
+mod http;
+pub mod magnet;
+pub mod model;
+mod rtorrent;
+#[cfg(feature = "testkit")]
+pub mod testkit;
+pub mod torrent_file;
+mod transmission;
+
+pub use client::{TorrentClient, connect};
+pub use config::{BackendConfig, ClientKind, Secret, Transport};
+pub use error::{BackendError, ErrorKind, Result};
+pub use model::{
+    AddTorrent, Capabilities, ClientInfo, DataRemoval, FilePriority, Peer, RemoveOutcome, Torrent,
+    TorrentChanges, TorrentFile, TorrentSource, TorrentState, Tracker, TrackerStatus,
+};

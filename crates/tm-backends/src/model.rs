@@ -1,0 +1,240 @@
+//! The normalised model, identical for every client.
+//!
+//! State mapping (first matching rule wins):
+//!
+//! | state | rTorrent | Transmission |
+//! |---|---|---|
+//! | `checking` | `d.is_hash_checking=1` | status 2 |
+//! | `error` | `d.message` set and not a tracker message | `error` = 3 (local error) |
+//! | `paused` | `d.state=0`, or `d.state=1` and `d.is_active=0` | status 0 |
+//! | `queued` | (rTorrent has no queue) | status 1 (check wait), 3 (download wait), 5 (seed wait) |
+//! | `metadata` | name is `<HASH>.meta` or `d.is_meta=1` | `metadataPercentComplete` < 1 |
+//! | `seeding` | complete | status 6 |
+//! | `downloading` | otherwise | status 4 |
+//!
+//! Tracker problems (rTorrent `d.message` starting with `Tracker:`, Transmission
+//! `error` 1 or 2) fill [`Torrent::error`] but do not change the state: the
+//! torrent itself still works.
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::ClientKind;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TorrentState {
+    Downloading,
+    Seeding,
+    /// Stopped or paused by the user (complete or not: see [`Torrent::complete`]).
+    Paused,
+    /// Waiting for a slot in the client's queue.
+    Queued,
+    /// Verifying data.
+    Checking,
+    /// The client cannot continue this torrent (e.g. storage error).
+    Error,
+    /// Magnet still fetching its metadata.
+    Metadata,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Torrent {
+    /// Lower-case hex v1 info hash (or v2 truncated to 40 digits when v2-only).
+    pub info_hash: String,
+    /// Full lower-case hex v2 hash when the client reports it (neither rTorrent
+    /// 0.9 nor Transmission 3/4 does).
+    pub info_hash_v2: Option<String>,
+    pub name: String,
+    pub state: TorrentState,
+    /// Percent of the data done, 0–100.
+    pub progress: f64,
+    /// Total size of the torrent in bytes.
+    pub size: u64,
+    /// Bytes downloaded and verified.
+    pub downloaded: u64,
+    /// Bytes uploaded, all time.
+    pub uploaded: u64,
+    /// Upload ratio (uploaded / downloaded); 0 when unknown.
+    pub ratio: f64,
+    /// Bytes per second.
+    pub download_rate: u64,
+    pub upload_rate: u64,
+    /// Seconds until the download completes; `None` when complete or unknown.
+    pub eta: Option<i64>,
+    /// Connected peers (seeds included).
+    pub peers: u32,
+    /// Connected seeds. Transmission reports no such count: there it is the
+    /// number of peers sending to us.
+    pub seeds: u32,
+    pub labels: Vec<String>,
+    /// Directory holding the data.
+    pub save_path: String,
+    /// Full path of the data (the file of a single-file torrent, else its folder).
+    pub base_path: String,
+    /// Unix seconds.
+    pub added_at: Option<i64>,
+    pub completed_at: Option<i64>,
+    pub is_private: bool,
+    /// Started by the user (not paused), whether or not data flows right now.
+    pub is_active: bool,
+    /// All data present.
+    pub complete: bool,
+    /// Last error or tracker message from the client.
+    pub error: Option<String>,
+}
+
+/// What changed since the previous poll.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TorrentChanges {
+    /// `true`: `torrents` is the complete list and replaces any cache.
+    pub full: bool,
+    /// Changed (or, when `full`, all) torrents.
+    pub torrents: Vec<Torrent>,
+    /// Info hashes removed since the previous poll (only when not `full`).
+    pub removed: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FilePriority {
+    /// Not downloaded.
+    Skip,
+    /// rTorrent has no "low": it is stored as normal there.
+    Low,
+    Normal,
+    High,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TorrentFile {
+    pub index: usize,
+    /// Path inside the torrent, `/`-separated, without the torrent's top folder.
+    pub path: String,
+    pub size: u64,
+    /// Percent done, 0–100.
+    pub progress: f64,
+    pub priority: FilePriority,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Peer {
+    /// `ip:port`.
+    pub address: String,
+    pub client: String,
+    /// Percent of the torrent the peer has, 0–100.
+    pub progress: f64,
+    /// Bytes per second from the peer to us.
+    pub download_rate: u64,
+    /// Bytes per second from us to the peer.
+    pub upload_rate: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrackerStatus {
+    /// Last announce succeeded.
+    Working,
+    /// Last announce failed.
+    Error,
+    NotContacted,
+    Disabled,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tracker {
+    pub url: String,
+    pub status: TrackerStatus,
+    pub message: Option<String>,
+    /// Seeds in the swarm according to the tracker.
+    pub seeds: Option<u64>,
+    /// Leechers in the swarm according to the tracker.
+    pub peers: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientInfo {
+    pub client: ClientKind,
+    pub version: String,
+}
+
+/// What an adapter can do; callers hide features a client lacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Capabilities {
+    /// Several labels per torrent (rTorrent: by convention in `d.custom1`).
+    pub labels: bool,
+    pub file_priorities: bool,
+    /// Whether [`FilePriority::Low`] is distinct from normal.
+    pub low_file_priority: bool,
+    pub peers: bool,
+    pub trackers: bool,
+    pub recheck: bool,
+    pub delete_data: bool,
+    /// `list_changes` returns deltas rather than the full list every time.
+    pub incremental_list: bool,
+}
+
+/// Where a torrent to add comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TorrentSource {
+    Magnet(String),
+    /// Raw .torrent bytes.
+    File(Vec<u8>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddTorrent {
+    pub source: TorrentSource,
+    /// Start right away, or add paused.
+    pub start: bool,
+    pub labels: Vec<String>,
+    /// Download directory on the client's host; the client's default when `None`.
+    pub save_path: Option<String>,
+}
+
+/// What `remove` did, honestly.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemoveOutcome {
+    pub info_hash: String,
+    pub data: DataRemoval,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "result")]
+pub enum DataRemoval {
+    /// Data left on disk, as asked.
+    Kept { path: String },
+    /// The client deleted the data at `path` on its host.
+    Deleted { path: String },
+    /// The torrent is gone but deleting its data failed; the data may remain.
+    Failed { path: String, reason: String },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serialises_with_stable_names() {
+        assert_eq!(
+            serde_json::to_value(TorrentState::Metadata).unwrap(),
+            "metadata"
+        );
+        assert_eq!(serde_json::to_value(FilePriority::Skip).unwrap(), "skip");
+        assert_eq!(
+            serde_json::to_value(DataRemoval::Failed {
+                path: "/x".into(),
+                reason: "r".into()
+            })
+            .unwrap(),
+            serde_json::json!({"result": "failed", "path": "/x", "reason": "r"})
+        );
+        assert_eq!(
+            serde_json::to_value(ClientInfo {
+                client: ClientKind::Rtorrent,
+                version: "0.9.8".into()
+            })
+            .unwrap(),
+            serde_json::json!({"client": "rTorrent", "version": "0.9.8"})
+        );
+    }
+}

@@ -1,0 +1,362 @@
+//! rTorrent adapter: XML-RPC over SCGI (TCP, unix socket) or HTTP (`/RPC2`).
+//!
+//! Labels live in `d.custom1` (ruTorrent's label field), each URL-encoded and
+//! comma-separated. Deleting data is done by rTorrent itself on its own host
+//! (`execute.throw rm -rf -- <path>`), so it also works for remote clients.
+
+mod mapping;
+mod rpc;
+mod scgi;
+mod xmlrpc;
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+use self::mapping::{
+    DataLocation, FILE_FIELDS, PEER_FIELDS, TORRENT_FIELDS, TRACKER_FIELDS, encode_labels,
+    file_from_row, peer_from_row, priority_value, torrent_from_row, tracker_from_row,
+    unsafe_to_delete,
+};
+use self::rpc::RtorrentRpc;
+use self::xmlrpc::Value;
+use crate::client::{TorrentClient, normalize_hash, source_hash};
+use crate::config::{BackendConfig, ClientKind};
+use crate::error::{BackendError, ErrorKind, Result};
+use crate::model::{
+    AddTorrent, Capabilities, ClientInfo, DataRemoval, FilePriority, Peer, RemoveOutcome, Torrent,
+    TorrentChanges, TorrentFile, TorrentSource, Tracker,
+};
+
+/// How often `add` looks for the new torrent (rTorrent loads asynchronously).
+const ADD_POLL_INTERVAL: Duration = Duration::from_millis(50);
+
+pub(crate) struct Rtorrent {
+    rpc: RtorrentRpc,
+    server: String,
+    timeout: Duration,
+}
+
+impl Rtorrent {
+    pub fn new(config: &BackendConfig) -> Result<Self> {
+        let server = config.server_label();
+        Ok(Self {
+            rpc: RtorrentRpc::new(config, &server)?,
+            server,
+            timeout: config.timeout,
+        })
+    }
+
+    fn error(&self, kind: ErrorKind) -> BackendError {
+        BackendError::new(&self.server, kind)
+    }
+
+    fn malformed(&self, what: &str, reason: String) -> BackendError {
+        self.error(ErrorKind::Malformed(format!("{what}: {reason}")))
+    }
+
+    /// The target rTorrent expects: the upper-case hash.
+    fn target(&self, info_hash: &str) -> Result<String> {
+        Ok(normalize_hash(&self.server, info_hash)?.to_ascii_uppercase())
+    }
+
+    /// Runs `method` on every hash in one batch; an unknown hash fails it.
+    async fn for_each(&self, info_hashes: &[String], methods: &[&str]) -> Result<()> {
+        let mut calls = Vec::new();
+        for hash in info_hashes {
+            let target = self.target(hash)?;
+            for method in methods {
+                calls.push((*method, vec![Value::from(target.as_str())]));
+            }
+        }
+        if !calls.is_empty() {
+            self.rpc.multicall_all(&calls).await?;
+        }
+        Ok(())
+    }
+
+    /// `method HASH "" field=…`: the per-torrent multicalls (f., p., t.).
+    async fn sub_multicall(
+        &self,
+        method: &str,
+        info_hash: &str,
+        fields: &[&str],
+    ) -> Result<Vec<Vec<Value>>> {
+        let mut params = vec![Value::from(self.target(info_hash)?), Value::from("")];
+        params.extend(fields.iter().map(|f| Value::from(*f)));
+        let answer = self.rpc.call(method, &params).await?;
+        rows(&answer).ok_or_else(|| self.malformed(method, "expected a list of rows".into()))
+    }
+
+    async fn contains(&self, target: &str) -> Result<bool> {
+        match self.rpc.call("d.hash", &[Value::from(target)]).await {
+            Ok(_) => Ok(true),
+            Err(e) if matches!(e.kind, ErrorKind::NotFound(_)) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+fn rows(answer: &Value) -> Option<Vec<Vec<Value>>> {
+    answer
+        .as_array()?
+        .iter()
+        .map(|row| row.as_array().map(<[Value]>::to_vec))
+        .collect()
+}
+
+/// A post-load command with a quoted argument (rTorrent splits bare ones on commas).
+fn command(name: &str, argument: &str) -> Value {
+    let escaped = argument.replace('\\', "\\\\").replace('"', "\\\"");
+    Value::from(format!("{name}=\"{escaped}\""))
+}
+
+#[async_trait]
+impl TorrentClient for Rtorrent {
+    fn kind(&self) -> ClientKind {
+        ClientKind::Rtorrent
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            labels: true,
+            file_priorities: true,
+            low_file_priority: false,
+            peers: true,
+            trackers: true,
+            recheck: true,
+            delete_data: true,
+            incremental_list: false,
+        }
+    }
+
+    async fn probe(&self) -> Result<ClientInfo> {
+        let answer = self
+            .rpc
+            .call("system.client_version", &[])
+            .await
+            .map_err(|e| match e.kind {
+                // Some XML-RPC server, but not rTorrent.
+                ErrorKind::Rejected(reason) => self.error(ErrorKind::NotATorrentClient(reason)),
+                _ => e,
+            })?;
+        let version = answer.as_str().ok_or_else(|| {
+            self.malformed("system.client_version", format!("not a string: {answer:?}"))
+        })?;
+        Ok(ClientInfo {
+            client: ClientKind::Rtorrent,
+            version: version.to_owned(),
+        })
+    }
+
+    async fn list(&self) -> Result<Vec<Torrent>> {
+        let mut params = vec![Value::from(""), Value::from("main")];
+        params.extend(TORRENT_FIELDS.iter().map(|f| Value::from(*f)));
+        let answer = self.rpc.call("d.multicall2", &params).await?;
+        let rows =
+            rows(&answer).ok_or_else(|| self.malformed("d.multicall2", "not a list".into()))?;
+        rows.iter()
+            .map(|row| torrent_from_row(row).map_err(|e| self.malformed("d.multicall2", e)))
+            .collect()
+    }
+
+    async fn list_changes(&self) -> Result<TorrentChanges> {
+        Ok(TorrentChanges {
+            full: true,
+            torrents: self.list().await?,
+            removed: Vec::new(),
+        })
+    }
+
+    async fn get(&self, info_hash: &str) -> Result<Option<Torrent>> {
+        let target = self.target(info_hash)?;
+        let calls: Vec<_> = TORRENT_FIELDS
+            .iter()
+            .map(|field| {
+                (
+                    field.trim_end_matches('='),
+                    vec![Value::from(target.as_str())],
+                )
+            })
+            .collect();
+        match self.rpc.multicall_all(&calls).await {
+            Ok(row) => torrent_from_row(&row)
+                .map(Some)
+                .map_err(|e| self.malformed("torrent fields", e)),
+            Err(e) if matches!(e.kind, ErrorKind::NotFound(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn add(&self, torrent: AddTorrent) -> Result<String> {
+        let info_hash = source_hash(&self.server, &torrent.source)?;
+        let target = info_hash.to_ascii_uppercase();
+        if self.contains(&target).await? {
+            return Err(self.error(ErrorKind::Duplicate(info_hash)));
+        }
+        let (method, payload) = match (torrent.source, torrent.start) {
+            (TorrentSource::File(bytes), true) => ("load.raw_start", Value::Base64(bytes)),
+            (TorrentSource::File(bytes), false) => ("load.raw", Value::Base64(bytes)),
+            (TorrentSource::Magnet(link), true) => ("load.start", Value::String(link)),
+            (TorrentSource::Magnet(link), false) => ("load.normal", Value::String(link)),
+        };
+        let mut params = vec![Value::from(""), payload];
+        if let Some(path) = &torrent.save_path {
+            params.push(command("d.directory.set", path));
+        }
+        if !torrent.labels.is_empty() {
+            params.push(command("d.custom1.set", &encode_labels(&torrent.labels)));
+        }
+        self.rpc.call(method, &params).await?;
+
+        // `load.*` answers 0 at once and loads in the background; it never
+        // reports a failure, so wait for the torrent to show up.
+        let deadline = tokio::time::Instant::now() + self.timeout;
+        while !self.contains(&target).await? {
+            if tokio::time::Instant::now() >= deadline {
+                return Err(self.error(ErrorKind::Rejected(format!(
+                    "rTorrent did not load torrent {info_hash}: it silently drops \
+                     invalid torrents, and torrents or magnets without trackers when DHT is off"
+                ))));
+            }
+            tokio::time::sleep(ADD_POLL_INTERVAL).await;
+        }
+        Ok(info_hash)
+    }
+
+    async fn start(&self, info_hashes: &[String]) -> Result<()> {
+        self.for_each(info_hashes, &["d.open", "d.start"]).await
+    }
+
+    async fn stop(&self, info_hashes: &[String]) -> Result<()> {
+        // ruTorrent's "stop": stop and close (a merely stopped torrent stays open).
+        self.for_each(info_hashes, &["d.stop", "d.close"]).await
+    }
+
+    async fn recheck(&self, info_hashes: &[String]) -> Result<()> {
+        self.for_each(info_hashes, &["d.check_hash"]).await
+    }
+
+    async fn remove(&self, info_hash: &str, delete_data: bool) -> Result<RemoveOutcome> {
+        let target = self.target(info_hash)?;
+        let info_hash = target.to_ascii_lowercase();
+        let on_target = |method| (method, vec![Value::from(target.as_str())]);
+        let answers = self
+            .rpc
+            .multicall_all(&[
+                on_target("d.name"),
+                on_target("d.directory"),
+                on_target("d.base_path"),
+                on_target("d.is_multi_file"),
+                ("directory.default", vec![]),
+            ])
+            .await?;
+        let text = |i: usize| answers[i].as_str().unwrap_or_default();
+        let location = DataLocation {
+            name: text(0),
+            directory: text(1),
+            base_path: text(2),
+            multi_file: answers[3].as_i64().unwrap_or(0) != 0,
+        };
+        let path = location.data_path();
+        if delete_data && let Some(reason) = unsafe_to_delete(&path, text(4)) {
+            return Err(self.error(ErrorKind::Unsafe(reason)));
+        }
+
+        self.for_each(
+            std::slice::from_ref(&info_hash),
+            &["d.stop", "d.close", "d.erase"],
+        )
+        .await?;
+        if !delete_data {
+            return Ok(RemoveOutcome {
+                info_hash,
+                data: DataRemoval::Kept { path },
+            });
+        }
+        // rTorrent runs `rm` on its own host, so this works for remote clients too.
+        let rm = [
+            Value::from(""),
+            Value::from("rm"),
+            Value::from("-rf"),
+            Value::from("--"),
+            Value::from(path.as_str()),
+        ];
+        let data = match self.rpc.call("execute.throw", &rm).await {
+            Ok(_) => DataRemoval::Deleted { path },
+            Err(e) => DataRemoval::Failed {
+                path,
+                reason: e.kind.to_string(),
+            },
+        };
+        Ok(RemoveOutcome { info_hash, data })
+    }
+
+    async fn files(&self, info_hash: &str) -> Result<Vec<TorrentFile>> {
+        self.sub_multicall("f.multicall", info_hash, &FILE_FIELDS)
+            .await?
+            .iter()
+            .enumerate()
+            .map(|(index, row)| {
+                file_from_row(index, row).map_err(|e| self.malformed("f.multicall", e))
+            })
+            .collect()
+    }
+
+    async fn set_file_priorities(
+        &self,
+        info_hash: &str,
+        priorities: &[(usize, FilePriority)],
+    ) -> Result<()> {
+        let target = self.target(info_hash)?;
+        let mut calls: Vec<_> = priorities
+            .iter()
+            .map(|(index, priority)| {
+                (
+                    "f.priority.set",
+                    vec![
+                        Value::from(format!("{target}:f{index}")),
+                        Value::Int(priority_value(*priority)),
+                    ],
+                )
+            })
+            .collect();
+        calls.push(("d.update_priorities", vec![Value::from(target.as_str())]));
+        self.rpc.multicall_all(&calls).await?;
+        Ok(())
+    }
+
+    async fn peers(&self, info_hash: &str) -> Result<Vec<Peer>> {
+        self.sub_multicall("p.multicall", info_hash, &PEER_FIELDS)
+            .await?
+            .iter()
+            .map(|row| peer_from_row(row).map_err(|e| self.malformed("p.multicall", e)))
+            .collect()
+    }
+
+    async fn trackers(&self, info_hash: &str) -> Result<Vec<Tracker>> {
+        let rows = self
+            .sub_multicall("t.multicall", info_hash, &TRACKER_FIELDS)
+            .await?;
+        let mut trackers = Vec::new();
+        for row in &rows {
+            if let Some(tracker) =
+                tracker_from_row(row).map_err(|e| self.malformed("t.multicall", e))?
+            {
+                trackers.push(tracker);
+            }
+        }
+        Ok(trackers)
+    }
+
+    async fn set_labels(&self, info_hash: &str, labels: &[String]) -> Result<()> {
+        let target = self.target(info_hash)?;
+        self.rpc
+            .call(
+                "d.custom1.set",
+                &[Value::from(target), Value::from(encode_labels(labels))],
+            )
+            .await?;
+        Ok(())
+    }
+}

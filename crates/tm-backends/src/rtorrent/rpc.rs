@@ -1,0 +1,177 @@
+//! rTorrent XML-RPC calls over SCGI (TCP or unix socket) or HTTP.
+
+use std::time::Duration;
+
+use tokio::net::{TcpStream, UnixStream};
+
+use super::scgi::{self, ScgiError};
+use super::xmlrpc::{self, Fault, Value};
+use crate::config::{BackendConfig, Transport};
+use crate::error::{BackendError, ErrorKind, Result, io_error_kind};
+use crate::http::HttpEndpoint;
+
+/// rTorrent's fault for an unknown info hash.
+const FAULT_UNKNOWN_HASH: i64 = -501;
+
+enum Channel {
+    Scgi { address: String },
+    ScgiUnix { path: String },
+    Http(HttpEndpoint),
+}
+
+pub(crate) struct RtorrentRpc {
+    channel: Channel,
+    server: String,
+    endpoint: String,
+    timeout: Duration,
+}
+
+impl RtorrentRpc {
+    pub fn new(config: &BackendConfig, server: &str) -> Result<Self> {
+        let channel = match &config.transport {
+            Transport::Scgi => Channel::Scgi {
+                address: format!("{}:{}", config.host, config.port),
+            },
+            Transport::ScgiUnix { path } => Channel::ScgiUnix { path: path.clone() },
+            Transport::Http => Channel::Http(HttpEndpoint::new(config, server)?),
+        };
+        Ok(Self {
+            channel,
+            server: server.to_owned(),
+            endpoint: config.endpoint(),
+            timeout: config.timeout,
+        })
+    }
+
+    pub fn error(&self, kind: ErrorKind) -> BackendError {
+        BackendError::new(&self.server, kind)
+    }
+
+    /// Calls `method`; a fault becomes an error (`NotFound` for an unknown hash target).
+    pub async fn call(&self, method: &str, params: &[Value]) -> Result<Value> {
+        self.call_raw(method, params)
+            .await?
+            .map_err(|fault| self.fault_error(method, params, fault))
+    }
+
+    /// Runs several calls in one `system.multicall`; each gets its own result.
+    pub async fn multicall(
+        &self,
+        calls: &[(&str, Vec<Value>)],
+    ) -> Result<Vec<Result<Value, BackendError>>> {
+        let requests = calls
+            .iter()
+            .map(|(method, params)| {
+                Value::Struct(vec![
+                    ("methodName".to_owned(), Value::from(*method)),
+                    ("params".to_owned(), Value::Array(params.clone())),
+                ])
+            })
+            .collect();
+        let answer = self
+            .call("system.multicall", &[Value::Array(requests)])
+            .await?;
+        let results = answer
+            .as_array()
+            .filter(|results| results.len() == calls.len())
+            .ok_or_else(|| {
+                self.error(ErrorKind::Malformed(
+                    "system.multicall answer does not match the calls".to_owned(),
+                ))
+            })?;
+        Ok(results
+            .iter()
+            .zip(calls)
+            .map(|(result, (method, params))| match result {
+                // Success is a one-element array; a fault is a struct.
+                Value::Array(items) if items.len() == 1 => Ok(items[0].clone()),
+                fault => {
+                    let code = fault.member("faultCode").and_then(Value::as_i64);
+                    let message = fault.member("faultString").and_then(Value::as_str);
+                    match (code, message) {
+                        (Some(code), Some(message)) => Err(self.fault_error(
+                            method,
+                            params,
+                            Fault {
+                                code,
+                                message: message.to_owned(),
+                            },
+                        )),
+                        _ => Err(self.error(ErrorKind::Malformed(format!(
+                            "unexpected system.multicall entry for {method}"
+                        )))),
+                    }
+                }
+            })
+            .collect())
+    }
+
+    /// Like `multicall`, but any failed call fails the whole batch.
+    pub async fn multicall_all(&self, calls: &[(&str, Vec<Value>)]) -> Result<Vec<Value>> {
+        self.multicall(calls).await?.into_iter().collect()
+    }
+
+    fn fault_error(&self, method: &str, params: &[Value], fault: Fault) -> BackendError {
+        let target = params.first().and_then(Value::as_str).unwrap_or_default();
+        if fault.code == FAULT_UNKNOWN_HASH && !target.is_empty() {
+            // Targets look like `HASH` or `HASH:f0`.
+            let hash = target.split(':').next().unwrap_or(target);
+            return self.error(ErrorKind::NotFound(hash.to_ascii_lowercase()));
+        }
+        self.error(ErrorKind::Rejected(format!(
+            "{method}: {} (fault {})",
+            fault.message, fault.code
+        )))
+    }
+
+    async fn call_raw(&self, method: &str, params: &[Value]) -> Result<Result<Value, Fault>> {
+        let body = xmlrpc::encode_call(method, params).into_bytes();
+        let reply = match &self.channel {
+            Channel::Http(http) => {
+                let reply = http.post(body, "text/xml", None).await?;
+                reply.check_status().map_err(|kind| self.error(kind))?;
+                if reply.looks_like_html() {
+                    return Err(self.error(ErrorKind::NotATorrentClient(format!(
+                        "got an HTML page instead of XML-RPC: {}",
+                        reply.preview()
+                    ))));
+                }
+                reply.body
+            }
+            Channel::Scgi { address } => {
+                self.with_timeout(async {
+                    let mut stream = TcpStream::connect(address).await.map_err(ScgiError::Io)?;
+                    scgi::exchange(&mut stream, &body).await
+                })
+                .await?
+            }
+            Channel::ScgiUnix { path } => {
+                self.with_timeout(async {
+                    let mut stream = UnixStream::connect(path).await.map_err(ScgiError::Io)?;
+                    scgi::exchange(&mut stream, &body).await
+                })
+                .await?
+            }
+        };
+        xmlrpc::decode_response(&reply).map_err(|reason| {
+            let preview: String = String::from_utf8_lossy(&reply).chars().take(80).collect();
+            self.error(ErrorKind::Malformed(format!(
+                "not an XML-RPC response ({reason}): {preview:?}"
+            )))
+        })
+    }
+
+    async fn with_timeout(
+        &self,
+        exchange: impl Future<Output = Result<Vec<u8>, ScgiError>>,
+    ) -> Result<Vec<u8>> {
+        match tokio::time::timeout(self.timeout, exchange).await {
+            Err(_) => Err(self.error(ErrorKind::Timeout(self.timeout))),
+            Ok(Err(ScgiError::Io(e))) => Err(self.error(io_error_kind(&e, &self.endpoint))),
+            Ok(Err(ScgiError::BadReply(reason))) => {
+                Err(self.error(ErrorKind::Malformed(format!("not an SCGI reply: {reason}"))))
+            }
+            Ok(Ok(body)) => Ok(body),
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! SCGI framing: one request per connection, reply read to EOF.
+
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+
+/// Replies larger than this are refused (rTorrent lists run to tens of MB).
+const MAX_REPLY_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Builds the request: netstring of the headers, then the body.
+pub fn frame_request(body: &[u8]) -> Vec<u8> {
+    let headers = format!(
+        "CONTENT_LENGTH\0{}\0SCGI\x001\0REQUEST_METHOD\0POST\0REQUEST_URI\0/RPC2\0",
+        body.len()
+    );
+    let mut request = format!("{}:{headers},", headers.len()).into_bytes();
+    request.extend_from_slice(body);
+    request
+}
+
+#[derive(Debug)]
+pub enum ScgiError {
+    Io(std::io::Error),
+    /// The reply is not a CGI response, or its status is not 200.
+    BadReply(String),
+}
+
+/// Sends `body` and returns the reply body with the CGI headers stripped.
+pub async fn exchange<S>(stream: &mut S, body: &[u8]) -> Result<Vec<u8>, ScgiError>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    stream
+        .write_all(&frame_request(body))
+        .await
+        .map_err(ScgiError::Io)?;
+    stream.flush().await.map_err(ScgiError::Io)?;
+    let mut reply = Vec::new();
+    stream
+        .take(MAX_REPLY_BYTES)
+        .read_to_end(&mut reply)
+        .await
+        .map_err(ScgiError::Io)?;
+    strip_cgi_headers(reply)
+}
+
+/// `Status: 200 OK\r\nContent-Type: text/xml\r\n…\r\n\r\n<body>` → `<body>`.
+fn strip_cgi_headers(mut reply: Vec<u8>) -> Result<Vec<u8>, ScgiError> {
+    let Some(end) = find(&reply, b"\r\n\r\n") else {
+        let preview = String::from_utf8_lossy(&reply[..reply.len().min(80)]).into_owned();
+        return Err(ScgiError::BadReply(format!(
+            "no CGI headers in the reply: {preview:?}"
+        )));
+    };
+    let headers = String::from_utf8_lossy(&reply[..end]).into_owned();
+    let mut saw_header = false;
+    for line in headers.split("\r\n") {
+        let Some((name, value)) = line.split_once(':') else {
+            return Err(ScgiError::BadReply(format!("bad CGI header line {line:?}")));
+        };
+        saw_header = true;
+        if name.eq_ignore_ascii_case("Status") && !value.trim_start().starts_with("200") {
+            return Err(ScgiError::BadReply(format!("status {}", value.trim())));
+        }
+    }
+    if !saw_header {
+        return Err(ScgiError::BadReply("empty CGI headers".to_owned()));
+    }
+    Ok(reply.split_off(end + 4))
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_headers_as_netstring() {
+        let framed = frame_request(b"<x/>");
+        let text = String::from_utf8(framed).unwrap();
+        let (length, rest) = text.split_once(':').unwrap();
+        let length: usize = length.parse().unwrap();
+        assert!(rest[..length].starts_with("CONTENT_LENGTH\x004\0SCGI\x001\0"));
+        assert_eq!(&rest[length..], ",<x/>");
+    }
+
+    #[tokio::test]
+    async fn strips_headers_from_the_reply() {
+        let (mut client, mut server) = tokio::io::duplex(4096);
+        let server_task = tokio::spawn(async move {
+            let mut buf = vec![0; 4096];
+            let n = server.read(&mut buf).await.unwrap();
+            assert!(buf[..n].ends_with(b",<q/>"));
+            server
+                .write_all(b"Status: 200 OK\r\nContent-Type: text/xml\r\n\r\n<a/>")
+                .await
+                .unwrap();
+        });
+        let body = exchange(&mut client, b"<q/>").await.unwrap();
+        assert_eq!(body, b"<a/>");
+        server_task.await.unwrap();
+    }
+
+    #[test]
+    fn rejects_non_cgi_replies() {
+        assert!(strip_cgi_headers(b"garbage".to_vec()).is_err());
+        assert!(strip_cgi_headers(b"garbage\r\n\r\nbody".to_vec()).is_err());
+        assert!(strip_cgi_headers(b"Status: 500 Oops\r\n\r\nbody".to_vec()).is_err());
+    }
+}

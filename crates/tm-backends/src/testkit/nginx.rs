@@ -1,0 +1,100 @@
+//! nginx serving `/RPC2` with basic auth, `scgi_pass`ing to rTorrent's SCGI port.
+
+use std::io;
+use std::net::Ipv4Addr;
+use std::time::Duration;
+
+use super::process::{DaemonProcess, tcp_ready};
+use super::{daemon_command, free_port, temp_dir};
+use crate::config::{BackendConfig, ClientKind, Secret, Transport};
+
+pub struct NginxScgiProxy {
+    pub port: u16,
+    pub username: String,
+    pub password: String,
+    _process: DaemonProcess,
+    _dir: tempfile::TempDir,
+}
+
+impl NginxScgiProxy {
+    pub async fn start(scgi_port: u16) -> io::Result<Self> {
+        let dir = temp_dir("tm-nginx-")?;
+        let root = dir.path();
+        let port = free_port(Ipv4Addr::LOCALHOST)?;
+        let (username, password) = ("rpcuser".to_owned(), "rpc-pass".to_owned());
+        // `{PLAIN}` needs no crypt tool; fine for a throw-away test proxy.
+        std::fs::write(
+            root.join("htpasswd"),
+            format!("{username}:{{PLAIN}}{password}\n"),
+        )?;
+        // One process (no master/worker split), so it runs as the caller and
+        // dies entirely with one kill.
+        let conf = format!(
+            "master_process off;\n\
+             daemon off;\n\
+             pid {root}/nginx.pid;\n\
+             error_log {root}/error.log warn;\n\
+             events {{ worker_connections 64; }}\n\
+             http {{\n\
+               access_log off;\n\
+               client_body_temp_path {root}/tmp_body;\n\
+               scgi_temp_path {root}/tmp_scgi;\n\
+               proxy_temp_path {root}/tmp_proxy;\n\
+               fastcgi_temp_path {root}/tmp_fastcgi;\n\
+               uwsgi_temp_path {root}/tmp_uwsgi;\n\
+               client_max_body_size 16m;\n\
+               server {{\n\
+                 listen 127.0.0.1:{port};\n\
+                 location /RPC2 {{\n\
+                   auth_basic \"rtorrent\";\n\
+                   auth_basic_user_file {root}/htpasswd;\n\
+                   scgi_param REQUEST_METHOD $request_method;\n\
+                   scgi_param REQUEST_URI $request_uri;\n\
+                   scgi_param CONTENT_TYPE $content_type;\n\
+                   scgi_param CONTENT_LENGTH $content_length;\n\
+                   scgi_pass 127.0.0.1:{scgi_port};\n\
+                 }}\n\
+               }}\n\
+             }}\n",
+            root = root.display(),
+        );
+        let conf_path = root.join("nginx.conf");
+        std::fs::write(&conf_path, conf)?;
+        let mut command = daemon_command("nginx");
+        command
+            .arg("-e")
+            .arg(root.join("error.log"))
+            .arg("-p")
+            .arg(root)
+            .arg("-c")
+            .arg(&conf_path);
+        let mut process = DaemonProcess::spawn("nginx", command, &root.join("stdout.log"))?;
+        process
+            .wait_ready(|| tcp_ready(format!("127.0.0.1:{port}")))
+            .await?;
+        Ok(Self {
+            port,
+            username,
+            password,
+            _process: process,
+            _dir: dir,
+        })
+    }
+
+    /// rTorrent over HTTP through this proxy, with its credentials.
+    pub fn config(&self) -> BackendConfig {
+        BackendConfig {
+            name: "test-rtorrent-http".to_owned(),
+            kind: ClientKind::Rtorrent,
+            host: "127.0.0.1".to_owned(),
+            port: self.port,
+            username: Some(self.username.clone()),
+            password: Some(Secret::new(self.password.clone())),
+            rpc_path: Some("/RPC2".to_owned()),
+            use_ssl: false,
+            transport: Transport::Http,
+            accept_invalid_certs: false,
+            timeout: Duration::from_secs(10),
+        }
+    }
+}

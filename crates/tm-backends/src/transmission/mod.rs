@@ -1,0 +1,357 @@
+//! Transmission adapter (RPC over HTTP). Per-torrent calls address torrents by
+//! hash string in `ids`; integer ids are used only to resolve the `removed`
+//! list of incremental polls.
+
+mod mapping;
+mod rpc;
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+use data_encoding::BASE64;
+use serde_json::{Value, json};
+
+use self::mapping::{
+    TORRENT_FIELDS, files_from_object, peer_from_object, torrent_from_object, torrents_from_table,
+    tracker_from_stats,
+};
+use self::rpc::TransmissionRpc;
+use crate::client::{TorrentClient, normalize_hash, source_hash};
+use crate::config::{BackendConfig, ClientKind, Transport};
+use crate::error::{BackendError, ErrorKind, Result};
+use crate::model::{
+    AddTorrent, Capabilities, ClientInfo, DataRemoval, FilePriority, Peer, RemoveOutcome, Torrent,
+    TorrentChanges, TorrentFile, TorrentSource, Tracker,
+};
+
+pub(crate) struct Transmission {
+    rpc: TransmissionRpc,
+    server: String,
+    /// Integer id → hash of every torrent seen, for `removed` in `list_changes`.
+    /// Empty until the first list: then `list_changes` returns a full list.
+    known_ids: Mutex<HashMap<i64, String>>,
+}
+
+impl Transmission {
+    pub fn new(config: &BackendConfig) -> Result<Self> {
+        let server = config.server_label();
+        if config.transport != Transport::Http {
+            return Err(BackendError::new(
+                server,
+                ErrorKind::Unsupported("Transmission only speaks HTTP, not SCGI".to_owned()),
+            ));
+        }
+        Ok(Self {
+            rpc: TransmissionRpc::new(config, &server)?,
+            server,
+            known_ids: Mutex::new(HashMap::new()),
+        })
+    }
+
+    fn error(&self, kind: ErrorKind) -> BackendError {
+        BackendError::new(&self.server, kind)
+    }
+
+    fn malformed(&self, what: &str, reason: String) -> BackendError {
+        self.error(ErrorKind::Malformed(format!("{what}: {reason}")))
+    }
+
+    fn known_ids(&self) -> std::sync::MutexGuard<'_, HashMap<i64, String>> {
+        self.known_ids
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn hashes(&self, info_hashes: &[String]) -> Result<Vec<String>> {
+        info_hashes
+            .iter()
+            .map(|h| normalize_hash(&self.server, h))
+            .collect()
+    }
+
+    /// `torrent-get` for some hashes; `torrents` of the answer, one per known hash.
+    async fn torrent_get(&self, hashes: &[String], fields: &[&str]) -> Result<Vec<Value>> {
+        let answer = self
+            .rpc
+            .call("torrent-get", json!({ "ids": hashes, "fields": fields }))
+            .await?;
+        match answer.get("torrents") {
+            Some(Value::Array(torrents)) => Ok(torrents.clone()),
+            _ => Err(self.malformed("torrent-get", "no torrents list".to_owned())),
+        }
+    }
+
+    /// One torrent's requested fields, or `NotFound`.
+    async fn torrent_fields(&self, info_hash: &str, fields: &[&str]) -> Result<Value> {
+        let hash = normalize_hash(&self.server, info_hash)?;
+        self.torrent_get(std::slice::from_ref(&hash), fields)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| self.error(ErrorKind::NotFound(hash)))
+    }
+
+    /// Transmission silently ignores unknown hashes: check them first.
+    async fn existing(&self, info_hashes: &[String]) -> Result<Vec<String>> {
+        let hashes = self.hashes(info_hashes)?;
+        if hashes.is_empty() {
+            return Ok(hashes);
+        }
+        let found = self.torrent_get(&hashes, &["hashString"]).await?;
+        let found: Vec<String> = found
+            .iter()
+            .filter_map(|t| t.get("hashString").and_then(Value::as_str))
+            .map(str::to_ascii_lowercase)
+            .collect();
+        match hashes.iter().find(|h| !found.contains(h)) {
+            Some(missing) => Err(self.error(ErrorKind::NotFound(missing.clone()))),
+            None => Ok(hashes),
+        }
+    }
+
+    /// Runs an action (`torrent-start`, …) on existing torrents.
+    async fn act(&self, method: &str, info_hashes: &[String]) -> Result<()> {
+        let hashes = self.existing(info_hashes).await?;
+        if !hashes.is_empty() {
+            self.rpc.call(method, json!({ "ids": hashes })).await?;
+        }
+        Ok(())
+    }
+
+    /// The big list in table format, with integer ids.
+    async fn table(&self, ids: Option<&str>) -> Result<(Vec<(i64, Torrent)>, Vec<i64>)> {
+        let mut arguments = json!({ "fields": TORRENT_FIELDS, "format": "table" });
+        if let Some(ids) = ids {
+            arguments["ids"] = json!(ids);
+        }
+        let answer = self.rpc.call("torrent-get", arguments).await?;
+        let table = answer
+            .get("torrents")
+            .and_then(Value::as_array)
+            .ok_or_else(|| self.malformed("torrent-get", "no torrents table".to_owned()))?;
+        let torrents = torrents_from_table(table).map_err(|e| self.malformed("torrent-get", e))?;
+        let removed = answer
+            .get("removed")
+            .and_then(Value::as_array)
+            .map(|ids| ids.iter().filter_map(Value::as_i64).collect())
+            .unwrap_or_default();
+        Ok((torrents, removed))
+    }
+}
+
+#[async_trait]
+impl TorrentClient for Transmission {
+    fn kind(&self) -> ClientKind {
+        ClientKind::Transmission
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            labels: true,
+            file_priorities: true,
+            low_file_priority: true,
+            peers: true,
+            trackers: true,
+            recheck: true,
+            delete_data: true,
+            incremental_list: true,
+        }
+    }
+
+    async fn probe(&self) -> Result<ClientInfo> {
+        let answer = self
+            .rpc
+            .call(
+                "session-get",
+                json!({ "fields": ["version", "rpc-version"] }),
+            )
+            .await?;
+        let version = answer
+            .get("version")
+            .and_then(Value::as_str)
+            .ok_or_else(|| self.malformed("session-get", "no version".to_owned()))?;
+        Ok(ClientInfo {
+            client: ClientKind::Transmission,
+            version: version.to_owned(),
+        })
+    }
+
+    async fn list(&self) -> Result<Vec<Torrent>> {
+        let (torrents, _) = self.table(None).await?;
+        let mut known = self.known_ids();
+        known.clear();
+        known.extend(torrents.iter().map(|(id, t)| (*id, t.info_hash.clone())));
+        Ok(torrents.into_iter().map(|(_, t)| t).collect())
+    }
+
+    async fn list_changes(&self) -> Result<TorrentChanges> {
+        if self.known_ids().is_empty() {
+            return Ok(TorrentChanges {
+                full: true,
+                torrents: self.list().await?,
+                removed: Vec::new(),
+            });
+        }
+        let (torrents, removed_ids) = self.table(Some("recently-active")).await?;
+        let mut known = self.known_ids();
+        let removed = removed_ids
+            .iter()
+            .filter_map(|id| known.remove(id))
+            .collect();
+        known.extend(torrents.iter().map(|(id, t)| (*id, t.info_hash.clone())));
+        Ok(TorrentChanges {
+            full: false,
+            torrents: torrents.into_iter().map(|(_, t)| t).collect(),
+            removed,
+        })
+    }
+
+    async fn get(&self, info_hash: &str) -> Result<Option<Torrent>> {
+        let hash = normalize_hash(&self.server, info_hash)?;
+        let answer = self.torrent_get(&[hash], &TORRENT_FIELDS).await?;
+        answer
+            .first()
+            .map(|t| {
+                torrent_from_object(t)
+                    .map(|(_, torrent)| torrent)
+                    .map_err(|e| self.malformed("torrent-get", e))
+            })
+            .transpose()
+    }
+
+    async fn add(&self, torrent: AddTorrent) -> Result<String> {
+        // Validates the input locally, as the rTorrent adapter must.
+        source_hash(&self.server, &torrent.source)?;
+        let mut arguments = match &torrent.source {
+            TorrentSource::File(bytes) => json!({ "metainfo": BASE64.encode(bytes) }),
+            TorrentSource::Magnet(link) => json!({ "filename": link }),
+        };
+        arguments["paused"] = json!(!torrent.start);
+        if let Some(path) = &torrent.save_path {
+            arguments["download-dir"] = json!(path);
+        }
+        let answer = self.rpc.call("torrent-add", arguments).await?;
+        let hash_of = |key: &str| {
+            answer
+                .get(key)
+                .and_then(|t| t.get("hashString"))
+                .and_then(Value::as_str)
+                .map(str::to_ascii_lowercase)
+        };
+        if let Some(duplicate) = hash_of("torrent-duplicate") {
+            return Err(self.error(ErrorKind::Duplicate(duplicate)));
+        }
+        let hash = hash_of("torrent-added")
+            .ok_or_else(|| self.malformed("torrent-add", "no torrent-added".to_owned()))?;
+        // Transmission 3 ignores `labels` in torrent-add; set them afterwards.
+        if !torrent.labels.is_empty() {
+            self.set_labels(&hash, &torrent.labels).await?;
+        }
+        Ok(hash)
+    }
+
+    async fn start(&self, info_hashes: &[String]) -> Result<()> {
+        self.act("torrent-start", info_hashes).await
+    }
+
+    async fn stop(&self, info_hashes: &[String]) -> Result<()> {
+        self.act("torrent-stop", info_hashes).await
+    }
+
+    async fn recheck(&self, info_hashes: &[String]) -> Result<()> {
+        self.act("torrent-verify", info_hashes).await
+    }
+
+    async fn remove(&self, info_hash: &str, delete_data: bool) -> Result<RemoveOutcome> {
+        let found = self
+            .torrent_fields(info_hash, &["hashString", "name", "downloadDir"])
+            .await?;
+        let text = |key: &str| found.get(key).and_then(Value::as_str).unwrap_or_default();
+        let info_hash = text("hashString").to_ascii_lowercase();
+        let path = format!(
+            "{}/{}",
+            text("downloadDir").trim_end_matches('/'),
+            text("name")
+        );
+        self.rpc
+            .call(
+                "torrent-remove",
+                json!({ "ids": [info_hash], "delete-local-data": delete_data }),
+            )
+            .await?;
+        let data = if delete_data {
+            DataRemoval::Deleted { path }
+        } else {
+            DataRemoval::Kept { path }
+        };
+        Ok(RemoveOutcome { info_hash, data })
+    }
+
+    async fn files(&self, info_hash: &str) -> Result<Vec<TorrentFile>> {
+        let answer = self
+            .torrent_fields(info_hash, &["name", "files", "fileStats"])
+            .await?;
+        files_from_object(&answer).map_err(|e| self.malformed("torrent-get files", e))
+    }
+
+    async fn set_file_priorities(
+        &self,
+        info_hash: &str,
+        priorities: &[(usize, FilePriority)],
+    ) -> Result<()> {
+        let hash = self.existing(&[info_hash.to_owned()]).await?;
+        let indexes = |wanted: &dyn Fn(FilePriority) -> bool| -> Vec<usize> {
+            priorities
+                .iter()
+                .filter(|(_, p)| wanted(*p))
+                .map(|(i, _)| *i)
+                .collect()
+        };
+        let mut arguments = json!({ "ids": hash });
+        // An empty list means "all files" to Transmission: only send non-empty ones.
+        for (key, list) in [
+            ("files-unwanted", indexes(&|p| p == FilePriority::Skip)),
+            ("files-wanted", indexes(&|p| p != FilePriority::Skip)),
+            ("priority-low", indexes(&|p| p == FilePriority::Low)),
+            ("priority-normal", indexes(&|p| p == FilePriority::Normal)),
+            ("priority-high", indexes(&|p| p == FilePriority::High)),
+        ] {
+            if !list.is_empty() {
+                arguments[key] = json!(list);
+            }
+        }
+        self.rpc.call("torrent-set", arguments).await?;
+        Ok(())
+    }
+
+    async fn peers(&self, info_hash: &str) -> Result<Vec<Peer>> {
+        let answer = self.torrent_fields(info_hash, &["peers"]).await?;
+        answer
+            .get("peers")
+            .and_then(Value::as_array)
+            .ok_or_else(|| self.malformed("torrent-get peers", "no peers list".to_owned()))?
+            .iter()
+            .map(|p| peer_from_object(p).map_err(|e| self.malformed("torrent-get peers", e)))
+            .collect()
+    }
+
+    async fn trackers(&self, info_hash: &str) -> Result<Vec<Tracker>> {
+        let answer = self.torrent_fields(info_hash, &["trackerStats"]).await?;
+        answer
+            .get("trackerStats")
+            .and_then(Value::as_array)
+            .ok_or_else(|| self.malformed("torrent-get trackerStats", "no list".to_owned()))?
+            .iter()
+            .map(|t| tracker_from_stats(t).map_err(|e| self.malformed("trackerStats", e)))
+            .collect()
+    }
+
+    async fn set_labels(&self, info_hash: &str, labels: &[String]) -> Result<()> {
+        let hash = self.existing(&[info_hash.to_owned()]).await?;
+        self.rpc
+            .call("torrent-set", json!({ "ids": hash, "labels": labels }))
+            .await?;
+        Ok(())
+    }
+}

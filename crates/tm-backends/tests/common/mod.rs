@@ -1,0 +1,273 @@
+//! The scenario every client must pass, run against real daemons.
+
+#![allow(dead_code)] // each test binary uses a different subset
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tm_backends::testkit::TestTorrent;
+use tm_backends::{
+    AddTorrent, ClientKind, DataRemoval, ErrorKind, FilePriority, Torrent, TorrentClient,
+    TorrentSource, TorrentState,
+};
+
+/// Unreachable on purpose: torrents get a tracker entry but never a peer.
+pub const DEAD_TRACKER: &str = "http://127.0.0.1:1/announce";
+
+pub async fn wait_for(
+    client: &dyn TorrentClient,
+    hash: &str,
+    what: &str,
+    done: impl Fn(&Torrent) -> bool,
+) -> Torrent {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let torrent = client.get(hash).await.expect("get");
+        if let Some(t) = &torrent
+            && done(t)
+        {
+            return t.clone();
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}; last seen: {torrent:#?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+pub async fn wait_until_gone(path: &Path) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while path.exists() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{} still exists",
+            path.display()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+pub fn add_paused(torrent: &TestTorrent, dir: &Path, labels: &[&str]) -> AddTorrent {
+    AddTorrent {
+        source: TorrentSource::File(torrent.bytes.clone()),
+        start: false,
+        labels: labels.iter().map(|l| l.to_string()).collect(),
+        save_path: Some(dir.display().to_string()),
+    }
+}
+
+fn hashes(hash: &str) -> Vec<String> {
+    vec![hash.to_owned()]
+}
+
+/// Probe, add (file, magnet, duplicate), list, get, start/stop, labels,
+/// recheck, trackers, peers, files and priorities, remove with and without data.
+pub async fn full_scenario(client: Arc<dyn TorrentClient>, expected: ClientKind, data_dir: &Path) {
+    let client = client.as_ref();
+    let info = client.probe().await.expect("probe");
+    assert_eq!(info.client, expected);
+    assert!(!info.version.is_empty());
+
+    // Add a single-file torrent paused, with labels; data already on disk.
+    let single =
+        TestTorrent::single_file(data_dir, "single.bin", 100_000, Some(DEAD_TRACKER)).unwrap();
+    let hash = client
+        .add(add_paused(&single, data_dir, &["movies", "hd x"]))
+        .await
+        .expect("add file");
+    assert_eq!(hash, single.info_hash);
+
+    let duplicate = client
+        .add(add_paused(&single, data_dir, &[]))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        duplicate.kind,
+        ErrorKind::Duplicate(hash.clone()),
+        "{duplicate}"
+    );
+
+    // Callers may use any case.
+    let paused = wait_for(client, &hash.to_uppercase(), "paused", |t| {
+        t.state == TorrentState::Paused
+    })
+    .await;
+    assert_eq!(paused.info_hash, hash);
+    assert_eq!(paused.name, "single.bin");
+    assert_eq!(paused.size, 100_000);
+    assert_eq!(paused.labels, vec!["movies", "hd x"]);
+    assert_eq!(paused.save_path, data_dir.display().to_string());
+    assert_eq!(paused.base_path, single.data_path.display().to_string());
+    assert!(!paused.is_active);
+    assert!(!paused.is_private);
+    assert!(paused.added_at.is_some_and(|t| t > 1_600_000_000));
+
+    let listed = client.list().await.expect("list");
+    let in_list = listed
+        .iter()
+        .find(|t| t.info_hash == hash)
+        .expect("in list");
+    assert_eq!(in_list.name, "single.bin");
+
+    // Starting verifies the data and seeds; stopping pauses.
+    client.start(&hashes(&hash)).await.expect("start");
+    let seeding = wait_for(client, &hash, "seeding", |t| {
+        t.state == TorrentState::Seeding
+    })
+    .await;
+    assert!(seeding.complete && seeding.is_active);
+    assert_eq!(seeding.progress, 100.0);
+    assert_eq!(seeding.downloaded, 100_000);
+    assert_eq!(seeding.eta, None);
+    client.stop(&hashes(&hash)).await.expect("stop");
+    let stopped = wait_for(client, &hash, "paused again", |t| {
+        t.state == TorrentState::Paused
+    })
+    .await;
+    assert!(!stopped.is_active && stopped.complete);
+
+    // Damage the first piece: a recheck must notice it.
+    let mut data = std::fs::read(&single.data_path).unwrap();
+    data[..16 * 1024].fill(0);
+    std::fs::write(&single.data_path, &data).unwrap();
+    client.recheck(&hashes(&hash)).await.expect("recheck");
+    let rechecked = wait_for(client, &hash, "recheck to find the damage", |t| {
+        t.state != TorrentState::Checking && t.progress < 100.0
+    })
+    .await;
+    assert!(!rechecked.complete);
+    assert_eq!(rechecked.downloaded, 100_000 - 16 * 1024);
+
+    client
+        .set_labels(&hash, &["tv".to_owned(), "a b".to_owned()])
+        .await
+        .expect("set labels");
+    let labelled = client.get(&hash).await.unwrap().unwrap();
+    let mut labels = labelled.labels.clone();
+    labels.sort();
+    assert_eq!(labels, vec!["a b", "tv"]);
+    client.set_labels(&hash, &[]).await.expect("clear labels");
+    assert!(client.get(&hash).await.unwrap().unwrap().labels.is_empty());
+
+    let trackers = client.trackers(&hash).await.expect("trackers");
+    assert_eq!(trackers.len(), 1, "{trackers:?}");
+    assert_eq!(trackers[0].url, DEAD_TRACKER);
+    assert!(client.peers(&hash).await.expect("peers").is_empty());
+
+    // Multi-file torrent: files and priorities.
+    let multi = TestTorrent::multi_file(
+        data_dir,
+        "album",
+        &[("a.flac", 20_000), ("sub/b.flac", 30_000), ("c.txt", 100)],
+        Some(DEAD_TRACKER),
+    )
+    .unwrap();
+    let multi_hash = client
+        .add(add_paused(&multi, data_dir, &[]))
+        .await
+        .expect("add multi");
+    let files = client.files(&multi_hash).await.expect("files");
+    let summary: Vec<_> = files
+        .iter()
+        .map(|f| (f.index, f.path.as_str(), f.size, f.priority))
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            (0, "a.flac", 20_000, FilePriority::Normal),
+            (1, "sub/b.flac", 30_000, FilePriority::Normal),
+            (2, "c.txt", 100, FilePriority::Normal),
+        ]
+    );
+    client
+        .set_file_priorities(
+            &multi_hash,
+            &[(0, FilePriority::Skip), (1, FilePriority::High)],
+        )
+        .await
+        .expect("set priorities");
+    let priorities: Vec<_> = client
+        .files(&multi_hash)
+        .await
+        .unwrap()
+        .iter()
+        .map(|f| f.priority)
+        .collect();
+    assert_eq!(
+        priorities,
+        vec![FilePriority::Skip, FilePriority::High, FilePriority::Normal]
+    );
+    let multi_torrent = client.get(&multi_hash).await.unwrap().unwrap();
+    assert_eq!(
+        multi_torrent.base_path,
+        multi.data_path.display().to_string()
+    );
+    assert_eq!(multi_torrent.save_path, data_dir.display().to_string());
+
+    // Magnet (with a tracker: rTorrent drops tracker-less magnets without DHT).
+    let magnet_torrent =
+        TestTorrent::single_file(data_dir, "magnet.bin", 1000, Some(DEAD_TRACKER)).unwrap();
+    let magnet_hash = client
+        .add(AddTorrent {
+            source: TorrentSource::Magnet(magnet_torrent.magnet(Some(DEAD_TRACKER))),
+            start: false,
+            labels: vec![],
+            save_path: None,
+        })
+        .await
+        .expect("add magnet");
+    assert_eq!(magnet_hash, magnet_torrent.info_hash);
+    let magnet = client
+        .get(&magnet_hash)
+        .await
+        .unwrap()
+        .expect("magnet listed");
+    assert!(!magnet.complete);
+    client
+        .remove(&magnet_hash, false)
+        .await
+        .expect("remove magnet");
+
+    // Remove without data: the files stay.
+    let outcome = client.remove(&multi_hash, false).await.expect("remove");
+    assert_eq!(
+        outcome.data,
+        DataRemoval::Kept {
+            path: multi.data_path.display().to_string()
+        }
+    );
+    assert!(client.get(&multi_hash).await.unwrap().is_none());
+    assert!(multi.data_path.join("sub/b.flac").exists());
+
+    // Remove with data: the file is really gone.
+    let outcome = client.remove(&hash, true).await.expect("remove with data");
+    assert_eq!(
+        outcome.data,
+        DataRemoval::Deleted {
+            path: single.data_path.display().to_string()
+        }
+    );
+    wait_until_gone(&single.data_path).await;
+    assert!(client.get(&hash).await.unwrap().is_none());
+
+    // Unknown and invalid hashes.
+    let unknown = "0123456789abcdef0123456789abcdef01234567";
+    let err = client.remove(unknown, false).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::NotFound(unknown.to_owned()), "{err}");
+    let err = client.start(&hashes(unknown)).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::NotFound(unknown.to_owned()), "{err}");
+    let err = client.files("xyz").await.unwrap_err();
+    assert!(matches!(err.kind, ErrorKind::Invalid(_)), "{err}");
+    let err = client
+        .add(AddTorrent {
+            source: TorrentSource::Magnet("magnet:?xt=urn:btih:ABC123DEF456...".into()),
+            start: false,
+            labels: vec![],
+            save_path: None,
+        })
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("40 hex or 32 base32"), "{err}");
+}

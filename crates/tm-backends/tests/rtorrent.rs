@@ -1,0 +1,143 @@
+//! The rTorrent adapter against a real rtorrent, over SCGI (TCP and unix
+//! socket) and over HTTP through nginx.
+
+mod common;
+
+use std::time::Duration;
+
+use tm_backends::testkit::{
+    NginxScgiProxy, RtorrentDaemon, ScgiListener, TestTorrent, daemon_available,
+};
+use tm_backends::{AddTorrent, ClientKind, ErrorKind, TorrentSource, connect};
+
+use common::{DEAD_TRACKER, add_paused, full_scenario};
+
+#[tokio::test]
+async fn scenario_over_scgi_tcp() {
+    if !daemon_available("rtorrent") {
+        return;
+    }
+    let daemon = RtorrentDaemon::start(ScgiListener::Tcp).await.unwrap();
+    let client = connect(&daemon.config()).unwrap();
+    full_scenario(client, ClientKind::Rtorrent, daemon.scratch_dir()).await;
+}
+
+#[tokio::test]
+async fn scenario_over_scgi_unix_socket() {
+    if !daemon_available("rtorrent") {
+        return;
+    }
+    let daemon = RtorrentDaemon::start(ScgiListener::UnixSocket)
+        .await
+        .unwrap();
+    let client = connect(&daemon.config()).unwrap();
+    full_scenario(client, ClientKind::Rtorrent, daemon.scratch_dir()).await;
+}
+
+#[tokio::test]
+async fn scenario_over_http_through_nginx() {
+    if !daemon_available("rtorrent") || !daemon_available("nginx") {
+        return;
+    }
+    let daemon = RtorrentDaemon::start(ScgiListener::Tcp).await.unwrap();
+    let proxy = NginxScgiProxy::start(daemon.scgi_port.unwrap())
+        .await
+        .unwrap();
+    let client = connect(&proxy.config()).unwrap();
+    full_scenario(client, ClientKind::Rtorrent, daemon.scratch_dir()).await;
+
+    // Wrong password at the proxy.
+    let mut wrong = proxy.config();
+    wrong.password = Some("nope".into());
+    let err = connect(&wrong).unwrap().probe().await.unwrap_err();
+    assert!(matches!(err.kind, ErrorKind::AuthFailed(_)), "{err}");
+    assert!(err.to_string().contains("test-rtorrent-http"), "{err}");
+
+    // A path nginx does not proxy: an HTML 404, not an RPC endpoint.
+    let mut wrong_path = proxy.config();
+    wrong_path.rpc_path = Some("/not-rpc".into());
+    let err = connect(&wrong_path).unwrap().probe().await.unwrap_err();
+    assert!(matches!(err.kind, ErrorKind::NotATorrentClient(_)), "{err}");
+
+    // rTorrent gone, nginx still up: the proxy's 502 is a network failure.
+    drop(daemon);
+    let err = connect(&proxy.config()).unwrap().probe().await.unwrap_err();
+    assert!(
+        matches!(&err.kind, ErrorKind::Network(m) if m.contains("502")),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn refuses_to_delete_data_at_an_unsafe_path() {
+    if !daemon_available("rtorrent") {
+        return;
+    }
+    let daemon = RtorrentDaemon::start(ScgiListener::Tcp).await.unwrap();
+    let client = connect(&daemon.config()).unwrap();
+    let data_dir = daemon.scratch_dir().join("data");
+    std::fs::create_dir_all(&data_dir).unwrap();
+    let torrent =
+        TestTorrent::single_file(&data_dir, "keep.bin", 5000, Some(DEAD_TRACKER)).unwrap();
+    // rTorrent keeps `..` in the directory as given.
+    let sneaky = daemon.scratch_dir().join("session/../data");
+    let hash = client
+        .add(add_paused(&torrent, &sneaky, &[]))
+        .await
+        .unwrap();
+
+    let err = client.remove(&hash, true).await.unwrap_err();
+    assert!(
+        matches!(&err.kind, ErrorKind::Unsafe(reason) if reason.contains("..")),
+        "{err}"
+    );
+    assert!(
+        client.get(&hash).await.unwrap().is_some(),
+        "torrent must stay"
+    );
+    assert!(torrent.data_path.exists(), "data must stay");
+
+    // The download directory itself is never deleted either.
+    let whole_dir = TestTorrent::multi_file(
+        daemon.scratch_dir(),
+        "downloads",
+        &[("x", 10)],
+        Some(DEAD_TRACKER),
+    )
+    .unwrap();
+    let hash = client
+        .add(add_paused(&whole_dir, daemon.scratch_dir(), &[]))
+        .await
+        .unwrap();
+    let err = client.remove(&hash, true).await.unwrap_err();
+    assert!(
+        matches!(&err.kind, ErrorKind::Unsafe(reason) if reason.contains("download directory")),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn magnet_without_tracker_is_reported_not_silently_dropped() {
+    if !daemon_available("rtorrent") {
+        return;
+    }
+    let daemon = RtorrentDaemon::start(ScgiListener::Tcp).await.unwrap();
+    let mut config = daemon.config();
+    config.timeout = Duration::from_secs(1);
+    let client = connect(&config).unwrap();
+    let torrent =
+        TestTorrent::single_file(daemon.scratch_dir(), "m.bin", 10, Some(DEAD_TRACKER)).unwrap();
+    let err = client
+        .add(AddTorrent {
+            source: TorrentSource::Magnet(torrent.magnet(None)),
+            start: true,
+            labels: vec![],
+            save_path: None,
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err.kind, ErrorKind::Rejected(reason) if reason.contains("DHT")),
+        "{err}"
+    );
+}

@@ -1,0 +1,785 @@
+//! Torrents across a user's servers: reads from the fleet's snapshots,
+//! mutations through the server's adapter followed by a refresh.
+
+use std::cmp::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::StreamExt;
+use tm_api_types::{
+    AddTorrentRequest, AddTorrentResponse, DataOutcome, FilePriority, FilePriorityChange,
+    LabelsResponse, PeerInfo, TorrentActionResponse, TorrentFileInfo, TorrentFilesResponse,
+    TorrentInfo, TorrentPeersResponse, TorrentQuery, TorrentState, TorrentTrackersResponse,
+    TrackerInfo, UploadTorrentResponse,
+};
+use tm_backends::{AddTorrent, DataRemoval, Torrent, TorrentSource};
+
+use super::{Core, Error, Result, User, from_millis};
+use crate::fleet::{Poller, ServerSpec};
+
+/// Largest .torrent accepted, uploaded or fetched from a URL.
+pub const MAX_TORRENT_FILE: usize = 10 * 1024 * 1024;
+const URL_FETCH_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a mutation waits for the client to show its effect (some apply
+/// changes asynchronously, e.g. Transmission's stop).
+const SETTLE_TIMEOUT: Duration = Duration::from_secs(3);
+const SETTLE_POLL: Duration = Duration::from_millis(100);
+
+/// One page of torrents and how many matched in all.
+pub struct TorrentPage {
+    pub torrents: Vec<TorrentInfo>,
+    pub total: usize,
+}
+
+/// A torrent on one of the user's servers.
+struct Target {
+    poller: Arc<Poller>,
+    hash: String,
+}
+
+impl Core {
+    /// Every matching torrent of the user's enabled servers, from the snapshots.
+    pub fn list_torrents(&self, user: &User, query: &TorrentQuery) -> Result<TorrentPage> {
+        let states = parse_states(query.state.as_deref())?;
+        let sort = SortKey::parse(query.sort.as_deref())?;
+        let search = query.search.as_deref().map(str::to_lowercase);
+        let mut torrents = Vec::new();
+        for poller in self.fleet().of_user(&user.id) {
+            if query
+                .server_id
+                .as_ref()
+                .is_some_and(|id| *id != poller.spec().id)
+            {
+                continue;
+            }
+            poller.watch();
+            let snapshot = poller.snapshot();
+            torrents.extend(
+                snapshot
+                    .torrents
+                    .values()
+                    .filter(|t| states.as_ref().is_none_or(|s| s.contains(&state_of(t))))
+                    .filter(|t| query.label.as_ref().is_none_or(|l| t.labels.contains(l)))
+                    .filter(|t| {
+                        search
+                            .as_ref()
+                            .is_none_or(|s| t.name.to_lowercase().contains(s))
+                    })
+                    .map(|t| torrent_info(poller.spec(), t)),
+            );
+        }
+        torrents.sort_by(|a, b| sort.compare(a, b));
+        let total = torrents.len();
+        let offset = query.offset.unwrap_or(0).min(total);
+        let end = query
+            .limit
+            .map_or(total, |limit| (offset + limit).min(total));
+        Ok(TorrentPage {
+            torrents: torrents.drain(offset..end).collect(),
+            total,
+        })
+    }
+
+    pub async fn get_torrent(
+        &self,
+        user: &User,
+        hash: &str,
+        server_id: Option<&str>,
+    ) -> Result<TorrentInfo> {
+        let target = self.target(user, hash, server_id).await?;
+        let snapshot = target.poller.snapshot();
+        snapshot
+            .torrents
+            .get(&target.hash)
+            .map(|t| torrent_info(target.poller.spec(), t))
+            .ok_or_else(torrent_not_found)
+    }
+
+    /// Adds a magnet link, a bare info hash or the .torrent at an http(s) URL.
+    pub async fn add_torrent(
+        &self,
+        user: &User,
+        request: AddTorrentRequest,
+    ) -> Result<AddTorrentResponse> {
+        let poller = self
+            .server_for_add(user, request.server_id.as_deref())
+            .await?;
+        let (source, uri) = self.resolve_uri(&request.uri).await?;
+        let info_hash = poller
+            .client()
+            .add(AddTorrent {
+                source,
+                start: request.start,
+                labels: clean_labels(request.labels)?,
+                save_path: request.save_path.filter(|p| !p.trim().is_empty()),
+            })
+            .await?;
+        settle(&poller, &info_hash, |t| t.is_some()).await;
+        Ok(AddTorrentResponse {
+            message: "Torrent added successfully".into(),
+            info_hash,
+            uri,
+            server_id: poller.spec().id.clone(),
+            server_name: poller.spec().name.clone(),
+        })
+    }
+
+    /// Adds a .torrent file's bytes.
+    pub async fn upload_torrent(
+        &self,
+        user: &User,
+        server_id: Option<&str>,
+        start: bool,
+        labels: Vec<String>,
+        bytes: Vec<u8>,
+    ) -> Result<UploadTorrentResponse> {
+        let poller = self.server_for_add(user, server_id).await?;
+        let meta = parse_torrent(&bytes)?;
+        let info_hash = poller
+            .client()
+            .add(AddTorrent {
+                source: TorrentSource::File(bytes),
+                start,
+                labels: clean_labels(labels)?,
+                save_path: None,
+            })
+            .await?;
+        settle(&poller, &info_hash, |t| t.is_some()).await;
+        Ok(UploadTorrentResponse {
+            message: "Torrent uploaded and added successfully".into(),
+            info_hash,
+            torrent_name: meta.name,
+            server_id: poller.spec().id.clone(),
+            server_name: poller.spec().name.clone(),
+        })
+    }
+
+    /// The server a new torrent goes to: the one named, else the user's default.
+    pub async fn server_for_add(
+        &self,
+        user: &User,
+        server_id: Option<&str>,
+    ) -> Result<Arc<Poller>> {
+        let row = match server_id {
+            Some(id) => self.server_row(user, id).await?,
+            None => self
+                .store()
+                .servers_of(&user.id)
+                .await?
+                .into_iter()
+                .find(|s| s.is_default)
+                .ok_or_else(|| {
+                    Error::Invalid("server_id is required: you have no default server".into())
+                })?,
+        };
+        self.live_poller(&row.id, &row.name, row.enabled)
+    }
+
+    pub async fn start_torrent(
+        &self,
+        user: &User,
+        hash: &str,
+        server_id: Option<&str>,
+    ) -> Result<TorrentActionResponse> {
+        let target = self.target(user, hash, server_id).await?;
+        target
+            .poller
+            .client()
+            .start(std::slice::from_ref(&target.hash))
+            .await?;
+        settle(&target.poller, &target.hash, |t| {
+            t.is_none_or(|t| t.is_active)
+        })
+        .await;
+        Ok(action_done(&target, "Torrent started"))
+    }
+
+    pub async fn stop_torrent(
+        &self,
+        user: &User,
+        hash: &str,
+        server_id: Option<&str>,
+    ) -> Result<TorrentActionResponse> {
+        let target = self.target(user, hash, server_id).await?;
+        target
+            .poller
+            .client()
+            .stop(std::slice::from_ref(&target.hash))
+            .await?;
+        settle(&target.poller, &target.hash, |t| {
+            t.is_none_or(|t| !t.is_active)
+        })
+        .await;
+        Ok(action_done(&target, "Torrent stopped"))
+    }
+
+    pub async fn recheck_torrent(
+        &self,
+        user: &User,
+        hash: &str,
+        server_id: Option<&str>,
+    ) -> Result<TorrentActionResponse> {
+        let target = self.target(user, hash, server_id).await?;
+        target
+            .poller
+            .client()
+            .recheck(std::slice::from_ref(&target.hash))
+            .await?;
+        refresh(&target.poller).await;
+        Ok(action_done(&target, "Torrent recheck started"))
+    }
+
+    pub async fn remove_torrent(
+        &self,
+        user: &User,
+        hash: &str,
+        server_id: Option<&str>,
+        delete_data: bool,
+    ) -> Result<TorrentActionResponse> {
+        let target = self.target(user, hash, server_id).await?;
+        let outcome = target
+            .poller
+            .client()
+            .remove(&target.hash, delete_data)
+            .await?;
+        let (message, data) = match outcome.data {
+            DataRemoval::Kept { path } => (
+                "Torrent removed".to_string(),
+                DataOutcome {
+                    result: "kept".into(),
+                    path,
+                    reason: None,
+                },
+            ),
+            DataRemoval::Deleted { path } => (
+                "Torrent and data removed".to_string(),
+                DataOutcome {
+                    result: "deleted".into(),
+                    path,
+                    reason: None,
+                },
+            ),
+            DataRemoval::Failed { path, reason } => (
+                format!("Torrent removed, but its data could not be deleted: {reason}"),
+                DataOutcome {
+                    result: "failed".into(),
+                    path,
+                    reason: Some(reason),
+                },
+            ),
+        };
+        settle(&target.poller, &target.hash, |t| t.is_none()).await;
+        let mut response = action_done(&target, &message);
+        response.data = Some(data);
+        Ok(response)
+    }
+
+    pub async fn torrent_files(
+        &self,
+        user: &User,
+        hash: &str,
+        server_id: Option<&str>,
+    ) -> Result<TorrentFilesResponse> {
+        let target = self.target(user, hash, server_id).await?;
+        let files = target.poller.client().files(&target.hash).await?;
+        let torrent = target.poller.snapshot().torrents.get(&target.hash).cloned();
+        Ok(TorrentFilesResponse {
+            info_hash: target.hash.clone(),
+            name: torrent.as_ref().map(|t| t.name.clone()).unwrap_or_default(),
+            path: torrent.map(|t| t.base_path).unwrap_or_default(),
+            server_id: target.poller.spec().id.clone(),
+            server_name: target.poller.spec().name.clone(),
+            files: files
+                .into_iter()
+                .map(|f| TorrentFileInfo {
+                    index: f.index,
+                    path: f.path,
+                    size: f.size,
+                    progress: f.progress,
+                    priority: priority_to_api(f.priority),
+                })
+                .collect(),
+        })
+    }
+
+    pub async fn set_file_priorities(
+        &self,
+        user: &User,
+        hash: &str,
+        server_id: Option<&str>,
+        changes: Vec<FilePriorityChange>,
+    ) -> Result<TorrentFilesResponse> {
+        if changes.is_empty() {
+            return Err(Error::Invalid(
+                "priorities must name at least one file".into(),
+            ));
+        }
+        let target = self.target(user, hash, server_id).await?;
+        let priorities: Vec<_> = changes
+            .iter()
+            .map(|c| (c.index, priority_from_api(c.priority)))
+            .collect();
+        target
+            .poller
+            .client()
+            .set_file_priorities(&target.hash, &priorities)
+            .await?;
+        refresh(&target.poller).await;
+        self.torrent_files(user, &target.hash, Some(&target.poller.spec().id))
+            .await
+    }
+
+    pub async fn torrent_peers(
+        &self,
+        user: &User,
+        hash: &str,
+        server_id: Option<&str>,
+    ) -> Result<TorrentPeersResponse> {
+        let target = self.target(user, hash, server_id).await?;
+        let peers = target.poller.client().peers(&target.hash).await?;
+        Ok(TorrentPeersResponse {
+            info_hash: target.hash.clone(),
+            server_id: target.poller.spec().id.clone(),
+            peers: peers
+                .into_iter()
+                .map(|p| PeerInfo {
+                    address: p.address,
+                    client: p.client,
+                    progress: p.progress,
+                    download_rate: p.download_rate,
+                    upload_rate: p.upload_rate,
+                })
+                .collect(),
+        })
+    }
+
+    pub async fn torrent_trackers(
+        &self,
+        user: &User,
+        hash: &str,
+        server_id: Option<&str>,
+    ) -> Result<TorrentTrackersResponse> {
+        let target = self.target(user, hash, server_id).await?;
+        let trackers = target.poller.client().trackers(&target.hash).await?;
+        Ok(TorrentTrackersResponse {
+            info_hash: target.hash.clone(),
+            server_id: target.poller.spec().id.clone(),
+            trackers: trackers
+                .into_iter()
+                .map(|t| TrackerInfo {
+                    url: t.url,
+                    status: serde_json::to_value(t.status)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default(),
+                    message: t.message,
+                    seeds: t.seeds,
+                    peers: t.peers,
+                })
+                .collect(),
+        })
+    }
+
+    pub async fn torrent_labels(
+        &self,
+        user: &User,
+        hash: &str,
+        server_id: Option<&str>,
+    ) -> Result<LabelsResponse> {
+        let target = self.target(user, hash, server_id).await?;
+        Ok(labels_of(&target))
+    }
+
+    /// Replaces, adds or removes labels (`edit` gets the current ones).
+    pub async fn edit_labels(
+        &self,
+        user: &User,
+        hash: &str,
+        server_id: Option<&str>,
+        edit: impl FnOnce(Vec<String>) -> Vec<String>,
+    ) -> Result<LabelsResponse> {
+        let target = self.target(user, hash, server_id).await?;
+        let current = labels_of(&target).labels;
+        let wanted = clean_labels(edit(current))?;
+        target
+            .poller
+            .client()
+            .set_labels(&target.hash, &wanted)
+            .await?;
+        settle(&target.poller, &target.hash, |t| {
+            t.is_none_or(|t| t.labels == wanted)
+        })
+        .await;
+        Ok(labels_of(&target))
+    }
+
+    /// Finds the torrent among the user's servers.
+    async fn target(&self, user: &User, hash: &str, server_id: Option<&str>) -> Result<Target> {
+        let hash = tm_backends::magnet::parse_info_hash(hash.trim())
+            .map_err(|e| Error::BadRequest(e.to_string()))?;
+        let poller = match server_id {
+            Some(id) => {
+                let row = self.server_row(user, id).await?;
+                self.live_poller(&row.id, &row.name, row.enabled)?
+            }
+            None => {
+                let mut holders: Vec<Arc<Poller>> = self
+                    .fleet()
+                    .of_user(&user.id)
+                    .into_iter()
+                    .filter(|p| p.snapshot().torrents.contains_key(&hash))
+                    .collect();
+                match (holders.pop(), holders.len()) {
+                    (None, _) => return Err(torrent_not_found()),
+                    (Some(poller), 0) => poller,
+                    (Some(_), more) => {
+                        return Err(Error::Conflict(format!(
+                            "torrent {hash} is on {} of your servers; pass server_id",
+                            more + 1
+                        )));
+                    }
+                }
+            }
+        };
+        poller.check_available().map_err(Error::Unavailable)?;
+        Ok(Target { poller, hash })
+    }
+
+    fn live_poller(&self, id: &str, name: &str, enabled: bool) -> Result<Arc<Poller>> {
+        if !enabled {
+            return Err(Error::Conflict(format!(
+                "server '{name}' is disabled; enable it first"
+            )));
+        }
+        let poller = self
+            .fleet()
+            .get(id)
+            .ok_or_else(|| Error::Unavailable(format!("server '{name}' is not being polled")))?;
+        poller.check_available().map_err(Error::Unavailable)?;
+        Ok(poller)
+    }
+
+    /// What the user typed, as a source to add and the URI as understood.
+    async fn resolve_uri(&self, uri: &str) -> Result<(TorrentSource, String)> {
+        let uri = uri.trim();
+        let lower = uri.to_ascii_lowercase();
+        if lower.starts_with("magnet:") {
+            tm_backends::magnet::parse_magnet(uri)
+                .map_err(|e| Error::BadRequest(format!("Invalid magnet link: {e}")))?;
+            return Ok((TorrentSource::Magnet(uri.to_string()), uri.to_string()));
+        }
+        if lower.starts_with("http://") || lower.starts_with("https://") {
+            let bytes = fetch_torrent(uri).await?;
+            return Ok((TorrentSource::File(bytes), uri.to_string()));
+        }
+        if let Ok(hash) = tm_backends::magnet::parse_info_hash(uri) {
+            let magnet = format!("magnet:?xt=urn:btih:{hash}");
+            return Ok((TorrentSource::Magnet(magnet.clone()), magnet));
+        }
+        Err(Error::BadRequest(
+            "Input must be a magnet link, an info hash (40 hex or 32 base32 characters) or an http(s) URL of a .torrent file".into(),
+        ))
+    }
+}
+
+fn torrent_not_found() -> Error {
+    Error::NotFound("Torrent not found".into())
+}
+
+/// Parses a .torrent, mapping errors to a 400 that says what is wrong.
+pub fn parse_torrent(bytes: &[u8]) -> Result<tm_backends::torrent_file::MetaInfo> {
+    if bytes.len() > MAX_TORRENT_FILE {
+        return Err(Error::TooLarge(format!(
+            "a .torrent file may be at most {} MiB",
+            MAX_TORRENT_FILE / (1024 * 1024)
+        )));
+    }
+    tm_backends::torrent_file::parse(bytes)
+        .map_err(|e| Error::BadRequest(format!("Not a valid .torrent file: {e}")))
+}
+
+/// Downloads a .torrent with a size limit and a timeout, and checks it is one.
+async fn fetch_torrent(url: &str) -> Result<Vec<u8>> {
+    let failed = |reason: String| Error::BadRequest(format!("Could not fetch {url}: {reason}"));
+    let client = reqwest::Client::builder()
+        .timeout(URL_FETCH_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::limited(5))
+        .build()
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    let response = client
+        .get(url)
+        .send()
+        .await
+        .map_err(|e| failed(e.to_string()))?;
+    if !response.status().is_success() {
+        return Err(failed(format!("HTTP {}", response.status())));
+    }
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_TORRENT_FILE as u64)
+    {
+        return Err(failed("larger than 10 MiB".into()));
+    }
+    let mut body = Vec::new();
+    let mut stream = response.bytes_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| failed(e.to_string()))?;
+        if body.len() + chunk.len() > MAX_TORRENT_FILE {
+            return Err(failed("larger than 10 MiB".into()));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    tm_backends::torrent_file::parse(&body)
+        .map_err(|e| failed(format!("not a .torrent file ({e})")))?;
+    Ok(body)
+}
+
+/// Refreshes a server after a mutation so the caller reads its own write.
+/// A failed refresh is recorded in the server's health, not reported here:
+/// the mutation itself succeeded.
+async fn refresh(poller: &Poller) {
+    let _ = poller.refresh().await;
+}
+
+/// Refreshes until the torrent looks as the mutation intended (or a short
+/// timeout passes: the answer then shows what the client reports).
+async fn settle(poller: &Poller, hash: &str, done: impl Fn(Option<&Torrent>) -> bool) {
+    let deadline = tokio::time::Instant::now() + SETTLE_TIMEOUT;
+    loop {
+        refresh(poller).await;
+        if done(poller.snapshot().torrents.get(hash)) || tokio::time::Instant::now() >= deadline {
+            return;
+        }
+        tokio::time::sleep(SETTLE_POLL).await;
+    }
+}
+
+fn action_done(target: &Target, message: &str) -> TorrentActionResponse {
+    TorrentActionResponse {
+        message: message.to_string(),
+        info_hash: target.hash.clone(),
+        server_id: target.poller.spec().id.clone(),
+        data: None,
+    }
+}
+
+fn labels_of(target: &Target) -> LabelsResponse {
+    LabelsResponse {
+        info_hash: target.hash.clone(),
+        labels: target
+            .poller
+            .snapshot()
+            .torrents
+            .get(&target.hash)
+            .map(|t| t.labels.clone())
+            .unwrap_or_default(),
+        server_id: target.poller.spec().id.clone(),
+    }
+}
+
+/// Trimmed, non-empty, without duplicates, and free of the separator
+/// rTorrent stores labels with.
+fn clean_labels(labels: Vec<String>) -> Result<Vec<String>> {
+    let mut cleaned: Vec<String> = Vec::new();
+    for label in labels {
+        let label = label.trim().to_string();
+        if label.is_empty() {
+            continue;
+        }
+        if label.contains(',') || label.chars().count() > 128 {
+            return Err(Error::Invalid(format!(
+                "label {label:?} must be at most 128 characters and contain no comma"
+            )));
+        }
+        if !cleaned.contains(&label) {
+            cleaned.push(label);
+        }
+    }
+    Ok(cleaned)
+}
+
+fn parse_states(value: Option<&str>) -> Result<Option<Vec<TorrentState>>> {
+    let Some(value) = value.filter(|v| !v.trim().is_empty()) else {
+        return Ok(None);
+    };
+    value
+        .split(',')
+        .map(|s| {
+            serde_json::from_value(serde_json::Value::String(s.trim().to_string())).map_err(|_| {
+                Error::Invalid(format!(
+                    "unknown state '{}': use downloading, seeding, paused, queued, checking, error or metadata",
+                    s.trim()
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>>>()
+        .map(Some)
+}
+
+fn state_of(torrent: &Torrent) -> TorrentState {
+    use tm_backends::TorrentState as S;
+    match torrent.state {
+        S::Downloading => TorrentState::Downloading,
+        S::Seeding => TorrentState::Seeding,
+        S::Paused => TorrentState::Paused,
+        S::Queued => TorrentState::Queued,
+        S::Checking => TorrentState::Checking,
+        S::Error => TorrentState::Error,
+        S::Metadata => TorrentState::Metadata,
+    }
+}
+
+fn priority_to_api(priority: tm_backends::FilePriority) -> FilePriority {
+    use tm_backends::FilePriority as P;
+    match priority {
+        P::Skip => FilePriority::Skip,
+        P::Low => FilePriority::Low,
+        P::Normal => FilePriority::Normal,
+        P::High => FilePriority::High,
+    }
+}
+
+fn priority_from_api(priority: FilePriority) -> tm_backends::FilePriority {
+    use tm_backends::FilePriority as P;
+    match priority {
+        FilePriority::Skip => P::Skip,
+        FilePriority::Low => P::Low,
+        FilePriority::Normal => P::Normal,
+        FilePriority::High => P::High,
+    }
+}
+
+/// The API's view of a torrent on `server`.
+pub fn torrent_info(server: &ServerSpec, t: &Torrent) -> TorrentInfo {
+    let state = state_of(t);
+    TorrentInfo {
+        info_hash: t.info_hash.clone(),
+        info_hash_v2: t.info_hash_v2.clone(),
+        name: t.name.clone(),
+        server_id: server.id.clone(),
+        server_name: server.name.clone(),
+        server_type: server.server_type,
+        state,
+        progress: t.progress,
+        size: t.size,
+        downloaded: t.downloaded,
+        uploaded: t.uploaded,
+        ratio: t.ratio,
+        download_rate: t.download_rate,
+        upload_rate: t.upload_rate,
+        eta: t.eta,
+        peers: t.peers,
+        seeds: t.seeds,
+        labels: t.labels.clone(),
+        save_path: t.save_path.clone(),
+        base_path: t.base_path.clone(),
+        added_at: t.added_at.map(|s| from_millis(s * 1000)),
+        completed_at: t.completed_at.map(|s| from_millis(s * 1000)),
+        is_private: t.is_private,
+        is_active: t.is_active,
+        complete: t.complete,
+        error: t.error.clone(),
+        bytes_done: t.downloaded,
+        directory: t.save_path.clone(),
+        is_magnet: state == TorrentState::Metadata,
+    }
+}
+
+/// How `GET /torrents` orders its answer.
+struct SortKey {
+    field: SortField,
+    descending: bool,
+}
+
+#[derive(Clone, Copy)]
+enum SortField {
+    Name,
+    Size,
+    Progress,
+    State,
+    Ratio,
+    DownloadRate,
+    UploadRate,
+    Eta,
+    AddedAt,
+    CompletedAt,
+    ServerName,
+    Peers,
+    Seeds,
+    Uploaded,
+    Downloaded,
+}
+
+impl SortKey {
+    fn parse(value: Option<&str>) -> Result<Self> {
+        let value = value.unwrap_or("name").trim();
+        let (descending, name) = match value.strip_prefix('-') {
+            Some(name) => (true, name),
+            None => (false, value),
+        };
+        let field = match name {
+            "name" => SortField::Name,
+            "size" => SortField::Size,
+            "progress" => SortField::Progress,
+            "state" => SortField::State,
+            "ratio" => SortField::Ratio,
+            "download_rate" => SortField::DownloadRate,
+            "upload_rate" => SortField::UploadRate,
+            "eta" => SortField::Eta,
+            "added_at" => SortField::AddedAt,
+            "completed_at" => SortField::CompletedAt,
+            "server_name" => SortField::ServerName,
+            "peers" => SortField::Peers,
+            "seeds" => SortField::Seeds,
+            "uploaded" => SortField::Uploaded,
+            "downloaded" => SortField::Downloaded,
+            other => {
+                return Err(Error::Invalid(format!(
+                    "cannot sort by '{other}': use name, size, progress, state, ratio, download_rate, upload_rate, eta, added_at, completed_at, server_name, peers, seeds, uploaded or downloaded (prefix - for descending)"
+                )));
+            }
+        };
+        Ok(Self { field, descending })
+    }
+
+    fn compare(&self, a: &TorrentInfo, b: &TorrentInfo) -> Ordering {
+        let primary = match self.field {
+            SortField::Name => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
+            SortField::Size => a.size.cmp(&b.size),
+            SortField::Progress => a.progress.total_cmp(&b.progress),
+            SortField::State => state_name(a.state).cmp(state_name(b.state)),
+            SortField::Ratio => a.ratio.total_cmp(&b.ratio),
+            SortField::DownloadRate => a.download_rate.cmp(&b.download_rate),
+            SortField::UploadRate => a.upload_rate.cmp(&b.upload_rate),
+            SortField::Eta => a.eta.cmp(&b.eta),
+            SortField::AddedAt => a.added_at.cmp(&b.added_at),
+            SortField::CompletedAt => a.completed_at.cmp(&b.completed_at),
+            SortField::ServerName => a.server_name.cmp(&b.server_name),
+            SortField::Peers => a.peers.cmp(&b.peers),
+            SortField::Seeds => a.seeds.cmp(&b.seeds),
+            SortField::Uploaded => a.uploaded.cmp(&b.uploaded),
+            SortField::Downloaded => a.downloaded.cmp(&b.downloaded),
+        };
+        let primary = if self.descending {
+            primary.reverse()
+        } else {
+            primary
+        };
+        // A stable order for equal keys, whatever the direction.
+        primary
+            .then_with(|| a.info_hash.cmp(&b.info_hash))
+            .then_with(|| a.server_id.cmp(&b.server_id))
+    }
+}
+
+fn state_name(state: TorrentState) -> &'static str {
+    match state {
+        TorrentState::Downloading => "downloading",
+        TorrentState::Seeding => "seeding",
+        TorrentState::Paused => "paused",
+        TorrentState::Queued => "queued",
+        TorrentState::Checking => "checking",
+        TorrentState::Error => "error",
+        TorrentState::Metadata => "metadata",
+    }
+}

@@ -1,0 +1,116 @@
+//! The live view of every enabled server: one polling task per server, each
+//! keeping a normalised snapshot of its torrents.
+//!
+//! Reads (`GET /torrents`) are served from the snapshots and never wait on a
+//! client. Mutations go to the client and then refresh that server's snapshot
+//! before answering, so callers read their own writes. A failing server backs
+//! off on its own and never slows the others.
+
+mod poller;
+mod snapshot;
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use tm_api_types::ServerType;
+use tm_backends::BackendConfig;
+use tokio_util::sync::CancellationToken;
+
+pub use poller::{Poller, PollerState};
+pub use snapshot::Snapshot;
+
+/// What a poller is built from; a change of any field restarts it.
+#[derive(Debug, Clone)]
+pub struct ServerSpec {
+    pub id: String,
+    pub user_id: String,
+    pub name: String,
+    pub server_type: ServerType,
+    pub backend: BackendConfig,
+    /// Identifies the configuration (the row's `updated_at`).
+    pub version: i64,
+}
+
+/// All pollers of this instance, by server id.
+pub struct Fleet {
+    pollers: RwLock<HashMap<String, Arc<Poller>>>,
+    shutdown: CancellationToken,
+}
+
+impl Fleet {
+    pub fn new(shutdown: CancellationToken) -> Self {
+        Self {
+            pollers: RwLock::new(HashMap::new()),
+            shutdown,
+        }
+    }
+
+    /// Starts polling `spec`, or restarts when its configuration changed.
+    pub fn upsert(&self, spec: ServerSpec) -> Result<(), tm_backends::BackendError> {
+        let mut pollers = self.pollers.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(existing) = pollers.get(&spec.id) {
+            if existing.spec().version == spec.version {
+                return Ok(());
+            }
+            existing.stop();
+        }
+        let poller = Poller::start(spec, self.shutdown.child_token())?;
+        pollers.insert(poller.spec().id.clone(), poller);
+        Ok(())
+    }
+
+    /// Stops polling a server (deleted or disabled).
+    pub fn remove(&self, server_id: &str) {
+        let removed = self
+            .pollers
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(server_id);
+        if let Some(poller) = removed {
+            poller.stop();
+        }
+    }
+
+    /// Keeps exactly the servers in `specs` (used to follow changes made by
+    /// other instances sharing the database).
+    pub fn retain_only(&self, specs: Vec<ServerSpec>) {
+        let wanted: std::collections::HashSet<String> =
+            specs.iter().map(|s| s.id.clone()).collect();
+        let stale: Vec<String> = self
+            .pollers
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .keys()
+            .filter(|id| !wanted.contains(*id))
+            .cloned()
+            .collect();
+        for id in stale {
+            self.remove(&id);
+        }
+        for spec in specs {
+            let name = spec.name.clone();
+            if let Err(error) = self.upsert(spec) {
+                tracing::warn!(server = %name, %error, "cannot poll server");
+            }
+        }
+    }
+
+    pub fn get(&self, server_id: &str) -> Option<Arc<Poller>> {
+        self.pollers
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(server_id)
+            .cloned()
+    }
+
+    /// The pollers of one user's servers.
+    pub fn of_user(&self, user_id: &str) -> Vec<Arc<Poller>> {
+        self.pollers
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .filter(|p| p.spec().user_id == user_id)
+            .cloned()
+            .collect()
+    }
+}

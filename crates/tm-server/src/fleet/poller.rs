@@ -1,0 +1,229 @@
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use tm_backends::{BackendError, TorrentClient};
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+use super::{ServerSpec, Snapshot};
+use crate::core::now_millis;
+
+/// Poll interval while torrents move data or someone is watching.
+const BUSY_INTERVAL: Duration = Duration::from_secs(2);
+/// Poll interval when nothing happens.
+const IDLE_INTERVAL: Duration = Duration::from_secs(10);
+/// Longest wait between attempts on a failing server.
+const MAX_BACKOFF: Duration = Duration::from_secs(300);
+/// Consecutive failures after which requests fail fast until the next attempt.
+const BREAKER_THRESHOLD: u32 = 3;
+/// How long a "someone is watching" mark keeps polling fast.
+const WATCH_WINDOW_MS: i64 = 30_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PollerState {
+    /// Not polled successfully yet.
+    Connecting,
+    Connected,
+    Failing,
+}
+
+/// How a server's polling is going.
+#[derive(Debug, Clone)]
+pub struct Health {
+    pub state: PollerState,
+    pub consecutive_failures: u32,
+    pub last_error: Option<String>,
+    /// Unix ms of the last successful poll.
+    pub last_success_at: Option<i64>,
+    /// Unix ms of the next attempt while failing.
+    pub retry_at: Option<i64>,
+    /// e.g. "Transmission 3.00 (bb6b5a062e)".
+    pub client_version: Option<String>,
+}
+
+/// Polls one server and holds its snapshot.
+pub struct Poller {
+    spec: ServerSpec,
+    client: Arc<dyn TorrentClient>,
+    snapshot: RwLock<Snapshot>,
+    health: Mutex<Health>,
+    /// Serialises polls: incremental listing is stateful per client object.
+    poll_lock: tokio::sync::Mutex<()>,
+    wake: Notify,
+    watched_until: AtomicI64,
+    cancel: CancellationToken,
+}
+
+impl Poller {
+    /// Builds the adapter and starts the polling task.
+    pub fn start(spec: ServerSpec, cancel: CancellationToken) -> Result<Arc<Self>, BackendError> {
+        let client = tm_backends::connect(&spec.backend)?;
+        let poller = Arc::new(Self {
+            spec,
+            client,
+            snapshot: RwLock::new(Snapshot::default()),
+            health: Mutex::new(Health {
+                state: PollerState::Connecting,
+                consecutive_failures: 0,
+                last_error: None,
+                last_success_at: None,
+                retry_at: None,
+                client_version: None,
+            }),
+            poll_lock: tokio::sync::Mutex::new(()),
+            wake: Notify::new(),
+            watched_until: AtomicI64::new(0),
+            cancel,
+        });
+        tokio::spawn(Arc::clone(&poller).run());
+        Ok(poller)
+    }
+
+    pub fn stop(&self) {
+        self.cancel.cancel();
+    }
+
+    pub fn spec(&self) -> &ServerSpec {
+        &self.spec
+    }
+
+    pub fn client(&self) -> &dyn TorrentClient {
+        self.client.as_ref()
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        self.snapshot
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub fn health(&self) -> Health {
+        self.health
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Someone is looking at this server's torrents: poll fast for a while.
+    pub fn watch(&self) {
+        let until = now_millis() + WATCH_WINDOW_MS;
+        if self.watched_until.swap(until, Ordering::Relaxed) < now_millis() {
+            self.wake.notify_one();
+        }
+    }
+
+    /// Fails fast while the circuit breaker is open, with the reason.
+    pub fn check_available(&self) -> Result<(), String> {
+        let health = self.health();
+        let now = now_millis();
+        match health.retry_at {
+            Some(retry_at)
+                if health.consecutive_failures >= BREAKER_THRESHOLD && retry_at > now =>
+            {
+                Err(format!(
+                    "server '{}' is unavailable after {} failed attempts ({}); next attempt in {} s",
+                    self.spec.name,
+                    health.consecutive_failures,
+                    health.last_error.as_deref().unwrap_or("unknown error"),
+                    (retry_at - now + 999) / 1000
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Polls now and updates the snapshot.
+    pub async fn refresh(&self) -> Result<(), BackendError> {
+        let _polling = self.poll_lock.lock().await;
+        if self.health().client_version.is_none() {
+            let info = self.client.probe().await;
+            let info = self.record(info)?;
+            self.health
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .client_version = Some(format!("{} {}", info.client, info.version));
+        }
+        let changes = self.client.list_changes().await;
+        let changes = self.record(changes)?;
+        let mut snapshot = self.snapshot.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(next) = snapshot.apply(changes) {
+            *snapshot = next;
+        }
+        Ok(())
+    }
+
+    /// Updates the health with the outcome of a call to the client.
+    fn record<T>(&self, outcome: Result<T, BackendError>) -> Result<T, BackendError> {
+        let mut health = self.health.lock().unwrap_or_else(|e| e.into_inner());
+        let now = now_millis();
+        match &outcome {
+            Ok(_) => {
+                health.state = PollerState::Connected;
+                health.consecutive_failures = 0;
+                health.last_error = None;
+                health.last_success_at = Some(now);
+                health.retry_at = None;
+            }
+            Err(error) => {
+                if health.state == PollerState::Connected || health.consecutive_failures == 0 {
+                    tracing::warn!(server = %self.spec.name, %error, "server is failing");
+                }
+                health.state = PollerState::Failing;
+                health.consecutive_failures += 1;
+                health.last_error = Some(error.to_string());
+                health.retry_at =
+                    Some(now + backoff(health.consecutive_failures).as_millis() as i64);
+                // The version is probed again once the server is back.
+                health.client_version = None;
+            }
+        }
+        outcome
+    }
+
+    fn next_delay(&self) -> Duration {
+        let health = self.health();
+        if health.state == PollerState::Failing {
+            return backoff(health.consecutive_failures);
+        }
+        let watched = self.watched_until.load(Ordering::Relaxed) > now_millis();
+        if watched || self.snapshot().is_busy() {
+            BUSY_INTERVAL
+        } else {
+            IDLE_INTERVAL
+        }
+    }
+
+    async fn run(self: Arc<Self>) {
+        loop {
+            // Errors are recorded in the health; the loop just waits longer.
+            let _ = self.refresh().await;
+            let delay = self.next_delay();
+            tokio::select! {
+                _ = self.cancel.cancelled() => return,
+                _ = tokio::time::sleep(delay) => {}
+                _ = self.wake.notified() => {}
+            }
+        }
+    }
+}
+
+/// 2 s, 4 s, 8 s … up to five minutes.
+fn backoff(failures: u32) -> Duration {
+    let exponent = failures.saturating_sub(1).min(16);
+    (BUSY_INTERVAL * 2u32.pow(exponent)).min(MAX_BACKOFF)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_a_cap() {
+        assert_eq!(backoff(1), Duration::from_secs(2));
+        assert_eq!(backoff(2), Duration::from_secs(4));
+        assert_eq!(backoff(3), Duration::from_secs(8));
+        assert_eq!(backoff(30), MAX_BACKOFF);
+    }
+}

@@ -1,0 +1,429 @@
+use axum::Json;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use serde::Deserialize;
+use tm_api_types::{
+    AddLabelRequest, AddTorrentRequest, AddTorrentResponse, BatchUploadResponse, BatchUploadResult,
+    ErrorBody, LabelsResponse, SetFilePrioritiesRequest, SetLabelsRequest, TorrentActionResponse,
+    TorrentFilesResponse, TorrentInfo, TorrentPeersResponse, TorrentQuery, TorrentTrackersResponse,
+    UploadTorrentResponse,
+};
+
+use crate::core::{Core, Error};
+use crate::http::extract::{ApiJson, CurrentUser};
+
+/// `?server_id=`: which server holds the torrent (looked up when absent).
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ServerParam {
+    server_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RemoveParams {
+    server_id: Option<String>,
+    /// Also delete the downloaded data (true/false/1/0).
+    #[param(value_type = Option<bool>)]
+    delete_data: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UploadParams {
+    /// Target server; the default server when absent.
+    server_id: Option<String>,
+    /// Start right away (true/false/True/False/1/0; default true).
+    #[param(value_type = Option<bool>)]
+    start: Option<String>,
+    /// Comma-separated labels.
+    labels: Option<String>,
+}
+
+/// A query flag as scripts send it (the original Python client sends `True`).
+fn flag(name: &str, value: Option<&str>, default: bool) -> Result<bool, Error> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(default),
+        Some("true" | "True" | "TRUE" | "1") => Ok(true),
+        Some("false" | "False" | "FALSE" | "0") => Ok(false),
+        Some(other) => Err(Error::Invalid(format!(
+            "{name} must be true or false, not '{other}'"
+        ))),
+    }
+}
+
+/// Every torrent of your enabled servers, from the live snapshot.
+#[utoipa::path(get, path = "/torrents", tag = "torrents", params(TorrentQuery),
+    responses((status = 200, body = Vec<TorrentInfo>, headers(("X-Total-Count" = usize, description = "matches before paging"))),
+        (status = 422, body = ErrorBody)))]
+pub async fn list(
+    State(core): State<Core>,
+    CurrentUser(identity): CurrentUser,
+    Query(query): Query<TorrentQuery>,
+) -> Result<(HeaderMap, Json<Vec<TorrentInfo>>), Error> {
+    let page = core.list_torrents(&identity.user, &query)?;
+    let mut headers = HeaderMap::new();
+    headers.insert("x-total-count", HeaderValue::from(page.total));
+    Ok((headers, Json(page.torrents)))
+}
+
+/// Add a magnet link, an info hash, or the .torrent at an http(s) URL.
+#[utoipa::path(post, path = "/torrents", tag = "torrents", request_body = AddTorrentRequest,
+    responses((status = 200, body = AddTorrentResponse), (status = 400, body = ErrorBody, description = "not a magnet, hash or URL"),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "already on the server"),
+        (status = 502, body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub async fn add(
+    State(core): State<Core>,
+    CurrentUser(identity): CurrentUser,
+    ApiJson(request): ApiJson<AddTorrentRequest>,
+) -> Result<Json<AddTorrentResponse>, Error> {
+    Ok(Json(core.add_torrent(&identity.user, request).await?))
+}
+
+/// The first multipart field called `name`, as bytes.
+async fn next_file(
+    multipart: &mut Multipart,
+    names: &[&str],
+) -> Result<Option<(String, Vec<u8>)>, Error> {
+    loop {
+        let field = multipart.next_field().await.map_err(multipart_error)?;
+        let Some(field) = field else {
+            return Ok(None);
+        };
+        if !field.name().is_some_and(|n| names.contains(&n)) {
+            continue;
+        }
+        let filename = field.file_name().unwrap_or("upload.torrent").to_string();
+        let bytes = field.bytes().await.map_err(multipart_error)?;
+        return Ok(Some((filename, bytes.to_vec())));
+    }
+}
+
+fn multipart_error(error: axum::extract::multipart::MultipartError) -> Error {
+    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        Error::TooLarge("the upload is too large: a .torrent file may be at most 10 MiB".into())
+    } else {
+        Error::BadRequest(format!("Invalid multipart upload: {}", error.body_text()))
+    }
+}
+
+fn labels_param(labels: Option<&str>) -> Vec<String> {
+    labels
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+/// Upload a .torrent file (multipart field `file`, at most 10 MiB).
+#[utoipa::path(post, path = "/torrents/upload", tag = "torrents", params(UploadParams),
+    request_body(content_type = "multipart/form-data", description = "field `file`: the .torrent"),
+    responses((status = 200, body = UploadTorrentResponse), (status = 400, body = ErrorBody, description = "not a .torrent"),
+        (status = 409, body = ErrorBody), (status = 413, body = ErrorBody)))]
+pub async fn upload(
+    State(core): State<Core>,
+    CurrentUser(identity): CurrentUser,
+    Query(params): Query<UploadParams>,
+    mut multipart: Multipart,
+) -> Result<Json<UploadTorrentResponse>, Error> {
+    let start = flag("start", params.start.as_deref(), true)?;
+    let (_, bytes) = next_file(&mut multipart, &["file"]).await?.ok_or_else(|| {
+        Error::Invalid("the multipart field 'file' with the .torrent is missing".into())
+    })?;
+    let labels = labels_param(params.labels.as_deref());
+    Ok(Json(
+        core.upload_torrent(
+            &identity.user,
+            params.server_id.as_deref(),
+            start,
+            labels,
+            bytes,
+        )
+        .await?,
+    ))
+}
+
+/// Upload several .torrent files at once (repeated multipart field `files`).
+#[utoipa::path(post, path = "/torrents/upload/batch", tag = "torrents", params(UploadParams),
+    request_body(content_type = "multipart/form-data", description = "fields `files`: the .torrent files"),
+    responses((status = 200, body = BatchUploadResponse), (status = 413, body = ErrorBody)))]
+pub async fn upload_batch(
+    State(core): State<Core>,
+    CurrentUser(identity): CurrentUser,
+    Query(params): Query<UploadParams>,
+    mut multipart: Multipart,
+) -> Result<Json<BatchUploadResponse>, Error> {
+    let start = flag("start", params.start.as_deref(), true)?;
+    let labels = labels_param(params.labels.as_deref());
+    let server = core
+        .server_for_add(&identity.user, params.server_id.as_deref())
+        .await?;
+    let server_id = server.spec().id.clone();
+    let mut results = Vec::new();
+    while let Some((filename, bytes)) = next_file(&mut multipart, &["files", "file"]).await? {
+        let outcome = core
+            .upload_torrent(
+                &identity.user,
+                Some(&server_id),
+                start,
+                labels.clone(),
+                bytes,
+            )
+            .await;
+        results.push(match outcome {
+            Ok(added) => BatchUploadResult {
+                filename,
+                success: true,
+                message: "Added successfully".into(),
+                info_hash: Some(added.info_hash),
+                torrent_name: Some(added.torrent_name),
+            },
+            Err(error) => BatchUploadResult {
+                filename,
+                success: false,
+                message: error.to_string(),
+                info_hash: None,
+                torrent_name: None,
+            },
+        });
+    }
+    let success_count = results.iter().filter(|r| r.success).count();
+    Ok(Json(BatchUploadResponse {
+        total: results.len(),
+        success_count,
+        failure_count: results.len() - success_count,
+        server_id,
+        server_name: server.spec().name.clone(),
+        results,
+    }))
+}
+
+#[utoipa::path(get, path = "/torrents/{info_hash}", tag = "torrents",
+    params(("info_hash" = String, Path), ServerParam),
+    responses((status = 200, body = TorrentInfo), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "on several servers")))]
+pub async fn get(
+    State(core): State<Core>,
+    CurrentUser(identity): CurrentUser,
+    Path(hash): Path<String>,
+    Query(param): Query<ServerParam>,
+) -> Result<Json<TorrentInfo>, Error> {
+    Ok(Json(
+        core.get_torrent(&identity.user, &hash, param.server_id.as_deref())
+            .await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/torrents/{info_hash}/start", tag = "torrents",
+    params(("info_hash" = String, Path), ServerParam),
+    responses((status = 200, body = TorrentActionResponse), (status = 404, body = ErrorBody), (status = 502, body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub async fn start(
+    State(core): State<Core>,
+    CurrentUser(identity): CurrentUser,
+    Path(hash): Path<String>,
+    Query(param): Query<ServerParam>,
+) -> Result<Json<TorrentActionResponse>, Error> {
+    Ok(Json(
+        core.start_torrent(&identity.user, &hash, param.server_id.as_deref())
+            .await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/torrents/{info_hash}/stop", tag = "torrents",
+    params(("info_hash" = String, Path), ServerParam),
+    responses((status = 200, body = TorrentActionResponse), (status = 404, body = ErrorBody), (status = 502, body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub async fn stop(
+    State(core): State<Core>,
+    CurrentUser(identity): CurrentUser,
+    Path(hash): Path<String>,
+    Query(param): Query<ServerParam>,
+) -> Result<Json<TorrentActionResponse>, Error> {
+    Ok(Json(
+        core.stop_torrent(&identity.user, &hash, param.server_id.as_deref())
+            .await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/torrents/{info_hash}/recheck", tag = "torrents",
+    params(("info_hash" = String, Path), ServerParam),
+    responses((status = 200, body = TorrentActionResponse), (status = 404, body = ErrorBody), (status = 502, body = ErrorBody)))]
+pub async fn recheck(
+    State(core): State<Core>,
+    CurrentUser(identity): CurrentUser,
+    Path(hash): Path<String>,
+    Query(param): Query<ServerParam>,
+) -> Result<Json<TorrentActionResponse>, Error> {
+    Ok(Json(
+        core.recheck_torrent(&identity.user, &hash, param.server_id.as_deref())
+            .await?,
+    ))
+}
+
+/// Remove a torrent, and with `delete_data=true` its data (only the torrent's own).
+#[utoipa::path(delete, path = "/torrents/{info_hash}", tag = "torrents",
+    params(("info_hash" = String, Path), RemoveParams),
+    responses((status = 200, body = TorrentActionResponse), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "data path unsafe to delete"), (status = 502, body = ErrorBody)))]
+pub async fn remove(
+    State(core): State<Core>,
+    CurrentUser(identity): CurrentUser,
+    Path(hash): Path<String>,
+    Query(params): Query<RemoveParams>,
+) -> Result<Json<TorrentActionResponse>, Error> {
+    let delete_data = flag("delete_data", params.delete_data.as_deref(), false)?;
+    Ok(Json(
+        core.remove_torrent(
+            &identity.user,
+            &hash,
+            params.server_id.as_deref(),
+            delete_data,
+        )
+        .await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/torrents/{info_hash}/files", tag = "torrents",
+    params(("info_hash" = String, Path), ServerParam),
+    responses((status = 200, body = TorrentFilesResponse), (status = 404, body = ErrorBody)))]
+pub async fn files(
+    State(core): State<Core>,
+    CurrentUser(identity): CurrentUser,
+    Path(hash): Path<String>,
+    Query(param): Query<ServerParam>,
+) -> Result<Json<TorrentFilesResponse>, Error> {
+    Ok(Json(
+        core.torrent_files(&identity.user, &hash, param.server_id.as_deref())
+            .await?,
+    ))
+}
+
+/// Set file priorities by index (`skip` does not download the file).
+#[utoipa::path(put, path = "/torrents/{info_hash}/files", tag = "torrents",
+    params(("info_hash" = String, Path), ServerParam), request_body = SetFilePrioritiesRequest,
+    responses((status = 200, body = TorrentFilesResponse), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_files(
+    State(core): State<Core>,
+    CurrentUser(identity): CurrentUser,
+    Path(hash): Path<String>,
+    Query(param): Query<ServerParam>,
+    ApiJson(request): ApiJson<SetFilePrioritiesRequest>,
+) -> Result<Json<TorrentFilesResponse>, Error> {
+    Ok(Json(
+        core.set_file_priorities(
+            &identity.user,
+            &hash,
+            param.server_id.as_deref(),
+            request.priorities,
+        )
+        .await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/torrents/{info_hash}/peers", tag = "torrents",
+    params(("info_hash" = String, Path), ServerParam),
+    responses((status = 200, body = TorrentPeersResponse), (status = 404, body = ErrorBody)))]
+pub async fn peers(
+    State(core): State<Core>,
+    CurrentUser(identity): CurrentUser,
+    Path(hash): Path<String>,
+    Query(param): Query<ServerParam>,
+) -> Result<Json<TorrentPeersResponse>, Error> {
+    Ok(Json(
+        core.torrent_peers(&identity.user, &hash, param.server_id.as_deref())
+            .await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/torrents/{info_hash}/trackers", tag = "torrents",
+    params(("info_hash" = String, Path), ServerParam),
+    responses((status = 200, body = TorrentTrackersResponse), (status = 404, body = ErrorBody)))]
+pub async fn trackers(
+    State(core): State<Core>,
+    CurrentUser(identity): CurrentUser,
+    Path(hash): Path<String>,
+    Query(param): Query<ServerParam>,
+) -> Result<Json<TorrentTrackersResponse>, Error> {
+    Ok(Json(
+        core.torrent_trackers(&identity.user, &hash, param.server_id.as_deref())
+            .await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/torrents/{info_hash}/labels", tag = "torrents",
+    params(("info_hash" = String, Path), ServerParam),
+    responses((status = 200, body = LabelsResponse), (status = 404, body = ErrorBody)))]
+pub async fn get_labels(
+    State(core): State<Core>,
+    CurrentUser(identity): CurrentUser,
+    Path(hash): Path<String>,
+    Query(param): Query<ServerParam>,
+) -> Result<Json<LabelsResponse>, Error> {
+    Ok(Json(
+        core.torrent_labels(&identity.user, &hash, param.server_id.as_deref())
+            .await?,
+    ))
+}
+
+/// Replace all labels.
+#[utoipa::path(put, path = "/torrents/{info_hash}/labels", tag = "torrents",
+    params(("info_hash" = String, Path), ServerParam), request_body = SetLabelsRequest,
+    responses((status = 200, body = LabelsResponse), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_labels(
+    State(core): State<Core>,
+    CurrentUser(identity): CurrentUser,
+    Path(hash): Path<String>,
+    Query(param): Query<ServerParam>,
+    ApiJson(request): ApiJson<SetLabelsRequest>,
+) -> Result<Json<LabelsResponse>, Error> {
+    Ok(Json(
+        core.edit_labels(&identity.user, &hash, param.server_id.as_deref(), |_| {
+            request.labels
+        })
+        .await?,
+    ))
+}
+
+/// Add one label (kept once).
+#[utoipa::path(post, path = "/torrents/{info_hash}/labels", tag = "torrents",
+    params(("info_hash" = String, Path), ServerParam), request_body = AddLabelRequest,
+    responses((status = 200, body = LabelsResponse), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_label(
+    State(core): State<Core>,
+    CurrentUser(identity): CurrentUser,
+    Path(hash): Path<String>,
+    Query(param): Query<ServerParam>,
+    ApiJson(request): ApiJson<AddLabelRequest>,
+) -> Result<Json<LabelsResponse>, Error> {
+    if request.label.trim().is_empty() {
+        return Err(Error::Invalid("label must not be empty".into()));
+    }
+    Ok(Json(
+        core.edit_labels(
+            &identity.user,
+            &hash,
+            param.server_id.as_deref(),
+            |mut labels| {
+                labels.push(request.label);
+                labels
+            },
+        )
+        .await?,
+    ))
+}
+
+#[utoipa::path(delete, path = "/torrents/{info_hash}/labels/{label}", tag = "torrents",
+    params(("info_hash" = String, Path), ("label" = String, Path), ServerParam),
+    responses((status = 200, body = LabelsResponse), (status = 404, body = ErrorBody)))]
+pub async fn remove_label(
+    State(core): State<Core>,
+    CurrentUser(identity): CurrentUser,
+    Path((hash, label)): Path<(String, String)>,
+    Query(param): Query<ServerParam>,
+) -> Result<Json<LabelsResponse>, Error> {
+    Ok(Json(
+        core.edit_labels(
+            &identity.user,
+            &hash,
+            param.server_id.as_deref(),
+            |labels| labels.into_iter().filter(|l| *l != label).collect(),
+        )
+        .await?,
+    ))
+}

@@ -1,0 +1,108 @@
+//! A real download over loopback, driven only through the API: opentracker,
+//! Transmission seeding on 127.0.0.1, rTorrent downloading on 127.0.0.2, then
+//! removal with data.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use tm_backends::testkit::{Opentracker, TestTorrent, daemon_available};
+
+use crate::daemons::{Daemon, register, upload, wait_until};
+use crate::harness::{Db, TestApp};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rtorrent_downloads_from_transmission_through_the_api() {
+    if !daemon_available("opentracker") {
+        return;
+    }
+    let Some(seeder) = Daemon::Transmission.start().await else {
+        return;
+    };
+    let Some(leecher) = Daemon::RtorrentScgi.start().await else {
+        return;
+    };
+    let app = TestApp::try_spawn(Db::Sqlite, |_| {})
+        .await
+        .expect("sqlite");
+    let api = app.user("alice").await;
+    let seed_id = register(&api, "seedbox", &seeder.config).await;
+    let leech_id = register(&api, "home", &leecher.config).await;
+
+    let untracked =
+        TestTorrent::single_file(&seeder.download_dir, "swarm.bin", 1 << 20, None).unwrap();
+    let tracker = Opentracker::start(std::slice::from_ref(&untracked.info_hash))
+        .await
+        .unwrap();
+    let torrent = untracked.with_tracker(&tracker.announce_url());
+    let hash = torrent.info_hash.clone();
+
+    let (status, body) = upload(
+        &api,
+        &format!("?server_id={seed_id}&start=true"),
+        "swarm.torrent",
+        torrent.bytes.clone(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    wait_until(Duration::from_secs(30), || async {
+        let (_, t) = api
+            .get(&format!("/torrents/{hash}?server_id={seed_id}"))
+            .await;
+        (t["state"] == "seeding").then_some(())
+    })
+    .await
+    .expect("Transmission seeds");
+    // rTorrent asks the tracker for peers when it starts: the seed must have
+    // announced by then.
+    wait_until(Duration::from_secs(30), || async {
+        let (_, t) = api
+            .get(&format!("/torrents/{hash}/trackers?server_id={seed_id}"))
+            .await;
+        (t["trackers"][0]["status"] == "working").then_some(())
+    })
+    .await
+    .expect("Transmission announced to the tracker");
+
+    let (status, body) = upload(
+        &api,
+        &format!("?server_id={leech_id}&start=true"),
+        "swarm.torrent",
+        torrent.bytes.clone(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _) = api.get(&format!("/torrents/{hash}")).await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "on two servers: server_id is needed"
+    );
+    let done = wait_until(Duration::from_secs(120), || async {
+        let (_, t) = api
+            .get(&format!("/torrents/{hash}?server_id={leech_id}"))
+            .await;
+        (t["progress"].as_f64() == Some(100.0) && t["complete"] == true).then_some(t)
+    })
+    .await
+    .expect("rTorrent downloads the whole file");
+    assert_eq!(done["downloaded"], 1 << 20);
+    let downloaded = leecher.download_dir.join("swarm.bin");
+    assert_eq!(
+        std::fs::read(&downloaded).unwrap(),
+        std::fs::read(&torrent.data_path).unwrap()
+    );
+
+    let (status, removed) = api
+        .delete(&format!(
+            "/torrents/{hash}?server_id={leech_id}&delete_data=true"
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{removed}");
+    assert_eq!(removed["data"]["result"], "deleted", "{removed}");
+    let gone = wait_until(Duration::from_secs(10), || async {
+        (!downloaded.exists()).then_some(())
+    })
+    .await;
+    assert!(gone.is_some(), "the downloaded file is deleted");
+    assert!(torrent.data_path.exists(), "the seed's copy is untouched");
+}

@@ -1,0 +1,276 @@
+//! Every /torrents endpoint against every real client (Transmission; rTorrent
+//! over SCGI/TCP, SCGI/unix socket and HTTP through nginx).
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tm_backends::testkit::TestTorrent;
+
+use crate::daemons::{Daemon, register, upload, wait_until};
+use crate::harness::{Db, TestApp};
+
+macro_rules! on_every_client {
+    ($(async fn $name:ident($daemon:ident: Daemon) $body:block)*) => {
+        mod transmission {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(crate::daemons::Daemon::Transmission).await })*
+        }
+        mod rtorrent_scgi {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(crate::daemons::Daemon::RtorrentScgi).await })*
+        }
+        mod rtorrent_unix {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(crate::daemons::Daemon::RtorrentUnix).await })*
+        }
+        mod rtorrent_http {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(crate::daemons::Daemon::RtorrentHttp).await })*
+        }
+        $(async fn $name($daemon: Daemon) $body)*
+    };
+}
+
+/// rTorrent (with DHT off) drops torrents and magnets that name no tracker,
+/// so every test torrent names one (nothing listens there).
+const TRACKER: &str = "http://127.0.0.1:1/announce";
+
+/// The torrent with `hash` in the list, if there.
+fn find<'a>(list: &'a Value, hash: &str) -> Option<&'a Value> {
+    list.as_array()?.iter().find(|t| t["info_hash"] == hash)
+}
+
+on_every_client! {
+    async fn torrent_lifecycle(daemon: Daemon) {
+        let Some(client) = daemon.start().await else { return };
+        let app = TestApp::try_spawn(Db::Sqlite, |_| {}).await.expect("sqlite");
+        let api = app.user("alice").await;
+
+        // The probe names the client and its version.
+        let (_, server) = api.post("/servers", crate::daemons::server_body("probe", &client.config)).await;
+        let probe_id = server["id"].as_str().unwrap().to_string();
+        let (status, tested) = api.post(&format!("/servers/{probe_id}/test"), json!({})).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(tested["status"], "connected", "{tested}");
+        let message = tested["message"].as_str().unwrap();
+        assert!(message.contains(daemon.client_name()), "{message}");
+        assert!(message.chars().any(|c| c.is_ascii_digit()), "a version: {message}");
+        api.delete(&format!("/servers/{probe_id}")).await;
+
+        let server_id = register(&api, "box", &client.config).await;
+        let (_, info) = api.get(&format!("/servers/{server_id}")).await;
+        assert!(info["client_version"].as_str().unwrap().contains(daemon.client_name()), "{info}");
+        assert!(info["last_success_at"].is_string());
+        assert!(info["last_error"].is_null());
+
+        // Upload a .torrent, paused, with labels.
+        let scratch = tempfile::tempdir().unwrap();
+        let single = TestTorrent::single_file(scratch.path(), "single.bin", 300_000, Some(TRACKER)).unwrap();
+        let (status, added) = upload(&api, &format!("?server_id={server_id}&start=False&labels=tv,hd"), "single.torrent", single.bytes.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{added}");
+        assert_eq!(added["info_hash"], single.info_hash.as_str());
+        assert_eq!(added["torrent_name"], "single.bin");
+        assert_eq!(added["server_id"], server_id.as_str());
+        assert_eq!(added["server_name"], "box");
+        let hash = single.info_hash.clone();
+
+        // It is in the list at once (the add refreshed the snapshot)...
+        let (status, list) = api.get("/torrents").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(find(&list, &hash).is_some(), "uploaded torrent listed: {list}");
+        // ...normalised, and paused once the client has looked for its data.
+        let torrent = wait_until(Duration::from_secs(15), || async {
+            let (_, list) = api.get("/torrents").await;
+            find(&list, &hash).filter(|t| t["state"] != "checking" && t["state"] != "queued").cloned()
+        }).await.expect("the client finishes checking");
+        assert_eq!(torrent["name"], "single.bin");
+        assert_eq!(torrent["server_id"], server_id.as_str());
+        assert_eq!(torrent["server_name"], "box");
+        assert_eq!(torrent["server_type"], if daemon == Daemon::Transmission { "transmission" } else { "rtorrent" });
+        assert_eq!(torrent["state"], "paused", "{torrent}");
+        assert_eq!(torrent["size"], 300_000);
+        assert_eq!(torrent["progress"].as_f64(), Some(0.0));
+        assert_eq!(torrent["labels"], json!(["tv", "hd"]));
+        assert_eq!(torrent["is_active"], false);
+        assert_eq!(torrent["complete"], false);
+        assert!(torrent["ratio"].is_f64() || torrent["ratio"].is_u64(), "{torrent}");
+        assert_eq!(torrent["bytes_done"], torrent["downloaded"]);
+
+        // Adding it again is a conflict.
+        let (status, body) = upload(&api, &format!("?server_id={server_id}&start=false"), "single.torrent", single.bytes.clone()).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+
+        // Magnet and bare info hash.
+        let other = TestTorrent::single_file(scratch.path(), "magnet.bin", 100_000, Some(TRACKER)).unwrap();
+        let (status, by_magnet) = api.post("/torrents", json!({"uri": other.magnet(Some(TRACKER)), "server_id": server_id, "start": false})).await;
+        assert_eq!(status, StatusCode::OK, "{by_magnet}");
+        assert_eq!(by_magnet["message"], "Torrent added successfully");
+        assert_eq!(by_magnet["info_hash"], other.info_hash.as_str());
+        let third = TestTorrent::single_file(scratch.path(), "hash.bin", 100_000, None).unwrap();
+        let (status, by_hash) = api.post("/torrents", json!({"uri": third.info_hash.to_uppercase(), "server_id": server_id, "start": false})).await;
+        if daemon == Daemon::Transmission {
+            assert_eq!(status, StatusCode::OK, "{by_hash}");
+            assert_eq!(by_hash["uri"], format!("magnet:?xt=urn:btih:{}", third.info_hash));
+        } else {
+            // A bare hash names no tracker: rTorrent would drop it, and we say so.
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{by_hash}");
+            assert!(by_hash["detail"].as_str().unwrap().contains("tracker"), "{by_hash}");
+            let (status, body) = api.post("/torrents", json!({"uri": third.magnet(Some(TRACKER)), "server_id": server_id, "start": false})).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+        }
+        let (status, body) = api.post("/torrents", json!({"uri": other.magnet(Some(TRACKER)), "server_id": server_id})).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+
+        // Bad input is refused with a reason.
+        for (uri, expected) in [
+            ("magnet:?xt=urn:btih:ABC123DEF456...", "40 hex or 32 base32"),
+            ("not a torrent", "magnet link, an info hash"),
+            ("ftp://127.0.0.1/x.torrent", "magnet link, an info hash"),
+        ] {
+            let (status, body) = api.post("/torrents", json!({"uri": uri, "server_id": server_id})).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {body}");
+            assert!(body["detail"].as_str().unwrap().contains(expected), "{uri}: {body}");
+        }
+        let (status, body) = upload(&api, &format!("?server_id={server_id}"), "test.torrent", b"d8:announce".to_vec()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(body["detail"].as_str().unwrap().contains("Not a valid .torrent"), "{body}");
+        // The server answers 413 without reading the rest and closes the
+        // connection: a client of its own keeps that from the others.
+        let uploader = app.client();
+        uploader.login("alice", false).await;
+        let (status, body) = upload(&uploader, &format!("?server_id={server_id}"), "big.torrent", vec![b'd'; 11 * 1024 * 1024]).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+        let (status, _) = upload(&api, &format!("?server_id={server_id}&start=maybe"), "s.torrent", single.bytes.clone()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+        // One torrent, and the lookups that fail.
+        let (status, one) = api.get(&format!("/torrents/{}", hash.to_uppercase())).await;
+        assert_eq!(status, StatusCode::OK, "{one}");
+        assert_eq!(one["info_hash"], hash.as_str());
+        assert_eq!(api.get(&format!("/torrents/{}", "0".repeat(40))).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(api.get("/torrents/nothex").await.0, StatusCode::BAD_REQUEST);
+
+        // Filters, order and paging.
+        let names = |list: &Value| -> Vec<String> { list.as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap().to_string()).collect() };
+        let (_, labelled) = api.get("/torrents?label=tv").await;
+        assert_eq!(names(&labelled), ["single.bin"]);
+        let (_, searched) = api.get("/torrents?search=SINGLE").await;
+        assert_eq!(names(&searched), ["single.bin"]);
+        let (_, by_size) = api.get(&format!("/torrents?server_id={server_id}&sort=-size")).await;
+        assert_eq!(names(&by_size)[0], "single.bin");
+        let response = api.request(reqwest::Method::GET, "/torrents?sort=name&limit=1&offset=1").send().await.unwrap();
+        assert_eq!(response.headers()["x-total-count"], "3");
+        let page: Value = response.json().await.unwrap();
+        assert_eq!(page.as_array().unwrap().len(), 1);
+        assert_eq!(api.get("/torrents?sort=colour").await.0, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(api.get("/torrents?state=sleeping").await.0, StatusCode::UNPROCESSABLE_ENTITY);
+
+        // Start and stop show in the list right after the call: the torrent
+        // is started (is_active) at once; its state follows the client's own
+        // steps (a check first, when data is missing).
+        let (status, started) = api.post(&format!("/torrents/{hash}/start"), json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{started}");
+        assert_eq!(started["message"], "Torrent started");
+        let (_, list) = api.get("/torrents").await;
+        let now = find(&list, &hash).unwrap().clone();
+        assert_eq!(now["is_active"], true, "started at once: {now}");
+        wait_until(Duration::from_secs(15), || async {
+            let (_, t) = api.get(&format!("/torrents/{hash}")).await;
+            (t["state"] != "paused").then_some(())
+        }).await.expect("the torrent leaves the paused state");
+        let (status, stopped) = api.post(&format!("/torrents/{hash}/stop?server_id={server_id}"), json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{stopped}");
+        assert_eq!(stopped["message"], "Torrent stopped");
+        let (_, list) = api.get("/torrents").await;
+        let now = find(&list, &hash).unwrap().clone();
+        assert_eq!(now["is_active"], false, "stopped at once: {now}");
+        wait_until(Duration::from_secs(15), || async {
+            let (_, list) = api.get("/torrents?state=paused").await;
+            find(&list, &hash).map(|_| ())
+        }).await.expect("the torrent is listed as paused");
+        let (status, _) = api.post(&format!("/torrents/{hash}/recheck"), json!({})).await;
+        assert_eq!(status, StatusCode::OK);
+
+        // Labels: replace, add, remove.
+        let (status, labels) = api.put(&format!("/torrents/{hash}/labels"), json!({"labels": ["movies", "4k"]})).await;
+        assert_eq!(status, StatusCode::OK, "{labels}");
+        assert_eq!(labels["labels"], json!(["movies", "4k"]));
+        let (_, labels) = api.post(&format!("/torrents/{hash}/labels"), json!({"label": "keep"})).await;
+        assert_eq!(labels["labels"], json!(["movies", "4k", "keep"]));
+        let (_, labels) = api.delete(&format!("/torrents/{hash}/labels/4k")).await;
+        assert_eq!(labels["labels"], json!(["movies", "keep"]));
+        let (_, labels) = api.get(&format!("/torrents/{hash}/labels")).await;
+        assert_eq!(labels["labels"], json!(["movies", "keep"]));
+        let (status, _) = api.put(&format!("/torrents/{hash}/labels"), json!({"labels": ["a,b"]})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+        // Files and priorities, trackers, peers.
+        let (status, files) = api.get(&format!("/torrents/{hash}/files")).await;
+        assert_eq!(status, StatusCode::OK, "{files}");
+        assert_eq!(files["name"], "single.bin");
+        assert_eq!(files["files"][0]["path"], "single.bin");
+        assert_eq!(files["files"][0]["size"], 300_000);
+        assert_eq!(files["files"][0]["priority"], "normal");
+        let (status, files) = api.put(&format!("/torrents/{hash}/files"), json!({"priorities": [{"index": 0, "priority": "skip"}]})).await;
+        assert_eq!(status, StatusCode::OK, "{files}");
+        assert_eq!(files["files"][0]["priority"], "skip");
+        let (status, trackers) = api.get(&format!("/torrents/{hash}/trackers")).await;
+        assert_eq!(status, StatusCode::OK, "{trackers}");
+        assert_eq!(trackers["trackers"][0]["url"], "http://127.0.0.1:1/announce");
+        let (status, peers) = api.get(&format!("/torrents/{hash}/peers")).await;
+        assert_eq!(status, StatusCode::OK, "{peers}");
+        assert!(peers["peers"].is_array());
+
+        // Another user sees none of it.
+        let bob = app.user("bob").await;
+        let (_, list) = bob.get("/torrents").await;
+        assert_eq!(list, json!([]));
+        assert_eq!(bob.get(&format!("/torrents/{hash}")).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(bob.post(&format!("/torrents/{hash}/stop?server_id={server_id}"), json!({})).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(bob.delete(&format!("/torrents/{hash}")).await.0, StatusCode::NOT_FOUND);
+
+        // Remove without data: the torrent goes, files stay.
+        let (status, removed) = api.delete(&format!("/torrents/{}", other.info_hash)).await;
+        assert_eq!(status, StatusCode::OK, "{removed}");
+        assert_eq!(removed["message"], "Torrent removed");
+        assert_eq!(removed["data"]["result"], "kept");
+        let (_, list) = api.get("/torrents").await;
+        assert!(find(&list, &other.info_hash).is_none());
+        assert!(other.data_path.exists());
+    }
+
+    async fn remove_with_data_deletes_only_the_torrents_files(daemon: Daemon) {
+        let Some(client) = daemon.start().await else { return };
+        let app = TestApp::try_spawn(Db::Sqlite, |_| {}).await.expect("sqlite");
+        let api = app.user("alice").await;
+        let server_id = register(&api, "box", &client.config).await;
+        // Data already in the client's download directory: it verifies and seeds.
+        let neighbour = client.download_dir.join("neighbour.txt");
+        std::fs::write(&neighbour, b"not part of any torrent").unwrap();
+        let multi = TestTorrent::multi_file(&client.download_dir, "album", &[("a.bin", 40_000), ("sub/b.bin", 70_000)], Some(TRACKER)).unwrap();
+        let (status, added) = upload(&api, &format!("?server_id={server_id}&start=true"), "album.torrent", multi.bytes.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{added}");
+        let hash = multi.info_hash.clone();
+        let complete = wait_until(Duration::from_secs(30), || async {
+            let (_, t) = api.get(&format!("/torrents/{hash}")).await;
+            (t["complete"] == true).then_some(t)
+        }).await.expect("the client verified the data");
+        assert_eq!(complete["progress"].as_f64(), Some(100.0));
+        assert_eq!(complete["state"], "seeding", "{complete}");
+        let (_, files) = api.get(&format!("/torrents/{hash}/files")).await;
+        let paths: Vec<&str> = files["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+        assert_eq!(paths, ["a.bin", "sub/b.bin"]);
+
+        let (status, removed) = api.delete(&format!("/torrents/{hash}?delete_data=true")).await;
+        assert_eq!(status, StatusCode::OK, "{removed}");
+        assert_eq!(removed["message"], "Torrent and data removed", "{removed}");
+        assert_eq!(removed["data"]["result"], "deleted");
+        let gone = wait_until(Duration::from_secs(10), || async { (!multi.data_path.exists()).then_some(()) }).await;
+        assert!(gone.is_some(), "{} still exists", multi.data_path.display());
+        assert!(neighbour.exists(), "nothing outside the torrent is touched");
+        assert!(client.download_dir.exists());
+        let (_, list) = api.get("/torrents").await;
+        assert!(find(&list, &hash).is_none());
+    }
+}
