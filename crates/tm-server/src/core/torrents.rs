@@ -14,8 +14,8 @@ use tm_api_types::{
 };
 use tm_backends::{AddTorrent, DataRemoval, Torrent, TorrentSource};
 
-use super::{Core, Error, Result, User, from_millis};
-use crate::fleet::{Poller, ServerSpec};
+use super::{Core, Error, Result, User};
+use crate::fleet::{Poller, state_of, torrent_info};
 
 /// Largest .torrent accepted, uploaded or fetched from a URL.
 pub const MAX_TORRENT_FILE: usize = 10 * 1024 * 1024;
@@ -616,19 +616,6 @@ fn parse_states(value: Option<&str>) -> Result<Option<Vec<TorrentState>>> {
         .map(Some)
 }
 
-fn state_of(torrent: &Torrent) -> TorrentState {
-    use tm_backends::TorrentState as S;
-    match torrent.state {
-        S::Downloading => TorrentState::Downloading,
-        S::Seeding => TorrentState::Seeding,
-        S::Paused => TorrentState::Paused,
-        S::Queued => TorrentState::Queued,
-        S::Checking => TorrentState::Checking,
-        S::Error => TorrentState::Error,
-        S::Metadata => TorrentState::Metadata,
-    }
-}
-
 fn priority_to_api(priority: tm_backends::FilePriority) -> FilePriority {
     use tm_backends::FilePriority as P;
     match priority {
@@ -646,42 +633,6 @@ fn priority_from_api(priority: FilePriority) -> tm_backends::FilePriority {
         FilePriority::Low => P::Low,
         FilePriority::Normal => P::Normal,
         FilePriority::High => P::High,
-    }
-}
-
-/// The API's view of a torrent on `server`.
-pub fn torrent_info(server: &ServerSpec, t: &Torrent) -> TorrentInfo {
-    let state = state_of(t);
-    TorrentInfo {
-        info_hash: t.info_hash.clone(),
-        info_hash_v2: t.info_hash_v2.clone(),
-        name: t.name.clone(),
-        server_id: server.id.clone(),
-        server_name: server.name.clone(),
-        server_type: server.server_type,
-        state,
-        progress: t.progress,
-        size: t.size,
-        downloaded: t.downloaded,
-        uploaded: t.uploaded,
-        ratio: t.ratio,
-        download_rate: t.download_rate,
-        upload_rate: t.upload_rate,
-        eta: t.eta,
-        peers: t.peers,
-        seeds: t.seeds,
-        labels: t.labels.clone(),
-        save_path: t.save_path.clone(),
-        base_path: t.base_path.clone(),
-        added_at: t.added_at.map(|s| from_millis(s * 1000)),
-        completed_at: t.completed_at.map(|s| from_millis(s * 1000)),
-        is_private: t.is_private,
-        is_active: t.is_active,
-        complete: t.complete,
-        error: t.error.clone(),
-        bytes_done: t.downloaded,
-        directory: t.save_path.clone(),
-        is_magnet: state == TorrentState::Metadata,
     }
 }
 

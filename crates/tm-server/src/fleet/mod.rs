@@ -8,16 +8,21 @@
 
 mod poller;
 mod snapshot;
+mod view;
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use tm_api_types::ServerType;
 use tm_backends::BackendConfig;
+use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
 pub use poller::{Poller, PollerState};
 pub use snapshot::Snapshot;
+pub use view::{state_of, torrent_info};
+
+use view::delta;
 
 /// What a poller is built from; a change of any field restarts it.
 #[derive(Debug, Clone)]
@@ -31,9 +36,33 @@ pub struct ServerSpec {
     pub version: i64,
 }
 
+/// Something live clients of a user should hear about.
+#[derive(Debug)]
+pub enum FleetEvent {
+    /// A server's torrents changed; `delta` is what `GET /events` sends.
+    Torrents {
+        user_id: String,
+        delta: serde_json::Value,
+    },
+    /// A server's health changed (connected, failing, why).
+    Health { user_id: String },
+}
+
+impl FleetEvent {
+    pub fn user_id(&self) -> &str {
+        match self {
+            FleetEvent::Torrents { user_id, .. } | FleetEvent::Health { user_id } => user_id,
+        }
+    }
+}
+
+/// Events buffered per subscriber before it counts as lagging (and gets a reset).
+const EVENT_BUFFER: usize = 1024;
+
 /// All pollers of this instance, by server id.
 pub struct Fleet {
     pollers: RwLock<HashMap<String, Arc<Poller>>>,
+    events: broadcast::Sender<Arc<FleetEvent>>,
     shutdown: CancellationToken,
 }
 
@@ -41,8 +70,19 @@ impl Fleet {
     pub fn new(shutdown: CancellationToken) -> Self {
         Self {
             pollers: RwLock::new(HashMap::new()),
+            events: broadcast::channel(EVENT_BUFFER).0,
             shutdown,
         }
+    }
+
+    /// Cancelled when the server shuts down (live streams end then).
+    pub fn shutdown_token(&self) -> &CancellationToken {
+        &self.shutdown
+    }
+
+    /// Live changes of every server (filter by user).
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<FleetEvent>> {
+        self.events.subscribe()
     }
 
     /// Starts polling `spec`, or restarts when its configuration changed.
@@ -54,8 +94,10 @@ impl Fleet {
             }
             existing.stop();
         }
-        let poller = Poller::start(spec, self.shutdown.child_token())?;
+        let poller = Poller::start(spec, self.shutdown.child_token(), self.events.clone())?;
+        let user_id = poller.spec().user_id.clone();
         pollers.insert(poller.spec().id.clone(), poller);
+        let _ = self.events.send(Arc::new(FleetEvent::Health { user_id }));
         Ok(())
     }
 
@@ -68,6 +110,20 @@ impl Fleet {
             .remove(server_id);
         if let Some(poller) = removed {
             poller.stop();
+            // Live clients drop the server's torrents.
+            let _ = self.events.send(Arc::new(FleetEvent::Torrents {
+                user_id: poller.spec().user_id.clone(),
+                delta: serde_json::json!({
+                    "server_id": poller.spec().id,
+                    "revision": 0,
+                    "added": [],
+                    "changed": [],
+                    "removed": poller.snapshot().torrents.keys().collect::<Vec<_>>(),
+                }),
+            }));
+            let _ = self.events.send(Arc::new(FleetEvent::Health {
+                user_id: poller.spec().user_id.clone(),
+            }));
         }
     }
 

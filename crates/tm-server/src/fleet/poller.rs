@@ -3,10 +3,10 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use tm_backends::{BackendError, TorrentClient};
-use tokio::sync::Notify;
+use tokio::sync::{Notify, broadcast};
 use tokio_util::sync::CancellationToken;
 
-use super::{ServerSpec, Snapshot};
+use super::{FleetEvent, ServerSpec, Snapshot, delta};
 use crate::core::now_millis;
 
 /// Poll interval while torrents move data or someone is watching.
@@ -53,11 +53,16 @@ pub struct Poller {
     wake: Notify,
     watched_until: AtomicI64,
     cancel: CancellationToken,
+    events: broadcast::Sender<Arc<FleetEvent>>,
 }
 
 impl Poller {
     /// Builds the adapter and starts the polling task.
-    pub fn start(spec: ServerSpec, cancel: CancellationToken) -> Result<Arc<Self>, BackendError> {
+    pub fn start(
+        spec: ServerSpec,
+        cancel: CancellationToken,
+        events: broadcast::Sender<Arc<FleetEvent>>,
+    ) -> Result<Arc<Self>, BackendError> {
         let client = tm_backends::connect(&spec.backend)?;
         let poller = Arc::new(Self {
             spec,
@@ -75,6 +80,7 @@ impl Poller {
             wake: Notify::new(),
             watched_until: AtomicI64::new(0),
             cancel,
+            events,
         });
         tokio::spawn(Arc::clone(&poller).run());
         Ok(poller)
@@ -149,6 +155,19 @@ impl Poller {
         let changes = self.record(changes)?;
         let mut snapshot = self.snapshot.write().unwrap_or_else(|e| e.into_inner());
         if let Some(next) = snapshot.apply(changes) {
+            // Deltas are built only while someone listens.
+            if self.events.receiver_count() > 0 {
+                let delta = delta(
+                    &self.spec,
+                    next.revision,
+                    &snapshot.torrents,
+                    &next.torrents,
+                );
+                let _ = self.events.send(Arc::new(FleetEvent::Torrents {
+                    user_id: self.spec.user_id.clone(),
+                    delta,
+                }));
+            }
             *snapshot = next;
         }
         Ok(())
@@ -158,6 +177,7 @@ impl Poller {
     fn record<T>(&self, outcome: Result<T, BackendError>) -> Result<T, BackendError> {
         let mut health = self.health.lock().unwrap_or_else(|e| e.into_inner());
         let now = now_millis();
+        let before = (health.state, health.last_error.clone());
         match &outcome {
             Ok(_) => {
                 health.state = PollerState::Connected;
@@ -178,6 +198,11 @@ impl Poller {
                 // The version is probed again once the server is back.
                 health.client_version = None;
             }
+        }
+        if (health.state, health.last_error.clone()) != before {
+            let _ = self.events.send(Arc::new(FleetEvent::Health {
+                user_id: self.spec.user_id.clone(),
+            }));
         }
         outcome
     }

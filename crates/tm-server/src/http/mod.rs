@@ -5,11 +5,14 @@ mod cookies;
 mod error;
 mod extract;
 mod handlers;
+mod ui;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::middleware;
+use axum::routing::get;
+use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
@@ -19,7 +22,7 @@ use utoipa_axum::routes;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::core::{Core, Error};
-use handlers::{admin, api_keys, auth, health, servers, torrents};
+use handlers::{admin, api_keys, auth, events, health, servers, torrents};
 
 /// JSON bodies are small; uploads get their own limit where they are accepted.
 const MAX_JSON_BODY: usize = 1024 * 1024;
@@ -88,6 +91,7 @@ pub fn router(core: Core) -> Router {
             torrents::add_label
         ))
         .routes(routes!(torrents::remove_label))
+        .routes(routes!(events::events))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(torrents::upload))
@@ -101,6 +105,8 @@ pub fn router(core: Core) -> Router {
         .split_for_parts();
 
     api.merge(SwaggerUi::new("/docs").url("/openapi.json", openapi))
+        .route("/", get(ui::index))
+        .route("/app/{*path}", get(ui::asset))
         .fallback(|| async { Error::NotFound("Not Found".into()) })
         .layer(middleware::from_fn_with_state(
             core.clone(),
@@ -115,6 +121,8 @@ pub fn router(core: Core) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
+        // Large torrent lists compress well; event streams are left alone.
+        .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(core)
 }

@@ -48,6 +48,7 @@ async fn openapi_describes_every_endpoint_and_docs_work_offline() {
         ("/torrents/{info_hash}/labels", "put"),
         ("/torrents/{info_hash}/labels", "post"),
         ("/torrents/{info_hash}/labels/{label}", "delete"),
+        ("/events", "get"),
     ];
     for (path, method) in expected {
         let operation = &doc["paths"][path][method];

@@ -1,0 +1,110 @@
+//! The API's view of what the fleet holds.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+use tm_api_types::{TorrentInfo, TorrentState};
+use tm_backends::Torrent;
+
+use super::ServerSpec;
+use crate::core::from_millis;
+
+pub fn state_of(torrent: &Torrent) -> TorrentState {
+    use tm_backends::TorrentState as S;
+    match torrent.state {
+        S::Downloading => TorrentState::Downloading,
+        S::Seeding => TorrentState::Seeding,
+        S::Paused => TorrentState::Paused,
+        S::Queued => TorrentState::Queued,
+        S::Checking => TorrentState::Checking,
+        S::Error => TorrentState::Error,
+        S::Metadata => TorrentState::Metadata,
+    }
+}
+
+/// The API's view of a torrent on `server`.
+pub fn torrent_info(server: &ServerSpec, t: &Torrent) -> TorrentInfo {
+    let state = state_of(t);
+    TorrentInfo {
+        info_hash: t.info_hash.clone(),
+        info_hash_v2: t.info_hash_v2.clone(),
+        name: t.name.clone(),
+        server_id: server.id.clone(),
+        server_name: server.name.clone(),
+        server_type: server.server_type,
+        state,
+        progress: t.progress,
+        size: t.size,
+        downloaded: t.downloaded,
+        uploaded: t.uploaded,
+        ratio: t.ratio,
+        download_rate: t.download_rate,
+        upload_rate: t.upload_rate,
+        eta: t.eta,
+        peers: t.peers,
+        seeds: t.seeds,
+        labels: t.labels.clone(),
+        save_path: t.save_path.clone(),
+        base_path: t.base_path.clone(),
+        added_at: t.added_at.map(|s| from_millis(s * 1000)),
+        completed_at: t.completed_at.map(|s| from_millis(s * 1000)),
+        is_private: t.is_private,
+        is_active: t.is_active,
+        complete: t.complete,
+        error: t.error.clone(),
+        bytes_done: t.downloaded,
+        directory: t.save_path.clone(),
+        is_magnet: state == TorrentState::Metadata,
+    }
+}
+
+/// What changed on one server between two snapshots, as sent to live
+/// clients: new torrents whole, changed ones as only their changed fields.
+pub fn delta(
+    server: &ServerSpec,
+    revision: u64,
+    before: &HashMap<String, Torrent>,
+    after: &HashMap<String, Torrent>,
+) -> Value {
+    let mut added = Vec::new();
+    let mut changed = Vec::new();
+    for (hash, torrent) in after {
+        match before.get(hash) {
+            None => added.push(to_value(torrent_info(server, torrent))),
+            Some(old) if old != torrent => changed.push(changed_fields(
+                to_value(torrent_info(server, old)),
+                to_value(torrent_info(server, torrent)),
+            )),
+            Some(_) => {}
+        }
+    }
+    let removed: Vec<&String> = before.keys().filter(|h| !after.contains_key(*h)).collect();
+    serde_json::json!({
+        "server_id": server.id,
+        "revision": revision,
+        "added": added,
+        "changed": changed,
+        "removed": removed,
+    })
+}
+
+fn to_value(info: TorrentInfo) -> Map<String, Value> {
+    match serde_json::to_value(info) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    }
+}
+
+/// The fields of `new` that differ from `old`, plus the torrent's identity.
+fn changed_fields(old: Map<String, Value>, new: Map<String, Value>) -> Value {
+    let mut fields: Map<String, Value> = new
+        .into_iter()
+        .filter(|(key, value)| old.get(key) != Some(value))
+        .collect();
+    for key in ["info_hash", "server_id"] {
+        if let Some(value) = old.get(key) {
+            fields.insert(key.to_string(), value.clone());
+        }
+    }
+    Value::Object(fields)
+}

@@ -1,0 +1,114 @@
+//! `GET /events`: live updates as Server-Sent Events.
+//!
+//! First a `reset` with every torrent and server of the caller, then a
+//! `delta` per server whose torrents changed (new torrents whole, changed ones
+//! as their changed fields only, removed ones by hash) and `servers` whenever
+//! a server's health changes. A client that falls behind gets a new `reset`.
+//! An open stream counts as someone watching: the pollers go fast.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::response::sse::{Event, Sse};
+use futures::Stream;
+use tm_api_types::TorrentQuery;
+use tokio::sync::broadcast::{self, error::RecvError};
+
+use crate::core::{Core, Error, User};
+use crate::fleet::FleetEvent;
+use crate::http::extract::CurrentUser;
+
+/// Keep-alive comments (and "still watching" marks) this often.
+const HEARTBEAT: Duration = Duration::from_secs(10);
+
+/// Live torrent and server updates (text/event-stream).
+#[utoipa::path(get, path = "/events", tag = "torrents",
+    responses((status = 200, content_type = "text/event-stream",
+        description = "events `reset` {torrents, servers}, `delta` {server_id, revision, added, changed, removed}, `servers` [ServerInfo]")))]
+pub async fn events(
+    State(core): State<Core>,
+    CurrentUser(identity): CurrentUser,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let live = LiveStream {
+        receiver: core.fleet().subscribe(),
+        core,
+        user: identity.user,
+        needs_reset: true,
+        heartbeat: tokio::time::interval(HEARTBEAT),
+    };
+    Sse::new(futures::stream::unfold(live, |mut live| async move {
+        let event = live.next().await?;
+        Some((Ok(event), live))
+    }))
+}
+
+struct LiveStream {
+    core: Core,
+    user: User,
+    receiver: broadcast::Receiver<Arc<FleetEvent>>,
+    needs_reset: bool,
+    heartbeat: tokio::time::Interval,
+}
+
+impl LiveStream {
+    /// The next event for this user; `None` ends the stream (shutdown).
+    async fn next(&mut self) -> Option<Event> {
+        loop {
+            if self.needs_reset {
+                self.needs_reset = false;
+                return Some(self.reset().await.unwrap_or_else(error_event));
+            }
+            let shutdown = self.core.fleet().shutdown_token().clone();
+            tokio::select! {
+                _ = shutdown.cancelled() => return None,
+                _ = self.heartbeat.tick() => {
+                    for poller in self.core.fleet().of_user(&self.user.id) {
+                        poller.watch();
+                    }
+                    return Some(Event::default().comment("keep-alive"));
+                }
+                received = self.receiver.recv() => match received {
+                    Ok(event) if event.user_id() == self.user.id => {
+                        return Some(match &*event {
+                            FleetEvent::Torrents { delta, .. } => json_event("delta", delta),
+                            FleetEvent::Health { .. } => self.servers().await.unwrap_or_else(error_event),
+                        });
+                    }
+                    Ok(_) => {}
+                    Err(RecvError::Lagged(_)) => self.needs_reset = true,
+                    Err(RecvError::Closed) => return None,
+                },
+            }
+        }
+    }
+
+    async fn reset(&self) -> Result<Event, Error> {
+        let torrents = self
+            .core
+            .list_torrents(&self.user, &TorrentQuery::default())?
+            .torrents;
+        let servers = self.core.list_servers(&self.user).await?;
+        Ok(json_event(
+            "reset",
+            &serde_json::json!({ "torrents": torrents, "servers": servers }),
+        ))
+    }
+
+    async fn servers(&self) -> Result<Event, Error> {
+        let servers = self.core.list_servers(&self.user).await?;
+        Ok(json_event("servers", &servers))
+    }
+}
+
+fn json_event(name: &str, data: &impl serde::Serialize) -> Event {
+    Event::default()
+        .event(name)
+        .json_data(data)
+        .unwrap_or_else(|e| error_event(Error::Internal(e.to_string())))
+}
+
+fn error_event(error: Error) -> Event {
+    Event::default().event("error").data(error.to_string())
+}

@@ -1,0 +1,223 @@
+//! `GET /events`: a reset first, then deltas that carry only what changed,
+//! for the caller's servers only; and the web UI's page and headers.
+
+use std::time::Duration;
+
+use futures::StreamExt;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tm_backends::testkit::TestTorrent;
+
+use crate::daemons::{Daemon, register, upload};
+use crate::harness::{Api, Db, TestApp};
+
+/// Reads server-sent events from a response.
+struct EventReader {
+    stream: futures::stream::BoxStream<'static, reqwest::Result<bytes::Bytes>>,
+    buffer: String,
+}
+
+impl EventReader {
+    async fn open(api: &Api) -> EventReader {
+        let response = api
+            .request(reqwest::Method::GET, "/events")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()["content-type"], "text/event-stream");
+        EventReader {
+            stream: response.bytes_stream().boxed(),
+            buffer: String::new(),
+        }
+    }
+
+    /// The next named event, skipping comments; panics after `within`.
+    async fn next(&mut self, within: Duration) -> (String, Value) {
+        tokio::time::timeout(within, async {
+            loop {
+                if let Some(end) = self.buffer.find("\n\n") {
+                    let block: String = self.buffer.drain(..end + 2).collect();
+                    let mut name = None;
+                    let mut data = String::new();
+                    for line in block.lines() {
+                        if let Some(value) = line.strip_prefix("event:") {
+                            name = Some(value.trim().to_string());
+                        } else if let Some(value) = line.strip_prefix("data:") {
+                            data.push_str(value.trim_start());
+                        }
+                    }
+                    if let Some(name) = name {
+                        return (
+                            name,
+                            serde_json::from_str(&data).unwrap_or(Value::String(data)),
+                        );
+                    }
+                    continue;
+                }
+                let chunk = self
+                    .stream
+                    .next()
+                    .await
+                    .expect("the stream stays open")
+                    .unwrap();
+                self.buffer.push_str(&String::from_utf8_lossy(&chunk));
+            }
+        })
+        .await
+        .expect("an event arrives in time")
+    }
+
+    /// The next `delta` event that satisfies `wanted`.
+    async fn delta_where(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
+        loop {
+            let (name, data) = self.next(Duration::from_secs(20)).await;
+            if name == "delta" && wanted(&data) {
+                return data;
+            }
+        }
+    }
+}
+
+fn lists(delta: &Value, key: &str, hash: &str) -> bool {
+    delta[key]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|v| v == hash || v["info_hash"] == hash)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_events_carry_only_what_changed() {
+    let Some(client) = Daemon::Transmission.start().await else {
+        return;
+    };
+    let app = TestApp::try_spawn(Db::Sqlite, |_| {})
+        .await
+        .expect("sqlite");
+    let api = app.user("alice").await;
+    let server_id = register(&api, "box", &client.config).await;
+    let bob = app.user("bob").await;
+    let mut bobs_events = EventReader::open(&bob).await;
+    let (name, reset) = bobs_events.next(Duration::from_secs(5)).await;
+    assert_eq!(name, "reset");
+    assert_eq!(reset, json!({"torrents": [], "servers": []}));
+
+    let mut events = EventReader::open(&api).await;
+    let (name, reset) = events.next(Duration::from_secs(5)).await;
+    assert_eq!(name, "reset");
+    assert_eq!(reset["torrents"], json!([]));
+    assert_eq!(reset["servers"][0]["id"], server_id.as_str());
+
+    let scratch = tempfile::tempdir().unwrap();
+    let torrent = TestTorrent::single_file(
+        scratch.path(),
+        "live.bin",
+        50_000,
+        Some("http://127.0.0.1:1/announce"),
+    )
+    .unwrap();
+    let hash = torrent.info_hash.clone();
+    let (status, _) = upload(
+        &api,
+        &format!("?server_id={server_id}&start=false"),
+        "live.torrent",
+        torrent.bytes.clone(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let added = events.delta_where(|d| lists(d, "added", &hash)).await;
+    assert_eq!(added["server_id"], server_id.as_str());
+    let full = added["added"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["info_hash"] == hash.as_str())
+        .unwrap();
+    assert_eq!(full["name"], "live.bin", "a new torrent arrives whole");
+
+    let (status, _) = api
+        .post(&format!("/torrents/{hash}/start"), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let changed = events.delta_where(|d| lists(d, "changed", &hash)).await;
+    let fields = changed["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["info_hash"] == hash.as_str())
+        .unwrap();
+    assert_eq!(fields["server_id"], server_id.as_str());
+    assert!(
+        fields.get("name").is_none(),
+        "unchanged fields are left out: {fields}"
+    );
+    assert!(
+        fields.get("size").is_none(),
+        "unchanged fields are left out: {fields}"
+    );
+    assert!(
+        fields.as_object().unwrap().len() < 12,
+        "only what changed: {fields}"
+    );
+
+    let (status, _) = api.delete(&format!("/torrents/{hash}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let removed = events.delta_where(|d| lists(d, "removed", &hash)).await;
+    assert_eq!(removed["server_id"], server_id.as_str());
+
+    // Bob heard nothing of it (only keep-alives, if anything, in the meantime).
+    let quiet = tokio::time::timeout(
+        Duration::from_millis(500),
+        bobs_events.next(Duration::from_secs(1)),
+    )
+    .await;
+    assert!(
+        quiet.is_err() || quiet.as_ref().unwrap().0 != "delta",
+        "{quiet:?}"
+    );
+    assert_eq!(
+        app.client().get("/events").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn the_page_is_served_with_a_strict_content_security_policy() {
+    let app = TestApp::try_spawn(Db::Sqlite, |_| {})
+        .await
+        .expect("sqlite");
+    let http = reqwest::Client::new();
+    let page = http.get(format!("{}/", app.base)).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(
+        page.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    let etag = page.headers()["etag"].clone();
+    let html = page.text().await.unwrap();
+    assert!(html.contains("<html"));
+    let again = http
+        .get(format!("{}/", app.base))
+        .header("if-none-match", etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    let missing = http
+        .get(format!("{}/app/nope.js", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}
