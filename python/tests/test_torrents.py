@@ -1,0 +1,110 @@
+"""Torrent calls of the client against the real server and a real
+transmission-daemon."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from daemons import remove_tree, start_transmission
+from torrent_files import TRACKER, make_torrent
+from torrent_manager import TorrentManagerError
+
+
+@pytest.fixture
+def transmission(tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("transmission")
+    daemon = start_transmission(root)
+    yield daemon
+    daemon.stop()
+    remove_tree(root)
+
+
+def wait_for(probe, timeout: float = 20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = probe()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("condition not reached in time")
+
+
+@pytest.fixture
+def server_id(client, transmission) -> str:
+    server = client.add_server(
+        name="seedbox", server_type="transmission", host=transmission.host,
+        port=transmission.port, username=transmission.username, password=transmission.password,
+        rpc_path=transmission.rpc_path,
+    )
+    wait_for(lambda: client.get_server(server["id"])["status"] == "connected")
+    return server["id"]
+
+
+def test_torrent_round_trip(client, server_id, transmission):
+    # Data already in the download directory: Transmission verifies it and seeds.
+    torrent_path, info_hash = make_torrent(transmission.download_dir, "round-trip.bin")
+    added = client.upload_torrent(str(torrent_path), server_id, start=True)
+    assert added["info_hash"] == info_hash
+    assert added["torrent_name"] == "round-trip.bin"
+    assert added["server_name"] == "seedbox"
+
+    listed = client.list_torrents()
+    assert [t["info_hash"] for t in listed] == [info_hash]
+    assert listed[0]["server_id"] == server_id
+    seeding = wait_for(lambda: (t := client.get_torrent(info_hash)) and t["state"] == "seeding" and t)
+    assert seeding["progress"] == 100.0
+    assert client.list_torrents(server_id=server_id, state="seeding")[0]["name"] == "round-trip.bin"
+
+    assert client.stop_torrent(info_hash)["message"] == "Torrent stopped"
+    assert client.get_torrent(info_hash, server_id)["is_active"] is False
+    assert client.start_torrent(info_hash, server_id)["message"] == "Torrent started"
+    assert client.recheck_torrent(info_hash)["info_hash"] == info_hash
+
+    assert client.set_labels(info_hash, ["tv", "hd"])["labels"] == ["tv", "hd"]
+    assert client.add_label(info_hash, "keep")["labels"] == ["tv", "hd", "keep"]
+    assert client.remove_label(info_hash, "hd")["labels"] == ["tv", "keep"]
+    assert client.get_labels(info_hash)["labels"] == ["tv", "keep"]
+    assert [t["name"] for t in client.list_torrents(label="keep")] == ["round-trip.bin"]
+
+    files = client.list_torrent_files(info_hash)
+    assert [(f["path"], f["size"]) for f in files["files"]] == [("round-trip.bin", 40_000)]
+    updated = client.set_file_priorities(info_hash, {0: "high"})
+    assert updated["files"][0]["priority"] == "high"
+    assert client.list_trackers(info_hash)["trackers"][0]["url"] == TRACKER
+    assert client.list_peers(info_hash)["peers"] == []
+
+    removed = client.delete_torrent(info_hash, server_id, delete_data=True)
+    assert removed["message"] == "Torrent and data removed"
+    assert client.list_torrents() == []
+    wait_for(lambda: not (transmission.download_dir / "round-trip.bin").exists())
+
+
+def test_magnets_batches_and_refusals(client, server_id, tmp_path):
+    first, first_hash = make_torrent(tmp_path, "one.bin")
+    second, second_hash = make_torrent(tmp_path, "two.bin")
+    batch = client.upload_torrents([str(first), str(second)], server_id, start=False)
+    assert (batch["total"], batch["success_count"], batch["failure_count"]) == (2, 2, 0)
+    again = client.upload_torrents([str(first)], server_id, start=False)
+    assert again["failure_count"] == 1 and "already" in again["results"][0]["message"]
+
+    _, magnet_hash = make_torrent(tmp_path, "three.bin")
+    added = client.add_magnet(f"magnet:?xt=urn:btih:{magnet_hash}&tr={TRACKER}", server_id, start=False)
+    assert added["info_hash"] == magnet_hash
+    _, bare_hash = make_torrent(tmp_path, "four.bin")
+    by_hash = client.add_torrent(bare_hash.upper(), server_id, start=False)
+    assert by_hash["info_hash"] == bare_hash
+    assert by_hash["uri"] == f"magnet:?xt=urn:btih:{bare_hash}"
+    listed = {t["info_hash"] for t in client.list_torrents()}
+    assert listed == {first_hash, second_hash, magnet_hash, bare_hash}
+
+    with pytest.raises(TorrentManagerError) as refused:
+        client.add_torrent("magnet:?xt=urn:btih:ABC123DEF456...", server_id)
+    assert refused.value.status_code == 400 and "40 hex" in refused.value.detail
+    with pytest.raises(TorrentManagerError) as missing:
+        client.get_torrent("0" * 40)
+    assert missing.value.status_code == 404
+    with pytest.raises(TorrentManagerError) as duplicate:
+        client.upload_torrent(str(first), server_id)
+    assert duplicate.value.status_code == 409
