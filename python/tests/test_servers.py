@@ -185,7 +185,9 @@ def test_servers_need_authentication(anon_client: TorrentManagerClient) -> None:
 
 
 # Fields that follow the server's live polling rather than its configuration.
-_HEALTH_FIELDS = {"status", "last_error", "last_success_at", "client_version", "torrent_count"}
+_HEALTH_FIELDS = {
+    "status", "last_error", "last_success_at", "client_version", "torrent_count", "capabilities",
+}
 
 
 def _configuration(server: dict) -> dict:

@@ -233,6 +233,25 @@ pub struct ServerInfo {
     pub client_version: Option<String>,
     /// Torrents in the latest snapshot.
     pub torrent_count: usize,
+    /// What this client can do (absent while the server is disabled).
+    pub capabilities: Option<ClientCapabilities>,
+}
+
+/// Features a client supports; the UI and CLI hide what it lacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClientCapabilities {
+    /// Several labels per torrent.
+    pub labels: bool,
+    pub file_priorities: bool,
+    /// Whether the `low` file priority differs from `normal`.
+    pub low_file_priority: bool,
+    pub peers: bool,
+    pub trackers: bool,
+    pub recheck: bool,
+    pub delete_data: bool,
+    /// Polls fetch only what changed.
+    pub incremental_list: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -93,12 +93,11 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
     if let Some(mode) = core.config().registration_mode {
         core.set_registration_mode(mode).await?;
     }
-    core.sync_fleet().await?;
-
     let address = format!("{}:{}", core.config().host, core.config().port);
     let listener = tokio::net::TcpListener::bind(&address)
         .await
         .with_context(|| format!("could not listen on {address}"))?;
+    core.sync_fleet().await?;
     let local_addr = listener.local_addr()?;
     tracing::info!("torrent-manager listening on http://{local_addr}");
 

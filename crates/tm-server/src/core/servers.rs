@@ -1,8 +1,8 @@
 //! The registry of torrent-client servers each user manages.
 
 use tm_api_types::{
-    ConnectionStatus, CreateServerRequest, Patch, ServerInfo, ServerStatus, ServerType,
-    TestServerResponse, Transport, UpdateServerRequest,
+    ClientCapabilities, ConnectionStatus, CreateServerRequest, Patch, ServerInfo, ServerStatus,
+    ServerType, TestServerResponse, Transport, UpdateServerRequest,
 };
 use tm_backends::{BackendConfig, ClientKind, Secret};
 
@@ -230,7 +230,20 @@ impl Core {
             Some(PollerState::Connected) => ServerStatus::Connected,
             Some(PollerState::Failing) => ServerStatus::Failing,
         };
-        let torrent_count = live.map_or(0, |p| p.snapshot().torrents.len());
+        let torrent_count = live.as_ref().map_or(0, |p| p.snapshot().torrents.len());
+        let capabilities = live.map(|p| {
+            let c = p.client().capabilities();
+            ClientCapabilities {
+                labels: c.labels,
+                file_priorities: c.file_priorities,
+                low_file_priority: c.low_file_priority,
+                peers: c.peers,
+                trackers: c.trackers,
+                recheck: c.recheck,
+                delete_data: c.delete_data,
+                incremental_list: c.incremental_list,
+            }
+        });
         // The type and transport were validated on the way in.
         let server_type = row.server_type.parse().unwrap_or(ServerType::Transmission);
         let transport = effective_transport(&row).unwrap_or(Transport::Http);
@@ -250,6 +263,7 @@ impl Core {
             last_success_at,
             client_version,
             torrent_count,
+            capabilities,
             port: u16::try_from(row.port).unwrap_or_default(),
             http_port: row.http_port.and_then(|p| u16::try_from(p).ok()),
             http_enabled: row.http_port.is_some(),

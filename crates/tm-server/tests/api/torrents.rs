@@ -63,6 +63,11 @@ on_every_client! {
         assert!(info["client_version"].as_str().unwrap().contains(daemon.client_name()), "{info}");
         assert!(info["last_success_at"].is_string());
         assert!(info["last_error"].is_null());
+        let capabilities = &info["capabilities"];
+        for feature in ["labels", "file_priorities", "peers", "trackers", "recheck", "delete_data"] {
+            assert_eq!(capabilities[feature], true, "{feature}: {capabilities}");
+        }
+        assert_eq!(capabilities["incremental_list"], daemon == Daemon::Transmission);
 
         // Upload a .torrent, paused, with labels.
         let scratch = tempfile::tempdir().unwrap();
@@ -240,6 +245,33 @@ on_every_client! {
         assert!(other.data_path.exists());
     }
 
+    async fn adding_by_url_fetches_and_checks_the_torrent(daemon: Daemon) {
+        let Some(client) = daemon.start().await else { return };
+        let app = TestApp::try_spawn(Db::Sqlite, |_| {}).await.expect("sqlite");
+        let api = app.user("alice").await;
+        let server_id = register(&api, "box", &client.config).await;
+        let scratch = tempfile::tempdir().unwrap();
+        let torrent = TestTorrent::single_file(scratch.path(), "by-url.bin", 64_000, Some(TRACKER)).unwrap();
+        let files = serve_files(vec![
+            ("/good.torrent", torrent.bytes.clone()),
+            ("/not-a-torrent", b"<html>hello</html>".to_vec()),
+            ("/huge.torrent", vec![b'd'; 11 * 1024 * 1024]),
+        ]).await;
+
+        let url = format!("{files}/good.torrent");
+        let (status, added) = api.post("/torrents", json!({"uri": url, "server_id": server_id, "start": false, "labels": ["web"]})).await;
+        assert_eq!(status, StatusCode::OK, "{added}");
+        assert_eq!(added["info_hash"], torrent.info_hash.as_str());
+        assert_eq!(added["uri"], url.as_str());
+        let (_, listed) = api.get(&format!("/torrents/{}", torrent.info_hash)).await;
+        assert_eq!(listed["labels"], json!(["web"]));
+        for (path, expected) in [("/not-a-torrent", "not a .torrent file"), ("/huge.torrent", "larger than 10 MiB"), ("/missing", "HTTP 404")] {
+            let (status, body) = api.post("/torrents", json!({"uri": format!("{files}{path}"), "server_id": server_id})).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {body}");
+            assert!(body["detail"].as_str().unwrap().contains(expected), "{path}: {body}");
+        }
+    }
+
     async fn remove_with_data_deletes_only_the_torrents_files(daemon: Daemon) {
         let Some(client) = daemon.start().await else { return };
         let app = TestApp::try_spawn(Db::Sqlite, |_| {}).await.expect("sqlite");
@@ -273,4 +305,16 @@ on_every_client! {
         let (_, list) = api.get("/torrents").await;
         assert!(find(&list, &hash).is_none());
     }
+}
+
+/// Serves fixed files over HTTP on a free loopback port; returns its base URL.
+async fn serve_files(files: Vec<(&'static str, Vec<u8>)>) -> String {
+    let mut router = axum::Router::new();
+    for (path, body) in files {
+        router = router.route(path, axum::routing::get(move || async move { body }));
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    base
 }
