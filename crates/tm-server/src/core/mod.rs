@@ -26,6 +26,7 @@ pub use error::{Error, Result};
 pub use key_usage::KeyUsage;
 pub use sessions::{Identity, IssuedSession};
 pub use time::{from_millis, now_millis};
+pub use torrents::TorrentAction;
 
 /// Shared state of a running server. Cheap to clone.
 #[derive(Clone)]

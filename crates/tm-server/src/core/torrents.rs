@@ -25,6 +25,14 @@ const URL_FETCH_TIMEOUT: Duration = Duration::from_secs(30);
 const SETTLE_TIMEOUT: Duration = Duration::from_secs(3);
 const SETTLE_POLL: Duration = Duration::from_millis(100);
 
+/// What `torrent_action` does.
+#[derive(Debug, Clone, Copy)]
+pub enum TorrentAction {
+    Start,
+    Stop,
+    Recheck,
+}
+
 /// One page of torrents and how many matched in all.
 pub struct TorrentPage {
     pub torrents: Vec<TorrentInfo>,
@@ -175,58 +183,41 @@ impl Core {
         self.live_poller(&row.id, &row.name, row.enabled)
     }
 
-    pub async fn start_torrent(
+    /// Starts, stops or rechecks a torrent, then waits for the client to show it.
+    pub async fn torrent_action(
         &self,
         user: &User,
         hash: &str,
         server_id: Option<&str>,
+        action: TorrentAction,
     ) -> Result<TorrentActionResponse> {
         let target = self.target(user, hash, server_id).await?;
-        target
-            .poller
-            .client()
-            .start(std::slice::from_ref(&target.hash))
-            .await?;
-        settle(&target.poller, &target.hash, |t| {
-            t.is_none_or(|t| t.is_active)
-        })
-        .await;
-        Ok(action_done(&target, "Torrent started"))
-    }
-
-    pub async fn stop_torrent(
-        &self,
-        user: &User,
-        hash: &str,
-        server_id: Option<&str>,
-    ) -> Result<TorrentActionResponse> {
-        let target = self.target(user, hash, server_id).await?;
-        target
-            .poller
-            .client()
-            .stop(std::slice::from_ref(&target.hash))
-            .await?;
-        settle(&target.poller, &target.hash, |t| {
-            t.is_none_or(|t| !t.is_active)
-        })
-        .await;
-        Ok(action_done(&target, "Torrent stopped"))
-    }
-
-    pub async fn recheck_torrent(
-        &self,
-        user: &User,
-        hash: &str,
-        server_id: Option<&str>,
-    ) -> Result<TorrentActionResponse> {
-        let target = self.target(user, hash, server_id).await?;
-        target
-            .poller
-            .client()
-            .recheck(std::slice::from_ref(&target.hash))
-            .await?;
-        refresh(&target.poller).await;
-        Ok(action_done(&target, "Torrent recheck started"))
+        let hashes = std::slice::from_ref(&target.hash);
+        let client = target.poller.client();
+        let message = match action {
+            TorrentAction::Start => {
+                client.start(hashes).await?;
+                settle(&target.poller, &target.hash, |t| {
+                    t.is_none_or(|t| t.is_active)
+                })
+                .await;
+                "Torrent started"
+            }
+            TorrentAction::Stop => {
+                client.stop(hashes).await?;
+                settle(&target.poller, &target.hash, |t| {
+                    t.is_none_or(|t| !t.is_active)
+                })
+                .await;
+                "Torrent stopped"
+            }
+            TorrentAction::Recheck => {
+                client.recheck(hashes).await?;
+                refresh(&target.poller).await;
+                "Torrent recheck started"
+            }
+        };
+        Ok(action_done(&target, message))
     }
 
     pub async fn remove_torrent(

@@ -9,7 +9,7 @@ use tm_api_types::{
     UploadTorrentResponse,
 };
 
-use crate::core::{Core, Error};
+use crate::core::{Core, Error, TorrentAction};
 use crate::http::extract::{ApiJson, CurrentUser};
 
 /// `?server_id=`: which server holds the torrent (looked up when absent).
@@ -221,8 +221,13 @@ pub async fn start(
     Query(param): Query<ServerParam>,
 ) -> Result<Json<TorrentActionResponse>, Error> {
     Ok(Json(
-        core.start_torrent(&identity.user, &hash, param.server_id.as_deref())
-            .await?,
+        core.torrent_action(
+            &identity.user,
+            &hash,
+            param.server_id.as_deref(),
+            TorrentAction::Start,
+        )
+        .await?,
     ))
 }
 
@@ -236,8 +241,13 @@ pub async fn stop(
     Query(param): Query<ServerParam>,
 ) -> Result<Json<TorrentActionResponse>, Error> {
     Ok(Json(
-        core.stop_torrent(&identity.user, &hash, param.server_id.as_deref())
-            .await?,
+        core.torrent_action(
+            &identity.user,
+            &hash,
+            param.server_id.as_deref(),
+            TorrentAction::Stop,
+        )
+        .await?,
     ))
 }
 
@@ -251,8 +261,13 @@ pub async fn recheck(
     Query(param): Query<ServerParam>,
 ) -> Result<Json<TorrentActionResponse>, Error> {
     Ok(Json(
-        core.recheck_torrent(&identity.user, &hash, param.server_id.as_deref())
-            .await?,
+        core.torrent_action(
+            &identity.user,
+            &hash,
+            param.server_id.as_deref(),
+            TorrentAction::Recheck,
+        )
+        .await?,
     ))
 }
 
