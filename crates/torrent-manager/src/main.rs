@@ -1,18 +1,21 @@
-//! `torrent-manager`: run the server, or (soon) talk to one.
+//! `torrent-manager`: run the server, or talk to one from the command line.
 
-use std::path::PathBuf;
+mod cli;
+mod serve;
 
-use anyhow::Context;
-use clap::{Args, Parser, Subcommand};
-use tm_server::Config;
-use tm_server::config::RegistrationMode;
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// One service for all your BitTorrent clients (rTorrent, Transmission) on any
 /// number of seedboxes: a REST API with accounts, API keys and a registry of
-/// the clients you manage.
+/// the clients you manage, and this command-line tool to drive it.
 #[derive(Parser)]
 #[command(name = "torrent-manager", version, propagate_version = true)]
 struct Cli {
+    #[command(flatten)]
+    global: cli::GlobalArgs,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -20,118 +23,42 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Start the API server (no configuration needed: SQLite in the data directory).
-    Serve(ServeArgs),
+    Serve(serve::ServeArgs),
+
+    #[command(flatten)]
+    Client(cli::ClientCommand),
+
+    /// Print a shell completion script, e.g.
+    /// `torrent-manager completions bash > ~/.local/share/bash-completion/completions/torrent-manager`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
-#[derive(Args)]
-struct ServeArgs {
-    /// Address to listen on. Use 0.0.0.0 to accept connections from other machines.
-    #[arg(long, env = "TM_HOST", default_value = "127.0.0.1")]
-    host: String,
-
-    /// Port to listen on; 0 picks a free port (the log line shows which).
-    #[arg(long, env = "TM_PORT", default_value_t = 8144)]
-    port: u16,
-
-    /// Where the SQLite database and the master key live
-    /// [default: the platform's user data directory, e.g. ~/.local/share/torrent-manager].
-    #[arg(long, env = "TM_DATA_DIR")]
-    data_dir: Option<PathBuf>,
-
-    /// Database to use instead of SQLite in the data directory:
-    /// sqlite:///path/to/file.db or postgres://user:password@host/db.
-    #[arg(long, env = "TM_DATABASE_URL", hide_env_values = true)]
-    database_url: Option<String>,
-
-    /// Base64 of the 32-byte key that encrypts stored torrent-client passwords.
-    /// Default: a key file created in the data directory. Give the same key to
-    /// every instance that shares a PostgreSQL database.
-    #[arg(long, env = "TM_MASTER_KEY", hide_env_values = true)]
-    master_key: Option<String>,
-
-    /// Who may create accounts: open (anyone) or closed (admins only). When
-    /// left out, the mode last set by an admin stays (open on a new install).
-    #[arg(long, env = "TM_REGISTRATION")]
-    registration: Option<RegistrationMode>,
-
-    /// Mark cookies Secure even on plain HTTP requests (TLS ends at a proxy).
-    #[arg(long, env = "TM_COOKIE_SECURE")]
-    cookie_secure: bool,
-
-    /// Take the client address from X-Forwarded-For (only behind your own proxy).
-    #[arg(long, env = "TM_TRUST_FORWARDED_FOR")]
-    trust_forwarded_for: bool,
-
-    /// Other origins allowed to make cookie-authenticated writes, e.g.
-    /// https://torrents.example.org (comma-separated).
-    #[arg(long, env = "TM_ALLOWED_ORIGINS", value_delimiter = ',')]
-    allowed_origins: Vec<String>,
-}
-
-impl ServeArgs {
-    fn into_config(self) -> anyhow::Result<Config> {
-        let data_dir = match self.data_dir {
-            Some(dir) => dir,
-            None => dirs::data_dir()
-                .context("no user data directory on this platform; pass --data-dir")?
-                .join("torrent-manager"),
-        };
-        let mut config = Config::new(data_dir);
-        config.host = self.host;
-        config.port = self.port;
-        config.database_url = self.database_url;
-        config.master_key = self.master_key;
-        config.registration_mode = self.registration;
-        config.cookie_secure = self.cookie_secure;
-        config.trust_forwarded_for = self.trust_forwarded_for;
-        config.allowed_origins = self.allowed_origins;
-        Ok(config)
-    }
-}
-
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("TM_LOG")
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .init();
-    match cli.command {
-        Command::Serve(args) => serve(args.into_config()?).await,
-    }
-}
-
-async fn serve(config: Config) -> anyhow::Result<()> {
-    let server = tm_server::start(config).await?;
-    let shutdown = server.shutdown_token();
-    tokio::spawn(async move {
-        shutdown_signal().await;
-        tracing::info!("shutting down");
-        shutdown.cancel();
-    });
-    server.wait().await
-}
-
-/// Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending().await,
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
         }
     };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
+    match cli.command {
+        Command::Serve(args) => match runtime.block_on(serve::run(args)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                // The same report as `main` returning the error would print.
+                eprintln!("Error: {error:?}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Client(command) => runtime.block_on(cli::run(cli.global, command)),
+        Command::Completions { shell } => {
+            let mut command = Cli::command();
+            clap_complete::generate(shell, &mut command, "torrent-manager", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
     }
 }
