@@ -123,6 +123,38 @@ pub struct CreateServerRequest {
     pub http_use_ssl: bool,
 }
 
+impl CreateServerRequest {
+    /// A server reached at `host:port` with everything else at its default.
+    pub fn new(
+        name: impl Into<String>,
+        server_type: ServerType,
+        host: impl Into<String>,
+        port: u16,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            server_type,
+            host: host.into(),
+            port,
+            username: None,
+            password: None,
+            rpc_path: None,
+            use_ssl: false,
+            transport: None,
+            socket_path: None,
+            tls_accept_invalid_certs: false,
+            enabled: true,
+            is_default: false,
+            http_host: None,
+            http_port: None,
+            http_path: None,
+            http_username: None,
+            http_password: None,
+            http_use_ssl: false,
+        }
+    }
+}
+
 fn default_true() -> bool {
     true
 }

@@ -57,7 +57,12 @@ fn main() -> ExitCode {
         Command::Client(command) => runtime.block_on(cli::run(cli.global, command)),
         Command::Completions { shell } => {
             let mut command = Cli::command();
-            clap_complete::generate(shell, &mut command, "torrent-manager", &mut std::io::stdout());
+            clap_complete::generate(
+                shell,
+                &mut command,
+                "torrent-manager",
+                &mut std::io::stdout(),
+            );
             ExitCode::SUCCESS
         }
     }

@@ -1,0 +1,56 @@
+//! User administration and instance settings (admins only).
+
+use reqwest::Method;
+use tm_api_types::{
+    CreateUserRequest, CreateUserResponse, InstanceSettings, MessageResponse, UpdateUserRequest,
+    UserInfo,
+};
+
+use crate::{Client, Error};
+
+impl Client {
+    pub async fn list_users(&self) -> Result<Vec<UserInfo>, Error> {
+        self.call(self.request(Method::GET, &["admin", "users"])?)
+            .await
+    }
+
+    /// Creates an account (also while registration is closed).
+    pub async fn create_user(&self, user: &CreateUserRequest) -> Result<CreateUserResponse, Error> {
+        self.call(self.request(Method::POST, &["admin", "users"])?.json(user))
+            .await
+    }
+
+    /// Sets a new password and/or the admin flag.
+    pub async fn update_user(
+        &self,
+        user_id: &str,
+        changes: &UpdateUserRequest,
+    ) -> Result<UserInfo, Error> {
+        self.call(
+            self.request(Method::PUT, &["admin", "users", user_id])?
+                .json(changes),
+        )
+        .await
+    }
+
+    pub async fn delete_user(&self, user_id: &str) -> Result<MessageResponse, Error> {
+        self.call(self.request(Method::DELETE, &["admin", "users", user_id])?)
+            .await
+    }
+
+    pub async fn settings(&self) -> Result<InstanceSettings, Error> {
+        self.call(self.request(Method::GET, &["admin", "settings"])?)
+            .await
+    }
+
+    pub async fn update_settings(
+        &self,
+        settings: &InstanceSettings,
+    ) -> Result<InstanceSettings, Error> {
+        self.call(
+            self.request(Method::PUT, &["admin", "settings"])?
+                .json(settings),
+        )
+        .await
+    }
+}

@@ -1,0 +1,72 @@
+use tm_client::{CreateUserRequest, Error, InstanceSettings, RegistrationMode, UpdateUserRequest};
+
+use crate::harness::{TestServer, password_of};
+
+#[tokio::test]
+async fn admins_manage_users_and_registration() {
+    let server = TestServer::start().await;
+    let admin = server.user("root").await;
+    let bob = server.user("bob").await;
+
+    assert!(matches!(bob.list_users().await, Err(Error::Forbidden(_))));
+    assert!(matches!(bob.settings().await, Err(Error::Forbidden(_))));
+
+    let users = admin.list_users().await.unwrap();
+    assert_eq!(users.len(), 2);
+    let bob_id = users
+        .iter()
+        .find(|u| u.username == "bob")
+        .map(|u| u.id.clone())
+        .unwrap();
+
+    let promoted = admin
+        .update_user(
+            &bob_id,
+            &UpdateUserRequest {
+                is_admin: Some(true),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(promoted.is_admin);
+    assert!(bob.me().await.unwrap().is_admin);
+
+    let closed = admin
+        .update_settings(&InstanceSettings {
+            registration_mode: RegistrationMode::Closed,
+        })
+        .await
+        .unwrap();
+    assert_eq!(closed.registration_mode, RegistrationMode::Closed);
+    assert_eq!(admin.settings().await.unwrap(), closed);
+    assert!(matches!(
+        server
+            .client()
+            .register("carol", &password_of("carol"))
+            .await,
+        Err(Error::Forbidden(_))
+    ));
+
+    let carol = admin
+        .create_user(&CreateUserRequest {
+            username: "carol".into(),
+            password: password_of("carol"),
+            is_admin: false,
+        })
+        .await
+        .unwrap();
+    assert!(!carol.is_admin);
+    let client = server.client();
+    client
+        .login("carol", &password_of("carol"), false)
+        .await
+        .unwrap();
+
+    admin.delete_user(&carol.user_id).await.unwrap();
+    assert!(matches!(
+        admin.delete_user(&carol.user_id).await,
+        Err(Error::NotFound(_))
+    ));
+    assert_eq!(admin.list_users().await.unwrap().len(), 2);
+}

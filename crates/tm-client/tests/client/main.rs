@@ -1,0 +1,9 @@
+//! The client against the real server, started in-process on a free
+//! loopback port with a temporary SQLite database.
+
+mod admin;
+mod auth;
+mod harness;
+mod keys;
+mod servers;
+mod torrents;

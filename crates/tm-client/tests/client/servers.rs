@@ -1,0 +1,83 @@
+use tm_client::{
+    ConnectionStatus, CreateServerRequest, Error, Patch, ServerType, UpdateServerRequest,
+};
+
+use crate::harness::TestServer;
+
+/// A Transmission server on a loopback port where nothing listens.
+pub fn unreachable_transmission(name: &str) -> CreateServerRequest {
+    CreateServerRequest {
+        name: name.into(),
+        server_type: ServerType::Transmission,
+        host: "127.0.0.1".into(),
+        port: 1,
+        username: Some("admin".into()),
+        password: Some("secret".into()),
+        rpc_path: None,
+        use_ssl: false,
+        transport: None,
+        socket_path: None,
+        tls_accept_invalid_certs: false,
+        enabled: true,
+        is_default: false,
+        http_host: None,
+        http_port: None,
+        http_path: None,
+        http_username: None,
+        http_password: None,
+        http_use_ssl: false,
+    }
+}
+
+#[tokio::test]
+async fn servers_add_list_get_update_clear_test_delete() {
+    let server = TestServer::start().await;
+    let alice = server.user("alice").await;
+
+    let added = alice
+        .add_server(&unreachable_transmission("box"))
+        .await
+        .unwrap();
+    assert_eq!(added.name, "box");
+    assert_eq!(added.username.as_deref(), Some("admin"));
+    assert!(added.has_password);
+
+    let listed = alice.list_servers().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].id, added.id);
+    assert_eq!(alice.get_server(&added.id).await.unwrap().name, "box");
+
+    // Set one field, clear two, leave the rest.
+    let changes = UpdateServerRequest {
+        name: Patch::Set("renamed".into()),
+        username: Patch::Clear,
+        password: Patch::Clear,
+        ..Default::default()
+    };
+    let updated = alice.update_server(&added.id, &changes).await.unwrap();
+    assert_eq!(updated.name, "renamed");
+    assert_eq!(updated.username, None);
+    assert!(!updated.has_password);
+    assert_eq!(updated.port, 1, "fields left out stay");
+
+    let tested = alice.test_server(&added.id).await.unwrap();
+    assert_eq!(tested.status, ConnectionStatus::Failed);
+    assert!(!tested.message.is_empty());
+
+    // Other users do not see it.
+    let bob = server.user("bob").await;
+    assert!(matches!(
+        bob.get_server(&added.id).await,
+        Err(Error::NotFound(_))
+    ));
+
+    assert_eq!(
+        alice.delete_server(&added.id).await.unwrap().status,
+        "deleted"
+    );
+    assert!(matches!(
+        alice.get_server(&added.id).await,
+        Err(Error::NotFound(_))
+    ));
+    assert!(alice.list_servers().await.unwrap().is_empty());
+}

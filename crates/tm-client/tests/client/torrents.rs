@@ -1,0 +1,227 @@
+//! Torrents through a real transmission-daemon.
+
+use std::time::Duration;
+
+use tm_backends::testkit::{TestTorrent, TransmissionDaemon, daemon_available};
+use tm_client::{
+    AddTorrentRequest, Client, Error, FilePriority, FilePriorityChange, ServerStatus, ServerType,
+    TorrentQuery, TorrentState, TorrentUpload, UploadOptions,
+};
+
+use crate::harness::{TestServer, wait_until};
+
+/// Nothing listens there; rTorrent and Transmission want a tracker all the same.
+const TRACKER: &str = "http://127.0.0.1:1/announce";
+
+/// Registers the daemon and waits for the server's first successful poll.
+async fn register(client: &Client, daemon: &TransmissionDaemon) -> String {
+    let config = daemon.config();
+    let mut request = crate::servers::unreachable_transmission("box");
+    request.port = config.port;
+    request.username = config.username.clone();
+    request.password = config.password.as_ref().map(|p| p.expose().to_string());
+    let server = client.add_server(&request).await.expect("server added");
+    assert_eq!(server.server_type, ServerType::Transmission);
+    wait_until(Duration::from_secs(20), || async {
+        let info = client.get_server(&server.id).await.ok()?;
+        (info.status == ServerStatus::Connected).then_some(())
+    })
+    .await
+    .expect("the server connects");
+    server.id
+}
+
+async fn state_of(client: &Client, hash: &str) -> Option<TorrentState> {
+    client.get_torrent(hash, None).await.ok().map(|t| t.state)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn torrents_through_transmission() {
+    if !daemon_available("transmission-daemon") {
+        return;
+    }
+    let daemon = TransmissionDaemon::start().await.expect("daemon starts");
+    let server = TestServer::start().await;
+    let alice = server.user("alice").await;
+    let server_id = register(&alice, &daemon).await;
+    let scratch = tempfile::tempdir().unwrap();
+
+    // One upload, paused, with labels.
+    let single = TestTorrent::multi_file(
+        scratch.path(),
+        "album",
+        &[("a.flac", 40_000), ("b.flac", 20_000)],
+        Some(TRACKER),
+    )
+    .unwrap();
+    let path = scratch.path().join("album.torrent");
+    std::fs::write(&path, &single.bytes).unwrap();
+    let options = UploadOptions {
+        server_id: Some(server_id.clone()),
+        start: false,
+        labels: vec!["music".into(), "flac".into()],
+    };
+    let uploaded = alice
+        .upload_torrent(TorrentUpload::from_path(&path).unwrap(), &options)
+        .await
+        .unwrap();
+    assert_eq!(uploaded.info_hash, single.info_hash);
+    assert_eq!(uploaded.torrent_name, "album");
+    assert!(matches!(
+        alice
+            .upload_torrent(TorrentUpload::from_path(&path).unwrap(), &options)
+            .await,
+        Err(Error::Conflict(_))
+    ));
+
+    // A batch: one good file, one that is not a torrent.
+    let second =
+        TestTorrent::single_file(scratch.path(), "second.bin", 30_000, Some(TRACKER)).unwrap();
+    let batch = alice
+        .upload_torrents(
+            vec![
+                TorrentUpload {
+                    filename: "second.torrent".into(),
+                    bytes: second.bytes.clone(),
+                },
+                TorrentUpload {
+                    filename: "junk.torrent".into(),
+                    bytes: b"not bencode".to_vec(),
+                },
+            ],
+            &UploadOptions {
+                server_id: Some(server_id.clone()),
+                start: false,
+                labels: Vec::new(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (batch.total, batch.success_count, batch.failure_count),
+        (2, 1, 1)
+    );
+    assert_eq!(
+        batch.results[0].info_hash.as_deref(),
+        Some(second.info_hash.as_str())
+    );
+    assert!(!batch.results[1].success);
+
+    // A magnet, started, on the default server.
+    let magnet =
+        TestTorrent::single_file(scratch.path(), "magnet.bin", 10_000, Some(TRACKER)).unwrap();
+    let added = alice
+        .add_torrent(&AddTorrentRequest {
+            uri: magnet.magnet(Some(TRACKER)),
+            server_id: None,
+            start: true,
+            labels: Vec::new(),
+            save_path: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(added.info_hash, magnet.info_hash);
+    assert_eq!(added.server_id, server_id);
+
+    // Listing, filtering, paging.
+    let all = alice.list_torrents(&TorrentQuery::default()).await.unwrap();
+    assert_eq!(all.total, 3);
+    let page = alice
+        .list_torrents(&TorrentQuery {
+            sort: Some("name".into()),
+            limit: Some(1),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(page.total, 3, "the total counts before paging");
+    assert_eq!(page.torrents.len(), 1);
+    assert_eq!(page.torrents[0].name, "album");
+    let labelled = alice
+        .list_torrents(&TorrentQuery {
+            label: Some("music".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(labelled.torrents.len(), 1);
+    assert_eq!(labelled.torrents[0].info_hash, single.info_hash);
+
+    // Start and stop, once the client has looked for the data (a stop
+    // during that first check does not stick in Transmission).
+    let hash = single.info_hash.as_str();
+    wait_until(Duration::from_secs(15), || async {
+        (state_of(&alice, hash).await? == TorrentState::Paused).then_some(())
+    })
+    .await
+    .expect("the first check ends");
+    alice.start_torrent(hash, None).await.unwrap();
+    wait_until(Duration::from_secs(15), || async {
+        let state = state_of(&alice, hash).await?;
+        (state != TorrentState::Paused).then_some(())
+    })
+    .await
+    .expect("it starts");
+    let stopped = alice.stop_torrent(hash, Some(&server_id)).await.unwrap();
+    assert_eq!(stopped.info_hash, hash);
+    wait_until(Duration::from_secs(15), || async {
+        (state_of(&alice, hash).await? == TorrentState::Paused).then_some(())
+    })
+    .await
+    .expect("it stops");
+    alice.recheck_torrent(hash, None).await.unwrap();
+
+    // Files, priorities, peers, trackers.
+    let files = alice.torrent_files(hash, None).await.unwrap();
+    assert_eq!(files.files.len(), 2);
+    let changed = alice
+        .set_file_priorities(
+            hash,
+            None,
+            vec![FilePriorityChange {
+                index: 1,
+                priority: FilePriority::Skip,
+            }],
+        )
+        .await
+        .unwrap();
+    assert_eq!(changed.files[1].priority, FilePriority::Skip);
+    assert!(
+        alice
+            .torrent_peers(hash, None)
+            .await
+            .unwrap()
+            .peers
+            .is_empty()
+    );
+    let trackers = alice.torrent_trackers(hash, None).await.unwrap();
+    assert_eq!(trackers.trackers[0].url, TRACKER);
+
+    // Labels: get, set, add, remove.
+    assert_eq!(
+        alice.labels(hash, None).await.unwrap().labels,
+        ["music", "flac"]
+    );
+    alice
+        .set_labels(hash, None, vec!["a".into(), "b".into()])
+        .await
+        .unwrap();
+    assert_eq!(
+        alice.add_label(hash, None, "c").await.unwrap().labels,
+        ["a", "b", "c"]
+    );
+    assert_eq!(
+        alice.remove_label(hash, None, "a").await.unwrap().labels,
+        ["b", "c"]
+    );
+
+    // Remove, keeping the data; then it is gone.
+    let removed = alice.remove_torrent(hash, None, false).await.unwrap();
+    assert_eq!(removed.info_hash, hash);
+    assert!(matches!(
+        alice.get_torrent(hash, None).await,
+        Err(Error::NotFound(_))
+    ));
+    let remaining = alice.list_torrents(&TorrentQuery::default()).await.unwrap();
+    assert_eq!(remaining.total, 2);
+}

@@ -1,0 +1,108 @@
+//! `login`, `register`, `logout`, `whoami`.
+
+use std::io::IsTerminal;
+
+use anyhow::Context as _;
+use clap::Args;
+use tm_client::AuthMethod;
+
+use crate::cli::session::SavedSession;
+use crate::cli::{Context, UsageError};
+
+#[derive(Args)]
+pub struct LoginArgs {
+    username: String,
+
+    /// Read the password from standard input instead of prompting for it
+    /// (also done when standard input is not a terminal).
+    #[arg(long)]
+    password_stdin: bool,
+}
+
+/// The password, prompted for without echo on a terminal, else one line of stdin.
+fn read_password(args: &LoginArgs) -> anyhow::Result<String> {
+    let password = if args.password_stdin || !std::io::stdin().is_terminal() {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .context("reading the password from standard input")?;
+        line.trim_end_matches(['\r', '\n']).to_string()
+    } else {
+        rpassword::prompt_password("Password: ").context("reading the password")?
+    };
+    if password.is_empty() {
+        return Err(UsageError("no password given".into()).into());
+    }
+    Ok(password)
+}
+
+pub async fn login(context: &Context, args: LoginArgs) -> anyhow::Result<()> {
+    let password = read_password(&args)?;
+    // Remember-me: the login outlives the server's idle timeout, as a CLI login should.
+    let account = context
+        .client
+        .login(&args.username, &password, true)
+        .await?;
+    let cookies = context
+        .client
+        .session_cookies()
+        .context("the server answered the login without a session cookie")?;
+    let url = context.client.base_url().trim_end_matches('/').to_string();
+    context.file.save(&SavedSession {
+        url: url.clone(),
+        username: account.username.clone(),
+        cookies,
+    })?;
+    context.out.show(&account, || {
+        format!("Logged in to {url} as {}", account.username)
+    })
+}
+
+pub async fn register(context: &Context, args: LoginArgs) -> anyhow::Result<()> {
+    let password = read_password(&args)?;
+    let account = context.client.register(&args.username, &password).await?;
+    context.out.show(&account, || {
+        format!(
+            "Created the account {}; log in with `torrent-manager login {}`",
+            account.username, account.username
+        )
+    })
+}
+
+pub async fn logout(context: &Context) -> anyhow::Result<()> {
+    if context.saved.is_some() {
+        // The local session goes whatever the server says (it may be gone already).
+        if let Err(error) = context.client.logout().await
+            && !matches!(error, tm_client::Error::Unauthorized(_))
+        {
+            eprintln!("warning: the server did not end the session: {error}");
+        }
+    }
+    let existed = context.file.delete()?;
+    let message = if existed {
+        "Logged out"
+    } else {
+        "Not logged in"
+    };
+    context
+        .out
+        .show(&serde_json::json!({ "message": message }), || {
+            message.to_string()
+        })
+}
+
+pub async fn whoami(context: &Context) -> anyhow::Result<()> {
+    let me = context.client.me().await?;
+    context.out.show(&me, || {
+        let role = if me.is_admin { " (admin)" } else { "" };
+        let method = match me.auth_method {
+            AuthMethod::Session => "a password login",
+            AuthMethod::ApiKey => "an API key",
+        };
+        format!(
+            "{}{role} on {}, through {method}",
+            me.username,
+            context.client.base_url().trim_end_matches('/')
+        )
+    })
+}

@@ -1,0 +1,6 @@
+//! One module per group of subcommands.
+
+pub mod auth;
+pub mod keys;
+pub mod servers;
+pub mod torrents;

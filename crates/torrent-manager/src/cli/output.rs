@@ -1,0 +1,110 @@
+//! How results reach the terminal: aligned tables (coloured only on a
+//! terminal) for people, JSON for scripts.
+
+use std::io::IsTerminal;
+
+use comfy_table::presets::NOTHING;
+use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Tables and sentences for people.
+    Table,
+    /// The API's JSON answers, for scripts.
+    Json,
+}
+
+pub struct Output {
+    format: Format,
+    colour: bool,
+}
+
+impl Output {
+    pub fn new(format: Format) -> Output {
+        // https://no-color.org: any non-empty NO_COLOR turns colour off.
+        let no_colour = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Output {
+            format,
+            colour: std::io::stdout().is_terminal() && !no_colour,
+        }
+    }
+
+    pub fn is_json(&self) -> bool {
+        self.format == Format::Json
+    }
+
+    /// Prints `value` as JSON, or `render`'s text for people.
+    pub fn show<T: Serialize + ?Sized>(
+        &self,
+        value: &T,
+        render: impl FnOnce() -> String,
+    ) -> anyhow::Result<()> {
+        match self.format {
+            Format::Json => println!("{}", serde_json::to_string_pretty(value)?),
+            Format::Table => println!("{}", render()),
+        }
+        Ok(())
+    }
+
+    /// A borderless table with `header`, wrapped to the terminal's width.
+    pub fn table(&self, header: &[&str]) -> Table {
+        let mut table = Table::new();
+        table
+            .load_style(NOTHING)
+            .set_content_arrangement(ContentArrangement::Dynamic);
+        if !self.colour {
+            table.force_no_tty();
+        }
+        table.set_header(header.iter().map(|title| self.label(title)));
+        table
+    }
+
+    /// A two-column table of labelled values.
+    pub fn details(&self, rows: Vec<(&str, String)>) -> Table {
+        let mut table = Table::new();
+        table
+            .load_style(NOTHING)
+            .set_content_arrangement(ContentArrangement::Dynamic);
+        if !self.colour {
+            table.force_no_tty();
+        }
+        for (label, value) in rows {
+            table.add_row(vec![self.label(label), Cell::new(value)]);
+        }
+        table
+    }
+
+    pub fn coloured(&self, text: impl ToString, colour: Color) -> Cell {
+        let cell = Cell::new(text);
+        if self.colour { cell.fg(colour) } else { cell }
+    }
+
+    /// A header or row label: bold on a terminal.
+    pub fn label(&self, text: &str) -> Cell {
+        let cell = Cell::new(text);
+        if self.colour {
+            cell.add_attribute(Attribute::Bold)
+        } else {
+            cell
+        }
+    }
+}
+
+/// A table of `items`, one per row; an empty list says `empty` instead.
+pub fn rows<T>(
+    out: &Output,
+    items: &[T],
+    empty: &str,
+    header: &[&str],
+    row: impl Fn(&T) -> Vec<Cell>,
+) -> String {
+    if items.is_empty() {
+        return empty.to_string();
+    }
+    let mut table = out.table(header);
+    for item in items {
+        table.add_row(row(item));
+    }
+    table.trim_fmt()
+}

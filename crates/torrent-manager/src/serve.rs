@@ -1,0 +1,118 @@
+//! `torrent-manager serve`: run the API server until Ctrl-C or SIGTERM.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Args;
+use tm_server::Config;
+use tm_server::config::RegistrationMode;
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to listen on. Use 0.0.0.0 to accept connections from other machines.
+    #[arg(long, env = "TM_HOST", default_value = "127.0.0.1")]
+    host: String,
+
+    /// Port to listen on; 0 picks a free port (the log line shows which).
+    #[arg(long, env = "TM_PORT", default_value_t = 8144)]
+    port: u16,
+
+    /// Where the SQLite database and the master key live
+    /// [default: the platform's user data directory, e.g. ~/.local/share/torrent-manager].
+    #[arg(long, env = "TM_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+
+    /// Database to use instead of SQLite in the data directory:
+    /// sqlite:///path/to/file.db or postgres://user:password@host/db.
+    #[arg(long, env = "TM_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+
+    /// Base64 of the 32-byte key that encrypts stored torrent-client passwords.
+    /// Default: a key file created in the data directory. Give the same key to
+    /// every instance that shares a PostgreSQL database.
+    #[arg(long, env = "TM_MASTER_KEY", hide_env_values = true)]
+    master_key: Option<String>,
+
+    /// Who may create accounts: open (anyone) or closed (admins only). When
+    /// left out, the mode last set by an admin stays (open on a new install).
+    #[arg(long, env = "TM_REGISTRATION")]
+    registration: Option<RegistrationMode>,
+
+    /// Mark cookies Secure even on plain HTTP requests (TLS ends at a proxy).
+    #[arg(long, env = "TM_COOKIE_SECURE")]
+    cookie_secure: bool,
+
+    /// Take the client address from X-Forwarded-For (only behind your own proxy).
+    #[arg(long, env = "TM_TRUST_FORWARDED_FOR")]
+    trust_forwarded_for: bool,
+
+    /// Other origins allowed to make cookie-authenticated writes, e.g.
+    /// https://torrents.example.org (comma-separated).
+    #[arg(long, env = "TM_ALLOWED_ORIGINS", value_delimiter = ',')]
+    allowed_origins: Vec<String>,
+}
+
+impl ServeArgs {
+    fn into_config(self) -> anyhow::Result<Config> {
+        let data_dir = match self.data_dir {
+            Some(dir) => dir,
+            None => dirs::data_dir()
+                .context("no user data directory on this platform; pass --data-dir")?
+                .join("torrent-manager"),
+        };
+        let mut config = Config::new(data_dir);
+        config.host = self.host;
+        config.port = self.port;
+        config.database_url = self.database_url;
+        config.master_key = self.master_key;
+        config.registration_mode = self.registration;
+        config.cookie_secure = self.cookie_secure;
+        config.trust_forwarded_for = self.trust_forwarded_for;
+        config.allowed_origins = self.allowed_origins;
+        Ok(config)
+    }
+}
+
+/// Starts the server with `args` and serves until asked to stop.
+pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("TM_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .init();
+    serve(args.into_config()?).await
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let server = tm_server::start(config).await?;
+    let shutdown = server.shutdown_token();
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down");
+        shutdown.cancel();
+    });
+    server.wait().await
+}
+
+/// Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

@@ -1,0 +1,135 @@
+//! A server with a temporary database, and the binary run against it with
+//! its own config directory.
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use tokio::io::AsyncWriteExt;
+
+const BIN: &str = env!("CARGO_BIN_EXE_torrent-manager");
+
+pub struct TestEnv {
+    pub url: String,
+    config_dir: tempfile::TempDir,
+    _server: tm_server::RunningServer,
+    _data_dir: tempfile::TempDir,
+}
+
+/// What a run of the binary left behind.
+#[derive(Debug)]
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Asserts the run succeeded and returns it.
+    #[track_caller]
+    pub fn ok(self) -> Run {
+        assert_eq!(self.code, Some(0), "the command failed: {self:#?}");
+        self
+    }
+
+    #[track_caller]
+    pub fn failed_with(self, code: i32) -> Run {
+        assert_eq!(
+            self.code,
+            Some(code),
+            "expected exit code {code}: {self:#?}"
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
+    }
+}
+
+impl TestEnv {
+    pub async fn start() -> TestEnv {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let mut config = tm_server::Config::new(data_dir.path());
+        config.port = 0;
+        let server = tm_server::start(config).await.expect("server starts");
+        TestEnv {
+            url: format!("http://{}", server.local_addr()),
+            config_dir: tempfile::tempdir().expect("temp dir"),
+            _server: server,
+            _data_dir: data_dir,
+        }
+    }
+
+    pub fn config_dir(&self) -> &Path {
+        self.config_dir.path()
+    }
+
+    /// Runs the binary with `args` against this server; nothing on stdin.
+    pub async fn run(&self, args: &[&str]) -> Run {
+        self.run_with_input(args, "").await
+    }
+
+    /// Runs the binary with `input` on its standard input.
+    pub async fn run_with_input(&self, args: &[&str], input: &str) -> Run {
+        let mut command = tokio::process::Command::new(BIN);
+        command
+            .args(args)
+            .env("TORRENT_MANAGER_URL", &self.url)
+            .env("TORRENT_MANAGER_CONFIG_DIR", self.config_dir.path())
+            .env_remove("TORRENT_MANAGER_API_KEY")
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        let mut child = command.spawn().expect("the binary starts");
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin
+            .write_all(input.as_bytes())
+            .await
+            .expect("write stdin");
+        drop(stdin);
+        let output = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
+            .await
+            .expect("the command ends within 60 s")
+            .expect("the command runs");
+        Run {
+            code: output.status.code(),
+            stdout: String::from_utf8(output.stdout).expect("utf-8 stdout"),
+            stderr: String::from_utf8(output.stderr).expect("utf-8 stderr"),
+        }
+    }
+
+    /// Registers `username` (password `password-<username>`) and logs in through the CLI.
+    pub async fn login_as(&self, username: &str) {
+        let password = format!("password-{username}\n");
+        self.run_with_input(&["register", username, "--password-stdin"], &password)
+            .await
+            .ok();
+        self.run_with_input(&["login", username, "--password-stdin"], &password)
+            .await
+            .ok();
+    }
+}
+
+/// Runs `probe` every 200 ms until it gives a value or `within` passes.
+pub async fn wait_until<T, F, Fut>(within: Duration, mut probe: F) -> Option<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some(value) = probe().await {
+            return Some(value);
+        }
+        if Instant::now() > deadline {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}

@@ -1,0 +1,9 @@
+//! The `torrent-manager` binary's client commands, run as a user runs them,
+//! against the real server started in-process on a free loopback port.
+
+mod auth;
+mod harness;
+mod keys;
+mod servers;
+mod torrents;
+mod usage;

@@ -1,0 +1,171 @@
+//! Torrents through a real transmission-daemon, driven by the CLI.
+
+use std::time::Duration;
+
+use serde_json::Value;
+use tm_backends::testkit::{TestTorrent, TransmissionDaemon, daemon_available};
+
+use crate::harness::{TestEnv, wait_until};
+
+/// Nothing listens there; the clients want a tracker all the same.
+const TRACKER: &str = "http://127.0.0.1:1/announce";
+
+/// The torrent with `hash` in a `--output json` listing.
+fn find<'a>(list: &'a Value, hash: &str) -> Option<&'a Value> {
+    list.as_array()?.iter().find(|t| t["info_hash"] == hash)
+}
+
+async fn listing(env: &TestEnv, extra: &[&str]) -> Value {
+    let mut args = vec!["ls", "--output", "json"];
+    args.extend_from_slice(extra);
+    env.run(&args).await.ok().json()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn torrents_add_list_stop_start_rm() {
+    if !daemon_available("transmission-daemon") {
+        return;
+    }
+    let daemon = TransmissionDaemon::start().await.expect("daemon starts");
+    let env = TestEnv::start().await;
+    env.login_as("alice").await;
+
+    let port = daemon.rpc_port.to_string();
+    env.run(&[
+        "servers",
+        "add",
+        "box",
+        "--type",
+        "transmission",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &port,
+        "--username",
+        &daemon.username,
+        "--password",
+        &daemon.password,
+        "--default",
+    ])
+    .await
+    .ok();
+    wait_until(Duration::from_secs(20), || async {
+        let server = env
+            .run(&["servers", "show", "box", "-o", "json"])
+            .await
+            .ok()
+            .json();
+        (server["status"] == "connected").then_some(())
+    })
+    .await
+    .expect("the server connects");
+
+    // A .torrent file and a magnet link in one go.
+    let scratch = tempfile::tempdir().unwrap();
+    let file = TestTorrent::single_file(scratch.path(), "file.bin", 50_000, Some(TRACKER)).unwrap();
+    let path = scratch.path().join("file.torrent");
+    std::fs::write(&path, &file.bytes).unwrap();
+    let magnet =
+        TestTorrent::single_file(scratch.path(), "magnet.bin", 20_000, Some(TRACKER)).unwrap();
+    let magnet_link = magnet.magnet(Some(TRACKER));
+    let added = env
+        .run(&[
+            "torrents",
+            "add",
+            path.to_str().unwrap(),
+            &magnet_link,
+            "--paused",
+            "--labels",
+            "cli,test",
+        ])
+        .await
+        .ok();
+    assert!(added.stdout.contains(&file.info_hash), "{added:?}");
+    assert!(added.stdout.contains(&magnet.info_hash), "{added:?}");
+    assert!(added.stdout.contains("file.bin"), "{added:?}");
+
+    // Listed, as JSON for scripts and as a table for people.
+    let list = listing(&env, &[]).await;
+    let listed = find(&list, &file.info_hash).expect("the file is listed");
+    assert_eq!(listed["labels"], serde_json::json!(["cli", "test"]));
+    assert!(
+        find(&list, &magnet.info_hash).is_some(),
+        "the magnet is listed: {list}"
+    );
+    let table = env.run(&["torrents"]).await.ok();
+    let header = table.stdout.lines().next().unwrap_or_default();
+    for column in ["NAME", "STATE", "DONE", "SIZE", "HASH"] {
+        assert!(header.contains(column), "{column} in {header}");
+    }
+    let row = table
+        .stdout
+        .lines()
+        .find(|line| line.contains(&file.info_hash))
+        .expect("a row for the file");
+    assert!(row.contains("48.8 KiB"), "human size: {row}");
+    assert!(row.contains('%'), "progress in percent: {row}");
+    let searched = listing(&env, &["--search", "MAGNET"]).await;
+    assert_eq!(searched.as_array().unwrap().len(), 1, "{searched}");
+
+    // Adding it again fails with the server's reason, and exit code 1.
+    let again = env
+        .run(&["torrents", "add", path.to_str().unwrap()])
+        .await
+        .failed_with(1);
+    assert!(again.stderr.contains("file.torrent"), "{again:?}");
+
+    // Start, stop (once the client has checked for the data), start.
+    let hash = file.info_hash.as_str();
+    wait_until(Duration::from_secs(15), || async {
+        let list = listing(&env, &["--state", "paused"]).await;
+        find(&list, hash).map(|_| ())
+    })
+    .await
+    .expect("the first check ends");
+    let started = env.run(&["torrents", "start", hash]).await.ok();
+    assert!(started.stdout.contains("started"), "{started:?}");
+    wait_until(Duration::from_secs(15), || async {
+        let list = listing(&env, &[]).await;
+        find(&list, hash)
+            .filter(|t| t["state"] != "paused")
+            .map(|_| ())
+    })
+    .await
+    .expect("it starts");
+    env.run(&["torrents", "stop", hash, "--server", "box"])
+        .await
+        .ok();
+    wait_until(Duration::from_secs(15), || async {
+        let list = listing(&env, &["--state", "paused"]).await;
+        find(&list, hash).map(|_| ())
+    })
+    .await
+    .expect("it stops");
+
+    // Labels and the per-torrent views.
+    let labels = env
+        .run(&[
+            "torrents", "labels", hash, "--add", "new", "--remove", "cli",
+        ])
+        .await
+        .ok();
+    assert_eq!(labels.stdout.trim(), "test, new");
+    let trackers = env.run(&["torrents", "trackers", hash]).await.ok();
+    assert!(trackers.stdout.contains(TRACKER), "{trackers:?}");
+    let files = env
+        .run(&["torrents", "files", hash, "-o", "json"])
+        .await
+        .ok()
+        .json();
+    assert_eq!(files["files"][0]["path"], "file.bin");
+
+    // Remove both; one unknown hash makes the command fail, the others still go.
+    let unknown = "0".repeat(40);
+    let removed = env
+        .run(&["torrents", "rm", hash, &magnet.info_hash, &unknown])
+        .await
+        .failed_with(1);
+    assert!(removed.stderr.contains(&unknown), "{removed:?}");
+    let list = listing(&env, &[]).await;
+    assert_eq!(list, serde_json::json!([]));
+}
