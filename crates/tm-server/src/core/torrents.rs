@@ -15,7 +15,7 @@ use tm_api_types::{
 use tm_backends::{AddTorrent, DataRemoval, Torrent, TorrentSource};
 
 use super::{Core, Error, Result, User};
-use crate::fleet::{Poller, state_of, torrent_info};
+use crate::fleet::{Poller, TorrentView, json_array};
 
 /// Largest .torrent accepted, uploaded or fetched from a URL.
 pub const MAX_TORRENT_FILE: usize = 10 * 1024 * 1024;
@@ -35,8 +35,15 @@ pub enum TorrentAction {
 
 /// One page of torrents and how many matched in all.
 pub struct TorrentPage {
-    pub torrents: Vec<TorrentInfo>,
+    pub torrents: Vec<Arc<TorrentView>>,
     pub total: usize,
+}
+
+impl TorrentPage {
+    /// The page as a JSON array, from the torrents' cached serialized forms.
+    pub fn to_json(&self) -> String {
+        json_array(&self.torrents)
+    }
 }
 
 /// A torrent on one of the user's servers.
@@ -64,16 +71,17 @@ impl Core {
             let snapshot = poller.snapshot();
             torrents.extend(
                 snapshot
-                    .torrents
+                    .views
                     .values()
-                    .filter(|t| states.as_ref().is_none_or(|s| s.contains(&state_of(t))))
-                    .filter(|t| query.label.as_ref().is_none_or(|l| t.labels.contains(l)))
-                    .filter(|t| {
-                        search
+                    .filter(|v| states.as_ref().is_none_or(|s| s.contains(&v.info.state)))
+                    .filter(|v| {
+                        query
+                            .label
                             .as_ref()
-                            .is_none_or(|s| t.name.to_lowercase().contains(s))
+                            .is_none_or(|l| v.info.labels.contains(l))
                     })
-                    .map(|t| torrent_info(poller.spec(), t)),
+                    .filter(|v| search.as_ref().is_none_or(|s| v.name_key.contains(s)))
+                    .cloned(),
             );
         }
         torrents.sort_by(|a, b| sort.compare(a, b));
@@ -97,9 +105,9 @@ impl Core {
         let target = self.target(user, hash, server_id).await?;
         let snapshot = target.poller.snapshot();
         snapshot
-            .torrents
+            .views
             .get(&target.hash)
-            .map(|t| torrent_info(target.poller.spec(), t))
+            .map(|v| v.info.clone())
             .ok_or_else(torrent_not_found)
     }
 
@@ -684,9 +692,11 @@ impl SortKey {
         Ok(Self { field, descending })
     }
 
-    fn compare(&self, a: &TorrentInfo, b: &TorrentInfo) -> Ordering {
+    fn compare(&self, a: &TorrentView, b: &TorrentView) -> Ordering {
+        let name = a.name_key.cmp(&b.name_key);
+        let (a, b) = (&a.info, &b.info);
         let primary = match self.field {
-            SortField::Name => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
+            SortField::Name => name,
             SortField::Size => a.size.cmp(&b.size),
             SortField::Progress => a.progress.total_cmp(&b.progress),
             SortField::State => state_name(a.state).cmp(state_name(b.state)),

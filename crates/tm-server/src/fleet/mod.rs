@@ -20,7 +20,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use poller::{Poller, PollerState};
 pub use snapshot::Snapshot;
-pub use view::{state_of, torrent_info};
+pub use view::{TorrentView, json_array};
 
 use view::delta;
 
@@ -39,11 +39,8 @@ pub struct ServerSpec {
 /// Something live clients of a user should hear about.
 #[derive(Debug)]
 pub enum FleetEvent {
-    /// A server's torrents changed; `delta` is what `GET /events` sends.
-    Torrents {
-        user_id: String,
-        delta: serde_json::Value,
-    },
+    /// A server's torrents changed; `delta` is the JSON `GET /events` sends.
+    Torrents { user_id: String, delta: String },
     /// A server's health changed (connected, failing, why).
     Health { user_id: String },
 }
@@ -111,15 +108,15 @@ impl Fleet {
         if let Some(poller) = removed {
             poller.stop();
             // Live clients drop the server's torrents.
+            let gone = delta(
+                &poller.spec().id,
+                0,
+                &poller.snapshot().views,
+                &HashMap::new(),
+            );
             let _ = self.events.send(Arc::new(FleetEvent::Torrents {
                 user_id: poller.spec().user_id.clone(),
-                delta: serde_json::json!({
-                    "server_id": poller.spec().id,
-                    "revision": 0,
-                    "added": [],
-                    "changed": [],
-                    "removed": poller.snapshot().torrents.keys().collect::<Vec<_>>(),
-                }),
+                delta: gone,
             }));
             let _ = self.events.send(Arc::new(FleetEvent::Health {
                 user_id: poller.spec().user_id.clone(),

@@ -153,22 +153,19 @@ impl Poller {
         }
         let changes = self.client.list_changes().await;
         let changes = self.record(changes)?;
-        let mut snapshot = self.snapshot.write().unwrap_or_else(|e| e.into_inner());
-        if let Some(next) = snapshot.apply(changes) {
+        // Built outside the lock (polls are serialised by `poll_lock`), so
+        // readers never wait for a snapshot being serialised.
+        let current = self.snapshot();
+        if let Some(next) = current.apply(&self.spec, changes) {
             // Deltas are built only while someone listens.
             if self.events.receiver_count() > 0 {
-                let delta = delta(
-                    &self.spec,
-                    next.revision,
-                    &snapshot.torrents,
-                    &next.torrents,
-                );
+                let delta = delta(&self.spec.id, next.revision, &current.views, &next.views);
                 let _ = self.events.send(Arc::new(FleetEvent::Torrents {
                     user_id: self.spec.user_id.clone(),
                     delta,
                 }));
             }
-            *snapshot = next;
+            *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = next;
         }
         Ok(())
     }

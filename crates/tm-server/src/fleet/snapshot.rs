@@ -3,17 +3,23 @@ use std::sync::Arc;
 
 use tm_backends::{Torrent, TorrentChanges};
 
+use super::ServerSpec;
+use super::view::TorrentView;
+
 /// A server's torrents at one moment. Immutable: a poll builds the next one.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
     /// Goes up by one whenever the torrents change.
     pub revision: u64,
     pub torrents: Arc<HashMap<String, Torrent>>,
+    /// The API's view of each torrent, serialized once when it changes, so a
+    /// list is filtering, sorting and concatenation.
+    pub views: Arc<HashMap<String, Arc<TorrentView>>>,
 }
 
 impl Snapshot {
     /// The snapshot after `changes`, or `None` when nothing changed.
-    pub fn apply(&self, changes: TorrentChanges) -> Option<Snapshot> {
+    pub fn apply(&self, server: &ServerSpec, changes: TorrentChanges) -> Option<Snapshot> {
         let next: HashMap<String, Torrent> = if changes.full {
             changes
                 .torrents
@@ -36,9 +42,21 @@ impl Snapshot {
         if next == *self.torrents {
             return None;
         }
+        // Unchanged torrents keep their view (and its serialized form).
+        let views = next
+            .iter()
+            .map(|(hash, torrent)| {
+                let view = match (self.torrents.get(hash), self.views.get(hash)) {
+                    (Some(old), Some(view)) if old == torrent => Arc::clone(view),
+                    _ => Arc::new(TorrentView::new(server, torrent)),
+                };
+                (hash.clone(), view)
+            })
+            .collect();
         Some(Snapshot {
             revision: self.revision + 1,
             torrents: Arc::new(next),
+            views: Arc::new(views),
         })
     }
 
@@ -50,5 +68,107 @@ impl Snapshot {
                 || t.download_rate > 0
                 || t.upload_rate > 0
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use tm_api_types::ServerType;
+    use tm_backends::{
+        BackendConfig, ClientKind, Torrent, TorrentChanges, TorrentState, Transport,
+    };
+
+    use super::*;
+
+    fn server() -> ServerSpec {
+        ServerSpec {
+            id: "s1".into(),
+            user_id: "u1".into(),
+            name: "box".into(),
+            server_type: ServerType::Transmission,
+            version: 1,
+            backend: BackendConfig {
+                name: "box".into(),
+                kind: ClientKind::Transmission,
+                host: "127.0.0.1".into(),
+                port: 9091,
+                username: None,
+                password: None,
+                rpc_path: None,
+                use_ssl: false,
+                transport: Transport::Http,
+                accept_invalid_certs: false,
+                timeout: Duration::from_secs(1),
+            },
+        }
+    }
+
+    fn torrent(hash: &str, rate: u64) -> Torrent {
+        Torrent {
+            info_hash: hash.into(),
+            info_hash_v2: None,
+            name: format!("name-{hash}"),
+            state: TorrentState::Downloading,
+            progress: 10.0,
+            size: 100,
+            downloaded: 10,
+            uploaded: 0,
+            ratio: 0.0,
+            download_rate: rate,
+            upload_rate: 0,
+            eta: None,
+            peers: 1,
+            seeds: 1,
+            labels: vec![],
+            save_path: "/d".into(),
+            base_path: "/d/x".into(),
+            added_at: Some(1),
+            completed_at: None,
+            is_private: false,
+            is_active: true,
+            complete: false,
+            error: None,
+        }
+    }
+
+    #[test]
+    fn unchanged_torrents_keep_their_serialized_view() {
+        let full = TorrentChanges {
+            full: true,
+            torrents: vec![torrent("a", 1), torrent("b", 1)],
+            removed: vec![],
+        };
+        let first = Snapshot::default().apply(&server(), full).unwrap();
+        assert_eq!(first.revision, 1);
+        let delta = TorrentChanges {
+            full: false,
+            torrents: vec![torrent("b", 2)],
+            removed: vec![],
+        };
+        let second = first.apply(&server(), delta).unwrap();
+        assert_eq!(second.revision, 2);
+        assert!(Arc::ptr_eq(&first.views["a"], &second.views["a"]));
+        assert!(!Arc::ptr_eq(&first.views["b"], &second.views["b"]));
+        assert!(second.views["b"].json.contains(r#""download_rate":2"#));
+        let same = TorrentChanges {
+            full: true,
+            torrents: vec![torrent("a", 1), torrent("b", 2)],
+            removed: vec![],
+        };
+        assert!(
+            second.apply(&server(), same).is_none(),
+            "no change, no revision"
+        );
+
+        let json = super::super::view::delta("s1", 3, &first.views, &second.views);
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(value["added"], serde_json::json!([]));
+        assert_eq!(
+            value["changed"],
+            serde_json::json!([{"info_hash": "b", "server_id": "s1", "download_rate": 2}])
+        );
+        assert_eq!(value["revision"], 3);
     }
 }

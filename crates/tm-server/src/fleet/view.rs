@@ -1,6 +1,7 @@
 //! The API's view of what the fleet holds.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 use tm_api_types::{TorrentInfo, TorrentState};
@@ -58,37 +59,78 @@ pub fn torrent_info(server: &ServerSpec, t: &Torrent) -> TorrentInfo {
     }
 }
 
+/// A torrent as the API shows it, with what lists need precomputed.
+#[derive(Debug)]
+pub struct TorrentView {
+    pub info: TorrentInfo,
+    /// Lower-case name, for sorting and searching.
+    pub name_key: String,
+    /// `info` as JSON.
+    pub json: Box<str>,
+}
+
+impl TorrentView {
+    pub fn new(server: &ServerSpec, torrent: &Torrent) -> Self {
+        let info = torrent_info(server, torrent);
+        let json = to_json(&info).into_boxed_str();
+        Self {
+            name_key: info.name.to_lowercase(),
+            info,
+            json,
+        }
+    }
+}
+
+/// A JSON array of views, concatenated from their serialized forms.
+pub fn json_array<'a>(views: impl IntoIterator<Item = &'a Arc<TorrentView>>) -> String {
+    let views: Vec<&Arc<TorrentView>> = views.into_iter().collect();
+    let mut out = String::with_capacity(2 + views.iter().map(|v| v.json.len() + 1).sum::<usize>());
+    out.push('[');
+    for (n, view) in views.iter().enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        out.push_str(&view.json);
+    }
+    out.push(']');
+    out
+}
+
 /// What changed on one server between two snapshots, as sent to live
-/// clients: new torrents whole, changed ones as only their changed fields.
+/// clients (JSON): new torrents whole, changed ones as only their changed
+/// fields, removed ones by hash.
 pub fn delta(
-    server: &ServerSpec,
+    server_id: &str,
     revision: u64,
-    before: &HashMap<String, Torrent>,
-    after: &HashMap<String, Torrent>,
-) -> Value {
+    before: &HashMap<String, Arc<TorrentView>>,
+    after: &HashMap<String, Arc<TorrentView>>,
+) -> String {
     let mut added = Vec::new();
     let mut changed = Vec::new();
-    for (hash, torrent) in after {
+    for (hash, view) in after {
         match before.get(hash) {
-            None => added.push(to_value(torrent_info(server, torrent))),
-            Some(old) if old != torrent => changed.push(changed_fields(
-                to_value(torrent_info(server, old)),
-                to_value(torrent_info(server, torrent)),
-            )),
+            None => added.push(view),
+            Some(old) if !Arc::ptr_eq(old, view) => {
+                changed.push(changed_fields(to_map(&old.info), to_map(&view.info)))
+            }
             Some(_) => {}
         }
     }
     let removed: Vec<&String> = before.keys().filter(|h| !after.contains_key(*h)).collect();
-    serde_json::json!({
-        "server_id": server.id,
-        "revision": revision,
-        "added": added,
-        "changed": changed,
-        "removed": removed,
-    })
+    format!(
+        r#"{{"server_id":{},"revision":{revision},"added":{},"changed":{},"removed":{}}}"#,
+        to_json(server_id),
+        json_array(added),
+        to_json(&changed),
+        to_json(&removed),
+    )
 }
 
-fn to_value(info: TorrentInfo) -> Map<String, Value> {
+fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "null".into())
+}
+
+fn to_map(info: &TorrentInfo) -> Map<String, Value> {
     match serde_json::to_value(info) {
         Ok(Value::Object(map)) => map,
         _ => Map::new(),

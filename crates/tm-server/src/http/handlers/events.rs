@@ -72,7 +72,9 @@ impl LiveStream {
                 received = self.receiver.recv() => match received {
                     Ok(event) if event.user_id() == self.user.id => {
                         return Some(match &*event {
-                            FleetEvent::Torrents { delta, .. } => json_event("delta", delta),
+                            FleetEvent::Torrents { delta, .. } => {
+                                Event::default().event("delta").data(delta)
+                            }
                             FleetEvent::Health { .. } => self.servers().await.unwrap_or_else(error_event),
                         });
                     }
@@ -88,12 +90,12 @@ impl LiveStream {
         let torrents = self
             .core
             .list_torrents(&self.user, &TorrentQuery::default())?
-            .torrents;
-        let servers = self.core.list_servers(&self.user).await?;
-        Ok(json_event(
-            "reset",
-            &serde_json::json!({ "torrents": torrents, "servers": servers }),
-        ))
+            .to_json();
+        let servers = serde_json::to_string(&self.core.list_servers(&self.user).await?)
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        Ok(Event::default()
+            .event("reset")
+            .data(format!(r#"{{"torrents":{torrents},"servers":{servers}}}"#)))
     }
 
     async fn servers(&self) -> Result<Event, Error> {

@@ -60,11 +60,15 @@ pub async fn list(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
     Query(query): Query<TorrentQuery>,
-) -> Result<(HeaderMap, Json<Vec<TorrentInfo>>), Error> {
+) -> Result<(HeaderMap, String), Error> {
     let page = core.list_torrents(&identity.user, &query)?;
     let mut headers = HeaderMap::new();
     headers.insert("x-total-count", HeaderValue::from(page.total));
-    Ok((headers, Json(page.torrents)))
+    headers.insert(
+        axum::http::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    Ok((headers, page.to_json()))
 }
 
 /// Add a magnet link, an info hash, or the .torrent at an http(s) URL.
