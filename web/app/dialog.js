@@ -1,0 +1,54 @@
+// Modal dialogs on the native <dialog>: it traps focus, closes on Escape
+// and returns focus where it was. Forms inside submit on Enter.
+
+import { h } from './dom.js';
+
+/**
+ * Opens a modal. `content` is a Node; `onClose` runs once when it closes.
+ * Returns {element, close()}.
+ */
+export function openDialog({ title, content, onClose, className = '' }) {
+  const heading = h('h2.dialog-title', { id: `dialog-title-${Date.now()}` }, title);
+  const closeButton = h('button.icon.dialog-close', { type: 'button', 'aria-label': 'Close' }, '×');
+  const element = h(`dialog.dialog${className ? `.${className}` : ''}`,
+    { 'aria-labelledby': heading.id },
+    h('header.dialog-head', {}, heading, closeButton), content);
+  const close = () => element.open && element.close();
+  closeButton.addEventListener('click', close);
+  element.addEventListener('close', () => {
+    element.remove();
+    onClose?.();
+  }, { once: true });
+  document.body.append(element);
+  element.showModal();
+  return { element, close };
+}
+
+/**
+ * Asks a yes/no question. With `option` ({label}), also offers a checkbox.
+ * Resolves {confirmed, option} (option: the checkbox's state).
+ */
+export function confirmDialog({ title, message, confirmLabel = 'OK', danger = false, option }) {
+  return new Promise((resolve) => {
+    let result = { confirmed: false, option: false };
+    const checkbox = option ? h('input', { type: 'checkbox', name: 'option' }) : null;
+    const form = h('form.dialog-body', { method: 'dialog' },
+      h('p', {}, message),
+      checkbox ? h('label.check', {}, checkbox, option.label) : null,
+      h('div.actions', {},
+        h('button', { type: 'button', onclick: () => dialog.close() }, 'Cancel'),
+        h(`button.${danger ? 'danger' : 'primary'}`, { type: 'submit', autofocus: true }, confirmLabel)));
+    form.addEventListener('submit', () => {
+      result = { confirmed: true, option: checkbox?.checked ?? false };
+    });
+    const dialog = openDialog({ title, content: form, onClose: () => resolve(result) });
+  });
+}
+
+/** A short message in the corner that goes away by itself. */
+export function notify(message, kind = 'info') {
+  const region = document.querySelector('.toasts');
+  const toast = h(`div.toast.${kind}`, {}, message);
+  region.append(toast);
+  setTimeout(() => toast.remove(), kind === 'error' ? 8000 : 4000);
+}

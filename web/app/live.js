@@ -1,0 +1,71 @@
+// The live stream (GET /events, Server-Sent Events) feeding the store, and
+// the small "live / reconnecting" indicator in the header.
+
+import { api, SESSION_ENDED } from './api.js';
+import { store } from './store.js';
+
+const RETRY_AFTER_CLOSE_MS = 3000;
+
+let source = null;
+let retryTimer = null;
+let indicator = null;
+
+/** Opens the stream (once); `indicatorElement` shows its state. */
+export function startLive(indicatorElement) {
+  indicator = indicatorElement;
+  if (!source) connect();
+}
+
+export function stopLive() {
+  clearTimeout(retryTimer);
+  source?.close();
+  source = null;
+  store.clear();
+}
+
+function connect() {
+  showState('connecting', 'connecting');
+  source = new EventSource('/events');
+  source.addEventListener('open', () => showState('live', 'live'));
+  source.addEventListener('reset', (event) => store.reset(JSON.parse(event.data)));
+  source.addEventListener('delta', (event) => store.applyDelta(JSON.parse(event.data)));
+  source.addEventListener('servers', (event) => store.setServers(JSON.parse(event.data)));
+  source.addEventListener('error', onError);
+}
+
+function onError(event) {
+  // The server names its own failures "error" too; those carry a message.
+  if (event.data) {
+    showState('live', 'live', `The server reported: ${event.data}`);
+    return;
+  }
+  if (source.readyState === EventSource.CONNECTING) {
+    showState('reconnecting', 'reconnecting…');
+    return;
+  }
+  // CLOSED: the browser gave up (the answer was not a stream, e.g. 401).
+  source.close();
+  source = null;
+  showState('reconnecting', 'offline, retrying…');
+  retryTimer = setTimeout(async () => {
+    try {
+      await api.get('/auth/me');
+      connect();
+    } catch (error) {
+      if (error.status === 401) window.dispatchEvent(new Event(SESSION_ENDED));
+      else retryTimer = setTimeout(connect, RETRY_AFTER_CLOSE_MS);
+    }
+  }, RETRY_AFTER_CLOSE_MS);
+}
+
+function showState(state, text, title = '') {
+  if (!indicator) return;
+  indicator.dataset.state = state;
+  indicator.textContent = text;
+  indicator.title = title || `Live updates: ${text}`;
+}
+
+/** Fetches the server list now, after this page changed it (the stream follows). */
+export async function reloadServers() {
+  store.setServers(await api.get('/servers'));
+}

@@ -1,0 +1,81 @@
+// Everything the live stream knows: torrents keyed by server and hash, and
+// the servers with their health. Deltas patch objects in place so that a
+// tick costs in proportion to what changed, not to the number of torrents.
+
+export function torrentKey(serverId, infoHash) {
+  return `${serverId}/${infoHash}`;
+}
+
+export const keyOf = (torrent) => torrentKey(torrent.server_id, torrent.info_hash);
+
+/**
+ * Events:
+ *  - `torrents` detail {membership, fields}: membership is true when torrents
+ *    came or went (or on reset); fields is the Set of field names that
+ *    changed (null after a reset: everything may have).
+ *  - `servers`: the server list changed.
+ */
+export class Store extends EventTarget {
+  torrents = new Map();
+  servers = [];
+  loaded = false;
+
+  reset({ torrents, servers }) {
+    this.torrents = new Map(torrents.map((torrent) => [keyOf(torrent), torrent]));
+    this.loaded = true;
+    this.#emitTorrents(true, null);
+    this.setServers(servers);
+  }
+
+  /** Forgets everything (logged out): the next reset fills it again. */
+  clear() {
+    this.torrents = new Map();
+    this.servers = [];
+    this.loaded = false;
+  }
+
+  applyDelta({ server_id: serverId, added = [], changed = [], removed = [] }) {
+    const fields = new Set();
+    for (const torrent of added) this.torrents.set(keyOf(torrent), torrent);
+    for (const hash of removed) this.torrents.delete(torrentKey(serverId, hash));
+    for (const patch of changed) {
+      const torrent = this.torrents.get(keyOf(patch));
+      if (!torrent) continue; // patch for a torrent we never saw: the next reset brings it
+      for (const name in patch) fields.add(name);
+      Object.assign(torrent, patch);
+    }
+    this.#emitTorrents(added.length > 0 || removed.length > 0, fields);
+  }
+
+  setServers(servers) {
+    this.servers = servers;
+    this.dispatchEvent(new Event('servers'));
+    this.#dropTorrentsOfGoneServers();
+  }
+
+  #dropTorrentsOfGoneServers() {
+    const ids = new Set(this.servers.map((server) => server.id));
+    let dropped = false;
+    for (const [key, torrent] of this.torrents) {
+      if (!ids.has(torrent.server_id)) dropped = this.torrents.delete(key);
+    }
+    if (dropped) this.#emitTorrents(true, new Set());
+  }
+
+  server(id) {
+    return this.servers.find((server) => server.id === id);
+  }
+
+  /** Every label in use, sorted, for the filter menu. */
+  labels() {
+    const labels = new Set();
+    for (const torrent of this.torrents.values()) for (const label of torrent.labels) labels.add(label);
+    return [...labels].sort((a, b) => a.localeCompare(b));
+  }
+
+  #emitTorrents(membership, fields) {
+    this.dispatchEvent(new CustomEvent('torrents', { detail: { membership, fields } }));
+  }
+}
+
+export const store = new Store();

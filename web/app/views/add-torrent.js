@@ -1,0 +1,137 @@
+// Adding torrents: magnet links, info hashes or URLs, and .torrent files by
+// picker or dropped anywhere on the page, to a chosen server.
+
+import { api } from '../api.js';
+import { openDialog, notify } from '../dialog.js';
+import { errorLine, field, h, replaceChildren } from '../dom.js';
+import { bytes, parseLabels } from '../format.js';
+import { store } from '../store.js';
+
+const isTorrentFile = (file) => /\.torrent$/i.test(file.name) || file.type === 'application/x-bittorrent';
+
+/** Opens the add dialog, optionally with files already chosen. */
+export function openAddTorrent({ files = [] } = {}) {
+  const chosen = [...files];
+  const uris = h('textarea', {
+    name: 'uris', rows: 3, placeholder: 'magnet:?xt=urn:btih:…, an info hash, or https://…/file.torrent',
+  });
+  const uriError = errorLine();
+  const picker = h('input', { type: 'file', multiple: true, accept: '.torrent,application/x-bittorrent', name: 'files' });
+  const fileList = h('ul.file-list');
+  const fileError = errorLine();
+  const servers = store.servers;
+  const server = h('select', { name: 'server', required: true },
+    servers.map((s) => h('option', { value: s.id, selected: s.is_default }, `${s.name} (${s.server_type})`)));
+  const labels = h('input', { type: 'text', name: 'labels', placeholder: 'e.g. movies, linux' });
+  const start = h('input', { type: 'checkbox', name: 'start', checked: true });
+  const formError = errorLine();
+  const submit = h('button.primary', { type: 'submit' }, 'Add');
+
+  const drawFiles = () => replaceChildren(fileList, chosen.map((file, index) => h('li', {},
+    `${file.name} (${bytes(file.size)})`,
+    h('button.icon', {
+      type: 'button', 'aria-label': `Do not add ${file.name}`,
+      onclick: () => { chosen.splice(index, 1); drawFiles(); },
+    }, '×'))));
+  picker.addEventListener('change', () => {
+    chosen.push(...picker.files);
+    picker.value = '';
+    drawFiles();
+  });
+  drawFiles();
+
+  const form = h('form.dialog-body', { novalidate: true },
+    field('Magnet links, info hashes or URLs — one per line', uris), uriError.element,
+    field('.torrent files (or drop them on the page)', picker), fileList, fileError.element,
+    servers.length ? field('Server', server) : h('p.error', {}, 'Add a server first (Servers page).'),
+    field('Labels', labels, 'Separated by commas'),
+    h('label.check', {}, start, 'Start right away (otherwise added paused)'),
+    formError.element,
+    h('div.actions', {}, h('button', { type: 'button', onclick: () => dialog.close() }, 'Cancel'), submit));
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    for (const line of [uriError, fileError, formError]) line.show('');
+    const lines = uris.value.split('\n').map((line) => line.trim()).filter(Boolean);
+    if (!lines.length && !chosen.length) {
+      formError.show('Paste a magnet link, info hash or URL, or choose a .torrent file.');
+      uris.focus();
+      return;
+    }
+    const target = { server_id: server.value, start: start.checked, labels: parseLabels(labels.value) };
+    submit.disabled = true;
+    const uriFailures = await addUris(lines, target);
+    const fileFailures = await addFiles(chosen, target);
+    submit.disabled = false;
+    const added = lines.length + chosen.length - uriFailures.length - fileFailures.length;
+    if (added) notify(`Added ${added} torrent${added === 1 ? '' : 's'}.`);
+    // Keep only what failed in the form, with the reason next to it.
+    uris.value = uriFailures.map((failure) => failure.uri).join('\n');
+    uriError.show(uriFailures.map((failure) => `${failure.uri}: ${failure.message}`).join('\n'));
+    chosen.splice(0, chosen.length, ...chosen.filter((file) => fileFailures.some((f) => f.name === file.name)));
+    drawFiles();
+    fileError.show(fileFailures.map((failure) => `${failure.name}: ${failure.message}`).join('\n'));
+    if (!uriFailures.length && !fileFailures.length) dialog.close();
+  });
+
+  const dialog = openDialog({ title: 'Add torrents', content: form, className: 'add-torrent' });
+  uris.focus();
+  if (!servers.length) submit.disabled = true;
+}
+
+/** POST /torrents per line; returns the failures. */
+async function addUris(lines, target) {
+  const failures = [];
+  for (const uri of lines) {
+    try {
+      await api.post('/torrents', { uri, ...target });
+    } catch (error) {
+      failures.push({ uri, message: error.message });
+    }
+  }
+  return failures;
+}
+
+/** One file: /torrents/upload; several: one batch request. Returns the failures. */
+async function addFiles(files, target) {
+  if (!files.length) return [];
+  const query = { server_id: target.server_id, start: String(target.start) };
+  if (target.labels.length) query.labels = target.labels.join(',');
+  const form = new FormData();
+  try {
+    if (files.length === 1) {
+      form.append('file', files[0], files[0].name);
+      await api.upload('/torrents/upload', form, query);
+      return [];
+    }
+    for (const file of files) form.append('files', file, file.name);
+    const answer = await api.upload('/torrents/upload/batch', form, query);
+    return answer.results.filter((result) => !result.success)
+      .map((result) => ({ name: result.filename, message: result.message }));
+  } catch (error) {
+    return files.map((file) => ({ name: file.name, message: error.message }));
+  }
+}
+
+/** Dropping .torrent files anywhere on the page opens the add dialog with them. */
+export function enableDropToAdd(isActive) {
+  const overlay = h('div.drop-overlay', { hidden: true }, 'Drop .torrent files to add them');
+  document.body.append(overlay);
+  const carriesFiles = (event) => isActive() && event.dataTransfer?.types.includes('Files');
+  document.addEventListener('dragover', (event) => {
+    if (!carriesFiles(event)) return;
+    event.preventDefault();
+    overlay.hidden = false;
+  });
+  document.addEventListener('dragleave', (event) => {
+    if (!event.relatedTarget) overlay.hidden = true;
+  });
+  document.addEventListener('drop', (event) => {
+    overlay.hidden = true;
+    if (!carriesFiles(event)) return;
+    event.preventDefault();
+    const files = [...event.dataTransfer.files].filter(isTorrentFile);
+    if (files.length) openAddTorrent({ files });
+    else notify('Only .torrent files can be dropped here.', 'error');
+  });
+}

@@ -1,0 +1,196 @@
+// Starts what the browser tests need, on loopback only: a real
+// transmission-daemon, the torrent-manager server, and headless Chromium.
+// Every piece stops itself in `stop()`; nothing outlives the test run.
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const REPO = path.resolve(HERE, '../..');
+export const ARTIFACTS = path.join(HERE, 'artifacts');
+const BINARY = process.env.TM_BIN ?? path.join(REPO, 'target/debug/torrent-manager');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export const TRANSMISSION_USER = 'e2e';
+export const TRANSMISSION_PASSWORD = 'e2e-secret';
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(what, check, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${what} did not come up within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** A transmission-daemon with RPC auth on 127.0.0.1, peers on loopback, no DHT/LPD/PEX. */
+export async function startTransmission(root) {
+  const config = path.join(root, 'transmission');
+  const downloads = path.join(root, 'downloads');
+  mkdirSync(config, { recursive: true });
+  mkdirSync(downloads, { recursive: true });
+  const [rpcPort, peerPort] = [await freePort(), await freePort()];
+  writeFileSync(path.join(config, 'settings.json'), JSON.stringify({
+    'bind-address-ipv4': '127.0.0.1',
+    'bind-address-ipv6': '::1',
+    'blocklist-enabled': false,
+    'dht-enabled': false,
+    'download-dir': downloads,
+    'incomplete-dir-enabled': false,
+    'lpd-enabled': false,
+    'message-level': 1,
+    'peer-port': peerPort,
+    'peer-port-random-on-start': false,
+    'pex-enabled': false,
+    'port-forwarding-enabled': false,
+    'rpc-authentication-required': true,
+    'rpc-bind-address': '127.0.0.1',
+    'rpc-enabled': true,
+    'rpc-host-whitelist-enabled': false,
+    'rpc-password': TRANSMISSION_PASSWORD,
+    'rpc-port': rpcPort,
+    'rpc-url': '/transmission/',
+    'rpc-username': TRANSMISSION_USER,
+    'rpc-whitelist': '127.0.0.1',
+    'rpc-whitelist-enabled': true,
+    'start-added-torrents': true,
+    'utp-enabled': false,
+    'watch-dir-enabled': false,
+  }, null, 2));
+  const child = spawn('transmission-daemon', ['-f', '-g', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  child.stderr.resume();
+  await waitFor('transmission-daemon', async () => {
+    const answer = await fetch(`http://127.0.0.1:${rpcPort}/transmission/rpc`);
+    return answer.status === 401 || answer.status === 409;
+  });
+  return { child, port: rpcPort, rpcPath: '/transmission/rpc' };
+}
+
+/** The torrent-manager server on a free port; resolves its base URL. */
+export async function startServer(root) {
+  const dataDir = path.join(root, 'data');
+  mkdirSync(dataDir, { recursive: true });
+  const child = spawn(BINARY, ['serve', '--port', '0', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  const url = await new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
+    const onData = (chunk) => {
+      output += chunk;
+      const match = output.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`server exited (${code}) before listening:\n${output}`)));
+  });
+  return { child, url };
+}
+
+export function launchBrowser() {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+function stopChild(child) {
+  if (!child || child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(killer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Everything a test run needs; `stop()` ends it all and removes the temp dir. */
+export async function startStack() {
+  const root = mkdtempSync(path.join(tmpdir(), 'tm-e2e-'));
+  const stack = { root };
+  try {
+    stack.transmission = await startTransmission(root);
+    stack.server = await startServer(root);
+    stack.browser = await launchBrowser();
+  } catch (error) {
+    await stopStack(stack);
+    throw error;
+  }
+  stack.stop = () => stopStack(stack);
+  return stack;
+}
+
+async function stopStack(stack) {
+  await stack.browser?.close().catch(() => {});
+  await stopChild(stack.server?.child);
+  await stopChild(stack.transmission?.child);
+  rmSync(stack.root, { recursive: true, force: true });
+}
+
+/**
+ * Watches a page: requests to any other origin, uncaught errors, CSP
+ * violations and JS dialogs (alert/confirm) are all recorded as problems.
+ */
+export function watchPage(page, origin) {
+  const problems = [];
+  page.on('request', (request) => {
+    const url = request.url();
+    if (!url.startsWith(`${origin}/`) && !url.startsWith('data:')) problems.push(`request to another origin: ${url}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy|Refused to/.test(message.text())) {
+      problems.push(`CSP: ${message.text()}`);
+    }
+  });
+  page.on('dialog', (dialog) => {
+    problems.push(`JS dialog opened: ${dialog.type()} ${dialog.message()}`);
+    dialog.dismiss().catch(() => {});
+  });
+  return problems;
+}
+
+/** Saves a screenshot under artifacts/ and returns its path. */
+export async function screenshot(page, name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: false });
+  return file;
+}
+
+/** Runs a test step; on failure saves a screenshot and prints where. */
+export async function withScreenshotOnFailure(page, name, step) {
+  try {
+    await step();
+  } catch (error) {
+    const file = await screenshot(page, `failure-${name.replace(/\W+/g, '-')}`).catch(() => null);
+    if (file) console.log(`# failure screenshot: ${file}`);
+    throw error;
+  }
+}
