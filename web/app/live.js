@@ -30,15 +30,11 @@ function connect() {
   source.addEventListener('reset', (event) => store.reset(JSON.parse(event.data)));
   source.addEventListener('delta', (event) => store.applyDelta(JSON.parse(event.data)));
   source.addEventListener('servers', (event) => store.setServers(JSON.parse(event.data)));
+  source.addEventListener('problem', (event) => showState('live', 'live', `The server reported: ${event.data}`));
   source.addEventListener('error', onError);
 }
 
-function onError(event) {
-  // The server names its own failures "error" too; those carry a message.
-  if (event.data) {
-    showState('live', 'live', `The server reported: ${event.data}`);
-    return;
-  }
+function onError() {
   if (source.readyState === EventSource.CONNECTING) {
     showState('reconnecting', 'reconnecting…');
     return;

@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use tm_api_types::{
-    AddTorrentRequest, AddTorrentResponse, DataOutcome, FilePriority, FilePriorityChange,
-    LabelsResponse, PeerInfo, TorrentActionResponse, TorrentFileInfo, TorrentFilesResponse,
-    TorrentInfo, TorrentPeersResponse, TorrentQuery, TorrentState, TorrentTrackersResponse,
-    TrackerInfo, UploadTorrentResponse,
+    AddTorrentRequest, AddTorrentResponse, BatchUploadResponse, BatchUploadResult, DataOutcome,
+    FilePriority, FilePriorityChange, LabelsResponse, PeerInfo, TorrentActionResponse,
+    TorrentFileInfo, TorrentFilesResponse, TorrentInfo, TorrentPeersResponse, TorrentQuery,
+    TorrentState, TorrentTrackersResponse, TrackerInfo, UploadTorrentResponse,
 };
 use tm_backends::{AddTorrent, DataRemoval, Torrent, TorrentSource};
 
@@ -150,23 +150,62 @@ impl Core {
         bytes: Vec<u8>,
     ) -> Result<UploadTorrentResponse> {
         let poller = self.server_for_add(user, server_id).await?;
-        let meta = parse_torrent(&bytes)?;
-        let info_hash = poller
-            .client()
-            .add(AddTorrent {
-                source: TorrentSource::File(bytes),
-                start,
-                labels: clean_labels(labels)?,
-                save_path: None,
-            })
-            .await?;
+        let (info_hash, torrent_name) =
+            add_file(&poller, start, clean_labels(labels)?, bytes).await?;
         settle(&poller, &info_hash, |t| t.is_some()).await;
         Ok(UploadTorrentResponse {
             message: "Torrent uploaded and added successfully".into(),
             info_hash,
-            torrent_name: meta.name,
+            torrent_name,
             server_id: poller.spec().id.clone(),
             server_name: poller.spec().name.clone(),
+        })
+    }
+
+    /// Adds several .torrent files to one server; each file succeeds or fails
+    /// on its own. The snapshot is refreshed once, after the last file.
+    pub async fn upload_torrents(
+        &self,
+        user: &User,
+        server_id: Option<&str>,
+        start: bool,
+        labels: Vec<String>,
+        files: Vec<(String, Vec<u8>)>,
+    ) -> Result<BatchUploadResponse> {
+        let poller = self.server_for_add(user, server_id).await?;
+        let labels = clean_labels(labels)?;
+        let mut results = Vec::with_capacity(files.len());
+        for (filename, bytes) in files {
+            results.push(
+                match add_file(&poller, start, labels.clone(), bytes).await {
+                    Ok((info_hash, torrent_name)) => BatchUploadResult {
+                        filename,
+                        success: true,
+                        message: "Added successfully".into(),
+                        info_hash: Some(info_hash),
+                        torrent_name: Some(torrent_name),
+                    },
+                    Err(error) => BatchUploadResult {
+                        filename,
+                        success: false,
+                        message: error.to_string(),
+                        info_hash: None,
+                        torrent_name: None,
+                    },
+                },
+            );
+        }
+        if let Some(last) = results.iter().rev().find_map(|r| r.info_hash.clone()) {
+            settle(&poller, &last, |t| t.is_some()).await;
+        }
+        let success_count = results.iter().filter(|r| r.success).count();
+        Ok(BatchUploadResponse {
+            total: results.len(),
+            success_count,
+            failure_count: results.len() - success_count,
+            server_id: poller.spec().id.clone(),
+            server_name: poller.spec().name.clone(),
+            results,
         })
     }
 
@@ -483,6 +522,26 @@ impl Core {
 
 fn torrent_not_found() -> Error {
     Error::NotFound("Torrent not found".into())
+}
+
+/// Checks a .torrent and adds it; returns its info hash and name.
+async fn add_file(
+    poller: &Poller,
+    start: bool,
+    labels: Vec<String>,
+    bytes: Vec<u8>,
+) -> Result<(String, String)> {
+    let name = parse_torrent(&bytes)?.name;
+    let info_hash = poller
+        .client()
+        .add(AddTorrent {
+            source: TorrentSource::File(bytes),
+            start,
+            labels,
+            save_path: None,
+        })
+        .await?;
+    Ok((info_hash, name))
 }
 
 /// Parses a .torrent, mapping errors to a 400 that says what is wrong.

@@ -26,7 +26,7 @@ const HEARTBEAT: Duration = Duration::from_secs(10);
 /// Live torrent and server updates (text/event-stream).
 #[utoipa::path(get, path = "/events", tag = "torrents",
     responses((status = 200, content_type = "text/event-stream",
-        description = "events `reset` {torrents, servers}, `delta` {server_id, revision, added, changed, removed}, `servers` [ServerInfo]")))]
+        description = "events `reset` {torrents, servers}, `delta` {server_id, revision, added, changed, removed}, `servers` [ServerInfo], `problem` (a message)")))]
 pub async fn events(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
@@ -111,6 +111,8 @@ fn json_event(name: &str, data: &impl serde::Serialize) -> Event {
         .unwrap_or_else(|e| error_event(Error::Internal(e.to_string())))
 }
 
+/// A failure of ours, named so browsers do not take it for their own
+/// connection `error` event.
 fn error_event(error: Error) -> Event {
-    Event::default().event("error").data(error.to_string())
+    Event::default().event("problem").data(error.to_string())
 }

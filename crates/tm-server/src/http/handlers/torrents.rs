@@ -3,8 +3,8 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use serde::Deserialize;
 use tm_api_types::{
-    AddLabelRequest, AddTorrentRequest, AddTorrentResponse, BatchUploadResponse, BatchUploadResult,
-    ErrorBody, LabelsResponse, SetFilePrioritiesRequest, SetLabelsRequest, TorrentActionResponse,
+    AddLabelRequest, AddTorrentRequest, AddTorrentResponse, BatchUploadResponse, ErrorBody,
+    LabelsResponse, SetFilePrioritiesRequest, SetLabelsRequest, TorrentActionResponse,
     TorrentFilesResponse, TorrentInfo, TorrentPeersResponse, TorrentQuery, TorrentTrackersResponse,
     UploadTorrentResponse,
 };
@@ -157,47 +157,25 @@ pub async fn upload_batch(
 ) -> Result<Json<BatchUploadResponse>, Error> {
     let start = flag("start", params.start.as_deref(), true)?;
     let labels = labels_param(params.labels.as_deref());
-    let server = core
-        .server_for_add(&identity.user, params.server_id.as_deref())
-        .await?;
-    let server_id = server.spec().id.clone();
-    let mut results = Vec::new();
-    while let Some((filename, bytes)) = next_file(&mut multipart, &["files", "file"]).await? {
-        let outcome = core
-            .upload_torrent(
-                &identity.user,
-                Some(&server_id),
-                start,
-                labels.clone(),
-                bytes,
-            )
-            .await;
-        results.push(match outcome {
-            Ok(added) => BatchUploadResult {
-                filename,
-                success: true,
-                message: "Added successfully".into(),
-                info_hash: Some(added.info_hash),
-                torrent_name: Some(added.torrent_name),
-            },
-            Err(error) => BatchUploadResult {
-                filename,
-                success: false,
-                message: error.to_string(),
-                info_hash: None,
-                torrent_name: None,
-            },
-        });
+    let mut files = Vec::new();
+    while let Some(file) = next_file(&mut multipart, &["files", "file"]).await? {
+        files.push(file);
     }
-    let success_count = results.iter().filter(|r| r.success).count();
-    Ok(Json(BatchUploadResponse {
-        total: results.len(),
-        success_count,
-        failure_count: results.len() - success_count,
-        server_id,
-        server_name: server.spec().name.clone(),
-        results,
-    }))
+    if files.is_empty() {
+        return Err(Error::Invalid(
+            "the multipart fields 'files' with the .torrent files are missing".into(),
+        ));
+    }
+    Ok(Json(
+        core.upload_torrents(
+            &identity.user,
+            params.server_id.as_deref(),
+            start,
+            labels,
+            files,
+        )
+        .await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/torrents/{info_hash}", tag = "torrents",
