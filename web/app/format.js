@@ -34,7 +34,8 @@ export function eta(seconds) {
   return days > 999 ? '∞' : `${days}d ${hours % 24}h`;
 }
 
-const DATE = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+// Compact enough for the table's Added column ("2026-11-25 14:05" style, in the user's locale).
+const DATE = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' });
 
 export function dateTime(iso) {
   if (!iso) return '–';
