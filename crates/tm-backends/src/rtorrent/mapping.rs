@@ -37,11 +37,18 @@ pub const TORRENT_FIELDS: [&str; 24] = [
 ];
 
 /// Reads values in `TORRENT_FIELDS` order, failing on a type mismatch.
-struct RowReader<'a> {
-    values: std::slice::Iter<'a, Value>,
+/// Strings are moved out of the row, not copied.
+struct RowReader {
+    values: std::vec::IntoIter<Value>,
 }
 
-impl RowReader<'_> {
+impl RowReader {
+    fn new(row: Vec<Value>) -> Self {
+        Self {
+            values: row.into_iter(),
+        }
+    }
+
     fn int(&mut self) -> Result<i64, String> {
         let value = self.values.next().ok_or("row too short")?;
         value
@@ -58,15 +65,14 @@ impl RowReader<'_> {
     }
 
     fn text(&mut self) -> Result<String, String> {
-        let value = self.values.next().ok_or("row too short")?;
-        value
-            .as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| format!("expected a string, got {value:?}"))
+        match self.values.next().ok_or("row too short")? {
+            Value::String(text) => Ok(text),
+            other => Err(format!("expected a string, got {other:?}")),
+        }
     }
 }
 
-pub fn torrent_from_row(row: &[Value]) -> Result<Torrent, String> {
+pub fn torrent_from_row(row: Vec<Value>) -> Result<Torrent, String> {
     if row.len() != TORRENT_FIELDS.len() {
         return Err(format!(
             "expected {} fields per torrent, got {}",
@@ -74,8 +80,9 @@ pub fn torrent_from_row(row: &[Value]) -> Result<Torrent, String> {
             row.len()
         ));
     }
-    let mut r = RowReader { values: row.iter() };
-    let hash = r.text()?.to_ascii_lowercase();
+    let mut r = RowReader::new(row);
+    let mut hash = r.text()?;
+    hash.make_ascii_lowercase();
     let name = r.text()?;
     let started = r.flag()?;
     let active = r.flag()?;
@@ -241,8 +248,8 @@ pub const FILE_FIELDS: [&str; 5] = [
     "f.size_chunks=",
 ];
 
-pub fn file_from_row(index: usize, row: &[Value]) -> Result<TorrentFile, String> {
-    let mut r = RowReader { values: row.iter() };
+pub fn file_from_row(index: usize, row: Vec<Value>) -> Result<TorrentFile, String> {
+    let mut r = RowReader::new(row);
     let path = r.text()?;
     let size = r.count()?;
     let priority = match r.int()? {
@@ -279,8 +286,8 @@ pub const PEER_FIELDS: [&str; 6] = [
     "p.up_rate=",
 ];
 
-pub fn peer_from_row(row: &[Value]) -> Result<Peer, String> {
-    let mut r = RowReader { values: row.iter() };
+pub fn peer_from_row(row: Vec<Value>) -> Result<Peer, String> {
+    let mut r = RowReader::new(row);
     let ip = r.text()?;
     let port = r.int()?;
     Ok(Peer {
@@ -306,8 +313,8 @@ pub const TRACKER_FIELDS: [&str; 6] = [
 ];
 
 /// `None` for rTorrent's pseudo-trackers (`dht://`).
-pub fn tracker_from_row(row: &[Value]) -> Result<Option<Tracker>, String> {
-    let mut r = RowReader { values: row.iter() };
+pub fn tracker_from_row(row: Vec<Value>) -> Result<Option<Tracker>, String> {
+    let mut r = RowReader::new(row);
     let url = r.text()?;
     let enabled = r.flag()?;
     let successes = r.count()?;
@@ -380,7 +387,7 @@ mod tests {
 
     #[test]
     fn maps_a_row() {
-        let t = torrent_from_row(&row(1, 1, 0, "", "x.bin")).unwrap();
+        let t = torrent_from_row(row(1, 1, 0, "", "x.bin")).unwrap();
         assert_eq!(t.info_hash, "abcdef0123456789abcdef0123456789abcdef01");
         assert_eq!(t.state, TorrentState::Downloading);
         assert_eq!(t.progress, 25.0);
@@ -396,8 +403,7 @@ mod tests {
 
     #[test]
     fn state_mapping() {
-        let state =
-            |s, a, c, m: &str, n: &str| torrent_from_row(&row(s, a, c, m, n)).unwrap().state;
+        let state = |s, a, c, m: &str, n: &str| torrent_from_row(row(s, a, c, m, n)).unwrap().state;
         assert_eq!(state(0, 0, 0, "", "x"), TorrentState::Paused);
         assert_eq!(state(1, 0, 1, "", "x"), TorrentState::Paused);
         assert_eq!(state(1, 1, 1, "", "x"), TorrentState::Seeding);

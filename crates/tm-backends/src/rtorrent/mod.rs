@@ -84,8 +84,10 @@ impl Rtorrent {
     ) -> Result<Vec<Vec<Value>>> {
         let mut params = vec![Value::from(self.target(info_hash)?), Value::from("")];
         params.extend(fields.iter().map(|f| Value::from(*f)));
-        let answer = self.rpc.call(method, &params).await?;
-        rows(&answer).ok_or_else(|| self.malformed(method, "expected a list of rows".into()))
+        self.rpc
+            .call_rows(method, &params)
+            .await?
+            .ok_or_else(|| self.malformed(method, "expected a list of rows".into()))
     }
 
     async fn contains(&self, target: &str) -> Result<bool> {
@@ -95,14 +97,6 @@ impl Rtorrent {
             Err(e) => Err(e),
         }
     }
-}
-
-fn rows(answer: &Value) -> Option<Vec<Vec<Value>>> {
-    answer
-        .as_array()?
-        .iter()
-        .map(|row| row.as_array().map(<[Value]>::to_vec))
-        .collect()
 }
 
 /// A post-load command with a quoted argument (rTorrent splits bare ones on commas).
@@ -152,10 +146,12 @@ impl TorrentClient for Rtorrent {
     async fn list(&self) -> Result<Vec<Torrent>> {
         let mut params = vec![Value::from(""), Value::from("main")];
         params.extend(TORRENT_FIELDS.iter().map(|f| Value::from(*f)));
-        let answer = self.rpc.call("d.multicall2", &params).await?;
-        let rows =
-            rows(&answer).ok_or_else(|| self.malformed("d.multicall2", "not a list".into()))?;
-        rows.iter()
+        let rows = self
+            .rpc
+            .call_rows("d.multicall2", &params)
+            .await?
+            .ok_or_else(|| self.malformed("d.multicall2", "not a list".into()))?;
+        rows.into_iter()
             .map(|row| torrent_from_row(row).map_err(|e| self.malformed("d.multicall2", e)))
             .collect()
     }
@@ -180,7 +176,7 @@ impl TorrentClient for Rtorrent {
             })
             .collect();
         match self.rpc.multicall_all(&calls).await {
-            Ok(row) => torrent_from_row(&row)
+            Ok(row) => torrent_from_row(row)
                 .map(Some)
                 .map_err(|e| self.malformed("torrent fields", e)),
             Err(e) if matches!(e.kind, ErrorKind::NotFound(_)) => Ok(None),
@@ -295,7 +291,7 @@ impl TorrentClient for Rtorrent {
     async fn files(&self, info_hash: &str) -> Result<Vec<TorrentFile>> {
         self.sub_multicall("f.multicall", info_hash, &FILE_FIELDS)
             .await?
-            .iter()
+            .into_iter()
             .enumerate()
             .map(|(index, row)| {
                 file_from_row(index, row).map_err(|e| self.malformed("f.multicall", e))
@@ -329,7 +325,7 @@ impl TorrentClient for Rtorrent {
     async fn peers(&self, info_hash: &str) -> Result<Vec<Peer>> {
         self.sub_multicall("p.multicall", info_hash, &PEER_FIELDS)
             .await?
-            .iter()
+            .into_iter()
             .map(|row| peer_from_row(row).map_err(|e| self.malformed("p.multicall", e)))
             .collect()
     }
@@ -339,7 +335,7 @@ impl TorrentClient for Rtorrent {
             .sub_multicall("t.multicall", info_hash, &TRACKER_FIELDS)
             .await?;
         let mut trackers = Vec::new();
-        for row in &rows {
+        for row in rows {
             if let Some(tracker) =
                 tracker_from_row(row).map_err(|e| self.malformed("t.multicall", e))?
             {
@@ -358,5 +354,30 @@ impl TorrentClient for Rtorrent {
             )
             .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rpc::into_rows;
+    use super::*;
+
+    /// A list captured from rTorrent 0.9.8 (names with `&`, `<`, quotes,
+    /// non-ASCII; seeding, paused, missing data, magnet), and what the
+    /// adapter made of it before the fast row decoder was added.
+    #[test]
+    fn pins_a_captured_list() {
+        let expected: Vec<Torrent> =
+            serde_json::from_str(include_str!("testdata/list.expected.json")).unwrap();
+        let body = include_bytes!("testdata/list.xml");
+        let normalise = |rows: Vec<Vec<Value>>| -> Vec<Torrent> {
+            rows.into_iter()
+                .map(|row| mapping::torrent_from_row(row).unwrap())
+                .collect()
+        };
+        let fast = xmlrpc::decode_rows(body).unwrap();
+        assert_eq!(normalise(fast), expected);
+        let general = xmlrpc::decode_response(body).unwrap().unwrap();
+        assert_eq!(normalise(into_rows(general).unwrap()), expected);
     }
 }

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use bytes::Bytes;
 use tokio::net::{TcpStream, UnixStream};
 
 use super::scgi::{self, ScgiError};
@@ -52,6 +53,23 @@ impl RtorrentRpc {
         self.call_raw(method, params)
             .await?
             .map_err(|fault| self.fault_error(method, params, fault))
+    }
+
+    /// Calls a method answering a list of rows (`d.multicall2`, `f.multicall`…).
+    /// `None` when the answer is not such a list.
+    pub async fn call_rows(
+        &self,
+        method: &str,
+        params: &[Value],
+    ) -> Result<Option<Vec<Vec<Value>>>> {
+        let reply = self.exchange(method, params).await?;
+        if let Some(rows) = xmlrpc::decode_rows(&reply) {
+            return Ok(Some(rows));
+        }
+        let answer = self
+            .decode(&reply)?
+            .map_err(|fault| self.fault_error(method, params, fault))?;
+        Ok(into_rows(answer))
     }
 
     /// Runs several calls in one `system.multicall`; each gets its own result.
@@ -125,6 +143,12 @@ impl RtorrentRpc {
     }
 
     async fn call_raw(&self, method: &str, params: &[Value]) -> Result<Result<Value, Fault>> {
+        let reply = self.exchange(method, params).await?;
+        self.decode(&reply)
+    }
+
+    /// Sends the call; the reply body, not yet decoded.
+    async fn exchange(&self, method: &str, params: &[Value]) -> Result<Bytes> {
         let body = xmlrpc::encode_call(method, params).into_bytes();
         let reply = match &self.channel {
             Channel::Http(http) => {
@@ -153,8 +177,12 @@ impl RtorrentRpc {
                 .await?
             }
         };
-        xmlrpc::decode_response(&reply).map_err(|reason| {
-            let preview: String = String::from_utf8_lossy(&reply).chars().take(80).collect();
+        Ok(reply)
+    }
+
+    fn decode(&self, reply: &[u8]) -> Result<Result<Value, Fault>> {
+        xmlrpc::decode_response(reply).map_err(|reason| {
+            let preview: String = String::from_utf8_lossy(reply).chars().take(80).collect();
             self.error(ErrorKind::Malformed(format!(
                 "not an XML-RPC response ({reason}): {preview:?}"
             )))
@@ -163,8 +191,8 @@ impl RtorrentRpc {
 
     async fn with_timeout(
         &self,
-        exchange: impl Future<Output = Result<Vec<u8>, ScgiError>>,
-    ) -> Result<Vec<u8>> {
+        exchange: impl Future<Output = Result<Bytes, ScgiError>>,
+    ) -> Result<Bytes> {
         match tokio::time::timeout(self.timeout, exchange).await {
             Err(_) => Err(self.error(ErrorKind::Timeout(self.timeout))),
             Ok(Err(ScgiError::Io(e))) => Err(self.error(io_error_kind(&e, &self.endpoint))),
@@ -173,5 +201,19 @@ impl RtorrentRpc {
             }
             Ok(Ok(body)) => Ok(body),
         }
+    }
+}
+
+/// A list of lists, moved out of the value.
+pub fn into_rows(answer: Value) -> Option<Vec<Vec<Value>>> {
+    match answer {
+        Value::Array(rows) => rows
+            .into_iter()
+            .map(|row| match row {
+                Value::Array(cells) => Some(cells),
+                _ => None,
+            })
+            .collect(),
+        _ => None,
     }
 }

@@ -1,5 +1,6 @@
 //! SCGI framing: one request per connection, reply read to EOF.
 
+use bytes::Bytes;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 /// Replies larger than this are refused (rTorrent lists run to tens of MB).
@@ -24,7 +25,7 @@ pub enum ScgiError {
 }
 
 /// Sends `body` and returns the reply body with the CGI headers stripped.
-pub async fn exchange<S>(stream: &mut S, body: &[u8]) -> Result<Vec<u8>, ScgiError>
+pub async fn exchange<S>(stream: &mut S, body: &[u8]) -> Result<Bytes, ScgiError>
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
@@ -43,7 +44,7 @@ where
 }
 
 /// `Status: 200 OK\r\nContent-Type: text/xml\r\n…\r\n\r\n<body>` → `<body>`.
-fn strip_cgi_headers(mut reply: Vec<u8>) -> Result<Vec<u8>, ScgiError> {
+fn strip_cgi_headers(reply: Vec<u8>) -> Result<Bytes, ScgiError> {
     let Some(end) = find(&reply, b"\r\n\r\n") else {
         let preview = String::from_utf8_lossy(&reply[..reply.len().min(80)]).into_owned();
         return Err(ScgiError::BadReply(format!(
@@ -64,7 +65,8 @@ fn strip_cgi_headers(mut reply: Vec<u8>) -> Result<Vec<u8>, ScgiError> {
     if !saw_header {
         return Err(ScgiError::BadReply("empty CGI headers".to_owned()));
     }
-    Ok(reply.split_off(end + 4))
+    // A view of the body: no copy of a multi-MB list.
+    Ok(Bytes::from(reply).slice(end + 4..))
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -98,7 +100,7 @@ mod tests {
                 .unwrap();
         });
         let body = exchange(&mut client, b"<q/>").await.unwrap();
-        assert_eq!(body, b"<a/>");
+        assert_eq!(body, &b"<a/>"[..]);
         server_task.await.unwrap();
     }
 

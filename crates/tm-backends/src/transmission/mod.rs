@@ -13,8 +13,8 @@ use data_encoding::BASE64;
 use serde_json::{Value, json};
 
 use self::mapping::{
-    TORRENT_FIELDS, files_from_object, peer_from_object, torrent_from_object, torrents_from_table,
-    tracker_from_stats,
+    TORRENT_FIELDS, Table, TableArguments, files_from_object, peer_from_object,
+    torrent_from_object, tracker_from_stats,
 };
 use self::rpc::TransmissionRpc;
 use crate::client::{TorrentClient, normalize_hash, source_hash};
@@ -72,12 +72,12 @@ impl Transmission {
 
     /// `torrent-get` for some hashes; `torrents` of the answer, one per known hash.
     async fn torrent_get(&self, hashes: &[String], fields: &[&str]) -> Result<Vec<Value>> {
-        let answer = self
+        let mut answer = self
             .rpc
             .call("torrent-get", json!({ "ids": hashes, "fields": fields }))
             .await?;
-        match answer.get("torrents") {
-            Some(Value::Array(torrents)) => Ok(torrents.clone()),
+        match answer.get_mut("torrents").map(Value::take) {
+            Some(Value::Array(torrents)) => Ok(torrents),
             _ => Err(self.malformed("torrent-get", "no torrents list".to_owned())),
         }
     }
@@ -119,25 +119,35 @@ impl Transmission {
         Ok(())
     }
 
-    /// The big list in table format, with integer ids.
-    async fn table(&self, ids: Option<&str>) -> Result<(Vec<(i64, Torrent)>, Vec<i64>)> {
+    /// The big list in table format (with integer ids), and the removed ids.
+    async fn table(&self, ids: Option<&str>) -> Result<(Table, Vec<i64>)> {
         let mut arguments = json!({ "fields": TORRENT_FIELDS, "format": "table" });
         if let Some(ids) = ids {
             arguments["ids"] = json!(ids);
         }
-        let answer = self.rpc.call("torrent-get", arguments).await?;
-        let table = answer
-            .get("torrents")
-            .and_then(Value::as_array)
+        let answer = self
+            .rpc
+            .call_as::<TableArguments>("torrent-get", arguments)
+            .await?;
+        let (torrents, removed) = answer.map(|a| (a.torrents, a.removed)).unwrap_or_default();
+        let torrents = torrents
             .ok_or_else(|| self.malformed("torrent-get", "no torrents table".to_owned()))?;
-        let torrents = torrents_from_table(table).map_err(|e| self.malformed("torrent-get", e))?;
-        let removed = answer
-            .get("removed")
+        let removed = removed
+            .as_ref()
             .and_then(Value::as_array)
             .map(|ids| ids.iter().filter_map(Value::as_i64).collect())
             .unwrap_or_default();
         Ok((torrents, removed))
     }
+}
+
+/// `(id, hash)` of each torrent of a table, for `known_ids`.
+fn remember(table: &Table) -> impl Iterator<Item = (i64, String)> + '_ {
+    table
+        .ids
+        .iter()
+        .zip(&table.torrents)
+        .map(|(id, t)| (*id, t.info_hash.clone()))
 }
 
 #[async_trait]
@@ -178,11 +188,11 @@ impl TorrentClient for Transmission {
     }
 
     async fn list(&self) -> Result<Vec<Torrent>> {
-        let (torrents, _) = self.table(None).await?;
+        let (table, _) = self.table(None).await?;
         let mut known = self.known_ids();
         known.clear();
-        known.extend(torrents.iter().map(|(id, t)| (*id, t.info_hash.clone())));
-        Ok(torrents.into_iter().map(|(_, t)| t).collect())
+        known.extend(remember(&table));
+        Ok(table.torrents)
     }
 
     async fn list_changes(&self) -> Result<TorrentChanges> {
@@ -193,16 +203,16 @@ impl TorrentClient for Transmission {
                 removed: Vec::new(),
             });
         }
-        let (torrents, removed_ids) = self.table(Some("recently-active")).await?;
+        let (table, removed_ids) = self.table(Some("recently-active")).await?;
         let mut known = self.known_ids();
         let removed = removed_ids
             .iter()
             .filter_map(|id| known.remove(id))
             .collect();
-        known.extend(torrents.iter().map(|(id, t)| (*id, t.info_hash.clone())));
+        known.extend(remember(&table));
         Ok(TorrentChanges {
             full: false,
-            torrents: torrents.into_iter().map(|(_, t)| t).collect(),
+            torrents: table.torrents,
             removed,
         })
     }
@@ -211,7 +221,8 @@ impl TorrentClient for Transmission {
         let hash = normalize_hash(&self.server, info_hash)?;
         let answer = self.torrent_get(&[hash], &TORRENT_FIELDS).await?;
         answer
-            .first()
+            .into_iter()
+            .next()
             .map(|t| {
                 torrent_from_object(t)
                     .map(|(_, torrent)| torrent)

@@ -4,13 +4,22 @@
 use std::sync::Mutex;
 
 use reqwest::StatusCode;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use crate::config::BackendConfig;
 use crate::error::{BackendError, ErrorKind, Result};
-use crate::http::HttpEndpoint;
+use crate::http::{HttpEndpoint, HttpReply};
 
 const SESSION_HEADER: &str = "X-Transmission-Session-Id";
+
+/// An answer, with `arguments` parsed straight into the caller's type.
+#[derive(Deserialize)]
+struct Answer<T> {
+    arguments: Option<T>,
+    result: Option<Value>,
+}
 
 pub(crate) struct TransmissionRpc {
     http: HttpEndpoint,
@@ -41,6 +50,19 @@ impl TransmissionRpc {
 
     /// Calls `method` and returns its `arguments`; a non-"success" result is `Rejected`.
     pub async fn call(&self, method: &str, arguments: Value) -> Result<Value> {
+        Ok(self
+            .call_as(method, arguments)
+            .await?
+            .unwrap_or_else(|| json!({})))
+    }
+
+    /// Like `call`, with the `arguments` (if any) parsed into `T` directly,
+    /// without a `Value` tree in between.
+    pub async fn call_as<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        arguments: Value,
+    ) -> Result<Option<T>> {
         let body = serde_json::to_vec(&json!({ "method": method, "arguments": arguments }))
             .map_err(|e| self.error(ErrorKind::Invalid(e.to_string())))?;
         let mut retried = false;
@@ -81,34 +103,43 @@ impl TransmissionRpc {
         };
         reply.check_status().map_err(|kind| self.error(kind))?;
 
-        let answer: Value = serde_json::from_slice(&reply.body).map_err(|e| {
-            if reply.looks_like_html() {
-                self.error(ErrorKind::NotATorrentClient(format!(
-                    "got an HTML page instead of JSON: {}",
-                    reply.preview()
-                )))
-            } else {
-                self.error(ErrorKind::Malformed(format!(
-                    "not JSON ({e}): {:?}",
-                    reply.preview()
-                )))
+        match serde_json::from_slice::<Answer<T>>(&reply.body) {
+            Ok(answer) => {
+                self.check_result(method, answer.result.as_ref(), &reply)?;
+                Ok(answer.arguments)
             }
+            Err(shape) => {
+                // Only on failure: parse again, loosely, to say what is wrong.
+                let answer: Value = serde_json::from_slice(&reply.body).map_err(|e| {
+                    if reply.looks_like_html() {
+                        self.error(ErrorKind::NotATorrentClient(format!(
+                            "got an HTML page instead of JSON: {}",
+                            reply.preview()
+                        )))
+                    } else {
+                        self.error(ErrorKind::Malformed(format!(
+                            "not JSON ({e}): {:?}",
+                            reply.preview()
+                        )))
+                    }
+                })?;
+                self.check_result(method, answer.get("result"), &reply)?;
+                Err(self.error(ErrorKind::Malformed(format!("{method}: {shape}"))))
+            }
+        }
+    }
+
+    /// A missing `result` means another JSON service; other than "success", a refusal.
+    fn check_result(&self, method: &str, result: Option<&Value>, reply: &HttpReply) -> Result<()> {
+        let result = result.and_then(Value::as_str).ok_or_else(|| {
+            self.error(ErrorKind::NotATorrentClient(format!(
+                "JSON without a \"result\": {}",
+                reply.preview()
+            )))
         })?;
-        let result = answer
-            .get("result")
-            .and_then(Value::as_str)
-            .ok_or_else(|| {
-                self.error(ErrorKind::NotATorrentClient(format!(
-                    "JSON without a \"result\": {}",
-                    reply.preview()
-                )))
-            })?;
         if result != "success" {
             return Err(self.error(ErrorKind::Rejected(format!("{method}: {result}"))));
         }
-        Ok(answer
-            .get("arguments")
-            .cloned()
-            .unwrap_or_else(|| json!({})))
+        Ok(())
     }
 }
