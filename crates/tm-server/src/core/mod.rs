@@ -5,6 +5,7 @@ mod accounts;
 mod api_keys;
 mod error;
 mod key_usage;
+mod list_cache;
 mod servers;
 mod sessions;
 mod throttle;
@@ -24,6 +25,7 @@ use crate::fleet::Fleet;
 pub use accounts::User;
 pub use error::{Error, Result};
 pub use key_usage::KeyUsage;
+pub use list_cache::RenderedList;
 pub use sessions::{Identity, IssuedSession};
 pub use time::{from_millis, now_millis};
 pub use torrents::TorrentAction;
@@ -40,6 +42,7 @@ struct CoreInner {
     config: Config,
     key_usage: KeyUsage,
     fleet: Fleet,
+    torrent_lists: list_cache::ListCache,
 }
 
 impl Core {
@@ -57,6 +60,7 @@ impl Core {
                 config,
                 key_usage: KeyUsage::default(),
                 fleet: Fleet::new(shutdown),
+                torrent_lists: list_cache::ListCache::default(),
             }),
         }
     }

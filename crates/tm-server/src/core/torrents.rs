@@ -14,8 +14,9 @@ use tm_api_types::{
 };
 use tm_backends::{AddTorrent, DataRemoval, Torrent, TorrentSource};
 
-use super::{Core, Error, Result, User};
-use crate::fleet::{Poller, TorrentView, json_array};
+use super::list_cache::Sources;
+use super::{Core, Error, RenderedList, Result, User};
+use crate::fleet::{Poller, Snapshot, TorrentView, json_array};
 
 /// Largest .torrent accepted, uploaded or fetched from a URL.
 pub const MAX_TORRENT_FILE: usize = 10 * 1024 * 1024;
@@ -55,45 +56,44 @@ struct Target {
 impl Core {
     /// Every matching torrent of the user's enabled servers, from the snapshots.
     pub fn list_torrents(&self, user: &User, query: &TorrentQuery) -> Result<TorrentPage> {
-        let states = parse_states(query.state.as_deref())?;
-        let sort = SortKey::parse(query.sort.as_deref())?;
-        let search = query.search.as_deref().map(str::to_lowercase);
-        let mut torrents = Vec::new();
-        for poller in self.fleet().of_user(&user.id) {
-            if query
-                .server_id
-                .as_ref()
-                .is_some_and(|id| *id != poller.spec().id)
-            {
-                continue;
-            }
-            poller.watch();
-            let snapshot = poller.snapshot();
-            torrents.extend(
-                snapshot
-                    .views
-                    .values()
-                    .filter(|v| states.as_ref().is_none_or(|s| s.contains(&v.info.state)))
-                    .filter(|v| {
-                        query
-                            .label
-                            .as_ref()
-                            .is_none_or(|l| v.info.labels.contains(l))
-                    })
-                    .filter(|v| search.as_ref().is_none_or(|s| v.name_key.contains(s)))
-                    .cloned(),
-            );
+        let pollers = self.listed_pollers(user, query);
+        let snapshots: Vec<Snapshot> = pollers.iter().map(|p| p.snapshot()).collect();
+        page_of(&snapshots, query)
+    }
+
+    /// `list_torrents` as JSON, reused while the snapshots stay the same.
+    pub fn render_torrents(&self, user: &User, query: &TorrentQuery) -> Result<RenderedList> {
+        let pollers = self.listed_pollers(user, query);
+        let snapshots: Vec<Snapshot> = pollers.iter().map(|p| p.snapshot()).collect();
+        let mut sources: Sources = pollers
+            .iter()
+            .zip(&snapshots)
+            .map(|(p, s)| (p.spec().id.clone(), p.spec().version, s.revision))
+            .collect();
+        sources.sort();
+        let query_key = serde_json::to_string(query).map_err(|e| Error::Internal(e.to_string()))?;
+        let cache = &self.inner.torrent_lists;
+        if let Some(cached) = cache.get(&user.id, &query_key, &sources) {
+            return Ok(cached);
         }
-        torrents.sort_by(|a, b| sort.compare(a, b));
-        let total = torrents.len();
-        let offset = query.offset.unwrap_or(0).min(total);
-        let end = query
-            .limit
-            .map_or(total, |limit| (offset + limit).min(total));
-        Ok(TorrentPage {
-            torrents: torrents.drain(offset..end).collect(),
-            total,
-        })
+        let page = page_of(&snapshots, query)?;
+        let rendered = RenderedList::new(&query_key, sources, page.to_json().into(), page.total);
+        cache.put(&user.id, &query_key, rendered.clone());
+        Ok(rendered)
+    }
+
+    /// The pollers a list query covers; each counts as watched from now.
+    fn listed_pollers(&self, user: &User, query: &TorrentQuery) -> Vec<Arc<Poller>> {
+        let pollers: Vec<Arc<Poller>> = self
+            .fleet()
+            .of_user(&user.id)
+            .into_iter()
+            .filter(|p| query.server_id.as_ref().is_none_or(|id| *id == p.spec().id))
+            .collect();
+        for poller in &pollers {
+            poller.watch();
+        }
+        pollers
     }
 
     pub async fn get_torrent(
@@ -522,6 +522,36 @@ impl Core {
 
 fn torrent_not_found() -> Error {
     Error::NotFound("Torrent not found".into())
+}
+
+/// The matching torrents of `snapshots`, sorted and paged.
+fn page_of(snapshots: &[Snapshot], query: &TorrentQuery) -> Result<TorrentPage> {
+    let states = parse_states(query.state.as_deref())?;
+    let sort = SortKey::parse(query.sort.as_deref())?;
+    let search = query.search.as_deref().map(str::to_lowercase);
+    let mut torrents: Vec<Arc<TorrentView>> = snapshots
+        .iter()
+        .flat_map(|snapshot| snapshot.views.values())
+        .filter(|v| states.as_ref().is_none_or(|s| s.contains(&v.info.state)))
+        .filter(|v| {
+            query
+                .label
+                .as_ref()
+                .is_none_or(|l| v.info.labels.contains(l))
+        })
+        .filter(|v| search.as_ref().is_none_or(|s| v.name_key.contains(s)))
+        .cloned()
+        .collect();
+    torrents.sort_by(|a, b| sort.compare(a, b));
+    let total = torrents.len();
+    let offset = query.offset.unwrap_or(0).min(total);
+    let end = query
+        .limit
+        .map_or(total, |limit| (offset + limit).min(total));
+    Ok(TorrentPage {
+        torrents: torrents.drain(offset..end).collect(),
+        total,
+    })
 }
 
 /// Checks a .torrent and adds it; returns its info hash and name.

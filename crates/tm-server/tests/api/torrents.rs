@@ -171,6 +171,15 @@ on_every_client! {
         assert_eq!(api.get("/torrents?sort=colour").await.0, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(api.get("/torrents?state=sleeping").await.0, StatusCode::UNPROCESSABLE_ENTITY);
 
+        // An unchanged list answers 304 to its ETag; a change gives a new one.
+        let etag_of = |response: &reqwest::Response| response.headers()["etag"].to_str().unwrap().to_string();
+        let first = api.request(reqwest::Method::GET, "/torrents").send().await.unwrap();
+        let etag = etag_of(&first);
+        let again = api.request(reqwest::Method::GET, "/torrents").header("if-none-match", &etag).send().await.unwrap();
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+        let other_query = api.request(reqwest::Method::GET, "/torrents?sort=-size").header("if-none-match", &etag).send().await.unwrap();
+        assert_eq!(other_query.status(), StatusCode::OK, "the ETag belongs to its query");
+
         // Start and stop show in the list right after the call: the torrent
         // is started (is_active) at once; its state follows the client's own
         // steps (a check first, when data is missing).
@@ -184,6 +193,9 @@ on_every_client! {
             let (_, t) = api.get(&format!("/torrents/{hash}")).await;
             (t["state"] != "paused").then_some(())
         }).await.expect("the torrent leaves the paused state");
+        let changed = api.request(reqwest::Method::GET, "/torrents").header("if-none-match", &etag).send().await.unwrap();
+        assert_eq!(changed.status(), StatusCode::OK, "the list changed since");
+        assert_ne!(etag_of(&changed), etag);
         let (status, stopped) = api.post(&format!("/torrents/{hash}/stop?server_id={server_id}"), json!({})).await;
         assert_eq!(status, StatusCode::OK, "{stopped}");
         assert_eq!(stopped["message"], "Torrent stopped");

@@ -1,6 +1,7 @@
 use axum::Json;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tm_api_types::{
     AddLabelRequest, AddTorrentRequest, AddTorrentResponse, BatchUploadResponse, ErrorBody,
@@ -54,21 +55,33 @@ fn flag(name: &str, value: Option<&str>, default: bool) -> Result<bool, Error> {
 
 /// Every torrent of your enabled servers, from the live snapshot.
 #[utoipa::path(get, path = "/torrents", tag = "torrents", params(TorrentQuery),
-    responses((status = 200, body = Vec<TorrentInfo>, headers(("X-Total-Count" = usize, description = "matches before paging"))),
+    responses((status = 200, body = Vec<TorrentInfo>, headers(("X-Total-Count" = usize, description = "matches before paging"), ("ETag" = String, description = "send as If-None-Match to get 304 while nothing changed"))),
+        (status = 304, description = "nothing changed since the ETag sent"),
         (status = 422, body = ErrorBody)))]
 pub async fn list(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
     Query(query): Query<TorrentQuery>,
-) -> Result<(HeaderMap, String), Error> {
-    let page = core.list_torrents(&identity.user, &query)?;
+    request: HeaderMap,
+) -> Result<Response, Error> {
+    let list = core.render_torrents(&identity.user, &query)?;
     let mut headers = HeaderMap::new();
-    headers.insert("x-total-count", HeaderValue::from(page.total));
+    headers.insert("x-total-count", HeaderValue::from(list.total));
+    if let Ok(etag) = HeaderValue::from_str(&list.etag) {
+        headers.insert(header::ETAG, etag);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    let unchanged = request
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|v| v.as_bytes() == list.etag.as_bytes());
+    if unchanged {
+        return Ok((StatusCode::NOT_MODIFIED, headers).into_response());
+    }
     headers.insert(
-        axum::http::header::CONTENT_TYPE,
+        header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
-    Ok((headers, page.to_json()))
+    Ok((headers, list.body).into_response())
 }
 
 /// Add a magnet link, an info hash, or the .torrent at an http(s) URL.
