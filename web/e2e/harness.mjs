@@ -3,7 +3,7 @@
 // Every piece stops itself in `stop()`; nothing outlives the test run.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -184,13 +184,20 @@ export async function screenshot(page, name) {
   return file;
 }
 
-/** Runs a test step; on failure saves a screenshot and prints where. */
+/**
+ * Runs a test step; on failure saves a screenshot and prints where, and the
+ * PNG itself base64-encoded: under CI the log is the only artifact that stays.
+ */
 export async function withScreenshotOnFailure(page, name, step) {
   try {
     await step();
   } catch (error) {
     const file = await screenshot(page, `failure-${name.replace(/\W+/g, '-')}`).catch(() => null);
-    if (file) console.log(`# failure screenshot: ${file}`);
+    if (file) {
+      console.log(`# failure screenshot: ${file}`);
+      console.log(`# ${path.basename(file)} (base64 PNG):`);
+      console.log(readFileSync(file).toString('base64').replace(/.{1,76}/g, '# $&\n'));
+    }
     throw error;
   }
 }
