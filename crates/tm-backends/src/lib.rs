@@ -52,3 +52,12 @@ pub use model::{
     AddTorrent, Capabilities, ClientInfo, DataRemoval, FilePriority, Peer, RemoveOutcome, Torrent,
     TorrentChanges, TorrentFile, TorrentSource, TorrentState, Tracker, TrackerStatus,
 };
+
+/// What each adapter's `list()` asks its client for, so that a benchmark can
+/// send the very same request directly.
+pub mod list_request {
+    /// The `fields` of Transmission's `torrent-get`.
+    pub const TRANSMISSION_FIELDS: &[&str] = &crate::transmission::mapping::TORRENT_FIELDS;
+    /// The commands of rTorrent's `d.multicall2`.
+    pub const RTORRENT_COMMANDS: &[&str] = &crate::rtorrent::mapping::TORRENT_FIELDS;
+}

@@ -497,7 +497,7 @@ async fn main() -> Result<()> {
         results.record(m, "aRp", t.elapsed + parse.elapsed(), t.bytes);
         assert_eq!(
             (rows, values),
-            (n, n * raw::RTORRENT_FIELDS.len()),
+            (n, n * tm_backends::list_request::RTORRENT_COMMANDS.len()),
             "d.multicall2 rows"
         );
         drop(reply);

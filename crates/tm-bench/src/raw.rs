@@ -9,62 +9,7 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-/// Copy of `tm_backends::transmission::mapping::TORRENT_FIELDS` (private
-/// there): what the Transmission adapter's `list()` asks for. Keep in sync.
-pub const TRANSMISSION_FIELDS: [&str; 23] = [
-    "id",
-    "hashString",
-    "name",
-    "status",
-    "error",
-    "errorString",
-    "percentDone",
-    "metadataPercentComplete",
-    "totalSize",
-    "haveValid",
-    "leftUntilDone",
-    "uploadedEver",
-    "uploadRatio",
-    "rateDownload",
-    "rateUpload",
-    "eta",
-    "peersConnected",
-    "peersSendingToUs",
-    "labels",
-    "downloadDir",
-    "addedDate",
-    "doneDate",
-    "isPrivate",
-];
-
-/// Copy of `tm_backends::rtorrent::mapping::TORRENT_FIELDS` (private there):
-/// the `d.multicall2` commands of the rTorrent adapter's `list()`. Keep in sync.
-pub const RTORRENT_FIELDS: [&str; 24] = [
-    "d.hash=",
-    "d.name=",
-    "d.state=",
-    "d.is_active=",
-    "d.complete=",
-    "d.is_hash_checking=",
-    "d.is_meta=",
-    "d.message=",
-    "d.size_bytes=",
-    "d.completed_bytes=",
-    "d.left_bytes=",
-    "d.up.total=",
-    "d.ratio=",
-    "d.down.rate=",
-    "d.up.rate=",
-    "d.peers_connected=",
-    "d.peers_complete=",
-    "d.custom1=",
-    "d.directory=",
-    "d.base_path=",
-    "d.is_multi_file=",
-    "d.load_date=",
-    "d.timestamp.finished=",
-    "d.is_private=",
-];
+use tm_backends::list_request::{RTORRENT_COMMANDS, TRANSMISSION_FIELDS};
 
 /// One timed call: wall time and reply size.
 #[derive(Debug, Clone, Copy)]
@@ -206,7 +151,7 @@ pub fn rtorrent_list_body() -> Vec<u8> {
          <param><value><string></string></value></param>\
          <param><value><string>main</string></value></param>",
     );
-    for field in RTORRENT_FIELDS {
+    for field in RTORRENT_COMMANDS {
         xml.push_str("<param><value><string>");
         xml.push_str(field);
         xml.push_str("</string></value></param>");

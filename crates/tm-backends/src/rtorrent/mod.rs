@@ -4,7 +4,7 @@
 //! comma-separated. Deleting data is done by rTorrent itself on its own host
 //! (`execute.throw rm -rf -- <path>`), so it also works for remote clients.
 
-mod mapping;
+pub(crate) mod mapping;
 mod rpc;
 mod scgi;
 mod xmlrpc;

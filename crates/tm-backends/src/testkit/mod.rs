@@ -49,6 +49,24 @@ fn daemon_command(binary: &str) -> std::process::Command {
     std::process::Command::new(find_binary(binary).unwrap_or_else(|| PathBuf::from(binary)))
 }
 
+/// Polls `probe` every 100 ms until it gives a value, or `within` passes (`None`).
+pub async fn wait_until<T, F, Fut>(within: std::time::Duration, mut probe: F) -> Option<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        if let Some(value) = probe().await {
+            return Some(value);
+        }
+        if tokio::time::Instant::now() > deadline {
+            return None;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
 /// A TCP port free on `ip` right now (the OS picks it).
 pub fn free_port(ip: Ipv4Addr) -> io::Result<u16> {
     Ok(TcpListener::bind((ip, 0))?.local_addr()?.port())

@@ -2,7 +2,7 @@
 //! hash string in `ids`; integer ids are used only to resolve the `removed`
 //! list of incremental polls.
 
-mod mapping;
+pub(crate) mod mapping;
 mod rpc;
 
 use std::collections::HashMap;

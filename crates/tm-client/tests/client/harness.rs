@@ -1,7 +1,5 @@
 //! A fresh server per test, and clients of it.
 
-use std::time::{Duration, Instant};
-
 use tm_client::Client;
 use tm_server::RunningServer;
 
@@ -48,20 +46,4 @@ pub fn password_of(username: &str) -> String {
     format!("password-{username}")
 }
 
-/// Polls `probe` every 100 ms until it gives a value or `within` passes.
-pub async fn wait_until<T, F, Fut>(within: Duration, mut probe: F) -> Option<T>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let deadline = Instant::now() + within;
-    loop {
-        if let Some(value) = probe().await {
-            return Some(value);
-        }
-        if Instant::now() > deadline {
-            return None;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
+pub use tm_backends::testkit::wait_until;

@@ -1,6 +1,6 @@
 //! Real torrent clients behind the API: start one, register it as a server.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -133,23 +133,7 @@ pub async fn register(api: &Api, name: &str, config: &BackendConfig) -> String {
     id
 }
 
-/// Polls `probe` every 100 ms until it gives a value or `within` passes.
-pub async fn wait_until<T, F, Fut>(within: Duration, mut probe: F) -> Option<T>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let deadline = Instant::now() + within;
-    loop {
-        if let Some(value) = probe().await {
-            return Some(value);
-        }
-        if Instant::now() > deadline {
-            return None;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
+pub use tm_backends::testkit::wait_until;
 
 /// Uploads a .torrent through the multipart endpoint.
 pub async fn upload(api: &Api, query: &str, filename: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
