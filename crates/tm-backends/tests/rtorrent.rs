@@ -69,6 +69,30 @@ async fn scenario_over_http_through_nginx() {
 }
 
 #[tokio::test]
+async fn https_with_a_self_signed_certificate_needs_the_opt_in() {
+    if !daemon_available("rtorrent") || !daemon_available("nginx") {
+        return;
+    }
+    let daemon = RtorrentDaemon::start(ScgiListener::Tcp).await.unwrap();
+    let proxy = NginxScgiProxy::start_tls(daemon.scgi_port.unwrap())
+        .await
+        .unwrap();
+    let strict = proxy.config();
+    assert!(strict.use_ssl && !strict.accept_invalid_certs);
+    let err = connect(&strict).unwrap().probe().await.unwrap_err();
+    assert!(matches!(err.kind, ErrorKind::Network(_)), "{err}");
+    assert!(
+        err.to_string().to_lowercase().contains("certificate"),
+        "{err}"
+    );
+
+    let mut trusting = proxy.config();
+    trusting.accept_invalid_certs = true;
+    let info = connect(&trusting).unwrap().probe().await.unwrap();
+    assert_eq!(info.client, ClientKind::Rtorrent);
+}
+
+#[tokio::test]
 async fn refuses_to_delete_data_at_an_unsafe_path() {
     if !daemon_available("rtorrent") {
         return;

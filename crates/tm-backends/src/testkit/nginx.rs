@@ -12,15 +12,38 @@ pub struct NginxScgiProxy {
     pub port: u16,
     pub username: String,
     pub password: String,
+    /// Serves HTTPS with a self-signed certificate.
+    pub tls: bool,
     _process: DaemonProcess,
     _dir: tempfile::TempDir,
 }
 
 impl NginxScgiProxy {
+    /// Plain HTTP.
     pub async fn start(scgi_port: u16) -> io::Result<Self> {
+        Self::start_with(scgi_port, false).await
+    }
+
+    /// HTTPS with a self-signed certificate made for this run (needs `openssl`).
+    pub async fn start_tls(scgi_port: u16) -> io::Result<Self> {
+        Self::start_with(scgi_port, true).await
+    }
+
+    async fn start_with(scgi_port: u16, tls: bool) -> io::Result<Self> {
         let dir = temp_dir("tm-nginx-")?;
         let root = dir.path();
         let port = free_port(Ipv4Addr::LOCALHOST)?;
+        let listen = if tls {
+            self_signed_certificate(root)?;
+            format!(
+                "listen 127.0.0.1:{port} ssl;\n\
+                 ssl_certificate {root}/cert.pem;\n\
+                 ssl_certificate_key {root}/key.pem;\n",
+                root = root.display()
+            )
+        } else {
+            format!("listen 127.0.0.1:{port};\n")
+        };
         let (username, password) = ("rpcuser".to_owned(), "rpc-pass".to_owned());
         // `{PLAIN}` needs no crypt tool; fine for a throw-away test proxy.
         std::fs::write(
@@ -44,7 +67,7 @@ impl NginxScgiProxy {
                uwsgi_temp_path {root}/tmp_uwsgi;\n\
                client_max_body_size 16m;\n\
                server {{\n\
-                 listen 127.0.0.1:{port};\n\
+                 {listen}\
                  location /RPC2 {{\n\
                    auth_basic \"rtorrent\";\n\
                    auth_basic_user_file {root}/htpasswd;\n\
@@ -76,6 +99,7 @@ impl NginxScgiProxy {
             port,
             username,
             password,
+            tls,
             _process: process,
             _dir: dir,
         })
@@ -91,10 +115,36 @@ impl NginxScgiProxy {
             username: Some(self.username.clone()),
             password: Some(Secret::new(self.password.clone())),
             rpc_path: Some("/RPC2".to_owned()),
-            use_ssl: false,
+            use_ssl: self.tls,
             transport: Transport::Http,
             accept_invalid_certs: false,
             timeout: Duration::from_secs(10),
         }
+    }
+}
+
+/// Writes `cert.pem` and `key.pem` for 127.0.0.1, valid for a day.
+fn self_signed_certificate(dir: &std::path::Path) -> io::Result<()> {
+    let status = std::process::Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        ])
+        .args([
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ])
+        .arg("-keyout")
+        .arg(dir.join("key.pem"))
+        .arg("-out")
+        .arg(dir.join("cert.pem"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(io::Error::other(format!("openssl failed: {status}")))
     }
 }

@@ -113,6 +113,7 @@ pub fn server_body(name: &str, config: &BackendConfig) -> Value {
         "password": config.password.as_ref().map(|p| p.expose().to_string()),
         "rpc_path": config.rpc_path,
         "use_ssl": config.use_ssl,
+        "tls_accept_invalid_certs": config.accept_invalid_certs,
         "transport": transport,
         "socket_path": socket_path,
     })

@@ -159,3 +159,51 @@ async fn defaults(api: &crate::harness::Api) -> Vec<String> {
         .map(|s| s["name"].as_str().unwrap().to_string())
         .collect()
 }
+
+/// rTorrent behind HTTPS with a self-signed certificate: refused unless the
+/// server's opt-in says to accept it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_self_signed_certificate_is_accepted_only_when_asked() {
+    use tm_backends::testkit::{NginxScgiProxy, RtorrentDaemon, ScgiListener, daemon_available};
+    if !daemon_available("rtorrent") || !daemon_available("nginx") {
+        return;
+    }
+    let rtorrent = RtorrentDaemon::start(ScgiListener::Tcp).await.unwrap();
+    let proxy = NginxScgiProxy::start_tls(rtorrent.scgi_port.unwrap())
+        .await
+        .unwrap();
+    let app = crate::harness::TestApp::try_spawn(crate::harness::Db::Sqlite, |_| {})
+        .await
+        .unwrap();
+    let api = app.user("alice").await;
+
+    let (_, strict) = api
+        .post(
+            "/servers",
+            crate::daemons::server_body("strict", &proxy.config()),
+        )
+        .await;
+    let (_, tested) = api
+        .post(
+            &format!("/servers/{}/test", strict["id"].as_str().unwrap()),
+            json!({}),
+        )
+        .await;
+    assert_eq!(tested["status"], "failed", "{tested}");
+    assert!(
+        tested["message"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("certificate"),
+        "{tested}"
+    );
+
+    let mut trusting = proxy.config();
+    trusting.accept_invalid_certs = true;
+    let id = crate::daemons::register(&api, "trusting", &trusting).await;
+    let (_, server) = api.get(&format!("/servers/{id}")).await;
+    assert_eq!(server["use_ssl"], true);
+    assert_eq!(server["tls_accept_invalid_certs"], true);
+    assert_eq!(server["status"], "connected", "{server}");
+}
