@@ -100,3 +100,63 @@ async fn corrupt_torrent_is_invalid_before_reaching_the_daemon() {
         ErrorKind::Invalid("invalid .torrent file: missing info dictionary".into())
     );
 }
+
+/// Transmission 3 drops a stop sent while a torrent waits for its check with
+/// a start pending, and starts it when the check ends. The adapter stops it
+/// again: after the check, the torrent stays stopped.
+#[tokio::test]
+async fn a_stop_during_the_check_is_kept() {
+    if !daemon_available("transmission-daemon") {
+        return;
+    }
+    let daemon = TransmissionDaemon::start().await.unwrap();
+    let client = connect(&daemon.config()).unwrap();
+    let dir = daemon.scratch_dir();
+    // Large enough that the check is still running when the stop arrives.
+    let big =
+        TestTorrent::single_file(dir, "big.bin", 200 << 20, Some(common::DEAD_TRACKER)).unwrap();
+    client.add(add_paused(&big, dir, &[])).await.unwrap();
+    let hashes = [big.info_hash.clone()];
+    client.start(&hashes).await.unwrap();
+    client.stop(&hashes).await.unwrap();
+    let during = client.get(&big.info_hash).await.unwrap().unwrap();
+    assert!(
+        matches!(
+            during.state,
+            tm_backends::TorrentState::Checking | tm_backends::TorrentState::Queued
+        ),
+        "the stop arrived during the check: {:?}",
+        during.state
+    );
+    client.list_changes().await.unwrap();
+    // Poll as the manager does until the check is over, then a while longer.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut after_check = 0;
+    while after_check < 10 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the check never ended"
+        );
+        let changes = client.list_changes().await.unwrap();
+        if let Some(t) = changes
+            .torrents
+            .iter()
+            .find(|t| t.info_hash == big.info_hash)
+            && !matches!(
+                t.state,
+                tm_backends::TorrentState::Checking | tm_backends::TorrentState::Queued
+            )
+        {
+            after_check += 1;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
+    let settled = client.get(&big.info_hash).await.unwrap().unwrap();
+    assert_eq!(
+        settled.state,
+        tm_backends::TorrentState::Paused,
+        "{settled:?}"
+    );
+    assert!(!settled.is_active);
+    assert!(settled.complete, "the check found the data");
+}

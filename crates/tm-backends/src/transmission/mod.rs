@@ -6,6 +6,7 @@ pub(crate) mod mapping;
 mod rpc;
 
 use std::collections::HashMap;
+use std::collections::HashSet;
 use std::sync::Mutex;
 
 use async_trait::async_trait;
@@ -22,7 +23,7 @@ use crate::config::{BackendConfig, ClientKind, Transport};
 use crate::error::{BackendError, ErrorKind, Result};
 use crate::model::{
     AddTorrent, Capabilities, ClientInfo, DataRemoval, FilePriority, Peer, RemoveOutcome, Torrent,
-    TorrentChanges, TorrentFile, TorrentSource, Tracker,
+    TorrentChanges, TorrentFile, TorrentSource, TorrentState, Tracker,
 };
 
 pub(crate) struct Transmission {
@@ -31,7 +32,14 @@ pub(crate) struct Transmission {
     /// Integer id → hash of every torrent seen, for `removed` in `list_changes`.
     /// Empty until the first list: then `list_changes` returns a full list.
     known_ids: Mutex<HashMap<i64, String>>,
+    /// Torrents stopped while being checked. Transmission 3 forgets such a
+    /// stop when a start was pending and starts them once the check ends;
+    /// the lists stop them again then.
+    stop_after_check: Mutex<HashSet<String>>,
 }
+
+/// Transmission's status codes for "waiting to check" and "checking".
+const CHECK_STATUSES: [i64; 2] = [1, 2];
 
 impl Transmission {
     pub fn new(config: &BackendConfig) -> Result<Self> {
@@ -46,6 +54,7 @@ impl Transmission {
             rpc: TransmissionRpc::new(config, &server)?,
             server,
             known_ids: Mutex::new(HashMap::new()),
+            stop_after_check: Mutex::new(HashSet::new()),
         })
     }
 
@@ -119,6 +128,52 @@ impl Transmission {
         Ok(())
     }
 
+    fn stop_after_check(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
+        self.stop_after_check
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Stops again the torrents whose stop Transmission dropped during a
+    /// check (see `stop_after_check`), and shows them as stopped. Torrents
+    /// still checking stay on the list; stopped or vanished ones leave it.
+    async fn enforce_stops(&self, torrents: &mut [Torrent], full: bool) -> Result<()> {
+        let pending: HashSet<String> = self.stop_after_check().clone();
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let mut restart_denied = Vec::new();
+        let mut settled = Vec::new();
+        for torrent in torrents
+            .iter_mut()
+            .filter(|t| pending.contains(&t.info_hash))
+        {
+            match torrent.state {
+                TorrentState::Checking | TorrentState::Queued => {}
+                _ if torrent.is_active => {
+                    restart_denied.push(torrent.info_hash.clone());
+                    torrent.state = TorrentState::Paused;
+                    torrent.is_active = false;
+                }
+                _ => settled.push(torrent.info_hash.clone()),
+            }
+        }
+        if full {
+            let listed: HashSet<&String> = torrents.iter().map(|t| &t.info_hash).collect();
+            settled.extend(pending.iter().filter(|h| !listed.contains(h)).cloned());
+        }
+        if !restart_denied.is_empty() {
+            self.rpc
+                .call("torrent-stop", json!({ "ids": restart_denied }))
+                .await?;
+        }
+        let mut pending = self.stop_after_check();
+        for hash in restart_denied.iter().chain(&settled) {
+            pending.remove(hash);
+        }
+        Ok(())
+    }
+
     /// The big list in table format (with integer ids), and the removed ids.
     async fn table(&self, ids: Option<&str>) -> Result<(Table, Vec<i64>)> {
         let mut arguments = json!({ "fields": TORRENT_FIELDS, "format": "table" });
@@ -188,10 +243,13 @@ impl TorrentClient for Transmission {
     }
 
     async fn list(&self) -> Result<Vec<Torrent>> {
-        let (table, _) = self.table(None).await?;
-        let mut known = self.known_ids();
-        known.clear();
-        known.extend(remember(&table));
+        let (mut table, _) = self.table(None).await?;
+        {
+            let mut known = self.known_ids();
+            known.clear();
+            known.extend(remember(&table));
+        }
+        self.enforce_stops(&mut table.torrents, true).await?;
         Ok(table.torrents)
     }
 
@@ -203,13 +261,23 @@ impl TorrentClient for Transmission {
                 removed: Vec::new(),
             });
         }
-        let (table, removed_ids) = self.table(Some("recently-active")).await?;
-        let mut known = self.known_ids();
-        let removed = removed_ids
-            .iter()
-            .filter_map(|id| known.remove(id))
-            .collect();
-        known.extend(remember(&table));
+        let (mut table, removed_ids) = self.table(Some("recently-active")).await?;
+        let removed: Vec<String> = {
+            let mut known = self.known_ids();
+            let removed = removed_ids
+                .iter()
+                .filter_map(|id| known.remove(id))
+                .collect();
+            known.extend(remember(&table));
+            removed
+        };
+        {
+            let mut pending = self.stop_after_check();
+            for hash in &removed {
+                pending.remove(hash);
+            }
+        }
+        self.enforce_stops(&mut table.torrents, false).await?;
         Ok(TorrentChanges {
             full: false,
             torrents: table.torrents,
@@ -263,11 +331,41 @@ impl TorrentClient for Transmission {
     }
 
     async fn start(&self, info_hashes: &[String]) -> Result<()> {
-        self.act("torrent-start", info_hashes).await
+        self.act("torrent-start", info_hashes).await?;
+        let mut pending = self.stop_after_check();
+        for hash in self.hashes(info_hashes)? {
+            pending.remove(&hash);
+        }
+        Ok(())
     }
 
     async fn stop(&self, info_hashes: &[String]) -> Result<()> {
-        self.act("torrent-stop", info_hashes).await
+        let hashes = self.hashes(info_hashes)?;
+        if hashes.is_empty() {
+            return Ok(());
+        }
+        let found = self.torrent_get(&hashes, &["hashString", "status"]).await?;
+        let status_of = |hash: &String| {
+            found
+                .iter()
+                .find(|t| t.get("hashString").and_then(Value::as_str) == Some(hash.as_str()))
+                .map(|t| t.get("status").and_then(Value::as_i64))
+        };
+        let mut checking = Vec::new();
+        for hash in &hashes {
+            match status_of(hash) {
+                None => return Err(self.error(ErrorKind::NotFound(hash.clone()))),
+                Some(Some(status)) if CHECK_STATUSES.contains(&status) => {
+                    checking.push(hash.clone())
+                }
+                Some(_) => {}
+            }
+        }
+        self.rpc
+            .call("torrent-stop", json!({ "ids": hashes }))
+            .await?;
+        self.stop_after_check().extend(checking);
+        Ok(())
     }
 
     async fn recheck(&self, info_hashes: &[String]) -> Result<()> {
