@@ -302,3 +302,50 @@ pub struct TorrentQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<usize>,
 }
+
+/// What `POST /torrents/actions` does to each torrent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum BulkAction {
+    Start,
+    Stop,
+    Recheck,
+    Remove,
+}
+
+/// A torrent on one server.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TorrentRef {
+    pub server_id: String,
+    pub info_hash: String,
+}
+
+/// `POST /torrents/actions`: one action on many torrents, on any servers.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulkActionRequest {
+    pub action: BulkAction,
+    pub torrents: Vec<TorrentRef>,
+    /// With `remove`: also delete each torrent's own data.
+    #[serde(default)]
+    pub delete_data: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulkActionResult {
+    pub server_id: String,
+    pub info_hash: String,
+    pub success: bool,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulkActionResponse {
+    pub success_count: usize,
+    pub failure_count: usize,
+    pub results: Vec<BulkActionResult>,
+}

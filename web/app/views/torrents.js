@@ -1,7 +1,7 @@
 // The torrents page: toolbar, filters, the virtualised table, the status
 // bar and the details panel, kept current by the live store.
 
-import { api, onServer, torrentPath } from '../api.js';
+import { api } from '../api.js';
 import { confirmDialog, notify } from '../dialog.js';
 import { h, replaceChildren, setText } from '../dom.js';
 import * as format from '../format.js';
@@ -16,7 +16,6 @@ import { columnsFor, sortValue } from './torrent-columns.js';
 const ROW_HEIGHT = 34;
 const SEARCH_DEBOUNCE_MS = 150;
 const STATES = ['downloading', 'seeding', 'paused', 'queued', 'checking', 'error', 'metadata'];
-const PARALLEL_ACTIONS = 6;
 const NARROW = window.matchMedia('(max-width: 720px)');
 
 export function torrentsView() {
@@ -178,9 +177,7 @@ export function torrentsView() {
   }
 
   async function bulk(action) {
-    const torrents = selection.resolve(store.torrents);
-    await runEach(torrents, (torrent) => api.post(torrentPath(torrent, action), undefined, onServer(torrent)),
-      action === 'start' ? 'Started' : 'Stopped');
+    await runBulk(action, selection.resolve(store.torrents));
   }
 
   async function removeSelected() {
@@ -196,27 +193,31 @@ export function torrentsView() {
       danger: true,
     });
     if (!confirmed) return;
-    await runEach(torrents, (torrent) => api.delete(torrentPath(torrent),
-      { ...onServer(torrent), delete_data: String(deleteData) }), 'Removed');
+    await runBulk('remove', torrents, { delete_data: deleteData });
     selection.clear();
   }
 
-  /** Runs `call` for each torrent, a few at a time; reports one summary. */
-  async function runEach(torrents, call, doneWord) {
-    const failures = [];
-    const queue = [...torrents];
-    const worker = async () => {
-      for (let torrent = queue.shift(); torrent; torrent = queue.shift()) {
-        try {
-          await call(torrent);
-        } catch (error) {
-          failures.push(`${torrent.name}: ${error.message}`);
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: PARALLEL_ACTIONS }, worker));
-    const done = torrents.length - failures.length;
-    if (done) notify(`${doneWord} ${done} torrent${done === 1 ? '' : 's'}.`);
+  /** One request for the whole selection (the server groups it per client); one summary. */
+  async function runBulk(action, torrents, extra = {}) {
+    if (!torrents.length) return;
+    const names = new Map(torrents.map((t) => [`${t.server_id}/${t.info_hash}`, t.name]));
+    let answer;
+    try {
+      answer = await api.post('/torrents/actions', {
+        action,
+        torrents: torrents.map(({ server_id, info_hash }) => ({ server_id, info_hash })),
+        ...extra,
+      });
+    } catch (error) {
+      notify(error.message, 'error');
+      return;
+    }
+    const doneWord = { start: 'Started', stop: 'Stopped', remove: 'Removed', recheck: 'Rechecking' }[action];
+    if (answer.success_count) {
+      notify(`${doneWord} ${answer.success_count} torrent${answer.success_count === 1 ? '' : 's'}.`);
+    }
+    const failures = answer.results.filter((r) => !r.success)
+      .map((r) => `${names.get(`${r.server_id}/${r.info_hash}`) ?? r.info_hash}: ${r.message}`);
     if (failures.length) notify(failures.slice(0, 3).join('\n') + (failures.length > 3 ? '\n…' : ''), 'error');
   }
 

@@ -7,10 +7,11 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use tm_api_types::{
-    AddTorrentRequest, AddTorrentResponse, BatchUploadResponse, BatchUploadResult, DataOutcome,
-    FilePriority, FilePriorityChange, LabelsResponse, PeerInfo, TorrentActionResponse,
-    TorrentFileInfo, TorrentFilesResponse, TorrentInfo, TorrentPeersResponse, TorrentQuery,
-    TorrentState, TorrentTrackersResponse, TrackerInfo, UploadTorrentResponse,
+    AddTorrentRequest, AddTorrentResponse, BatchUploadResponse, BatchUploadResult, BulkAction,
+    BulkActionRequest, BulkActionResponse, BulkActionResult, DataOutcome, FilePriority,
+    FilePriorityChange, LabelsResponse, PeerInfo, TorrentActionResponse, TorrentFileInfo,
+    TorrentFilesResponse, TorrentInfo, TorrentPeersResponse, TorrentQuery, TorrentState,
+    TorrentTrackersResponse, TrackerInfo, UploadTorrentResponse,
 };
 use tm_backends::{AddTorrent, DataRemoval, Torrent, TorrentSource};
 
@@ -33,6 +34,19 @@ pub enum TorrentAction {
     Stop,
     Recheck,
 }
+
+impl TorrentAction {
+    fn done_message(self) -> &'static str {
+        match self {
+            TorrentAction::Start => "Torrent started",
+            TorrentAction::Stop => "Torrent stopped",
+            TorrentAction::Recheck => "Torrent recheck started",
+        }
+    }
+}
+
+/// Most torrents one bulk request may name.
+const MAX_BULK: usize = 20_000;
 
 /// One page of torrents and how many matched in all.
 pub struct TorrentPage {
@@ -130,7 +144,7 @@ impl Core {
                 save_path: request.save_path.filter(|p| !p.trim().is_empty()),
             })
             .await?;
-        settle(&poller, &info_hash, |t| t.is_some()).await;
+        settle(&poller, std::slice::from_ref(&info_hash), |t| t.is_some()).await;
         Ok(AddTorrentResponse {
             message: "Torrent added successfully".into(),
             info_hash,
@@ -152,7 +166,7 @@ impl Core {
         let poller = self.server_for_add(user, server_id).await?;
         let (info_hash, torrent_name) =
             add_file(&poller, start, clean_labels(labels)?, bytes).await?;
-        settle(&poller, &info_hash, |t| t.is_some()).await;
+        settle(&poller, std::slice::from_ref(&info_hash), |t| t.is_some()).await;
         Ok(UploadTorrentResponse {
             message: "Torrent uploaded and added successfully".into(),
             info_hash,
@@ -196,7 +210,7 @@ impl Core {
             );
         }
         if let Some(last) = results.iter().rev().find_map(|r| r.info_hash.clone()) {
-            settle(&poller, &last, |t| t.is_some()).await;
+            settle(&poller, std::slice::from_ref(&last), |t| t.is_some()).await;
         }
         let success_count = results.iter().filter(|r| r.success).count();
         Ok(BatchUploadResponse {
@@ -240,31 +254,9 @@ impl Core {
     ) -> Result<TorrentActionResponse> {
         let target = self.target(user, hash, server_id).await?;
         let hashes = std::slice::from_ref(&target.hash);
-        let client = target.poller.client();
-        let message = match action {
-            TorrentAction::Start => {
-                client.start(hashes).await?;
-                settle(&target.poller, &target.hash, |t| {
-                    t.is_none_or(|t| t.is_active)
-                })
-                .await;
-                "Torrent started"
-            }
-            TorrentAction::Stop => {
-                client.stop(hashes).await?;
-                settle(&target.poller, &target.hash, |t| {
-                    t.is_none_or(|t| !t.is_active)
-                })
-                .await;
-                "Torrent stopped"
-            }
-            TorrentAction::Recheck => {
-                client.recheck(hashes).await?;
-                refresh(&target.poller).await;
-                "Torrent recheck started"
-            }
-        };
-        Ok(action_done(&target, message))
+        send_action(target.poller.client(), action, hashes).await?;
+        settle_action(&target.poller, action, hashes).await;
+        Ok(action_done(&target, action.done_message()))
     }
 
     pub async fn remove_torrent(
@@ -280,36 +272,118 @@ impl Core {
             .client()
             .remove(&target.hash, delete_data)
             .await?;
-        let (message, data) = match outcome.data {
-            DataRemoval::Kept { path } => (
-                "Torrent removed".to_string(),
-                DataOutcome {
-                    result: "kept".into(),
-                    path,
-                    reason: None,
-                },
-            ),
-            DataRemoval::Deleted { path } => (
-                "Torrent and data removed".to_string(),
-                DataOutcome {
-                    result: "deleted".into(),
-                    path,
-                    reason: None,
-                },
-            ),
-            DataRemoval::Failed { path, reason } => (
-                format!("Torrent removed, but its data could not be deleted: {reason}"),
-                DataOutcome {
-                    result: "failed".into(),
-                    path,
-                    reason: Some(reason),
-                },
-            ),
-        };
-        settle(&target.poller, &target.hash, |t| t.is_none()).await;
+        let (message, data) = removal_summary(outcome.data);
+        settle(&target.poller, hashes_of(&target), |t| t.is_none()).await;
         let mut response = action_done(&target, &message);
         response.data = Some(data);
         Ok(response)
+    }
+
+    /// One action on many torrents: one call per server for start, stop and
+    /// recheck, one refresh per server; each torrent succeeds or fails alone.
+    pub async fn bulk_action(
+        &self,
+        user: &User,
+        request: BulkActionRequest,
+    ) -> Result<BulkActionResponse> {
+        if request.torrents.is_empty() || request.torrents.len() > MAX_BULK {
+            return Err(Error::Invalid(format!(
+                "torrents must name between 1 and {MAX_BULK} torrents"
+            )));
+        }
+        let mut results = Vec::with_capacity(request.torrents.len());
+        // Grouped by server, in the order servers first appear.
+        let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+        for item in request.torrents {
+            match tm_backends::magnet::parse_info_hash(item.info_hash.trim()) {
+                Ok(hash) => match groups.iter_mut().find(|(id, _)| *id == item.server_id) {
+                    Some((_, hashes)) => hashes.push(hash),
+                    None => groups.push((item.server_id, vec![hash])),
+                },
+                Err(error) => results.push(bulk_result(
+                    &item.server_id,
+                    &item.info_hash,
+                    Err(error.to_string()),
+                )),
+            }
+        }
+        for (server_id, hashes) in groups {
+            let poller = match self.server_row(user, &server_id).await {
+                Ok(row) => self.live_poller(&row.id, &row.name, row.enabled),
+                Err(error) => Err(error),
+            };
+            let poller = match poller {
+                Ok(poller) => poller,
+                Err(error) => {
+                    let reason = error.to_string();
+                    results.extend(
+                        hashes
+                            .iter()
+                            .map(|h| bulk_result(&server_id, h, Err(reason.clone()))),
+                    );
+                    continue;
+                }
+            };
+            let action = match request.action {
+                BulkAction::Start => TorrentAction::Start,
+                BulkAction::Stop => TorrentAction::Stop,
+                BulkAction::Recheck => TorrentAction::Recheck,
+                BulkAction::Remove => {
+                    let mut removed = Vec::new();
+                    for hash in &hashes {
+                        let outcome = poller.client().remove(hash, request.delete_data).await;
+                        results.push(bulk_result(
+                            &server_id,
+                            hash,
+                            match outcome {
+                                Ok(outcome) => {
+                                    removed.push(hash.clone());
+                                    Ok(removal_summary(outcome.data).0)
+                                }
+                                Err(error) => Err(error.to_string()),
+                            },
+                        ));
+                    }
+                    settle(&poller, &removed, |t| t.is_none()).await;
+                    continue;
+                }
+            };
+            let client = poller.client();
+            let done = match send_action(client, action, &hashes).await {
+                Ok(()) => {
+                    let message = action.done_message().to_string();
+                    results.extend(
+                        hashes
+                            .iter()
+                            .map(|h| bulk_result(&server_id, h, Ok(message.clone()))),
+                    );
+                    hashes
+                }
+                // One bad torrent fails the whole call: find which, one by one.
+                Err(_) => {
+                    let mut done = Vec::new();
+                    for hash in hashes {
+                        let outcome = send_action(client, action, std::slice::from_ref(&hash))
+                            .await
+                            .map(|()| action.done_message().to_string())
+                            .map_err(|error| error.to_string());
+                        let succeeded = outcome.is_ok();
+                        results.push(bulk_result(&server_id, &hash, outcome));
+                        if succeeded {
+                            done.push(hash);
+                        }
+                    }
+                    done
+                }
+            };
+            settle_action(&poller, action, &done).await;
+        }
+        let success_count = results.iter().filter(|r| r.success).count();
+        Ok(BulkActionResponse {
+            failure_count: results.len() - success_count,
+            success_count,
+            results,
+        })
     }
 
     pub async fn torrent_files(
@@ -444,7 +518,7 @@ impl Core {
             .client()
             .set_labels(&target.hash, &wanted)
             .await?;
-        settle(&target.poller, &target.hash, |t| {
+        settle(&target.poller, hashes_of(&target), |t| {
             t.is_none_or(|t| t.labels == wanted)
         })
         .await;
@@ -631,14 +705,88 @@ async fn refresh(poller: &Poller) {
 
 /// Refreshes until the torrent looks as the mutation intended (or a short
 /// timeout passes: the answer then shows what the client reports).
-async fn settle(poller: &Poller, hash: &str, done: impl Fn(Option<&Torrent>) -> bool) {
+async fn settle(poller: &Poller, hashes: &[String], done: impl Fn(Option<&Torrent>) -> bool) {
     let deadline = tokio::time::Instant::now() + SETTLE_TIMEOUT;
     loop {
         refresh(poller).await;
-        if done(poller.snapshot().torrents.get(hash)) || tokio::time::Instant::now() >= deadline {
+        let snapshot = poller.snapshot();
+        if hashes.iter().all(|h| done(snapshot.torrents.get(h)))
+            || tokio::time::Instant::now() >= deadline
+        {
             return;
         }
         tokio::time::sleep(SETTLE_POLL).await;
+    }
+}
+
+fn bulk_result(
+    server_id: &str,
+    info_hash: &str,
+    outcome: std::result::Result<String, String>,
+) -> BulkActionResult {
+    let success = outcome.is_ok();
+    BulkActionResult {
+        server_id: server_id.to_string(),
+        info_hash: info_hash.to_string(),
+        success,
+        message: outcome.unwrap_or_else(|reason| reason),
+    }
+}
+
+fn hashes_of(target: &Target) -> &[String] {
+    std::slice::from_ref(&target.hash)
+}
+
+/// Sends start, stop or recheck to the client.
+async fn send_action(
+    client: &dyn tm_backends::TorrentClient,
+    action: TorrentAction,
+    hashes: &[String],
+) -> Result<()> {
+    match action {
+        TorrentAction::Start => client.start(hashes).await?,
+        TorrentAction::Stop => client.stop(hashes).await?,
+        TorrentAction::Recheck => client.recheck(hashes).await?,
+    }
+    Ok(())
+}
+
+/// Waits until the snapshot shows the action's effect on `hashes`.
+async fn settle_action(poller: &Poller, action: TorrentAction, hashes: &[String]) {
+    match action {
+        TorrentAction::Start => settle(poller, hashes, |t| t.is_none_or(|t| t.is_active)).await,
+        TorrentAction::Stop => settle(poller, hashes, |t| t.is_none_or(|t| !t.is_active)).await,
+        TorrentAction::Recheck => refresh(poller).await,
+    }
+}
+
+/// What a removal did to the data, for the answer.
+fn removal_summary(data: DataRemoval) -> (String, DataOutcome) {
+    match data {
+        DataRemoval::Kept { path } => (
+            "Torrent removed".to_string(),
+            DataOutcome {
+                result: "kept".into(),
+                path,
+                reason: None,
+            },
+        ),
+        DataRemoval::Deleted { path } => (
+            "Torrent and data removed".to_string(),
+            DataOutcome {
+                result: "deleted".into(),
+                path,
+                reason: None,
+            },
+        ),
+        DataRemoval::Failed { path, reason } => (
+            format!("Torrent removed, but its data could not be deleted: {reason}"),
+            DataOutcome {
+                result: "failed".into(),
+                path,
+                reason: Some(reason),
+            },
+        ),
     }
 }
 

@@ -79,6 +79,7 @@ pub fn router(core: Core) -> Router {
         .routes(routes!(admin::get_settings, admin::put_settings))
         .routes(routes!(torrents::list, torrents::add))
         .routes(routes!(torrents::get, torrents::remove))
+        .routes(routes!(torrents::bulk))
         .routes(routes!(torrents::start))
         .routes(routes!(torrents::stop))
         .routes(routes!(torrents::recheck))

@@ -49,6 +49,7 @@ async fn openapi_describes_every_endpoint_and_docs_work_offline() {
         ("/torrents/{info_hash}/labels", "post"),
         ("/torrents/{info_hash}/labels/{label}", "delete"),
         ("/events", "get"),
+        ("/torrents/actions", "post"),
     ];
     for (path, method) in expected {
         let operation = &doc["paths"][path][method];

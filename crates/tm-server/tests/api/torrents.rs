@@ -330,3 +330,124 @@ async fn serve_files(files: Vec<(&'static str, Vec<u8>)>) -> String {
     tokio::spawn(async move { axum::serve(listener, router).await });
     base
 }
+
+/// One request acts on torrents of several servers; each torrent's outcome
+/// is reported, and a bad one does not stop the others.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_actions_span_servers_and_report_each_torrent() {
+    let Some(transmission) = Daemon::Transmission.start().await else {
+        return;
+    };
+    let Some(rtorrent) = Daemon::RtorrentScgi.start().await else {
+        return;
+    };
+    let app = TestApp::try_spawn(Db::Sqlite, |_| {})
+        .await
+        .expect("sqlite");
+    let api = app.user("alice").await;
+    let t_id = register(&api, "tr", &transmission.config).await;
+    let r_id = register(&api, "rt", &rtorrent.config).await;
+    let scratch = tempfile::tempdir().unwrap();
+    let mut refs = Vec::new();
+    for (n, server) in [&t_id, &t_id, &r_id].into_iter().enumerate() {
+        let torrent = TestTorrent::single_file(
+            scratch.path(),
+            &format!("bulk{n}.bin"),
+            30_000,
+            Some(TRACKER),
+        )
+        .unwrap();
+        let (status, _) = upload(
+            &api,
+            &format!("?server_id={server}&start=false"),
+            "b.torrent",
+            torrent.bytes.clone(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        refs.push(json!({"server_id": server, "info_hash": torrent.info_hash}));
+    }
+    let mut with_bad = refs.clone();
+    with_bad.push(json!({"server_id": t_id, "info_hash": "0".repeat(40)}));
+    with_bad.push(json!({"server_id": "no-such-server", "info_hash": "1".repeat(40)}));
+    with_bad.push(json!({"server_id": t_id, "info_hash": "not-a-hash"}));
+
+    let (status, started) = api
+        .post(
+            "/torrents/actions",
+            json!({"action": "start", "torrents": with_bad}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{started}");
+    assert_eq!(
+        (
+            started["success_count"].as_u64(),
+            started["failure_count"].as_u64()
+        ),
+        (Some(3), Some(3)),
+        "{started}"
+    );
+    let (_, list) = api.get("/torrents").await;
+    for r in &refs {
+        let t = find(&list, r["info_hash"].as_str().unwrap()).unwrap();
+        assert_eq!(t["is_active"], true, "started at once: {t}");
+    }
+    let failures: Vec<&str> = started["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["success"] == false)
+        .map(|r| r["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        failures.iter().any(|m| m.contains("not found")),
+        "{failures:?}"
+    );
+    assert!(
+        failures.iter().any(|m| m.contains("Server not found")),
+        "{failures:?}"
+    );
+    assert!(
+        failures.iter().any(|m| m.contains("40 hex")),
+        "{failures:?}"
+    );
+
+    let (_, stopped) = api
+        .post(
+            "/torrents/actions",
+            json!({"action": "stop", "torrents": refs}),
+        )
+        .await;
+    assert_eq!(stopped["success_count"], 3, "{stopped}");
+    let (_, list) = api.get("/torrents").await;
+    for r in &refs {
+        assert_eq!(
+            find(&list, r["info_hash"].as_str().unwrap()).unwrap()["is_active"],
+            false
+        );
+    }
+    let (_, removed) = api
+        .post(
+            "/torrents/actions",
+            json!({"action": "remove", "torrents": refs, "delete_data": false}),
+        )
+        .await;
+    assert_eq!(removed["success_count"], 3, "{removed}");
+    assert_eq!(removed["results"][0]["message"], "Torrent removed");
+    let (_, list) = api.get("/torrents").await;
+    assert_eq!(list, json!([]), "removed from both servers at once");
+    let (status, _) = api
+        .post(
+            "/torrents/actions",
+            json!({"action": "stop", "torrents": []}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = api
+        .post(
+            "/torrents/actions",
+            json!({"action": "explode", "torrents": refs}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}

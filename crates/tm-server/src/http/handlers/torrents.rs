@@ -4,10 +4,10 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tm_api_types::{
-    AddLabelRequest, AddTorrentRequest, AddTorrentResponse, BatchUploadResponse, ErrorBody,
-    LabelsResponse, SetFilePrioritiesRequest, SetLabelsRequest, TorrentActionResponse,
-    TorrentFilesResponse, TorrentInfo, TorrentPeersResponse, TorrentQuery, TorrentTrackersResponse,
-    UploadTorrentResponse,
+    AddLabelRequest, AddTorrentRequest, AddTorrentResponse, BatchUploadResponse, BulkActionRequest,
+    BulkActionResponse, ErrorBody, LabelsResponse, SetFilePrioritiesRequest, SetLabelsRequest,
+    TorrentActionResponse, TorrentFilesResponse, TorrentInfo, TorrentPeersResponse, TorrentQuery,
+    TorrentTrackersResponse, UploadTorrentResponse,
 };
 
 use crate::core::{Core, Error, TorrentAction};
@@ -189,6 +189,17 @@ pub async fn upload_batch(
         )
         .await?,
     ))
+}
+
+/// One action (start, stop, recheck, remove) on many torrents across servers.
+#[utoipa::path(post, path = "/torrents/actions", tag = "torrents", request_body = BulkActionRequest,
+    responses((status = 200, body = BulkActionResponse, description = "each torrent's outcome"), (status = 422, body = ErrorBody)))]
+pub async fn bulk(
+    State(core): State<Core>,
+    CurrentUser(identity): CurrentUser,
+    ApiJson(request): ApiJson<BulkActionRequest>,
+) -> Result<Json<BulkActionResponse>, Error> {
+    Ok(Json(core.bulk_action(&identity.user, request).await?))
 }
 
 #[utoipa::path(get, path = "/torrents/{info_hash}", tag = "torrents",
