@@ -99,6 +99,13 @@ def test_magnets_batches_and_refusals(client, server_id, tmp_path):
     listed = {t["info_hash"] for t in client.list_torrents()}
     assert listed == {first_hash, second_hash, magnet_hash, bare_hash}
 
+    stopped = client.bulk_action("stop", client.list_torrents())
+    assert (stopped["success_count"], stopped["failure_count"]) == (4, 0)
+    gone = client.bulk_action("remove", [{"server_id": server_id, "info_hash": first_hash},
+                                          {"server_id": server_id, "info_hash": "0" * 40}])
+    assert (gone["success_count"], gone["failure_count"]) == (1, 1)
+    assert first_hash not in {t["info_hash"] for t in client.list_torrents()}
+
     with pytest.raises(TorrentManagerError) as refused:
         client.add_torrent("magnet:?xt=urn:btih:ABC123DEF456...", server_id)
     assert refused.value.status_code == 400 and "40 hex" in refused.value.detail
@@ -106,5 +113,5 @@ def test_magnets_batches_and_refusals(client, server_id, tmp_path):
         client.get_torrent("0" * 40)
     assert missing.value.status_code == 404
     with pytest.raises(TorrentManagerError) as duplicate:
-        client.upload_torrent(str(first), server_id)
+        client.upload_torrent(str(second), server_id)
     assert duplicate.value.status_code == 409

@@ -5,10 +5,10 @@ use std::path::Path;
 use reqwest::Method;
 use reqwest::multipart::{Form, Part};
 use tm_api_types::{
-    AddLabelRequest, AddTorrentRequest, AddTorrentResponse, BatchUploadResponse,
-    FilePriorityChange, LabelsResponse, SetFilePrioritiesRequest, SetLabelsRequest,
-    TorrentActionResponse, TorrentFilesResponse, TorrentInfo, TorrentPeersResponse, TorrentQuery,
-    TorrentTrackersResponse, UploadTorrentResponse,
+    AddLabelRequest, AddTorrentRequest, AddTorrentResponse, BatchUploadResponse, BulkActionRequest,
+    BulkActionResponse, FilePriorityChange, LabelsResponse, SetFilePrioritiesRequest,
+    SetLabelsRequest, TorrentActionResponse, TorrentFilesResponse, TorrentInfo,
+    TorrentPeersResponse, TorrentQuery, TorrentTrackersResponse, UploadTorrentResponse,
 };
 
 use crate::client::{decode, on_server};
@@ -154,6 +154,34 @@ impl Client {
     ) -> Result<AddTorrentResponse, Error> {
         self.call(self.request(Method::POST, &["torrents"])?.json(request))
             .await
+    }
+
+    /// One action on many torrents, on any servers, in one request; each
+    /// torrent's outcome is in the answer (one failing does not stop the others).
+    ///
+    /// ```no_run
+    /// # async fn run(client: tm_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tm_client::{BulkAction, BulkActionRequest, TorrentQuery, TorrentRef};
+    /// let page = client.list_torrents(&TorrentQuery::default()).await?;
+    /// let torrents = page
+    ///     .torrents
+    ///     .iter()
+    ///     .map(|t| TorrentRef { server_id: t.server_id.clone(), info_hash: t.info_hash.clone() })
+    ///     .collect();
+    /// let request = BulkActionRequest { action: BulkAction::Stop, torrents, delete_data: false };
+    /// let answer = client.bulk_action(&request).await?;
+    /// println!("stopped {}, failed {}", answer.success_count, answer.failure_count);
+    /// # Ok(()) }
+    /// ```
+    pub async fn bulk_action(
+        &self,
+        request: &BulkActionRequest,
+    ) -> Result<BulkActionResponse, Error> {
+        self.call(
+            self.request(Method::POST, &["torrents", "actions"])?
+                .json(request),
+        )
+        .await
     }
 
     /// Uploads one .torrent file.

@@ -591,6 +591,26 @@ class TorrentManagerClient:
             params={"server_id": server_id, "delete_data": _bool_param(delete_data)},
         )
 
+    def bulk_action(
+        self, action: str, torrents: Iterable[Mapping[str, Any]], delete_data: bool = False
+    ) -> JSON:
+        """One action (``"start"``, ``"stop"``, ``"recheck"`` or ``"remove"``) on many
+        torrents, on any servers, in one request.
+
+        ``torrents`` are mappings with ``server_id`` and ``info_hash`` (the dicts
+        :meth:`list_torrents` returns will do). Answers
+        ``{success_count, failure_count, results: [{server_id, info_hash, success, message}]}``:
+        one torrent failing does not stop the others.
+        """
+        body = {
+            "action": action,
+            "torrents": [
+                {"server_id": t["server_id"], "info_hash": t["info_hash"]} for t in torrents
+            ],
+            "delete_data": delete_data,
+        }
+        return self._request("POST", "/torrents/actions", json=body)
+
     def list_torrent_files(self, info_hash: str, server_id: Optional[str] = None) -> JSON:
         """A torrent's files: ``{info_hash, name, ..., files: [{path, size, progress, priority, ...}]}``."""
         return self._request(

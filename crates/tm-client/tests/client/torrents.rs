@@ -4,8 +4,9 @@ use std::time::Duration;
 
 use tm_backends::testkit::{TestTorrent, TransmissionDaemon, daemon_available};
 use tm_client::{
-    AddTorrentRequest, Client, Error, FilePriority, FilePriorityChange, ServerStatus, ServerType,
-    TorrentQuery, TorrentState, TorrentUpload, UploadOptions,
+    AddTorrentRequest, BulkAction, BulkActionRequest, Client, Error, FilePriority,
+    FilePriorityChange, ServerStatus, ServerType, TorrentQuery, TorrentRef, TorrentState,
+    TorrentUpload, UploadOptions,
 };
 
 use crate::harness::{TestServer, wait_until};
@@ -224,4 +225,29 @@ async fn torrents_through_transmission() {
     ));
     let remaining = alice.list_torrents(&TorrentQuery::default()).await.unwrap();
     assert_eq!(remaining.total, 2);
+
+    // The rest in one bulk request, with one torrent that does not exist.
+    let mut torrents: Vec<TorrentRef> = remaining
+        .torrents
+        .iter()
+        .map(|t| TorrentRef {
+            server_id: t.server_id.clone(),
+            info_hash: t.info_hash.clone(),
+        })
+        .collect();
+    torrents.push(TorrentRef {
+        server_id: remaining.torrents[0].server_id.clone(),
+        info_hash: "0".repeat(40),
+    });
+    let answer = alice
+        .bulk_action(&BulkActionRequest {
+            action: BulkAction::Remove,
+            torrents,
+            delete_data: false,
+        })
+        .await
+        .unwrap();
+    assert_eq!((answer.success_count, answer.failure_count), (2, 1));
+    let left = alice.list_torrents(&TorrentQuery::default()).await.unwrap();
+    assert_eq!(left.total, 0);
 }
