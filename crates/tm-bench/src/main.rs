@@ -441,7 +441,7 @@ async fn main() -> Result<()> {
     results.declare("aT", "(a)  Transmission torrent-get, raw (identity)");
     results.declare(
         "aTgz",
-        "(a') Transmission torrent-get, raw, gzip as the adapter",
+        "(a') Transmission torrent-get, raw, gzip (as for remote servers)",
     );
     results.declare(
         "aTnew",
@@ -610,7 +610,7 @@ async fn main() -> Result<()> {
             Some(1.1),
         ),
         (
-            "b/a'  Transmission (a' = raw with gzip, as the adapter)".into(),
+            "b/a'  Transmission (a' = raw with gzip, as for remote servers)".into(),
             results.median("bT") / results.median("aTgz"),
             None,
         ),

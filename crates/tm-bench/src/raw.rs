@@ -27,8 +27,8 @@ const SESSION_HEADER: &str = "X-Transmission-Session-Id";
 pub enum HttpMode {
     /// Keep-alive, no `Accept-Encoding` (what curl or Python's http.client send).
     Identity,
-    /// Keep-alive with `Accept-Encoding: gzip`, decompressed: what the adapter's
-    /// reqwest client does (tm-backends enables reqwest's `gzip` feature).
+    /// Keep-alive with `Accept-Encoding: gzip`, decompressed: what the adapter
+    /// does for remote or TLS servers (on loopback it asks for no compression).
     Gzip,
     /// No `Accept-Encoding`, a new TCP connection per call.
     IdentityFreshConnection,
