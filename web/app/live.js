@@ -9,6 +9,8 @@ const RETRY_AFTER_CLOSE_MS = 3000;
 let source = null;
 let retryTimer = null;
 let indicator = null;
+/** How many server lists the stream has delivered (see reloadServers). */
+let serverUpdates = 0;
 
 /** Opens the stream (once); `indicatorElement` shows its state. */
 export function startLive(indicatorElement) {
@@ -27,9 +29,15 @@ function connect() {
   showState('connecting', 'connecting');
   source = new EventSource('/events');
   source.addEventListener('open', () => showState('live', 'live'));
-  source.addEventListener('reset', (event) => store.reset(JSON.parse(event.data)));
+  source.addEventListener('reset', (event) => {
+    serverUpdates += 1;
+    store.reset(JSON.parse(event.data));
+  });
   source.addEventListener('delta', (event) => store.applyDelta(JSON.parse(event.data)));
-  source.addEventListener('servers', (event) => store.setServers(JSON.parse(event.data)));
+  source.addEventListener('servers', (event) => {
+    serverUpdates += 1;
+    store.setServers(JSON.parse(event.data));
+  });
   source.addEventListener('problem', (event) => showState('live', 'live', `The server reported: ${event.data}`));
   source.addEventListener('error', onError);
 }
@@ -61,7 +69,14 @@ function showState(state, text, title = '') {
   indicator.title = title || `Live updates: ${text}`;
 }
 
-/** Fetches the server list now, after this page changed it (the stream follows). */
+/**
+ * Fetches the server list now, after this page changed it (the stream follows).
+ * A live update that arrives while the request is out is at least as fresh as
+ * its answer, which is then dropped: it could bring back a state (e.g.
+ * "connecting") that the stream has already moved past.
+ */
 export async function reloadServers() {
-  store.setServers(await api.get('/servers'));
+  const seen = serverUpdates;
+  const servers = await api.get('/servers');
+  if (serverUpdates === seen) store.setServers(servers);
 }
