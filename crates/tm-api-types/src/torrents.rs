@@ -21,6 +21,21 @@ pub enum TorrentState {
     Metadata,
 }
 
+impl TorrentState {
+    /// The wire name (`"downloading"`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TorrentState::Downloading => "downloading",
+            TorrentState::Seeding => "seeding",
+            TorrentState::Paused => "paused",
+            TorrentState::Queued => "queued",
+            TorrentState::Checking => "checking",
+            TorrentState::Error => "error",
+            TorrentState::Metadata => "metadata",
+        }
+    }
+}
+
 /// A torrent, normalised: the same fields and units whatever the client.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -7,25 +7,9 @@ use crate::harness::TestServer;
 /// A Transmission server on a loopback port where nothing listens.
 pub fn unreachable_transmission(name: &str) -> CreateServerRequest {
     CreateServerRequest {
-        name: name.into(),
-        server_type: ServerType::Transmission,
-        host: "127.0.0.1".into(),
-        port: 1,
         username: Some("admin".into()),
         password: Some("secret".into()),
-        rpc_path: None,
-        use_ssl: false,
-        transport: None,
-        socket_path: None,
-        tls_accept_invalid_certs: false,
-        enabled: true,
-        is_default: false,
-        http_host: None,
-        http_port: None,
-        http_path: None,
-        http_username: None,
-        http_password: None,
-        http_use_ssl: false,
+        ..CreateServerRequest::new(name, ServerType::Transmission, "127.0.0.1", 1)
     }
 }
 

@@ -936,7 +936,7 @@ impl SortKey {
             SortField::Name => name,
             SortField::Size => a.size.cmp(&b.size),
             SortField::Progress => a.progress.total_cmp(&b.progress),
-            SortField::State => state_name(a.state).cmp(state_name(b.state)),
+            SortField::State => a.state.as_str().cmp(b.state.as_str()),
             SortField::Ratio => a.ratio.total_cmp(&b.ratio),
             SortField::DownloadRate => a.download_rate.cmp(&b.download_rate),
             SortField::UploadRate => a.upload_rate.cmp(&b.upload_rate),
@@ -958,17 +958,5 @@ impl SortKey {
         primary
             .then_with(|| a.info_hash.cmp(&b.info_hash))
             .then_with(|| a.server_id.cmp(&b.server_id))
-    }
-}
-
-fn state_name(state: TorrentState) -> &'static str {
-    match state {
-        TorrentState::Downloading => "downloading",
-        TorrentState::Seeding => "seeding",
-        TorrentState::Paused => "paused",
-        TorrentState::Queued => "queued",
-        TorrentState::Checking => "checking",
-        TorrentState::Error => "error",
-        TorrentState::Metadata => "metadata",
     }
 }

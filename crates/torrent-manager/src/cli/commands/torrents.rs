@@ -283,18 +283,6 @@ async fn list_torrents(client: &Client, out: &Output, list: ListArgs) -> anyhow:
     })
 }
 
-fn state_name(state: TorrentState) -> &'static str {
-    match state {
-        TorrentState::Downloading => "downloading",
-        TorrentState::Seeding => "seeding",
-        TorrentState::Paused => "paused",
-        TorrentState::Queued => "queued",
-        TorrentState::Checking => "checking",
-        TorrentState::Error => "error",
-        TorrentState::Metadata => "metadata",
-    }
-}
-
 fn state_cell(out: &Output, state: TorrentState) -> Cell {
     let colour = match state {
         TorrentState::Downloading => Color::Cyan,
@@ -303,7 +291,7 @@ fn state_cell(out: &Output, state: TorrentState) -> Cell {
         TorrentState::Queued | TorrentState::Checking | TorrentState::Metadata => Color::Yellow,
         TorrentState::Error => Color::Red,
     };
-    out.coloured(state_name(state), colour)
+    out.coloured(state.as_str(), colour)
 }
 
 fn priority_name(priority: FilePriority) -> &'static str {
@@ -320,7 +308,7 @@ fn render_details(out: &Output, t: &TorrentInfo) -> String {
         ("Name", t.name.clone()),
         ("Hash", t.info_hash.clone()),
         ("Server", t.server_name.clone()),
-        ("State", state_name(t.state).to_string()),
+        ("State", t.state.as_str().to_string()),
         (
             "Done",
             format!("{} of {}", percent(t.progress), size(t.size)),
