@@ -38,4 +38,10 @@ async fn keys_create_list_use_revoke() {
     env.run(&["whoami", "--api-key", &key]).await.failed_with(1);
     let again = env.run(&["keys", "revoke", &prefix]).await.failed_with(1);
     assert!(again.stderr.starts_with("error: "), "{again:?}");
+    // Prefixes are URL-safe base64 and may start with '-': still a prefix, not a flag.
+    let dashed = env
+        .run(&["keys", "revoke", "-3abcdef"])
+        .await
+        .failed_with(1);
+    assert!(dashed.stderr.contains("API key not found"), "{dashed:?}");
 }

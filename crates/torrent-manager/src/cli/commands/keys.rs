@@ -21,7 +21,12 @@ pub enum KeysCommand {
     #[command(visible_alias = "ls")]
     List,
     /// Revoke a key by its prefix.
-    Revoke { prefix: String },
+    Revoke {
+        /// The prefix shown by `keys list`. It may start with '-' (keys are
+        /// URL-safe base64), so it is never taken for a flag.
+        #[arg(allow_hyphen_values = true)]
+        prefix: String,
+    },
 }
 
 pub async fn run(context: &Context, command: KeysCommand) -> anyhow::Result<()> {
