@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::egress::TargetPolicy;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ClientKind {
     #[serde(rename = "rTorrent")]
@@ -76,6 +78,8 @@ pub struct BackendConfig {
     pub accept_invalid_certs: bool,
     /// Upper bound for every single call, connection included.
     pub timeout: Duration,
+    /// Which addresses and sockets may be dialled, checked on every connection.
+    pub egress: TargetPolicy,
 }
 
 impl BackendConfig {
@@ -123,6 +127,7 @@ mod tests {
             transport: Transport::Http,
             accept_invalid_certs: false,
             timeout: Duration::from_secs(5),
+            egress: TargetPolicy::unrestricted(),
         };
         assert!(!format!("{config:?}").contains("hunter2"));
         assert_eq!(config.url(), "https://127.0.0.1:9091/transmission/rpc");

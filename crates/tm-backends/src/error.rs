@@ -40,6 +40,9 @@ pub enum ErrorKind {
     /// Deleting data was refused because the path is not safe to delete.
     #[error("refused to delete data: {0}")]
     Unsafe(String),
+    /// The egress policy does not allow contacting this target.
+    #[error("target not allowed: {0}")]
+    Forbidden(String),
     #[error("not supported by this client: {0}")]
     Unsupported(String),
 }

@@ -76,9 +76,17 @@ impl HttpReply {
 
 impl HttpEndpoint {
     pub fn new(config: &BackendConfig, server: &str) -> Result<Self> {
+        config
+            .egress
+            .check_host_literal(&config.host)
+            .map_err(|refusal| BackendError::new(server, ErrorKind::Forbidden(refusal.0)))?;
         let mut builder = Client::builder()
             .timeout(config.timeout)
             .connect_timeout(config.timeout)
+            // Names are checked against the egress policy on every new
+            // connection; an RPC endpoint has no business redirecting.
+            .dns_resolver(config.egress.resolver())
+            .redirect(reqwest::redirect::Policy::none())
             .danger_accept_invalid_certs(config.accept_invalid_certs);
         if !config.use_ssl && is_loopback(&config.host) {
             // On loopback, compression costs more than it saves: Transmission
@@ -140,6 +148,16 @@ impl HttpEndpoint {
         }
         let mut source = err.source();
         while let Some(cause) = source {
+            if let Some(refused) = cause.downcast_ref::<crate::egress::ResolveError>() {
+                return match refused {
+                    crate::egress::ResolveError::Refused(reason) => {
+                        ErrorKind::Forbidden(reason.0.clone())
+                    }
+                    crate::egress::ResolveError::Lookup(reason) => {
+                        ErrorKind::Network(reason.clone())
+                    }
+                };
+            }
             if let Some(io) = cause.downcast_ref::<std::io::Error>()
                 && io.kind() == std::io::ErrorKind::ConnectionRefused
             {

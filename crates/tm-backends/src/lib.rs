@@ -4,7 +4,7 @@
 //!
 //! ```no_run
 //! use std::time::Duration;
-//! use tm_backends::{BackendConfig, ClientKind, Secret, Transport, connect};
+//! use tm_backends::{BackendConfig, ClientKind, Secret, TargetPolicy, Transport, connect};
 //!
 //! # async fn demo() -> Result<(), tm_backends::BackendError> {
 //! let client = connect(&BackendConfig {
@@ -19,6 +19,7 @@
 //!     transport: Transport::Http,
 //!     accept_invalid_certs: false,
 //!     timeout: Duration::from_secs(10),
+//!     egress: TargetPolicy::unrestricted(),
 //! })?;
 //! let info = client.probe().await?;
 //! for torrent in client.list().await? {
@@ -35,6 +36,7 @@
 pub mod bencode;
 mod client;
 mod config;
+pub mod egress;
 mod error;
 mod http;
 pub mod magnet;
@@ -47,6 +49,7 @@ mod transmission;
 
 pub use client::{TorrentClient, connect};
 pub use config::{BackendConfig, ClientKind, Secret, Transport};
+pub use egress::TargetPolicy;
 pub use error::{BackendError, ErrorKind, Result};
 pub use model::{
     AddTorrent, Capabilities, ClientInfo, DataRemoval, FilePriority, Peer, RemoveOutcome, Torrent,

@@ -24,6 +24,7 @@ fn config(kind: ClientKind, port: u16, transport: Transport) -> BackendConfig {
         transport,
         accept_invalid_certs: false,
         timeout: TIMEOUT,
+        egress: tm_backends::TargetPolicy::unrestricted(),
     }
 }
 

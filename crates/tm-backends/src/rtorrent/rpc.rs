@@ -8,6 +8,7 @@ use tokio::net::{TcpStream, UnixStream};
 use super::scgi::{self, ScgiError};
 use super::xmlrpc::{self, Fault, Value};
 use crate::config::{BackendConfig, Transport};
+use crate::egress::{ResolveError, TargetPolicy};
 use crate::error::{BackendError, ErrorKind, Result, io_error_kind};
 use crate::http::HttpEndpoint;
 
@@ -15,13 +16,14 @@ use crate::http::HttpEndpoint;
 const FAULT_UNKNOWN_HASH: i64 = -501;
 
 enum Channel {
-    Scgi { address: String },
+    Scgi { host: String, port: u16 },
     ScgiUnix { path: String },
     Http(HttpEndpoint),
 }
 
 pub(crate) struct RtorrentRpc {
     channel: Channel,
+    egress: TargetPolicy,
     server: String,
     endpoint: String,
     timeout: Duration,
@@ -30,14 +32,29 @@ pub(crate) struct RtorrentRpc {
 impl RtorrentRpc {
     pub fn new(config: &BackendConfig, server: &str) -> Result<Self> {
         let channel = match &config.transport {
-            Transport::Scgi => Channel::Scgi {
-                address: format!("{}:{}", config.host, config.port),
-            },
-            Transport::ScgiUnix { path } => Channel::ScgiUnix { path: path.clone() },
+            Transport::Scgi => {
+                config
+                    .egress
+                    .check_host_literal(&config.host)
+                    .map_err(|refusal| {
+                        BackendError::new(server, ErrorKind::Forbidden(refusal.0))
+                    })?;
+                Channel::Scgi {
+                    host: config.host.clone(),
+                    port: config.port,
+                }
+            }
+            Transport::ScgiUnix { path } => {
+                config.egress.check_unix_socket().map_err(|refusal| {
+                    BackendError::new(server, ErrorKind::Forbidden(refusal.0))
+                })?;
+                Channel::ScgiUnix { path: path.clone() }
+            }
             Transport::Http => Channel::Http(HttpEndpoint::new(config, server)?),
         };
         Ok(Self {
             channel,
+            egress: config.egress,
             server: server.to_owned(),
             endpoint: config.endpoint(),
             timeout: config.timeout,
@@ -162,9 +179,17 @@ impl RtorrentRpc {
                 }
                 reply.body
             }
-            Channel::Scgi { address } => {
+            Channel::Scgi { host, port } => {
                 self.with_timeout(async {
-                    let mut stream = TcpStream::connect(address).await.map_err(ScgiError::Io)?;
+                    // Resolved and checked on every connection (no DNS rebinding).
+                    let addresses = self
+                        .egress
+                        .resolve(host, *port)
+                        .await
+                        .map_err(ScgiError::Egress)?;
+                    let mut stream = TcpStream::connect(&addresses[..])
+                        .await
+                        .map_err(ScgiError::Io)?;
                     scgi::exchange(&mut stream, &body).await
                 })
                 .await?
@@ -196,6 +221,12 @@ impl RtorrentRpc {
         match tokio::time::timeout(self.timeout, exchange).await {
             Err(_) => Err(self.error(ErrorKind::Timeout(self.timeout))),
             Ok(Err(ScgiError::Io(e))) => Err(self.error(io_error_kind(&e, &self.endpoint))),
+            Ok(Err(ScgiError::Egress(ResolveError::Refused(reason)))) => {
+                Err(self.error(ErrorKind::Forbidden(reason.0)))
+            }
+            Ok(Err(ScgiError::Egress(ResolveError::Lookup(reason)))) => {
+                Err(self.error(ErrorKind::Network(reason)))
+            }
             Ok(Err(ScgiError::BadReply(reason))) => {
                 Err(self.error(ErrorKind::Malformed(format!("not an SCGI reply: {reason}"))))
             }

@@ -20,6 +20,8 @@ pub fn frame_request(body: &[u8]) -> Vec<u8> {
 #[derive(Debug)]
 pub enum ScgiError {
     Io(std::io::Error),
+    /// The egress policy refused the target, or it did not resolve.
+    Egress(crate::egress::ResolveError),
     /// The reply is not a CGI response, or its status is not 200.
     BadReply(String),
 }

@@ -119,6 +119,7 @@ impl NginxScgiProxy {
             transport: Transport::Http,
             accept_invalid_certs: false,
             timeout: Duration::from_secs(10),
+            egress: crate::TargetPolicy::unrestricted(),
         }
     }
 }

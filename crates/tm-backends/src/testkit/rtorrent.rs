@@ -134,6 +134,7 @@ impl RtorrentDaemon {
             transport,
             accept_invalid_certs: false,
             timeout: Duration::from_secs(10),
+            egress: crate::TargetPolicy::unrestricted(),
         }
     }
 }

@@ -107,6 +107,7 @@ impl TransmissionDaemon {
             transport: Transport::Http,
             accept_invalid_certs: false,
             timeout: Duration::from_secs(10),
+            egress: crate::TargetPolicy::unrestricted(),
         }
     }
 }

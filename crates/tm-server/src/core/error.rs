@@ -65,6 +65,7 @@ impl From<tm_backends::BackendError> for Error {
             ErrorKind::NotFound(_) => Error::NotFound(message),
             ErrorKind::Duplicate(_) => Error::Conflict(message),
             ErrorKind::Unsafe(_) => Error::Conflict(message),
+            ErrorKind::Forbidden(_) => Error::Forbidden(message),
             ErrorKind::Invalid(_) | ErrorKind::Rejected(_) | ErrorKind::Unsupported(_) => {
                 Error::BadRequest(message)
             }

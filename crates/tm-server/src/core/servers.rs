@@ -217,6 +217,7 @@ impl Core {
                 transport,
                 accept_invalid_certs: row.tls_accept_invalid_certs,
                 timeout: self.config().client_timeout,
+                egress: tm_backends::TargetPolicy::unrestricted(),
             },
         })
     }

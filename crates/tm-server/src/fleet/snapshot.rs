@@ -101,6 +101,7 @@ mod tests {
                 transport: Transport::Http,
                 accept_invalid_certs: false,
                 timeout: Duration::from_secs(1),
+                egress: tm_backends::TargetPolicy::unrestricted(),
             },
         }
     }
