@@ -109,9 +109,10 @@ def test_magnets_batches_and_refusals(client, server_id, tmp_path):
     with pytest.raises(TorrentManagerError) as refused:
         client.add_torrent("magnet:?xt=urn:btih:ABC123DEF456...", server_id)
     assert refused.value.status_code == 400 and "40 hex" in refused.value.detail
+    assert refused.value.code == "invalid_input"
     with pytest.raises(TorrentManagerError) as missing:
         client.get_torrent("0" * 40)
-    assert missing.value.status_code == 404
+    assert (missing.value.status_code, missing.value.code) == (404, "torrent_not_found")
     with pytest.raises(TorrentManagerError) as duplicate:
         client.upload_torrent(str(second), server_id)
-    assert duplicate.value.status_code == 409
+    assert (duplicate.value.status_code, duplicate.value.code) == (409, "duplicate_torrent")

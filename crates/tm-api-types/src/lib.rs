@@ -8,12 +8,14 @@
 mod auth;
 mod error;
 mod servers;
+mod targets;
 mod torrents;
 mod users;
 
 pub use auth::*;
 pub use error::*;
 pub use servers::*;
+pub use targets::*;
 pub use torrents::*;
 pub use users::*;
 

@@ -1,9 +1,43 @@
-//! The one error type of the client, built from the server's `{"detail": ...}` answers.
+//! The one error type of the client, built from the server's
+//! `{"detail": ..., "code": ...}` answers.
 
+use std::fmt;
+use std::ops::Deref;
 use std::time::Duration;
 
 use reqwest::{Response, StatusCode, header};
-use tm_api_types::ErrorBody;
+use tm_api_types::{ErrorBody, ErrorCode};
+
+/// The server's explanation of an error answer: its text (`detail`, which
+/// this dereferences to) and its stable machine `code`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub detail: String,
+    pub code: ErrorCode,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.detail)
+    }
+}
+
+impl Deref for ApiError {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.detail
+    }
+}
+
+impl From<&str> for ApiError {
+    fn from(detail: &str) -> Self {
+        Self {
+            detail: detail.to_owned(),
+            code: ErrorCode::Unknown,
+        }
+    }
+}
 
 /// A request to the torrent-manager API failed.
 ///
@@ -14,29 +48,29 @@ use tm_api_types::ErrorBody;
 pub enum Error {
     /// 401: not logged in, the session ended, or the API key is not valid.
     #[error("{0}")]
-    Unauthorized(String),
+    Unauthorized(ApiError),
     /// 403: logged in, but not allowed (not an admin, registration closed,
     /// an API key used where a password login is required).
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(ApiError),
     /// 404: no such server, torrent, key or user (or not yours).
     #[error("{0}")]
-    NotFound(String),
+    NotFound(ApiError),
     /// 409: the name is taken, the torrent is already there, …
     #[error("{0}")]
-    Conflict(String),
+    Conflict(ApiError),
     /// 422: the server refused a value of the request.
     #[error("{0}")]
-    Invalid(String),
+    Invalid(ApiError),
     /// 429: too many failed logins; `retry_after` says when to try again.
     #[error("{detail}")]
     RateLimited {
-        detail: String,
+        detail: ApiError,
         retry_after: Option<Duration>,
     },
     /// Any other error status (400, 413, 502, 503, …).
     #[error("HTTP {status}: {detail}")]
-    Api { status: u16, detail: String },
+    Api { status: u16, detail: ApiError },
     /// The server could not be reached at all.
     #[error("could not connect to {url}: {reason}")]
     Connect { url: String, reason: String },
@@ -65,6 +99,21 @@ impl Error {
             Error::Invalid(_) => Some(422),
             Error::RateLimited { .. } => Some(429),
             Error::Api { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The server's machine code (`torrent_not_found`, `forbidden_target`, …),
+    /// when the server answered with one.
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            Error::Unauthorized(e)
+            | Error::Forbidden(e)
+            | Error::NotFound(e)
+            | Error::Conflict(e)
+            | Error::Invalid(e)
+            | Error::RateLimited { detail: e, .. }
+            | Error::Api { detail: e, .. } => Some(e.code),
             _ => None,
         }
     }
@@ -114,19 +163,17 @@ impl Error {
     }
 }
 
-/// The server's `detail`, else the body's text (a proxy's error page), else
-/// the status's name.
-fn detail_of(status: StatusCode, body: &str) -> String {
-    if let Ok(ErrorBody { detail }) = serde_json::from_str(body) {
-        return detail;
+/// The server's `detail` and `code`, else the body's text (a proxy's error
+/// page), else the status's name.
+fn detail_of(status: StatusCode, body: &str) -> ApiError {
+    if let Ok(ErrorBody { detail, code }) = serde_json::from_str(body) {
+        return ApiError { detail, code };
     }
-    match body.trim() {
-        "" => status
-            .canonical_reason()
-            .unwrap_or("request failed")
-            .to_string(),
-        text => text.to_string(),
-    }
+    let detail = match body.trim() {
+        "" => status.canonical_reason().unwrap_or("request failed"),
+        text => text,
+    };
+    ApiError::from(detail)
 }
 
 /// The innermost cause ("Connection refused (os error 111)"): reqwest's own
@@ -145,15 +192,16 @@ mod tests {
 
     #[test]
     fn detail_comes_from_the_body_when_it_can() {
-        assert_eq!(
-            detail_of(StatusCode::NOT_FOUND, r#"{"detail":"Server not found"}"#),
-            "Server not found"
+        let found = detail_of(
+            StatusCode::NOT_FOUND,
+            r#"{"detail":"Server not found","code":"server_not_found"}"#,
         );
-        assert_eq!(
-            detail_of(StatusCode::BAD_GATEWAY, " upstream down \n"),
-            "upstream down"
-        );
-        assert_eq!(detail_of(StatusCode::BAD_GATEWAY, ""), "Bad Gateway");
+        assert_eq!(&*found, "Server not found");
+        assert_eq!(found.code, ErrorCode::ServerNotFound);
+        let proxy = detail_of(StatusCode::BAD_GATEWAY, " upstream down \n");
+        assert_eq!(&*proxy, "upstream down");
+        assert_eq!(proxy.code, ErrorCode::Unknown);
+        assert_eq!(&*detail_of(StatusCode::BAD_GATEWAY, ""), "Bad Gateway");
     }
 
     #[test]

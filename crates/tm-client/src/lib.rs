@@ -30,7 +30,7 @@ mod servers;
 mod torrents;
 
 pub use client::{Client, ClientBuilder, DEFAULT_URL};
-pub use error::Error;
+pub use error::{ApiError, Error};
 pub use tm_api_types::*;
 pub use torrents::{TorrentPage, TorrentUpload, UploadOptions};
 

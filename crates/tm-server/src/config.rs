@@ -33,6 +33,9 @@ pub struct Config {
     pub login_throttle: LoginThrottle,
     /// Upper bound for any single call to a torrent client.
     pub client_timeout: Duration,
+    /// Let every user (not only admins) make the service contact loopback,
+    /// private and link-local addresses and unix sockets.
+    pub allow_private_targets: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -51,6 +54,7 @@ impl std::fmt::Debug for Config {
             .field("trust_forwarded_for", &self.trust_forwarded_for)
             .field("allowed_origins", &self.allowed_origins)
             .field("client_timeout", &self.client_timeout)
+            .field("allow_private_targets", &self.allow_private_targets)
             .finish_non_exhaustive()
     }
 }
@@ -71,6 +75,7 @@ impl Config {
             sessions: SessionPolicy::default(),
             login_throttle: LoginThrottle::default(),
             client_timeout: Duration::from_secs(10),
+            allow_private_targets: false,
         }
     }
 

@@ -50,6 +50,12 @@ pub struct ServeArgs {
     /// https://torrents.example.org (comma-separated).
     #[arg(long, env = "TM_ALLOWED_ORIGINS", value_delimiter = ',')]
     allowed_origins: Vec<String>,
+
+    /// Let every user, not only admins, make the service contact loopback,
+    /// private and link-local addresses and unix sockets (servers, URLs).
+    /// Admins can also allow this per user (PUT /admin/users/{id}/targets).
+    #[arg(long, env = "TM_ALLOW_PRIVATE_TARGETS")]
+    allow_private_targets: bool,
 }
 
 impl ServeArgs {
@@ -69,6 +75,7 @@ impl ServeArgs {
         config.cookie_secure = self.cookie_secure;
         config.trust_forwarded_for = self.trust_forwarded_for;
         config.allowed_origins = self.allowed_origins;
+        config.allow_private_targets = self.allow_private_targets;
         Ok(config)
     }
 }

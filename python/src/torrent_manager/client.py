@@ -202,8 +202,10 @@ class TorrentManagerClient:
             except ValueError:
                 pass
         if not response.ok:
+            code = None
             if parsed and isinstance(body, dict) and "detail" in body:
                 detail = body["detail"]
+                code = body.get("code")
             elif response.text.strip():
                 detail = response.text.strip()
             else:
@@ -212,6 +214,7 @@ class TorrentManagerClient:
                 f"HTTP {response.status_code}: {detail}",
                 status_code=response.status_code,
                 detail=detail,
+                code=code,
             )
         if not response.content:
             return {}

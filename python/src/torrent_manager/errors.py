@@ -13,6 +13,10 @@ class TorrentManagerError(Exception):
             came (the server could not be reached, or the request timed out).
         detail: The server's explanation (the ``detail`` field of its JSON
             error body), or a description of the transport failure.
+        code: The server's stable machine code (the ``code`` field, e.g.
+            ``"torrent_not_found"``, ``"forbidden_target"``,
+            ``"client_unsupported"``), or ``None`` when there was no JSON
+            answer.
 
     ``str(error)`` reads like ``"HTTP 409: username 'x' is already taken"`` or
     ``"could not connect to http://localhost:8144: Connection refused"``.
@@ -23,10 +27,12 @@ class TorrentManagerError(Exception):
         message: str,
         status_code: Optional[int] = None,
         detail: Any = None,
+        code: Optional[str] = None,
     ) -> None:
         super().__init__(message)
         self.status_code = status_code
         self.detail = detail if detail is not None else message
+        self.code = code
 
     @property
     def message(self) -> str:

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use tm_backends::testkit::{TestTorrent, TransmissionDaemon, daemon_available};
 use tm_client::{
-    AddTorrentRequest, BulkAction, BulkActionRequest, Client, Error, FilePriority,
+    AddTorrentRequest, BulkAction, BulkActionRequest, Client, Error, ErrorCode, FilePriority,
     FilePriorityChange, ServerStatus, ServerType, TorrentQuery, TorrentRef, TorrentState,
     TorrentUpload, UploadOptions,
 };
@@ -68,12 +68,14 @@ async fn torrents_through_transmission() {
         .unwrap();
     assert_eq!(uploaded.info_hash, single.info_hash);
     assert_eq!(uploaded.torrent_name, "album");
-    assert!(matches!(
-        alice
-            .upload_torrent(TorrentUpload::from_path(&path).unwrap(), &options)
-            .await,
-        Err(Error::Conflict(_))
-    ));
+    let duplicate = alice
+        .upload_torrent(TorrentUpload::from_path(&path).unwrap(), &options)
+        .await;
+    assert!(matches!(duplicate, Err(Error::Conflict(_))));
+    assert_eq!(
+        duplicate.err().and_then(|e| e.code()),
+        Some(ErrorCode::DuplicateTorrent)
+    );
 
     // A batch: one good file, one that is not a torrent.
     let second =
@@ -219,10 +221,12 @@ async fn torrents_through_transmission() {
     // Remove, keeping the data; then it is gone.
     let removed = alice.remove_torrent(hash, None, false).await.unwrap();
     assert_eq!(removed.info_hash, hash);
-    assert!(matches!(
-        alice.get_torrent(hash, None).await,
-        Err(Error::NotFound(_))
-    ));
+    let gone = alice.get_torrent(hash, None).await;
+    assert_eq!(
+        gone.as_ref().err().and_then(Error::code),
+        Some(ErrorCode::TorrentNotFound)
+    );
+    assert!(matches!(gone, Err(Error::NotFound(_))));
     let remaining = alice.list_torrents(&TorrentQuery::default()).await.unwrap();
     assert_eq!(remaining.total, 2);
 

@@ -19,14 +19,24 @@ pub enum Error {
     Forbidden(String),
     #[error("{0}")]
     NotFound(String),
+    #[error("Server not found")]
+    ServerNotFound,
+    #[error("Torrent not found")]
+    TorrentNotFound,
+    /// The egress policy refuses the target (403).
+    #[error("{0}")]
+    ForbiddenTarget(String),
+    /// A torrent client failed or refused; the HTTP layer maps its kind.
+    #[error("{0}")]
+    Backend(tm_backends::BackendError),
+    /// The server is failing or not polled: writes fail fast (503).
+    #[error("{0}")]
+    ServerUnavailable(String),
     #[error("{0}")]
     Conflict(String),
     /// The upload is larger than accepted (413).
     #[error("{0}")]
     TooLarge(String),
-    /// A torrent client failed or answered wrongly (502).
-    #[error("{0}")]
-    BadGateway(String),
     #[error("too many failed login attempts; try again in {} seconds", retry_after.as_secs())]
     RateLimited { retry_after: Duration },
     /// A dependency (database) is not answering.
@@ -59,23 +69,7 @@ impl From<CryptoError> for Error {
 
 impl From<tm_backends::BackendError> for Error {
     fn from(error: tm_backends::BackendError) -> Self {
-        use tm_backends::ErrorKind;
-        let message = error.to_string();
-        match error.kind {
-            ErrorKind::NotFound(_) => Error::NotFound(message),
-            ErrorKind::Duplicate(_) => Error::Conflict(message),
-            ErrorKind::Unsafe(_) => Error::Conflict(message),
-            ErrorKind::Forbidden(_) => Error::Forbidden(message),
-            ErrorKind::Invalid(_) | ErrorKind::Rejected(_) | ErrorKind::Unsupported(_) => {
-                Error::BadRequest(message)
-            }
-            ErrorKind::Refused(_)
-            | ErrorKind::Timeout(_)
-            | ErrorKind::AuthFailed(_)
-            | ErrorKind::NotATorrentClient(_)
-            | ErrorKind::Malformed(_)
-            | ErrorKind::Network(_) => Error::BadGateway(message),
-        }
+        Error::Backend(error)
     }
 }
 

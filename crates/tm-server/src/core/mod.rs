@@ -8,8 +8,11 @@ mod key_usage;
 mod list_cache;
 mod servers;
 mod sessions;
+mod targets;
 mod throttle;
 mod time;
+mod torrent_query;
+mod torrent_source;
 mod torrents;
 mod validate;
 

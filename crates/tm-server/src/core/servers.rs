@@ -4,13 +4,12 @@ use tm_api_types::{
     ClientCapabilities, ConnectionStatus, CreateServerRequest, Patch, ServerInfo, ServerStatus,
     ServerType, TestServerResponse, Transport, UpdateServerRequest,
 };
-use tm_backends::{BackendConfig, ClientKind, Secret};
+use tm_backends::{BackendConfig, ClientKind, Secret, TargetPolicy};
 
+use super::targets::forbidden_target;
 use super::{Core, Error, Result, User, from_millis, now_millis, validate};
-use crate::db::ServerRow;
+use crate::db::{ServerRow, TargetGrant};
 use crate::fleet::{PollerState, ServerSpec};
-
-const NOT_FOUND: &str = "Server not found";
 
 impl Core {
     pub async fn create_server(
@@ -46,8 +45,10 @@ impl Core {
             updated_at: now,
         };
         normalise_and_check(&mut row)?;
+        let policy = self.target_policy_of(&user.id).await?;
+        check_target(&row, policy)?;
         let stored = self.store().insert_server(&row).await?;
-        self.follow(&stored)?;
+        self.follow(&stored, policy)?;
         Ok(self.server_info(stored))
     }
 
@@ -112,18 +113,20 @@ impl Core {
         )?;
         row.updated_at = now_millis();
         normalise_and_check(&mut row)?;
+        let policy = self.target_policy_of(&user.id).await?;
+        check_target(&row, policy)?;
         if !self.store().update_server(&row).await? {
-            return Err(Error::NotFound(NOT_FOUND.into()));
+            return Err(Error::ServerNotFound);
         }
         let updated = self.server_row(user, id).await?;
-        self.follow(&updated)?;
+        self.follow(&updated, policy)?;
         Ok(self.server_info(updated))
     }
 
     pub async fn delete_server(&self, user: &User, id: &str) -> Result<String> {
         let row = self.server_row(user, id).await?;
         if !self.store().delete_server(id, &user.id).await? {
-            return Err(Error::NotFound(NOT_FOUND.into()));
+            return Err(Error::ServerNotFound);
         }
         self.fleet().remove(id);
         Ok(row.name)
@@ -132,7 +135,7 @@ impl Core {
     /// Asks the client who it is, with a fresh connection.
     pub async fn test_server(&self, user: &User, id: &str) -> Result<TestServerResponse> {
         let row = self.server_row(user, id).await?;
-        let spec = self.server_spec(&row)?;
+        let spec = self.server_spec(&row, self.target_policy_of(&user.id).await?)?;
         let probe = match tm_backends::connect(&spec.backend) {
             Ok(client) => client.probe().await,
             Err(error) => Err(error),
@@ -155,9 +158,14 @@ impl Core {
     /// Starts all enabled servers' pollers (at start, and to pick up changes
     /// other instances made to the shared database).
     pub async fn sync_fleet(&self) -> Result<()> {
+        let grants: std::collections::HashMap<String, TargetGrant> =
+            self.store().target_grants().await?.into_iter().collect();
         let mut specs = Vec::new();
         for row in self.store().enabled_servers().await? {
-            match self.server_spec(&row) {
+            let Some(grant) = grants.get(&row.user_id) else {
+                continue; // its owner was just deleted
+            };
+            match self.server_spec(&row, self.policy_for(*grant)) {
                 Ok(spec) => specs.push(spec),
                 Err(error) => tracing::warn!(server = %row.name, %error, "cannot poll server"),
             }
@@ -167,10 +175,10 @@ impl Core {
     }
 
     /// Makes the fleet poll `row` when enabled, and stop otherwise.
-    fn follow(&self, row: &ServerRow) -> Result<()> {
+    fn follow(&self, row: &ServerRow, policy: TargetPolicy) -> Result<()> {
         if row.enabled {
             self.fleet()
-                .upsert(self.server_spec(row)?)
+                .upsert(self.server_spec(row, policy)?)
                 .map_err(|e| Error::Invalid(e.to_string()))
         } else {
             self.fleet().remove(&row.id);
@@ -179,7 +187,7 @@ impl Core {
     }
 
     /// How to reach the server, with its password decrypted.
-    pub(super) fn server_spec(&self, row: &ServerRow) -> Result<ServerSpec> {
+    pub(super) fn server_spec(&self, row: &ServerRow, egress: TargetPolicy) -> Result<ServerSpec> {
         let server_type: ServerType = row.server_type.parse().map_err(Error::Internal)?;
         let transport = match effective_transport(row)? {
             Transport::Http => tm_backends::Transport::Http,
@@ -217,7 +225,7 @@ impl Core {
                 transport,
                 accept_invalid_certs: row.tls_accept_invalid_certs,
                 timeout: self.config().client_timeout,
-                egress: tm_backends::TargetPolicy::unrestricted(),
+                egress,
             },
         })
     }
@@ -294,7 +302,7 @@ impl Core {
         self.store()
             .server_of(id, &user.id)
             .await?
-            .ok_or_else(|| Error::NotFound(NOT_FOUND.into()))
+            .ok_or(Error::ServerNotFound)
     }
 
     /// Encrypts a password for a field of a server row (None stays None).
@@ -420,6 +428,23 @@ fn normalise_and_check(row: &mut ServerRow) -> Result<()> {
         return Err(Error::Invalid(
             "http_port must be between 1 and 65535".into(),
         ));
+    }
+    Ok(())
+}
+
+/// Refuses at once what the egress policy would refuse on every connection
+/// (an IP literal, a local name, a unix socket); names are checked again
+/// each time they are resolved.
+fn check_target(row: &ServerRow, policy: TargetPolicy) -> Result<()> {
+    if effective_transport(row)? == Transport::ScgiUnix {
+        policy.check_unix_socket().map_err(forbidden_target)?;
+    } else {
+        policy
+            .check_host_literal(&row.host)
+            .map_err(forbidden_target)?;
+    }
+    if let Some(host) = &row.http_host {
+        policy.check_host_literal(host).map_err(forbidden_target)?;
     }
     Ok(())
 }

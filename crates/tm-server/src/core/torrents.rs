@@ -1,27 +1,24 @@
 //! Torrents across a user's servers: reads from the fleet's snapshots,
 //! mutations through the server's adapter followed by a refresh.
 
-use std::cmp::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::StreamExt;
 use tm_api_types::{
     AddTorrentRequest, AddTorrentResponse, BatchUploadResponse, BatchUploadResult, BulkAction,
     BulkActionRequest, BulkActionResponse, BulkActionResult, DataOutcome, FilePriority,
     FilePriorityChange, LabelsResponse, PeerInfo, TorrentActionResponse, TorrentFileInfo,
-    TorrentFilesResponse, TorrentInfo, TorrentPeersResponse, TorrentQuery, TorrentState,
-    TorrentTrackersResponse, TrackerInfo, UploadTorrentResponse,
+    TorrentFilesResponse, TorrentInfo, TorrentPeersResponse, TorrentQuery, TorrentTrackersResponse,
+    TrackerInfo, UploadTorrentResponse,
 };
 use tm_backends::{AddTorrent, DataRemoval, Torrent, TorrentSource};
 
 use super::list_cache::Sources;
-use super::{Core, Error, RenderedList, Result, User};
+use super::torrent_query::page_of;
+use super::torrent_source::parse_torrent;
+use super::{Core, Error, RenderedList, Result, User, validate};
 use crate::fleet::{Poller, Snapshot, TorrentView, json_array};
 
-/// Largest .torrent accepted, uploaded or fetched from a URL.
-pub const MAX_TORRENT_FILE: usize = 10 * 1024 * 1024;
-const URL_FETCH_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long a mutation waits for the client to show its effect (some apply
 /// changes asynchronously, e.g. Transmission's stop).
 const SETTLE_TIMEOUT: Duration = Duration::from_secs(3);
@@ -122,7 +119,7 @@ impl Core {
             .views
             .get(&target.hash)
             .map(|v| v.info.clone())
-            .ok_or_else(torrent_not_found)
+            .ok_or(Error::TorrentNotFound)
     }
 
     /// Adds a magnet link, a bare info hash or the .torrent at an http(s) URL.
@@ -131,17 +128,18 @@ impl Core {
         user: &User,
         request: AddTorrentRequest,
     ) -> Result<AddTorrentResponse> {
+        let save_path = validate::save_path(request.save_path)?;
+        let (source, uri) = self.resolve_uri(user, &request.uri).await?;
         let poller = self
             .server_for_add(user, request.server_id.as_deref())
             .await?;
-        let (source, uri) = self.resolve_uri(&request.uri).await?;
         let info_hash = poller
             .client()
             .add(AddTorrent {
                 source,
                 start: request.start,
                 labels: clean_labels(request.labels)?,
-                save_path: request.save_path.filter(|p| !p.trim().is_empty()),
+                save_path,
             })
             .await?;
         settle(&poller, std::slice::from_ref(&info_hash), |t| t.is_some()).await;
@@ -542,7 +540,7 @@ impl Core {
                     .filter(|p| p.snapshot().torrents.contains_key(&hash))
                     .collect();
                 match (holders.pop(), holders.len()) {
-                    (None, _) => return Err(torrent_not_found()),
+                    (None, _) => return Err(Error::TorrentNotFound),
                     (Some(poller), 0) => poller,
                     (Some(_), more) => {
                         return Err(Error::Conflict(format!(
@@ -553,7 +551,7 @@ impl Core {
                 }
             }
         };
-        poller.check_available().map_err(Error::Unavailable)?;
+        poller.check_available().map_err(Error::ServerUnavailable)?;
         Ok(Target { poller, hash })
     }
 
@@ -563,69 +561,12 @@ impl Core {
                 "server '{name}' is disabled; enable it first"
             )));
         }
-        let poller = self
-            .fleet()
-            .get(id)
-            .ok_or_else(|| Error::Unavailable(format!("server '{name}' is not being polled")))?;
-        poller.check_available().map_err(Error::Unavailable)?;
+        let poller = self.fleet().get(id).ok_or_else(|| {
+            Error::ServerUnavailable(format!("server '{name}' is not being polled"))
+        })?;
+        poller.check_available().map_err(Error::ServerUnavailable)?;
         Ok(poller)
     }
-
-    /// What the user typed, as a source to add and the URI as understood.
-    async fn resolve_uri(&self, uri: &str) -> Result<(TorrentSource, String)> {
-        let uri = uri.trim();
-        let lower = uri.to_ascii_lowercase();
-        if lower.starts_with("magnet:") {
-            tm_backends::magnet::parse_magnet(uri)
-                .map_err(|e| Error::BadRequest(format!("Invalid magnet link: {e}")))?;
-            return Ok((TorrentSource::Magnet(uri.to_string()), uri.to_string()));
-        }
-        if lower.starts_with("http://") || lower.starts_with("https://") {
-            let bytes = fetch_torrent(uri).await?;
-            return Ok((TorrentSource::File(bytes), uri.to_string()));
-        }
-        if let Ok(hash) = tm_backends::magnet::parse_info_hash(uri) {
-            let magnet = format!("magnet:?xt=urn:btih:{hash}");
-            return Ok((TorrentSource::Magnet(magnet.clone()), magnet));
-        }
-        Err(Error::BadRequest(
-            "Input must be a magnet link, an info hash (40 hex or 32 base32 characters) or an http(s) URL of a .torrent file".into(),
-        ))
-    }
-}
-
-fn torrent_not_found() -> Error {
-    Error::NotFound("Torrent not found".into())
-}
-
-/// The matching torrents of `snapshots`, sorted and paged.
-fn page_of(snapshots: &[Snapshot], query: &TorrentQuery) -> Result<TorrentPage> {
-    let states = parse_states(query.state.as_deref())?;
-    let sort = SortKey::parse(query.sort.as_deref())?;
-    let search = query.search.as_deref().map(str::to_lowercase);
-    let mut torrents: Vec<Arc<TorrentView>> = snapshots
-        .iter()
-        .flat_map(|snapshot| snapshot.views.values())
-        .filter(|v| states.as_ref().is_none_or(|s| s.contains(&v.info.state)))
-        .filter(|v| {
-            query
-                .label
-                .as_ref()
-                .is_none_or(|l| v.info.labels.contains(l))
-        })
-        .filter(|v| search.as_ref().is_none_or(|s| v.name_key.contains(s)))
-        .cloned()
-        .collect();
-    torrents.sort_by(|a, b| sort.compare(a, b));
-    let total = torrents.len();
-    let offset = query.offset.unwrap_or(0).min(total);
-    let end = query
-        .limit
-        .map_or(total, |limit| (offset + limit).min(total));
-    Ok(TorrentPage {
-        torrents: torrents.drain(offset..end).collect(),
-        total,
-    })
 }
 
 /// Checks a .torrent and adds it; returns its info hash and name.
@@ -635,7 +576,8 @@ async fn add_file(
     labels: Vec<String>,
     bytes: Vec<u8>,
 ) -> Result<(String, String)> {
-    let name = parse_torrent(&bytes)?.name;
+    let (meta, bytes) = parse_torrent(bytes).await?;
+    let name = meta.name;
     let info_hash = poller
         .client()
         .add(AddTorrent {
@@ -646,54 +588,6 @@ async fn add_file(
         })
         .await?;
     Ok((info_hash, name))
-}
-
-/// Parses a .torrent, mapping errors to a 400 that says what is wrong.
-pub fn parse_torrent(bytes: &[u8]) -> Result<tm_backends::torrent_file::MetaInfo> {
-    if bytes.len() > MAX_TORRENT_FILE {
-        return Err(Error::TooLarge(format!(
-            "a .torrent file may be at most {} MiB",
-            MAX_TORRENT_FILE / (1024 * 1024)
-        )));
-    }
-    tm_backends::torrent_file::parse(bytes)
-        .map_err(|e| Error::BadRequest(format!("Not a valid .torrent file: {e}")))
-}
-
-/// Downloads a .torrent with a size limit and a timeout, and checks it is one.
-async fn fetch_torrent(url: &str) -> Result<Vec<u8>> {
-    let failed = |reason: String| Error::BadRequest(format!("Could not fetch {url}: {reason}"));
-    let client = reqwest::Client::builder()
-        .timeout(URL_FETCH_TIMEOUT)
-        .redirect(reqwest::redirect::Policy::limited(5))
-        .build()
-        .map_err(|e| Error::Internal(e.to_string()))?;
-    let response = client
-        .get(url)
-        .send()
-        .await
-        .map_err(|e| failed(e.to_string()))?;
-    if !response.status().is_success() {
-        return Err(failed(format!("HTTP {}", response.status())));
-    }
-    if response
-        .content_length()
-        .is_some_and(|n| n > MAX_TORRENT_FILE as u64)
-    {
-        return Err(failed("larger than 10 MiB".into()));
-    }
-    let mut body = Vec::new();
-    let mut stream = response.bytes_stream();
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| failed(e.to_string()))?;
-        if body.len() + chunk.len() > MAX_TORRENT_FILE {
-            return Err(failed("larger than 10 MiB".into()));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    tm_backends::torrent_file::parse(&body)
-        .map_err(|e| failed(format!("not a .torrent file ({e})")))?;
-    Ok(body)
 }
 
 /// Refreshes a server after a mutation so the caller reads its own write.
@@ -834,24 +728,6 @@ fn clean_labels(labels: Vec<String>) -> Result<Vec<String>> {
     Ok(cleaned)
 }
 
-fn parse_states(value: Option<&str>) -> Result<Option<Vec<TorrentState>>> {
-    let Some(value) = value.filter(|v| !v.trim().is_empty()) else {
-        return Ok(None);
-    };
-    value
-        .split(',')
-        .map(|s| {
-            serde_json::from_value(serde_json::Value::String(s.trim().to_string())).map_err(|_| {
-                Error::Invalid(format!(
-                    "unknown state '{}': use downloading, seeding, paused, queued, checking, error or metadata",
-                    s.trim()
-                ))
-            })
-        })
-        .collect::<Result<Vec<_>>>()
-        .map(Some)
-}
-
 fn priority_to_api(priority: tm_backends::FilePriority) -> FilePriority {
     use tm_backends::FilePriority as P;
     match priority {
@@ -869,94 +745,5 @@ fn priority_from_api(priority: FilePriority) -> tm_backends::FilePriority {
         FilePriority::Low => P::Low,
         FilePriority::Normal => P::Normal,
         FilePriority::High => P::High,
-    }
-}
-
-/// How `GET /torrents` orders its answer.
-struct SortKey {
-    field: SortField,
-    descending: bool,
-}
-
-#[derive(Clone, Copy)]
-enum SortField {
-    Name,
-    Size,
-    Progress,
-    State,
-    Ratio,
-    DownloadRate,
-    UploadRate,
-    Eta,
-    AddedAt,
-    CompletedAt,
-    ServerName,
-    Peers,
-    Seeds,
-    Uploaded,
-    Downloaded,
-}
-
-impl SortKey {
-    fn parse(value: Option<&str>) -> Result<Self> {
-        let value = value.unwrap_or("name").trim();
-        let (descending, name) = match value.strip_prefix('-') {
-            Some(name) => (true, name),
-            None => (false, value),
-        };
-        let field = match name {
-            "name" => SortField::Name,
-            "size" => SortField::Size,
-            "progress" => SortField::Progress,
-            "state" => SortField::State,
-            "ratio" => SortField::Ratio,
-            "download_rate" => SortField::DownloadRate,
-            "upload_rate" => SortField::UploadRate,
-            "eta" => SortField::Eta,
-            "added_at" => SortField::AddedAt,
-            "completed_at" => SortField::CompletedAt,
-            "server_name" => SortField::ServerName,
-            "peers" => SortField::Peers,
-            "seeds" => SortField::Seeds,
-            "uploaded" => SortField::Uploaded,
-            "downloaded" => SortField::Downloaded,
-            other => {
-                return Err(Error::Invalid(format!(
-                    "cannot sort by '{other}': use name, size, progress, state, ratio, download_rate, upload_rate, eta, added_at, completed_at, server_name, peers, seeds, uploaded or downloaded (prefix - for descending)"
-                )));
-            }
-        };
-        Ok(Self { field, descending })
-    }
-
-    fn compare(&self, a: &TorrentView, b: &TorrentView) -> Ordering {
-        let name = a.name_key.cmp(&b.name_key);
-        let (a, b) = (&a.info, &b.info);
-        let primary = match self.field {
-            SortField::Name => name,
-            SortField::Size => a.size.cmp(&b.size),
-            SortField::Progress => a.progress.total_cmp(&b.progress),
-            SortField::State => a.state.as_str().cmp(b.state.as_str()),
-            SortField::Ratio => a.ratio.total_cmp(&b.ratio),
-            SortField::DownloadRate => a.download_rate.cmp(&b.download_rate),
-            SortField::UploadRate => a.upload_rate.cmp(&b.upload_rate),
-            SortField::Eta => a.eta.cmp(&b.eta),
-            SortField::AddedAt => a.added_at.cmp(&b.added_at),
-            SortField::CompletedAt => a.completed_at.cmp(&b.completed_at),
-            SortField::ServerName => a.server_name.cmp(&b.server_name),
-            SortField::Peers => a.peers.cmp(&b.peers),
-            SortField::Seeds => a.seeds.cmp(&b.seeds),
-            SortField::Uploaded => a.uploaded.cmp(&b.uploaded),
-            SortField::Downloaded => a.downloaded.cmp(&b.downloaded),
-        };
-        let primary = if self.descending {
-            primary.reverse()
-        } else {
-            primary
-        };
-        // A stable order for equal keys, whatever the direction.
-        primary
-            .then_with(|| a.info_hash.cmp(&b.info_hash))
-            .then_with(|| a.server_id.cmp(&b.server_id))
     }
 }

@@ -48,8 +48,54 @@ pub fn required_text(field: &str, value: &str, max: usize) -> Result<String> {
     Ok(trimmed.to_string())
 }
 
+/// Longest save path accepted (Linux's PATH_MAX).
+const MAX_SAVE_PATH: usize = 4096;
+
+/// A download directory as the client should get it: absolute (POSIX, or a
+/// Windows drive path for Transmission on Windows), without control
+/// characters, `.` or `..` components, repeated or trailing separators.
+/// Clients get it as an RPC parameter; this also keeps rTorrent from ever
+/// seeing a `$`-command where a path belongs. Blank means "the default".
+pub fn save_path(path: Option<String>) -> Result<Option<String>> {
+    let Some(path) = path.filter(|p| !p.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let invalid = |why: &str| Err(Error::BadRequest(format!("save_path {why}")));
+    if path.len() > MAX_SAVE_PATH {
+        return invalid("is too long");
+    }
+    if path.chars().any(char::is_control) {
+        return invalid("must not contain control characters");
+    }
+    let bytes = path.as_bytes();
+    let (root, rest, separator) = if let Some(rest) = path.strip_prefix('/') {
+        ("/".to_owned(), rest, '/')
+    } else if bytes.len() >= 3
+        && bytes[0].is_ascii_alphabetic()
+        && bytes[1] == b':'
+        && matches!(bytes[2], b'\\' | b'/')
+    {
+        (path[..3].to_owned(), &path[3..], char::from(bytes[2]))
+    } else {
+        return invalid("must be an absolute path (starting with '/')");
+    };
+    let mut parts = Vec::new();
+    for part in rest.split(['/', '\\']).filter(|p| !p.is_empty()) {
+        if part == "." || part == ".." {
+            return invalid("must not contain '.' or '..' components");
+        }
+        parts.push(part);
+    }
+    Ok(Some(format!(
+        "{root}{}",
+        parts.join(&separator.to_string())
+    )))
+}
+
 #[cfg(test)]
 mod tests {
+    use super::save_path;
+
     #[test]
     fn usernames() {
         assert!(super::username("alice").is_ok());
@@ -64,5 +110,36 @@ mod tests {
     fn passwords() {
         assert!(super::password("12345678").is_ok());
         assert!(super::password("1234567").is_err());
+    }
+
+    #[test]
+    fn save_paths_are_absolute_and_normalised() {
+        let ok = |p: &str| save_path(Some(p.to_owned())).unwrap();
+        assert_eq!(ok("/srv//dl/"), Some("/srv/dl".to_owned()));
+        assert_eq!(ok("/"), Some("/".to_owned()));
+        assert_eq!(
+            ok("/data/My Films (2024)"),
+            Some("/data/My Films (2024)".to_owned())
+        );
+        assert_eq!(
+            ok("C:\\Downloads\\tv\\"),
+            Some("C:\\Downloads\\tv".to_owned())
+        );
+        assert_eq!(ok("  "), None);
+        assert_eq!(save_path(None).unwrap(), None);
+        for bad in [
+            "$execute.throw={sh,-c,touch /tmp/x}",
+            "$execute.throw=sh,-c,touch /tmp/x",
+            "downloads",
+            "~/downloads",
+            "/srv/../etc",
+            "/srv/./dl",
+            "/srv/dl\n/x",
+            "/srv/\u{0}x",
+            "C:",
+        ] {
+            assert!(save_path(Some(bad.to_owned())).is_err(), "{bad:?}");
+        }
+        assert!(save_path(Some(format!("/{}", "a".repeat(5000)))).is_err());
     }
 }

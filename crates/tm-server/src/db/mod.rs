@@ -8,6 +8,7 @@ mod api_keys;
 mod servers;
 mod sessions;
 mod settings;
+mod targets;
 mod throttle;
 mod users;
 
@@ -21,6 +22,7 @@ use sqlx::sqlite::{
 
 pub use api_keys::ApiKeyRow;
 pub use servers::ServerRow;
+pub use targets::TargetGrant;
 pub use users::UserRow;
 
 /// A failed database operation.

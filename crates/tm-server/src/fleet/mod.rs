@@ -86,7 +86,9 @@ impl Fleet {
     pub fn upsert(&self, spec: ServerSpec) -> Result<(), tm_backends::BackendError> {
         let mut pollers = self.pollers.write().unwrap_or_else(|e| e.into_inner());
         if let Some(existing) = pollers.get(&spec.id) {
-            if existing.spec().version == spec.version {
+            if existing.spec().version == spec.version
+                && existing.spec().backend.egress == spec.backend.egress
+            {
                 return Ok(());
             }
             existing.stop();

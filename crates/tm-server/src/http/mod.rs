@@ -22,7 +22,7 @@ use utoipa_axum::routes;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::core::{Core, Error};
-use handlers::{admin, api_keys, auth, events, health, servers, torrents};
+use handlers::{admin, api_keys, auth, events, health, servers, targets, torrents};
 
 /// JSON bodies are small; uploads get their own limit where they are accepted.
 const MAX_JSON_BODY: usize = 1024 * 1024;
@@ -77,6 +77,7 @@ pub fn router(core: Core) -> Router {
         .routes(routes!(admin::list_users, admin::create_user))
         .routes(routes!(admin::update_user, admin::delete_user))
         .routes(routes!(admin::get_settings, admin::put_settings))
+        .routes(routes!(targets::get_targets, targets::set_targets))
         .routes(routes!(torrents::list, torrents::add))
         .routes(routes!(torrents::get, torrents::remove))
         .routes(routes!(torrents::bulk))

@@ -68,6 +68,7 @@ on_both_databases! {
         let (_, me) = victim.get("/auth/me").await;
         let victim_id = me["user_id"].as_str().unwrap().to_string();
         let key = victim.create_key("k").await;
+        admin.put(&format!("/admin/users/{victim_id}/targets"), serde_json::json!({"allow_private_targets": true})).await;
         victim.create_server("s1").await;
         victim.create_server("s2").await;
         assert_eq!(app.count_rows("servers", &victim_id).await, 2);

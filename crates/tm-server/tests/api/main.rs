@@ -13,4 +13,5 @@ mod openapi;
 mod secrets_at_rest;
 mod servers;
 mod swarm;
+mod targets;
 mod torrents;

@@ -50,6 +50,8 @@ async fn openapi_describes_every_endpoint_and_docs_work_offline() {
         ("/torrents/{info_hash}/labels/{label}", "delete"),
         ("/events", "get"),
         ("/torrents/actions", "post"),
+        ("/admin/users/{id}/targets", "get"),
+        ("/admin/users/{id}/targets", "put"),
     ];
     for (path, method) in expected {
         let operation = &doc["paths"][path][method];

@@ -6,4 +6,5 @@ pub mod auth;
 pub mod events;
 pub mod health;
 pub mod servers;
+pub mod targets;
 pub mod torrents;

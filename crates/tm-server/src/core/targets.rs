@@ -1,0 +1,60 @@
+//! The egress policy: which targets the service may contact on whose behalf.
+//!
+//! Admins may target anything. Other users reach public addresses only,
+//! unless the server runs with `--allow-private-targets` or an admin grants
+//! them private targets (loopback, private ranges, link-local, unix sockets).
+//! The policy travels with every server's connection settings, so it is
+//! checked on each connection the fleet makes, after DNS resolution.
+
+use tm_api_types::UserTargets;
+use tm_backends::TargetPolicy;
+
+use super::{Core, Error, Result};
+use crate::db::TargetGrant;
+
+impl Core {
+    /// The policy for what is done on behalf of `user_id`.
+    pub(super) async fn target_policy_of(&self, user_id: &str) -> Result<TargetPolicy> {
+        let grant = self
+            .store()
+            .target_grant(user_id)
+            .await?
+            .ok_or_else(|| Error::NotFound("User not found".into()))?;
+        Ok(self.policy_for(grant))
+    }
+
+    pub(super) fn policy_for(&self, grant: TargetGrant) -> TargetPolicy {
+        if grant.is_admin || grant.allow_private_targets || self.config().allow_private_targets {
+            TargetPolicy::unrestricted()
+        } else {
+            TargetPolicy::public_only()
+        }
+    }
+
+    pub async fn user_targets(&self, user_id: &str) -> Result<UserTargets> {
+        let grant = self
+            .store()
+            .target_grant(user_id)
+            .await?
+            .ok_or_else(|| Error::NotFound("User not found".into()))?;
+        Ok(UserTargets {
+            user_id: user_id.to_owned(),
+            allow_private_targets: grant.allow_private_targets,
+            private_targets_allowed: self.policy_for(grant) == TargetPolicy::unrestricted(),
+        })
+    }
+
+    /// Grants or withdraws private targets; the user's pollers follow at once.
+    pub async fn set_user_targets(&self, user_id: &str, allowed: bool) -> Result<UserTargets> {
+        if !self.store().set_private_targets(user_id, allowed).await? {
+            return Err(Error::NotFound("User not found".into()));
+        }
+        self.sync_fleet().await?;
+        self.user_targets(user_id).await
+    }
+}
+
+/// Maps a refusal of the policy to the API's error.
+pub(super) fn forbidden_target(refusal: tm_backends::egress::Refusal) -> Error {
+    Error::ForbiddenTarget(format!("Target not allowed: {}", refusal.0))
+}

@@ -1,0 +1,147 @@
+//! `GET /torrents`: filtering, sorting and paging the snapshots.
+
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+use tm_api_types::{TorrentQuery, TorrentState};
+
+use super::torrents::TorrentPage;
+use super::{Error, Result};
+use crate::fleet::{Snapshot, TorrentView};
+
+/// The matching torrents of `snapshots`, sorted and paged.
+pub(super) fn page_of(snapshots: &[Snapshot], query: &TorrentQuery) -> Result<TorrentPage> {
+    let states = parse_states(query.state.as_deref())?;
+    let sort = SortKey::parse(query.sort.as_deref())?;
+    let search = query.search.as_deref().map(str::to_lowercase);
+    let mut torrents: Vec<Arc<TorrentView>> = snapshots
+        .iter()
+        .flat_map(|snapshot| snapshot.views.values())
+        .filter(|v| states.as_ref().is_none_or(|s| s.contains(&v.info.state)))
+        .filter(|v| {
+            query
+                .label
+                .as_ref()
+                .is_none_or(|l| v.info.labels.contains(l))
+        })
+        .filter(|v| search.as_ref().is_none_or(|s| v.name_key.contains(s)))
+        .cloned()
+        .collect();
+    torrents.sort_by(|a, b| sort.compare(a, b));
+    let total = torrents.len();
+    let offset = query.offset.unwrap_or(0).min(total);
+    let end = query
+        .limit
+        .map_or(total, |limit| offset.saturating_add(limit).min(total));
+    Ok(TorrentPage {
+        torrents: torrents.drain(offset..end).collect(),
+        total,
+    })
+}
+
+pub(super) fn parse_states(value: Option<&str>) -> Result<Option<Vec<TorrentState>>> {
+    let Some(value) = value.filter(|v| !v.trim().is_empty()) else {
+        return Ok(None);
+    };
+    value
+        .split(',')
+        .map(|s| {
+            serde_json::from_value(serde_json::Value::String(s.trim().to_string())).map_err(|_| {
+                Error::Invalid(format!(
+                    "unknown state '{}': use downloading, seeding, paused, queued, checking, error or metadata",
+                    s.trim()
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>>>()
+        .map(Some)
+}
+
+/// How `GET /torrents` orders its answer.
+struct SortKey {
+    field: SortField,
+    descending: bool,
+}
+
+#[derive(Clone, Copy)]
+enum SortField {
+    Name,
+    Size,
+    Progress,
+    State,
+    Ratio,
+    DownloadRate,
+    UploadRate,
+    Eta,
+    AddedAt,
+    CompletedAt,
+    ServerName,
+    Peers,
+    Seeds,
+    Uploaded,
+    Downloaded,
+}
+
+impl SortKey {
+    fn parse(value: Option<&str>) -> Result<Self> {
+        let value = value.unwrap_or("name").trim();
+        let (descending, name) = match value.strip_prefix('-') {
+            Some(name) => (true, name),
+            None => (false, value),
+        };
+        let field = match name {
+            "name" => SortField::Name,
+            "size" => SortField::Size,
+            "progress" => SortField::Progress,
+            "state" => SortField::State,
+            "ratio" => SortField::Ratio,
+            "download_rate" => SortField::DownloadRate,
+            "upload_rate" => SortField::UploadRate,
+            "eta" => SortField::Eta,
+            "added_at" => SortField::AddedAt,
+            "completed_at" => SortField::CompletedAt,
+            "server_name" => SortField::ServerName,
+            "peers" => SortField::Peers,
+            "seeds" => SortField::Seeds,
+            "uploaded" => SortField::Uploaded,
+            "downloaded" => SortField::Downloaded,
+            other => {
+                return Err(Error::Invalid(format!(
+                    "cannot sort by '{other}': use name, size, progress, state, ratio, download_rate, upload_rate, eta, added_at, completed_at, server_name, peers, seeds, uploaded or downloaded (prefix - for descending)"
+                )));
+            }
+        };
+        Ok(Self { field, descending })
+    }
+
+    fn compare(&self, a: &TorrentView, b: &TorrentView) -> Ordering {
+        let name = a.name_key.cmp(&b.name_key);
+        let (a, b) = (&a.info, &b.info);
+        let primary = match self.field {
+            SortField::Name => name,
+            SortField::Size => a.size.cmp(&b.size),
+            SortField::Progress => a.progress.total_cmp(&b.progress),
+            SortField::State => a.state.as_str().cmp(b.state.as_str()),
+            SortField::Ratio => a.ratio.total_cmp(&b.ratio),
+            SortField::DownloadRate => a.download_rate.cmp(&b.download_rate),
+            SortField::UploadRate => a.upload_rate.cmp(&b.upload_rate),
+            SortField::Eta => a.eta.cmp(&b.eta),
+            SortField::AddedAt => a.added_at.cmp(&b.added_at),
+            SortField::CompletedAt => a.completed_at.cmp(&b.completed_at),
+            SortField::ServerName => a.server_name.cmp(&b.server_name),
+            SortField::Peers => a.peers.cmp(&b.peers),
+            SortField::Seeds => a.seeds.cmp(&b.seeds),
+            SortField::Uploaded => a.uploaded.cmp(&b.uploaded),
+            SortField::Downloaded => a.downloaded.cmp(&b.downloaded),
+        };
+        let primary = if self.descending {
+            primary.reverse()
+        } else {
+            primary
+        };
+        // A stable order for equal keys, whatever the direction.
+        primary
+            .then_with(|| a.info_hash.cmp(&b.info_hash))
+            .then_with(|| a.server_id.cmp(&b.server_id))
+    }
+}
