@@ -144,11 +144,15 @@ def credentials() -> tuple:
 
 @pytest.fixture
 def client(server: Server, credentials: tuple) -> Iterator[TorrentManagerClient]:
-    """A client logged in (session cookie) as a fresh, non-admin user."""
+    """A client logged in (session cookie) as a fresh, non-admin user whom the
+    admin allowed private targets (the test daemons listen on loopback)."""
     username, password = credentials
     with TorrentManagerClient(server.url) as client:
-        client.register(username, password)
+        user_id = client.register(username, password)["user_id"]
         client.login(username, password)
+        with TorrentManagerClient(server.url) as admin:
+            admin.login(server.admin_username, server.admin_password)
+            admin.set_user_targets(user_id, True)
         yield client
 
 

@@ -8,6 +8,8 @@ import pytest
 
 from torrent_manager import CLEAR, TorrentManagerClient, TorrentManagerError
 
+from conftest import PASSWORD, unique_username
+
 
 def closed_port() -> int:
     """A loopback port nothing listens on."""
@@ -192,3 +194,22 @@ _HEALTH_FIELDS = {
 
 def _configuration(server: dict) -> dict:
     return {k: v for k, v in server.items() if k not in _HEALTH_FIELDS}
+
+
+def test_private_targets_need_the_admin(server, admin_client: TorrentManagerClient) -> None:
+    """An ordinary user cannot point the service at loopback, private ranges
+    or unix sockets until an admin allows it (the egress policy)."""
+    username = unique_username("bob")
+    with TorrentManagerClient(server.url) as bob:
+        user_id = bob.register(username, PASSWORD)["user_id"]
+        bob.login(username, PASSWORD)
+        assert admin_client.get_user_targets(user_id) == {
+            "user_id": user_id, "allow_private_targets": False, "private_targets_allowed": False}
+        with pytest.raises(TorrentManagerError) as refused:
+            bob.add_server("local", "rtorrent", "127.0.0.1", 5000)
+        assert (refused.value.status_code, refused.value.code) == (403, "forbidden_target")
+        with pytest.raises(TorrentManagerError) as refused:
+            bob.add_server("nas", "transmission", "192.168.1.10", 9091)
+        assert refused.value.code == "forbidden_target"
+        assert admin_client.set_user_targets(user_id, True)["private_targets_allowed"] is True
+        assert bob.add_server("local", "rtorrent", "127.0.0.1", 5000)["host"] == "127.0.0.1"

@@ -22,6 +22,8 @@ from typing import List
 
 import pytest
 
+from torrent_manager import TorrentManagerClient
+
 from daemons import remove_tree, start_rtorrent_behind_nginx
 
 USAGE = Path(__file__).resolve().parents[2].parent / "shared" / "spec" / "USAGE.md"
@@ -87,6 +89,11 @@ def test_usage_examples_run_verbatim(server, rtorrent, tmp_path, monkeypatch):
 
     # Register, log in, who am I, log out
     assert re.fullmatch(r"User registered: newuser \([0-9a-f-]{36}\)\n", run(blocks[1]))
+    # The document's seedbox is on a private address (192.168.1.10, here
+    # loopback): the instance's admin lets newuser reach private targets.
+    with TorrentManagerClient(server.url) as admin:
+        admin.login(server.admin_username, server.admin_password)
+        admin.set_user_targets(namespace["result"]["user_id"], True)
     assert run(blocks[2]) == "Logged in as: newuser\n"
     assert run(blocks[3]) == "Current User: newuser, Auth Method: session\n"
     assert run(blocks[4]) == "Logout successful\n"

@@ -2,8 +2,8 @@
 
 use reqwest::Method;
 use tm_api_types::{
-    CreateUserRequest, CreateUserResponse, InstanceSettings, MessageResponse, UpdateUserRequest,
-    UserInfo,
+    CreateUserRequest, CreateUserResponse, InstanceSettings, MessageResponse,
+    SetUserTargetsRequest, UpdateUserRequest, UserInfo, UserTargets,
 };
 
 use crate::{Client, Error};
@@ -36,6 +36,28 @@ impl Client {
     pub async fn delete_user(&self, user_id: &str) -> Result<MessageResponse, Error> {
         self.call(self.request(Method::DELETE, &["admin", "users", user_id])?)
             .await
+    }
+
+    /// Whether a user may make the service contact private targets.
+    pub async fn user_targets(&self, user_id: &str) -> Result<UserTargets, Error> {
+        self.call(self.request(Method::GET, &["admin", "users", user_id, "targets"])?)
+            .await
+    }
+
+    /// Lets a user (or stops letting them) reach loopback, private and
+    /// link-local addresses and unix sockets through the service.
+    pub async fn set_user_targets(
+        &self,
+        user_id: &str,
+        allow_private_targets: bool,
+    ) -> Result<UserTargets, Error> {
+        self.call(
+            self.request(Method::PUT, &["admin", "users", user_id, "targets"])?
+                .json(&SetUserTargetsRequest {
+                    allow_private_targets,
+                }),
+        )
+        .await
     }
 
     pub async fn settings(&self) -> Result<InstanceSettings, Error> {

@@ -730,6 +730,21 @@ class TorrentManagerClient:
         """Deletes a user with their sessions, keys and servers: ``{message}``."""
         return self._request("DELETE", f"/admin/users/{_segment(user_id)}")
 
+    def get_user_targets(self, user_id: str) -> JSON:
+        """Whether a user may make the service contact private targets:
+        ``{user_id, allow_private_targets, private_targets_allowed}``."""
+        return self._request("GET", f"/admin/users/{_segment(user_id)}/targets")
+
+    def set_user_targets(self, user_id: str, allow_private_targets: bool) -> JSON:
+        """Lets a user (or stops letting them) register servers and add URLs on
+        loopback, private or link-local addresses and unix sockets; returns
+        what :meth:`get_user_targets` returns."""
+        return self._request(
+            "PUT",
+            f"/admin/users/{_segment(user_id)}/targets",
+            json={"allow_private_targets": allow_private_targets},
+        )
+
     def get_settings(self) -> JSON:
         """Instance settings: ``{"registration_mode": "open" | "closed"}``."""
         return self._request("GET", "/admin/settings")
