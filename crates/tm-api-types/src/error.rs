@@ -53,6 +53,8 @@ pub enum ErrorCode {
     ServerUnavailable,
     /// Too many attempts; see Retry-After (429).
     RateLimited,
+    /// A per-user limit is reached: servers (403), open live streams (429).
+    QuotaExceeded,
     /// A dependency of ours (the database) is not answering (503).
     Unavailable,
     /// A fault of ours; the details are in the server's log (500).
@@ -84,6 +86,7 @@ impl ErrorCode {
             ErrorCode::ClientMalformed => "client_malformed",
             ErrorCode::ServerUnavailable => "server_unavailable",
             ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::QuotaExceeded => "quota_exceeded",
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::InternalError => "internal_error",
             ErrorCode::Unknown => "unknown",

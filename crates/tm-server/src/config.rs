@@ -36,6 +36,10 @@ pub struct Config {
     /// Let every user (not only admins) make the service contact loopback,
     /// private and link-local addresses and unix sockets.
     pub allow_private_targets: bool,
+    /// Servers an ordinary user may register (admins are not limited).
+    pub max_servers_per_user: usize,
+    /// Live-update streams one user may have open at once.
+    pub max_streams_per_user: usize,
 }
 
 impl std::fmt::Debug for Config {
@@ -76,6 +80,8 @@ impl Config {
             login_throttle: LoginThrottle::default(),
             client_timeout: Duration::from_secs(10),
             allow_private_targets: false,
+            max_servers_per_user: 50,
+            max_streams_per_user: 16,
         }
     }
 

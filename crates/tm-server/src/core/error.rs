@@ -39,6 +39,11 @@ pub enum Error {
     TooLarge(String),
     #[error("too many failed login attempts; try again in {} seconds", retry_after.as_secs())]
     RateLimited { retry_after: Duration },
+    /// A per-user limit is reached (servers, live streams): 403 or 429.
+    #[error("{0}")]
+    QuotaExceeded(String),
+    #[error("{0}")]
+    TooManyStreams(String),
     /// A dependency (database) is not answering.
     #[error("{0}")]
     Unavailable(String),
@@ -48,6 +53,19 @@ pub enum Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// What the caller may see: internal faults are logged, not shown.
+    pub fn public_detail(&self) -> String {
+        match self {
+            Error::Internal(message) => {
+                tracing::error!(error = %message, "request failed");
+                "Internal server error".to_string()
+            }
+            other => other.to_string(),
+        }
+    }
+}
 
 impl From<DbError> for Error {
     fn from(error: DbError) -> Self {

@@ -37,8 +37,12 @@ impl RenderedList {
     }
 }
 
-/// Bounded: past this many (user, query) pairs the cache starts over.
+/// Bounded in entries and bytes, in total and per user, so that one user
+/// asking for many different pages cannot pin memory for everyone.
 const MAX_ENTRIES: usize = 256;
+const MAX_ENTRIES_PER_USER: usize = 16;
+const MAX_BYTES: usize = 256 * 1024 * 1024;
+const MAX_BYTES_PER_USER: usize = 64 * 1024 * 1024;
 
 #[derive(Default)]
 pub struct ListCache {
@@ -56,10 +60,67 @@ impl ListCache {
     }
 
     pub fn put(&self, user_id: &str, query_key: &str, list: RenderedList) {
+        if list.body.len() > MAX_BYTES_PER_USER {
+            return;
+        }
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if entries.len() >= MAX_ENTRIES {
+        let key = (user_id.to_string(), query_key.to_string());
+        entries.remove(&key);
+        let (mine, my_bytes) = usage_of(&entries, user_id);
+        if mine >= MAX_ENTRIES_PER_USER || my_bytes + list.body.len() > MAX_BYTES_PER_USER {
+            entries.retain(|(user, _), _| user != user_id);
+        }
+        let total: usize = entries.values().map(|cached| cached.body.len()).sum();
+        if entries.len() >= MAX_ENTRIES || total + list.body.len() > MAX_BYTES {
             entries.clear();
         }
-        entries.insert((user_id.to_string(), query_key.to_string()), list);
+        entries.insert(key, list);
+    }
+
+    #[cfg(test)]
+    fn bytes_of(&self, user_id: &str) -> (usize, usize) {
+        usage_of(
+            &self.entries.lock().unwrap_or_else(|e| e.into_inner()),
+            user_id,
+        )
+    }
+}
+
+/// How many entries and body bytes `user_id` holds.
+fn usage_of(entries: &HashMap<(String, String), RenderedList>, user_id: &str) -> (usize, usize) {
+    entries
+        .iter()
+        .filter(|((user, _), _)| user == user_id)
+        .fold((0, 0), |(n, bytes), (_, cached)| {
+            (n + 1, bytes + cached.body.len())
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(bytes: usize) -> RenderedList {
+        RenderedList::new("q", Vec::new(), Bytes::from(vec![b' '; bytes]), 0)
+    }
+
+    #[test]
+    fn one_user_cannot_fill_the_cache() {
+        let cache = ListCache::default();
+        cache.put("bob", "first", list(10));
+        for page in 0..1000 {
+            cache.put("mallory", &format!("limit={page}"), list(8 * 1024 * 1024));
+            let (entries, bytes) = cache.bytes_of("mallory");
+            assert!(entries <= MAX_ENTRIES_PER_USER && bytes <= MAX_BYTES_PER_USER);
+        }
+        assert!(
+            cache.get("bob", "first", &Vec::new()).is_some(),
+            "others' entries stay"
+        );
+        cache.put("mallory", "huge", list(MAX_BYTES_PER_USER + 1));
+        assert!(
+            cache.get("mallory", "huge", &Vec::new()).is_none(),
+            "too large to keep"
+        );
     }
 }

@@ -8,6 +8,7 @@ mod key_usage;
 mod list_cache;
 mod servers;
 mod sessions;
+mod stream_slots;
 mod targets;
 mod throttle;
 mod time;
@@ -30,6 +31,7 @@ pub use error::{Error, Result};
 pub use key_usage::KeyUsage;
 pub use list_cache::RenderedList;
 pub use sessions::{Identity, IssuedSession};
+pub use stream_slots::StreamSlot;
 pub use time::{from_millis, now_millis};
 pub use torrents::TorrentAction;
 
@@ -46,6 +48,7 @@ struct CoreInner {
     key_usage: KeyUsage,
     fleet: Fleet,
     torrent_lists: list_cache::ListCache,
+    streams: stream_slots::StreamSlots,
 }
 
 impl Core {
@@ -64,6 +67,7 @@ impl Core {
                 key_usage: KeyUsage::default(),
                 fleet: Fleet::new(shutdown),
                 torrent_lists: list_cache::ListCache::default(),
+                streams: stream_slots::StreamSlots::default(),
             }),
         }
     }

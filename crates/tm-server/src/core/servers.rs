@@ -47,6 +47,7 @@ impl Core {
         normalise_and_check(&mut row)?;
         let policy = self.target_policy_of(&user.id).await?;
         check_target(&row, policy)?;
+        self.check_server_quota(user).await?;
         let stored = self.store().insert_server(&row).await?;
         self.follow(&stored, policy)?;
         Ok(self.server_info(stored))
@@ -153,6 +154,18 @@ impl Core {
                 message: format!("Could not connect to {}: {}", row.name, error.kind),
             },
         })
+    }
+
+    /// Each server costs a poller and its snapshot: ordinary users get a
+    /// bounded number of them.
+    async fn check_server_quota(&self, user: &User) -> Result<()> {
+        let max = self.config().max_servers_per_user;
+        if !user.is_admin && self.store().servers_of(&user.id).await?.len() >= max {
+            return Err(Error::QuotaExceeded(format!(
+                "you have {max} servers, the most an account may register"
+            )));
+        }
+        Ok(())
     }
 
     /// Starts all enabled servers' pollers (at start, and to pick up changes

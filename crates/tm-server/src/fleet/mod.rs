@@ -53,8 +53,10 @@ impl FleetEvent {
     }
 }
 
-/// Events buffered per subscriber before it counts as lagging (and gets a reset).
-const EVENT_BUFFER: usize = 1024;
+/// Events buffered per subscriber before it counts as lagging (and gets a
+/// reset). Small, because the slowest subscriber keeps this many events of
+/// every user alive.
+const EVENT_BUFFER: usize = 128;
 
 /// All pollers of this instance, by server id.
 pub struct Fleet {

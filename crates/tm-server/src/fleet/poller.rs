@@ -2,7 +2,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use tm_backends::{BackendError, TorrentClient};
+use tm_backends::{BackendError, ErrorKind, TorrentChanges, TorrentClient};
 use tokio::sync::{Notify, broadcast};
 use tokio_util::sync::CancellationToken;
 
@@ -19,6 +19,9 @@ const MAX_BACKOFF: Duration = Duration::from_secs(300);
 const BREAKER_THRESHOLD: u32 = 3;
 /// How long a "someone is watching" mark keeps polling fast.
 const WATCH_WINDOW_MS: i64 = 30_000;
+/// Most torrents followed per server: bounds what one server entry (and so
+/// one user) can make this process hold.
+pub const MAX_TORRENTS_PER_SERVER: usize = 200_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PollerState {
@@ -152,22 +155,52 @@ impl Poller {
                 .client_version = Some(format!("{} {}", info.client, info.version));
         }
         let changes = self.client.list_changes().await;
-        let changes = self.record(changes)?;
+        let changes = self.record(changes.and_then(|c| self.within_cap(c)))?;
         // Built outside the lock (polls are serialised by `poll_lock`), so
-        // readers never wait for a snapshot being serialised.
+        // readers never wait for a snapshot being serialised; and off the
+        // async workers, since serialising a large list is CPU work.
         let current = self.snapshot();
-        if let Some(next) = current.apply(&self.spec, changes) {
+        let spec = self.spec.clone();
+        let listening = self.events.receiver_count() > 0;
+        let built = tokio::task::spawn_blocking(move || {
+            let next = current.apply(&spec, changes)?;
             // Deltas are built only while someone listens.
-            if self.events.receiver_count() > 0 {
-                let delta = delta(&self.spec.id, next.revision, &current.views, &next.views);
-                let _ = self.events.send(Arc::new(FleetEvent::Torrents {
-                    user_id: self.spec.user_id.clone(),
-                    delta,
-                }));
-            }
-            *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = next;
+            let delta =
+                listening.then(|| delta(&spec.id, next.revision, &current.views, &next.views));
+            Some((next, delta))
+        })
+        .await;
+        let Ok(Some((next, delta))) = built else {
+            return Ok(());
+        };
+        if next.torrents.len() > MAX_TORRENTS_PER_SERVER {
+            return self.record(Err(self.too_many(next.torrents.len())));
         }
+        if let Some(delta) = delta {
+            let _ = self.events.send(Arc::new(FleetEvent::Torrents {
+                user_id: self.spec.user_id.clone(),
+                delta,
+            }));
+        }
+        *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = next;
         Ok(())
+    }
+
+    /// Refuses a list larger than one server may hold in memory here.
+    fn within_cap(&self, changes: TorrentChanges) -> Result<TorrentChanges, BackendError> {
+        if changes.torrents.len() > MAX_TORRENTS_PER_SERVER {
+            return Err(self.too_many(changes.torrents.len()));
+        }
+        Ok(changes)
+    }
+
+    fn too_many(&self, count: usize) -> BackendError {
+        BackendError::new(
+            &self.spec.name,
+            ErrorKind::Malformed(format!(
+                "the client reports {count} torrents; at most {MAX_TORRENTS_PER_SERVER} are followed per server"
+            )),
+        )
     }
 
     /// Updates the health with the outcome of a call to the client.

@@ -28,6 +28,8 @@ impl Error {
                 ErrorCode::ServerUnavailable,
             ),
             Error::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
+            Error::QuotaExceeded(_) => (StatusCode::FORBIDDEN, ErrorCode::QuotaExceeded),
+            Error::TooManyStreams(_) => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::QuotaExceeded),
             Error::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable),
             Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::InternalError),
         }
@@ -59,13 +61,7 @@ fn backend_status_and_code(kind: &ErrorKind) -> (StatusCode, ErrorCode) {
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
-        let detail = match &self {
-            Error::Internal(message) => {
-                tracing::error!(error = %message, "request failed");
-                "Internal server error".to_string()
-            }
-            other => other.to_string(),
-        };
+        let detail = self.public_detail();
         let mut response = (status, Json(ErrorBody { detail, code })).into_response();
         let headers = response.headers_mut();
         match &self {

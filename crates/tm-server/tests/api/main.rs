@@ -9,6 +9,7 @@ mod auth;
 mod events;
 mod faults;
 mod isolation;
+mod limits;
 mod openapi;
 mod secrets_at_rest;
 mod servers;

@@ -13,10 +13,10 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::response::sse::{Event, Sse};
 use futures::Stream;
-use tm_api_types::TorrentQuery;
+use tm_api_types::{ErrorBody, TorrentQuery};
 use tokio::sync::broadcast::{self, error::RecvError};
 
-use crate::core::{Core, Error, User};
+use crate::core::{Core, Error, StreamSlot, User};
 use crate::fleet::FleetEvent;
 use crate::http::extract::CurrentUser;
 
@@ -26,25 +26,33 @@ const HEARTBEAT: Duration = Duration::from_secs(10);
 /// Live torrent and server updates (text/event-stream).
 #[utoipa::path(get, path = "/events", tag = "torrents",
     responses((status = 200, content_type = "text/event-stream",
-        description = "events `reset` {torrents, servers}, `delta` {server_id, revision, added, changed, removed}, `servers` [ServerInfo], `problem` (a message)")))]
+        description = "events `reset` {torrents, servers}, `delta` {server_id, revision, added, changed, removed}, `servers` [ServerInfo], `problem` (a message)"),
+        (status = 401, body = ErrorBody), (status = 429, body = ErrorBody, description = "too many open streams")))]
 pub async fn events(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, Error> {
+    let slot = core.open_stream(&identity.user)?;
     let live = LiveStream {
+        _slot: slot,
         receiver: core.fleet().subscribe(),
         core,
         user: identity.user,
         needs_reset: true,
         heartbeat: tokio::time::interval(HEARTBEAT),
     };
-    Sse::new(futures::stream::unfold(live, |mut live| async move {
-        let event = live.next().await?;
-        Some((Ok(event), live))
-    }))
+    Ok(Sse::new(futures::stream::unfold(
+        live,
+        |mut live| async move {
+            let event = live.next().await?;
+            Some((Ok(event), live))
+        },
+    )))
 }
 
 struct LiveStream {
+    /// Held while the stream is open (per-user limit).
+    _slot: StreamSlot,
     core: Core,
     user: User,
     receiver: broadcast::Receiver<Arc<FleetEvent>>,
@@ -114,5 +122,7 @@ fn json_event(name: &str, data: &impl serde::Serialize) -> Event {
 /// A failure of ours, named so browsers do not take it for their own
 /// connection `error` event.
 fn error_event(error: Error) -> Event {
-    Event::default().event("problem").data(error.to_string())
+    Event::default()
+        .event("problem")
+        .data(error.public_detail())
 }
