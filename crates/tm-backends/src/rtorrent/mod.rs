@@ -104,6 +104,20 @@ impl Rtorrent {
     }
 }
 
+/// The magnet as rTorrent must see it: anything not starting exactly with
+/// `magnet:?` is taken for a file path on its host (and glob-expanded).
+fn rtorrent_magnet(link: &str) -> std::result::Result<String, String> {
+    let link = link.trim();
+    match (link.get(..7), link.get(7..)) {
+        (Some(scheme), Some(rest))
+            if scheme.eq_ignore_ascii_case("magnet:") && rest.starts_with('?') =>
+        {
+            Ok(format!("magnet:{rest}"))
+        }
+        _ => Err("a magnet link must start with \"magnet:?\"".to_owned()),
+    }
+}
+
 #[async_trait]
 impl TorrentClient for Rtorrent {
     fn kind(&self) -> ClientKind {
@@ -205,6 +219,8 @@ impl TorrentClient for Rtorrent {
                 "load.raw"
             }
             TorrentSource::Magnet(link) => {
+                let link = rtorrent_magnet(&link)
+                    .map_err(|reason| self.error(ErrorKind::Invalid(reason)))?;
                 params.push(Value::String(link));
                 // rTorrent re-creates a magnet's download once the metadata
                 // arrives, replaying only the post-load commands and the start
@@ -378,6 +394,16 @@ impl TorrentClient for Rtorrent {
 mod tests {
     use super::rpc::into_rows;
     use super::*;
+
+    #[test]
+    fn magnets_reach_rtorrent_as_magnets() {
+        assert_eq!(
+            rtorrent_magnet(" MAGNET:?xt=urn:btih:AB ").unwrap(),
+            "magnet:?xt=urn:btih:AB"
+        );
+        assert!(rtorrent_magnet("magnet:xt=urn:btih:AB").is_err());
+        assert!(rtorrent_magnet("/etc/passwd").is_err());
+    }
 
     /// A list captured from rTorrent 0.9.8 (names with `&`, `<`, quotes,
     /// non-ASCII; seeding, paused, missing data, magnet), and what the

@@ -253,3 +253,28 @@ async fn paused_add_stays_paused_with_its_directory() {
     assert!(!t.is_active);
     assert_eq!(t.save_path, dir.display().to_string());
 }
+
+/// A magnet spelled `MAGNET:?…` (accepted by the parser) reaches rTorrent as
+/// a magnet, not as a file path on its host.
+#[tokio::test]
+async fn upper_case_magnet_scheme_is_loaded_as_a_magnet() {
+    if !daemon_available("rtorrent") {
+        return;
+    }
+    let (daemon, client) = start().await;
+    let torrent =
+        TestTorrent::single_file(daemon.scratch_dir(), "u.bin", 10, Some(DEAD_TRACKER)).unwrap();
+    let link = torrent
+        .magnet(Some(DEAD_TRACKER))
+        .replacen("magnet:", " MAGNET:", 1);
+    let hash = client
+        .add(AddTorrent {
+            source: TorrentSource::Magnet(link),
+            start: false,
+            labels: vec![],
+            save_path: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(hash, torrent.info_hash);
+}
