@@ -3,10 +3,10 @@
 use std::path::Path;
 use std::time::Duration;
 
-use tm_backends::testkit::{RtorrentDaemon, ScgiListener, TestTorrent, daemon_available};
-use tm_backends::{AddTorrent, ErrorKind, TorrentClient, TorrentSource, TorrentState, connect};
+use tm_backends::testkit::TestTorrent;
+use tm_backends::{AddTorrent, ErrorKind, TorrentSource, TorrentState};
 
-use crate::common::{DEAD_TRACKER, wait_for};
+use crate::common::{DEAD_TRACKER, add_paused, start_rtorrent, wait_for};
 
 /// Payloads that ran (or would run) a shell if rTorrent evaluated them;
 /// `{marker}` is a file each one would create.
@@ -40,18 +40,11 @@ async fn assert_no_marker(markers: &[std::path::PathBuf]) {
     }
 }
 
-async fn start() -> (RtorrentDaemon, std::sync::Arc<dyn TorrentClient>) {
-    let daemon = RtorrentDaemon::start(ScgiListener::Tcp).await.unwrap();
-    let client = connect(&daemon.config()).unwrap();
-    (daemon, client)
-}
-
 #[tokio::test]
 async fn save_path_payloads_are_refused_and_run_nothing() {
-    if !daemon_available("rtorrent") {
+    let Some((daemon, client)) = start_rtorrent().await else {
         return;
-    }
-    let (daemon, client) = start().await;
+    };
     let dir = daemon.scratch_dir();
     let mut markers = Vec::new();
     let mut results = Vec::new();
@@ -93,7 +86,7 @@ async fn save_path_payloads_are_refused_and_run_nothing() {
     ] {
         let torrent = TestTorrent::single_file(dir, "bad.bin", 10, Some(DEAD_TRACKER)).unwrap();
         let err = client
-            .add(crate::common::add_paused(&torrent, Path::new(bad), &[]))
+            .add(add_paused(&torrent, Path::new(bad), &[]))
             .await
             .unwrap_err();
         assert!(matches!(err.kind, ErrorKind::Invalid(_)), "{bad:?}: {err}");
@@ -105,10 +98,9 @@ async fn save_path_payloads_are_refused_and_run_nothing() {
 /// `;` are accepted and land literally, for files and magnets.
 #[tokio::test]
 async fn hostile_text_lands_literally_and_runs_nothing() {
-    if !daemon_available("rtorrent") {
+    let Some((daemon, client)) = start_rtorrent().await else {
         return;
-    }
-    let (daemon, client) = start().await;
+    };
     let dir = daemon.scratch_dir();
     let mut markers = Vec::new();
     for (i, (payload, marker)) in payloads(dir, "literal").into_iter().enumerate() {
@@ -163,16 +155,12 @@ async fn hostile_text_lands_literally_and_runs_nothing() {
 /// What the fix relies on: rTorrent does not evaluate XML-RPC parameters.
 #[tokio::test]
 async fn rtorrent_does_not_evaluate_xmlrpc_parameters() {
-    if !daemon_available("rtorrent") {
+    let Some((daemon, client)) = start_rtorrent().await else {
         return;
-    }
-    let (daemon, client) = start().await;
+    };
     let dir = daemon.scratch_dir();
     let torrent = TestTorrent::single_file(dir, "x.bin", 100, Some(DEAD_TRACKER)).unwrap();
-    let hash = client
-        .add(crate::common::add_paused(&torrent, dir, &[]))
-        .await
-        .unwrap();
+    let hash = client.add(add_paused(&torrent, dir, &[])).await.unwrap();
     let target = hash.to_uppercase();
     let (payloads, markers): (Vec<_>, Vec<_>) = payloads(dir, "raw").into_iter().unzip();
     for payload in &payloads {
@@ -193,10 +181,9 @@ async fn rtorrent_does_not_evaluate_xmlrpc_parameters() {
 /// single-file and a multi-file torrent (`<save_path>/<name>`).
 #[tokio::test]
 async fn data_lands_in_the_requested_directory() {
-    if !daemon_available("rtorrent") {
+    let Some((daemon, client)) = start_rtorrent().await else {
         return;
-    }
-    let (daemon, client) = start().await;
+    };
     let target = daemon.download_dir.join("my dir").join("sub");
     std::fs::create_dir_all(&target).unwrap();
     let single = TestTorrent::single_file(&target, "one.bin", 40_000, Some(DEAD_TRACKER)).unwrap();
@@ -237,15 +224,14 @@ async fn data_lands_in_the_requested_directory() {
 /// started adds only; now every add loads stopped and starts afterwards).
 #[tokio::test]
 async fn paused_add_stays_paused_with_its_directory() {
-    if !daemon_available("rtorrent") {
+    let Some((daemon, client)) = start_rtorrent().await else {
         return;
-    }
-    let (daemon, client) = start().await;
+    };
     let dir = daemon.download_dir.join("paused");
     std::fs::create_dir_all(&dir).unwrap();
     let torrent = TestTorrent::single_file(&dir, "p.bin", 1000, Some(DEAD_TRACKER)).unwrap();
     let hash = client
-        .add(crate::common::add_paused(&torrent, &dir, &["x"]))
+        .add(add_paused(&torrent, &dir, &["x"]))
         .await
         .unwrap();
     let t = client.get(&hash).await.unwrap().unwrap();
@@ -258,10 +244,9 @@ async fn paused_add_stays_paused_with_its_directory() {
 /// a magnet, not as a file path on its host.
 #[tokio::test]
 async fn upper_case_magnet_scheme_is_loaded_as_a_magnet() {
-    if !daemon_available("rtorrent") {
+    let Some((daemon, client)) = start_rtorrent().await else {
         return;
-    }
-    let (daemon, client) = start().await;
+    };
     let torrent =
         TestTorrent::single_file(daemon.scratch_dir(), "u.bin", 10, Some(DEAD_TRACKER)).unwrap();
     let link = torrent

@@ -3,59 +3,23 @@
 
 use std::time::Duration;
 
-use tm_backends::testkit::{
-    Opentracker, RtorrentDaemon, ScgiListener, TestTorrent, TransmissionDaemon, daemon_available,
-};
-use tm_backends::{AddTorrent, TorrentSource, TorrentState, TrackerStatus, connect};
+use tm_backends::testkit::TestTorrent;
+use tm_backends::{AddTorrent, TorrentSource, TorrentState, connect};
 
-use crate::common::wait_for;
+use crate::common::swarm;
 
 #[tokio::test]
 async fn magnet_downloads_into_the_requested_directory() {
-    if !["transmission-daemon", "rtorrent", "opentracker"]
-        .iter()
-        .all(|binary| daemon_available(binary))
-    {
+    let make = |dir: &std::path::Path| {
+        let files = [("a.bin", 40_000), ("cd2/b.bin", 30_000)];
+        TestTorrent::multi_file(dir, "MagnetAlbum", &files, None).unwrap()
+    };
+    // Held whole: dropping it stops the daemons.
+    let Some(swarm) = swarm(make).await else {
         return;
-    }
-    let seeder = TransmissionDaemon::start().await.unwrap();
-    let leecher = RtorrentDaemon::start(ScgiListener::Tcp).await.unwrap();
-    let seed_dir = seeder.scratch_dir();
-    let untracked = TestTorrent::multi_file(
-        seed_dir,
-        "MagnetAlbum",
-        &[("a.bin", 40_000), ("cd2/b.bin", 30_000)],
-        None,
-    )
-    .unwrap();
-    let tracker = Opentracker::start(std::slice::from_ref(&untracked.info_hash))
-        .await
-        .unwrap();
-    let torrent = untracked.with_tracker(&tracker.announce_url());
-
-    let transmission = connect(&seeder.config()).unwrap();
-    let hash = transmission
-        .add(AddTorrent {
-            source: TorrentSource::File(torrent.bytes.clone()),
-            start: true,
-            labels: vec![],
-            save_path: Some(seed_dir.display().to_string()),
-        })
-        .await
-        .unwrap();
-    wait_for(transmission.as_ref(), &hash, "seeding", |t| {
-        t.state == TorrentState::Seeding
-    })
-    .await;
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    while transmission.trackers(&hash).await.unwrap()[0].status != TrackerStatus::Working {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "seed never announced"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-
+    };
+    let (leecher, tracker, torrent, hash) =
+        (&swarm.leecher, &swarm.tracker, &swarm.torrent, &swarm.hash);
     let rtorrent = connect(&leecher.config()).unwrap();
     let save_path = leecher.download_dir.join("magnets $x \"q\"");
     rtorrent

@@ -1,20 +1,29 @@
 //! H-3: deleting with data removes exactly the torrent's own files.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use tm_backends::testkit::{RtorrentDaemon, ScgiListener, TestTorrent, daemon_available};
-use tm_backends::{DataRemoval, ErrorKind, TorrentClient, connect};
+use tm_backends::testkit::{RtorrentDaemon, TestTorrent};
+use tm_backends::{DataRemoval, ErrorKind, RemoveOutcome, TorrentClient};
 
-use crate::common::{DEAD_TRACKER, add_paused};
+use crate::common::{DEAD_TRACKER, add_paused, start_rtorrent};
 
-async fn start() -> Option<(RtorrentDaemon, Arc<dyn TorrentClient>)> {
-    if !daemon_available("rtorrent") {
-        return None;
-    }
-    let daemon = RtorrentDaemon::start(ScgiListener::Tcp).await.unwrap();
-    let client = connect(&daemon.config()).unwrap();
-    Some((daemon, client))
+/// Sets the torrent's directory as ruTorrent does for "don't add the name
+/// to the path" (`d.directory_base.set`): its files go right into `dir`.
+async fn set_directory_base(daemon: &RtorrentDaemon, hash: &str, dir: &str) {
+    daemon
+        .call("d.directory_base.set", &[&hash.to_uppercase(), dir])
+        .await
+        .unwrap();
+}
+
+/// Removes with data, expecting everything of the torrent to be deleted.
+async fn remove_all(client: &dyn TorrentClient, hash: &str) -> RemoveOutcome {
+    let outcome = client.remove(hash, true).await.unwrap();
+    assert!(
+        matches!(outcome.data, DataRemoval::Deleted { .. }),
+        "{outcome:?}"
+    );
+    outcome
 }
 
 fn write(path: &Path, text: &str) -> PathBuf {
@@ -62,7 +71,7 @@ fn torrent_with_files_in(
 /// the user's own `keep.txt` there.
 #[tokio::test]
 async fn torrents_sharing_a_folder_keep_each_others_files() {
-    let Some((daemon, client)) = start().await else {
+    let Some((daemon, client)) = start_rtorrent().await else {
         return;
     };
     let root = &daemon.download_dir;
@@ -96,7 +105,7 @@ async fn torrents_sharing_a_folder_keep_each_others_files() {
 /// folder holding other files.
 #[tokio::test]
 async fn category_folder_keeps_its_other_files() {
-    let Some((daemon, client)) = start().await else {
+    let Some((daemon, client)) = start_rtorrent().await else {
         return;
     };
     let root = &daemon.download_dir;
@@ -108,19 +117,9 @@ async fn category_folder_keeps_its_other_files() {
         write(&tv.join("extras/other.srt"), "other subs"),
     ];
     let hash = client.add(add_paused(&torrent, root, &[])).await.unwrap();
-    daemon
-        .call(
-            "d.directory_base.set",
-            &[&hash.to_uppercase(), &tv.display().to_string()],
-        )
-        .await
-        .unwrap();
+    set_directory_base(&daemon, &hash, &tv.display().to_string()).await;
 
-    let outcome = client.remove(&hash, true).await.unwrap();
-    assert!(
-        matches!(outcome.data, DataRemoval::Deleted { .. }),
-        "{outcome:?}"
-    );
+    remove_all(client.as_ref(), &hash).await;
     assert_none_exist(&own_files(&tv, &files));
     assert_all_exist(&others);
 }
@@ -129,7 +128,7 @@ async fn category_folder_keeps_its_other_files() {
 /// directory there (`/home/rtorrent`) full of the user's files.
 #[tokio::test]
 async fn name_matching_an_existing_directory_keeps_its_files() {
-    let Some((daemon, client)) = start().await else {
+    let Some((daemon, client)) = start_rtorrent().await else {
         return;
     };
     let home = daemon.download_dir.join("home");
@@ -142,11 +141,7 @@ async fn name_matching_an_existing_directory_keeps_its_files() {
     let torrent = TestTorrent::multi_file(&home, "rtorrent", &files, Some(DEAD_TRACKER)).unwrap();
     let hash = client.add(add_paused(&torrent, &home, &[])).await.unwrap();
 
-    let outcome = client.remove(&hash, true).await.unwrap();
-    assert!(
-        matches!(outcome.data, DataRemoval::Deleted { .. }),
-        "{outcome:?}"
-    );
+    remove_all(client.as_ref(), &hash).await;
     assert_none_exist(&own_files(&user, &files));
     assert_all_exist(&mine);
 }
@@ -155,7 +150,7 @@ async fn name_matching_an_existing_directory_keeps_its_files() {
 /// comparison did not see it was the download directory.
 #[tokio::test]
 async fn double_slash_spelling_of_the_download_directory() {
-    let Some((daemon, client)) = start().await else {
+    let Some((daemon, client)) = start_rtorrent().await else {
         return;
     };
     let root = &daemon.download_dir;
@@ -171,16 +166,9 @@ async fn double_slash_spelling_of_the_download_directory() {
         root.parent().unwrap().display(),
         root.file_name().unwrap().to_string_lossy()
     );
-    daemon
-        .call("d.directory_base.set", &[&hash.to_uppercase(), &spelled])
-        .await
-        .unwrap();
+    set_directory_base(&daemon, &hash, &spelled).await;
 
-    let outcome = client.remove(&hash, true).await.unwrap();
-    assert!(
-        matches!(outcome.data, DataRemoval::Deleted { .. }),
-        "{outcome:?}"
-    );
+    remove_all(client.as_ref(), &hash).await;
     assert_none_exist(&own_files(root, &files));
     assert_all_exist(&others);
     assert!(root.is_dir(), "the download directory itself must stay");
@@ -190,7 +178,7 @@ async fn double_slash_spelling_of_the_download_directory() {
 /// outside the download directory: nothing there is touched.
 #[tokio::test]
 async fn symlink_out_of_the_download_directory_is_refused() {
-    let Some((daemon, client)) = start().await else {
+    let Some((daemon, client)) = start_rtorrent().await else {
         return;
     };
     let root = &daemon.download_dir;
@@ -201,13 +189,7 @@ async fn symlink_out_of_the_download_directory_is_refused() {
     let link = root.join("link");
     std::os::unix::fs::symlink(&outside, &link).unwrap();
     let hash = client.add(add_paused(&torrent, root, &[])).await.unwrap();
-    daemon
-        .call(
-            "d.directory_base.set",
-            &[&hash.to_uppercase(), &format!("{}/", link.display())],
-        )
-        .await
-        .unwrap();
+    set_directory_base(&daemon, &hash, &format!("{}/", link.display())).await;
 
     let result = client.remove(&hash, true).await;
     let mut everything = own_files(&outside, &files);
@@ -229,7 +211,7 @@ async fn symlink_out_of_the_download_directory_is_refused() {
 /// kept and reported, the rest goes.
 #[tokio::test]
 async fn a_file_linking_out_is_kept_and_reported() {
-    let Some((daemon, client)) = start().await else {
+    let Some((daemon, client)) = start_rtorrent().await else {
         return;
     };
     let root = &daemon.download_dir;
@@ -258,7 +240,7 @@ async fn a_file_linking_out_is_kept_and_reported() {
 /// and the torrent stays.
 #[tokio::test]
 async fn data_outside_the_download_directory_is_refused() {
-    let Some((daemon, client)) = start().await else {
+    let Some((daemon, client)) = start_rtorrent().await else {
         return;
     };
     let elsewhere = daemon.scratch_dir().join("data");
@@ -282,7 +264,7 @@ async fn data_outside_the_download_directory_is_refused() {
 /// goes, and so do the directories left empty; the outcome's JSON shape.
 #[tokio::test]
 async fn removes_all_own_data_and_empty_directories() {
-    let Some((daemon, client)) = start().await else {
+    let Some((daemon, client)) = start_rtorrent().await else {
         return;
     };
     let root = &daemon.download_dir;
