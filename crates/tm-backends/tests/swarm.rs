@@ -36,16 +36,16 @@ async fn rtorrent_downloads_from_transmission() {
         .unwrap();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
     let done = loop {
-        let t = rtorrent.get(&hash).await.unwrap().expect("listed");
+        let t = rtorrent.get(hash).await.unwrap().expect("listed");
         if t.complete && t.state == TorrentState::Seeding {
             break t;
         }
         if tokio::time::Instant::now() >= deadline {
             panic!(
                 "no download: {t:#?}\nrTorrent trackers: {:?}\nTransmission: {:?} {:?}",
-                rtorrent.trackers(&hash).await,
-                transmission.get(&hash).await,
-                transmission.trackers(&hash).await,
+                rtorrent.trackers(hash).await,
+                transmission.get(hash).await,
+                transmission.trackers(hash).await,
             );
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
@@ -58,8 +58,8 @@ async fn rtorrent_downloads_from_transmission() {
         "data differs"
     );
 
-    let trackers = rtorrent.trackers(&hash).await.unwrap();
+    let trackers = rtorrent.trackers(hash).await.unwrap();
     assert_eq!(trackers[0].status, TrackerStatus::Working, "{trackers:?}");
-    let seeded = transmission.get(&hash).await.unwrap().unwrap();
+    let seeded = transmission.get(hash).await.unwrap().unwrap();
     assert!(seeded.uploaded >= 1 << 20, "{seeded:#?}");
 }

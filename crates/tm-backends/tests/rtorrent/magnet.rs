@@ -33,7 +33,7 @@ async fn magnet_downloads_into_the_requested_directory() {
         .unwrap();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
     let done = loop {
-        let t = rtorrent.get(&hash).await.unwrap();
+        let t = rtorrent.get(hash).await.unwrap();
         if let Some(t) = &t
             && t.complete
             && t.state == TorrentState::Seeding
@@ -59,7 +59,7 @@ async fn magnet_downloads_into_the_requested_directory() {
     assert!(!leecher.download_dir.join("MagnetAlbum").exists());
 
     // Removing it forgets the variables that carried the settings.
-    rtorrent.remove(&hash, false).await.unwrap();
+    rtorrent.remove(hash, false).await.unwrap();
     let variable = format!("tm.directory.{}", hash.to_uppercase());
     let err = leecher.call(&variable, &[""]).await.unwrap_err();
     assert!(err.contains("does not exist"), "{err}");
