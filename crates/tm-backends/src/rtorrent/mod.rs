@@ -6,6 +6,7 @@
 //! XML-RPC parameters. Deleting data runs on rTorrent's own host, file by
 //! file (see `removal`), so it also works for remote clients.
 
+mod magnet_settings;
 pub(crate) mod mapping;
 mod paths;
 mod removal;
@@ -22,7 +23,6 @@ use self::mapping::{
     peer_from_row, priority_value, torrent_from_row, tracker_from_row,
 };
 use self::paths::validate_save_path;
-use self::removal::magnet_var;
 use self::rpc::RtorrentRpc;
 use self::xmlrpc::Value;
 use crate::client::{TorrentClient, normalize_hash, source_hash};
@@ -222,33 +222,12 @@ impl TorrentClient for Rtorrent {
                 let link = rtorrent_magnet(&link)
                     .map_err(|reason| self.error(ErrorKind::Invalid(reason)))?;
                 params.push(Value::String(link));
-                // rTorrent re-creates a magnet's download once the metadata
-                // arrives, replaying only the post-load commands and the start
-                // flag given here; what is set later by XML-RPC is lost. So
-                // each value goes into a variable set by XML-RPC (never
-                // parsed) and a fixed command only reads it.
-                // Left over from an add that failed half-way, if any.
-                self.forget_magnet_vars(&target).await;
+                // Only these survive the metadata download (see `magnet_settings`).
                 let labels = encode_labels(&torrent.labels);
-                let values = [
-                    ("d.directory.set", save_path.as_deref().unwrap_or_default()),
-                    ("d.custom1.set", labels.as_str()),
-                ];
-                for (setter, value) in values.into_iter().filter(|(_, v)| !v.is_empty()) {
-                    let variable = magnet_var(setter, &target);
-                    self.rpc
-                        .call(
-                            "method.insert",
-                            &[
-                                Value::from(""),
-                                Value::from(variable.as_str()),
-                                Value::from("string"),
-                                Value::from(value),
-                            ],
-                        )
-                        .await?;
-                    params.push(Value::from(format!("{setter}=${variable}=")));
-                }
+                params.extend(
+                    self.magnet_settings(&target, save_path.as_deref(), &labels)
+                        .await?,
+                );
                 if torrent.start {
                     "load.start"
                 } else {
@@ -263,7 +242,7 @@ impl TorrentClient for Rtorrent {
         let deadline = tokio::time::Instant::now() + self.timeout;
         while !self.contains(&target).await? {
             if tokio::time::Instant::now() >= deadline {
-                self.forget_magnet_vars(&target).await;
+                self.forget_magnet_settings(&target).await;
                 return Err(self.error(ErrorKind::Rejected(format!(
                     "rTorrent did not load torrent {info_hash}: it silently drops \
                      invalid torrents, and torrents or magnets without trackers when DHT is off"

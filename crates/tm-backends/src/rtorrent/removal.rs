@@ -70,7 +70,7 @@ impl Rtorrent {
         };
 
         self.erase(&info_hash).await?;
-        self.forget_magnet_vars(&target).await;
+        self.forget_magnet_settings(&target).await;
 
         let Some(plan) = plan else {
             return Ok(RemoveOutcome {
@@ -93,17 +93,6 @@ impl Rtorrent {
             data,
             files: Some(report),
         })
-    }
-
-    /// Drops a magnet's variables. Best effort: most torrents have none.
-    pub(super) async fn forget_magnet_vars(&self, target: &str) {
-        for setter in ["d.directory.set", "d.custom1.set"] {
-            let variable = Value::from(magnet_var(setter, target));
-            let _ = self
-                .rpc
-                .call("method.erase", &[Value::from(""), variable])
-                .await;
-        }
     }
 
     async fn erase(&self, info_hash: &str) -> Result<()> {
@@ -300,17 +289,6 @@ impl Rtorrent {
         params.extend(paths.iter().map(|p| Value::from(p.as_str())));
         self.rpc.call(method, &params).await
     }
-}
-
-/// The global variable holding a value `setter` applies to a magnet's
-/// download (see `add`). `target` is the validated upper-case hash.
-pub(super) fn magnet_var(setter: &str, target: &str) -> String {
-    let what = if setter == "d.directory.set" {
-        "directory"
-    } else {
-        "labels"
-    };
-    format!("tm.{what}.{target}")
 }
 
 fn issue(path: String, reason: &str) -> FileIssue {
