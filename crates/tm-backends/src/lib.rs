@@ -52,8 +52,9 @@ pub use config::{BackendConfig, ClientKind, Secret, Transport};
 pub use egress::TargetPolicy;
 pub use error::{BackendError, ErrorKind, Result};
 pub use model::{
-    AddTorrent, Capabilities, ClientInfo, DataRemoval, FilePriority, Peer, RemoveOutcome, Torrent,
-    TorrentChanges, TorrentFile, TorrentSource, TorrentState, Tracker, TrackerStatus,
+    AddTorrent, Capabilities, ClientInfo, DataRemoval, FileIssue, FilePriority, FileReport, Peer,
+    RemoveOutcome, Torrent, TorrentChanges, TorrentFile, TorrentSource, TorrentState, Tracker,
+    TrackerStatus,
 };
 
 /// What each adapter's `list()` asks its client for, so that a benchmark can

@@ -196,6 +196,31 @@ pub struct AddTorrent {
 pub struct RemoveOutcome {
     pub info_hash: String,
     pub data: DataRemoval,
+    /// File by file, when the adapter deleted the files itself (rTorrent);
+    /// absent when the data was kept or the client deleted it on its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files: Option<FileReport>,
+}
+
+/// What a file-by-file deletion did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileReport {
+    /// The torrent's files deleted from disk.
+    pub deleted: u64,
+    /// The torrent's files that were not on disk.
+    pub missing: u64,
+    /// Directories removed because the deletion left them empty.
+    pub removed_dirs: u64,
+    /// Files left on disk on purpose (e.g. resolving outside the allowed directories).
+    pub kept: Vec<FileIssue>,
+    /// Files that could not be deleted.
+    pub failed: Vec<FileIssue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileIssue {
+    pub path: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

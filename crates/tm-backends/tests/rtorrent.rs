@@ -2,6 +2,12 @@
 //! socket) and over HTTP through nginx.
 
 mod common;
+#[path = "rtorrent/injection.rs"]
+mod injection;
+#[path = "rtorrent/magnet.rs"]
+mod magnet;
+#[path = "rtorrent/removal.rs"]
+mod removal;
 
 use std::time::Duration;
 
@@ -10,7 +16,7 @@ use tm_backends::testkit::{
 };
 use tm_backends::{AddTorrent, ClientKind, ErrorKind, TorrentSource, connect};
 
-use common::{DEAD_TRACKER, add_paused, full_scenario};
+use common::{DEAD_TRACKER, full_scenario};
 
 #[tokio::test]
 async fn scenario_over_scgi_tcp() {
@@ -19,7 +25,7 @@ async fn scenario_over_scgi_tcp() {
     }
     let daemon = RtorrentDaemon::start(ScgiListener::Tcp).await.unwrap();
     let client = connect(&daemon.config()).unwrap();
-    full_scenario(client, ClientKind::Rtorrent, daemon.scratch_dir()).await;
+    full_scenario(client, ClientKind::Rtorrent, &daemon.download_dir).await;
 }
 
 #[tokio::test]
@@ -31,7 +37,7 @@ async fn scenario_over_scgi_unix_socket() {
         .await
         .unwrap();
     let client = connect(&daemon.config()).unwrap();
-    full_scenario(client, ClientKind::Rtorrent, daemon.scratch_dir()).await;
+    full_scenario(client, ClientKind::Rtorrent, &daemon.download_dir).await;
 }
 
 #[tokio::test]
@@ -44,7 +50,7 @@ async fn scenario_over_http_through_nginx() {
         .await
         .unwrap();
     let client = connect(&proxy.config()).unwrap();
-    full_scenario(client, ClientKind::Rtorrent, daemon.scratch_dir()).await;
+    full_scenario(client, ClientKind::Rtorrent, &daemon.download_dir).await;
 
     // Wrong password at the proxy.
     let mut wrong = proxy.config();
@@ -90,54 +96,6 @@ async fn https_with_a_self_signed_certificate_needs_the_opt_in() {
     trusting.accept_invalid_certs = true;
     let info = connect(&trusting).unwrap().probe().await.unwrap();
     assert_eq!(info.client, ClientKind::Rtorrent);
-}
-
-#[tokio::test]
-async fn refuses_to_delete_data_at_an_unsafe_path() {
-    if !daemon_available("rtorrent") {
-        return;
-    }
-    let daemon = RtorrentDaemon::start(ScgiListener::Tcp).await.unwrap();
-    let client = connect(&daemon.config()).unwrap();
-    let data_dir = daemon.scratch_dir().join("data");
-    std::fs::create_dir_all(&data_dir).unwrap();
-    let torrent =
-        TestTorrent::single_file(&data_dir, "keep.bin", 5000, Some(DEAD_TRACKER)).unwrap();
-    // rTorrent keeps `..` in the directory as given.
-    let sneaky = daemon.scratch_dir().join("session/../data");
-    let hash = client
-        .add(add_paused(&torrent, &sneaky, &[]))
-        .await
-        .unwrap();
-
-    let err = client.remove(&hash, true).await.unwrap_err();
-    assert!(
-        matches!(&err.kind, ErrorKind::Unsafe(reason) if reason.contains("..")),
-        "{err}"
-    );
-    assert!(
-        client.get(&hash).await.unwrap().is_some(),
-        "torrent must stay"
-    );
-    assert!(torrent.data_path.exists(), "data must stay");
-
-    // The download directory itself is never deleted either.
-    let whole_dir = TestTorrent::multi_file(
-        daemon.scratch_dir(),
-        "downloads",
-        &[("x", 10)],
-        Some(DEAD_TRACKER),
-    )
-    .unwrap();
-    let hash = client
-        .add(add_paused(&whole_dir, daemon.scratch_dir(), &[]))
-        .await
-        .unwrap();
-    let err = client.remove(&hash, true).await.unwrap_err();
-    assert!(
-        matches!(&err.kind, ErrorKind::Unsafe(reason) if reason.contains("download directory")),
-        "{err}"
-    );
 }
 
 #[tokio::test]

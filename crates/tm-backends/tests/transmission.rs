@@ -160,3 +160,63 @@ async fn a_stop_during_the_check_is_kept() {
     assert!(!settled.is_active);
     assert!(settled.complete, "the check found the data");
 }
+
+/// Transmission deletes its own file list (`delete-local-data`), so two
+/// torrents named `Album` in one folder, and the user's `keep.txt` there,
+/// keep each other's files; the deleted one's files are gone.
+#[tokio::test]
+async fn deleting_data_keeps_a_neighbours_files_in_a_shared_folder() {
+    if !daemon_available("transmission-daemon") {
+        return;
+    }
+    let daemon = TransmissionDaemon::start().await.unwrap();
+    let client = connect(&daemon.config()).unwrap();
+    let root = &daemon.download_dir;
+    let first_files = [("one.flac", 20_000), ("disc/x.flac", 10_000)];
+    let second_files = [("two.flac", 20_000), ("disc/y.flac", 10_000)];
+    let first = TestTorrent::multi_file(root, "Album", &first_files, None).unwrap();
+    let second = TestTorrent::multi_file(root, "Album", &second_files, None).unwrap();
+    let keep = root.join("Album/keep.txt");
+    std::fs::write(&keep, "mine").unwrap();
+    // A folder named like a torrent, already holding the user's files.
+    let user = root.join("home");
+    std::fs::create_dir_all(user.join("docs")).unwrap();
+    std::fs::write(user.join(".bashrc"), "alias").unwrap();
+    std::fs::write(user.join("docs/cv.txt"), "cv").unwrap();
+    let named_files = [("a.bin", 1_000), ("docs/b.bin", 1_000)];
+    let named = TestTorrent::multi_file(root, "home", &named_files, None).unwrap();
+
+    let h1 = client.add(add_paused(&first, root, &[])).await.unwrap();
+    let h2 = client.add(add_paused(&second, root, &[])).await.unwrap();
+    let h3 = client.add(add_paused(&named, root, &[])).await.unwrap();
+    client.remove(&h1, true).await.unwrap();
+    client.remove(&h3, true).await.unwrap();
+
+    for (file, _) in first_files {
+        common::wait_until_gone(&first.data_path.join(file)).await;
+    }
+    for (file, _) in named_files {
+        common::wait_until_gone(&named.data_path.join(file)).await;
+    }
+    // Transmission moves the files into a temporary folder first and clears
+    // it afterwards: check the neighbours only once that is done.
+    let removing = |dir: &std::path::Path| {
+        std::fs::read_dir(dir).unwrap().any(|e| {
+            e.unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("transmission-removed")
+        })
+    };
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    while removing(root) || removing(&first.data_path) {
+        assert!(tokio::time::Instant::now() < deadline, "still removing");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    for (file, _) in second_files {
+        assert!(second.data_path.join(file).exists(), "{file} was deleted");
+    }
+    assert!(keep.exists(), "keep.txt was deleted");
+    assert!(user.join(".bashrc").exists() && user.join("docs/cv.txt").exists());
+    assert!(client.get(&h2).await.unwrap().is_some());
+}

@@ -187,27 +187,6 @@ impl DataLocation<'_> {
     }
 }
 
-/// Why deleting `path` (on rTorrent's host) would be unsafe, if it would be.
-pub fn unsafe_to_delete(path: &str, default_directory: &str) -> Option<String> {
-    let trimmed = path.trim_end_matches('/');
-    let components: Vec<&str> = trimmed.split('/').filter(|c| !c.is_empty()).collect();
-    if path.is_empty() {
-        Some("rTorrent reports no data path for this torrent".to_owned())
-    } else if !path.starts_with('/') {
-        Some(format!("data path {path:?} is not absolute"))
-    } else if components.iter().any(|c| *c == ".." || *c == ".") {
-        Some(format!("data path {path:?} contains \"..\" or \".\""))
-    } else if components.len() < 2 {
-        Some(format!("data path {path:?} is a top-level directory"))
-    } else if trimmed == default_directory.trim_end_matches('/') {
-        Some(format!(
-            "data path {path:?} is rTorrent's download directory itself"
-        ))
-    } else {
-        None
-    }
-}
-
 /// Characters kept as-is in a label; the rest is percent-encoded, like
 /// ruTorrent's `rawurlencode` (so `,` can separate several labels).
 const LABEL_ESCAPES: &AsciiSet = &NON_ALPHANUMERIC
@@ -437,22 +416,5 @@ mod tests {
         assert_eq!(stored, "a%2Cb,tv,%C3%A9%20x");
         assert_eq!(decode_labels(&stored), labels);
         assert!(decode_labels("").is_empty());
-    }
-
-    #[test]
-    fn refuses_unsafe_paths() {
-        let default = "/srv/dl/";
-        for path in [
-            "",
-            "relative/x",
-            "/",
-            "/srv",
-            "/srv/dl",
-            "/srv/x/../dl",
-            "/srv/./dl/a",
-        ] {
-            assert!(unsafe_to_delete(path, default).is_some(), "{path:?}");
-        }
-        assert_eq!(unsafe_to_delete("/srv/dl/movie", default), None);
     }
 }

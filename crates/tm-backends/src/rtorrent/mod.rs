@@ -1,30 +1,35 @@
 //! rTorrent adapter: XML-RPC over SCGI (TCP, unix socket) or HTTP (`/RPC2`).
 //!
 //! Labels live in `d.custom1` (ruTorrent's label field), each URL-encoded and
-//! comma-separated. Deleting data is done by rTorrent itself on its own host
-//! (`execute.throw rm -rf -- <path>`), so it also works for remote clients.
+//! comma-separated. Nothing a user sends is put into a command string that
+//! rTorrent would parse (it evaluates `$…` there): values travel only as
+//! XML-RPC parameters. Deleting data runs on rTorrent's own host, file by
+//! file (see `removal`), so it also works for remote clients.
 
+mod magnet_settings;
 pub(crate) mod mapping;
-mod rpc;
+mod paths;
+mod removal;
+pub(crate) mod rpc;
 mod scgi;
-mod xmlrpc;
+pub(crate) mod xmlrpc;
 
 use std::time::Duration;
 
 use async_trait::async_trait;
 
 use self::mapping::{
-    DataLocation, FILE_FIELDS, PEER_FIELDS, TORRENT_FIELDS, TRACKER_FIELDS, encode_labels,
-    file_from_row, peer_from_row, priority_value, torrent_from_row, tracker_from_row,
-    unsafe_to_delete,
+    FILE_FIELDS, PEER_FIELDS, TORRENT_FIELDS, TRACKER_FIELDS, encode_labels, file_from_row,
+    peer_from_row, priority_value, torrent_from_row, tracker_from_row,
 };
+use self::paths::validate_save_path;
 use self::rpc::RtorrentRpc;
 use self::xmlrpc::Value;
 use crate::client::{TorrentClient, normalize_hash, source_hash};
 use crate::config::{BackendConfig, ClientKind};
 use crate::error::{BackendError, ErrorKind, Result};
 use crate::model::{
-    AddTorrent, Capabilities, ClientInfo, DataRemoval, FilePriority, Peer, RemoveOutcome, Torrent,
+    AddTorrent, Capabilities, ClientInfo, FilePriority, Peer, RemoveOutcome, Torrent,
     TorrentChanges, TorrentFile, TorrentSource, Tracker,
 };
 
@@ -99,10 +104,18 @@ impl Rtorrent {
     }
 }
 
-/// A post-load command with a quoted argument (rTorrent splits bare ones on commas).
-fn command(name: &str, argument: &str) -> Value {
-    let escaped = argument.replace('\\', "\\\\").replace('"', "\\\"");
-    Value::from(format!("{name}=\"{escaped}\""))
+/// The magnet as rTorrent must see it: anything not starting exactly with
+/// `magnet:?` is taken for a file path on its host (and glob-expanded).
+fn rtorrent_magnet(link: &str) -> std::result::Result<String, String> {
+    let link = link.trim();
+    match (link.get(..7), link.get(7..)) {
+        (Some(scheme), Some(rest))
+            if scheme.eq_ignore_ascii_case("magnet:") && rest.starts_with('?') =>
+        {
+            Ok(format!("magnet:{rest}"))
+        }
+        _ => Err("a magnet link must start with \"magnet:?\"".to_owned()),
+    }
 }
 
 #[async_trait]
@@ -185,24 +198,43 @@ impl TorrentClient for Rtorrent {
     }
 
     async fn add(&self, torrent: AddTorrent) -> Result<String> {
+        let save_path = match &torrent.save_path {
+            Some(path) => Some(
+                validate_save_path(path)
+                    .map_err(|reason| self.error(ErrorKind::Invalid(reason)))?,
+            ),
+            None => None,
+        };
         let info_hash = source_hash(&self.server, &torrent.source)?;
         let target = info_hash.to_ascii_uppercase();
         if self.contains(&target).await? {
             return Err(self.error(ErrorKind::Duplicate(info_hash)));
         }
-        let (method, payload) = match (torrent.source, torrent.start) {
-            (TorrentSource::File(bytes), true) => ("load.raw_start", Value::Base64(bytes)),
-            (TorrentSource::File(bytes), false) => ("load.raw", Value::Base64(bytes)),
-            (TorrentSource::Magnet(link), true) => ("load.start", Value::String(link)),
-            (TorrentSource::Magnet(link), false) => ("load.normal", Value::String(link)),
+        let magnet = matches!(torrent.source, TorrentSource::Magnet(_));
+        let mut params = vec![Value::from("")];
+        let method = match torrent.source {
+            // Loaded stopped: the directory must be set before any file opens.
+            TorrentSource::File(bytes) => {
+                params.push(Value::Base64(bytes));
+                "load.raw"
+            }
+            TorrentSource::Magnet(link) => {
+                let link = rtorrent_magnet(&link)
+                    .map_err(|reason| self.error(ErrorKind::Invalid(reason)))?;
+                params.push(Value::String(link));
+                // Only these survive the metadata download (see `magnet_settings`).
+                let labels = encode_labels(&torrent.labels);
+                params.extend(
+                    self.magnet_settings(&target, save_path.as_deref(), &labels)
+                        .await?,
+                );
+                if torrent.start {
+                    "load.start"
+                } else {
+                    "load.normal"
+                }
+            }
         };
-        let mut params = vec![Value::from(""), payload];
-        if let Some(path) = &torrent.save_path {
-            params.push(command("d.directory.set", path));
-        }
-        if !torrent.labels.is_empty() {
-            params.push(command("d.custom1.set", &encode_labels(&torrent.labels)));
-        }
         self.rpc.call(method, &params).await?;
 
         // `load.*` answers 0 at once and loads in the background; it never
@@ -210,12 +242,43 @@ impl TorrentClient for Rtorrent {
         let deadline = tokio::time::Instant::now() + self.timeout;
         while !self.contains(&target).await? {
             if tokio::time::Instant::now() >= deadline {
+                self.forget_magnet_settings(&target).await;
                 return Err(self.error(ErrorKind::Rejected(format!(
                     "rTorrent did not load torrent {info_hash}: it silently drops \
                      invalid torrents, and torrents or magnets without trackers when DHT is off"
                 ))));
             }
             tokio::time::sleep(ADD_POLL_INTERVAL).await;
+        }
+
+        let mut settings = Vec::new();
+        if let (Some(path), false) = (&save_path, magnet) {
+            settings.push((
+                "d.directory.set",
+                vec![Value::from(target.as_str()), Value::from(path.as_str())],
+            ));
+        }
+        if !torrent.labels.is_empty() && !magnet {
+            settings.push((
+                "d.custom1.set",
+                vec![
+                    Value::from(target.as_str()),
+                    Value::from(encode_labels(&torrent.labels)),
+                ],
+            ));
+        }
+        let configured = match settings.is_empty() {
+            true => Ok(()),
+            false => self.rpc.multicall_all(&settings).await.map(drop),
+        };
+        let started = match (&configured, torrent.start && !magnet) {
+            (Ok(()), true) => self.start(std::slice::from_ref(&info_hash)).await,
+            _ => Ok(()),
+        };
+        if let Err(e) = configured.and(started) {
+            // Not as asked: take it out again rather than leave it half set up.
+            let _ = self.remove_torrent(&info_hash, false).await;
+            return Err(e);
         }
         Ok(info_hash)
     }
@@ -234,58 +297,7 @@ impl TorrentClient for Rtorrent {
     }
 
     async fn remove(&self, info_hash: &str, delete_data: bool) -> Result<RemoveOutcome> {
-        let target = self.target(info_hash)?;
-        let info_hash = target.to_ascii_lowercase();
-        let on_target = |method| (method, vec![Value::from(target.as_str())]);
-        let answers = self
-            .rpc
-            .multicall_all(&[
-                on_target("d.name"),
-                on_target("d.directory"),
-                on_target("d.base_path"),
-                on_target("d.is_multi_file"),
-                ("directory.default", vec![]),
-            ])
-            .await?;
-        let text = |i: usize| answers[i].as_str().unwrap_or_default();
-        let location = DataLocation {
-            name: text(0),
-            directory: text(1),
-            base_path: text(2),
-            multi_file: answers[3].as_i64().unwrap_or(0) != 0,
-        };
-        let path = location.data_path();
-        if delete_data && let Some(reason) = unsafe_to_delete(&path, text(4)) {
-            return Err(self.error(ErrorKind::Unsafe(reason)));
-        }
-
-        self.for_each(
-            std::slice::from_ref(&info_hash),
-            &["d.stop", "d.close", "d.erase"],
-        )
-        .await?;
-        if !delete_data {
-            return Ok(RemoveOutcome {
-                info_hash,
-                data: DataRemoval::Kept { path },
-            });
-        }
-        // rTorrent runs `rm` on its own host, so this works for remote clients too.
-        let rm = [
-            Value::from(""),
-            Value::from("rm"),
-            Value::from("-rf"),
-            Value::from("--"),
-            Value::from(path.as_str()),
-        ];
-        let data = match self.rpc.call("execute.throw", &rm).await {
-            Ok(_) => DataRemoval::Deleted { path },
-            Err(e) => DataRemoval::Failed {
-                path,
-                reason: e.kind.to_string(),
-            },
-        };
-        Ok(RemoveOutcome { info_hash, data })
+        self.remove_torrent(info_hash, delete_data).await
     }
 
     async fn files(&self, info_hash: &str) -> Result<Vec<TorrentFile>> {
@@ -361,6 +373,16 @@ impl TorrentClient for Rtorrent {
 mod tests {
     use super::rpc::into_rows;
     use super::*;
+
+    #[test]
+    fn magnets_reach_rtorrent_as_magnets() {
+        assert_eq!(
+            rtorrent_magnet(" MAGNET:?xt=urn:btih:AB ").unwrap(),
+            "magnet:?xt=urn:btih:AB"
+        );
+        assert!(rtorrent_magnet("magnet:xt=urn:btih:AB").is_err());
+        assert!(rtorrent_magnet("/etc/passwd").is_err());
+    }
 
     /// A list captured from rTorrent 0.9.8 (names with `&`, `<`, quotes,
     /// non-ASCII; seeding, paused, missing data, magnet), and what the

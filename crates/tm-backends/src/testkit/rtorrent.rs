@@ -114,6 +114,18 @@ impl RtorrentDaemon {
         self.dir.path()
     }
 
+    /// Calls `method` with string parameters the way other front ends do
+    /// (e.g. ruTorrent's `d.directory_base.set`); the answer as debug text.
+    pub async fn call(&self, method: &str, params: &[&str]) -> Result<String, String> {
+        use crate::rtorrent::{rpc::RtorrentRpc, xmlrpc::Value};
+        let rpc = RtorrentRpc::new(&self.config(), "testkit").map_err(|e| e.to_string())?;
+        let params: Vec<Value> = params.iter().map(|p| Value::from(*p)).collect();
+        rpc.call(method, &params)
+            .await
+            .map(|answer| format!("{answer:?}"))
+            .map_err(|e| e.to_string())
+    }
+
     /// Backend settings talking SCGI directly to this daemon.
     pub fn config(&self) -> BackendConfig {
         let transport = match &self.socket_path {

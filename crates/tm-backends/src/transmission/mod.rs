@@ -394,7 +394,11 @@ impl TorrentClient for Transmission {
         } else {
             DataRemoval::Kept { path }
         };
-        Ok(RemoveOutcome { info_hash, data })
+        Ok(RemoveOutcome {
+            info_hash,
+            data,
+            files: None,
+        })
     }
 
     async fn files(&self, info_hash: &str) -> Result<Vec<TorrentFile>> {

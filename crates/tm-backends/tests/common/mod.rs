@@ -6,14 +6,93 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tm_backends::testkit::TestTorrent;
+use tm_backends::testkit::{
+    Opentracker, RtorrentDaemon, ScgiListener, TestTorrent, TransmissionDaemon, daemon_available,
+};
 use tm_backends::{
     AddTorrent, ClientKind, DataRemoval, ErrorKind, FilePriority, Torrent, TorrentClient,
-    TorrentSource, TorrentState,
+    TorrentSource, TorrentState, TrackerStatus, connect,
 };
 
 /// Unreachable on purpose: torrents get a tracker entry but never a peer.
 pub const DEAD_TRACKER: &str = "http://127.0.0.1:1/announce";
+
+/// A real rTorrent over SCGI/TCP and a client for it; `None` (skip) when
+/// rtorrent is not installed.
+pub async fn start_rtorrent() -> Option<(RtorrentDaemon, Arc<dyn TorrentClient>)> {
+    if !daemon_available("rtorrent") {
+        return None;
+    }
+    let daemon = RtorrentDaemon::start(ScgiListener::Tcp).await.unwrap();
+    let client = connect(&daemon.config()).unwrap();
+    Some((daemon, client))
+}
+
+/// Transmission (127.0.0.1) seeding a torrent through a real opentracker,
+/// and an rTorrent (127.0.0.2) ready to download it.
+pub struct Swarm {
+    pub seeder: TransmissionDaemon,
+    pub leecher: RtorrentDaemon,
+    pub tracker: Opentracker,
+    /// The torrent, announcing to `tracker`.
+    pub torrent: TestTorrent,
+    pub transmission: Arc<dyn TorrentClient>,
+    pub hash: String,
+}
+
+/// Starts a `Swarm` for the torrent `make` writes into the seed's folder
+/// (without a tracker); `None` (skip) when a daemon is not installed.
+/// Returns once the tracker knows the seed: rTorrent announces once on start
+/// and gets peers only then.
+pub async fn swarm(make: impl FnOnce(&Path) -> TestTorrent) -> Option<Swarm> {
+    if !["transmission-daemon", "rtorrent", "opentracker"]
+        .iter()
+        .all(|binary| daemon_available(binary))
+    {
+        return None;
+    }
+    let seeder = TransmissionDaemon::start().await.unwrap();
+    let leecher = RtorrentDaemon::start(ScgiListener::Tcp).await.unwrap();
+    let untracked = make(seeder.scratch_dir());
+    let tracker = Opentracker::start(std::slice::from_ref(&untracked.info_hash))
+        .await
+        .unwrap();
+    let torrent = untracked.with_tracker(&tracker.announce_url());
+    let transmission = connect(&seeder.config()).unwrap();
+    let hash = transmission
+        .add(AddTorrent {
+            source: TorrentSource::File(torrent.bytes.clone()),
+            start: true,
+            labels: vec![],
+            save_path: Some(seeder.scratch_dir().display().to_string()),
+        })
+        .await
+        .unwrap();
+    wait_for(transmission.as_ref(), &hash, "seeding", |t| {
+        t.state == TorrentState::Seeding
+    })
+    .await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let trackers = transmission.trackers(&hash).await.unwrap();
+        if trackers[0].status == TrackerStatus::Working {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "seed never announced: {trackers:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Some(Swarm {
+        seeder,
+        leecher,
+        tracker,
+        torrent,
+        transmission,
+        hash,
+    })
+}
 
 pub async fn wait_for(
     client: &dyn TorrentClient,

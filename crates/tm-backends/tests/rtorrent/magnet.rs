@@ -1,0 +1,66 @@
+//! A magnet's directory and labels survive rTorrent re-creating the download
+//! once the metadata arrives (Transmission seeds, through opentracker).
+
+use std::time::Duration;
+
+use tm_backends::testkit::TestTorrent;
+use tm_backends::{AddTorrent, TorrentSource, TorrentState, connect};
+
+use crate::common::swarm;
+
+#[tokio::test]
+async fn magnet_downloads_into_the_requested_directory() {
+    let make = |dir: &std::path::Path| {
+        let files = [("a.bin", 40_000), ("cd2/b.bin", 30_000)];
+        TestTorrent::multi_file(dir, "MagnetAlbum", &files, None).unwrap()
+    };
+    // Held whole: dropping it stops the daemons.
+    let Some(swarm) = swarm(make).await else {
+        return;
+    };
+    let (leecher, tracker, torrent, hash) =
+        (&swarm.leecher, &swarm.tracker, &swarm.torrent, &swarm.hash);
+    let rtorrent = connect(&leecher.config()).unwrap();
+    let save_path = leecher.download_dir.join("magnets $x \"q\"");
+    rtorrent
+        .add(AddTorrent {
+            source: TorrentSource::Magnet(torrent.magnet(Some(&tracker.announce_url()))),
+            start: true,
+            labels: vec!["from magnet".into()],
+            save_path: Some(save_path.display().to_string()),
+        })
+        .await
+        .unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    let done = loop {
+        let t = rtorrent.get(hash).await.unwrap();
+        if let Some(t) = &t
+            && t.complete
+            && t.state == TorrentState::Seeding
+            && t.name == "MagnetAlbum"
+        {
+            break t.clone();
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no download: {t:#?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(done.save_path, save_path.display().to_string());
+    assert_eq!(done.labels, vec!["from magnet"]);
+    for file in ["a.bin", "cd2/b.bin"] {
+        let got = std::fs::read(save_path.join("MagnetAlbum").join(file)).unwrap();
+        assert!(
+            got == std::fs::read(torrent.data_path.join(file)).unwrap(),
+            "{file} differs"
+        );
+    }
+    assert!(!leecher.download_dir.join("MagnetAlbum").exists());
+
+    // Removing it forgets the variables that carried the settings.
+    rtorrent.remove(hash, false).await.unwrap();
+    let variable = format!("tm.directory.{}", hash.to_uppercase());
+    let err = leecher.call(&variable, &[""]).await.unwrap_err();
+    assert!(err.contains("does not exist"), "{err}");
+}
