@@ -5,6 +5,8 @@ mod cookies;
 mod error;
 mod extract;
 mod handlers;
+mod openapi_errors;
+mod params;
 mod ui;
 
 use axum::Router;
@@ -105,6 +107,8 @@ pub fn router(core: Core) -> Router {
                 .layer(DefaultBodyLimit::max(MAX_BATCH_UPLOAD_BODY)),
         )
         .split_for_parts();
+    let mut openapi = openapi;
+    openapi_errors::add_standard_errors(&mut openapi);
 
     api.merge(SwaggerUi::new("/docs").url("/openapi.json", openapi))
         .route("/", get(ui::index))

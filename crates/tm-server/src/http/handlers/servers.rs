@@ -1,5 +1,5 @@
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use tm_api_types::{
     CreateServerRequest, DeleteServerResponse, ErrorBody, ServerInfo, TestServerResponse,
     UpdateServerRequest,
@@ -7,6 +7,7 @@ use tm_api_types::{
 
 use crate::core::{Core, Error};
 use crate::http::extract::{ApiJson, CurrentUser};
+use crate::http::params::ApiPath;
 
 /// Register a torrent client. The user's first server becomes the default.
 #[utoipa::path(post, path = "/servers", tag = "servers", request_body = CreateServerRequest,
@@ -33,7 +34,7 @@ pub async fn list(
 pub async fn get(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<ServerInfo>, Error> {
     Ok(Json(core.get_server(&identity.user, &id).await?))
 }
@@ -45,7 +46,7 @@ pub async fn get(
 pub async fn update(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(request): ApiJson<UpdateServerRequest>,
 ) -> Result<Json<ServerInfo>, Error> {
     Ok(Json(
@@ -58,7 +59,7 @@ pub async fn update(
 pub async fn delete(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<DeleteServerResponse>, Error> {
     let name = core.delete_server(&identity.user, &id).await?;
     Ok(Json(DeleteServerResponse {
@@ -73,7 +74,7 @@ pub async fn delete(
 pub async fn test(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<TestServerResponse>, Error> {
     Ok(Json(core.test_server(&identity.user, &id).await?))
 }

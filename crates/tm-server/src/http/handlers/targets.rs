@@ -1,11 +1,12 @@
 //! The egress policy per user, as an admin sets it.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use tm_api_types::{ErrorBody, SetUserTargetsRequest, UserTargets};
 
 use crate::core::{Core, Error};
 use crate::http::extract::{AdminUser, ApiJson};
+use crate::http::params::ApiPath;
 
 /// Whether a user may make the service contact private targets.
 #[utoipa::path(get, path = "/admin/users/{id}/targets", tag = "admin", params(("id" = String, Path)),
@@ -14,7 +15,7 @@ use crate::http::extract::{AdminUser, ApiJson};
 pub async fn get_targets(
     State(core): State<Core>,
     _admin: AdminUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<UserTargets>, Error> {
     Ok(Json(core.user_targets(&id).await?))
 }
@@ -28,7 +29,7 @@ pub async fn get_targets(
 pub async fn set_targets(
     State(core): State<Core>,
     _admin: AdminUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(request): ApiJson<SetUserTargetsRequest>,
 ) -> Result<Json<UserTargets>, Error> {
     Ok(Json(

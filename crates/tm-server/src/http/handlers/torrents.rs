@@ -1,5 +1,5 @@
 use axum::Json;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -12,6 +12,7 @@ use tm_api_types::{
 
 use crate::core::{Core, Error, TorrentAction};
 use crate::http::extract::{ApiJson, CurrentUser};
+use crate::http::params::{ApiMultipart, ApiPath, ApiQuery};
 
 /// `?server_id=`: which server holds the torrent (looked up when absent).
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -61,7 +62,7 @@ fn flag(name: &str, value: Option<&str>, default: bool) -> Result<bool, Error> {
 pub async fn list(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
-    Query(query): Query<TorrentQuery>,
+    ApiQuery(query): ApiQuery<TorrentQuery>,
     request: HeaderMap,
 ) -> Result<Response, Error> {
     let list = core.render_torrents(&identity.user, &query)?;
@@ -138,8 +139,8 @@ fn labels_param(labels: Option<&str>) -> Vec<String> {
 pub async fn upload(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
-    Query(params): Query<UploadParams>,
-    mut multipart: Multipart,
+    ApiQuery(params): ApiQuery<UploadParams>,
+    ApiMultipart(mut multipart): ApiMultipart,
 ) -> Result<Json<UploadTorrentResponse>, Error> {
     let start = flag("start", params.start.as_deref(), true)?;
     let (_, bytes) = next_file(&mut multipart, &["file"]).await?.ok_or_else(|| {
@@ -165,8 +166,8 @@ pub async fn upload(
 pub async fn upload_batch(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
-    Query(params): Query<UploadParams>,
-    mut multipart: Multipart,
+    ApiQuery(params): ApiQuery<UploadParams>,
+    ApiMultipart(mut multipart): ApiMultipart,
 ) -> Result<Json<BatchUploadResponse>, Error> {
     let start = flag("start", params.start.as_deref(), true)?;
     let labels = labels_param(params.labels.as_deref());
@@ -208,8 +209,8 @@ pub async fn bulk(
 pub async fn get(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
-    Path(hash): Path<String>,
-    Query(param): Query<ServerParam>,
+    ApiPath(hash): ApiPath<String>,
+    ApiQuery(param): ApiQuery<ServerParam>,
 ) -> Result<Json<TorrentInfo>, Error> {
     Ok(Json(
         core.get_torrent(&identity.user, &hash, param.server_id.as_deref())
@@ -223,8 +224,8 @@ pub async fn get(
 pub async fn start(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
-    Path(hash): Path<String>,
-    Query(param): Query<ServerParam>,
+    ApiPath(hash): ApiPath<String>,
+    ApiQuery(param): ApiQuery<ServerParam>,
 ) -> Result<Json<TorrentActionResponse>, Error> {
     Ok(Json(
         core.torrent_action(
@@ -243,8 +244,8 @@ pub async fn start(
 pub async fn stop(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
-    Path(hash): Path<String>,
-    Query(param): Query<ServerParam>,
+    ApiPath(hash): ApiPath<String>,
+    ApiQuery(param): ApiQuery<ServerParam>,
 ) -> Result<Json<TorrentActionResponse>, Error> {
     Ok(Json(
         core.torrent_action(
@@ -263,8 +264,8 @@ pub async fn stop(
 pub async fn recheck(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
-    Path(hash): Path<String>,
-    Query(param): Query<ServerParam>,
+    ApiPath(hash): ApiPath<String>,
+    ApiQuery(param): ApiQuery<ServerParam>,
 ) -> Result<Json<TorrentActionResponse>, Error> {
     Ok(Json(
         core.torrent_action(
@@ -285,8 +286,8 @@ pub async fn recheck(
 pub async fn remove(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
-    Path(hash): Path<String>,
-    Query(params): Query<RemoveParams>,
+    ApiPath(hash): ApiPath<String>,
+    ApiQuery(params): ApiQuery<RemoveParams>,
 ) -> Result<Json<TorrentActionResponse>, Error> {
     let delete_data = flag("delete_data", params.delete_data.as_deref(), false)?;
     Ok(Json(
@@ -306,8 +307,8 @@ pub async fn remove(
 pub async fn files(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
-    Path(hash): Path<String>,
-    Query(param): Query<ServerParam>,
+    ApiPath(hash): ApiPath<String>,
+    ApiQuery(param): ApiQuery<ServerParam>,
 ) -> Result<Json<TorrentFilesResponse>, Error> {
     Ok(Json(
         core.torrent_files(&identity.user, &hash, param.server_id.as_deref())
@@ -322,8 +323,8 @@ pub async fn files(
 pub async fn set_files(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
-    Path(hash): Path<String>,
-    Query(param): Query<ServerParam>,
+    ApiPath(hash): ApiPath<String>,
+    ApiQuery(param): ApiQuery<ServerParam>,
     ApiJson(request): ApiJson<SetFilePrioritiesRequest>,
 ) -> Result<Json<TorrentFilesResponse>, Error> {
     Ok(Json(
@@ -343,8 +344,8 @@ pub async fn set_files(
 pub async fn peers(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
-    Path(hash): Path<String>,
-    Query(param): Query<ServerParam>,
+    ApiPath(hash): ApiPath<String>,
+    ApiQuery(param): ApiQuery<ServerParam>,
 ) -> Result<Json<TorrentPeersResponse>, Error> {
     Ok(Json(
         core.torrent_peers(&identity.user, &hash, param.server_id.as_deref())
@@ -358,8 +359,8 @@ pub async fn peers(
 pub async fn trackers(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
-    Path(hash): Path<String>,
-    Query(param): Query<ServerParam>,
+    ApiPath(hash): ApiPath<String>,
+    ApiQuery(param): ApiQuery<ServerParam>,
 ) -> Result<Json<TorrentTrackersResponse>, Error> {
     Ok(Json(
         core.torrent_trackers(&identity.user, &hash, param.server_id.as_deref())
@@ -373,8 +374,8 @@ pub async fn trackers(
 pub async fn get_labels(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
-    Path(hash): Path<String>,
-    Query(param): Query<ServerParam>,
+    ApiPath(hash): ApiPath<String>,
+    ApiQuery(param): ApiQuery<ServerParam>,
 ) -> Result<Json<LabelsResponse>, Error> {
     Ok(Json(
         core.torrent_labels(&identity.user, &hash, param.server_id.as_deref())
@@ -389,8 +390,8 @@ pub async fn get_labels(
 pub async fn set_labels(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
-    Path(hash): Path<String>,
-    Query(param): Query<ServerParam>,
+    ApiPath(hash): ApiPath<String>,
+    ApiQuery(param): ApiQuery<ServerParam>,
     ApiJson(request): ApiJson<SetLabelsRequest>,
 ) -> Result<Json<LabelsResponse>, Error> {
     Ok(Json(
@@ -408,8 +409,8 @@ pub async fn set_labels(
 pub async fn add_label(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
-    Path(hash): Path<String>,
-    Query(param): Query<ServerParam>,
+    ApiPath(hash): ApiPath<String>,
+    ApiQuery(param): ApiQuery<ServerParam>,
     ApiJson(request): ApiJson<AddLabelRequest>,
 ) -> Result<Json<LabelsResponse>, Error> {
     if request.label.trim().is_empty() {
@@ -435,8 +436,8 @@ pub async fn add_label(
 pub async fn remove_label(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
-    Path((hash, label)): Path<(String, String)>,
-    Query(param): Query<ServerParam>,
+    ApiPath((hash, label)): ApiPath<(String, String)>,
+    ApiQuery(param): ApiQuery<ServerParam>,
 ) -> Result<Json<LabelsResponse>, Error> {
     Ok(Json(
         core.edit_labels(
