@@ -106,9 +106,9 @@ def run_schemathesis(url: str, key: str) -> int:
 
 
 def run_load(url: str, key: str, server_pid: int) -> int:
-    binary = os.environ.get("TM_LOAD_BIN", str(ROOT / "target" / "release" / "tm-load"))
-    if not os.access(binary, os.X_OK):
-        subprocess.run(["cargo", "build", "--release", "-p", "tm-bench", "--bin", "tm-load"],
+    binary = os.environ.get("TM_LOAD_BIN", str(ROOT / "target" / "debug" / "tm-load"))
+    if "TM_LOAD_BIN" not in os.environ:
+        subprocess.run(["cargo", "build", "-p", "tm-bench", "--bin", "tm-load"],
                        cwd=ROOT, check=True)
     before = rss_mib(server_pid)
     result = subprocess.run(

@@ -172,11 +172,38 @@ pub struct TorrentActionResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DataOutcome {
-    /// `deleted`, `kept` or `failed`.
+    /// `deleted`, `kept` or `failed` (some or all of the data is still there).
     pub result: String,
     pub path: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// File by file, where torrent-manager deleted the files itself
+    /// (rTorrent); absent where the client deleted them (Transmission).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files: Option<DeletedFiles>,
+}
+
+/// What a file-by-file deletion did: only the torrent's own files, and only
+/// under the client's download directory, are deleted.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeletedFiles {
+    pub deleted: u64,
+    /// The torrent's files that were already gone.
+    pub missing: u64,
+    /// Directories removed because the deletion left them empty.
+    pub removed_dirs: u64,
+    /// Files left on purpose (e.g. a symlink leading out of the download directory).
+    pub kept: Vec<FileProblem>,
+    /// Files that could not be deleted.
+    pub failed: Vec<FileProblem>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FileProblem {
+    pub path: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]

@@ -6,6 +6,7 @@ mod api_keys;
 mod error;
 mod key_usage;
 mod list_cache;
+mod removal;
 mod servers;
 mod sessions;
 mod stream_slots;

@@ -6,14 +6,15 @@ use std::time::Duration;
 
 use tm_api_types::{
     AddTorrentRequest, AddTorrentResponse, BatchUploadResponse, BatchUploadResult, BulkAction,
-    BulkActionRequest, BulkActionResponse, BulkActionResult, DataOutcome, FilePriority,
-    FilePriorityChange, LabelsResponse, PeerInfo, TorrentActionResponse, TorrentFileInfo,
-    TorrentFilesResponse, TorrentInfo, TorrentPeersResponse, TorrentQuery, TorrentTrackersResponse,
-    TrackerInfo, UploadTorrentResponse,
+    BulkActionRequest, BulkActionResponse, BulkActionResult, FilePriority, FilePriorityChange,
+    LabelsResponse, PeerInfo, TorrentActionResponse, TorrentFileInfo, TorrentFilesResponse,
+    TorrentInfo, TorrentPeersResponse, TorrentQuery, TorrentTrackersResponse, TrackerInfo,
+    UploadTorrentResponse,
 };
-use tm_backends::{AddTorrent, DataRemoval, Torrent, TorrentSource};
+use tm_backends::{AddTorrent, Torrent, TorrentSource};
 
 use super::list_cache::Sources;
+use super::removal::removal_summary;
 use super::torrent_query::page_of;
 use super::torrent_source::parse_torrent;
 use super::{Core, Error, RenderedList, Result, User, validate};
@@ -270,7 +271,7 @@ impl Core {
             .client()
             .remove(&target.hash, delete_data)
             .await?;
-        let (message, data) = removal_summary(outcome.data);
+        let (message, data) = removal_summary(outcome);
         settle(&target.poller, hashes_of(&target), |t| t.is_none()).await;
         let mut response = action_done(&target, &message);
         response.data = Some(data);
@@ -336,7 +337,7 @@ impl Core {
                             match outcome {
                                 Ok(outcome) => {
                                     removed.push(hash.clone());
-                                    Ok(removal_summary(outcome.data).0)
+                                    Ok(removal_summary(outcome).0)
                                 }
                                 Err(error) => Err(error.to_string()),
                             },
@@ -651,36 +652,6 @@ async fn settle_action(poller: &Poller, action: TorrentAction, hashes: &[String]
         TorrentAction::Start => settle(poller, hashes, |t| t.is_none_or(|t| t.is_active)).await,
         TorrentAction::Stop => settle(poller, hashes, |t| t.is_none_or(|t| !t.is_active)).await,
         TorrentAction::Recheck => refresh(poller).await,
-    }
-}
-
-/// What a removal did to the data, for the answer.
-fn removal_summary(data: DataRemoval) -> (String, DataOutcome) {
-    match data {
-        DataRemoval::Kept { path } => (
-            "Torrent removed".to_string(),
-            DataOutcome {
-                result: "kept".into(),
-                path,
-                reason: None,
-            },
-        ),
-        DataRemoval::Deleted { path } => (
-            "Torrent and data removed".to_string(),
-            DataOutcome {
-                result: "deleted".into(),
-                path,
-                reason: None,
-            },
-        ),
-        DataRemoval::Failed { path, reason } => (
-            format!("Torrent removed, but its data could not be deleted: {reason}"),
-            DataOutcome {
-                result: "failed".into(),
-                path,
-                reason: Some(reason),
-            },
-        ),
     }
 }
 
