@@ -1,11 +1,13 @@
 // Talking to the REST API. The session cookie rides along by itself; the
 // page keeps no other credential. Every failure becomes an ApiError whose
-// message is the server's plain-words `detail`.
+// message is the server's plain-words `detail` and whose `code` is its
+// machine code (`torrent_not_found`, `forbidden_target`, …).
 
 export class ApiError extends Error {
-  constructor(status, detail) {
+  constructor(status, detail, code = null) {
     super(detail);
     this.status = status;
+    this.code = code;
   }
 }
 
@@ -32,7 +34,8 @@ async function request(method, path, { json, form, query } = {}) {
   if (response.status === 401 && path !== '/auth/login' && path !== '/auth/me') {
     window.dispatchEvent(new Event(SESSION_ENDED));
   }
-  throw new ApiError(response.status, describe(response, body));
+  const code = body && typeof body.code === 'string' ? body.code : null;
+  throw new ApiError(response.status, describe(response, body), code);
 }
 
 async function readBody(response) {
