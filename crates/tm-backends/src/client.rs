@@ -85,15 +85,27 @@ pub(crate) fn normalize_hash(server: &str, info_hash: &str) -> Result<String> {
 }
 
 /// Hashes of an `AddTorrent`, computed locally so both clients behave alike.
-pub(crate) fn source_hash(server: &str, source: &crate::model::TorrentSource) -> Result<String> {
+/// A .torrent is parsed off the async workers: it may be large and hostile.
+pub(crate) async fn source_hash(
+    server: &str,
+    source: &crate::model::TorrentSource,
+) -> Result<String> {
     use crate::model::TorrentSource;
     let invalid = |message: String| BackendError::new(server, ErrorKind::Invalid(message));
     match source {
         TorrentSource::Magnet(link) => crate::magnet::parse_magnet(link)
             .map(|m| m.info_hash().to_owned())
             .map_err(|e| invalid(e.to_string())),
-        TorrentSource::File(bytes) => crate::torrent_file::parse(bytes)
-            .map(|m| m.info_hash().to_owned())
-            .map_err(|e| invalid(format!("invalid .torrent file: {e}"))),
+        TorrentSource::File(bytes) => {
+            let bytes = bytes.clone();
+            tokio::task::spawn_blocking(move || {
+                crate::torrent_file::parse(&bytes)
+                    .map(|m| m.info_hash().to_owned())
+                    .map_err(|e| e.to_string())
+            })
+            .await
+            .map_err(|e| invalid(format!("could not parse the .torrent file: {e}")))?
+            .map_err(|e| invalid(format!("invalid .torrent file: {e}")))
+        }
     }
 }

@@ -205,7 +205,7 @@ impl TorrentClient for Rtorrent {
             ),
             None => None,
         };
-        let info_hash = source_hash(&self.server, &torrent.source)?;
+        let info_hash = source_hash(&self.server, &torrent.source).await?;
         let target = info_hash.to_ascii_uppercase();
         if self.contains(&target).await? {
             return Err(self.error(ErrorKind::Duplicate(info_hash)));

@@ -301,7 +301,7 @@ impl TorrentClient for Transmission {
 
     async fn add(&self, torrent: AddTorrent) -> Result<String> {
         // Validates the input locally, as the rTorrent adapter must.
-        source_hash(&self.server, &torrent.source)?;
+        source_hash(&self.server, &torrent.source).await?;
         let mut arguments = match &torrent.source {
             TorrentSource::File(bytes) => json!({ "metainfo": BASE64.encode(bytes) }),
             TorrentSource::Magnet(link) => json!({ "filename": link }),

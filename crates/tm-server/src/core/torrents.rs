@@ -43,6 +43,9 @@ impl TorrentAction {
     }
 }
 
+/// Most labels one torrent may carry.
+const MAX_LABELS: usize = 64;
+
 /// Most torrents one bulk request may name.
 const MAX_BULK: usize = 20_000;
 
@@ -130,6 +133,7 @@ impl Core {
         request: AddTorrentRequest,
     ) -> Result<AddTorrentResponse> {
         let save_path = validate::save_path(request.save_path)?;
+        let labels = clean_labels(request.labels)?;
         let (source, uri) = self.resolve_uri(user, &request.uri).await?;
         let poller = self
             .server_for_add(user, request.server_id.as_deref())
@@ -139,7 +143,7 @@ impl Core {
             .add(AddTorrent {
                 source,
                 start: request.start,
-                labels: clean_labels(request.labels)?,
+                labels,
                 save_path,
             })
             .await?;
@@ -687,12 +691,19 @@ fn clean_labels(labels: Vec<String>) -> Result<Vec<String>> {
         if label.is_empty() {
             continue;
         }
-        if label.contains(',') || label.chars().count() > 128 {
+        if label.contains(',') || label.chars().count() > 128 || label.chars().any(char::is_control)
+        {
             return Err(Error::Invalid(format!(
-                "label {label:?} must be at most 128 characters and contain no comma"
+                "label {label:?} must be at most 128 characters, with no comma or control character"
             )));
         }
         if !cleaned.contains(&label) {
+            // Bounded before the (quadratic) duplicate check can cost much.
+            if cleaned.len() == MAX_LABELS {
+                return Err(Error::Invalid(format!(
+                    "a torrent may have at most {MAX_LABELS} labels"
+                )));
+            }
             cleaned.push(label);
         }
     }

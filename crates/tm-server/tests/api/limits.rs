@@ -61,4 +61,22 @@ on_both_databases! {
             assert_eq!(body, json!([]));
         }
     }
+
+    async fn labels_are_bounded_in_number_and_checked_in_linear_time(db: Db) {
+        let app = spawn!(db);
+        let bob = app.user("bob").await;
+        let magnet = format!("magnet:?xt=urn:btih:{}", "ab".repeat(20));
+        let many: Vec<String> = (0..65).map(|i| format!("l{i}")).collect();
+        let (status, body) = bob.post("/torrents", json!({"uri": magnet, "labels": many})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body["detail"].as_str().unwrap().contains("at most 64 labels"), "{body}");
+        // 150,000 distinct labels fill most of the 1 MiB body limit: refused at once.
+        let flood: Vec<String> = (0..150_000).map(|i| format!("{i}")).collect();
+        let started = std::time::Instant::now();
+        let (status, _) = bob.post("/torrents", json!({"uri": magnet, "labels": flood})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        let (status, body) = bob.post("/torrents", json!({"uri": magnet, "labels": ["a\nb"]})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    }
 }
