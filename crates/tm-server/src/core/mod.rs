@@ -43,6 +43,8 @@ struct CoreInner {
     key_usage: KeyUsage,
     fleet: Fleet,
     torrent_lists: list_cache::ListCache,
+    /// Bounds concurrent argon2 work (memory-hard: ~19 MiB each).
+    hashing: Arc<tokio::sync::Semaphore>,
 }
 
 impl Core {
@@ -53,6 +55,7 @@ impl Core {
         config: Config,
         shutdown: CancellationToken,
     ) -> Self {
+        let permits = hashing_permits(&config);
         Self {
             inner: Arc::new(CoreInner {
                 store,
@@ -61,6 +64,7 @@ impl Core {
                 key_usage: KeyUsage::default(),
                 fleet: Fleet::new(shutdown),
                 torrent_lists: list_cache::ListCache::default(),
+                hashing: Arc::new(tokio::sync::Semaphore::new(permits)),
             }),
         }
     }
@@ -81,6 +85,10 @@ impl Core {
         &self.inner.secrets
     }
 
+    fn hashing(&self) -> &Arc<tokio::sync::Semaphore> {
+        &self.inner.hashing
+    }
+
     pub fn key_usage(&self) -> &KeyUsage {
         &self.inner.key_usage
     }
@@ -97,10 +105,22 @@ impl Core {
     /// Removes expired sessions, tokens, keys and old login failures.
     pub async fn purge_expired(&self) -> Result<u64> {
         let now = now_millis();
-        let window = self.config().login_throttle.window.as_millis() as i64;
+        let config = self.config();
+        let window = config
+            .login_throttle
+            .window
+            .max(config.register_throttle.window)
+            .as_millis() as i64;
         let store = self.store();
         Ok(store.purge_expired_sessions(now).await?
             + store.purge_expired_api_keys(now).await?
             + store.purge_login_failures(now - window).await?)
+    }
+}
+
+fn hashing_permits(config: &Config) -> usize {
+    match config.max_concurrent_hashing {
+        0 => std::thread::available_parallelism().map_or(2, |n| n.get()) * 2,
+        n => n,
     }
 }

@@ -11,27 +11,46 @@ pub struct UserRow {
 
 impl Store {
     /// Inserts a user. With `admin: None` the user is an admin exactly when it
-    /// is the first user of the instance (decided inside the insert statement).
+    /// is the first user of the instance: the insert claims a settings row
+    /// (a primary key, so one transaction wins even on PostgreSQL, where two
+    /// concurrent "is the table empty?" checks would both say yes). With
+    /// `only_first`, anything but the first account is not inserted (`None`).
     pub async fn insert_user(
         &self,
         id: &str,
         username: &str,
         password_hash: &str,
         admin: Option<bool>,
+        only_first: bool,
         now: i64,
-    ) -> DbResult<UserRow> {
+    ) -> DbResult<Option<UserRow>> {
+        const CLAIM_FIRST: &str = "INSERT INTO settings (name, value) \
+             VALUES ('first_account_claimed', 'true') ON CONFLICT (name) DO NOTHING";
         const SQL: &str = "INSERT INTO users (id, username, username_key, password_hash, is_admin, created_at) \
-             SELECT $1, $2, $3, $4, COALESCE($5, NOT EXISTS (SELECT 1 FROM users)), $6 \
+             VALUES ($1, $2, $3, $4, $5, $6) \
              RETURNING id, username, password_hash, is_admin, created_at";
-        on_pool!(self, |pool| sqlx::query_as::<_, UserRow>(SQL)
-            .bind(id)
-            .bind(username)
-            .bind(username.to_lowercase())
-            .bind(password_hash)
-            .bind(admin)
-            .bind(now)
-            .fetch_one(pool)
-            .await)
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let first = sqlx::query(CLAIM_FIRST)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                == 1;
+            if only_first && !first {
+                return Ok(None);
+            }
+            let row = sqlx::query_as::<_, UserRow>(SQL)
+                .bind(id)
+                .bind(username)
+                .bind(username.to_lowercase())
+                .bind(password_hash)
+                .bind(admin.unwrap_or(first))
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(Some(row))
+        })
         .map_err(conflict_on_unique("username"))
     }
 
@@ -81,12 +100,17 @@ impl Store {
     pub async fn set_user_admin(&self, id: &str, is_admin: bool) -> DbResult<bool> {
         const SQL: &str = "UPDATE users SET is_admin = $1 WHERE id = $2 \
              AND ($1 OR NOT is_admin OR (SELECT COUNT(*) FROM users WHERE is_admin) > 1)";
-        let done = on_pool!(self, |pool| sqlx::query(SQL)
-            .bind(is_admin)
-            .bind(id)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        let done = on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query(LOCK_ADMINS).execute(&mut *tx).await?;
+            let done = sqlx::query(SQL)
+                .bind(is_admin)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            tx.commit().await.map(|_| done)
+        })?;
         Ok(done == 1)
     }
 
@@ -95,11 +119,24 @@ impl Store {
     pub async fn delete_user(&self, id: &str) -> DbResult<bool> {
         const SQL: &str = "DELETE FROM users WHERE id = $1 \
              AND (NOT is_admin OR (SELECT COUNT(*) FROM users WHERE is_admin) > 1)";
-        let done = on_pool!(self, |pool| sqlx::query(SQL)
-            .bind(id)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
+        let done = on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query(LOCK_ADMINS).execute(&mut *tx).await?;
+            let done = sqlx::query(SQL)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            tx.commit().await.map(|_| done)
+        })?;
         Ok(done == 1)
     }
 }
+
+/// Serialises changes that may remove an admin. Under PostgreSQL's READ
+/// COMMITTED, two demotions of different admins would each count two admins
+/// and both succeed; writing one shared row first makes the second wait for
+/// the first to commit, and its count (a new statement) then sees it.
+/// SQLite already serialises writers.
+const LOCK_ADMINS: &str = "INSERT INTO settings (name, value) VALUES ('admin_guard', '') \
+     ON CONFLICT (name) DO UPDATE SET value = excluded.value";
