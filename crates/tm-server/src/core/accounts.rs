@@ -54,16 +54,7 @@ impl Core {
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T> {
-        let busy = || Error::Unavailable("the server is busy checking passwords; try again".into());
-        let permit = tokio::time::timeout(HASHING_WAIT, self.hashing().clone().acquire_owned())
-            .await
-            .map_err(|_| busy())?
-            .map_err(|_| busy())?;
-        Ok(tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            work()
-        })
-        .await?)
+        self.hashing().run(HASHING_WAIT, work).await
     }
 
     async fn hash_password(&self, password: &str) -> Result<String> {

@@ -4,6 +4,7 @@
 mod accounts;
 mod api_keys;
 mod error;
+mod hashing;
 mod key_usage;
 mod list_cache;
 mod servers;
@@ -43,8 +44,8 @@ struct CoreInner {
     key_usage: KeyUsage,
     fleet: Fleet,
     torrent_lists: list_cache::ListCache,
-    /// Bounds concurrent argon2 work (memory-hard: ~19 MiB each).
-    hashing: Arc<tokio::sync::Semaphore>,
+    /// Runs argon2 work, a bounded number at a time (~19 MiB each).
+    hashing: hashing::HashingPool,
 }
 
 impl Core {
@@ -64,7 +65,7 @@ impl Core {
                 key_usage: KeyUsage::default(),
                 fleet: Fleet::new(shutdown),
                 torrent_lists: list_cache::ListCache::default(),
-                hashing: Arc::new(tokio::sync::Semaphore::new(permits)),
+                hashing: hashing::HashingPool::new(permits),
             }),
         }
     }
@@ -85,7 +86,7 @@ impl Core {
         &self.inner.secrets
     }
 
-    fn hashing(&self) -> &Arc<tokio::sync::Semaphore> {
+    fn hashing(&self) -> &hashing::HashingPool {
         &self.inner.hashing
     }
 

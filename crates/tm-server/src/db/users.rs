@@ -29,7 +29,9 @@ impl Store {
         const SQL: &str = "INSERT INTO users (id, username, username_key, password_hash, is_admin, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) \
              RETURNING id, username, password_hash, is_admin, created_at";
-        on_pool!(self, |pool| {
+        // An async block, so that `?` and `return` stay inside it and the
+        // unique violation reaches `conflict_on_unique`.
+        on_pool!(self, |pool| async {
             let mut tx = pool.begin().await?;
             let first = sqlx::query(CLAIM_FIRST)
                 .execute(&mut *tx)
@@ -50,7 +52,8 @@ impl Store {
                 .await?;
             tx.commit().await?;
             Ok(Some(row))
-        })
+        }
+        .await)
         .map_err(conflict_on_unique("username"))
     }
 
