@@ -50,6 +50,16 @@ pub struct ServeArgs {
     /// https://torrents.example.org (comma-separated).
     #[arg(long, env = "TM_ALLOWED_ORIGINS", value_delimiter = ',')]
     allowed_origins: Vec<String>,
+
+    /// Origins this server is reached at, e.g. https://torrents.example.org
+    /// (repeat or comma-separate). Requests naming any other host name are
+    /// refused (DNS rebinding); localhost and IP addresses always work.
+    #[arg(
+        long = "public-origin",
+        env = "TM_PUBLIC_ORIGIN",
+        value_delimiter = ','
+    )]
+    public_origins: Vec<String>,
 }
 
 impl ServeArgs {
@@ -69,6 +79,7 @@ impl ServeArgs {
         config.cookie_secure = self.cookie_secure;
         config.trust_forwarded_for = self.trust_forwarded_for;
         config.allowed_origins = self.allowed_origins;
+        config.public_origins = self.public_origins;
         Ok(config)
     }
 }
