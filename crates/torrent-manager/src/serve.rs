@@ -60,6 +60,11 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     public_origins: Vec<String>,
+
+    /// Registrations (successful or not) allowed per client address every
+    /// 15 minutes.
+    #[arg(long, env = "TM_REGISTER_LIMIT", default_value_t = 10)]
+    register_limit: i64,
 }
 
 impl ServeArgs {
@@ -80,6 +85,7 @@ impl ServeArgs {
         config.trust_forwarded_for = self.trust_forwarded_for;
         config.allowed_origins = self.allowed_origins;
         config.public_origins = self.public_origins;
+        config.register_throttle.max_per_address = self.register_limit;
         Ok(config)
     }
 }
