@@ -11,6 +11,7 @@ mod db;
 mod fleet;
 mod http;
 mod listen;
+mod logsafe;
 mod private_files;
 
 use std::net::SocketAddr;

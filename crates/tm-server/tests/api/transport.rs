@@ -118,7 +118,7 @@ async fn the_data_directory_and_database_are_private() {
     let mode =
         |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&data_dir), 0o700);
-    assert_eq!(mode(&data_dir.parent().unwrap().to_path_buf()), 0o700);
+    assert_eq!(mode(data_dir.parent().unwrap()), 0o700);
     for file in [
         "torrent-manager.db",
         "torrent-manager.db-wal",
