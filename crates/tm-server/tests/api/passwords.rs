@@ -108,8 +108,9 @@ on_both_databases! {
     }
 
     async fn concurrent_first_registrations_make_one_admin(db: Db) {
-        let app = spawn!(db);
-        let names: Vec<String> = (0..8).map(|n| format!("first{n}")).collect();
+        // Enough hashing threads that the inserts land together.
+        let app = spawn!(db, |c: &mut tm_server::Config| c.max_concurrent_hashing = 16);
+        let names: Vec<String> = (0..16).map(|n| format!("first{n}")).collect();
         let api = app.client();
         let attempts = names.iter().map(|name| api.post("/auth/register", json!({"username": name, "password": password_of(name)})));
         for (status, body) in futures::future::join_all(attempts).await {
@@ -125,7 +126,10 @@ on_both_databases! {
     }
 
     async fn closed_registration_admits_only_one_first_account(db: Db) {
-        let app = spawn!(db, |c: &mut tm_server::Config| c.registration_mode = Some(tm_server::config::RegistrationMode::Closed));
+        let app = spawn!(db, |c: &mut tm_server::Config| {
+            c.registration_mode = Some(tm_server::config::RegistrationMode::Closed);
+            c.max_concurrent_hashing = 16;
+        });
         let api = app.client();
         let attempts = (0..6).map(|n| api.post("/auth/register", json!({"username": format!("first{n}"), "password": "password-123"})));
         let statuses: Vec<StatusCode> = futures::future::join_all(attempts).await.into_iter().map(|(s, _)| s).collect();
