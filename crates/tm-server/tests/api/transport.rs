@@ -79,6 +79,16 @@ async fn slow_header_senders_are_cut_off() {
             }
         }));
     }
+    // Connections that send nothing at all are cut off too.
+    for _ in 0..20 {
+        let mut socket = tokio::net::TcpStream::connect(&address).await.unwrap();
+        slow.push(tokio::spawn(async move {
+            let started = Instant::now();
+            let mut buffer = [0u8; 64];
+            while let Ok(1..) = socket.read(&mut buffer).await {}
+            started.elapsed()
+        }));
+    }
     let started = Instant::now();
     let (status, _) = tokio::time::timeout(Duration::from_secs(1), app.client().get("/health"))
         .await
@@ -92,6 +102,30 @@ async fn slow_header_senders_are_cut_off() {
             .unwrap();
         assert!(closed_after < Duration::from_secs(4), "{closed_after:?}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_over_the_cap_wait_for_a_free_slot() {
+    let app = sqlite_app(|c| {
+        c.max_connections = 3;
+        c.header_read_timeout = Duration::from_secs(1);
+    })
+    .await;
+    let address = app.base.trim_start_matches("http://").to_string();
+    let mut idle = Vec::new();
+    for _ in 0..3 {
+        idle.push(tokio::net::TcpStream::connect(&address).await.unwrap());
+    }
+    let started = Instant::now();
+    let (status, _) = tokio::time::timeout(Duration::from_secs(5), app.client().get("/health"))
+        .await
+        .expect("served once the idle connections time out");
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        started.elapsed() >= Duration::from_millis(500),
+        "the fourth connection waited for a slot: {:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
