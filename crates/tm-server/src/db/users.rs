@@ -9,6 +9,18 @@ pub struct UserRow {
     pub created_at: i64,
 }
 
+/// Runs `$query` in a transaction after `LOCK_ADMINS`; its row count.
+macro_rules! after_locking_admins {
+    ($store:expr, $query:expr) => {
+        on_pool!($store, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query(LOCK_ADMINS).execute(&mut *tx).await?;
+            let done = $query.execute(&mut *tx).await?.rows_affected();
+            tx.commit().await.map(|_| done)
+        })
+    };
+}
+
 impl Store {
     /// Inserts a user. With `admin: None` the user is an admin exactly when it
     /// is the first user of the instance: the insert claims a settings row
@@ -103,17 +115,7 @@ impl Store {
     pub async fn set_user_admin(&self, id: &str, is_admin: bool) -> DbResult<bool> {
         const SQL: &str = "UPDATE users SET is_admin = $1 WHERE id = $2 \
              AND ($1 OR NOT is_admin OR (SELECT COUNT(*) FROM users WHERE is_admin) > 1)";
-        let done = on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
-            sqlx::query(LOCK_ADMINS).execute(&mut *tx).await?;
-            let done = sqlx::query(SQL)
-                .bind(is_admin)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            tx.commit().await.map(|_| done)
-        })?;
+        let done = after_locking_admins!(self, sqlx::query(SQL).bind(is_admin).bind(id))?;
         Ok(done == 1)
     }
 
@@ -122,16 +124,7 @@ impl Store {
     pub async fn delete_user(&self, id: &str) -> DbResult<bool> {
         const SQL: &str = "DELETE FROM users WHERE id = $1 \
              AND (NOT is_admin OR (SELECT COUNT(*) FROM users WHERE is_admin) > 1)";
-        let done = on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
-            sqlx::query(LOCK_ADMINS).execute(&mut *tx).await?;
-            let done = sqlx::query(SQL)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            tx.commit().await.map(|_| done)
-        })?;
+        let done = after_locking_admins!(self, sqlx::query(SQL).bind(id))?;
         Ok(done == 1)
     }
 }

@@ -1,28 +1,27 @@
 use crate::harness::TestEnv;
 
+/// `servers add` of a Transmission `box` on a port where nothing listens.
+const ADD_BOX: [&str; 11] = [
+    "servers",
+    "add",
+    "box",
+    "--type",
+    "transmission",
+    "--host",
+    "127.0.0.1",
+    "--port",
+    "1",
+    "--username",
+    "admin",
+];
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn servers_add_list_show_update_test_rm() {
     let env = TestEnv::start().await;
     env.login_as("alice").await;
 
     let added = env
-        .run(&[
-            "servers",
-            "add",
-            "box",
-            "--type",
-            "transmission",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "1",
-            "--username",
-            "admin",
-            "--password",
-            "secret",
-            "-o",
-            "json",
-        ])
+        .run(&[&ADD_BOX[..], &["--password", "secret", "-o", "json"]].concat())
         .await
         .ok()
         .json();
@@ -118,22 +117,7 @@ async fn server_passwords_come_from_stdin_not_argv() {
     env.login_as("alice").await;
     let added = env
         .run_with_input(
-            &[
-                "servers",
-                "add",
-                "box",
-                "--type",
-                "transmission",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                "1",
-                "--username",
-                "admin",
-                "--password-stdin",
-                "-o",
-                "json",
-            ],
+            &[&ADD_BOX[..], &["--password-stdin", "-o", "json"]].concat(),
             "stdin-secret\n",
         )
         .await
