@@ -136,3 +136,54 @@ impl Store {
 /// SQLite already serialises writers.
 const LOCK_ADMINS: &str = "INSERT INTO settings (name, value) VALUES ('admin_guard', '') \
      ON CONFLICT (name) DO UPDATE SET value = excluded.value";
+
+#[cfg(test)]
+mod tests {
+    use sqlx::Connection;
+
+    use super::Store;
+
+    /// A new PostgreSQL database, when `TM_TEST_PG_URL` names a server.
+    async fn fresh_postgres() -> Option<Store> {
+        let admin_url = std::env::var("TM_TEST_PG_URL").ok()?;
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_nanos();
+        let name = format!("tm_unit_{}_{}", std::process::id(), nanos % 1_000_000_000);
+        let mut conn = sqlx::PgConnection::connect(&admin_url).await.ok()?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut conn)
+            .await
+            .ok()?;
+        let base = admin_url
+            .rsplit_once('/')
+            .map_or(admin_url.as_str(), |(b, _)| b);
+        Store::connect(&format!("{base}/{name}")).await.ok()
+    }
+
+    /// Without the claimed row, concurrent "is the table empty?" checks on
+    /// PostgreSQL all said yes and every first account became an admin.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_first_accounts_make_one_admin_on_postgres() {
+        let Some(store) = fresh_postgres().await else {
+            eprintln!("skipped: TM_TEST_PG_URL is not set");
+            return;
+        };
+        let inserts: Vec<_> = (0..16)
+            .map(|n| {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    let (id, name) = (format!("id{n}"), format!("user{n}"));
+                    store.insert_user(&id, &name, "hash", None, false, n).await
+                })
+            })
+            .collect();
+        let mut admins = 0;
+        for insert in inserts {
+            let row = insert.await.unwrap().unwrap().unwrap();
+            admins += usize::from(row.is_admin);
+        }
+        assert_eq!(admins, 1);
+    }
+}
