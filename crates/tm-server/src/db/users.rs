@@ -170,6 +170,8 @@ mod tests {
             eprintln!("skipped: TM_TEST_PG_URL is not set");
             return;
         };
+        // Open the connections first, so that the inserts run side by side.
+        futures::future::join_all((0..16).map(|_| store.ping())).await;
         let inserts: Vec<_> = (0..16)
             .map(|n| {
                 let store = store.clone();
