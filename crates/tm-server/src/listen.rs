@@ -21,6 +21,8 @@ use crate::Config;
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 /// Pause after a failed accept (e.g. out of file descriptors) instead of spinning.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
+/// File descriptors kept for the database, key files and outgoing RPC.
+const RESERVED_FDS: usize = 256;
 
 pub async fn serve(
     listener: TcpListener,
@@ -28,7 +30,7 @@ pub async fn serve(
     config: &Config,
     shutdown: CancellationToken,
 ) -> std::io::Result<()> {
-    let slots = Arc::new(Semaphore::new(config.max_connections.max(1)));
+    let slots = Arc::new(Semaphore::new(connection_cap(config.max_connections)));
     // HTTP/1 only: telling HTTP/2 without TLS (h2c) apart first reads the
     // connection with no deadline, so a silent client would hold its slot
     // forever. Browsers speak HTTP/2 only over TLS, which a proxy terminates.
@@ -83,4 +85,49 @@ pub async fn serve(
         tracing::warn!("requests were still running at shutdown");
     }
     Ok(())
+}
+
+/// The configured cap, lowered below the process's file descriptor limit:
+/// a cap the kernel hits first would not keep descriptors for anything else.
+fn connection_cap(configured: usize) -> usize {
+    let limits = std::fs::read_to_string("/proc/self/limits").unwrap_or_default();
+    let cap = match open_files_limit(&limits) {
+        Some(limit) if limit > 2 * RESERVED_FDS && limit - RESERVED_FDS < configured => {
+            tracing::info!(
+                limit,
+                "at most {} connections: the open files limit is lower than the configured {}",
+                limit - RESERVED_FDS,
+                configured
+            );
+            limit - RESERVED_FDS
+        }
+        _ => configured,
+    };
+    cap.max(1)
+}
+
+/// The soft "Max open files" limit from `/proc/self/limits` text.
+fn open_files_limit(limits: &str) -> Option<usize> {
+    let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
+    line["Max open files".len()..]
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn reads_the_soft_open_files_limit() {
+        let limits = "Limit                     Soft Limit           Hard Limit           Units\n\
+                      Max processes             63459                63459                processes\n\
+                      Max open files            1024                 524288               files\n";
+        assert_eq!(super::open_files_limit(limits), Some(1024));
+        assert_eq!(
+            super::open_files_limit("Max open files unlimited unlimited files"),
+            None
+        );
+        assert_eq!(super::open_files_limit(""), None);
+    }
 }
