@@ -91,7 +91,8 @@ pub async fn me(CurrentUser(identity): CurrentUser) -> Json<MeResponse> {
     responses((status = 200, body = MessageResponse), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody, description = "the current password is wrong, or an API key was used"),
         (status = 422, body = ErrorBody, description = "the new password is not acceptable"),
-        (status = 429, body = ErrorBody, description = "too many failed attempts; see Retry-After")))]
+        (status = 429, body = ErrorBody, description = "too many failed attempts; see Retry-After"),
+        (status = 503, body = ErrorBody, description = "too busy checking passwords")))]
 pub async fn change_password(
     State(core): State<Core>,
     ClientAddress(address): ClientAddress,
