@@ -99,6 +99,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
                 "--port", "0",
                 "--data-dir", str(base / "data"),
                 "--registration", "open",
+                # Every test registers its own user from this one address.
+                "--register-limit", "100000",
             ],
             stdout=log,
             stderr=subprocess.STDOUT,

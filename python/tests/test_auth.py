@@ -156,3 +156,22 @@ def test_api_keys_need_a_login(anon_client: TorrentManagerClient) -> None:
     with pytest.raises(TorrentManagerError) as info:
         anon_client.create_api_key("x")
     assert info.value.status_code == 401
+
+
+def test_change_password_keeps_this_session_and_ends_the_others(
+    client: TorrentManagerClient, credentials: tuple, base_url: str
+) -> None:
+    username, password = credentials
+    with TorrentManagerClient(base_url) as elsewhere:
+        elsewhere.login(username, password)
+        with pytest.raises(TorrentManagerError) as info:
+            client.change_password("not-the-password", "new-password-1")
+        assert info.value.status_code == 403
+        assert "current password" in str(info.value)
+        client.change_password(password, "new-password-1")
+        assert client.get_me()["username"] == username
+        with pytest.raises(TorrentManagerError) as info:
+            elsewhere.get_me()
+        assert info.value.status_code == 401
+    with TorrentManagerClient(base_url) as fresh:
+        assert fresh.login(username, "new-password-1")["username"] == username

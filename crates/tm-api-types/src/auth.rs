@@ -98,3 +98,12 @@ pub struct RevokeApiKeyResponse {
     pub message: String,
     pub name: String,
 }
+
+/// `POST /auth/password`: change your own password.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    /// At least 8 characters.
+    pub new_password: String,
+}

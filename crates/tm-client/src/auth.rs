@@ -2,9 +2,9 @@
 
 use reqwest::Method;
 use tm_api_types::{
-    AccountResponse, ApiKeyInfo, ApiKeyList, CreateApiKeyRequest, CreateApiKeyResponse,
-    HealthResponse, LoginRequest, MeResponse, MessageResponse, RegisterRequest,
-    RevokeApiKeyResponse,
+    AccountResponse, ApiKeyInfo, ApiKeyList, ChangePasswordRequest, CreateApiKeyRequest,
+    CreateApiKeyResponse, HealthResponse, LoginRequest, MeResponse, MessageResponse,
+    RegisterRequest, RevokeApiKeyResponse,
 };
 
 use crate::{Client, Error};
@@ -58,6 +58,26 @@ impl Client {
     pub async fn logout(&self) -> Result<MessageResponse, Error> {
         self.call(self.request(Method::POST, &["auth", "logout"])?)
             .await
+    }
+
+    /// Changes the logged-in user's password (a password login, not an API
+    /// key). This session stays; the user's other sessions and remember-me
+    /// tokens end; API keys keep working. A wrong `current_password` is
+    /// [`Error::Forbidden`].
+    pub async fn change_password(
+        &self,
+        current_password: &str,
+        new_password: &str,
+    ) -> Result<MessageResponse, Error> {
+        let body = ChangePasswordRequest {
+            current_password: current_password.to_string(),
+            new_password: new_password.to_string(),
+        };
+        self.call(
+            self.request(Method::POST, &["auth", "password"])?
+                .json(&body),
+        )
+        .await
     }
 
     /// Who the client is logged in as, and how.

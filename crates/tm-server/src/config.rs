@@ -40,6 +40,23 @@ pub struct Config {
     pub max_servers_per_user: usize,
     /// Live-update streams one user may have open at once.
     pub max_streams_per_user: usize,
+    /// Origins (e.g. `https://tm.example.org`) this server is reached at.
+    /// Their host names are accepted in `Host` (against DNS rebinding), and
+    /// they may send cookie-authenticated writes like `allowed_origins`.
+    pub public_origins: Vec<String>,
+    /// Account creation through `POST /auth/register`, per client address.
+    pub register_throttle: RegisterThrottle,
+    /// Concurrent password hashings (argon2 needs ~19 MiB each); `0` means
+    /// twice the number of CPUs.
+    pub max_concurrent_hashing: usize,
+    /// Open connections at most; further ones wait to be accepted.
+    pub max_connections: usize,
+    /// A request's headers must arrive within this (slowloris).
+    pub header_read_timeout: Duration,
+    /// A request body that sends nothing for this long is abandoned.
+    pub body_idle_timeout: Duration,
+    /// How often a live-update stream re-checks its session or API key.
+    pub credential_recheck: Duration,
 }
 
 impl std::fmt::Debug for Config {
@@ -59,6 +76,7 @@ impl std::fmt::Debug for Config {
             .field("allowed_origins", &self.allowed_origins)
             .field("client_timeout", &self.client_timeout)
             .field("allow_private_targets", &self.allow_private_targets)
+            .field("public_origins", &self.public_origins)
             .finish_non_exhaustive()
     }
 }
@@ -82,16 +100,25 @@ impl Config {
             allow_private_targets: false,
             max_servers_per_user: 50,
             max_streams_per_user: 16,
+            public_origins: Vec::new(),
+            register_throttle: RegisterThrottle::default(),
+            max_concurrent_hashing: 0,
+            max_connections: 4096,
+            header_read_timeout: Duration::from_secs(10),
+            body_idle_timeout: Duration::from_secs(30),
+            credential_recheck: Duration::from_secs(2),
         }
     }
 
     pub fn database_url(&self) -> String {
-        self.database_url.clone().unwrap_or_else(|| {
-            format!(
-                "sqlite://{}",
-                self.data_dir.join("torrent-manager.db").display()
-            )
-        })
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.default_sqlite_path().display()))
+    }
+
+    /// Where the database lives when no `database_url` is given.
+    pub fn default_sqlite_path(&self) -> PathBuf {
+        self.data_dir.join("torrent-manager.db")
     }
 }
 
@@ -116,12 +143,19 @@ impl Default for SessionPolicy {
     }
 }
 
-/// Failed-login limits, per client address and per username.
+/// Failed-login limits within `window`.
+///
+/// A username is limited per client address (`max_failures_per_user`), so
+/// nobody can lock an account from their own address. Across all addresses
+/// an account under attack (over `max_failures_per_user_global`) gets one
+/// attempt per address and window: a distributed guesser is slowed, while
+/// the owner, from an address that has not failed, still logs in.
 #[derive(Debug, Clone)]
 pub struct LoginThrottle {
     pub window: Duration,
     pub max_failures_per_user: i64,
     pub max_failures_per_address: i64,
+    pub max_failures_per_user_global: i64,
 }
 
 impl Default for LoginThrottle {
@@ -130,6 +164,23 @@ impl Default for LoginThrottle {
             window: Duration::from_secs(15 * 60),
             max_failures_per_user: 5,
             max_failures_per_address: 20,
+            max_failures_per_user_global: 100,
+        }
+    }
+}
+
+/// Registrations (successful or not) per client address within `window`.
+#[derive(Debug, Clone)]
+pub struct RegisterThrottle {
+    pub window: Duration,
+    pub max_per_address: i64,
+}
+
+impl Default for RegisterThrottle {
+    fn default() -> Self {
+        Self {
+            window: Duration::from_secs(15 * 60),
+            max_per_address: 10,
         }
     }
 }

@@ -10,6 +10,9 @@ pub mod crypto;
 mod db;
 mod fleet;
 mod http;
+mod listen;
+mod logsafe;
+mod private_files;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -74,12 +77,7 @@ impl RunningServer {
 
 /// Starts the server described by `config`.
 pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
-    std::fs::create_dir_all(&config.data_dir).with_context(|| {
-        format!(
-            "could not create the data directory {}",
-            config.data_dir.display()
-        )
-    })?;
+    private_files::prepare(&config)?;
     let database_url = config.database_url();
     let store = Store::connect(&database_url).await.with_context(|| {
         format!(
@@ -101,12 +99,12 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
     let local_addr = listener.local_addr()?;
     tracing::info!("torrent-manager listening on http://{local_addr}");
 
-    let app = http::router(core.clone()).into_make_service_with_connect_info::<SocketAddr>();
-    let serve = tokio::spawn(
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown.clone().cancelled_owned())
-            .into_future(),
-    );
+    http::warn_about_host_names(core.config());
+    let app = http::router(core.clone());
+    let serve = {
+        let (config, shutdown) = (core.config().clone(), shutdown.clone());
+        tokio::spawn(async move { listen::serve(listener, app, &config, shutdown).await })
+    };
     let maintenance = tokio::spawn(maintain(core.clone(), shutdown.clone()));
     Ok(RunningServer {
         local_addr,

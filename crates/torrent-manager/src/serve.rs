@@ -56,6 +56,20 @@ pub struct ServeArgs {
     /// Admins can also allow this per user (PUT /admin/users/{id}/targets).
     #[arg(long, env = "TM_ALLOW_PRIVATE_TARGETS")]
     allow_private_targets: bool,
+    /// Origins this server is reached at, e.g. https://torrents.example.org
+    /// (repeat or comma-separate). Requests naming any other host name are
+    /// refused (DNS rebinding); localhost and IP addresses always work.
+    #[arg(
+        long = "public-origin",
+        env = "TM_PUBLIC_ORIGIN",
+        value_delimiter = ','
+    )]
+    public_origins: Vec<String>,
+
+    /// Registrations (successful or not) allowed per client address every
+    /// 15 minutes.
+    #[arg(long, env = "TM_REGISTER_LIMIT", default_value_t = 10)]
+    register_limit: i64,
 }
 
 impl ServeArgs {
@@ -76,6 +90,8 @@ impl ServeArgs {
         config.trust_forwarded_for = self.trust_forwarded_for;
         config.allowed_origins = self.allowed_origins;
         config.allow_private_targets = self.allow_private_targets;
+        config.public_origins = self.public_origins;
+        config.register_throttle.max_per_address = self.register_limit;
         Ok(config)
     }
 }

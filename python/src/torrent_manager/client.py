@@ -264,6 +264,19 @@ class TorrentManagerClient:
         self.session.cookies.clear()
         return result
 
+    def change_password(self, current_password: str, new_password: str) -> JSON:
+        """Changes the logged-in user's password: ``{"message": ...}``.
+
+        Needs a password login (not an API key). This session stays; the
+        user's other sessions and remember-me tokens end; API keys keep
+        working. A wrong ``current_password`` raises ``TorrentManagerError`` with ``status_code`` 403.
+        """
+        return self._request(
+            "POST",
+            "/auth/password",
+            json={"current_password": current_password, "new_password": new_password},
+        )
+
     def get_me(self) -> JSON:
         """The caller: ``{user_id, username, is_admin, created_at, auth_method}``.
 

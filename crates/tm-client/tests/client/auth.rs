@@ -95,3 +95,31 @@ async fn an_unreachable_server_is_a_connect_error() {
         Err(Error::InvalidConfig(_))
     ));
 }
+
+#[tokio::test]
+async fn change_password_keeps_this_session_and_ends_the_others() {
+    let server = TestServer::start().await;
+    let alice = server.user("alice").await;
+    let elsewhere = server.client();
+    elsewhere
+        .login("alice", &password_of("alice"), false)
+        .await
+        .unwrap();
+    assert!(matches!(
+        alice
+            .change_password("not-the-password", "new-password-1")
+            .await,
+        Err(Error::Forbidden(_))
+    ));
+    alice
+        .change_password(&password_of("alice"), "new-password-1")
+        .await
+        .unwrap();
+    assert_eq!(alice.me().await.unwrap().username, "alice");
+    assert!(matches!(elsewhere.me().await, Err(Error::Unauthorized(_))));
+    server
+        .client()
+        .login("alice", "new-password-1", false)
+        .await
+        .unwrap();
+}

@@ -1,10 +1,19 @@
-use tm_api_types::{
-    CreateUserRequest, RegisterRequest, RegistrationMode, UpdateUserRequest, UserInfo,
-};
+use std::time::Duration;
 
-use super::{Core, Error, Result, from_millis, now_millis, validate};
+use tm_api_types::{
+    ChangePasswordRequest, CreateUserRequest, RegisterRequest, RegistrationMode, UpdateUserRequest,
+    UserInfo,
+};
+use zeroize::Zeroizing;
+
+use super::{Core, Error, Identity, Result, from_millis, now_millis, validate};
 use crate::crypto;
 use crate::db::UserRow;
+
+/// How long password work waits for a hashing slot before answering 503:
+/// a burst of logins or registrations queues briefly instead of taking
+/// ~19 MiB of memory each at once.
+const HASHING_WAIT: Duration = Duration::from_secs(10);
 
 const REGISTRATION_MODE: &str = "registration_mode";
 
@@ -39,51 +48,83 @@ impl From<User> for UserInfo {
     }
 }
 
-/// argon2id off the async runtime.
-async fn hash_password(password: &str) -> Result<String> {
-    let password = zeroize::Zeroizing::new(password.to_string());
-    Ok(tokio::task::spawn_blocking(move || crypto::hash_password(&password)).await??)
-}
-
 impl Core {
+    /// Runs argon2 work off the async runtime, a bounded number at a time.
+    async fn hashing_work<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T> {
+        self.hashing().run(HASHING_WAIT, work).await
+    }
+
+    async fn hash_password(&self, password: &str) -> Result<String> {
+        let password = Zeroizing::new(password.to_string());
+        self.hashing_work(move || crypto::hash_password(&password))
+            .await?
+            .map_err(Error::from)
+    }
+
+    /// Checks `password` against `phc`, or against a dummy hash when there
+    /// is no such user, so both cases take as long.
+    pub(super) async fn verify_password(
+        &self,
+        password: String,
+        phc: Option<String>,
+    ) -> Result<bool> {
+        let password = Zeroizing::new(password);
+        let phc = phc.unwrap_or_else(|| super::sessions::dummy_hash().to_string());
+        self.hashing_work(move || crypto::verify_password(&password, &phc))
+            .await
+    }
+
     /// Self-service registration. The first account of the instance becomes
     /// an admin and is allowed even when registration is closed.
-    pub async fn register(&self, request: RegisterRequest) -> Result<User> {
+    pub async fn register(&self, request: RegisterRequest, address: &str) -> Result<User> {
         validate::username(&request.username)?;
         validate::password(&request.password)?;
-        if self.registration_mode().await? == RegistrationMode::Closed
-            && self.store().user_count().await? > 0
-        {
-            return Err(Error::Forbidden(
-                "registration is closed; ask an admin to create your account".into(),
-            ));
+        self.reserve_registration(address, now_millis()).await?;
+        let closed = self.registration_mode().await? == RegistrationMode::Closed;
+        // Cheap early answer; the insert decides race-free.
+        if closed && self.store().user_count().await? > 0 {
+            return Err(registration_closed());
         }
-        self.insert_user(&request.username, &request.password, None)
-            .await
+        self.insert_user(&request.username, &request.password, None, closed)
+            .await?
+            .ok_or_else(registration_closed)
     }
 
     /// An admin creates an account.
     pub async fn create_user(&self, request: CreateUserRequest) -> Result<User> {
         validate::username(&request.username)?;
         validate::password(&request.password)?;
-        self.insert_user(&request.username, &request.password, Some(request.is_admin))
-            .await
+        self.insert_user(
+            &request.username,
+            &request.password,
+            Some(request.is_admin),
+            false,
+        )
+        .await?
+        .ok_or_else(|| Error::Internal("an admin's user insert was refused".into()))
     }
 
+    /// `None` when `only_first` and the account would not be the first one.
     async fn insert_user(
         &self,
         username: &str,
         password: &str,
         admin: Option<bool>,
-    ) -> Result<User> {
-        let hash = hash_password(password).await?;
+        only_first: bool,
+    ) -> Result<Option<User>> {
+        let hash = self.hash_password(password).await?;
         let id = uuid::Uuid::now_v7().to_string();
         match self
             .store()
-            .insert_user(&id, username, &hash, admin, now_millis())
+            .insert_user(&id, username, &hash, admin, only_first, now_millis())
             .await
         {
-            Ok(row) => Ok(row.into()),
+            Ok(row) => Ok(row.map(User::from)),
+            // Kept as 409 (clients rely on it); registration throttling per
+            // address bounds how many names can be probed this way.
             Err(crate::db::DbError::Conflict(_)) => Err(Error::Conflict(format!(
                 "username '{username}' is already taken"
             ))),
@@ -101,7 +142,15 @@ impl Core {
             .collect())
     }
 
-    pub async fn update_user(&self, id: &str, request: UpdateUserRequest) -> Result<User> {
+    /// An admin changes a user. A new password ends that user's sessions and
+    /// remember-me tokens (except the acting admin's own session); API keys
+    /// stay, as they are separate, listed and revocable credentials.
+    pub async fn update_user(
+        &self,
+        acting: &Identity,
+        id: &str,
+        request: UpdateUserRequest,
+    ) -> Result<User> {
         let existing = self.user(id).await?;
         if let Some(password) = &request.password {
             validate::password(password)?;
@@ -115,10 +164,47 @@ impl Core {
             ));
         }
         if let Some(password) = &request.password {
-            let hash = hash_password(password).await?;
-            self.store().set_user_password(id, &hash).await?;
+            let keep = (acting.user.id == id)
+                .then_some(acting.session_token_hash.as_deref())
+                .flatten();
+            self.replace_password(id, password, keep).await?;
         }
         self.user(id).await
+    }
+
+    /// Self-service password change from a password login: needs the current
+    /// password (a failure counts as a failed login), keeps this session and
+    /// ends the user's other sessions and remember-me tokens.
+    pub async fn change_password(
+        &self,
+        identity: &Identity,
+        request: ChangePasswordRequest,
+        address: &str,
+    ) -> Result<()> {
+        validate::password(&request.new_password)?;
+        let username = &identity.user.username;
+        let attempt = self.reserve_login(address, username, now_millis()).await?;
+        let current = self.user_row(&identity.user.id).await?;
+        let verified = self
+            .verify_password(request.current_password, Some(current.password_hash))
+            .await?;
+        if !verified {
+            return Err(Error::Forbidden("the current password is wrong".into()));
+        }
+        self.login_succeeded(attempt).await?;
+        self.replace_password(
+            &identity.user.id,
+            &request.new_password,
+            identity.session_token_hash.as_deref(),
+        )
+        .await
+    }
+
+    async fn replace_password(&self, id: &str, password: &str, keep: Option<&str>) -> Result<()> {
+        let hash = self.hash_password(password).await?;
+        self.store().set_user_password(id, &hash).await?;
+        self.store().end_sessions_of(id, keep).await?;
+        Ok(())
     }
 
     pub async fn delete_user(&self, acting: &User, id: &str) -> Result<()> {
@@ -133,10 +219,13 @@ impl Core {
     }
 
     async fn user(&self, id: &str) -> Result<User> {
+        self.user_row(id).await.map(User::from)
+    }
+
+    async fn user_row(&self, id: &str) -> Result<UserRow> {
         self.store()
             .user_by_id(id)
             .await?
-            .map(User::from)
             .ok_or_else(|| Error::NotFound("User not found".into()))
     }
 
@@ -153,4 +242,8 @@ impl Core {
             .set_setting(REGISTRATION_MODE, mode.as_str())
             .await?)
     }
+}
+
+fn registration_closed() -> Error {
+    Error::Forbidden("registration is closed; ask an admin to create your account".into())
 }

@@ -4,6 +4,7 @@
 mod accounts;
 mod api_keys;
 mod error;
+mod hashing;
 mod key_usage;
 mod list_cache;
 mod removal;
@@ -50,6 +51,8 @@ struct CoreInner {
     fleet: Fleet,
     torrent_lists: list_cache::ListCache,
     streams: stream_slots::StreamSlots,
+    /// Runs argon2 work, a bounded number at a time (~19 MiB each).
+    hashing: hashing::HashingPool,
 }
 
 impl Core {
@@ -60,6 +63,7 @@ impl Core {
         config: Config,
         shutdown: CancellationToken,
     ) -> Self {
+        let permits = hashing_permits(&config);
         Self {
             inner: Arc::new(CoreInner {
                 store,
@@ -69,6 +73,7 @@ impl Core {
                 fleet: Fleet::new(shutdown),
                 torrent_lists: list_cache::ListCache::default(),
                 streams: stream_slots::StreamSlots::default(),
+                hashing: hashing::HashingPool::new(permits),
             }),
         }
     }
@@ -89,6 +94,10 @@ impl Core {
         &self.inner.secrets
     }
 
+    fn hashing(&self) -> &hashing::HashingPool {
+        &self.inner.hashing
+    }
+
     pub fn key_usage(&self) -> &KeyUsage {
         &self.inner.key_usage
     }
@@ -105,10 +114,22 @@ impl Core {
     /// Removes expired sessions, tokens, keys and old login failures.
     pub async fn purge_expired(&self) -> Result<u64> {
         let now = now_millis();
-        let window = self.config().login_throttle.window.as_millis() as i64;
+        let config = self.config();
+        let window = config
+            .login_throttle
+            .window
+            .max(config.register_throttle.window)
+            .as_millis() as i64;
         let store = self.store();
         Ok(store.purge_expired_sessions(now).await?
             + store.purge_expired_api_keys(now).await?
             + store.purge_login_failures(now - window).await?)
+    }
+}
+
+fn hashing_permits(config: &Config) -> usize {
+    match config.max_concurrent_hashing {
+        0 => std::thread::available_parallelism().map_or(2, |n| n.get()) * 2,
+        n => n,
     }
 }

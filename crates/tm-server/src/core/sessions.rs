@@ -14,6 +14,8 @@ pub struct Identity {
     pub method: AuthMethod,
     /// Hash of the session token, for logout.
     pub session_token_hash: Option<String>,
+    /// Hash of the API key, to re-check it on long-lived streams.
+    pub api_key_hash: Option<String>,
 }
 
 /// A new session, with the tokens the client must keep.
@@ -33,30 +35,21 @@ const INVALID_CREDENTIALS: &str = "Invalid username or password";
 impl Core {
     pub async fn login(&self, request: LoginRequest, address: &str) -> Result<IssuedSession> {
         let now = now_millis();
-        self.check_login_allowed(address, &request.username, now)
-            .await?;
+        // Reserved before the password check: see `throttle`.
+        let attempt = self.reserve_login(address, &request.username, now).await?;
         let user = self.store().user_by_name(&request.username).await?;
-        // Verify against a dummy hash for unknown users so both cases take as long.
-        let phc = user
-            .as_ref()
-            .map(|u| u.password_hash.clone())
-            .unwrap_or_else(|| dummy_hash().to_string());
-        let password = zeroize::Zeroizing::new(request.password);
-        let verified =
-            tokio::task::spawn_blocking(move || crypto::verify_password(&password, &phc)).await?;
+        let phc = user.as_ref().map(|u| u.password_hash.clone());
+        let verified = self.verify_password(request.password, phc).await?;
         match user {
             Some(user) if verified => {
-                self.clear_user_failures(&request.username).await?;
+                self.login_succeeded(attempt).await?;
                 let remember_until = request
                     .remember_me
                     .then(|| now + self.config().sessions.remember_lifetime.as_millis() as i64);
                 self.issue_session(user.into(), remember_until, now).await
             }
-            _ => {
-                self.record_login_failure(address, &request.username, now)
-                    .await?;
-                Err(Error::Unauthorized(INVALID_CREDENTIALS.into()))
-            }
+            // The reserved attempt stays: it is the failure record.
+            _ => Err(Error::Unauthorized(INVALID_CREDENTIALS.into())),
         }
     }
 
@@ -125,6 +118,7 @@ impl Core {
             },
             method: AuthMethod::Session,
             session_token_hash: Some(hash),
+            api_key_hash: None,
         }))
     }
 
@@ -150,9 +144,10 @@ impl Core {
     pub async fn authenticate_api_key(&self, key: &str) -> Result<Identity> {
         let now = now_millis();
         let invalid = || Error::Unauthorized("Invalid, revoked or expired API key".into());
+        let key_hash = crypto::token_hash(key);
         let key_row = self
             .store()
-            .live_api_key(&crypto::token_hash(key), now)
+            .live_api_key(&key_hash, now)
             .await?
             .ok_or_else(invalid)?;
         let user = self
@@ -165,7 +160,29 @@ impl Core {
             user: user.into(),
             method: AuthMethod::ApiKey,
             session_token_hash: None,
+            api_key_hash: Some(key_hash),
         })
+    }
+
+    /// Whether the credential behind `identity` still works (not logged out,
+    /// revoked, expired, or ended by a password change). Does not slide a
+    /// session's expiry: a stream open in a tab is not activity.
+    pub async fn credential_is_live(&self, identity: &Identity) -> Result<bool> {
+        let now = now_millis();
+        let store = self.store();
+        if let Some(hash) = &identity.session_token_hash {
+            return Ok(store
+                .live_session(hash, now)
+                .await?
+                .is_some_and(|session| session.id == identity.user.id));
+        }
+        if let Some(hash) = &identity.api_key_hash {
+            return Ok(store
+                .live_api_key(hash, now)
+                .await?
+                .is_some_and(|key| key.user_id == identity.user.id));
+        }
+        Ok(false)
     }
 
     /// Ends the session (and its remember-me token) behind `identity`.
@@ -177,7 +194,7 @@ impl Core {
     }
 }
 
-fn dummy_hash() -> &'static str {
+pub(super) fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
     DUMMY.get_or_init(|| crypto::hash_password("not a real password").unwrap_or_default())
 }

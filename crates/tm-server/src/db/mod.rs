@@ -112,16 +112,40 @@ fn conflict_on_unique(what: &'static str) -> impl FnOnce(sqlx::Error) -> DbError
     }
 }
 
-/// The URL without its password, fit for logs and error messages.
+/// The URL without its password (in the user info or a `password=`-like
+/// query parameter), fit for logs and error messages.
 pub fn redact_url(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
+    let (url, query) = match url.split_once('?') {
+        Some((url, query)) => (url, Some(query)),
+        None => (url, None),
+    };
+    let mut redacted = match (url.find("://"), url.rfind('@')) {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
             let credentials = &url[scheme_end + 3..at];
             let user = credentials.split(':').next().unwrap_or_default();
             format!("{}://{user}:***{}", &url[..scheme_end], &url[at..])
         }
         _ => url.to_string(),
+    };
+    if let Some(query) = query {
+        let pairs: Vec<String> = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((key, _)) if is_secret_key(key) => format!("{key}=***"),
+                _ => pair.to_string(),
+            })
+            .collect();
+        redacted.push('?');
+        redacted.push_str(&pairs.join("&"));
     }
+    redacted
+}
+
+fn is_secret_key(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    ["password", "passwd", "secret", "token", "key"]
+        .iter()
+        .any(|word| key.contains(word))
 }
 
 #[cfg(test)]
@@ -135,6 +159,14 @@ mod tests {
         assert_eq!(
             super::redact_url("sqlite:///tmp/x.db"),
             "sqlite:///tmp/x.db"
+        );
+        assert_eq!(
+            super::redact_url("postgres://db/tm?sslmode=require&password=secret"),
+            "postgres://db/tm?sslmode=require&password=***"
+        );
+        assert_eq!(
+            super::redact_url("postgres:///tm?host=/run/pg&PassWord=s&user=tm"),
+            "postgres:///tm?host=/run/pg&PassWord=***&user=tm"
         );
     }
 }

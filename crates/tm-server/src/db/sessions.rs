@@ -86,6 +86,29 @@ impl Store {
         Ok(())
     }
 
+    /// Ends every session and remember-me token of a user, except the
+    /// session `keep` and the remember-me token that minted it.
+    pub async fn end_sessions_of(&self, user_id: &str, keep: Option<&str>) -> DbResult<()> {
+        const TOKENS: &str = "DELETE FROM remember_tokens WHERE user_id = $1 AND id NOT IN \
+             (SELECT remember_token_id FROM sessions \
+              WHERE token_hash = $2 AND remember_token_id IS NOT NULL)";
+        const SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2";
+        // No session hash is empty, so "" keeps none.
+        let keep = keep.unwrap_or_default();
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            for sql in [TOKENS, SESSIONS] {
+                sqlx::query(sql)
+                    .bind(user_id)
+                    .bind(keep)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await
+        })?;
+        Ok(())
+    }
+
     pub async fn insert_remember_token(
         &self,
         id: &str,

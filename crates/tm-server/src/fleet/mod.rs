@@ -147,7 +147,11 @@ impl Fleet {
         for spec in specs {
             let name = spec.name.clone();
             if let Err(error) = self.upsert(spec) {
-                tracing::warn!(server = %name, %error, "cannot poll server");
+                tracing::warn!(
+                    server = %crate::logsafe::text(&name),
+                    error = %crate::logsafe::text(&error.to_string()),
+                    "cannot poll server"
+                );
             }
         }
     }

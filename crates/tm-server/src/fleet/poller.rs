@@ -218,7 +218,11 @@ impl Poller {
             }
             Err(error) => {
                 if health.state == PollerState::Connected || health.consecutive_failures == 0 {
-                    tracing::warn!(server = %self.spec.name, %error, "server is failing");
+                    tracing::warn!(
+                        server = %crate::logsafe::text(&self.spec.name),
+                        error = %crate::logsafe::text(&error.to_string()),
+                        "server is failing"
+                    );
                 }
                 health.state = PollerState::Failing;
                 health.consecutive_failures += 1;

@@ -102,6 +102,7 @@ fn is_cross_origin(config: &Config, headers: &HeaderMap) -> bool {
     let allowed = config
         .allowed_origins
         .iter()
+        .chain(&config.public_origins)
         .any(|allowed| allowed.trim_end_matches('/').eq_ignore_ascii_case(&origin));
     !(same_host || allowed)
 }

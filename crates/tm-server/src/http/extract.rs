@@ -1,11 +1,13 @@
 //! Extractors that turn a request into what handlers need, with rejections
 //! in the API's error format.
 
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use tm_api_types::AuthMethod;
 
-use crate::core::{Error, Identity};
+use crate::core::{Core, Error, Identity};
 
 /// A JSON body. Malformed JSON, a wrong content type and missing or mistyped
 /// fields are all 422 with a readable detail.
@@ -45,7 +47,7 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
 }
 
 /// A caller logged in with a password. API keys are refused, so a leaked
-/// key cannot mint or revoke keys.
+/// key cannot mint or revoke keys, or change passwords.
 pub struct SessionUser(pub Identity);
 
 impl<S: Send + Sync> FromRequestParts<S> for SessionUser {
@@ -53,13 +55,49 @@ impl<S: Send + Sync> FromRequestParts<S> for SessionUser {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let CurrentUser(identity) = CurrentUser::from_request_parts(parts, state).await?;
-        match identity.method {
-            AuthMethod::Session => Ok(SessionUser(identity)),
-            AuthMethod::ApiKey => Err(Error::Forbidden(
-                "API keys can only be managed from a password login (session), not with an API key"
-                    .into(),
-            )),
+        require_password_login(&identity, "API keys and passwords")?;
+        Ok(SessionUser(identity))
+    }
+}
+
+/// Refuses API-key callers: credentials (keys, passwords, admin roles) are
+/// only managed from a password login, so a leaked key cannot mint new ones.
+pub fn require_password_login(identity: &Identity, what: &str) -> Result<(), Error> {
+    match identity.method {
+        AuthMethod::Session => Ok(()),
+        AuthMethod::ApiKey => Err(Error::Forbidden(format!(
+            "{what} can only be managed from a password login (session), not with an API key"
+        ))),
+    }
+}
+
+/// The client's address, for throttling: the peer, or behind a proxy the
+/// operator trusts (`trust_forwarded_for`) the rightmost `X-Forwarded-For`
+/// hop. That is the one the proxy appended; everything left of it is
+/// whatever the client chose to send.
+pub struct ClientAddress(pub String);
+
+impl FromRequestParts<Core> for ClientAddress {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, core: &Core) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(peer)| peer.ip())
+            .ok_or_else(|| Error::Internal("the peer address is unknown".into()))?;
+        if !core.config().trust_forwarded_for {
+            return Ok(ClientAddress(peer.to_string()));
         }
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .next_back()
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|hop| hop.trim().parse::<IpAddr>().ok());
+        Ok(ClientAddress(forwarded.unwrap_or(peer).to_string()))
     }
 }
 

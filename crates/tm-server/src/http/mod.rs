@@ -5,9 +5,12 @@ mod cookies;
 mod error;
 mod extract;
 mod handlers;
+mod host;
 mod openapi_errors;
 mod params;
 mod ui;
+
+pub use host::warn_about_host_names;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -16,6 +19,7 @@ use axum::middleware;
 use axum::routing::get;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -31,6 +35,9 @@ const MAX_JSON_BODY: usize = 1024 * 1024;
 /// One .torrent (10 MiB) plus multipart framing.
 const MAX_UPLOAD_BODY: usize = 10 * 1024 * 1024 + 64 * 1024;
 const MAX_BATCH_UPLOAD_BODY: usize = 64 * 1024 * 1024;
+/// Swagger UI loads only its own files; nobody may frame it.
+const DOCS_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
+     script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 #[derive(OpenApi)]
 #[openapi(
@@ -71,6 +78,7 @@ pub fn router(core: Core) -> Router {
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))
         .routes(routes!(auth::me))
+        .routes(routes!(auth::change_password))
         .routes(routes!(api_keys::create, api_keys::list))
         .routes(routes!(api_keys::revoke))
         .routes(routes!(servers::create, servers::list))
@@ -110,7 +118,14 @@ pub fn router(core: Core) -> Router {
     let mut openapi = openapi;
     openapi_errors::add_standard_errors(&mut openapi);
 
-    api.merge(SwaggerUi::new("/docs").url("/openapi.json", openapi))
+    let docs = Router::from(SwaggerUi::new("/docs").url("/openapi.json", openapi)).layer(
+        SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(DOCS_CSP),
+        ),
+    );
+    let body_idle_timeout = core.config().body_idle_timeout;
+    api.merge(docs)
         .route("/", get(ui::index))
         .route("/app/{*path}", get(ui::asset))
         .fallback(|| async { Error::NotFound("Not Found".into()) })
@@ -119,6 +134,8 @@ pub fn router(core: Core) -> Router {
             authenticate::authenticate,
         ))
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
+        // A body that stops arriving (slowloris on uploads) is abandoned.
+        .layer(RequestBodyTimeoutLayer::new(body_idle_timeout))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -130,5 +147,10 @@ pub fn router(core: Core) -> Router {
         // Large torrent lists compress well; event streams are left alone.
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
+        // Outermost: a request for a foreign host name is not even authenticated.
+        .layer(middleware::from_fn_with_state(
+            core.clone(),
+            host::check_host,
+        ))
         .with_state(core)
 }

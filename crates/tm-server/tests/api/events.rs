@@ -221,3 +221,44 @@ async fn the_page_is_served_with_a_strict_content_security_policy() {
         .unwrap();
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
+
+/// Reads the stream until it ends; panics if it is still open after `within`.
+async fn ends_within(mut events: EventReader, within: Duration) {
+    tokio::time::timeout(within, async {
+        while let Some(Ok(_)) = events.stream.next().await {}
+    })
+    .await
+    .expect("the stream ends");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn streams_end_when_their_credential_does() {
+    let app = TestApp::try_spawn(Db::Sqlite, |c| {
+        c.credential_recheck = Duration::from_millis(500)
+    })
+    .await
+    .expect("sqlite");
+    let api = app.user("alice").await;
+    let key = api.create_key("watcher").await;
+    let (_, keys) = api.get("/auth/api-keys").await;
+    let prefix = keys["api_keys"][0]["prefix"].as_str().unwrap().to_string();
+    let mut by_key = EventReader::open(&app.key_client(&key)).await;
+    assert_eq!(by_key.next(Duration::from_secs(5)).await.0, "reset");
+    let (status, _) = api.delete(&format!("/auth/api-keys/{prefix}")).await;
+    assert_eq!(status, StatusCode::OK);
+    ends_within(by_key, Duration::from_secs(3)).await;
+
+    // A session's stream ends when the password changes elsewhere.
+    let other = app.client();
+    other.login("alice", false).await;
+    let mut by_session = EventReader::open(&other).await;
+    assert_eq!(by_session.next(Duration::from_secs(5)).await.0, "reset");
+    let (status, body) = api
+        .post(
+            "/auth/password",
+            json!({"current_password": "password-alice", "new_password": "new-password-alice"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    ends_within(by_session, Duration::from_secs(3)).await;
+}

@@ -74,6 +74,8 @@ impl TestApp {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let mut config = Config::new(data_dir.path());
         config.port = 0;
+        // Tests register many users from one address; the throttle tests set their own limit.
+        config.register_throttle.max_per_address = 10_000;
         if db == Db::Postgres {
             config.database_url = Some(fresh_pg_database(&pg_admin_url()?).await);
         }

@@ -16,6 +16,7 @@ async fn openapi_describes_every_endpoint_and_docs_work_offline() {
         ("/auth/login", "post"),
         ("/auth/logout", "post"),
         ("/auth/me", "get"),
+        ("/auth/password", "post"),
         ("/auth/api-keys", "post"),
         ("/auth/api-keys", "get"),
         ("/auth/api-keys/{prefix}", "delete"),

@@ -1,28 +1,27 @@
 use crate::harness::TestEnv;
 
+/// `servers add` of a Transmission `box` on a port where nothing listens.
+const ADD_BOX: [&str; 11] = [
+    "servers",
+    "add",
+    "box",
+    "--type",
+    "transmission",
+    "--host",
+    "127.0.0.1",
+    "--port",
+    "1",
+    "--username",
+    "admin",
+];
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn servers_add_list_show_update_test_rm() {
     let env = TestEnv::start().await;
     env.login_as("alice").await;
 
     let added = env
-        .run(&[
-            "servers",
-            "add",
-            "box",
-            "--type",
-            "transmission",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "1",
-            "--username",
-            "admin",
-            "--password",
-            "secret",
-            "-o",
-            "json",
-        ])
+        .run(&[&ADD_BOX[..], &["--password", "secret", "-o", "json"]].concat())
         .await
         .ok()
         .json();
@@ -88,4 +87,81 @@ async fn servers_add_list_show_update_test_rm() {
     assert_eq!(listed, serde_json::json!([]));
     let missing = env.run(&["servers", "show", &id]).await.failed_with(1);
     assert!(missing.stderr.contains("no server"), "{missing:?}");
+}
+
+/// Accepts one HTTP request on a loopback port and returns its head.
+fn capture_one_request() -> (u16, std::thread::JoinHandle<String>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let handle = std::thread::spawn(move || {
+        let (mut socket, _) = listener.accept().unwrap();
+        let mut head = Vec::new();
+        let mut buffer = [0u8; 4096];
+        while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+            match socket.read(&mut buffer) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => head.extend_from_slice(&buffer[..n]),
+            }
+        }
+        let _ =
+            socket.write_all(b"HTTP/1.1 500 No\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+        String::from_utf8_lossy(&head).to_lowercase()
+    });
+    (port, handle)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_passwords_come_from_stdin_not_argv() {
+    let env = TestEnv::start().await;
+    env.login_as("alice").await;
+    let added = env
+        .run_with_input(
+            &[&ADD_BOX[..], &["--password-stdin", "-o", "json"]].concat(),
+            "stdin-secret\n",
+        )
+        .await
+        .ok()
+        .json();
+    assert_eq!(added["has_password"], true);
+    env.run(&["servers", "update", "box", "--clear", "password"])
+        .await
+        .ok();
+    let (port, request) = capture_one_request();
+    let port = port.to_string();
+    // Without a terminal, --ask-password reads standard input too.
+    env.run_with_input(
+        &[
+            "servers",
+            "update",
+            "box",
+            "--port",
+            &port,
+            "--ask-password",
+        ],
+        "prompted-secret\n",
+    )
+    .await
+    .ok();
+    env.run(&["servers", "test", "box"]).await.failed_with(1);
+    let head = request.join().unwrap();
+    // base64("admin:prompted-secret")
+    assert!(
+        head.contains("basic ywrtaw46chjvbxb0zwqtc2vjcmv0"),
+        "{head}"
+    );
+
+    env.run(&[
+        "servers",
+        "update",
+        "box",
+        "--password",
+        "x",
+        "--password-stdin",
+    ])
+    .await
+    .failed_with(2);
+    env.run_with_input(&["servers", "update", "box", "--password-stdin"], "")
+        .await
+        .failed_with(2);
 }

@@ -6,7 +6,7 @@ use tm_api_types::{
 };
 
 use crate::core::{Core, Error};
-use crate::http::extract::{AdminUser, ApiJson};
+use crate::http::extract::{AdminUser, ApiJson, require_password_login};
 
 #[utoipa::path(get, path = "/admin/users", tag = "admin",
     responses((status = 200, body = Vec<UserInfo>), (status = 403, body = ErrorBody)))]
@@ -18,13 +18,18 @@ pub async fn list_users(
     Ok(Json(users.into_iter().map(UserInfo::from).collect()))
 }
 
+/// Create a user. Creating an admin needs a password login, not an API key.
 #[utoipa::path(post, path = "/admin/users", tag = "admin", request_body = CreateUserRequest,
-    responses((status = 200, body = CreateUserResponse), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = CreateUserResponse), (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_user(
     State(core): State<Core>,
-    _admin: AdminUser,
+    AdminUser(admin): AdminUser,
     ApiJson(request): ApiJson<CreateUserRequest>,
 ) -> Result<Json<CreateUserResponse>, Error> {
+    if request.is_admin {
+        require_password_login(&admin, "Admin accounts")?;
+    }
     let user = core.create_user(request).await?;
     Ok(Json(CreateUserResponse {
         message: "User created".into(),
@@ -34,18 +39,23 @@ pub async fn create_user(
     }))
 }
 
-/// Change a user's password and/or admin role.
+/// Change a user's password and/or admin role (password login only, not an
+/// API key). A new password ends that user's sessions and remember-me
+/// tokens; their API keys stay.
 #[utoipa::path(put, path = "/admin/users/{id}", tag = "admin", params(("id" = String, Path)),
     request_body = UpdateUserRequest,
-    responses((status = 200, body = UserInfo), (status = 404, body = ErrorBody),
+    responses((status = 200, body = UserInfo), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "would leave no admin")))]
 pub async fn update_user(
     State(core): State<Core>,
-    _admin: AdminUser,
+    AdminUser(admin): AdminUser,
     Path(id): Path<String>,
     ApiJson(request): ApiJson<UpdateUserRequest>,
 ) -> Result<Json<UserInfo>, Error> {
-    Ok(Json(core.update_user(&id, request).await?.into()))
+    if request.password.is_some() || request.is_admin.is_some() {
+        require_password_login(&admin, "Passwords and admin roles")?;
+    }
+    Ok(Json(core.update_user(&admin, &id, request).await?.into()))
 }
 
 /// Delete a user with their sessions, keys and servers.

@@ -1,26 +1,29 @@
-use std::net::SocketAddr;
-
 use axum::Json;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum_extra::extract::cookie::CookieJar;
 use tm_api_types::{
-    AccountResponse, ErrorBody, LoginRequest, MeResponse, MessageResponse, RegisterRequest,
+    AccountResponse, ChangePasswordRequest, ErrorBody, LoginRequest, MeResponse, MessageResponse,
+    RegisterRequest,
 };
 
 use crate::core::{Core, Error, from_millis};
 use crate::http::cookies;
-use crate::http::extract::{ApiJson, CurrentUser};
+use crate::http::extract::{ApiJson, ClientAddress, CurrentUser, SessionUser};
 
 /// Create an account. The first account of the instance is an admin.
+/// Attempts are limited per client address.
 #[utoipa::path(post, path = "/auth/register", tag = "auth", request_body = RegisterRequest,
     responses((status = 200, body = AccountResponse), (status = 403, body = ErrorBody, description = "registration is closed"),
-        (status = 409, body = ErrorBody, description = "username taken"), (status = 422, body = ErrorBody)))]
+        (status = 409, body = ErrorBody, description = "username taken"), (status = 422, body = ErrorBody),
+        (status = 429, body = ErrorBody, description = "too many registrations from this address; see Retry-After"),
+        (status = 503, body = ErrorBody, description = "too busy hashing passwords")))]
 pub async fn register(
     State(core): State<Core>,
+    ClientAddress(address): ClientAddress,
     ApiJson(request): ApiJson<RegisterRequest>,
 ) -> Result<Json<AccountResponse>, Error> {
-    let user = core.register(request).await?;
+    let user = core.register(request, &address).await?;
     Ok(Json(AccountResponse {
         message: "User registered successfully".into(),
         user_id: user.id,
@@ -31,15 +34,15 @@ pub async fn register(
 /// Log in with a password; sets the `session` cookie (and `remember_me` when asked).
 #[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = AccountResponse), (status = 401, body = ErrorBody),
-        (status = 429, body = ErrorBody, description = "too many failed attempts; see Retry-After")))]
+        (status = 429, body = ErrorBody, description = "too many failed attempts; see Retry-After"),
+        (status = 503, body = ErrorBody, description = "too busy checking passwords")))]
 pub async fn login(
     State(core): State<Core>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     jar: CookieJar,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<(CookieJar, Json<AccountResponse>), Error> {
-    let address = client_address(&core, &headers, peer);
     let issued = core.login(request, &address).await?;
     let jar = cookies::with_session(jar, &issued, cookies::wants_secure(core.config(), &headers));
     Ok((
@@ -80,18 +83,24 @@ pub async fn me(CurrentUser(identity): CurrentUser) -> Json<MeResponse> {
     })
 }
 
-/// The caller's address for login throttling: the peer, or the first
-/// `X-Forwarded-For` hop when the operator says a proxy sets it.
-fn client_address(core: &Core, headers: &HeaderMap, peer: SocketAddr) -> String {
-    if core.config().trust_forwarded_for
-        && let Some(forwarded) = headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-    {
-        return forwarded.to_string();
-    }
-    peer.ip().to_string()
+/// Change your own password (password login only, not an API key). Keeps
+/// this session; ends your other sessions and remember-me tokens. API keys
+/// keep working: they are listed with their last use and revocable one by
+/// one, and scripts should not break on a routine password change.
+#[utoipa::path(post, path = "/auth/password", tag = "auth", request_body = ChangePasswordRequest,
+    responses((status = 200, body = MessageResponse), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "the current password is wrong, or an API key was used"),
+        (status = 422, body = ErrorBody, description = "the new password is not acceptable"),
+        (status = 429, body = ErrorBody, description = "too many failed attempts; see Retry-After"),
+        (status = 503, body = ErrorBody, description = "too busy checking passwords")))]
+pub async fn change_password(
+    State(core): State<Core>,
+    ClientAddress(address): ClientAddress,
+    SessionUser(identity): SessionUser,
+    ApiJson(request): ApiJson<ChangePasswordRequest>,
+) -> Result<Json<MessageResponse>, Error> {
+    core.change_password(&identity, request, &address).await?;
+    Ok(Json(MessageResponse::new(
+        "Password changed; your other sessions were ended",
+    )))
 }

@@ -5,6 +5,9 @@
 //! as their changed fields only, removed ones by hash) and `servers` whenever
 //! a server's health changes. A client that falls behind gets a new `reset`.
 //! An open stream counts as someone watching: the pollers go fast.
+//! The stream ends soon after its session or API key stops working (logout,
+//! revocation, expiry, a password change): the credential is re-checked
+//! every `credential_recheck`.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -16,7 +19,7 @@ use futures::Stream;
 use tm_api_types::{ErrorBody, TorrentQuery};
 use tokio::sync::broadcast::{self, error::RecvError};
 
-use crate::core::{Core, Error, StreamSlot, User};
+use crate::core::{Core, Error, Identity, StreamSlot};
 use crate::fleet::FleetEvent;
 use crate::http::extract::CurrentUser;
 
@@ -33,13 +36,15 @@ pub async fn events(
     CurrentUser(identity): CurrentUser,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, Error> {
     let slot = core.open_stream(&identity.user)?;
+    let every = core.config().credential_recheck;
     let live = LiveStream {
         _slot: slot,
         receiver: core.fleet().subscribe(),
         core,
-        user: identity.user,
+        identity,
         needs_reset: true,
         heartbeat: tokio::time::interval(HEARTBEAT),
+        recheck: tokio::time::interval_at(tokio::time::Instant::now() + every, every),
     };
     Ok(Sse::new(futures::stream::unfold(
         live,
@@ -54,14 +59,16 @@ struct LiveStream {
     /// Held while the stream is open (per-user limit).
     _slot: StreamSlot,
     core: Core,
-    user: User,
+    identity: Identity,
     receiver: broadcast::Receiver<Arc<FleetEvent>>,
     needs_reset: bool,
     heartbeat: tokio::time::Interval,
+    recheck: tokio::time::Interval,
 }
 
 impl LiveStream {
-    /// The next event for this user; `None` ends the stream (shutdown).
+    /// The next event for this user; `None` ends the stream (shutdown, or
+    /// the credential no longer works).
     async fn next(&mut self) -> Option<Event> {
         loop {
             if self.needs_reset {
@@ -71,14 +78,20 @@ impl LiveStream {
             let shutdown = self.core.fleet().shutdown_token().clone();
             tokio::select! {
                 _ = shutdown.cancelled() => return None,
+                _ = self.recheck.tick() => match self.core.credential_is_live(&self.identity).await {
+                    Ok(true) => {}
+                    Ok(false) => return None,
+                    // A database hiccup is not a revocation: check again next time.
+                    Err(error) => tracing::debug!(%error, "could not re-check a stream's credential"),
+                },
                 _ = self.heartbeat.tick() => {
-                    for poller in self.core.fleet().of_user(&self.user.id) {
+                    for poller in self.core.fleet().of_user(&self.identity.user.id) {
                         poller.watch();
                     }
                     return Some(Event::default().comment("keep-alive"));
                 }
                 received = self.receiver.recv() => match received {
-                    Ok(event) if event.user_id() == self.user.id => {
+                    Ok(event) if event.user_id() == self.identity.user.id => {
                         return Some(match &*event {
                             FleetEvent::Torrents { delta, .. } => {
                                 Event::default().event("delta").data(delta)
@@ -97,9 +110,9 @@ impl LiveStream {
     async fn reset(&self) -> Result<Event, Error> {
         let torrents = self
             .core
-            .list_torrents(&self.user, &TorrentQuery::default())?
+            .list_torrents(&self.identity.user, &TorrentQuery::default())?
             .to_json();
-        let servers = serde_json::to_string(&self.core.list_servers(&self.user).await?)
+        let servers = serde_json::to_string(&self.core.list_servers(&self.identity.user).await?)
             .map_err(|e| Error::Internal(e.to_string()))?;
         Ok(Event::default()
             .event("reset")
@@ -107,7 +120,7 @@ impl LiveStream {
     }
 
     async fn servers(&self) -> Result<Event, Error> {
-        let servers = self.core.list_servers(&self.user).await?;
+        let servers = self.core.list_servers(&self.identity.user).await?;
         Ok(json_event("servers", &servers))
     }
 }

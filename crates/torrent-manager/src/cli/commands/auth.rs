@@ -21,19 +21,25 @@ pub struct LoginArgs {
 
 /// The password, prompted for without echo on a terminal, else one line of stdin.
 fn read_password(args: &LoginArgs) -> anyhow::Result<String> {
-    let password = if args.password_stdin || !std::io::stdin().is_terminal() {
+    read_secret("Password: ", args.password_stdin)
+}
+
+/// A secret kept out of argv (`ps`, shell history): one line of standard
+/// input when asked to or when it is not a terminal, else a prompt without echo.
+pub fn read_secret(prompt: &str, from_stdin: bool) -> anyhow::Result<String> {
+    let secret = if from_stdin || !std::io::stdin().is_terminal() {
         let mut line = String::new();
         std::io::stdin()
             .read_line(&mut line)
             .context("reading the password from standard input")?;
         line.trim_end_matches(['\r', '\n']).to_string()
     } else {
-        rpassword::prompt_password("Password: ").context("reading the password")?
+        rpassword::prompt_password(prompt).context("reading the password")?
     };
-    if password.is_empty() {
+    if secret.is_empty() {
         return Err(UsageError("no password given".into()).into());
     }
-    Ok(password)
+    Ok(secret)
 }
 
 pub async fn login(context: &Context, args: LoginArgs) -> anyhow::Result<()> {

@@ -75,9 +75,16 @@ struct ServerFields {
     port: Option<u16>,
     #[arg(long)]
     username: Option<String>,
-    /// Stored encrypted; never shown again.
+    /// Stored encrypted; never shown again. Visible to other local users in
+    /// the process list: prefer --password-stdin or --ask-password.
     #[arg(long)]
     password: Option<String>,
+    /// Read the password from one line of standard input.
+    #[arg(long, conflicts_with_all = ["password", "ask_password"])]
+    password_stdin: bool,
+    /// Prompt for the password (not echoed).
+    #[arg(long, conflicts_with = "password")]
+    ask_password: bool,
     /// HTTP path of the RPC endpoint (/RPC2, /transmission/rpc).
     #[arg(long)]
     rpc_path: Option<String>,
@@ -157,7 +164,8 @@ pub struct UpdateArgs {
 pub async fn run(context: &Context, command: ServersCommand) -> anyhow::Result<()> {
     let (client, out) = (&context.client, &context.out);
     match command {
-        ServersCommand::Add(args) => {
+        ServersCommand::Add(mut args) => {
+            args.fields.read_password()?;
             let server = client.add_server(&create_request(*args)).await?;
             out.show(&server, || {
                 format!("Added the server {} ({})", server.name, server.id)
@@ -172,7 +180,8 @@ pub async fn run(context: &Context, command: ServersCommand) -> anyhow::Result<(
             let server = client.get_server(&id).await?;
             out.show(&server, || render_details(out, &server))
         }
-        ServersCommand::Update(args) => {
+        ServersCommand::Update(mut args) => {
+            args.fields.read_password()?;
             let id = resolve(client, &args.server).await?;
             let server = client.update_server(&id, &update_request(*args)?).await?;
             out.show(&server, || format!("Updated the server {}", server.name))
@@ -206,6 +215,17 @@ pub async fn resolve(client: &Client, id_or_name: &str) -> anyhow::Result<String
         .or_else(|| servers.iter().find(|s| s.name == id_or_name))
         .map(|s| s.id.clone())
         .ok_or_else(|| anyhow::anyhow!("no server with the ID or name '{id_or_name}'"))
+}
+
+impl ServerFields {
+    /// Fills `password` from stdin or a prompt when asked to.
+    fn read_password(&mut self) -> anyhow::Result<()> {
+        if self.password_stdin || self.ask_password {
+            let secret = super::auth::read_secret("Server password: ", self.password_stdin)?;
+            self.password = Some(secret);
+        }
+        Ok(())
+    }
 }
 
 fn create_request(args: AddArgs) -> CreateServerRequest {
