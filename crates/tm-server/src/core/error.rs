@@ -37,8 +37,12 @@ pub enum Error {
     /// The upload is larger than accepted (413).
     #[error("{0}")]
     TooLarge(String),
-    #[error("too many failed login attempts; try again in {} seconds", retry_after.as_secs())]
-    RateLimited { retry_after: Duration },
+    /// Too many attempts of `what` (e.g. "failed login attempts").
+    #[error("too many {what}; try again in {} seconds", retry_after.as_secs())]
+    RateLimited {
+        what: &'static str,
+        retry_after: Duration,
+    },
     /// A per-user limit is reached (servers, live streams): 403 or 429.
     #[error("{0}")]
     QuotaExceeded(String),

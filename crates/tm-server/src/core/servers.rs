@@ -180,7 +180,9 @@ impl Core {
             };
             match self.server_spec(&row, self.policy_for(*grant)) {
                 Ok(spec) => specs.push(spec),
-                Err(error) => tracing::warn!(server = %row.name, %error, "cannot poll server"),
+                Err(error) => {
+                    tracing::warn!(server = %crate::logsafe::text(&row.name), %error, "cannot poll server")
+                }
             }
         }
         self.fleet().retain_only(specs);

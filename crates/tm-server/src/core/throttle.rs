@@ -80,7 +80,7 @@ impl Core {
         match over {
             Some(over) => {
                 self.store().release_attempt(&attempt.id).await?;
-                Err(rate_limited(over, window, now))
+                Err(rate_limited("failed login attempts", over, window, now))
             }
             None => Ok(attempt),
         }
@@ -111,7 +111,12 @@ impl Core {
             .await?;
         if count.count > policy.max_per_address {
             self.store().release_attempt(&id).await?;
-            return Err(rate_limited(count, window, now));
+            return Err(rate_limited(
+                "registrations from this address",
+                count,
+                window,
+                now,
+            ));
         }
         Ok(())
     }
@@ -126,10 +131,11 @@ impl Core {
 }
 
 /// Allowed again once the oldest counted attempt leaves the window.
-fn rate_limited(over: Count, window: i64, now: i64) -> Error {
+fn rate_limited(what: &'static str, over: Count, window: i64, now: i64) -> Error {
     let free_at = over.oldest.unwrap_or(now) + window;
     let wait_secs = ((free_at - now).max(1000) + 999) / 1000;
     Error::RateLimited {
+        what,
         retry_after: Duration::from_secs(wait_secs as u64),
     }
 }

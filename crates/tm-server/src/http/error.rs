@@ -68,7 +68,7 @@ impl IntoResponse for Error {
             Error::Unauthorized(_) => {
                 headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             }
-            Error::RateLimited { retry_after } => {
+            Error::RateLimited { retry_after, .. } => {
                 headers.insert(
                     header::RETRY_AFTER,
                     HeaderValue::from(retry_after.as_secs()),
