@@ -145,6 +145,23 @@ describe('web UI', { timeout: 180_000 }, () => {
     assert.equal((await meWith(key)).status, 401);
   });
 
+  step('admin: let a user reach private addresses', async () => {
+    const registered = await fetch(`${stack.server.url}/auth/register`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'bob', password: 'bob-password' }),
+    });
+    assert.equal(registered.status, 200);
+    const bobId = (await registered.json()).user_id;
+    await page.click('[data-route=admin]');
+    const allow = page.getByLabel('bob may reach private addresses');
+    assert.equal(await allow.isChecked(), false);
+    assert.equal(await page.getByLabel(`${USER} may reach private addresses`).isDisabled(), true, 'admins always may');
+    const saved = page.waitForResponse((r) => r.url().endsWith(`/admin/users/${bobId}/targets`) && r.request().method() === 'PUT');
+    await allow.check();
+    assert.equal((await saved).status(), 200);
+    await page.getByLabel('bob may reach private addresses').and(page.locator(':checked')).waitFor();
+  });
+
   step('phone-sized screen', async () => {
     const phone = await stack.browser.newContext({
       viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,

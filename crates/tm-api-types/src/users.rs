@@ -9,6 +9,10 @@ pub struct UserInfo {
     pub is_admin: bool,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    /// An admin let this user reach private targets
+    /// (`PUT /admin/users/{id}/targets`).
+    #[serde(default)]
+    pub allow_private_targets: bool,
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]

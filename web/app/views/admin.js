@@ -26,7 +26,7 @@ export function adminView(me) {
       const [settings, list] = await Promise.all([api.get('/admin/settings'), api.get('/admin/users')]);
       mode.value = settings.registration_mode;
       replaceChildren(users, h('table.list', {},
-        h('thead', {}, h('tr', {}, ['User', 'Admin', 'Created', ''].map((title) => h('th', { scope: 'col' }, title)))),
+        h('thead', {}, h('tr', {}, ['User', 'Admin', 'Private targets', 'Created', ''].map((title) => h('th', { scope: 'col' }, title)))),
         h('tbody', {}, list.map((user) => userRow(user)))));
     } catch (failure) {
       replaceChildren(users, h('p.error', {}, failure.message));
@@ -39,9 +39,18 @@ export function adminView(me) {
       type: 'checkbox', checked: user.is_admin, disabled: isMe, 'aria-label': `${user.username} is an admin`,
       onchange: () => update(user, { is_admin: admin.checked }),
     });
+    // Admins reach any address; others only public ones unless allowed here.
+    const privateTargets = h('input', {
+      type: 'checkbox', checked: user.is_admin || user.allow_private_targets, disabled: user.is_admin,
+      'aria-label': `${user.username} may reach private addresses`,
+      title: 'Loopback, LAN and link-local addresses and Unix sockets, for servers and URLs',
+      onchange: () => act(() => api.put(`${userPath(user)}/targets`, { allow_private_targets: privateTargets.checked }),
+        `Updated ${user.username}.`),
+    });
     return h('tr', {},
       h('td', {}, user.username, isMe ? ' (you)' : ''),
       h('td', {}, admin),
+      h('td', {}, privateTargets),
       h('td', {}, format.dateTime(user.created_at)),
       h('td.actions', {},
         h('button', { type: 'button', onclick: () => setPassword(user) }, 'Set password'),

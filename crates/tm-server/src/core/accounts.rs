@@ -44,6 +44,7 @@ impl From<User> for UserInfo {
             username: user.username,
             is_admin: user.is_admin,
             created_at: from_millis(user.created_at),
+            allow_private_targets: false,
         }
     }
 }

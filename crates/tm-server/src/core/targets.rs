@@ -6,7 +6,7 @@
 //! The policy travels with every server's connection settings, so it is
 //! checked on each connection the fleet makes, after DNS resolution.
 
-use tm_api_types::UserTargets;
+use tm_api_types::{UserInfo, UserTargets};
 use tm_backends::TargetPolicy;
 
 use super::{Core, Error, Result};
@@ -42,6 +42,24 @@ impl Core {
             allow_private_targets: grant.allow_private_targets,
             private_targets_allowed: self.policy_for(grant) == TargetPolicy::unrestricted(),
         })
+    }
+
+    /// Users as an admin sees them, with what each may target.
+    pub async fn user_infos(&self, users: Vec<super::User>) -> Result<Vec<UserInfo>> {
+        let grants: std::collections::HashMap<String, TargetGrant> =
+            self.store().target_grants().await?.into_iter().collect();
+        Ok(users
+            .into_iter()
+            .map(|user| {
+                let allowed = grants
+                    .get(&user.id)
+                    .is_some_and(|g| g.allow_private_targets);
+                UserInfo {
+                    allow_private_targets: allowed,
+                    ..UserInfo::from(user)
+                }
+            })
+            .collect())
     }
 
     /// Grants or withdraws private targets; the user's pollers follow at once.

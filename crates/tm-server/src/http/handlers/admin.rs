@@ -1,5 +1,5 @@
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use tm_api_types::{
     CreateUserRequest, CreateUserResponse, ErrorBody, InstanceSettings, MessageResponse,
     UpdateUserRequest, UserInfo,
@@ -7,6 +7,7 @@ use tm_api_types::{
 
 use crate::core::{Core, Error};
 use crate::http::extract::{AdminUser, ApiJson, require_password_login};
+use crate::http::params::ApiPath;
 
 #[utoipa::path(get, path = "/admin/users", tag = "admin",
     responses((status = 200, body = Vec<UserInfo>), (status = 403, body = ErrorBody)))]
@@ -15,7 +16,7 @@ pub async fn list_users(
     _admin: AdminUser,
 ) -> Result<Json<Vec<UserInfo>>, Error> {
     let users = core.list_users().await?;
-    Ok(Json(users.into_iter().map(UserInfo::from).collect()))
+    Ok(Json(core.user_infos(users).await?))
 }
 
 /// Create a user. Creating an admin needs a password login, not an API key.
@@ -49,13 +50,18 @@ pub async fn create_user(
 pub async fn update_user(
     State(core): State<Core>,
     AdminUser(admin): AdminUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(request): ApiJson<UpdateUserRequest>,
 ) -> Result<Json<UserInfo>, Error> {
     if request.password.is_some() || request.is_admin.is_some() {
         require_password_login(&admin, "Passwords and admin roles")?;
     }
-    Ok(Json(core.update_user(&admin, &id, request).await?.into()))
+    let updated = core.update_user(&admin, &id, request).await?;
+    let mut infos = core.user_infos(vec![updated]).await?;
+    infos
+        .pop()
+        .map(Json)
+        .ok_or_else(|| Error::NotFound("User not found".into()))
 }
 
 /// Delete a user with their sessions, keys and servers.
@@ -65,7 +71,7 @@ pub async fn update_user(
 pub async fn delete_user(
     State(core): State<Core>,
     AdminUser(admin): AdminUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<MessageResponse>, Error> {
     core.delete_user(&admin.user, &id).await?;
     Ok(Json(MessageResponse::new("User deleted")))

@@ -1,11 +1,12 @@
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use tm_api_types::{
     ApiKeyList, CreateApiKeyRequest, CreateApiKeyResponse, ErrorBody, RevokeApiKeyResponse,
 };
 
 use crate::core::{Core, Error};
 use crate::http::extract::{ApiJson, SessionUser};
+use crate::http::params::ApiPath;
 
 /// Create an API key (password login required). The key is shown only here.
 #[utoipa::path(post, path = "/auth/api-keys", tag = "api-keys", request_body = CreateApiKeyRequest,
@@ -39,7 +40,7 @@ pub async fn list(
 pub async fn revoke(
     State(core): State<Core>,
     SessionUser(identity): SessionUser,
-    Path(prefix): Path<String>,
+    ApiPath(prefix): ApiPath<String>,
 ) -> Result<Json<RevokeApiKeyResponse>, Error> {
     let name = core.revoke_api_key(&identity.user, &prefix).await?;
     Ok(Json(RevokeApiKeyResponse {
