@@ -117,3 +117,20 @@ impl TestEnv {
 }
 
 pub use tm_backends::testkit::wait_until;
+
+/// `servers add box --type transmission` on 127.0.0.1 at `port`, as `username`.
+pub const fn add_transmission_box<'a>(port: &'a str, username: &'a str) -> [&'a str; 11] {
+    [
+        "servers",
+        "add",
+        "box",
+        "--type",
+        "transmission",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        port,
+        "--username",
+        username,
+    ]
+}

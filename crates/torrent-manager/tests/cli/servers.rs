@@ -1,19 +1,7 @@
-use crate::harness::TestEnv;
+use crate::harness::{TestEnv, add_transmission_box};
 
 /// `servers add` of a Transmission `box` on a port where nothing listens.
-const ADD_BOX: [&str; 11] = [
-    "servers",
-    "add",
-    "box",
-    "--type",
-    "transmission",
-    "--host",
-    "127.0.0.1",
-    "--port",
-    "1",
-    "--username",
-    "admin",
-];
+const ADD_BOX: [&str; 11] = add_transmission_box("1", "admin");
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn servers_add_list_show_update_test_rm() {

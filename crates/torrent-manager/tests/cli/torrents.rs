@@ -5,7 +5,7 @@ use std::time::Duration;
 use serde_json::Value;
 use tm_backends::testkit::{TestTorrent, TransmissionDaemon, daemon_available};
 
-use crate::harness::{TestEnv, wait_until};
+use crate::harness::{TestEnv, add_transmission_box, wait_until};
 
 /// Nothing listens there; the clients want a tracker all the same.
 const TRACKER: &str = "http://127.0.0.1:1/announce";
@@ -31,24 +31,10 @@ async fn torrents_add_list_stop_start_rm() {
     env.login_as("alice").await;
 
     let port = daemon.rpc_port.to_string();
-    env.run(&[
-        "servers",
-        "add",
-        "box",
-        "--type",
-        "transmission",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        &port,
-        "--username",
-        &daemon.username,
-        "--password",
-        &daemon.password,
-        "--default",
-    ])
-    .await
-    .ok();
+    let add = add_transmission_box(&port, &daemon.username);
+    env.run(&[&add[..], &["--password", &daemon.password, "--default"]].concat())
+        .await
+        .ok();
     wait_until(Duration::from_secs(20), || async {
         let server = env
             .run(&["servers", "show", "box", "-o", "json"])
