@@ -67,12 +67,19 @@ impl TargetPolicy {
     /// is checked now; a name is checked when it is resolved.
     pub fn check_host_literal(&self, host: &str) -> Result<(), Refusal> {
         let bare = host.trim_start_matches('[').trim_end_matches(']');
-        match bare.parse::<IpAddr>() {
-            Ok(ip) => self.check_ip(ip),
-            Err(_) if bare.eq_ignore_ascii_case("localhost") || is_local_name(bare) => {
-                self.check_ip(IpAddr::V4(Ipv4Addr::LOCALHOST))
-            }
-            Err(_) => Ok(()),
+        // URL parsers and resolvers also read `127.1`, `2130706433` and
+        // `0x7f.0.0.1` as IPv4 addresses: judge them as the dialler will.
+        let literal = bare
+            .parse::<IpAddr>()
+            .ok()
+            .or(match url::Host::parse(bare) {
+                Ok(url::Host::Ipv4(v4)) => Some(IpAddr::V4(v4)),
+                _ => None,
+            });
+        match literal {
+            Some(ip) => self.check_ip(ip),
+            None if is_local_name(bare) => self.check_ip(IpAddr::V4(Ipv4Addr::LOCALHOST)),
+            None => Ok(()),
         }
     }
 
@@ -281,6 +288,10 @@ mod tests {
             "localhost",
             "LOCALHOST.",
             "a.localhost",
+            "127.1",
+            "2130706433",
+            "0x7f.0.0.1",
+            "0177.0.0.1",
         ] {
             assert!(policy.check_host_literal(host).is_err(), "{host}");
         }

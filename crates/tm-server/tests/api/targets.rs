@@ -38,7 +38,7 @@ on_both_databases! {
         let _admin = app.user("root").await;
         let bob = app.user("bob").await;
         for host in ["127.0.0.1", "localhost", "[::1]", "::ffff:127.0.0.1", "10.0.0.2", "192.168.1.10",
-                     "169.254.169.254", "0.0.0.0", "a.localhost"] {
+                     "169.254.169.254", "0.0.0.0", "a.localhost", "127.1", "2130706433", "0x7f.0.0.1"] {
             let (status, body) = add_server(&bob, json!({"name": "x", "server_type": "rtorrent",
                 "host": host, "port": 22})).await;
             assert_forbidden_target(status, &body);
