@@ -200,9 +200,15 @@ mod tests {
 
     #[test]
     fn caps_length_and_value_counts() {
-        let long = format!("magnet:?xt=urn:btih:{HEX}&dn={}", "a".repeat(MAX_LINK_BYTES));
+        let long = format!(
+            "magnet:?xt=urn:btih:{HEX}&dn={}",
+            "a".repeat(MAX_LINK_BYTES)
+        );
         assert!(matches!(parse_magnet(&long), Err(MagnetError::TooLarge(_))));
-        let many = format!("magnet:?xt=urn:btih:{HEX}{}", "&tr=u".repeat(MAX_VALUES + 1));
+        let many = format!(
+            "magnet:?xt=urn:btih:{HEX}{}",
+            "&tr=u".repeat(MAX_VALUES + 1)
+        );
         assert!(matches!(parse_magnet(&many), Err(MagnetError::TooLarge(_))));
         let enough = format!("magnet:?xt=urn:btih:{HEX}{}", "&tr=u".repeat(MAX_VALUES));
         assert_eq!(parse_magnet(&enough).unwrap().trackers.len(), MAX_VALUES);

@@ -10,15 +10,32 @@ use serde_json::{Value, json};
 
 use crate::config::BackendConfig;
 use crate::error::{BackendError, ErrorKind, Result};
-use crate::http::{HttpEndpoint, HttpReply};
+use crate::http::{HttpEndpoint, decode_off_runtime};
 
 const SESSION_HEADER: &str = "X-Transmission-Session-Id";
 
 /// An answer, with `arguments` parsed straight into the caller's type.
-#[derive(Deserialize)]
 struct Answer<T> {
     arguments: Option<T>,
+    /// Whether `arguments` was there at all (Transmission always sends it).
+    has_arguments: bool,
     result: Option<Value>,
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Answer<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Raw<T> {
+            arguments: Option<Option<T>>,
+            result: Option<Value>,
+        }
+        let raw = Raw::<T>::deserialize(deserializer)?;
+        Ok(Self {
+            has_arguments: raw.arguments.is_some(),
+            arguments: raw.arguments.flatten(),
+            result: raw.result,
+        })
+    }
 }
 
 pub(crate) struct TransmissionRpc {
@@ -58,7 +75,7 @@ impl TransmissionRpc {
 
     /// Like `call`, with the `arguments` (if any) parsed into `T` directly,
     /// without a `Value` tree in between.
-    pub async fn call_as<T: DeserializeOwned>(
+    pub async fn call_as<T: DeserializeOwned + Send + 'static>(
         &self,
         method: &str,
         arguments: Value,
@@ -102,44 +119,86 @@ impl TransmissionRpc {
             }
         };
         reply.check_status().map_err(|kind| self.error(kind))?;
+        let html = reply.looks_like_html();
+        let decoded = decode_off_runtime(reply.body, decode_reply::<T>)
+            .await
+            .map_err(|kind| self.error(kind))?;
+        decoded.map_err(|error| {
+            self.error(match error {
+                ReplyError::NotJson { .. } if html => {
+                    ErrorKind::NotATorrentClient("got an HTML page instead of JSON".to_owned())
+                }
+                ReplyError::NotJson { line, column } => {
+                    ErrorKind::Malformed(format!("not JSON (at line {line}, column {column})"))
+                }
+                ReplyError::NotTransmission => ErrorKind::NotATorrentClient(
+                    "JSON without a \"result\" and \"arguments\"".to_owned(),
+                ),
+                ReplyError::Rejected(result) => ErrorKind::Rejected(format!("{method}: {result}")),
+                ReplyError::Shape { line, column } => ErrorKind::Malformed(format!(
+                    "{method}: unexpected arguments (at line {line}, column {column})"
+                )),
+            })
+        })
+    }
+}
 
-        match serde_json::from_slice::<Answer<T>>(&reply.body) {
-            Ok(answer) => {
-                self.check_result(method, answer.result.as_ref(), &reply)?;
-                Ok(answer.arguments)
-            }
-            Err(shape) => {
-                // Only on failure: parse again, loosely, to say what is wrong.
-                let answer: Value = serde_json::from_slice(&reply.body).map_err(|e| {
-                    if reply.looks_like_html() {
-                        self.error(ErrorKind::NotATorrentClient(format!(
-                            "got an HTML page instead of JSON: {}",
-                            reply.preview()
-                        )))
-                    } else {
-                        self.error(ErrorKind::Malformed(format!(
-                            "not JSON ({e}): {:?}",
-                            reply.preview()
-                        )))
-                    }
-                })?;
-                self.check_result(method, answer.get("result"), &reply)?;
-                Err(self.error(ErrorKind::Malformed(format!("{method}: {shape}"))))
-            }
+/// Why a reply is not a successful Transmission answer. Only the `result` of
+/// an answer shaped like Transmission's is quoted: anything else may come
+/// from another service, whose answer must not reach the user (H-2).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReplyError {
+    NotJson {
+        line: usize,
+        column: usize,
+    },
+    /// JSON, but no `result` string next to an `arguments` object.
+    NotTransmission,
+    /// `result` other than "success" (at most `MAX_RESULT_CHARS` of it).
+    Rejected(String),
+    /// A Transmission answer whose `arguments` are not what was asked for.
+    Shape {
+        line: usize,
+        column: usize,
+    },
+}
+
+/// Transmission's refusals are short sentences ("duplicate torrent").
+const MAX_RESULT_CHARS: usize = 200;
+
+/// Decodes a reply: its `arguments` (if any) parsed into `T` directly,
+/// without a `Value` tree in between. serde_json's recursion limit (128)
+/// bounds the nesting.
+pub fn decode_reply<T: DeserializeOwned>(body: &[u8]) -> Result<Option<T>, ReplyError> {
+    match serde_json::from_slice::<Answer<T>>(body) {
+        Ok(answer) => {
+            check_result(answer.result.as_ref(), answer.has_arguments)?;
+            Ok(answer.arguments)
+        }
+        Err(shape) => {
+            // Only on failure: parse again, loosely, to say what is wrong.
+            let answer: Value = serde_json::from_slice(body).map_err(|e| ReplyError::NotJson {
+                line: e.line(),
+                column: e.column(),
+            })?;
+            let has_arguments = answer.get("arguments").is_some_and(Value::is_object);
+            check_result(answer.get("result"), has_arguments)?;
+            Err(ReplyError::Shape {
+                line: shape.line(),
+                column: shape.column(),
+            })
         }
     }
+}
 
-    /// A missing `result` means another JSON service; other than "success", a refusal.
-    fn check_result(&self, method: &str, result: Option<&Value>, reply: &HttpReply) -> Result<()> {
-        let result = result.and_then(Value::as_str).ok_or_else(|| {
-            self.error(ErrorKind::NotATorrentClient(format!(
-                "JSON without a \"result\": {}",
-                reply.preview()
-            )))
-        })?;
-        if result != "success" {
-            return Err(self.error(ErrorKind::Rejected(format!("{method}: {result}"))));
-        }
-        Ok(())
+/// A missing `result` or `arguments` means another JSON service; a result
+/// other than "success", a refusal.
+fn check_result(result: Option<&Value>, has_arguments: bool) -> Result<(), ReplyError> {
+    match result.and_then(Value::as_str) {
+        Some("success") if has_arguments => Ok(()),
+        Some(result) if has_arguments => Err(ReplyError::Rejected(
+            result.chars().take(MAX_RESULT_CHARS).collect(),
+        )),
+        _ => Err(ReplyError::NotTransmission),
     }
 }
