@@ -4,7 +4,6 @@
 use std::sync::Mutex;
 
 use reqwest::StatusCode;
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
@@ -12,31 +11,12 @@ use crate::config::BackendConfig;
 use crate::error::{BackendError, ErrorKind, Result};
 use crate::http::{HttpEndpoint, decode_off_runtime};
 
+// Beside this file rather than under `rpc/`: `crate::fuzzing` compiles it too.
+#[path = "reply.rs"]
+mod reply;
+use self::reply::{ReplyError, decode_reply};
+
 const SESSION_HEADER: &str = "X-Transmission-Session-Id";
-
-/// An answer, with `arguments` parsed straight into the caller's type.
-struct Answer<T> {
-    arguments: Option<T>,
-    /// Whether `arguments` was there at all (Transmission always sends it).
-    has_arguments: bool,
-    result: Option<Value>,
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Answer<T> {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        struct Raw<T> {
-            arguments: Option<Option<T>>,
-            result: Option<Value>,
-        }
-        let raw = Raw::<T>::deserialize(deserializer)?;
-        Ok(Self {
-            has_arguments: raw.arguments.is_some(),
-            arguments: raw.arguments.flatten(),
-            result: raw.result,
-        })
-    }
-}
 
 pub(crate) struct TransmissionRpc {
     http: HttpEndpoint,
@@ -140,65 +120,5 @@ impl TransmissionRpc {
                 )),
             })
         })
-    }
-}
-
-/// Why a reply is not a successful Transmission answer. Only the `result` of
-/// an answer shaped like Transmission's is quoted: anything else may come
-/// from another service, whose answer must not reach the user (H-2).
-#[derive(Debug, Clone, PartialEq)]
-pub enum ReplyError {
-    NotJson {
-        line: usize,
-        column: usize,
-    },
-    /// JSON, but no `result` string next to an `arguments` object.
-    NotTransmission,
-    /// `result` other than "success" (at most `MAX_RESULT_CHARS` of it).
-    Rejected(String),
-    /// A Transmission answer whose `arguments` are not what was asked for.
-    Shape {
-        line: usize,
-        column: usize,
-    },
-}
-
-/// Transmission's refusals are short sentences ("duplicate torrent").
-const MAX_RESULT_CHARS: usize = 200;
-
-/// Decodes a reply: its `arguments` (if any) parsed into `T` directly,
-/// without a `Value` tree in between. serde_json's recursion limit (128)
-/// bounds the nesting.
-pub fn decode_reply<T: DeserializeOwned>(body: &[u8]) -> Result<Option<T>, ReplyError> {
-    match serde_json::from_slice::<Answer<T>>(body) {
-        Ok(answer) => {
-            check_result(answer.result.as_ref(), answer.has_arguments)?;
-            Ok(answer.arguments)
-        }
-        Err(shape) => {
-            // Only on failure: parse again, loosely, to say what is wrong.
-            let answer: Value = serde_json::from_slice(body).map_err(|e| ReplyError::NotJson {
-                line: e.line(),
-                column: e.column(),
-            })?;
-            let has_arguments = answer.get("arguments").is_some_and(Value::is_object);
-            check_result(answer.get("result"), has_arguments)?;
-            Err(ReplyError::Shape {
-                line: shape.line(),
-                column: shape.column(),
-            })
-        }
-    }
-}
-
-/// A missing `result` or `arguments` means another JSON service; a result
-/// other than "success", a refusal.
-fn check_result(result: Option<&Value>, has_arguments: bool) -> Result<(), ReplyError> {
-    match result.and_then(Value::as_str) {
-        Some("success") if has_arguments => Ok(()),
-        Some(result) if has_arguments => Err(ReplyError::Rejected(
-            result.chars().take(MAX_RESULT_CHARS).collect(),
-        )),
-        _ => Err(ReplyError::NotTransmission),
     }
 }
