@@ -292,4 +292,56 @@ mod tests {
             assert!(!is_loopback(host), "{host}");
         }
     }
+
+    /// H-6: a remote server's gzip bomb (compression is forced on here; it
+    /// is off for loopback hosts): 1 GiB of zeros, compressed as it is sent
+    /// (~1 KB per MiB). The reply must stop at the cap after inflating.
+    #[tokio::test]
+    async fn gzip_bomb_stops_at_the_cap_after_inflating() {
+        use std::io::Write as _;
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = vec![0; 65536];
+            let _ = socket.read(&mut request).await;
+            let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\
+                        Content-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n";
+            socket.write_all(head.as_bytes()).await.unwrap();
+            let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            let zeros = vec![0; 1024 * 1024];
+            for _ in 0..1024 {
+                gzip.write_all(&zeros).unwrap();
+                gzip.flush().unwrap();
+                let out = std::mem::take(gzip.get_mut());
+                let chunk = [format!("{:x}\r\n", out.len()).as_bytes(), &out, b"\r\n"].concat();
+                if socket.write_all(&chunk).await.is_err() {
+                    return;
+                }
+            }
+        });
+        let config = BackendConfig {
+            name: "bomb".to_owned(),
+            kind: crate::ClientKind::Transmission,
+            host: "127.0.0.1".to_owned(),
+            port,
+            username: None,
+            password: None,
+            rpc_path: None,
+            use_ssl: false,
+            transport: crate::Transport::Http,
+            accept_invalid_certs: false,
+            timeout: Duration::from_secs(60),
+            egress: crate::TargetPolicy::unrestricted(),
+        };
+        let endpoint = HttpEndpoint::build(&config, "bomb", config.url(), true).unwrap();
+        let err = endpoint
+            .post(b"{}".to_vec(), "application/json", None)
+            .await
+            .err()
+            .expect("the bomb must be refused");
+        assert_eq!(err.kind, reply_too_large());
+    }
 }
