@@ -88,3 +88,86 @@ fn check_result(result: Option<&Value>, has_arguments: bool) -> Result<(), Reply
         _ => Err(ReplyError::NotTransmission),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::transmission::mapping::TableArguments;
+
+    #[test]
+    fn reads_arguments_and_refusals() {
+        let table = include_bytes!("testdata/list-table.json");
+        let decoded = decode_reply::<TableArguments>(table).unwrap().unwrap();
+        assert!(!decoded.torrents.unwrap().ids.is_empty());
+        let refusal = br#"{"arguments":{},"result":"duplicate torrent"}"#;
+        assert_eq!(
+            decode_reply::<Value>(refusal),
+            Err(ReplyError::Rejected("duplicate torrent".to_owned()))
+        );
+    }
+
+    #[test]
+    fn other_json_services_are_not_quoted() {
+        for body in [
+            &br#"{"result":"internal-token"}"#[..],
+            br#"{"status":"ok","token":"internal-token"}"#,
+            br#"["internal-token"]"#,
+        ] {
+            assert_eq!(
+                decode_reply::<Value>(body),
+                Err(ReplyError::NotTransmission)
+            );
+        }
+        let decoded = decode_reply::<TableArguments>(
+            br#"{"arguments":{"torrents":"internal-token"},"result":"success"}"#,
+        );
+        assert!(matches!(decoded, Err(ReplyError::Shape { .. })));
+    }
+
+    /// serde_json stops at 128 levels; deeper is an error, not an overflow.
+    #[test]
+    fn deep_nesting_is_an_error() {
+        let outcome = std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(|| {
+                let depth = 100_000;
+                let body = format!(
+                    r#"{{"result":"success","arguments":{{"removed":{}{}}}}}"#,
+                    "[".repeat(depth),
+                    "]".repeat(depth)
+                );
+                (
+                    decode_reply::<TableArguments>(body.as_bytes()).is_err(),
+                    decode_reply::<Value>(body.as_bytes()).is_err(),
+                )
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(outcome, (true, true));
+        let shallow = format!(
+            r#"{{"result":"success","arguments":{{"removed":{}{}}}}}"#,
+            "[".repeat(100),
+            "]".repeat(100)
+        );
+        assert!(decode_reply::<TableArguments>(shallow.as_bytes()).is_ok());
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+            let _ = decode_reply::<TableArguments>(&bytes);
+            let _ = decode_reply::<Value>(&bytes);
+        }
+
+        #[test]
+        fn mutated_lists_never_panic(at in any::<prop::sample::Index>(), byte in any::<u8>()) {
+            let mut body = include_bytes!("testdata/list-table.json").to_vec();
+            let i = at.index(body.len());
+            body[i] = byte;
+            let _ = decode_reply::<TableArguments>(&body);
+        }
+    }
+}

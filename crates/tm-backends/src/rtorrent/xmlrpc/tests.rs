@@ -270,3 +270,89 @@ fn no_entity_expansion() {
     assert!(decode_response(bomb).is_err());
     assert_eq!(decode_rows(bomb), None);
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::super::*;
+    use super::nested_arrays;
+
+    fn value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            any::<i64>().prop_map(Value::Int),
+            any::<bool>().prop_map(Value::Bool),
+            // Printable text: XML 1.0 has no place for most control characters.
+            "[^\u{0}-\u{1f}\u{7f}\u{fffe}\u{ffff}]{0,12}".prop_map(Value::String),
+            (-1e12f64..1e12).prop_map(Value::Double),
+            prop::collection::vec(any::<u8>(), 0..12).prop_map(Value::Base64),
+            Just(Value::Nil),
+        ];
+        leaf.prop_recursive(6, 48, 5, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+                prop::collection::vec(("[a-zA-Z]{1,8}", inner), 0..5).prop_map(Value::Struct),
+            ]
+        })
+    }
+
+    /// The call's parameters turned into a response, as rTorrent writes them.
+    fn response(value: &Value) -> String {
+        encode_call("x", std::slice::from_ref(value))
+            .replace("<methodCall><methodName>x</methodName>", "<methodResponse>")
+            .replace("</methodCall>", "</methodResponse>")
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+            let _ = decode_response(&bytes);
+            let _ = decode_rows(&bytes);
+        }
+
+        #[test]
+        fn mutated_replies_never_panic_and_both_decoders_agree(
+            at in any::<prop::sample::Index>(),
+            byte in any::<u8>(),
+        ) {
+            let mut body = include_bytes!("../testdata/list.xml").to_vec();
+            let i = at.index(body.len());
+            body[i] = byte;
+            let general = decode_response(&body);
+            if let Some(rows) = decode_rows(&body) {
+                let rows = Value::Array(rows.into_iter().map(Value::Array).collect());
+                prop_assert_eq!(general, Ok(Ok(rows)));
+            }
+        }
+
+        #[test]
+        fn encoded_values_decode_back(value in value()) {
+            let decoded = decode_response(response(&value).as_bytes()).unwrap().unwrap();
+            prop_assert_eq!(decoded, value);
+        }
+
+        #[test]
+        fn rows_decode_the_same_both_ways(
+            rows in prop::collection::vec(
+                prop::collection::vec(
+                    prop_oneof![
+                        any::<i64>().prop_map(Value::Int),
+                        "[^\u{0}-\u{1f}\u{7f}\u{fffe}\u{ffff}]{0,12}".prop_map(Value::String),
+                    ],
+                    0..6,
+                ),
+                0..6,
+            ),
+        ) {
+            let value = Value::Array(rows.iter().cloned().map(Value::Array).collect());
+            let body = response(&value);
+            prop_assert_eq!(decode_rows(body.as_bytes()), Some(rows));
+            prop_assert_eq!(decode_response(body.as_bytes()), Ok(Ok(value)));
+        }
+
+        #[test]
+        fn depth_bombs_are_rejected(depth in (MAX_DEPTH + 1)..5_000) {
+            prop_assert!(decode_response(&nested_arrays(depth)).is_err());
+            prop_assert_eq!(decode_rows(&nested_arrays(depth)), None);
+        }
+    }
+}
