@@ -1,7 +1,8 @@
 //! The reply decoders, compiled once more as public modules for the fuzz
 //! targets in `fuzz/` (feature `fuzzing`). Not an API: the adapters keep
 //! their own private copies.
-#![allow(dead_code, unreachable_pub)]
+// Loading the files twice is the point: the adapters' modules stay private.
+#![allow(dead_code, unreachable_pub, clippy::duplicate_mod)]
 
 #[path = "rtorrent/xmlrpc.rs"]
 pub mod xmlrpc;
