@@ -227,7 +227,11 @@ impl HttpEndpoint {
         // Only a cause of our own wording: the inner messages can quote the
         // peer (a TLS certificate's names, say).
         let chain = error_chain(err).to_ascii_lowercase();
-        let cause = if chain.contains("certificate") || chain.contains("tls") {
+        let cause = if chain.contains("certificate") {
+            "TLS handshake failed: the server's certificate is not trusted \
+             (self-signed, expired or for another name)"
+                .to_owned()
+        } else if chain.contains("tls") {
             "TLS handshake failed".to_owned()
         } else if let Some(kind) = io_kind {
             kind.to_string()
