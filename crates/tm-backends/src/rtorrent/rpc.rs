@@ -153,9 +153,12 @@ impl RtorrentRpc {
             let hash = target.split(':').next().unwrap_or(target);
             return self.error(ErrorKind::NotFound(hash.to_ascii_lowercase()));
         }
+        // A well-formed XML-RPC fault is the client's own refusal, worth
+        // showing; kept short all the same.
+        let message: String = fault.message.chars().take(200).collect();
         self.error(ErrorKind::Rejected(format!(
-            "{method}: {} (fault {})",
-            fault.message, fault.code
+            "{method}: {message} (fault {})",
+            fault.code
         )))
     }
 
