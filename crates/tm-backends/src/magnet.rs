@@ -113,10 +113,14 @@ pub fn parse_info_hash(hash: &str) -> Result<String, MagnetError> {
             .decode(hash.as_bytes())
             .map(|bytes| hex(&bytes))
             .map_err(|_| invalid()),
+        // Padding (`=`) inside 32 characters decodes to fewer than 20
+        // bytes: not a SHA-1 (found by fuzzing).
         32 => BASE32
             .decode(hash.to_ascii_uppercase().as_bytes())
+            .ok()
+            .filter(|bytes| bytes.len() == 20)
             .map(|bytes| hex(&bytes))
-            .map_err(|_| invalid()),
+            .ok_or_else(invalid),
         _ => Err(invalid()),
     }
 }
@@ -212,5 +216,12 @@ mod tests {
         assert!(matches!(parse_magnet(&many), Err(MagnetError::TooLarge(_))));
         let enough = format!("magnet:?xt=urn:btih:{HEX}{}", "&tr=u".repeat(MAX_VALUES));
         assert_eq!(parse_magnet(&enough).unwrap().trackers.len(), MAX_VALUES);
+    }
+
+    #[test]
+    fn base32_with_padding_is_not_a_hash() {
+        // The fuzzer's find: 19 bytes, 38 hex digits.
+        assert!(parse_info_hash("magnetmagnemgna=tmagnemgutrnmagn").is_err());
+        assert!(parse_magnet("magnet:?xt=urn:btih:magnetmagnemgna=tmagnemgutrnmagn").is_err());
     }
 }
