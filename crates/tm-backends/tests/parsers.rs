@@ -175,6 +175,14 @@ proptest! {
         let _ = magnet::parse_info_hash(&link);
     }
 
+    /// Whatever is accepted as a v1 hash is 20 bytes (40 hex digits).
+    #[test]
+    fn info_hashes_are_always_forty_digits(hash in "[a-zA-Z2-7=]{32}|[0-9a-fA-F]{40}") {
+        if let Ok(hex) = magnet::parse_info_hash(&hash) {
+            prop_assert_eq!(hex.len(), 40);
+        }
+    }
+
     #[test]
     fn magnets_keep_their_hash_and_trackers(
         hash in "[0-9a-fA-F]{40}",
