@@ -9,6 +9,11 @@ use std::ops::Range;
 /// Nesting deeper than this is rejected (protects the stack against hostile input).
 pub const MAX_DEPTH: usize = 64;
 
+/// More values than this in one input are rejected: each takes ~50 bytes
+/// decoded from as little as 2 bytes of input (`le`), so a 10 MiB upload
+/// could otherwise claim ~500 MB. A 100k-file torrent has under 1M values.
+pub const MAX_VALUES: usize = 2_000_000;
+
 /// A decoded value borrowing from the input buffer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value<'a> {
@@ -79,7 +84,11 @@ pub struct DecodeError {
 
 /// Decodes one value that must span the whole input.
 pub fn decode(input: &[u8]) -> Result<Spanned<'_>, DecodeError> {
-    let mut decoder = Decoder { input, pos: 0 };
+    let mut decoder = Decoder {
+        input,
+        pos: 0,
+        values: 0,
+    };
     let value = decoder.value(0)?;
     if decoder.pos != input.len() {
         return Err(decoder.error("trailing data after the top-level value"));
@@ -90,6 +99,8 @@ pub fn decode(input: &[u8]) -> Result<Spanned<'_>, DecodeError> {
 struct Decoder<'a> {
     input: &'a [u8],
     pos: usize,
+    /// Values decoded so far (see `MAX_VALUES`).
+    values: usize,
 }
 
 impl<'a> Decoder<'a> {
@@ -110,6 +121,10 @@ impl<'a> Decoder<'a> {
     fn value(&mut self, depth: usize) -> Result<Spanned<'a>, DecodeError> {
         if depth > MAX_DEPTH {
             return Err(self.error("nesting too deep"));
+        }
+        self.values += 1;
+        if self.values > MAX_VALUES {
+            return Err(self.error("too many values"));
         }
         let start = self.pos;
         let value = match self.peek()? {
@@ -224,5 +239,26 @@ mod tests {
         input.extend(vec![b'e'; MAX_DEPTH + 2]);
         let err = decode(&input).unwrap_err();
         assert_eq!(err.reason, "nesting too deep");
+    }
+
+    #[test]
+    fn rejects_depth_bombs_without_overflowing() {
+        for open in [&b"l"[..], b"d1:k"] {
+            let mut input = open.repeat(100_000);
+            input.extend(b"e".repeat(100_000));
+            assert_eq!(decode(&input).unwrap_err().reason, "nesting too deep");
+        }
+    }
+
+    #[test]
+    fn rejects_value_floods() {
+        let mut input = b"l".to_vec();
+        input.extend(b"le".repeat(MAX_VALUES));
+        input.push(b'e');
+        assert_eq!(decode(&input).unwrap_err().reason, "too many values");
+        let mut input = b"l".to_vec();
+        input.extend(b"le".repeat(MAX_VALUES - 1));
+        input.push(b'e');
+        assert!(decode(&input).is_ok());
     }
 }

@@ -11,6 +11,41 @@ use reqwest::{Client, StatusCode};
 use crate::config::{BackendConfig, Secret};
 use crate::error::{BackendError, ErrorKind, Result};
 
+/// Replies (after decompression) larger than this are refused, over HTTP and
+/// SCGI alike: a 5,000-torrent rTorrent list is ~4 MB, so this leaves room
+/// for very large lists while a gzip bomb or an endless body stops here (H-6).
+pub(crate) const MAX_REPLY_BYTES: usize = 64 * 1024 * 1024;
+
+/// Replies at least this large are decoded on tokio's blocking pool: a
+/// multi-MB list takes tens of ms to decode, which would stall every other
+/// task on the worker (H-6). Small replies are cheaper to decode in place.
+const BLOCKING_DECODE_BYTES: usize = 64 * 1024;
+
+/// Runs `decode` on `body`, off the async workers when the body is big.
+pub(crate) async fn decode_off_runtime<T, E>(
+    body: Bytes,
+    decode: impl FnOnce(&[u8]) -> Result<T, E> + Send + 'static,
+) -> Result<Result<T, E>, ErrorKind>
+where
+    T: Send + 'static,
+    E: Send + 'static,
+{
+    if body.len() < BLOCKING_DECODE_BYTES {
+        return Ok(decode(&body));
+    }
+    tokio::task::spawn_blocking(move || decode(&body))
+        .await
+        .map_err(|_| ErrorKind::Malformed("decoding the reply was aborted".to_owned()))
+}
+
+/// The error for a reply over `MAX_REPLY_BYTES`.
+pub(crate) fn reply_too_large() -> ErrorKind {
+    ErrorKind::Malformed(format!(
+        "reply larger than {} MiB",
+        MAX_REPLY_BYTES / (1024 * 1024)
+    ))
+}
+
 pub(crate) struct HttpEndpoint {
     client: Client,
     url: String,
@@ -26,6 +61,8 @@ pub(crate) struct HttpReply {
     pub body: Bytes,
 }
 
+/// Error texts never quote the body or headers: the URL may point at any
+/// HTTP service, whose answer must not come back to the user (H-2).
 impl HttpReply {
     /// Fails on statuses that say "this is not an RPC answer".
     pub fn check_status(&self) -> Result<(), ErrorKind> {
@@ -34,10 +71,9 @@ impl HttpReply {
             StatusCode::UNAUTHORIZED => Err(ErrorKind::AuthFailed(
                 "wrong username or password (HTTP 401)".to_owned(),
             )),
-            StatusCode::FORBIDDEN => Err(ErrorKind::AuthFailed(format!(
-                "access forbidden (HTTP 403): {}",
-                self.preview()
-            ))),
+            StatusCode::FORBIDDEN => Err(ErrorKind::AuthFailed(
+                "access forbidden (HTTP 403)".to_owned(),
+            )),
             StatusCode::BAD_GATEWAY
             | StatusCode::SERVICE_UNAVAILABLE
             | StatusCode::GATEWAY_TIMEOUT => Err(ErrorKind::Network(format!(
@@ -45,8 +81,8 @@ impl HttpReply {
                 self.status
             ))),
             status => Err(ErrorKind::NotATorrentClient(format!(
-                "HTTP {status}: {}",
-                self.preview()
+                "HTTP {}",
+                status.as_u16()
             ))),
         }
     }
@@ -62,24 +98,29 @@ impl HttpReply {
             .to_ascii_lowercase();
         html_type || start.starts_with("<!doctype html") || start.starts_with("<html")
     }
-
-    /// The start of the body, for error messages.
-    pub fn preview(&self) -> String {
-        let text = String::from_utf8_lossy(&self.body);
-        let mut preview: String = text.trim().chars().take(120).collect();
-        if text.trim().chars().count() > 120 {
-            preview.push('…');
-        }
-        preview
-    }
 }
 
 impl HttpEndpoint {
     pub fn new(config: &BackendConfig, server: &str) -> Result<Self> {
-        config
-            .egress
-            .check_host_literal(&config.host)
-            .map_err(|refusal| BackendError::new(server, ErrorKind::Forbidden(refusal.0)))?;
+        let url = config.url();
+        let parsed = url::Url::parse(&url).map_err(|_| {
+            BackendError::new(server, ErrorKind::Invalid("not a valid URL".to_owned()))
+        })?;
+        // The host the URL parser will dial: it reads IPv4 shorthands such as
+        // `127.1` or `2130706433` that std does not, and reqwest connects to
+        // an IP host without asking the policy's resolver.
+        let host = parsed.host_str().unwrap_or(&config.host).to_owned();
+        for host in [config.host.as_str(), &host] {
+            config
+                .egress
+                .check_host_literal(host)
+                .map_err(|refusal| BackendError::new(server, ErrorKind::Forbidden(refusal.0)))?;
+        }
+        Self::build(config, server, url, config.use_ssl || !is_loopback(&host))
+    }
+
+    /// `compress`: ask for gzip (and keep connections alive).
+    fn build(config: &BackendConfig, server: &str, url: String, compress: bool) -> Result<Self> {
         let mut builder = Client::builder()
             .timeout(config.timeout)
             .connect_timeout(config.timeout)
@@ -88,7 +129,7 @@ impl HttpEndpoint {
             .dns_resolver(config.egress.resolver())
             .redirect(reqwest::redirect::Policy::none())
             .danger_accept_invalid_certs(config.accept_invalid_certs);
-        if !config.use_ssl && is_loopback(&config.host) {
+        if !compress {
             // On loopback, compression costs more than it saves: Transmission
             // spends ~14 ms gzipping a 5,000-torrent list (859 KB) that
             // loopback moves in well under 1 ms. Uncompressed replies under
@@ -104,7 +145,7 @@ impl HttpEndpoint {
             .map_err(|e| BackendError::new(server, ErrorKind::Network(e.to_string())))?;
         Ok(Self {
             client,
-            url: config.url(),
+            url,
             username: config.username.clone().filter(|u| !u.is_empty()),
             password: config.password.clone(),
             server: server.to_owned(),
@@ -131,10 +172,19 @@ impl HttpEndpoint {
             request = request.header(name, value);
         }
         let fail = |e: reqwest::Error| BackendError::new(&self.server, self.classify(&e));
-        let response = request.send().await.map_err(fail)?;
+        let mut response = request.send().await.map_err(fail)?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(fail)?;
+        // Chunk by chunk, already inflated when gzip is on, so the cap holds
+        // for what we keep in memory, whatever the wire size.
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(fail)? {
+            if body.len() + chunk.len() > MAX_REPLY_BYTES {
+                return Err(BackendError::new(&self.server, reply_too_large()));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let body = Bytes::from(body);
         Ok(HttpReply {
             status,
             headers,
@@ -146,6 +196,7 @@ impl HttpEndpoint {
         if err.is_timeout() {
             return ErrorKind::Timeout(self.timeout);
         }
+        let mut io_kind = None;
         let mut source = err.source();
         while let Some(cause) = source {
             if let Some(refused) = cause.downcast_ref::<crate::egress::ResolveError>() {
@@ -168,20 +219,41 @@ impl HttpEndpoint {
             {
                 return ErrorKind::Malformed(format!("not an HTTP answer ({hyper})"));
             }
+            if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+                io_kind = Some(io.kind());
+            }
             source = cause.source();
         }
-        ErrorKind::Network(error_chain(err))
+        // Only a cause of our own wording: the inner messages can quote the
+        // peer (a TLS certificate's names, say).
+        let chain = error_chain(err).to_ascii_lowercase();
+        let cause = if chain.contains("certificate") {
+            "TLS handshake failed: the server's certificate is not trusted \
+             (self-signed, expired or for another name)"
+                .to_owned()
+        } else if chain.contains("tls") {
+            "TLS handshake failed".to_owned()
+        } else if let Some(kind) = io_kind {
+            kind.to_string()
+        } else if err.is_connect() {
+            "could not connect".to_owned()
+        } else if err.is_body() || err.is_decode() {
+            "the reply was cut off or could not be decoded".to_owned()
+        } else {
+            "the request failed".to_owned()
+        };
+        ErrorKind::Network(format!("{}: {cause}", self.url))
     }
 }
 
 /// Whether `host` (a name, an IP address, or an IPv6 address in brackets)
-/// is this machine.
+/// is this machine; `::ffff:127.0.0.1` is IPv4 loopback too.
 fn is_loopback(host: &str) -> bool {
     let bare = host.trim_start_matches('[').trim_end_matches(']');
     bare.eq_ignore_ascii_case("localhost")
         || bare
             .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+            .is_ok_and(|ip| ip.to_canonical().is_loopback())
 }
 
 /// `outer: inner: innermost`, for messages.
@@ -209,6 +281,8 @@ mod tests {
             "LocalHost",
             "::1",
             "[::1]",
+            "[::ffff:127.0.0.1]",
+            "::ffff:127.9.9.9",
         ] {
             assert!(is_loopback(host), "{host}");
         }
@@ -216,9 +290,62 @@ mod tests {
             "192.168.1.2",
             "seedbox.example",
             "[2001:db8::1]",
+            "[::ffff:192.168.1.2]",
             "localhost.example",
         ] {
             assert!(!is_loopback(host), "{host}");
         }
+    }
+
+    /// H-6: a remote server's gzip bomb (compression is forced on here; it
+    /// is off for loopback hosts): 1 GiB of zeros, compressed as it is sent
+    /// (~1 KB per MiB). The reply must stop at the cap after inflating.
+    #[tokio::test]
+    async fn gzip_bomb_stops_at_the_cap_after_inflating() {
+        use std::io::Write as _;
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = vec![0; 65536];
+            let _ = socket.read(&mut request).await;
+            let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\
+                        Content-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n";
+            socket.write_all(head.as_bytes()).await.unwrap();
+            let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            let zeros = vec![0; 1024 * 1024];
+            for _ in 0..1024 {
+                gzip.write_all(&zeros).unwrap();
+                gzip.flush().unwrap();
+                let out = std::mem::take(gzip.get_mut());
+                let chunk = [format!("{:x}\r\n", out.len()).as_bytes(), &out, b"\r\n"].concat();
+                if socket.write_all(&chunk).await.is_err() {
+                    return;
+                }
+            }
+        });
+        let config = BackendConfig {
+            name: "bomb".to_owned(),
+            kind: crate::ClientKind::Transmission,
+            host: "127.0.0.1".to_owned(),
+            port,
+            username: None,
+            password: None,
+            rpc_path: None,
+            use_ssl: false,
+            transport: crate::Transport::Http,
+            accept_invalid_certs: false,
+            timeout: Duration::from_secs(60),
+            egress: crate::TargetPolicy::unrestricted(),
+        };
+        let endpoint = HttpEndpoint::build(&config, "bomb", config.url(), true).unwrap();
+        let err = endpoint
+            .post(b"{}".to_vec(), "application/json", None)
+            .await
+            .err()
+            .expect("the bomb must be refused");
+        assert_eq!(err.kind, reply_too_large());
     }
 }

@@ -38,6 +38,9 @@ mod client;
 mod config;
 pub mod egress;
 mod error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod http;
 pub mod magnet;
 pub mod model;

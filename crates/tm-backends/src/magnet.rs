@@ -5,6 +5,11 @@ use url::Url;
 
 use crate::torrent_file::hex;
 
+/// Longer links are refused (real ones, even with 100 trackers, stay under 10 KB).
+pub const MAX_LINK_BYTES: usize = 64 * 1024;
+/// More `tr`, `ws` or `dn` values than this (each) are refused.
+pub const MAX_VALUES: usize = 1_000;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Magnet {
     /// Lower-case hex, from `xt=urn:btih:`.
@@ -41,11 +46,18 @@ pub enum MagnetError {
     InvalidBtih(String),
     #[error("invalid btmh {0:?}: it must be \"1220\" followed by 64 hex characters (SHA-256)")]
     InvalidBtmh(String),
+    #[error("magnet link too long or with too many values: {0}")]
+    TooLarge(String),
 }
 
 /// Parses a magnet link, keeping every `tr`, `ws` and `dn` value.
 pub fn parse_magnet(link: &str) -> Result<Magnet, MagnetError> {
     let link = link.trim();
+    if link.len() > MAX_LINK_BYTES {
+        return Err(MagnetError::TooLarge(format!(
+            "longer than {MAX_LINK_BYTES} bytes"
+        )));
+    }
     if !link
         .get(..7)
         .is_some_and(|scheme| scheme.eq_ignore_ascii_case("magnet:"))
@@ -71,9 +83,9 @@ pub fn parse_magnet(link: &str) -> Result<Magnet, MagnetError> {
                     magnet.info_hash_v2 = Some(parse_btmh(multihash)?);
                 }
             }
-            "dn" => magnet.display_names.push(value.into_owned()),
-            "tr" => magnet.trackers.push(value.into_owned()),
-            "ws" => magnet.web_seeds.push(value.into_owned()),
+            "dn" => push_capped(&mut magnet.display_names, value.into_owned(), "dn")?,
+            "tr" => push_capped(&mut magnet.trackers, value.into_owned(), "tr")?,
+            "ws" => push_capped(&mut magnet.web_seeds, value.into_owned(), "ws")?,
             _ => {}
         }
     }
@@ -81,6 +93,16 @@ pub fn parse_magnet(link: &str) -> Result<Magnet, MagnetError> {
         return Err(MagnetError::MissingHash);
     }
     Ok(magnet)
+}
+
+fn push_capped(values: &mut Vec<String>, value: String, key: &str) -> Result<(), MagnetError> {
+    if values.len() == MAX_VALUES {
+        return Err(MagnetError::TooLarge(format!(
+            "more than {MAX_VALUES} {key} values"
+        )));
+    }
+    values.push(value);
+    Ok(())
 }
 
 /// Parses a v1 info hash given as 40 hex or 32 base32 characters into lower-case hex.
@@ -91,10 +113,14 @@ pub fn parse_info_hash(hash: &str) -> Result<String, MagnetError> {
             .decode(hash.as_bytes())
             .map(|bytes| hex(&bytes))
             .map_err(|_| invalid()),
+        // Padding (`=`) inside 32 characters decodes to fewer than 20
+        // bytes: not a SHA-1 (found by fuzzing).
         32 => BASE32
             .decode(hash.to_ascii_uppercase().as_bytes())
+            .ok()
+            .filter(|bytes| bytes.len() == 20)
             .map(|bytes| hex(&bytes))
-            .map_err(|_| invalid()),
+            .ok_or_else(invalid),
         _ => Err(invalid()),
     }
 }
@@ -174,5 +200,28 @@ mod tests {
         ));
         assert!(parse_info_hash(&"g".repeat(40)).is_err());
         assert!(parse_info_hash("1").is_err());
+    }
+
+    #[test]
+    fn caps_length_and_value_counts() {
+        let long = format!(
+            "magnet:?xt=urn:btih:{HEX}&dn={}",
+            "a".repeat(MAX_LINK_BYTES)
+        );
+        assert!(matches!(parse_magnet(&long), Err(MagnetError::TooLarge(_))));
+        let many = format!(
+            "magnet:?xt=urn:btih:{HEX}{}",
+            "&tr=u".repeat(MAX_VALUES + 1)
+        );
+        assert!(matches!(parse_magnet(&many), Err(MagnetError::TooLarge(_))));
+        let enough = format!("magnet:?xt=urn:btih:{HEX}{}", "&tr=u".repeat(MAX_VALUES));
+        assert_eq!(parse_magnet(&enough).unwrap().trackers.len(), MAX_VALUES);
+    }
+
+    #[test]
+    fn base32_with_padding_is_not_a_hash() {
+        // The fuzzer's find: 19 bytes, 38 hex digits.
+        assert!(parse_info_hash("magnetmagnemgna=tmagnemgutrnmagn").is_err());
+        assert!(parse_magnet("magnet:?xt=urn:btih:magnetmagnemgna=tmagnemgutrnmagn").is_err());
     }
 }

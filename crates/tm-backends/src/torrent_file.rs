@@ -1,10 +1,26 @@
 //! Reading .torrent metainfo: name, size, files, private flag, trackers and
 //! the info hashes (v1 SHA-1 and v2 SHA-256 of the exact raw `info` bytes).
 
+use std::collections::HashSet;
+
 use sha1::{Digest, Sha1};
 use sha2::Sha256;
 
 use crate::bencode::{self, DecodeError, Spanned};
+
+/// More files than this is refused (real torrents stay in the thousands).
+pub const MAX_FILES: usize = 100_000;
+/// More distinct trackers than this is refused.
+pub const MAX_TRACKERS: usize = 10_000;
+/// A file path with more components than this is refused.
+pub const MAX_PATH_DEPTH: usize = 256;
+/// All file paths together may take at most this many bytes…
+pub const MAX_PATH_BYTES: usize = 64 * 1024 * 1024;
+/// …and at most this many times the size of the .torrent (plus a little):
+/// v2 file trees share directory names between files, so paths can be longer
+/// than the input, but not by much in real torrents. Without this bound, one
+/// 5 MiB directory name over 350k files asked for 1.7 TiB (H-5).
+pub const PATH_BYTES_PER_INPUT_BYTE: usize = 8;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MetaInfo {
@@ -56,6 +72,17 @@ pub enum TorrentFileError {
     MissingFiles,
     #[error("invalid file entry: {0}")]
     InvalidFile(&'static str),
+    /// Over one of the limits above: hostile, or not a torrent we can handle.
+    #[error("too large: {0}")]
+    TooLarge(String),
+}
+
+/// The bytes all file paths of one torrent may take, given its size.
+fn path_budget(input_len: usize) -> usize {
+    input_len
+        .saturating_mul(PATH_BYTES_PER_INPUT_BYTE)
+        .saturating_add(64 * 1024)
+        .min(MAX_PATH_BYTES)
 }
 
 /// Parses a .torrent file.
@@ -78,12 +105,18 @@ pub fn parse(bytes: &[u8]) -> Result<MetaInfo, TorrentFileError> {
     let is_v2 = info.get("meta version").and_then(Spanned::as_int) == Some(2);
     let has_v1_layout = info.get("length").is_some() || info.get("files").is_some();
 
+    let mut budget = path_budget(bytes.len());
     let files = if has_v1_layout {
-        v1_files(info, &name)?
+        v1_files(info, &name, &mut budget)?
     } else if let Some(tree) = info.get("file tree") {
-        let mut files = Vec::new();
-        walk_file_tree(tree, &mut Vec::new(), &mut files)?;
-        files
+        let mut walk = TreeWalk {
+            path: String::new(),
+            depth: 0,
+            budget,
+            files: Vec::new(),
+        };
+        walk.node(tree)?;
+        walk.files
     } else {
         return Err(TorrentFileError::MissingFiles);
     };
@@ -91,21 +124,7 @@ pub fn parse(bytes: &[u8]) -> Result<MetaInfo, TorrentFileError> {
     let info_hash_v1 = (has_v1_layout || !is_v2).then(|| hex(&Sha1::digest(raw_info)));
     let info_hash_v2 = is_v2.then(|| hex(&Sha256::digest(raw_info)));
 
-    let mut trackers: Vec<String> = Vec::new();
-    let announce_list = root.get("announce-list").and_then(Spanned::as_list);
-    let tier_urls = announce_list
-        .into_iter()
-        .flatten()
-        .filter_map(Spanned::as_list)
-        .flatten();
-    for url in root.get("announce").into_iter().chain(tier_urls) {
-        if let Some(url) = url.as_text()
-            && !url.is_empty()
-            && !trackers.contains(&url)
-        {
-            trackers.push(url);
-        }
-    }
+    let trackers = trackers(&root)?;
 
     Ok(MetaInfo {
         name,
@@ -118,7 +137,56 @@ pub fn parse(bytes: &[u8]) -> Result<MetaInfo, TorrentFileError> {
     })
 }
 
-fn v1_files(info: &Spanned<'_>, name: &str) -> Result<Vec<MetaFile>, TorrentFileError> {
+/// `announce` then every `announce-list` URL, in order, without duplicates
+/// (a set: a list search made 1.7M URLs quadratic, H-5).
+fn trackers(root: &Spanned<'_>) -> Result<Vec<String>, TorrentFileError> {
+    let announce_list = root.get("announce-list").and_then(Spanned::as_list);
+    let tier_urls = announce_list
+        .into_iter()
+        .flatten()
+        .filter_map(Spanned::as_list)
+        .flatten();
+    let mut trackers = Vec::new();
+    let mut seen = HashSet::new();
+    for url in root.get("announce").into_iter().chain(tier_urls) {
+        if let Some(url) = url.as_text()
+            && !url.is_empty()
+            && seen.insert(url.clone())
+        {
+            if trackers.len() == MAX_TRACKERS {
+                return Err(TorrentFileError::TooLarge(format!(
+                    "more than {MAX_TRACKERS} trackers"
+                )));
+            }
+            trackers.push(url);
+        }
+    }
+    Ok(trackers)
+}
+
+/// Takes `len` path bytes from `budget`.
+fn spend(budget: &mut usize, len: usize) -> Result<(), TorrentFileError> {
+    *budget = budget.checked_sub(len).ok_or_else(|| {
+        TorrentFileError::TooLarge("file paths longer than the torrent can justify".to_owned())
+    })?;
+    Ok(())
+}
+
+fn too_many_files() -> TorrentFileError {
+    TorrentFileError::TooLarge(format!("more than {MAX_FILES} files"))
+}
+
+fn too_deep() -> TorrentFileError {
+    TorrentFileError::TooLarge(format!(
+        "a file path with more than {MAX_PATH_DEPTH} components"
+    ))
+}
+
+fn v1_files(
+    info: &Spanned<'_>,
+    name: &str,
+    budget: &mut usize,
+) -> Result<Vec<MetaFile>, TorrentFileError> {
     if let Some(length) = info.get("length") {
         return Ok(vec![MetaFile {
             path: name.to_owned(),
@@ -129,6 +197,9 @@ fn v1_files(info: &Spanned<'_>, name: &str) -> Result<Vec<MetaFile>, TorrentFile
         .get("files")
         .and_then(Spanned::as_list)
         .ok_or(TorrentFileError::InvalidFile("files is not a list"))?;
+    if entries.len() > MAX_FILES {
+        return Err(too_many_files());
+    }
     entries
         .iter()
         .map(|entry| {
@@ -140,6 +211,9 @@ fn v1_files(info: &Spanned<'_>, name: &str) -> Result<Vec<MetaFile>, TorrentFile
                 .or_else(|| entry.get("path"))
                 .and_then(Spanned::as_list)
                 .ok_or(TorrentFileError::InvalidFile("file without path list"))?;
+            if components.len() > MAX_PATH_DEPTH {
+                return Err(too_deep());
+            }
             let parts = components
                 .iter()
                 .map(|c| {
@@ -148,8 +222,10 @@ fn v1_files(info: &Spanned<'_>, name: &str) -> Result<Vec<MetaFile>, TorrentFile
                     ))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
+            let path = parts.join("/");
+            spend(budget, path.len())?;
             Ok(MetaFile {
-                path: parts.join("/"),
+                path,
                 size: file_size(length)?,
             })
         })
@@ -157,32 +233,53 @@ fn v1_files(info: &Spanned<'_>, name: &str) -> Result<Vec<MetaFile>, TorrentFile
 }
 
 /// BEP 52 file tree: nested dictionaries whose leaves are `"" => {length, pieces root}`.
-fn walk_file_tree(
-    node: &Spanned<'_>,
-    prefix: &mut Vec<String>,
-    out: &mut Vec<MetaFile>,
-) -> Result<(), TorrentFileError> {
-    let bencode::Value::Dict(entries) = &node.value else {
-        return Err(TorrentFileError::InvalidFile(
-            "file tree node is not a dictionary",
-        ));
-    };
-    for (key, child) in entries {
-        if key.is_empty() {
-            let length = child.get("length").ok_or(TorrentFileError::InvalidFile(
-                "file tree leaf without length",
-            ))?;
-            out.push(MetaFile {
-                path: prefix.join("/"),
-                size: file_size(length)?,
-            });
-        } else {
-            prefix.push(String::from_utf8_lossy(key).into_owned());
-            walk_file_tree(child, prefix, out)?;
-            prefix.pop();
+struct TreeWalk {
+    /// The directory being walked, `/`-separated; one buffer for the whole
+    /// walk (joining a prefix per leaf was quadratic in the depth).
+    path: String,
+    depth: usize,
+    /// Path bytes left (see `path_budget`).
+    budget: usize,
+    files: Vec<MetaFile>,
+}
+
+impl TreeWalk {
+    fn node(&mut self, node: &Spanned<'_>) -> Result<(), TorrentFileError> {
+        let bencode::Value::Dict(entries) = &node.value else {
+            return Err(TorrentFileError::InvalidFile(
+                "file tree node is not a dictionary",
+            ));
+        };
+        for (key, child) in entries {
+            if key.is_empty() {
+                let length = child.get("length").ok_or(TorrentFileError::InvalidFile(
+                    "file tree leaf without length",
+                ))?;
+                if self.files.len() == MAX_FILES {
+                    return Err(too_many_files());
+                }
+                spend(&mut self.budget, self.path.len())?;
+                self.files.push(MetaFile {
+                    path: self.path.clone(),
+                    size: file_size(length)?,
+                });
+            } else {
+                if self.depth == MAX_PATH_DEPTH {
+                    return Err(too_deep());
+                }
+                let parent_len = self.path.len();
+                if parent_len > 0 {
+                    self.path.push('/');
+                }
+                self.path.push_str(&String::from_utf8_lossy(key));
+                self.depth += 1;
+                self.node(child)?;
+                self.depth -= 1;
+                self.path.truncate(parent_len);
+            }
         }
+        Ok(())
     }
-    Ok(())
 }
 
 fn file_size(value: &Spanned<'_>) -> Result<u64, TorrentFileError> {
@@ -283,5 +380,83 @@ mod tests {
             let message = parse(input).unwrap_err().to_string();
             assert!(message.contains(expected), "{message:?} lacks {expected:?}");
         }
+    }
+
+    /// `d4:info<info>…e` with `announce-list` holding `urls` (one tier each).
+    fn with_trackers(urls: impl Iterator<Item = String>) -> Vec<u8> {
+        let mut torrent = b"d13:announce-listl".to_vec();
+        for url in urls {
+            torrent.extend(format!("l{}:{url}e", url.len()).bytes());
+        }
+        torrent.extend(b"e4:infod6:lengthi1e4:name1:xee");
+        torrent
+    }
+
+    #[test]
+    fn tracker_dedup_is_linear_and_capped() {
+        // 200k announce entries, 10k distinct: a list search is 10⁹ comparisons.
+        let torrent = with_trackers((0..200_000).map(|i| format!("u{}", i % MAX_TRACKERS)));
+        let started = std::time::Instant::now();
+        let meta = parse(&torrent).unwrap();
+        assert_eq!(meta.trackers.len(), MAX_TRACKERS);
+        assert_eq!(meta.trackers[7], "u7");
+        // 200k distinct ones: refused, not 2·10¹⁰ comparisons.
+        let torrent = with_trackers((0..200_000).map(|i| format!("u{i}")));
+        let err = parse(&torrent).unwrap_err();
+        assert!(matches!(err, TorrentFileError::TooLarge(_)), "{err}");
+        let elapsed = started.elapsed();
+        assert!(elapsed < std::time::Duration::from_secs(3), "{elapsed:?}");
+    }
+
+    /// H-5's hostile v2 tree: one 5 MiB directory name over 350k leaves.
+    #[test]
+    fn hostile_v2_tree_stays_within_its_path_budget() {
+        let mut torrent = b"d4:infod9:file treed".to_vec();
+        let key = vec![b'a'; 5 * 1024 * 1024];
+        torrent.extend(format!("{}:", key.len()).bytes());
+        torrent.extend(&key);
+        torrent.push(b'd');
+        torrent.extend(b"0:d6:lengthi0ee".repeat(350_000));
+        torrent.extend(b"ee12:meta versioni2e4:name1:xee");
+        let started = std::time::Instant::now();
+        match parse(&torrent) {
+            Err(TorrentFileError::TooLarge(_)) => {}
+            Ok(meta) => {
+                let path_bytes: usize = meta.files.iter().map(|f| f.path.len()).sum();
+                assert!(path_bytes <= PATH_BYTES_PER_INPUT_BYTE * torrent.len());
+            }
+            Err(other) => panic!("{other}"),
+        }
+        let elapsed = started.elapsed();
+        assert!(elapsed < std::time::Duration::from_secs(5), "{elapsed:?}");
+    }
+
+    #[test]
+    fn shared_v2_directories_within_the_budget_are_kept() {
+        let mut torrent = b"d4:infod9:file treed3:dird".to_vec();
+        for i in 0..1000 {
+            let name = format!("f{i}");
+            torrent.extend(format!("{}:{name}d0:d6:lengthi1eee", name.len()).bytes());
+        }
+        torrent.extend(b"ee12:meta versioni2e4:name1:xee");
+        let meta = parse(&torrent).unwrap();
+        assert_eq!(meta.files.len(), 1000);
+        assert_eq!(meta.files[999].path, "dir/f999");
+        assert_eq!(meta.total_size, 1000);
+    }
+
+    #[test]
+    fn too_many_files_or_components_are_refused() {
+        let mut torrent = b"d4:infod4:name1:x5:filesl".to_vec();
+        torrent.extend(b"d6:lengthi1e4:pathl1:aee".repeat(MAX_FILES + 1));
+        torrent.extend(b"eee");
+        let err = parse(&torrent).unwrap_err();
+        assert!(err.to_string().contains("files"), "{err}");
+
+        let mut torrent = b"d4:infod4:name1:x5:filesld6:lengthi1e4:pathl".to_vec();
+        torrent.extend(b"1:a".repeat(MAX_PATH_DEPTH + 1));
+        torrent.extend(b"eeeee");
+        let err = parse(&torrent).unwrap_err();
+        assert!(err.to_string().contains("components"), "{err}");
     }
 }

@@ -10,7 +10,7 @@ use super::xmlrpc::{self, Fault, Value};
 use crate::config::{BackendConfig, Transport};
 use crate::egress::{ResolveError, TargetPolicy};
 use crate::error::{BackendError, ErrorKind, Result, io_error_kind};
-use crate::http::HttpEndpoint;
+use crate::http::{HttpEndpoint, decode_off_runtime};
 
 /// rTorrent's fault for an unknown info hash.
 const FAULT_UNKNOWN_HASH: i64 = -501;
@@ -80,13 +80,13 @@ impl RtorrentRpc {
         params: &[Value],
     ) -> Result<Option<Vec<Vec<Value>>>> {
         let reply = self.exchange(method, params).await?;
-        if let Some(rows) = xmlrpc::decode_rows(&reply) {
-            return Ok(Some(rows));
-        }
-        let answer = self
-            .decode(&reply)?
-            .map_err(|fault| self.fault_error(method, params, fault))?;
-        Ok(into_rows(answer))
+        let decoded = self
+            .decode_with(reply, |body| match xmlrpc::decode_rows(body) {
+                Some(rows) => Ok(Ok(Some(rows))),
+                None => xmlrpc::decode_response(body).map(|answer| answer.map(into_rows)),
+            })
+            .await?;
+        decoded.map_err(|fault| self.fault_error(method, params, fault))
     }
 
     /// Runs several calls in one `system.multicall`; each gets its own result.
@@ -153,15 +153,18 @@ impl RtorrentRpc {
             let hash = target.split(':').next().unwrap_or(target);
             return self.error(ErrorKind::NotFound(hash.to_ascii_lowercase()));
         }
+        // A well-formed XML-RPC fault is the client's own refusal, worth
+        // showing; kept short all the same.
+        let message: String = fault.message.chars().take(200).collect();
         self.error(ErrorKind::Rejected(format!(
-            "{method}: {} (fault {})",
-            fault.message, fault.code
+            "{method}: {message} (fault {})",
+            fault.code
         )))
     }
 
     async fn call_raw(&self, method: &str, params: &[Value]) -> Result<Result<Value, Fault>> {
         let reply = self.exchange(method, params).await?;
-        self.decode(&reply)
+        self.decode_with(reply, xmlrpc::decode_response).await
     }
 
     /// Sends the call; the reply body, not yet decoded.
@@ -172,10 +175,9 @@ impl RtorrentRpc {
                 let reply = http.post(body, "text/xml", None).await?;
                 reply.check_status().map_err(|kind| self.error(kind))?;
                 if reply.looks_like_html() {
-                    return Err(self.error(ErrorKind::NotATorrentClient(format!(
-                        "got an HTML page instead of XML-RPC: {}",
-                        reply.preview()
-                    ))));
+                    return Err(self.error(ErrorKind::NotATorrentClient(
+                        "got an HTML page instead of XML-RPC".to_owned(),
+                    )));
                 }
                 reply.body
             }
@@ -205,13 +207,21 @@ impl RtorrentRpc {
         Ok(reply)
     }
 
-    fn decode(&self, reply: &[u8]) -> Result<Result<Value, Fault>> {
-        xmlrpc::decode_response(reply).map_err(|reason| {
-            let preview: String = String::from_utf8_lossy(reply).chars().take(80).collect();
-            self.error(ErrorKind::Malformed(format!(
-                "not an XML-RPC response ({reason}): {preview:?}"
-            )))
-        })
+    /// Runs `decode` on the reply, off the async workers when it is big.
+    /// The decoders' reasons never quote the reply (see `xmlrpc`).
+    async fn decode_with<T: Send + 'static>(
+        &self,
+        reply: Bytes,
+        decode: impl FnOnce(&[u8]) -> Result<T, String> + Send + 'static,
+    ) -> Result<T> {
+        decode_off_runtime(reply, decode)
+            .await
+            .map_err(|kind| self.error(kind))?
+            .map_err(|reason| {
+                self.error(ErrorKind::Malformed(format!(
+                    "not an XML-RPC response ({reason})"
+                )))
+            })
     }
 
     async fn with_timeout(
@@ -230,6 +240,7 @@ impl RtorrentRpc {
             Ok(Err(ScgiError::BadReply(reason))) => {
                 Err(self.error(ErrorKind::Malformed(format!("not an SCGI reply: {reason}"))))
             }
+            Ok(Err(ScgiError::TooLarge)) => Err(self.error(crate::http::reply_too_large())),
             Ok(Ok(body)) => Ok(body),
         }
     }

@@ -3,8 +3,7 @@
 use bytes::Bytes;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
-/// Replies larger than this are refused (rTorrent lists run to tens of MB).
-const MAX_REPLY_BYTES: u64 = 256 * 1024 * 1024;
+use crate::http::MAX_REPLY_BYTES;
 
 /// Builds the request: netstring of the headers, then the body.
 pub fn frame_request(body: &[u8]) -> Vec<u8> {
@@ -22,8 +21,12 @@ pub enum ScgiError {
     Io(std::io::Error),
     /// The egress policy refused the target, or it did not resolve.
     Egress(crate::egress::ResolveError),
-    /// The reply is not a CGI response, or its status is not 200.
+    /// The reply is not a CGI response, or its status is not 200. The text
+    /// is ours: it never quotes the reply, which may come from any TCP
+    /// service (banner grabbing, H-2).
     BadReply(String),
+    /// The reply is larger than `MAX_REPLY_BYTES`.
+    TooLarge,
 }
 
 /// Sends `body` and returns the reply body with the CGI headers stripped.
@@ -37,31 +40,44 @@ where
         .map_err(ScgiError::Io)?;
     stream.flush().await.map_err(ScgiError::Io)?;
     let mut reply = Vec::new();
-    stream
-        .take(MAX_REPLY_BYTES)
-        .read_to_end(&mut reply)
-        .await
-        .map_err(ScgiError::Io)?;
+    let mut chunk = vec![0; 64 * 1024];
+    loop {
+        let n = stream.read(&mut chunk).await.map_err(ScgiError::Io)?;
+        if n == 0 {
+            break;
+        }
+        // Checked before growing: an endless reply stops at the cap.
+        if reply.len() + n > MAX_REPLY_BYTES {
+            return Err(ScgiError::TooLarge);
+        }
+        reply.extend_from_slice(&chunk[..n]);
+    }
     strip_cgi_headers(reply)
 }
 
 /// `Status: 200 OK\r\nContent-Type: text/xml\r\n…\r\n\r\n<body>` → `<body>`.
 fn strip_cgi_headers(reply: Vec<u8>) -> Result<Bytes, ScgiError> {
     let Some(end) = find(&reply, b"\r\n\r\n") else {
-        let preview = String::from_utf8_lossy(&reply[..reply.len().min(80)]).into_owned();
-        return Err(ScgiError::BadReply(format!(
-            "no CGI headers in the reply: {preview:?}"
-        )));
+        return Err(ScgiError::BadReply(
+            "no CGI headers in the reply".to_owned(),
+        ));
     };
     let headers = String::from_utf8_lossy(&reply[..end]).into_owned();
     let mut saw_header = false;
     for line in headers.split("\r\n") {
         let Some((name, value)) = line.split_once(':') else {
-            return Err(ScgiError::BadReply(format!("bad CGI header line {line:?}")));
+            return Err(ScgiError::BadReply("bad CGI header line".to_owned()));
         };
         saw_header = true;
         if name.eq_ignore_ascii_case("Status") && !value.trim_start().starts_with("200") {
-            return Err(ScgiError::BadReply(format!("status {}", value.trim())));
+            // The code only: the reason text is the peer's.
+            let code: String = value
+                .trim_start()
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .take(3)
+                .collect();
+            return Err(ScgiError::BadReply(format!("status {code}")));
         }
     }
     if !saw_header {

@@ -4,22 +4,19 @@
 use std::sync::Mutex;
 
 use reqwest::StatusCode;
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use crate::config::BackendConfig;
 use crate::error::{BackendError, ErrorKind, Result};
-use crate::http::{HttpEndpoint, HttpReply};
+use crate::http::{HttpEndpoint, decode_off_runtime};
+
+// Beside this file rather than under `rpc/`: `crate::fuzzing` compiles it too.
+#[path = "reply.rs"]
+mod reply;
+use self::reply::{ReplyError, decode_reply};
 
 const SESSION_HEADER: &str = "X-Transmission-Session-Id";
-
-/// An answer, with `arguments` parsed straight into the caller's type.
-#[derive(Deserialize)]
-struct Answer<T> {
-    arguments: Option<T>,
-    result: Option<Value>,
-}
 
 pub(crate) struct TransmissionRpc {
     http: HttpEndpoint,
@@ -58,7 +55,7 @@ impl TransmissionRpc {
 
     /// Like `call`, with the `arguments` (if any) parsed into `T` directly,
     /// without a `Value` tree in between.
-    pub async fn call_as<T: DeserializeOwned>(
+    pub async fn call_as<T: DeserializeOwned + Send + 'static>(
         &self,
         method: &str,
         arguments: Value,
@@ -102,44 +99,26 @@ impl TransmissionRpc {
             }
         };
         reply.check_status().map_err(|kind| self.error(kind))?;
-
-        match serde_json::from_slice::<Answer<T>>(&reply.body) {
-            Ok(answer) => {
-                self.check_result(method, answer.result.as_ref(), &reply)?;
-                Ok(answer.arguments)
-            }
-            Err(shape) => {
-                // Only on failure: parse again, loosely, to say what is wrong.
-                let answer: Value = serde_json::from_slice(&reply.body).map_err(|e| {
-                    if reply.looks_like_html() {
-                        self.error(ErrorKind::NotATorrentClient(format!(
-                            "got an HTML page instead of JSON: {}",
-                            reply.preview()
-                        )))
-                    } else {
-                        self.error(ErrorKind::Malformed(format!(
-                            "not JSON ({e}): {:?}",
-                            reply.preview()
-                        )))
-                    }
-                })?;
-                self.check_result(method, answer.get("result"), &reply)?;
-                Err(self.error(ErrorKind::Malformed(format!("{method}: {shape}"))))
-            }
-        }
-    }
-
-    /// A missing `result` means another JSON service; other than "success", a refusal.
-    fn check_result(&self, method: &str, result: Option<&Value>, reply: &HttpReply) -> Result<()> {
-        let result = result.and_then(Value::as_str).ok_or_else(|| {
-            self.error(ErrorKind::NotATorrentClient(format!(
-                "JSON without a \"result\": {}",
-                reply.preview()
-            )))
-        })?;
-        if result != "success" {
-            return Err(self.error(ErrorKind::Rejected(format!("{method}: {result}"))));
-        }
-        Ok(())
+        let html = reply.looks_like_html();
+        let decoded = decode_off_runtime(reply.body, decode_reply::<T>)
+            .await
+            .map_err(|kind| self.error(kind))?;
+        decoded.map_err(|error| {
+            self.error(match error {
+                ReplyError::NotJson { .. } if html => {
+                    ErrorKind::NotATorrentClient("got an HTML page instead of JSON".to_owned())
+                }
+                ReplyError::NotJson { line, column } => {
+                    ErrorKind::Malformed(format!("not JSON (at line {line}, column {column})"))
+                }
+                ReplyError::NotTransmission => ErrorKind::NotATorrentClient(
+                    "JSON without a \"result\" and \"arguments\"".to_owned(),
+                ),
+                ReplyError::Rejected(result) => ErrorKind::Rejected(format!("{method}: {result}")),
+                ReplyError::Shape { line, column } => ErrorKind::Malformed(format!(
+                    "{method}: unexpected arguments (at line {line}, column {column})"
+                )),
+            })
+        })
     }
 }

@@ -1,0 +1,15 @@
+//! Transmission replies, into the torrent table and into a loose JSON value.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use tm_backends::fuzzing::TableArguments;
+use tm_backends::fuzzing::transmission_reply::decode_reply;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(Some(table)) = decode_reply::<TableArguments>(data)
+        && let Some(torrents) = table.torrents
+    {
+        assert_eq!(torrents.ids.len(), torrents.torrents.len());
+    }
+    let _ = decode_reply::<serde_json::Value>(data);
+});
