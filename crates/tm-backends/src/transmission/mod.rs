@@ -3,6 +3,7 @@
 //! list of incremental polls.
 
 pub(crate) mod mapping;
+pub(crate) mod reply;
 mod rpc;
 
 use std::collections::HashMap;

@@ -11,10 +11,7 @@ use crate::config::BackendConfig;
 use crate::error::{BackendError, ErrorKind, Result};
 use crate::http::{HttpEndpoint, decode_off_runtime};
 
-// Beside this file rather than under `rpc/`: `crate::fuzzing` compiles it too.
-#[path = "reply.rs"]
-mod reply;
-use self::reply::{ReplyError, decode_reply};
+use super::reply::{ReplyError, decode_reply};
 
 const SESSION_HEADER: &str = "X-Transmission-Session-Id";
 
