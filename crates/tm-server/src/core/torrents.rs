@@ -6,15 +6,14 @@ use std::time::Duration;
 
 use tm_api_types::{
     AddTorrentRequest, AddTorrentResponse, BatchUploadResponse, BatchUploadResult, BulkAction,
-    BulkActionRequest, BulkActionResponse, BulkActionResult, FilePriority, FilePriorityChange,
-    LabelsResponse, PeerInfo, TorrentActionResponse, TorrentFileInfo, TorrentFilesResponse,
-    TorrentInfo, TorrentPeersResponse, TorrentQuery, TorrentTrackersResponse, TrackerInfo,
-    UploadTorrentResponse,
+    BulkActionRequest, BulkActionResponse, BulkActionResult, TorrentActionResponse, TorrentInfo,
+    TorrentQuery, UploadTorrentResponse,
 };
 use tm_backends::{AddTorrent, Torrent, TorrentSource};
 
 use super::list_cache::Sources;
 use super::removal::removal_summary;
+use super::torrent_details::clean_labels;
 use super::torrent_query::page_of;
 use super::torrent_source::parse_torrent;
 use super::{Core, Error, RenderedList, Result, User, validate};
@@ -43,9 +42,6 @@ impl TorrentAction {
     }
 }
 
-/// Most labels one torrent may carry.
-const MAX_LABELS: usize = 64;
-
 /// Most torrents one bulk request may name.
 const MAX_BULK: usize = 20_000;
 
@@ -63,9 +59,9 @@ impl TorrentPage {
 }
 
 /// A torrent on one of the user's servers.
-struct Target {
-    poller: Arc<Poller>,
-    hash: String,
+pub(super) struct Target {
+    pub(super) poller: Arc<Poller>,
+    pub(super) hash: String,
 }
 
 impl Core {
@@ -389,147 +385,13 @@ impl Core {
         })
     }
 
-    pub async fn torrent_files(
-        &self,
-        user: &User,
-        hash: &str,
-        server_id: Option<&str>,
-    ) -> Result<TorrentFilesResponse> {
-        let target = self.target(user, hash, server_id).await?;
-        let files = target.poller.client().files(&target.hash).await?;
-        let torrent = target.poller.snapshot().torrents.get(&target.hash).cloned();
-        Ok(TorrentFilesResponse {
-            info_hash: target.hash.clone(),
-            name: torrent.as_ref().map(|t| t.name.clone()).unwrap_or_default(),
-            path: torrent.map(|t| t.base_path).unwrap_or_default(),
-            server_id: target.poller.spec().id.clone(),
-            server_name: target.poller.spec().name.clone(),
-            files: files
-                .into_iter()
-                .map(|f| TorrentFileInfo {
-                    index: f.index,
-                    path: f.path,
-                    size: f.size,
-                    progress: f.progress,
-                    priority: priority_to_api(f.priority),
-                })
-                .collect(),
-        })
-    }
-
-    pub async fn set_file_priorities(
-        &self,
-        user: &User,
-        hash: &str,
-        server_id: Option<&str>,
-        changes: Vec<FilePriorityChange>,
-    ) -> Result<TorrentFilesResponse> {
-        if changes.is_empty() {
-            return Err(Error::Invalid(
-                "priorities must name at least one file".into(),
-            ));
-        }
-        let target = self.target(user, hash, server_id).await?;
-        let priorities: Vec<_> = changes
-            .iter()
-            .map(|c| (c.index, priority_from_api(c.priority)))
-            .collect();
-        target
-            .poller
-            .client()
-            .set_file_priorities(&target.hash, &priorities)
-            .await?;
-        refresh(&target.poller).await;
-        self.torrent_files(user, &target.hash, Some(&target.poller.spec().id))
-            .await
-    }
-
-    pub async fn torrent_peers(
-        &self,
-        user: &User,
-        hash: &str,
-        server_id: Option<&str>,
-    ) -> Result<TorrentPeersResponse> {
-        let target = self.target(user, hash, server_id).await?;
-        let peers = target.poller.client().peers(&target.hash).await?;
-        Ok(TorrentPeersResponse {
-            info_hash: target.hash.clone(),
-            server_id: target.poller.spec().id.clone(),
-            peers: peers
-                .into_iter()
-                .map(|p| PeerInfo {
-                    address: p.address,
-                    client: p.client,
-                    progress: p.progress,
-                    download_rate: p.download_rate,
-                    upload_rate: p.upload_rate,
-                })
-                .collect(),
-        })
-    }
-
-    pub async fn torrent_trackers(
-        &self,
-        user: &User,
-        hash: &str,
-        server_id: Option<&str>,
-    ) -> Result<TorrentTrackersResponse> {
-        let target = self.target(user, hash, server_id).await?;
-        let trackers = target.poller.client().trackers(&target.hash).await?;
-        Ok(TorrentTrackersResponse {
-            info_hash: target.hash.clone(),
-            server_id: target.poller.spec().id.clone(),
-            trackers: trackers
-                .into_iter()
-                .map(|t| TrackerInfo {
-                    url: t.url,
-                    status: serde_json::to_value(t.status)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default(),
-                    message: t.message,
-                    seeds: t.seeds,
-                    peers: t.peers,
-                })
-                .collect(),
-        })
-    }
-
-    pub async fn torrent_labels(
-        &self,
-        user: &User,
-        hash: &str,
-        server_id: Option<&str>,
-    ) -> Result<LabelsResponse> {
-        let target = self.target(user, hash, server_id).await?;
-        Ok(labels_of(&target))
-    }
-
-    /// Replaces, adds or removes labels (`edit` gets the current ones).
-    pub async fn edit_labels(
-        &self,
-        user: &User,
-        hash: &str,
-        server_id: Option<&str>,
-        edit: impl FnOnce(Vec<String>) -> Vec<String>,
-    ) -> Result<LabelsResponse> {
-        let target = self.target(user, hash, server_id).await?;
-        let current = labels_of(&target).labels;
-        let wanted = clean_labels(edit(current))?;
-        target
-            .poller
-            .client()
-            .set_labels(&target.hash, &wanted)
-            .await?;
-        settle(&target.poller, hashes_of(&target), |t| {
-            t.is_none_or(|t| t.labels == wanted)
-        })
-        .await;
-        Ok(labels_of(&target))
-    }
-
     /// Finds the torrent among the user's servers.
-    async fn target(&self, user: &User, hash: &str, server_id: Option<&str>) -> Result<Target> {
+    pub(super) async fn target(
+        &self,
+        user: &User,
+        hash: &str,
+        server_id: Option<&str>,
+    ) -> Result<Target> {
         let hash = tm_backends::magnet::parse_info_hash(hash.trim())
             .map_err(|e| Error::BadRequest(e.to_string()))?;
         let poller = match server_id {
@@ -598,13 +460,17 @@ async fn add_file(
 /// Refreshes a server after a mutation so the caller reads its own write.
 /// A failed refresh is recorded in the server's health, not reported here:
 /// the mutation itself succeeded.
-async fn refresh(poller: &Poller) {
+pub(super) async fn refresh(poller: &Poller) {
     let _ = poller.refresh().await;
 }
 
 /// Refreshes until the torrent looks as the mutation intended (or a short
 /// timeout passes: the answer then shows what the client reports).
-async fn settle(poller: &Poller, hashes: &[String], done: impl Fn(Option<&Torrent>) -> bool) {
+pub(super) async fn settle(
+    poller: &Poller,
+    hashes: &[String],
+    done: impl Fn(Option<&Torrent>) -> bool,
+) {
     let deadline = tokio::time::Instant::now() + SETTLE_TIMEOUT;
     loop {
         refresh(poller).await;
@@ -632,7 +498,7 @@ fn bulk_result(
     }
 }
 
-fn hashes_of(target: &Target) -> &[String] {
+pub(super) fn hashes_of(target: &Target) -> &[String] {
     std::slice::from_ref(&target.hash)
 }
 
@@ -665,67 +531,5 @@ fn action_done(target: &Target, message: &str) -> TorrentActionResponse {
         info_hash: target.hash.clone(),
         server_id: target.poller.spec().id.clone(),
         data: None,
-    }
-}
-
-fn labels_of(target: &Target) -> LabelsResponse {
-    LabelsResponse {
-        info_hash: target.hash.clone(),
-        labels: target
-            .poller
-            .snapshot()
-            .torrents
-            .get(&target.hash)
-            .map(|t| t.labels.clone())
-            .unwrap_or_default(),
-        server_id: target.poller.spec().id.clone(),
-    }
-}
-
-/// Trimmed, non-empty, without duplicates, and free of the separator
-/// rTorrent stores labels with.
-fn clean_labels(labels: Vec<String>) -> Result<Vec<String>> {
-    let mut cleaned: Vec<String> = Vec::new();
-    for label in labels {
-        let label = label.trim().to_string();
-        if label.is_empty() {
-            continue;
-        }
-        if label.contains(',') || label.chars().count() > 128 || label.chars().any(char::is_control)
-        {
-            return Err(Error::Invalid(format!(
-                "label {label:?} must be at most 128 characters, with no comma or control character"
-            )));
-        }
-        if !cleaned.contains(&label) {
-            // Bounded before the (quadratic) duplicate check can cost much.
-            if cleaned.len() == MAX_LABELS {
-                return Err(Error::Invalid(format!(
-                    "a torrent may have at most {MAX_LABELS} labels"
-                )));
-            }
-            cleaned.push(label);
-        }
-    }
-    Ok(cleaned)
-}
-
-fn priority_to_api(priority: tm_backends::FilePriority) -> FilePriority {
-    use tm_backends::FilePriority as P;
-    match priority {
-        P::Skip => FilePriority::Skip,
-        P::Low => FilePriority::Low,
-        P::Normal => FilePriority::Normal,
-        P::High => FilePriority::High,
-    }
-}
-
-fn priority_from_api(priority: FilePriority) -> tm_backends::FilePriority {
-    use tm_backends::FilePriority as P;
-    match priority {
-        FilePriority::Skip => P::Skip,
-        FilePriority::Low => P::Low,
-        FilePriority::Normal => P::Normal,
-        FilePriority::High => P::High,
     }
 }
