@@ -85,6 +85,15 @@ def seed(url: str, daemon, workdir: Path) -> str:
 
 
 def run_schemathesis(url: str, key: str) -> int:
+    """Two passes: everything but a server's own settings, with the real
+    Transmission behind the torrent calls; then the settings, which may point
+    the server anywhere (its torrent calls would then rightly answer 502)."""
+    settings = r"^/servers/\{id\}$"
+    status = schemathesis(url, key, ["--exclude-path-regex", settings])
+    return status | schemathesis(url, key, ["--include-path-regex", settings])
+
+
+def schemathesis(url: str, key: str, selection: list[str]) -> int:
     examples = os.environ.get("TM_SCHEMATHESIS_EXAMPLES", "40")
     command = [
         "schemathesis", "run", f"{url}/openapi.json",
@@ -99,6 +108,7 @@ def run_schemathesis(url: str, key: str) -> int:
         # A live stream never ends: it has its own tests.
         "--exclude-path", "/events",
         "--continue-on-failure",
+        *selection,
     ]
     print("$", " ".join(c if "Bearer" not in c else "Authorization: Bearer ***" for c in command),
           flush=True)

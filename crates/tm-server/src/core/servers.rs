@@ -47,6 +47,7 @@ impl Core {
         normalise_and_check(&mut row)?;
         let policy = self.target_policy_of(&user.id).await?;
         check_target(&row, policy)?;
+        self.check_usable(&row, policy)?;
         self.check_server_quota(user).await?;
         let stored = self.store().insert_server(&row).await?;
         self.follow(&stored, policy)?;
@@ -116,6 +117,7 @@ impl Core {
         normalise_and_check(&mut row)?;
         let policy = self.target_policy_of(&user.id).await?;
         check_target(&row, policy)?;
+        self.check_usable(&row, policy)?;
         if !self.store().update_server(&row).await? {
             return Err(Error::ServerNotFound);
         }
@@ -190,6 +192,21 @@ impl Core {
     }
 
     /// Makes the fleet poll `row` when enabled, and stop otherwise.
+    /// Refuses, before anything is saved, settings no adapter can be built
+    /// from (a host no URL can carry, say): saved, they would leave an
+    /// enabled server that is never polled.
+    fn check_usable(&self, row: &ServerRow, policy: TargetPolicy) -> Result<()> {
+        let spec = self.server_spec(row, policy)?;
+        tm_backends::connect(&spec.backend)
+            .map(|_| ())
+            .map_err(|error| match error.kind {
+                tm_backends::ErrorKind::Forbidden(reason) => {
+                    Error::ForbiddenTarget(format!("Target not allowed: {reason}"))
+                }
+                kind => Error::Invalid(format!("these settings cannot be used: {kind}")),
+            })
+    }
+
     fn follow(&self, row: &ServerRow, policy: TargetPolicy) -> Result<()> {
         if row.enabled {
             self.fleet()

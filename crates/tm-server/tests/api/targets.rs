@@ -125,4 +125,23 @@ on_both_databases! {
             "socket_path": "/run/rtorrent.sock"})).await;
         assert_eq!(status, StatusCode::OK, "{body}");
     }
+
+    async fn unusable_settings_are_refused_before_they_are_saved(db: Db) {
+        // Found by schemathesis: a host no URL can carry was saved, leaving an
+        // enabled server that was never polled (every write then answered 503).
+        let app = spawn!(db);
+        let admin = app.user("root").await;
+        let server = admin.create_server("box").await;
+        let id = server["id"].as_str().unwrap();
+        for host in ["a\u{0}b", "1::2:3", "a%zz"] {
+            let (status, body) = admin.put(&format!("/servers/{id}"), json!({"host": host})).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{host:?}: {body}");
+            let (status, body) = admin.post("/servers", json!({"name": "x", "server_type": "transmission",
+                "host": host, "port": 9091})).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{host:?}: {body}");
+        }
+        let (_, kept) = admin.get(&format!("/servers/{id}")).await;
+        assert_eq!(kept["host"], "127.0.0.1");
+        assert_ne!(kept["status"], "disabled");
+    }
 }
