@@ -33,7 +33,7 @@ export class FilesTab {
     this.tbody = h('tbody');
     this.table = h('table.list.files', { hidden: true },
       h('thead', {}, h('tr', {},
-        h('th.check', { scope: 'col' }, this.selectAll),
+        h('th.pick', { scope: 'col' }, this.selectAll),
         ['File', 'Size', 'Done', 'Priority'].map((title) => h('th', { scope: 'col' }, title)))),
       this.tbody);
     this.empty = h('p.muted', { hidden: true }, 'No files (the metadata may still be on its way).');
@@ -103,7 +103,7 @@ export class FilesTab {
     const percent = h('span.bar-text');
     const size = h('td.size');
     const element = h(`tr.${entry.kind}`, { dataset: { key: entry.key, path: entry.path } },
-      h('td.check', {}, check),
+      h('td.pick', {}, check),
       h('td.name-cell', {}, h('span.tree-name', {}, parts.toggle ?? null, name)),
       size,
       h('td.progress-cell', {}, h('span.bar', {}, bar), percent),
