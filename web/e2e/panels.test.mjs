@@ -144,7 +144,7 @@ describe('web panels', { timeout: 300_000 }, () => {
     assert.equal(keys.length, 6);
     assert.equal(await page.locator('table.files tbody tr .bar-fill').count(), 6);
     const cd1 = page.locator('tr[data-key="d:cd1"]');
-    assert.match(await cd1.locator('td.size').textContent(), /32\.0 KiB/); // two 16 KiB files
+    assert.equal(await cd1.locator('.bar-text').textContent(), '0.0% of 32.0 KiB'); // two 16 KiB files
     await cd1.getByRole('button', { name: 'Collapse folder cd1' }).click();
     assert.equal(await page.getByLabel('Priority of cd1/01 intro.flac').isVisible(), false);
     assert.equal(await page.getByLabel('Priority of cd2/01 finale.flac').isVisible(), true);
@@ -333,6 +333,8 @@ describe('web panels', { timeout: 300_000 }, () => {
           const fileName = lookPage.locator('tr[data-key^="f:"] .file-name').first();
           await fileName.waitFor();
           assert.equal(await textLines(fileName), 1);
+          assert.ok(await lookPage.locator('.files-tab .table-scroll').evaluate((box) => box.scrollWidth <= box.clientWidth),
+            'the files table is wider than the panel');
           await screenshot(lookPage, `panels-files-${look.name}`);
 
           // API keys: Revoke fully on screen, names broken only between words.

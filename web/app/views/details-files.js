@@ -34,7 +34,7 @@ export class FilesTab {
     this.table = h('table.list.files', { hidden: true },
       h('thead', {}, h('tr', {},
         h('th.pick', { scope: 'col' }, this.selectAll),
-        ['File', 'Size', 'Done', 'Priority'].map((title) => h('th', { scope: 'col' }, title)))),
+        ['File', 'Priority'].map((title) => h('th', { scope: 'col' }, title)))),
       this.tbody);
     this.empty = h('p.muted', { hidden: true }, 'No files (the metadata may still be on its way).');
     this.element = h('div.files-tab', {},
@@ -100,16 +100,15 @@ export class FilesTab {
     const check = h('input', { type: 'checkbox', onchange: () => this.#check(entry.key, check.checked) });
     const name = h('span.file-name');
     const bar = h('span.bar-fill');
-    const percent = h('span.bar-text');
-    const size = h('td.size');
+    const done = h('span.bar-text');
+    // Name, then a progress line under it: two lines instead of three columns keep it narrow.
+    const cell = h('td.name-cell', {},
+      h('div.tree-name', {}, parts.toggle ?? null, name),
+      h('div.file-progress', {}, h('span.bar', {}, bar), done));
+    cell.style.paddingLeft = `${0.5 + entry.depth * INDENT_REM}rem`;
     const element = h(`tr.${entry.kind}`, { dataset: { key: entry.key, path: entry.path } },
-      h('td.pick', {}, check),
-      h('td.name-cell', {}, h('span.tree-name', {}, parts.toggle ?? null, name)),
-      size,
-      h('td.progress-cell', {}, h('span.bar', {}, bar), percent),
-      lastCell);
-    element.querySelector('.tree-name').style.paddingLeft = `${entry.depth * INDENT_REM}rem`;
-    return { element, check, name, bar, percent, size, ...parts };
+      h('td.pick', {}, check), cell, lastCell);
+    return { element, check, name, bar, done, ...parts };
   }
 
   #fill(row, force) {
@@ -117,8 +116,7 @@ export class FilesTab {
     setText(row.name, entry.name);
     row.name.title = entry.path;
     row.check.setAttribute('aria-label', `Select ${entry.kind === 'folder' ? 'folder ' : ''}${entry.path}`);
-    setText(row.size, format.bytes(entry.size));
-    setText(row.percent, format.percent(entry.progress));
+    setText(row.done, `${format.percent(entry.progress)} of ${format.bytes(entry.size)}`);
     row.bar.style.width = `${Math.min(100, entry.progress)}%`;
     row.element.classList.toggle('complete', entry.progress >= 100);
     // A refresh leaves alone the select the user is on (it may be open).
