@@ -323,8 +323,8 @@ describe('web panels', { timeout: 300_000 }, () => {
           await lookPage.goto(`${stack.server.url}/#/torrents`);
           await rowOf(lookPage, album.name).dblclick();
           await lookPage.click('.tabs >> text=Trackers');
-          const cells = lookPage.locator('table.trackers tbody td');
-          await cells.first().waitFor();
+          const cells = lookPage.locator('.details-body table tbody td');
+          await cells.filter({ hasText: '/announce' }).waitFor();
           for (const cell of await cells.all()) {
             assert.equal(await textLines(cell), (await cell.textContent()) ? 1 : 0, `"${await cell.textContent()}" wraps`);
           }
@@ -343,7 +343,7 @@ describe('web panels', { timeout: 300_000 }, () => {
           const revoke = keyRow.getByRole('button', { name: 'Revoke' });
           const box = await revoke.boundingBox();
           assert.ok(box && box.x >= 0 && box.x + box.width <= wide, `Revoke at ${JSON.stringify(box)} is clipped`);
-          const words = await keyRow.locator('td.key-name').evaluate((cell) => {
+          const words = await keyRow.locator('td').first().evaluate((cell) => {
             const text = cell.firstChild;
             const lineOf = (start, end) => {
               const range = document.createRange();
@@ -364,7 +364,7 @@ describe('web panels', { timeout: 300_000 }, () => {
 
           // Admin users table: the actions cell lines up with the row.
           await lookPage.goto(`${stack.server.url}/#/admin`);
-          const rows = lookPage.locator('table.users tbody tr');
+          const rows = lookPage.locator('.page table tbody tr');
           await rows.first().waitFor();
           for (const row of await rows.all()) {
             const [first, last] = await row.evaluate((tr) => [tr.cells[0], tr.cells[tr.cells.length - 1]]
