@@ -307,6 +307,26 @@ describe('first run, account page, PWA, add dialog', { timeout: 240_000 }, () =>
     assert.equal(torrent.save_path, folder);
   });
 
+  step('a magnet link opened while logged out is offered after the login', async () => {
+    const fresh = await freshPage(PHONE, 'dark');
+    try {
+      const magnet = `magnet:?xt=urn:btih:${randomBytes(20).toString('hex')}&dn=after-login`;
+      await fresh.page.goto(url(`/?magnet=${encodeURIComponent(magnet)}`));
+      const form = fresh.page.locator('form.login');
+      await form.locator('input[name=username]').fill(ADMIN);
+      await form.locator('input[name=password]').fill(NEW_PASSWORD);
+      await form.locator('button[type=submit]').click();
+      const dialog = fresh.page.locator('dialog.add-torrent');
+      await dialog.waitFor();
+      assert.equal(await dialog.locator('textarea[name=uris]').inputValue(), magnet);
+      assert.ok(await overflow(fresh.page) <= 0, 'wider than the phone');
+      await screenshot(fresh.page, 'account-magnet-phone-dark');
+      assert.deepEqual(fresh.problems, []);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   step('add dialog: the backdrop dims, the file button looks like a button', async () => {
     for (const [size, scheme, look] of LOOKS) {
       const fresh = await freshPage(look, scheme, { storageState: await context.storageState() });

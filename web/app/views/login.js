@@ -27,7 +27,8 @@ export function loginView(onLoggedIn) {
   const submit = h('button.primary', { type: 'submit' });
   const switchMode = h('button.link', { type: 'button', name: 'switch_mode' });
   const switchRow = h('p.switch-mode', {}, switchMode);
-  const passwordHint = h('small.hint', { hidden: true }, `At least ${MIN_PASSWORD_LENGTH} characters.`);
+  const passwordField = field('Password', password, `At least ${MIN_PASSWORD_LENGTH} characters.`);
+  const passwordHint = passwordField.querySelector('.hint');
 
   const showMode = (next) => {
     mode = next;
@@ -49,7 +50,7 @@ export function loginView(onLoggedIn) {
   const form = h('form.card.login', { hidden: true },
     heading, intro,
     field('Username', username),
-    field('Password', password), passwordHint,
+    passwordField,
     confirmField,
     h('label.check', {}, remember, 'Remember me on this device'),
     error.element,
