@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -13,6 +13,7 @@ import {
   launchPersistentContext, screenshot, startStack, TRANSMISSION_PASSWORD, TRANSMISSION_USER, watchPage,
   withScreenshotOnFailure,
 } from './harness.mjs';
+import { makeTorrent } from './torrent-file.mjs';
 
 const ADMIN = 'root-admin';
 const PASSWORD = 'first admin password';
@@ -258,26 +259,6 @@ describe('first run, account page, PWA, add dialog', { timeout: 240_000 }, () =>
     assert.deepEqual(manifest.icons.map((icon) => icon.sizes).sort(), ['192x192', '512x512', 'any']);
   });
 
-  step('Chromium finds the app installable', async () => {
-    const profile = mkdtempSync(path.join(tmpdir(), 'tm-e2e-profile-'));
-    const installable = await launchPersistentContext(profile);
-    try {
-      const appPage = installable.pages()[0] ?? await installable.newPage();
-      const appProblems = watchPage(appPage, stack.server.url);
-      await appPage.goto(url());
-      await appPage.locator('form.login').waitFor();
-      const cdp = await installable.newCDPSession(appPage);
-      const manifest = await cdp.send('Page.getAppManifest');
-      assert.deepEqual(manifest.errors, []);
-      const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
-      assert.deepEqual(installabilityErrors, []);
-      assert.deepEqual(appProblems, []);
-    } finally {
-      await installable.close();
-      rmSync(profile, { recursive: true, force: true });
-    }
-  });
-
   step('/?magnet=… opens the add dialog with the link, and the save path is used', async () => {
     const added = await page.evaluate(async (server) => (await fetch('/servers', {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(server),
@@ -324,6 +305,48 @@ describe('first run, account page, PWA, add dialog', { timeout: 240_000 }, () =>
       assert.deepEqual(fresh.problems, []);
     } finally {
       await fresh.close();
+    }
+  });
+
+  step('Chromium finds the app installable; a .torrent opened with it lands in the add dialog', async () => {
+    const profile = mkdtempSync(path.join(tmpdir(), 'tm-e2e-profile-'));
+    const installable = await launchPersistentContext(profile, { colorScheme: 'dark' });
+    try {
+      const appPage = installable.pages()[0] ?? await installable.newPage();
+      const appProblems = watchPage(appPage, stack.server.url);
+      await appPage.goto(url());
+      await appPage.locator('form.login').waitFor();
+      const cdp = await installable.newCDPSession(appPage);
+      const manifest = await cdp.send('Page.getAppManifest');
+      assert.deepEqual(manifest.errors, []);
+      const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+      assert.deepEqual(installabilityErrors, []);
+
+      await appPage.locator('input[name=username]').fill(ADMIN);
+      await appPage.locator('input[name=password]').fill(NEW_PASSWORD);
+      await appPage.locator('form.login button[type=submit]').click();
+      await appPage.locator('.whoami', { hasText: ADMIN }).waitFor();
+      const manifestId = url('/');
+      await cdp.send('PWA.install', { manifestId });
+      const torrent = makeTorrent('opened-from-the-os.iso');
+      const file = path.join(profile, 'opened-from-the-os.torrent');
+      writeFileSync(file, torrent.buffer);
+      const launched = installable.waitForEvent('page');
+      await cdp.send('PWA.launchFilesInApp', { manifestId, files: [file] });
+      const window = await launched;
+      const windowProblems = watchPage(window, stack.server.url);
+      const dialog = window.locator('dialog.add-torrent');
+      await dialog.locator('.file-list', { hasText: 'opened-from-the-os.torrent' }).waitFor();
+      await dialog.locator('input[name=start]').uncheck();
+      await dialog.locator('button[type=submit]').click();
+      await dialog.waitFor({ state: 'detached' });
+      const listed = await window.evaluate(async (hash) => (await (await fetch('/torrents')).json())
+        .some((t) => t.info_hash === hash), torrent.infoHash);
+      assert.equal(listed, true, 'the launched file was not added');
+      assert.deepEqual([...appProblems, ...windowProblems], []);
+    } finally {
+      await installable.close();
+      rmSync(profile, { recursive: true, force: true });
     }
   });
 
