@@ -125,6 +125,7 @@ describe('first run, account page, PWA, add dialog', { timeout: 240_000 }, () =>
     await dialog.waitFor();
     assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Close registration');
     assert.equal(await dialog.locator('button[type=button]', { hasText: 'Keep it open' }).count(), 1);
+    await screenshot(page, 'account-close-registration-desktop-light');
     const saved = page.waitForResponse((r) => r.url().endsWith('/admin/settings') && r.request().method() === 'PUT');
     await page.keyboard.press('Enter'); // the default button
     assert.equal((await saved).status(), 200);
