@@ -204,7 +204,7 @@ impl Core {
     async fn replace_password(&self, id: &str, password: &str, keep: Option<&str>) -> Result<()> {
         let hash = self.hash_password(password).await?;
         self.store().set_user_password(id, &hash).await?;
-        self.store().end_sessions_of(id, keep).await?;
+        self.store().end_sessions_of(id, keep, now_millis()).await?;
         Ok(())
     }
 

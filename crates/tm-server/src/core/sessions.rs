@@ -250,7 +250,11 @@ impl Core {
     pub async fn end_other_sessions(&self, identity: &Identity) -> Result<u64> {
         Ok(self
             .store()
-            .end_sessions_of(&identity.user.id, identity.session_token_hash.as_deref())
+            .end_sessions_of(
+                &identity.user.id,
+                identity.session_token_hash.as_deref(),
+                now_millis(),
+            )
             .await?)
     }
 }

@@ -163,12 +163,18 @@ impl Store {
 
     /// Ends every session and remember-me token of a user, except the
     /// session `keep` and the remember-me token that minted it. Returns how
-    /// many sessions ended.
-    pub async fn end_sessions_of(&self, user_id: &str, keep: Option<&str>) -> DbResult<u64> {
+    /// many unexpired (at `now`) sessions ended.
+    pub async fn end_sessions_of(
+        &self,
+        user_id: &str,
+        keep: Option<&str>,
+        now: i64,
+    ) -> DbResult<u64> {
         const TOKENS: &str = "DELETE FROM remember_tokens WHERE user_id = $1 AND id NOT IN \
              (SELECT remember_token_id FROM sessions \
               WHERE token_hash = $2 AND remember_token_id IS NOT NULL)";
-        const SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2";
+        const SESSIONS: &str =
+            "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2 RETURNING expires_at";
         // No session hash is empty, so "" keeps none.
         let keep = keep.unwrap_or_default();
         let ended = on_pool!(self, |pool| {
@@ -178,15 +184,15 @@ impl Store {
                 .bind(keep)
                 .execute(&mut *tx)
                 .await?;
-            let ended = sqlx::query(SESSIONS)
+            let expiries = sqlx::query_scalar::<_, i64>(SESSIONS)
                 .bind(user_id)
                 .bind(keep)
-                .execute(&mut *tx)
+                .fetch_all(&mut *tx)
                 .await?;
             tx.commit().await?;
-            Ok::<_, sqlx::Error>(ended.rows_affected())
+            Ok::<_, sqlx::Error>(expiries)
         })?;
-        Ok(ended)
+        Ok(ended.into_iter().filter(|&expires| expires > now).count() as u64)
     }
 
     pub async fn insert_remember_token(
