@@ -235,6 +235,63 @@ describe('web panels', { timeout: 300_000 }, () => {
     await form.waitFor({ state: 'detached' });
   });
 
+  step('server form: a failing connection test blocks saving until "Save anyway" (bug: saved with a success toast)', async () => {
+    const serverCount = async () => (await callApi(page, 'GET', '/servers')).body.length;
+    const before = await serverCount();
+    await page.goto(`${stack.server.url}/#/servers`);
+    await page.click('text=+ Add server');
+    const form = page.locator('form.server-form');
+    await form.locator('input[name=name]').fill('Wrong password');
+    await form.locator('select[name=server_type]').selectOption('transmission');
+    await form.locator('input[name=port]').fill(String(stack.transmission.port));
+    await form.locator('input[name=username]').fill(TRANSMISSION_USER);
+    await form.locator('input[name=password]').fill('not the password');
+    await form.getByRole('button', { name: 'Test connection' }).click();
+    const result = form.locator('.connection-test.failed');
+    await result.waitFor();
+    assert.ok((await result.textContent()).length > 0, 'the failure has no reason');
+    assert.equal(await serverCount(), before, 'testing saved the server');
+
+    await form.locator('button[type=submit]').click();
+    await form.getByRole('button', { name: 'Save anyway' }).waitFor();
+    await result.waitFor();
+    assert.equal(await page.locator('.toast', { hasText: 'Added Wrong password' }).count(), 0);
+    assert.equal(await serverCount(), before, 'a failing server was saved');
+
+    // The right password: the test passes and Save saves at once.
+    await form.locator('input[name=password]').fill(TRANSMISSION_PASSWORD);
+    assert.equal(await form.getByRole('button', { name: 'Save anyway' }).isVisible(), false, 'stale "Save anyway" after an edit');
+    await form.getByRole('button', { name: 'Test connection' }).click();
+    await form.locator('.connection-test.connected').waitFor();
+    await form.locator('input[name=name]').fill('Right password');
+    await form.locator('button[type=submit]').click();
+    await form.waitFor({ state: 'detached' });
+    await page.locator('.toast', { hasText: 'Added Right password.' }).waitFor();
+    const added = (await callApi(page, 'GET', '/servers')).body.find((server) => server.name === 'Right password');
+    assert.ok(added, 'the server was not saved');
+    // Only one server may show the daemon's torrents in the later steps.
+    assert.equal((await callApi(page, 'DELETE', `/servers/${added.id}`)).status, 200);
+  });
+
+  step('server form: "Save anyway" saves the failing settings', async () => {
+    await page.goto(`${stack.server.url}/#/servers`);
+    await page.click('text=+ Add server');
+    const form = page.locator('form.server-form');
+    await form.locator('input[name=name]').fill('Saved anyway');
+    await form.locator('select[name=server_type]').selectOption('transmission');
+    await form.locator('input[name=port]').fill(String(stack.transmission.port));
+    await form.locator('input[name=username]').fill(TRANSMISSION_USER);
+    await form.locator('input[name=password]').fill('not the password');
+    await form.locator('input[name=enabled]').uncheck(); // no polling of a server that cannot answer
+    await form.locator('button[type=submit]').click();
+    await form.getByRole('button', { name: 'Save anyway' }).click();
+    await form.waitFor({ state: 'detached' });
+    await page.locator('.toast', { hasText: 'Added Saved anyway.' }).waitFor();
+    const saved = (await callApi(page, 'GET', '/servers')).body.find((server) => server.name === 'Saved anyway');
+    assert.ok(saved, 'not saved');
+    assert.equal((await callApi(page, 'DELETE', `/servers/${saved.id}`)).status, 200);
+  });
+
   step('servers: #/servers/new opens the add form; closing it goes back to #/servers', async () => {
     await page.goto(`${stack.server.url}/#/servers/new`);
     const form = page.locator('dialog form.server-form');
