@@ -9,6 +9,8 @@ import { after, before, describe, test } from 'node:test';
 import {
   screenshot, startStack, TRANSMISSION_PASSWORD, TRANSMISSION_USER, watchPage, withScreenshotOnFailure,
 } from './harness.mjs';
+import path from 'node:path';
+import { makeSeedableTorrent, startLeecher, startTracker } from './swarm.mjs';
 import { bencode, makeTorrent } from './torrent-file.mjs';
 
 const USER = 'panels-admin';
@@ -69,6 +71,9 @@ describe('web panels', { timeout: 300_000 }, () => {
   let page;
   let problems;
   let serverId;
+  let tracker;
+  let leecher;
+  let swarmTorrent;
   const album = makeMultiFileTorrent('e2e-album', ['cd1/01 intro.flac', 'cd1/02 theme.flac', 'cd2/01 finale.flac', 'cover.jpg']);
   const labelled = makeTorrent('e2e-labelled.iso');
 
@@ -88,12 +93,20 @@ describe('web panels', { timeout: 300_000 }, () => {
     serverId = created.body.id;
     assert.equal(await uploadTorrent(page, album, { start: 'false' }), 200);
     assert.equal(await uploadTorrent(page, labelled, { start: 'false', labels: 'classical,lossless' }), 200);
+    // A real peer: the managed daemon seeds, an rTorrent downloads from it at 1 KiB/s.
+    tracker = await startTracker();
+    swarmTorrent = makeSeedableTorrent(path.join(stack.root, 'downloads'), 'e2e-swarm.bin', tracker.url);
+    assert.equal(await uploadTorrent(page, swarmTorrent, {}), 200);
+    await tracker.announced;
+    leecher = await startLeecher(path.join(stack.root, 'leecher'), swarmTorrent);
     await page.goto(`${stack.server.url}/#/torrents`);
     await page.reload(); // the page started logged out
     await rowOf(page, album.name).waitFor({ timeout: LIVE_TIMEOUT });
   });
 
   after(async () => {
+    await leecher?.stop();
+    await tracker?.stop();
     await stack?.stop();
   });
 
@@ -135,6 +148,22 @@ describe('web panels', { timeout: 300_000 }, () => {
     const url = row.locator('td').first();
     assert.equal(await url.textContent(), 'http://127.0.0.1:1/announce');
     assert.equal(await url.getAttribute('title'), 'http://127.0.0.1:1/announce');
+  });
+
+  step('details: connected peers are patched in place, values on one line', async () => {
+    await openDetails(swarmTorrent, 'Peers');
+    const row = page.locator('table.peers tbody tr').first();
+    await row.waitFor({ timeout: 40_000 }); // announce, connect, the next refresh
+    assert.match(await row.locator('td').first().textContent(), /^127\.0\.0\.2:\d+$/);
+    await row.evaluate((element) => { window.e2ePeerRow = element; });
+    await page.waitForRequest((request) => request.url().includes('/peers'), { timeout: DETAILS_REFRESH_MS + 3000 });
+    await page.waitForTimeout(500);
+    assert.equal(await page.evaluate(() => window.e2ePeerRow.isConnected), true, 'the row was rebuilt');
+    for (const cell of await row.locator('td').all()) {
+      const text = await cell.textContent();
+      assert.equal(await textLines(cell), text ? 1 : 0, `"${text}" wraps`);
+      assert.equal(await cell.getAttribute('title'), text);
+    }
   });
 
   step('files: folder tree with progress bars; collapse a folder', async () => {
@@ -199,8 +228,15 @@ describe('web panels', { timeout: 300_000 }, () => {
   step('labels: suggestions from the labels in use; chips show what the server answered', async () => {
     await openDetails(album, 'Labels');
     const input = page.getByLabel('New label');
-    const suggestions = await page.locator('.labels-tab datalist option').evaluateAll((options) => options.map((o) => o.value));
-    assert.deepEqual(suggestions, ['classical', 'lossless']);
+    const suggestions = () => page.locator('.labels-tab datalist option').evaluateAll((options) => options.map((o) => o.value));
+    // The labelled torrent's labels reach the live store with a poll of its server.
+    const deadline = Date.now() + LIVE_TIMEOUT;
+    while ((await suggestions()).length < 2 && Date.now() < deadline) {
+      await page.locator('.tabs >> text=Overview').focus();
+      await input.focus();
+      await page.waitForTimeout(300);
+    }
+    assert.deepEqual(await suggestions(), ['classical', 'lossless']);
     assert.equal(await input.getAttribute('list'), await page.locator('.labels-tab datalist').getAttribute('id'));
     await input.fill('classical');
     const answered = page.waitForResponse((response) => response.request().method() === 'PUT' && response.url().includes('/labels'));
@@ -210,7 +246,7 @@ describe('web panels', { timeout: 300_000 }, () => {
     const chips = await page.locator('.labels-tab .chip').evaluateAll((items) => items.map((item) => item.firstChild.textContent));
     assert.deepEqual(chips, answer.labels);
     // A label the torrent has is no longer suggested.
-    assert.deepEqual(await page.locator('.labels-tab datalist option').evaluateAll((options) => options.map((o) => o.value)), ['lossless']);
+    assert.deepEqual(await suggestions(), ['lossless']);
   });
 
   step('server form: only the chosen transport\'s fields', async () => {
@@ -386,6 +422,18 @@ describe('web panels', { timeout: 300_000 }, () => {
             assert.equal(await textLines(cell), (await cell.textContent()) ? 1 : 0, `"${await cell.textContent()}" wraps`);
           }
           await screenshot(lookPage, `panels-trackers-${look.name}`);
+          // Peers of the torrent with a real peer (the bottom sheet's worst case in the review).
+          await lookPage.locator('[aria-label="Close details"]').click();
+          await rowOf(lookPage, swarmTorrent.name).dblclick();
+          await lookPage.click('.tabs >> text=Peers');
+          const peerCells = lookPage.locator('.details-body table tbody td');
+          await peerCells.filter({ hasText: '127.0.0.2:' }).waitFor({ timeout: 20_000 });
+          for (const cell of await peerCells.all()) {
+            assert.equal(await textLines(cell), (await cell.textContent()) ? 1 : 0, `"${await cell.textContent()}" wraps`);
+          }
+          await screenshot(lookPage, `panels-peers-${look.name}`);
+          await lookPage.locator('[aria-label="Close details"]').click();
+          await rowOf(lookPage, album.name).dblclick();
           await lookPage.click('.tabs >> text=Files');
           const fileName = lookPage.locator('tr[data-key^="f:"] .file-name').first();
           await fileName.waitFor();

@@ -19,6 +19,7 @@ export class LabelsTab {
     this.chips = h('ul.chips', { 'aria-label': 'Labels' });
     this.input = h('input', {
       type: 'text', placeholder: 'New label', 'aria-label': 'New label', list: this.suggestions.id, autocomplete: 'off',
+      onfocus: () => this.#suggest(), // labels in use may have changed since the tab was drawn
     });
     this.error = errorLine();
     const form = h('form.inline-form', {}, this.input, this.suggestions, h('button', { type: 'submit' }, 'Add label'));
@@ -59,6 +60,10 @@ export class LabelsTab {
           onclick: () => this.#save(this.#current.filter((other) => other !== label)),
         }, '×')))
       : h('li.muted', {}, 'No labels.'));
+    this.#suggest();
+  }
+
+  #suggest() {
     const unused = store.labels().filter((label) => !this.#current.includes(label));
     replaceChildren(this.suggestions, unused.map((label) => h('option', { value: label })));
   }
