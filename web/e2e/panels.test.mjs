@@ -249,6 +249,19 @@ describe('web panels', { timeout: 300_000 }, () => {
     assert.deepEqual(await suggestions(), ['lossless']);
   });
 
+  step('details: a torrent removed while its Trackers tab is open is said to be gone', async () => {
+    const doomed = makeTorrent('e2e-doomed.iso');
+    assert.equal(await uploadTorrent(page, doomed, { start: 'false' }), 200);
+    await page.goto(`${stack.server.url}/#/torrents`);
+    await rowOf(page, doomed.name).waitFor({ timeout: LIVE_TIMEOUT });
+    await openDetails(doomed, 'Trackers');
+    await page.locator('table.trackers tbody tr').first().waitFor();
+    assert.equal((await callApi(page, 'DELETE', `/torrents/${doomed.infoHash}?server_id=${serverId}`)).status, 200);
+    await page.locator('.details-title', { hasText: 'Torrent removed' }).waitFor({ timeout: LIVE_TIMEOUT });
+    assert.equal(await page.locator('.details-body table').count(), 0);
+    await page.click('[aria-label="Close details"]');
+  });
+
   step('server form: only the chosen transport\'s fields', async () => {
     await page.goto(`${stack.server.url}/#/servers`);
     await page.click('text=+ Add server');
@@ -361,6 +374,18 @@ describe('web panels', { timeout: 300_000 }, () => {
     assert.equal((await callApi(page, 'GET', `/servers/${serverId}`)).body.enabled, true);
     assert.equal(await toggle.evaluate((box) => document.activeElement === box), true, 'the switch lost focus');
   });
+
+  test('servers: the card shows live speeds and free space', (t) => withScreenshotOnFailure(page, 'server speeds', async () => {
+    const info = async () => (await callApi(page, 'GET', `/servers/${serverId}`)).body;
+    if (!('free_space' in await info())) t.todo('ServerInfo.download_rate/upload_rate/free_space come with the "state" branch');
+    await page.goto(`${stack.server.url}/#/servers`);
+    const card = page.locator('article.server', { hasText: 'Local Transmission' });
+    // The managed daemon seeds to the rTorrent leecher: ↑ shows a rate, live.
+    await card.locator('dd.rates', { hasText: /↑ [\d.]+ \w+\/s/ }).waitFor({ timeout: LIVE_TIMEOUT });
+    const { free_space: freeSpace } = await info();
+    assert.equal(typeof freeSpace, 'number', 'transmission reports its free space');
+    assert.match(await card.locator('dd.free-space').textContent(), /^[\d.]+ [KMGTP]iB$/);
+  }));
 
   step('admin: creating a user says so; the Admin checkbox asks first, and cancel puts it back', async () => {
     await page.goto(`${stack.server.url}/#/admin`);

@@ -73,8 +73,7 @@ export class TorrentDetails {
 
   /** Live values changed: update the overview if it is what is shown. */
   refreshOverview() {
-    const torrent = store.torrents.get(this.#key);
-    if (this.isOpen && this.#tab === 'overview' && torrent) this.#view.apply(torrent);
+    if (this.isOpen && this.#tab === 'overview') this.#refresh();
   }
 
   #select(tab) {
@@ -105,7 +104,11 @@ export class TorrentDetails {
   async #refresh() {
     const view = this.#view;
     const torrent = store.torrents.get(this.#key);
-    if (!view || !torrent) return;
+    if (!view) return;
+    if (!torrent) {
+      this.#mount(); // says it is gone
+      return;
+    }
     const generation = this.#generation;
     try {
       const data = view.load ? await view.load(torrent) : torrent;
