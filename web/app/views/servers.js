@@ -5,7 +5,7 @@
 
 import { api } from '../api.js';
 import { confirmDialog, notify } from '../dialog.js';
-import { h, setText } from '../dom.js';
+import { h, replaceChildren, setText } from '../dom.js';
 import * as format from '../format.js';
 import { reloadServers } from '../live.js';
 import { store } from '../store.js';
@@ -139,10 +139,10 @@ class ServerCard {
       onchange: () => setEnabled(this.#server, this.enabled.checked, this.enabled),
     });
     this.element = h('article.card.server', {},
-      h('header.card-head', {}, this.name, this.badge),
+      h('header.card-head', {}, this.name,
+        h('div.head-controls', {}, h('label.check.enabled-toggle', {}, this.enabled, 'Enabled'), this.badge)),
       this.facts, this.lastError, this.testResult,
       h('div.actions', {},
-        h('label.check.enabled-toggle', {}, this.enabled, 'Enabled'),
         h('button', { type: 'button', onclick: () => test(this.#server) }, 'Test connection'),
         h('button', { type: 'button', onclick: () => openServerForm(this.#server) }, 'Edit'),
         h('button.danger', { type: 'button', onclick: () => remove(this.#server) }, 'Delete')));
@@ -156,6 +156,13 @@ class ServerCard {
     return { dd, show: (text) => { dt.hidden = text === null; dd.hidden = text === null; if (text !== null) setText(dd, text); } };
   }
 
+  /** A long URL wraps after its slashes rather than mid-word. */
+  #showAddress(text) {
+    const { dd } = this.address;
+    if (dd.textContent === text) return;
+    replaceChildren(dd, text.split('/').flatMap((part, index) => (index ? [h('wbr'), `/${part}`] : [part])));
+  }
+
   update(server, testResult) {
     this.#server = server;
     Object.assign(this.element.dataset, { serverId: server.id, status: server.status });
@@ -163,7 +170,7 @@ class ServerCard {
     this.badge.dataset.status = server.status;
     setText(this.badge, STATUS_TEXT[server.status] ?? server.status);
     this.client.show(`${server.server_type}${server.client_version ? ` — ${server.client_version}` : ''}`);
-    this.address.show(address(server));
+    this.#showAddress(address(server));
     this.rates.show(`↓ ${format.rate(server.download_rate)} · ↑ ${format.rate(server.upload_rate)}`);
     this.freeSpace.show(server.free_space === null || server.free_space === undefined ? null : format.bytes(server.free_space));
     this.lastPoll.show(format.ago(server.last_success_at));
