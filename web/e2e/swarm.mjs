@@ -45,7 +45,7 @@ export async function startTracker() {
 }
 
 /** A single-file torrent with real content and piece hashes; its data is written into `dir`. */
-export function makeSeedableTorrent(dir, name, announce, size = 4 * 1024 * 1024) {
+export function makeSeedableTorrent(dir, name, announce, size = 8 * 1024 * 1024) {
   const pieceLength = 16384;
   const data = randomBytes(size);
   const pieces = [];
@@ -59,7 +59,7 @@ export function makeSeedableTorrent(dir, name, announce, size = 4 * 1024 * 1024)
   return { buffer: bencode({ announce, info }), infoHash, name };
 }
 
-/** rTorrent downloading `torrent` at 1 KiB/s (so its connection stays), under `root`. */
+/** rTorrent downloading `torrent` at 16 KiB/s (it stays connected for minutes), under `root`. */
 export async function startLeecher(root, torrent) {
   const watch = path.join(root, 'watch');
   for (const dir of ['session', 'downloads', 'watch']) mkdirSync(path.join(root, dir), { recursive: true });
@@ -74,7 +74,7 @@ export async function startLeecher(root, torrent) {
     'dht.mode.set = disable',
     'protocol.pex.set = no',
     'trackers.use_udp.set = no',
-    'throttle.global_down.max_rate.set_kb = 1',
+    'throttle.global_down.max_rate.set_kb = 16',
     'system.daemon.set = true',
     `schedule2 = watch, 1, 2, "load.start=${watch}/*.torrent"`,
     '',

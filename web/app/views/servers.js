@@ -11,7 +11,9 @@ import { reloadServers } from '../live.js';
 import { store } from '../store.js';
 import { DEFAULTS, openServerForm } from './server-form.js';
 
-const AGO_REFRESH_MS = 10_000;
+// The stream sends the server list when a server's health changes; free
+// space (and "last poll … ago") change without that, so the page asks too.
+const RELOAD_MS = 10_000;
 const NEW_SERVER_ROUTE = '#/servers/new';
 
 const STATUS_TEXT = {
@@ -34,6 +36,7 @@ export function serversView() {
       ? 'No server yet. Add the torrent client this manager should control.'
       : 'Loading servers…';
     const ids = new Set();
+    const rates = ratesByServer();
     let previous = null;
     for (const server of store.loaded ? store.servers : []) {
       ids.add(server.id);
@@ -42,7 +45,7 @@ export function serversView() {
         card = new ServerCard({ test, remove, setEnabled });
         cards.set(server.id, card);
       }
-      card.update(server, testResults.get(server.id));
+      card.update(server, testResults.get(server.id), rates.get(server.id));
       const expected = previous ? previous.nextSibling : list.firstChild;
       if (expected !== card.element) list.insertBefore(card.element, expected);
       previous = card.element;
@@ -102,8 +105,20 @@ export function serversView() {
       h('button.primary', { type: 'button', onclick: () => openServerForm() }, '+ Add server')),
     message,
     list);
+  // Speeds follow the torrents' deltas, at most once a frame.
+  let ratesFrame = 0;
+  const showRates = () => {
+    if (ratesFrame) return;
+    ratesFrame = requestAnimationFrame(() => {
+      ratesFrame = 0;
+      const rates = ratesByServer();
+      for (const [id, card] of cards) card.showRates(rates.get(id));
+    });
+  };
   store.addEventListener('servers', draw);
-  const agoTimer = setInterval(draw, AGO_REFRESH_MS);
+  store.addEventListener('torrents', showRates);
+  // A failed reload (offline: the live indicator says so) still redraws the ages.
+  const reloadTimer = setInterval(() => reloadServers().catch(draw), RELOAD_MS);
   draw();
   // After the page is shown (which moves focus to it), so the form keeps focus.
   if (location.hash === NEW_SERVER_ROUTE) queueMicrotask(() => openServerForm(undefined, leaveNewRoute));
@@ -112,7 +127,9 @@ export function serversView() {
     title: 'Servers',
     destroy() {
       store.removeEventListener('servers', draw);
-      clearInterval(agoTimer);
+      store.removeEventListener('torrents', showRates);
+      cancelAnimationFrame(ratesFrame);
+      clearInterval(reloadTimer);
     },
   };
 }
@@ -163,7 +180,11 @@ class ServerCard {
     replaceChildren(dd, text.split('/').flatMap((part, index) => (index ? [h('wbr'), `/${part}`] : [part])));
   }
 
-  update(server, testResult) {
+  showRates(rates = { down: 0, up: 0 }) {
+    this.rates.show(`↓ ${format.rate(rates.down)} · ↑ ${format.rate(rates.up)}`);
+  }
+
+  update(server, testResult, rates) {
     this.#server = server;
     Object.assign(this.element.dataset, { serverId: server.id, status: server.status });
     setText(this.name, server.name);
@@ -171,7 +192,7 @@ class ServerCard {
     setText(this.badge, STATUS_TEXT[server.status] ?? server.status);
     this.client.show(`${server.server_type}${server.client_version ? ` — ${server.client_version}` : ''}`);
     this.#showAddress(address(server));
-    this.rates.show(`↓ ${format.rate(server.download_rate)} · ↑ ${format.rate(server.upload_rate)}`);
+    this.showRates(rates);
     this.freeSpace.show(server.free_space === null || server.free_space === undefined ? null : format.bytes(server.free_space));
     this.lastPoll.show(format.ago(server.last_success_at));
     this.torrents.show(String(server.torrent_count));
@@ -187,6 +208,22 @@ class ServerCard {
     if (this.enabled.checked !== server.enabled) this.enabled.checked = server.enabled;
     this.enabled.setAttribute('aria-label', `${server.name} enabled`);
   }
+}
+
+/**
+ * ↓/↑ per server id, summed over its torrents in the live store: the sums
+ * ServerInfo's download_rate/upload_rate hold, but current with every delta
+ * (the stream sends the server list only when a server's health changes).
+ */
+function ratesByServer() {
+  const rates = new Map();
+  for (const torrent of store.torrents.values()) {
+    const sums = rates.get(torrent.server_id) ?? { down: 0, up: 0 };
+    sums.down += torrent.download_rate;
+    sums.up += torrent.upload_rate;
+    rates.set(torrent.server_id, sums);
+  }
+  return rates;
 }
 
 /** Where the client listens, RPC path included (the default one when unset). */
