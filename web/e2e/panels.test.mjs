@@ -342,6 +342,20 @@ describe('web panels', { timeout: 300_000 }, () => {
     assert.equal((await callApi(page, 'DELETE', `/servers/${saved.id}`)).status, 200);
   });
 
+  step('server form: an edit that keeps the stored password saves without a test', async () => {
+    await page.goto(`${stack.server.url}/#/servers`);
+    await page.locator('article.server', { hasText: 'Local Transmission' }).getByRole('button', { name: 'Edit' }).click();
+    const form = page.locator('form.server-form');
+    await form.getByRole('button', { name: 'Test connection' }).click();
+    await form.locator('.connection-test', { hasText: 'Type the password' }).waitFor();
+    await form.locator('input[name=name]').fill('Local Transmission 3');
+    await form.locator('button[type=submit]').click();
+    await form.waitFor({ state: 'detached' });
+    await page.locator('.toast', { hasText: 'Saved Local Transmission 3.' }).waitFor();
+    assert.equal((await callApi(page, 'GET', `/servers/${serverId}`)).body.name, 'Local Transmission 3');
+    assert.equal((await callApi(page, 'PUT', `/servers/${serverId}`, { name: 'Local Transmission' })).status, 200);
+  });
+
   step('servers: #/servers/new opens the add form; closing it goes back to #/servers', async () => {
     await page.goto(`${stack.server.url}/#/servers/new`);
     const form = page.locator('dialog form.server-form');
