@@ -289,15 +289,22 @@ impl TorrentClient for Transmission {
     async fn get(&self, info_hash: &str) -> Result<Option<Torrent>> {
         let hash = normalize_hash(&self.server, info_hash)?;
         let answer = self.torrent_get(&[hash], &TORRENT_FIELDS).await?;
-        answer
-            .into_iter()
-            .next()
-            .map(|t| {
-                torrent_from_object(t)
-                    .map(|(_, torrent)| torrent)
-                    .map_err(|e| self.malformed("torrent-get", e))
-            })
-            .transpose()
+        let Some(object) = answer.into_iter().next() else {
+            return Ok(None);
+        };
+        let (id, mut torrent) =
+            torrent_from_object(object).map_err(|e| self.malformed("torrent-get", e))?;
+        {
+            // Lets the next incremental list report its removal. Before the
+            // first full list there is nothing to add it to.
+            let mut known = self.known_ids();
+            if !known.is_empty() {
+                known.insert(id, torrent.info_hash.clone());
+            }
+        }
+        self.enforce_stops(std::slice::from_mut(&mut torrent), false)
+            .await?;
+        Ok(Some(torrent))
     }
 
     async fn add(&self, torrent: AddTorrent) -> Result<String> {

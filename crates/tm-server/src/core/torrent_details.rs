@@ -6,7 +6,7 @@ use tm_api_types::{
     TorrentFilesResponse, TorrentPeersResponse, TorrentTrackersResponse, TrackerInfo,
 };
 
-use super::torrents::{Target, hashes_of, refresh, settle};
+use super::torrents::{Target, hashes_of, reread};
 use super::{Core, Error, Result, User};
 
 /// Most labels one torrent may carry.
@@ -63,7 +63,7 @@ impl Core {
             .client()
             .set_file_priorities(&target.hash, &priorities)
             .await?;
-        refresh(&target.poller).await;
+        reread(&target.poller, hashes_of(&target)).await;
         self.torrent_files(user, &target.hash, Some(&target.poller.spec().id))
             .await
     }
@@ -129,7 +129,9 @@ impl Core {
         Ok(labels_of(&target))
     }
 
-    /// Replaces, adds or removes labels (`edit` gets the current ones).
+    /// Replaces, adds or removes labels. `edit` gets the labels the client
+    /// holds now (the snapshot may lag behind), and the answer is what the
+    /// client holds after the write.
     pub async fn edit_labels(
         &self,
         user: &User,
@@ -138,18 +140,27 @@ impl Core {
         edit: impl FnOnce(Vec<String>) -> Vec<String>,
     ) -> Result<LabelsResponse> {
         let target = self.target(user, hash, server_id).await?;
-        let current = labels_of(&target).labels;
+        let client = target.poller.client();
+        let current = client
+            .get(&target.hash)
+            .await?
+            .ok_or(Error::TorrentNotFound)?
+            .labels;
         let wanted = clean_labels(edit(current))?;
-        target
+        client.set_labels(&target.hash, &wanted).await?;
+        let labels = target
             .poller
-            .client()
-            .set_labels(&target.hash, &wanted)
-            .await?;
-        settle(&target.poller, hashes_of(&target), |t| {
-            t.is_none_or(|t| t.labels == wanted)
+            .reread(hashes_of(&target))
+            .await?
+            .into_iter()
+            .next()
+            .ok_or(Error::TorrentNotFound)?
+            .labels;
+        Ok(LabelsResponse {
+            info_hash: target.hash.clone(),
+            labels,
+            server_id: target.poller.spec().id.clone(),
         })
-        .await;
-        Ok(labels_of(&target))
     }
 }
 

@@ -1,5 +1,6 @@
 //! Torrents across a user's servers: reads from the fleet's snapshots,
-//! mutations through the server's adapter followed by a refresh.
+//! mutations through the server's adapter followed by a re-read of what they
+//! changed.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -176,7 +177,7 @@ impl Core {
     }
 
     /// Adds several .torrent files to one server; each file succeeds or fails
-    /// on its own. The snapshot is refreshed once, after the last file.
+    /// on its own. The added torrents are read back once, after the last file.
     pub async fn upload_torrents(
         &self,
         user: &User,
@@ -208,8 +209,9 @@ impl Core {
                 },
             );
         }
-        if let Some(last) = results.iter().rev().find_map(|r| r.info_hash.clone()) {
-            settle(&poller, std::slice::from_ref(&last), |t| t.is_some()).await;
+        let added: Vec<String> = results.iter().filter_map(|r| r.info_hash.clone()).collect();
+        if !added.is_empty() {
+            settle(&poller, &added, |t| t.is_some()).await;
         }
         let success_count = results.iter().filter(|r| r.success).count();
         Ok(BatchUploadResponse {
@@ -279,7 +281,7 @@ impl Core {
     }
 
     /// One action on many torrents: one call per server for start, stop and
-    /// recheck, one refresh per server; each torrent succeeds or fails alone.
+    /// recheck, one re-read per server; each torrent succeeds or fails alone.
     pub async fn bulk_action(
         &self,
         user: &User,
@@ -457,14 +459,14 @@ async fn add_file(
     Ok((info_hash, name))
 }
 
-/// Refreshes a server after a mutation so the caller reads its own write.
-/// A failed refresh is recorded in the server's health, not reported here:
-/// the mutation itself succeeded.
-pub(super) async fn refresh(poller: &Poller) {
-    let _ = poller.refresh().await;
+/// Re-reads the torrents a write changed, so the caller reads its own write.
+/// A failed re-read is recorded in the server's health, not reported here:
+/// the write itself succeeded.
+pub(super) async fn reread(poller: &Poller, hashes: &[String]) {
+    let _ = poller.reread(hashes).await;
 }
 
-/// Refreshes until the torrent looks as the mutation intended (or a short
+/// Re-reads the torrents until they look as the write intended (or a short
 /// timeout passes: the answer then shows what the client reports).
 pub(super) async fn settle(
     poller: &Poller,
@@ -473,7 +475,7 @@ pub(super) async fn settle(
 ) {
     let deadline = tokio::time::Instant::now() + SETTLE_TIMEOUT;
     loop {
-        refresh(poller).await;
+        reread(poller, hashes).await;
         let snapshot = poller.snapshot();
         if hashes.iter().all(|h| done(snapshot.torrents.get(h)))
             || tokio::time::Instant::now() >= deadline
@@ -521,7 +523,7 @@ async fn settle_action(poller: &Poller, action: TorrentAction, hashes: &[String]
     match action {
         TorrentAction::Start => settle(poller, hashes, |t| t.is_none_or(|t| t.is_active)).await,
         TorrentAction::Stop => settle(poller, hashes, |t| t.is_none_or(|t| !t.is_active)).await,
-        TorrentAction::Recheck => refresh(poller).await,
+        TorrentAction::Recheck => reread(poller, hashes).await,
     }
 }
 

@@ -14,6 +14,7 @@ mod openapi;
 mod passwords;
 mod secrets_at_rest;
 mod servers;
+mod state;
 mod swarm;
 mod targets;
 mod throttling;

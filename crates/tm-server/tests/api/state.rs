@@ -1,0 +1,155 @@
+//! The API shows what the client holds: writes answer with the client's
+//! state, and changes made behind the server's back (another tool talking to
+//! the daemon directly) reach the list after the next full list.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tm_backends::TorrentClient;
+use tm_backends::testkit::TestTorrent;
+
+use crate::daemons::{Daemon, register, upload, wait_until};
+use crate::harness::{Api, Db, TestApp};
+
+/// rTorrent drops torrents that name no tracker; nothing listens here.
+const TRACKER: &str = "http://127.0.0.1:1/announce";
+
+/// Short, so that changes made behind the server's back show up quickly.
+const RESYNC: Duration = Duration::from_secs(2);
+
+/// Transmission counts a torrent as "recently active" for 60 s after its
+/// last activity; only later does its incremental list leave it out.
+const RECENTLY_ACTIVE_WINDOW: Duration = Duration::from_secs(75);
+
+macro_rules! on_transmission_and_rtorrent {
+    ($(async fn $name:ident($daemon:ident: Daemon) $body:block)*) => {
+        mod transmission {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(crate::daemons::Daemon::Transmission).await })*
+        }
+        mod rtorrent {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(crate::daemons::Daemon::RtorrentScgi).await })*
+        }
+        $(async fn $name($daemon: Daemon) $body)*
+    };
+}
+
+/// The labels the list shows for `hash`, if it is listed.
+async fn listed_labels(api: &Api, hash: &str) -> Option<Value> {
+    let (_, list) = api.get("/torrents").await;
+    list.as_array()?
+        .iter()
+        .find(|t| t["info_hash"] == hash)
+        .map(|t| t["labels"].clone())
+}
+
+/// Waits until the client no longer counts the torrent as recently active
+/// (Transmission), so that only a full list can show its changes.
+async fn wait_until_idle(direct: &Arc<dyn TorrentClient>, hash: &str) {
+    direct.list_changes().await.expect("first list");
+    wait_until(RECENTLY_ACTIVE_WINDOW, || async {
+        let changes = direct.list_changes().await.expect("changes");
+        changes
+            .torrents
+            .iter()
+            .all(|t| t.info_hash != hash)
+            .then_some(())
+    })
+    .await
+    .expect("the torrent leaves the recently-active list");
+}
+
+on_transmission_and_rtorrent! {
+    async fn label_edits_show_what_the_client_holds(daemon: Daemon) {
+        let Some(client) = daemon.start().await else { return };
+        let app = TestApp::try_spawn(Db::Sqlite, |c| c.full_resync_interval = RESYNC)
+            .await
+            .expect("sqlite");
+        let api = app.user("alice").await;
+        let server_id = register(&api, "box", &client.config).await;
+        // Another tool talking to the daemon, bypassing our server.
+        let direct = tm_backends::connect(&client.config).expect("adapter");
+
+        let scratch = tempfile::tempdir().unwrap();
+        let torrent =
+            TestTorrent::single_file(scratch.path(), "idle.bin", 100_000, Some(TRACKER)).unwrap();
+        let query = format!("?server_id={server_id}&start=false");
+        let (status, added) = upload(&api, &query, "idle.torrent", torrent.bytes.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{added}");
+        let hash = torrent.info_hash.clone();
+        if daemon == Daemon::Transmission {
+            wait_until_idle(&direct, &hash).await;
+        }
+        let labels_path = format!("/torrents/{hash}/labels?server_id={server_id}");
+
+        // A label set through the API is in the answer and in the list at once.
+        let (status, answer) = api.put(&labels_path, json!({"labels": ["classical"]})).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        assert_eq!(answer["labels"], json!(["classical"]));
+        assert_eq!(listed_labels(&api, &hash).await, Some(json!(["classical"])));
+
+        // A label set directly in the daemon reaches the list by the next full list.
+        direct
+            .set_labels(&hash, &["classical".into(), "direct".into()])
+            .await
+            .unwrap();
+        let seen = wait_until(RESYNC * 5, || async {
+            (listed_labels(&api, &hash).await == Some(json!(["classical", "direct"])))
+                .then_some(())
+        })
+        .await;
+        assert!(seen.is_some(), "list: {:?}", listed_labels(&api, &hash).await);
+
+        // Adding a label keeps one the daemon has but our snapshot may not.
+        direct
+            .set_labels(&hash, &["classical".into(), "behind".into()])
+            .await
+            .unwrap();
+        let (status, answer) = api.post(&labels_path, json!({"label": "piano"})).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        assert_eq!(answer["labels"], json!(["classical", "behind", "piano"]));
+        let held = direct.get(&hash).await.unwrap().unwrap().labels;
+        assert_eq!(held, ["classical", "behind", "piano"]);
+        assert_eq!(
+            listed_labels(&api, &hash).await,
+            Some(json!(["classical", "behind", "piano"]))
+        );
+
+        // Removing one works from the client's labels too.
+        direct.set_labels(&hash, &["piano".into(), "late".into()]).await.unwrap();
+        let (status, answer) = api.delete(&format!("/torrents/{hash}/labels/late?server_id={server_id}")).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        assert_eq!(answer["labels"], json!(["piano"]));
+    }
+
+    async fn a_torrent_removed_in_the_daemon_leaves_the_list(daemon: Daemon) {
+        let Some(client) = daemon.start().await else { return };
+        let app = TestApp::try_spawn(Db::Sqlite, |c| c.full_resync_interval = RESYNC)
+            .await
+            .expect("sqlite");
+        let api = app.user("alice").await;
+        let server_id = register(&api, "box", &client.config).await;
+        let direct = tm_backends::connect(&client.config).expect("adapter");
+
+        let scratch = tempfile::tempdir().unwrap();
+        let torrent =
+            TestTorrent::single_file(scratch.path(), "gone.bin", 100_000, Some(TRACKER)).unwrap();
+        let query = format!("?server_id={server_id}&start=false");
+        let (status, added) = upload(&api, &query, "gone.torrent", torrent.bytes.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{added}");
+        let hash = torrent.info_hash.clone();
+        assert!(listed_labels(&api, &hash).await.is_some());
+
+        direct.remove(&hash, false).await.unwrap();
+        let gone = wait_until(RESYNC * 5, || async {
+            listed_labels(&api, &hash).await.is_none().then_some(())
+        })
+        .await;
+        assert!(gone.is_some(), "still listed after a full list");
+        let (status, _) = api.get(&format!("/torrents/{hash}")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+}
