@@ -2,9 +2,11 @@
 //! hash string in `ids`; integer ids are used only to resolve the `removed`
 //! list of incremental polls.
 
+mod details;
 pub(crate) mod mapping;
 pub(crate) mod reply;
 mod rpc;
+pub(crate) mod table;
 
 use std::collections::HashMap;
 use std::collections::HashSet;
@@ -14,11 +16,10 @@ use async_trait::async_trait;
 use data_encoding::BASE64;
 use serde_json::{Value, json};
 
-use self::mapping::{
-    TORRENT_FIELDS, Table, TableArguments, files_from_object, peer_from_object,
-    torrent_from_object, tracker_from_stats,
-};
+use self::details::{files_from_object, peer_from_object, tracker_from_stats};
+use self::mapping::{TORRENT_FIELDS, torrent_from_object};
 use self::rpc::TransmissionRpc;
+use self::table::{Table, TableArguments};
 use crate::client::{TorrentClient, normalize_hash, source_hash};
 use crate::config::{BackendConfig, ClientKind, Transport};
 use crate::error::{BackendError, ErrorKind, Result};

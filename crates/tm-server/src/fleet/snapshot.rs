@@ -131,6 +131,8 @@ mod tests {
             is_active: true,
             complete: false,
             error: None,
+            error_kind: None,
+            tracker: None,
         }
     }
 

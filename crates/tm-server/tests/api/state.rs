@@ -23,6 +23,19 @@ const RESYNC: Duration = Duration::from_secs(2);
 /// last activity; only later does its incremental list leave it out.
 const RECENTLY_ACTIVE_WINDOW: Duration = Duration::from_secs(75);
 
+/// A tracker on a free loopback port that refuses every announce with a
+/// bencoded `failure reason`; returns its announce URL. (It exists only to
+/// inject this fault: Transmission keeps retrying a tracker it cannot reach
+/// without calling it an error.)
+async fn refusing_tracker() -> String {
+    let refusal = || async { b"d14:failure reason19:torrent not allowede".to_vec() };
+    let router = axum::Router::new().fallback(refusal);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/announce", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    url
+}
+
 macro_rules! on_transmission_and_rtorrent {
     ($(async fn $name:ident($daemon:ident: Daemon) $body:block)*) => {
         mod transmission {
@@ -151,5 +164,60 @@ on_transmission_and_rtorrent! {
         assert!(gone.is_some(), "still listed after a full list");
         let (status, _) = api.get(&format!("/torrents/{hash}")).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+
+    async fn a_failing_tracker_is_a_tracker_error(daemon: Daemon) {
+        let Some(client) = daemon.start().await else { return };
+        let app = TestApp::try_spawn(Db::Sqlite, |_| {}).await.expect("sqlite");
+        let api = app.user("alice").await;
+        let server_id = register(&api, "box", &client.config).await;
+        let scratch = tempfile::tempdir().unwrap();
+        let announce = refusing_tracker().await;
+        let torrent =
+            TestTorrent::single_file(scratch.path(), "lonely.bin", 100_000, Some(&announce)).unwrap();
+        let query = format!("?server_id={server_id}&start=true");
+        let (status, added) = upload(&api, &query, "lonely.torrent", torrent.bytes.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{added}");
+        let hash = torrent.info_hash.clone();
+
+        let failing = wait_until(Duration::from_secs(60), || async {
+            let (_, list) = api.get("/torrents?error=tracker").await;
+            list.as_array()?.iter().find(|t| t["info_hash"] == hash).cloned()
+        })
+        .await
+        .expect("the failed announce is reported");
+        assert_eq!(failing["error_kind"], "tracker", "{failing}");
+        assert!(failing["error"].is_string(), "{failing}");
+        assert_ne!(failing["state"], "error", "the torrent itself works: {failing}");
+        assert_eq!(failing["tracker"], "127.0.0.1");
+
+        let hashes = |list: Value| -> Vec<String> {
+            list.as_array().unwrap().iter().map(|t| t["info_hash"].as_str().unwrap().to_string()).collect()
+        };
+        assert_eq!(hashes(api.get("/torrents?error=any").await.1), [hash.as_str()]);
+        assert!(hashes(api.get("/torrents?error=client").await.1).is_empty());
+        assert_eq!(hashes(api.get("/torrents?tracker=127.0.0.1").await.1), [hash.as_str()]);
+        assert!(hashes(api.get("/torrents?tracker=tracker.example.org").await.1).is_empty());
+        let (status, body) = api.get("/torrents?error=sometimes").await;
+        assert!(status.is_client_error(), "{status} {body}");
+        assert!(body["detail"].as_str().unwrap().contains("any, tracker or client"), "{body}");
+    }
+
+    async fn a_magnet_is_listed_under_its_name_while_its_metadata_comes(daemon: Daemon) {
+        let Some(client) = daemon.start().await else { return };
+        let app = TestApp::try_spawn(Db::Sqlite, |_| {}).await.expect("sqlite");
+        let api = app.user("alice").await;
+        let server_id = register(&api, "box", &client.config).await;
+        let scratch = tempfile::tempdir().unwrap();
+        let torrent =
+            TestTorrent::single_file(scratch.path(), "Some Album", 100_000, Some(TRACKER)).unwrap();
+        let body = json!({"uri": torrent.magnet(Some(TRACKER)), "server_id": server_id, "start": true});
+        let (status, added) = api.post("/torrents", body).await;
+        assert_eq!(status, StatusCode::OK, "{added}");
+        let (_, listed) = api.get(&format!("/torrents/{}", torrent.info_hash)).await;
+        assert_eq!(listed["state"], "metadata", "{listed}");
+        assert_eq!(listed["name"], "Some Album", "{listed}");
+        assert_eq!(listed["is_magnet"], true);
+        assert_eq!(listed["tracker"], "127.0.0.1");
     }
 }
