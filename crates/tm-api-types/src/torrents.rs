@@ -375,6 +375,10 @@ pub enum BulkAction {
     Stop,
     Recheck,
     Remove,
+    /// Adds `labels` to each torrent's labels.
+    AddLabels,
+    /// Removes `labels` from each torrent's labels.
+    RemoveLabels,
 }
 
 /// A torrent on one server.
@@ -394,6 +398,9 @@ pub struct BulkActionRequest {
     /// With `remove`: also delete each torrent's own data.
     #[serde(default)]
     pub delete_data: bool,
+    /// With `add_labels` and `remove_labels`: the labels to add or remove.
+    #[serde(default)]
+    pub labels: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -14,7 +14,7 @@ use tm_backends::{AddTorrent, Torrent, TorrentSource};
 
 use super::list_cache::Sources;
 use super::removal::removal_summary;
-use super::torrent_details::clean_labels;
+use super::torrent_details::{clean_labels, edit_labels_in_bulk};
 use super::torrent_query::page_of;
 use super::torrent_source::parse_torrent;
 use super::{Core, Error, RenderedList, Result, User, validate};
@@ -282,6 +282,7 @@ impl Core {
 
     /// One action on many torrents: one call per server for start, stop and
     /// recheck, one re-read per server; each torrent succeeds or fails alone.
+    /// Labels are edited torrent by torrent, each from what its client holds.
     pub async fn bulk_action(
         &self,
         user: &User,
@@ -292,6 +293,18 @@ impl Core {
                 "torrents must name between 1 and {MAX_BULK} torrents"
             )));
         }
+        let labels = match request.action {
+            BulkAction::AddLabels | BulkAction::RemoveLabels => {
+                let labels = clean_labels(request.labels)?;
+                if labels.is_empty() {
+                    return Err(Error::Invalid(
+                        "labels must name at least one label to add or remove".into(),
+                    ));
+                }
+                labels
+            }
+            _ => Vec::new(),
+        };
         let mut results = Vec::with_capacity(request.torrents.len());
         // Grouped by server, in the order servers first appear.
         let mut groups: Vec<(String, Vec<String>)> = Vec::new();
@@ -326,6 +339,12 @@ impl Core {
                 }
             };
             let action = match request.action {
+                BulkAction::AddLabels | BulkAction::RemoveLabels => {
+                    let add = request.action == BulkAction::AddLabels;
+                    let edited = edit_labels_in_bulk(&poller, &server_id, &hashes, add, &labels);
+                    results.extend(edited.await);
+                    continue;
+                }
                 BulkAction::Start => TorrentAction::Start,
                 BulkAction::Stop => TorrentAction::Stop,
                 BulkAction::Recheck => TorrentAction::Recheck,
@@ -486,7 +505,7 @@ pub(super) async fn settle(
     }
 }
 
-fn bulk_result(
+pub(super) fn bulk_result(
     server_id: &str,
     info_hash: &str,
     outcome: std::result::Result<String, String>,

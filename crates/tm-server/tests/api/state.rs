@@ -221,3 +221,120 @@ on_transmission_and_rtorrent! {
         assert_eq!(listed["tracker"], "127.0.0.1");
     }
 }
+
+/// Labels added and removed on many torrents of several servers at once,
+/// each from the labels its client holds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_label_edits_keep_what_each_client_holds() {
+    let Some(transmission) = Daemon::Transmission.start().await else {
+        return;
+    };
+    let Some(rtorrent) = Daemon::RtorrentScgi.start().await else {
+        return;
+    };
+    let app = TestApp::try_spawn(Db::Sqlite, |_| {})
+        .await
+        .expect("sqlite");
+    let api = app.user("alice").await;
+    let t_id = register(&api, "tr", &transmission.config).await;
+    let r_id = register(&api, "rt", &rtorrent.config).await;
+    let scratch = tempfile::tempdir().unwrap();
+    let mut refs = Vec::new();
+    for (n, server) in [&t_id, &t_id, &r_id].into_iter().enumerate() {
+        let torrent = TestTorrent::single_file(
+            scratch.path(),
+            &format!("bulk{n}.bin"),
+            30_000,
+            Some(TRACKER),
+        )
+        .unwrap();
+        let query = format!("?server_id={server}&start=false&labels=old");
+        let (status, _) = upload(&api, &query, "b.torrent", torrent.bytes.clone()).await;
+        assert_eq!(status, StatusCode::OK);
+        refs.push(json!({"server_id": server, "info_hash": torrent.info_hash}));
+    }
+    // Set behind the server's back, on the first torrent of each client.
+    for (config, r) in [
+        (&transmission.config, &refs[0]),
+        (&rtorrent.config, &refs[2]),
+    ] {
+        let direct = tm_backends::connect(config).unwrap();
+        let hash = r["info_hash"].as_str().unwrap();
+        direct
+            .set_labels(hash, &["old".into(), "direct".into()])
+            .await
+            .unwrap();
+    }
+    let mut with_bad = refs.clone();
+    with_bad.push(json!({"server_id": t_id, "info_hash": "0".repeat(40)}));
+
+    let action = |action: &str, labels: Value, torrents: Vec<Value>| json!({"action": action, "labels": labels, "torrents": torrents});
+    let (status, added) = api
+        .post(
+            "/torrents/actions",
+            action("add_labels", json!(["new", " new ", "hd"]), with_bad),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{added}");
+    assert_eq!(
+        (
+            added["success_count"].as_u64(),
+            added["failure_count"].as_u64()
+        ),
+        (Some(3), Some(1)),
+        "{added}"
+    );
+    assert_eq!(added["results"][0]["message"], "Labels added");
+    let expected = [
+        json!(["old", "direct", "new", "hd"]),
+        json!(["old", "new", "hd"]),
+        json!(["old", "direct", "new", "hd"]),
+    ];
+    for (r, labels) in refs.iter().zip(&expected) {
+        let hash = r["info_hash"].as_str().unwrap();
+        assert_eq!(
+            listed_labels(&api, hash).await.as_ref(),
+            Some(labels),
+            "{hash}"
+        );
+    }
+
+    let (status, removed) = api
+        .post(
+            "/torrents/actions",
+            action("remove_labels", json!(["old", "hd"]), refs.clone()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{removed}");
+    assert_eq!(removed["success_count"], 3, "{removed}");
+    let expected = [
+        json!(["direct", "new"]),
+        json!(["new"]),
+        json!(["direct", "new"]),
+    ];
+    for (r, labels) in refs.iter().zip(&expected) {
+        let hash = r["info_hash"].as_str().unwrap();
+        assert_eq!(
+            listed_labels(&api, hash).await.as_ref(),
+            Some(labels),
+            "{hash}"
+        );
+    }
+
+    for labels in [json!([]), json!(["  "])] {
+        let (status, body) = api
+            .post(
+                "/torrents/actions",
+                action("add_labels", labels, refs.clone()),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    }
+    let (status, body) = api
+        .post(
+            "/torrents/actions",
+            action("remove_labels", json!(["a,b"]), refs.clone()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+}
