@@ -394,6 +394,28 @@ impl TorrentClient for Rtorrent {
         Ok(trackers)
     }
 
+    /// rTorrent tells free space only per torrent (`d.free_diskspace`, 0
+    /// while a torrent's files are closed): the largest answer, `None` when
+    /// no torrent gives one.
+    async fn free_space(&self) -> Result<Option<u64>> {
+        let params = [
+            Value::from(""),
+            Value::from("main"),
+            Value::from("d.free_diskspace="),
+        ];
+        let rows = self
+            .rpc
+            .call_rows("d.multicall2", &params)
+            .await?
+            .ok_or_else(|| self.malformed("d.multicall2", "not a list".into()))?;
+        Ok(rows
+            .iter()
+            .filter_map(|row| row.first().and_then(Value::as_i64))
+            .filter_map(|bytes| u64::try_from(bytes).ok())
+            .max()
+            .filter(|bytes| *bytes > 0))
+    }
+
     async fn set_labels(&self, info_hash: &str, labels: &[String]) -> Result<()> {
         let target = self.target(info_hash)?;
         self.rpc

@@ -469,6 +469,25 @@ impl TorrentClient for Transmission {
             .collect()
     }
 
+    async fn free_space(&self) -> Result<Option<u64>> {
+        let session = self
+            .rpc
+            .call("session-get", json!({ "fields": ["download-dir"] }))
+            .await?;
+        let Some(directory) = session.get("download-dir").and_then(Value::as_str) else {
+            return Ok(None);
+        };
+        let answer = self
+            .rpc
+            .call("free-space", json!({ "path": directory }))
+            .await?;
+        // -1 when Transmission could not read it.
+        Ok(answer
+            .get("size-bytes")
+            .and_then(Value::as_i64)
+            .and_then(|bytes| u64::try_from(bytes).ok()))
+    }
+
     async fn set_labels(&self, info_hash: &str, labels: &[String]) -> Result<()> {
         let hash = self.existing(&[info_hash.to_owned()]).await?;
         self.rpc

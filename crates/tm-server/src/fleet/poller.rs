@@ -23,6 +23,8 @@ const WATCH_WINDOW_MS: i64 = 30_000;
 /// client does not count as activity (Transmission: label edits) and
 /// removals it has forgotten; a full list catches up on both.
 pub const DEFAULT_RESYNC_INTERVAL: Duration = Duration::from_secs(45);
+/// Free space is asked at most this often.
+const FREE_SPACE_INTERVAL: Duration = Duration::from_secs(60);
 /// Torrents a write re-reads one by one; beyond this one full list is cheaper.
 const MAX_REREAD: usize = 64;
 /// Most torrents followed per server: bounds what one server entry (and so
@@ -49,6 +51,8 @@ pub struct Health {
     pub retry_at: Option<i64>,
     /// e.g. "Transmission 3.00 (bb6b5a062e)".
     pub client_version: Option<String>,
+    /// Bytes free in the client's default download directory, when known.
+    pub free_space: Option<u64>,
 }
 
 /// Polls one server and holds its snapshot.
@@ -64,6 +68,8 @@ pub struct Poller {
     resync_interval: Duration,
     /// When the last full list was applied; `None` before the first.
     last_full_list: Mutex<Option<Instant>>,
+    /// When free space was last asked; `None` before the first time.
+    free_space_asked: Mutex<Option<Instant>>,
     cancel: CancellationToken,
     events: broadcast::Sender<Arc<FleetEvent>>,
 }
@@ -88,12 +94,14 @@ impl Poller {
                 last_success_at: None,
                 retry_at: None,
                 client_version: None,
+                free_space: None,
             }),
             poll_lock: tokio::sync::Mutex::new(()),
             wake: Notify::new(),
             watched_until: AtomicI64::new(0),
             resync_interval,
             last_full_list: Mutex::new(None),
+            free_space_asked: Mutex::new(None),
             cancel,
             events,
         });
@@ -161,11 +169,35 @@ impl Poller {
         let _polling = self.poll_lock.lock().await;
         self.ensure_probed().await?;
         if self.full_list_due() {
-            return self.full_list().await;
+            self.full_list().await?;
+            self.update_free_space().await;
+            return Ok(());
         }
         let changes = self.client.list_changes().await;
         let changes = self.record(changes.and_then(|c| self.within_cap(c)))?;
-        self.publish(changes).await
+        self.publish(changes).await?;
+        self.update_free_space().await;
+        Ok(())
+    }
+
+    /// Asks the client's free space when the last answer is old enough. A
+    /// failure only makes it unknown: the torrents were listed fine.
+    async fn update_free_space(&self) {
+        {
+            let mut asked = self
+                .free_space_asked
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            if asked.is_some_and(|at| at.elapsed() < FREE_SPACE_INTERVAL) {
+                return;
+            }
+            *asked = Some(Instant::now());
+        }
+        let free_space = self.client.free_space().await.ok().flatten();
+        self.health
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .free_space = free_space;
     }
 
     /// Re-reads `hashes` from the client after a write and patches the

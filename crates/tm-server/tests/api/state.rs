@@ -203,6 +203,58 @@ on_transmission_and_rtorrent! {
         assert!(body["detail"].as_str().unwrap().contains("any, tracker or client"), "{body}");
     }
 
+    async fn servers_show_their_rates_and_free_space(daemon: Daemon) {
+        let Some(client) = daemon.start().await else { return };
+        // rTorrent tells free space only through an open torrent: one is
+        // there, started, before the server is registered.
+        let direct = tm_backends::connect(&client.config).expect("adapter");
+        let scratch = tempfile::tempdir().unwrap();
+        let torrent =
+            TestTorrent::single_file(scratch.path(), "space.bin", 100_000, Some(TRACKER)).unwrap();
+        let source = tm_backends::TorrentSource::File(torrent.bytes.clone());
+        direct
+            .add(tm_backends::AddTorrent { source, start: true, labels: vec![], save_path: None })
+            .await
+            .unwrap();
+        let open = wait_until(Duration::from_secs(10), || async {
+            direct.free_space().await.unwrap().filter(|bytes| *bytes > 0)
+        })
+        .await;
+        let app = TestApp::try_spawn(Db::Sqlite, |_| {}).await.expect("sqlite");
+        let api = app.user("alice").await;
+        let server_id = register(&api, "box", &client.config).await;
+        // Asked right after the first list.
+        let server = wait_until(Duration::from_secs(5), || async {
+            let (_, server) = api.get(&format!("/servers/{server_id}")).await;
+            server["free_space"].is_u64().then_some(server)
+        })
+        .await
+        .expect("free space known");
+        assert_eq!(server["torrent_count"], 1, "{server}");
+        // Nothing moves data here: the sums are 0 (the snapshot tests sum rates).
+        assert_eq!(server["download_rate"], 0, "{server}");
+        assert_eq!(server["upload_rate"], 0, "{server}");
+        let free = server["free_space"].as_u64().unwrap();
+        assert!(free > 0, "{server}");
+        // What the filesystem holding the download directory has (`df`;
+        // other processes write meanwhile, hence the slack).
+        open.expect("the torrent's files are open");
+        let df = std::process::Command::new("df")
+            .args(["-B1", "--output=avail"])
+            .arg(&client.download_dir)
+            .output()
+            .expect("df runs");
+        let available: u64 = String::from_utf8_lossy(&df.stdout)
+            .lines()
+            .nth(1)
+            .and_then(|line| line.trim().parse().ok())
+            .expect("df reports the available bytes");
+        let slack = available / 10 + 256 * 1024 * 1024;
+        assert!(free.abs_diff(available) < slack, "{free} vs df {available}");
+        let (_, list) = api.get("/servers").await;
+        assert_eq!(list[0]["free_space"], server["free_space"], "{list}");
+    }
+
     async fn a_magnet_is_listed_under_its_name_while_its_metadata_comes(daemon: Daemon) {
         let Some(client) = daemon.start().await else { return };
         let app = TestApp::try_spawn(Db::Sqlite, |_| {}).await.expect("sqlite");
