@@ -2,7 +2,7 @@
 //! keeping a normalised snapshot of its torrents.
 //!
 //! Reads (`GET /torrents`) are served from the snapshots and never wait on a
-//! client. Mutations go to the client and then refresh that server's snapshot
+//! client. Mutations go to the client and then re-read what they changed
 //! before answering, so callers read their own writes. A failing server backs
 //! off on its own and never slows the others.
 
