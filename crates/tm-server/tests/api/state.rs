@@ -11,6 +11,7 @@ use tm_backends::TorrentClient;
 use tm_backends::testkit::TestTorrent;
 
 use crate::daemons::{Daemon, register, upload, wait_until};
+use crate::events::EventReader;
 use crate::harness::{Api, Db, TestApp};
 
 /// rTorrent drops torrents that name no tracker; nothing listens here.
@@ -98,11 +99,20 @@ on_transmission_and_rtorrent! {
         }
         let labels_path = format!("/torrents/{hash}/labels?server_id={server_id}");
 
-        // A label set through the API is in the answer and in the list at once.
+        // A label set through the API is in the answer, in the list at once,
+        // and live clients hear of it.
+        let mut events = EventReader::open(&api).await;
         let (status, answer) = api.put(&labels_path, json!({"labels": ["classical"]})).await;
         assert_eq!(status, StatusCode::OK, "{answer}");
         assert_eq!(answer["labels"], json!(["classical"]));
         assert_eq!(listed_labels(&api, &hash).await, Some(json!(["classical"])));
+        events
+            .delta_where(|delta| {
+                delta["changed"].as_array().is_some_and(|changed| {
+                    changed.iter().any(|t| t["info_hash"] == hash && t["labels"] == json!(["classical"]))
+                })
+            })
+            .await;
 
         // A label set directly in the daemon reaches the list by the next full list.
         direct
