@@ -32,6 +32,16 @@ pub trait TorrentClient: Send + Sync {
     /// One torrent, `None` when the client does not have it.
     async fn get(&self, info_hash: &str) -> Result<Option<Torrent>>;
 
+    /// The torrents among `info_hashes` the client has (one call where the
+    /// client allows it).
+    async fn get_many(&self, info_hashes: &[String]) -> Result<Vec<Torrent>> {
+        let mut found = Vec::with_capacity(info_hashes.len());
+        for hash in info_hashes {
+            found.extend(self.get(hash).await?);
+        }
+        Ok(found)
+    }
+
     /// Adds a torrent and returns its (lower-case) info hash.
     /// A torrent the client already has gives [`ErrorKind::Duplicate`].
     async fn add(&self, torrent: AddTorrent) -> Result<String>;

@@ -289,23 +289,28 @@ impl TorrentClient for Transmission {
 
     async fn get(&self, info_hash: &str) -> Result<Option<Torrent>> {
         let hash = normalize_hash(&self.server, info_hash)?;
-        let answer = self.torrent_get(&[hash], &TORRENT_FIELDS).await?;
-        let Some(object) = answer.into_iter().next() else {
-            return Ok(None);
-        };
-        let (id, mut torrent) =
-            torrent_from_object(object).map_err(|e| self.malformed("torrent-get", e))?;
-        {
+        Ok(self.get_many(&[hash]).await?.into_iter().next())
+    }
+
+    async fn get_many(&self, info_hashes: &[String]) -> Result<Vec<Torrent>> {
+        let hashes = self.hashes(info_hashes)?;
+        if hashes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut torrents = Vec::with_capacity(hashes.len());
+        for object in self.torrent_get(&hashes, &TORRENT_FIELDS).await? {
+            let (id, torrent) =
+                torrent_from_object(object).map_err(|e| self.malformed("torrent-get", e))?;
             // Lets the next incremental list report its removal. Before the
             // first full list there is nothing to add it to.
             let mut known = self.known_ids();
             if !known.is_empty() {
                 known.insert(id, torrent.info_hash.clone());
             }
+            torrents.push(torrent);
         }
-        self.enforce_stops(std::slice::from_mut(&mut torrent), false)
-            .await?;
-        Ok(Some(torrent))
+        self.enforce_stops(&mut torrents, false).await?;
+        Ok(torrents)
     }
 
     async fn add(&self, torrent: AddTorrent) -> Result<String> {

@@ -25,7 +25,8 @@ const WATCH_WINDOW_MS: i64 = 30_000;
 pub const DEFAULT_RESYNC_INTERVAL: Duration = Duration::from_secs(45);
 /// Free space is asked at most this often.
 const FREE_SPACE_INTERVAL: Duration = Duration::from_secs(60);
-/// Torrents a write re-reads one by one; beyond this one full list is cheaper.
+/// Torrents a write re-reads (one by one on rTorrent); beyond this one full
+/// list is cheaper.
 const MAX_REREAD: usize = 64;
 /// Most torrents followed per server: bounds what one server entry (and so
 /// one user) can make this process hold.
@@ -216,14 +217,12 @@ impl Poller {
                 .filter_map(|h| snapshot.torrents.get(h).cloned())
                 .collect());
         }
-        let mut found = Vec::with_capacity(hashes.len());
-        let mut removed = Vec::new();
-        for hash in hashes {
-            match self.record(self.client.get(hash).await)? {
-                Some(torrent) => found.push(torrent),
-                None => removed.push(hash.clone()),
-            }
-        }
+        let found = self.record(self.client.get_many(hashes).await)?;
+        let removed = hashes
+            .iter()
+            .filter(|h| !found.iter().any(|t| t.info_hash == **h))
+            .cloned()
+            .collect();
         let changes = TorrentChanges {
             full: false,
             torrents: found.clone(),

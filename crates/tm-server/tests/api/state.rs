@@ -276,8 +276,16 @@ on_transmission_and_rtorrent! {
         let body = json!({"uri": torrent.magnet(Some(TRACKER)), "server_id": server_id, "start": true});
         let (status, added) = api.post("/torrents", body).await;
         assert_eq!(status, StatusCode::OK, "{added}");
-        let (_, listed) = api.get(&format!("/torrents/{}", torrent.info_hash)).await;
-        assert_eq!(listed["state"], "metadata", "{listed}");
+        let path = format!("/torrents/{}", torrent.info_hash);
+        let (_, listed) = api.get(&path).await;
+        assert_eq!(listed["name"], "Some Album", "named at once: {listed}");
+        // Transmission may queue it for a moment first.
+        let listed = wait_until(Duration::from_secs(10), || async {
+            let (_, listed) = api.get(&path).await;
+            (listed["state"] == "metadata").then_some(listed)
+        })
+        .await
+        .expect("fetching its metadata");
         assert_eq!(listed["name"], "Some Album", "{listed}");
         assert_eq!(listed["is_magnet"], true);
         assert_eq!(listed["tracker"], "127.0.0.1");
