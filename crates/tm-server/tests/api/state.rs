@@ -408,3 +408,73 @@ async fn bulk_label_edits_keep_what_each_client_holds() {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
 }
+
+/// A torrent that disappeared while Transmission was down (its files removed
+/// by another tool) is in no incremental list: only a full list shows it gone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_torrent_gone_while_transmission_was_down_leaves_the_list() {
+    use tm_backends::testkit::{TransmissionDaemon, daemon_available};
+    if !daemon_available("transmission-daemon") {
+        return;
+    }
+    let mut daemon = TransmissionDaemon::start()
+        .await
+        .expect("transmission-daemon starts");
+    let app = TestApp::try_spawn(Db::Sqlite, |c| c.full_resync_interval = RESYNC)
+        .await
+        .expect("sqlite");
+    let api = app.user("alice").await;
+    let server_id = register(&api, "box", &daemon.config()).await;
+    let scratch = tempfile::tempdir().unwrap();
+    let mut hashes = Vec::new();
+    for name in ["gone.bin", "kept.bin"] {
+        let torrent =
+            TestTorrent::single_file(scratch.path(), name, 30_000, Some(TRACKER)).unwrap();
+        let query = format!("?server_id={server_id}&start=false");
+        let (status, added) = upload(&api, &query, name, torrent.bytes.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{added}");
+        hashes.push(torrent.info_hash.clone());
+    }
+    let (gone, kept) = (hashes[0].clone(), hashes[1].clone());
+
+    daemon
+        .restart(|config| {
+            for folder in ["torrents", "resume"] {
+                let Ok(entries) = std::fs::read_dir(config.join(folder)) else {
+                    continue;
+                };
+                for entry in entries.flatten() {
+                    let name = entry.file_name().to_string_lossy().to_lowercase();
+                    if name.starts_with(&gone) {
+                        std::fs::remove_file(entry.path()).unwrap();
+                    }
+                }
+            }
+        })
+        .await
+        .expect("transmission-daemon restarts");
+    let direct = tm_backends::connect(&daemon.config()).unwrap();
+    let loaded = wait_until(Duration::from_secs(10), || async {
+        direct.get(&kept).await.ok().flatten().map(drop)
+    })
+    .await;
+    assert!(loaded.is_some(), "the daemon loads its torrents again");
+    let forgotten = direct.get(&gone).await.unwrap();
+    assert!(forgotten.is_none(), "the daemon forgot it");
+
+    let listed_only_kept = wait_until(Duration::from_secs(30), || async {
+        let (_, list) = api.get("/torrents").await;
+        let listed: Vec<&str> = list
+            .as_array()?
+            .iter()
+            .filter_map(|t| t["info_hash"].as_str())
+            .collect();
+        (listed == [kept.as_str()]).then_some(())
+    })
+    .await;
+    assert!(
+        listed_only_kept.is_some(),
+        "list: {}",
+        api.get("/torrents").await.1
+    );
+}
