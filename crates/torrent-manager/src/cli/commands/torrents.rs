@@ -246,6 +246,7 @@ async fn list_torrents(client: &Client, out: &Output, list: ListArgs) -> anyhow:
         sort: list.sort,
         limit: list.limit,
         offset: None,
+        ..TorrentQuery::default()
     };
     let page = client.list_torrents(&query).await?;
     out.show(&page.torrents, || {
