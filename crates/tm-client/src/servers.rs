@@ -61,6 +61,23 @@ impl Client {
             .await
     }
 
+    /// Tries `changes` over the server's stored settings without saving
+    /// them: the same checks as [`update_server`](Self::update_server)
+    /// (invalid settings and forbidden targets are errors); a password the
+    /// changes leave out is the stored one. A failed connection is an
+    /// answer (`status: failed`, with the reason), not an error.
+    pub async fn test_server_changes(
+        &self,
+        server_id: &str,
+        changes: &UpdateServerRequest,
+    ) -> Result<TestServerResponse, Error> {
+        self.call(
+            self.request(Method::POST, &["servers", server_id, "test"])?
+                .json(changes),
+        )
+        .await
+    }
+
     /// Tries settings without saving them: the same checks as
     /// [`add_server`](Self::add_server) (invalid settings and forbidden
     /// targets are errors), then one connection attempt, whose failure is an

@@ -84,6 +84,24 @@ impl Core {
         id: &str,
         update: UpdateServerRequest,
     ) -> Result<ServerInfo> {
+        let (row, policy) = self.updated_server_row(user, id, update).await?;
+        if !self.store().update_server(&row).await? {
+            return Err(Error::ServerNotFound);
+        }
+        let updated = self.server_row(user, id).await?;
+        self.follow(&updated, policy)?;
+        Ok(self.server_info(updated))
+    }
+
+    /// The stored row with `update` applied (secrets the patch leaves out
+    /// stay the stored ones), normalised and checked against the user's
+    /// egress policy (which it returns too); not saved.
+    async fn updated_server_row(
+        &self,
+        user: &User,
+        id: &str,
+        update: UpdateServerRequest,
+    ) -> Result<(ServerRow, TargetPolicy)> {
         let mut row = self.server_row(user, id).await?;
         row.name = required(update.name, row.name, "name")?;
         row.server_type = required(
@@ -129,12 +147,7 @@ impl Core {
         let policy = self.target_policy_of(&user.id).await?;
         check_target(&row, policy)?;
         self.check_usable(&row, policy)?;
-        if !self.store().update_server(&row).await? {
-            return Err(Error::ServerNotFound);
-        }
-        let updated = self.server_row(user, id).await?;
-        self.follow(&updated, policy)?;
-        Ok(self.server_info(updated))
+        Ok((row, policy))
     }
 
     pub async fn delete_server(&self, user: &User, id: &str) -> Result<String> {
@@ -146,11 +159,24 @@ impl Core {
         Ok(row.name)
     }
 
-    /// Asks the client who it is, with a fresh connection.
-    pub async fn test_server(&self, user: &User, id: &str) -> Result<TestServerResponse> {
-        let row = self.server_row(user, id).await?;
-        let spec = self.server_spec(&row, self.target_policy_of(&user.id).await?)?;
-        Ok(self.probe(&spec).await)
+    /// Asks the client who it is, with a fresh connection: with the stored
+    /// settings, or with `changes` applied over them as `update_server`
+    /// would (same checks and egress policy), without saving anything.
+    pub async fn test_server(
+        &self,
+        user: &User,
+        id: &str,
+        changes: Option<UpdateServerRequest>,
+    ) -> Result<TestServerResponse> {
+        let (row, policy) = match changes {
+            Some(update) => self.updated_server_row(user, id, update).await?,
+            None => {
+                let row = self.server_row(user, id).await?;
+                let policy = self.target_policy_of(&user.id).await?;
+                (row, policy)
+            }
+        };
+        Ok(self.probe(&self.server_spec(&row, policy)?).await)
     }
 
     /// Tries settings as `create_server` would take them (same checks and

@@ -1,5 +1,6 @@
-//! `POST /servers/test`: settings are tried against a real client before
-//! they are saved, and never saved by the test.
+//! `POST /servers/test` and `POST /servers/{id}/test` with changes: settings
+//! are tried against a real client before they are saved, and never saved by
+//! the test.
 
 use reqwest::StatusCode;
 use serde_json::json;
@@ -64,5 +65,49 @@ on_both_databases! {
         assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
         assert_eq!(body["code"], "forbidden_target", "{body}");
         assert_eq!(app.client().post("/servers/test", json!({})).await.0, StatusCode::UNAUTHORIZED);
+    }
+
+    async fn edits_are_tried_over_the_stored_settings_without_saving(db: Db) {
+        let app = spawn!(db);
+        let admin = app.user("root").await;
+        let Some(transmission) = Daemon::Transmission.start().await else {
+            eprintln!("skipped: transmission-daemon is not installed");
+            return;
+        };
+        let (status, server) = admin.post("/servers", server_body("box", &transmission.config)).await;
+        assert_eq!(status, StatusCode::OK, "{server}");
+        let id = server["id"].as_str().unwrap();
+        let test_path = format!("/servers/{id}/test");
+
+        let (status, body) = admin.post(&test_path, json!({"password": "not-the-password"})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["status"], "failed", "{body}");
+        assert!(body["message"].as_str().unwrap().contains("authentication failed"), "{body}");
+
+        // No password in the changes: the stored one is used.
+        let (status, body) = admin.post(&test_path, json!({"name": "renamed"})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["status"], "connected", "{body}");
+        assert!(body["message"].as_str().unwrap().contains("renamed"), "the changes are tried: {body}");
+
+        // Without a body, the stored settings, as before.
+        let (status, body) = admin.send(admin.request(reqwest::Method::POST, &test_path)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["status"], "connected", "{body}");
+
+        // Checked as an update is.
+        let (status, body) = admin.post(&test_path, json!({"port": 0})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let (status, body) = admin.post(&test_path, json!({"name": null})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let bob = app.user("bob").await;
+        let (status, _) = bob.post(&test_path, json!({"name": "mine"})).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+
+        let (_, stored) = admin.get(&format!("/servers/{id}")).await;
+        assert_eq!(stored["name"], "box", "nothing is saved: {stored}");
+        assert_eq!(stored["updated_at"], server["updated_at"], "{stored}");
+        let (status, body) = admin.post(&test_path, json!({})).await;
+        assert_eq!((status, &body["status"]), (StatusCode::OK, &json!("connected")), "the stored password is intact: {body}");
     }
 }

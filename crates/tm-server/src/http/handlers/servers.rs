@@ -1,5 +1,7 @@
 use axum::Json;
-use axum::extract::State;
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, Request, State};
+use axum::http::HeaderMap;
 use tm_api_types::{
     CreateServerRequest, DeleteServerResponse, ErrorBody, ServerInfo, TestServerResponse,
     UpdateServerRequest,
@@ -68,15 +70,41 @@ pub async fn delete(
     }))
 }
 
-/// Check that the server answers; the result is in the body, never an HTTP error.
+/// Check that the server answers; the result is in the body, never an HTTP
+/// error. Without a body the stored settings are tried; with the body of
+/// `PUT /servers/{id}`, those changes over the stored settings (stored
+/// passwords used where the body has none), checked as the update would
+/// check them. Nothing is saved.
 #[utoipa::path(post, path = "/servers/{id}/test", tag = "servers", params(("id" = String, Path)),
-    responses((status = 200, body = TestServerResponse), (status = 404, body = ErrorBody)))]
+    request_body(content = Option<UpdateServerRequest>, description = "optional: changes to try over the stored settings"),
+    responses((status = 200, body = TestServerResponse), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "the target is not allowed (forbidden_target)"),
+        (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "the changed settings are invalid")))]
 pub async fn test(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
     ApiPath(id): ApiPath<String>,
+    headers: HeaderMap,
+    body: Bytes,
 ) -> Result<Json<TestServerResponse>, Error> {
-    Ok(Json(core.test_server(&identity.user, &id).await?))
+    let changes = optional_json::<UpdateServerRequest>(headers, body).await?;
+    Ok(Json(core.test_server(&identity.user, &id, changes).await?))
+}
+
+/// An optional JSON body: none when empty, else read as `ApiJson` reads one
+/// (same content-type check and error).
+async fn optional_json<T>(headers: HeaderMap, body: Bytes) -> Result<Option<T>, Error>
+where
+    T: serde::de::DeserializeOwned,
+{
+    if body.is_empty() {
+        return Ok(None);
+    }
+    let mut request = Request::new(Body::from(body));
+    *request.headers_mut() = headers;
+    let ApiJson(value) = ApiJson::<T>::from_request(request, &()).await?;
+    Ok(Some(value))
 }
 
 /// Try settings before saving them: the same body and checks as
