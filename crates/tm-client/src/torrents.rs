@@ -59,6 +59,9 @@ pub struct UploadOptions {
     /// Start downloading at once (default `true`).
     pub start: bool,
     pub labels: Vec<String>,
+    /// The directory on the client's host to download into (absolute);
+    /// the client's default when `None`.
+    pub save_path: Option<String>,
 }
 
 impl Default for UploadOptions {
@@ -67,6 +70,7 @@ impl Default for UploadOptions {
             server_id: None,
             start: true,
             labels: Vec::new(),
+            save_path: None,
         }
     }
 }
@@ -88,6 +92,15 @@ impl<'a> From<&'a UploadOptions> for UploadQuery<'a> {
             start: options.start,
             labels: (!options.labels.is_empty()).then(|| options.labels.join(",")),
         }
+    }
+}
+
+/// The upload form with its optional `save_path` field (a form field, not
+/// a query parameter, as the API takes it).
+fn with_save_path(form: Form, options: &UploadOptions) -> Form {
+    match &options.save_path {
+        Some(path) => form.text("save_path", path.clone()),
+        None => form,
     }
 }
 
@@ -199,7 +212,7 @@ impl Client {
         file: TorrentUpload,
         options: &UploadOptions,
     ) -> Result<UploadTorrentResponse, Error> {
-        let form = Form::new().part("file", file.into_part()?);
+        let form = with_save_path(Form::new().part("file", file.into_part()?), options);
         let request = self
             .request(Method::POST, &["torrents", "upload"])?
             .query(&UploadQuery::from(options))
@@ -218,6 +231,7 @@ impl Client {
         for file in files {
             form = form.part("files", file.into_part()?);
         }
+        let form = with_save_path(form, options);
         let request = self
             .request(Method::POST, &["torrents", "upload", "batch"])?
             .query(&UploadQuery::from(options))

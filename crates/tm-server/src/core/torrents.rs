@@ -161,11 +161,13 @@ impl Core {
         server_id: Option<&str>,
         start: bool,
         labels: Vec<String>,
+        save_path: Option<String>,
         bytes: Vec<u8>,
     ) -> Result<UploadTorrentResponse> {
+        let save_path = validate::save_path(save_path)?;
+        let labels = clean_labels(labels)?;
         let poller = self.server_for_add(user, server_id).await?;
-        let (info_hash, torrent_name) =
-            add_file(&poller, start, clean_labels(labels)?, bytes).await?;
+        let (info_hash, torrent_name) = add_file(&poller, start, labels, save_path, bytes).await?;
         settle(&poller, std::slice::from_ref(&info_hash), |t| t.is_some()).await;
         Ok(UploadTorrentResponse {
             message: "Torrent uploaded and added successfully".into(),
@@ -184,14 +186,16 @@ impl Core {
         server_id: Option<&str>,
         start: bool,
         labels: Vec<String>,
+        save_path: Option<String>,
         files: Vec<(String, Vec<u8>)>,
     ) -> Result<BatchUploadResponse> {
-        let poller = self.server_for_add(user, server_id).await?;
+        let save_path = validate::save_path(save_path)?;
         let labels = clean_labels(labels)?;
+        let poller = self.server_for_add(user, server_id).await?;
         let mut results = Vec::with_capacity(files.len());
         for (filename, bytes) in files {
             results.push(
-                match add_file(&poller, start, labels.clone(), bytes).await {
+                match add_file(&poller, start, labels.clone(), save_path.clone(), bytes).await {
                     Ok((info_hash, torrent_name)) => BatchUploadResult {
                         filename,
                         success: true,
@@ -462,6 +466,7 @@ async fn add_file(
     poller: &Poller,
     start: bool,
     labels: Vec<String>,
+    save_path: Option<String>,
     bytes: Vec<u8>,
 ) -> Result<(String, String)> {
     let (meta, bytes) = parse_torrent(bytes).await?;
@@ -472,7 +477,7 @@ async fn add_file(
             source: TorrentSource::File(bytes),
             start,
             labels,
-            save_path: None,
+            save_path,
         })
         .await?;
     Ok((info_hash, name))

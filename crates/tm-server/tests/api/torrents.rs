@@ -317,6 +317,63 @@ on_every_client! {
         let (_, list) = api.get("/torrents").await;
         assert!(find(&list, &hash).is_none());
     }
+
+    async fn uploads_download_into_the_given_save_path(daemon: Daemon) {
+        let Some(client) = daemon.start().await else { return };
+        let app = TestApp::try_spawn(Db::Sqlite, |_| {}).await.expect("sqlite");
+        let api = app.user("alice").await;
+        let server_id = register(&api, "box", &client.config).await;
+        // The data sits outside the client's download directory: the torrent
+        // completes only if the client looks for it where it was told to.
+        let elsewhere = tempfile::tempdir().unwrap();
+        let dir = elsewhere.path().to_str().unwrap().to_string();
+        let one = TestTorrent::single_file(elsewhere.path(), "one.bin", 50_000, Some(TRACKER)).unwrap();
+        let two = TestTorrent::single_file(elsewhere.path(), "two.bin", 60_000, Some(TRACKER)).unwrap();
+        let query = format!("?server_id={server_id}&start=true");
+        let (status, added) = upload_form(&api, &format!("/torrents/upload{query}"), &[("file", &one.bytes)], Some(&dir)).await;
+        assert_eq!(status, StatusCode::OK, "{added}");
+        let (status, batch) = upload_form(&api, &format!("/torrents/upload/batch{query}"), &[("files", &two.bytes)], Some(&dir)).await;
+        assert_eq!(status, StatusCode::OK, "{batch}");
+        assert_eq!(batch["success_count"], 1, "{batch}");
+        for hash in [&one.info_hash, &two.info_hash] {
+            let complete = wait_until(Duration::from_secs(30), || async {
+                let (_, t) = api.get(&format!("/torrents/{hash}")).await;
+                (t["complete"] == true).then_some(t)
+            }).await.expect("the client found the data in save_path");
+            assert_eq!(complete["save_path"].as_str().map(|p| p.trim_end_matches('/')), Some(dir.as_str()), "{complete}");
+        }
+
+        // Checked as for links, before anything is added.
+        let three = TestTorrent::single_file(elsewhere.path(), "three.bin", 10_000, Some(TRACKER)).unwrap();
+        for bad in ["relative/dir", "/a/../etc"] {
+            let (status, body) = upload_form(&api, &format!("/torrents/upload{query}"), &[("file", &three.bytes)], Some(bad)).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
+            let (status, body) = upload_form(&api, &format!("/torrents/upload/batch{query}"), &[("files", &three.bytes)], Some(bad)).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
+        }
+        let (_, list) = api.get("/torrents").await;
+        assert!(find(&list, &three.info_hash).is_none());
+    }
+}
+
+/// Posts .torrent files (as the named multipart fields) and an optional
+/// `save_path` field to an upload endpoint.
+async fn upload_form(
+    api: &crate::harness::Api,
+    path: &str,
+    files: &[(&str, &Vec<u8>)],
+    save_path: Option<&str>,
+) -> (StatusCode, Value) {
+    let mut form = reqwest::multipart::Form::new();
+    if let Some(dir) = save_path {
+        form = form.text("save_path", dir.to_string());
+    }
+    for (field, bytes) in files {
+        let part = reqwest::multipart::Part::bytes(bytes.to_vec()).file_name("upload.torrent");
+        form = form.part(field.to_string(), part);
+    }
+    api.send(api.request(reqwest::Method::POST, path).multipart(form))
+        .await
 }
 
 /// Serves fixed files over HTTP on a free loopback port; returns its base URL.

@@ -98,23 +98,35 @@ pub async fn add(
     Ok(Json(core.add_torrent(&identity.user, request).await?))
 }
 
-/// The first multipart field called `name`, as bytes.
-async fn next_file(
+/// What an upload form carries: its .torrent files (fields named as the
+/// endpoint expects, other fields ignored) and the optional `save_path`.
+struct UploadForm {
+    files: Vec<(String, Vec<u8>)>,
+    save_path: Option<String>,
+}
+
+async fn read_upload_form(
     multipart: &mut Multipart,
-    names: &[&str],
-) -> Result<Option<(String, Vec<u8>)>, Error> {
-    loop {
-        let field = multipart.next_field().await.map_err(multipart_error)?;
-        let Some(field) = field else {
-            return Ok(None);
-        };
-        if !field.name().is_some_and(|n| names.contains(&n)) {
-            continue;
+    file_fields: &[&str],
+) -> Result<UploadForm, Error> {
+    let mut form = UploadForm {
+        files: Vec::new(),
+        save_path: None,
+    };
+    while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
+        match field.name() {
+            Some("save_path") => {
+                form.save_path = Some(field.text().await.map_err(multipart_error)?);
+            }
+            Some(name) if file_fields.contains(&name) => {
+                let filename = field.file_name().unwrap_or("upload.torrent").to_string();
+                let bytes = field.bytes().await.map_err(multipart_error)?;
+                form.files.push((filename, bytes.to_vec()));
+            }
+            _ => {}
         }
-        let filename = field.file_name().unwrap_or("upload.torrent").to_string();
-        let bytes = field.bytes().await.map_err(multipart_error)?;
-        return Ok(Some((filename, bytes.to_vec())));
     }
+    Ok(form)
 }
 
 fn multipart_error(error: axum::extract::multipart::MultipartError) -> Error {
@@ -131,9 +143,11 @@ fn labels_param(labels: Option<&str>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Upload a .torrent file (multipart field `file`, at most 10 MiB).
+/// Upload a .torrent file (multipart field `file`, at most 10 MiB; optional
+/// field `save_path`, checked as for `POST /torrents`).
 #[utoipa::path(post, path = "/torrents/upload", tag = "torrents", params(UploadParams),
-    request_body(content_type = "multipart/form-data", description = "field `file`: the .torrent"),
+    request_body(content_type = "multipart/form-data",
+        description = "field `file`: the .torrent; optional field `save_path`: the absolute directory to download into"),
     responses((status = 200, body = UploadTorrentResponse), (status = 400, body = ErrorBody, description = "not a .torrent"),
         (status = 409, body = ErrorBody), (status = 413, body = ErrorBody)))]
 pub async fn upload(
@@ -143,7 +157,8 @@ pub async fn upload(
     ApiMultipart(mut multipart): ApiMultipart,
 ) -> Result<Json<UploadTorrentResponse>, Error> {
     let start = flag("start", params.start.as_deref(), true)?;
-    let (_, bytes) = next_file(&mut multipart, &["file"]).await?.ok_or_else(|| {
+    let form = read_upload_form(&mut multipart, &["file"]).await?;
+    let (_, bytes) = form.files.into_iter().next().ok_or_else(|| {
         Error::Invalid("the multipart field 'file' with the .torrent is missing".into())
     })?;
     let labels = labels_param(params.labels.as_deref());
@@ -153,15 +168,18 @@ pub async fn upload(
             params.server_id.as_deref(),
             start,
             labels,
+            form.save_path,
             bytes,
         )
         .await?,
     ))
 }
 
-/// Upload several .torrent files at once (repeated multipart field `files`).
+/// Upload several .torrent files at once (repeated multipart field `files`;
+/// optional field `save_path`, checked as for `POST /torrents`).
 #[utoipa::path(post, path = "/torrents/upload/batch", tag = "torrents", params(UploadParams),
-    request_body(content_type = "multipart/form-data", description = "fields `files`: the .torrent files"),
+    request_body(content_type = "multipart/form-data",
+        description = "fields `files`: the .torrent files; optional field `save_path`: the absolute directory to download into"),
     responses((status = 200, body = BatchUploadResponse), (status = 413, body = ErrorBody)))]
 pub async fn upload_batch(
     State(core): State<Core>,
@@ -171,11 +189,8 @@ pub async fn upload_batch(
 ) -> Result<Json<BatchUploadResponse>, Error> {
     let start = flag("start", params.start.as_deref(), true)?;
     let labels = labels_param(params.labels.as_deref());
-    let mut files = Vec::new();
-    while let Some(file) = next_file(&mut multipart, &["files", "file"]).await? {
-        files.push(file);
-    }
-    if files.is_empty() {
+    let form = read_upload_form(&mut multipart, &["files", "file"]).await?;
+    if form.files.is_empty() {
         return Err(Error::Invalid(
             "the multipart fields 'files' with the .torrent files are missing".into(),
         ));
@@ -186,7 +201,8 @@ pub async fn upload_batch(
             params.server_id.as_deref(),
             start,
             labels,
-            files,
+            form.save_path,
+            form.files,
         )
         .await?,
     ))

@@ -99,7 +99,7 @@ struct AddArgs {
     /// Labels for the new torrents (comma-separated).
     #[arg(long, value_delimiter = ',')]
     labels: Vec<String>,
-    /// Download directory on the client's host (magnets, hashes and URLs only).
+    /// Download directory on the client's host.
     #[arg(long)]
     save_path: Option<String>,
 }
@@ -355,6 +355,7 @@ async fn add_torrents(client: &Client, out: &Output, add: AddArgs) -> anyhow::Re
         server_id: server.clone(),
         start: !add.paused,
         labels: add.labels.clone(),
+        save_path: add.save_path.clone(),
     };
     // Drawn on stderr, and only on a terminal.
     let progress = if add.sources.len() > 1 && !out.is_json() {
