@@ -117,3 +117,60 @@ async fn settings_are_tested_without_being_saved() {
         "nothing saved"
     );
 }
+
+#[tokio::test]
+async fn changes_are_tested_over_the_stored_settings_without_being_saved() {
+    if !daemon_available("transmission-daemon") {
+        return;
+    }
+    let daemon = TransmissionDaemon::start().await.expect("daemon starts");
+    let server = TestServer::start().await;
+    let admin = server.user("root").await;
+    let config = daemon.config();
+    let added = admin
+        .add_server(&CreateServerRequest {
+            port: config.port,
+            username: config.username.clone(),
+            password: config.password.as_ref().map(|p| p.expose().to_string()),
+            ..unreachable_transmission("box")
+        })
+        .await
+        .unwrap();
+
+    let wrong = UpdateServerRequest {
+        password: Patch::Set("wrong-password".into()),
+        ..Default::default()
+    };
+    let tested = admin.test_server_changes(&added.id, &wrong).await.unwrap();
+    assert_eq!(tested.status, ConnectionStatus::Failed, "{tested:?}");
+    assert!(
+        tested.message.contains("authentication failed"),
+        "{tested:?}"
+    );
+
+    // The stored password is used where the changes have none.
+    let renamed = UpdateServerRequest {
+        name: Patch::Set("renamed".into()),
+        ..Default::default()
+    };
+    let tested = admin
+        .test_server_changes(&added.id, &renamed)
+        .await
+        .unwrap();
+    assert_eq!(tested.status, ConnectionStatus::Connected, "{tested:?}");
+    assert!(tested.message.contains("renamed"), "{tested:?}");
+
+    let invalid = UpdateServerRequest {
+        rpc_path: Patch::Set("no-slash".into()),
+        ..Default::default()
+    };
+    assert!(matches!(
+        admin.test_server_changes(&added.id, &invalid).await,
+        Err(Error::Invalid(_))
+    ));
+    let stored = admin.get_server(&added.id).await.unwrap();
+    assert_eq!(stored.name, "box", "nothing saved");
+    assert_eq!(stored.updated_at, added.updated_at);
+    let tested = admin.test_server(&added.id).await.unwrap();
+    assert_eq!(tested.status, ConnectionStatus::Connected, "{tested:?}");
+}

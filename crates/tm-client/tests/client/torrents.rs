@@ -61,6 +61,7 @@ async fn torrents_through_transmission() {
         server_id: Some(server_id.clone()),
         start: false,
         labels: vec!["music".into(), "flac".into()],
+        save_path: None,
     };
     let uploaded = alice
         .upload_torrent(TorrentUpload::from_path(&path).unwrap(), &options)
@@ -96,6 +97,7 @@ async fn torrents_through_transmission() {
                 server_id: Some(server_id.clone()),
                 start: false,
                 labels: Vec::new(),
+                save_path: None,
             },
         )
         .await
@@ -255,4 +257,48 @@ async fn torrents_through_transmission() {
     assert_eq!((answer.success_count, answer.failure_count), (2, 1));
     let left = alice.list_torrents(&TorrentQuery::default()).await.unwrap();
     assert_eq!(left.total, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploads_download_into_save_path() {
+    if !daemon_available("transmission-daemon") {
+        return;
+    }
+    let daemon = TransmissionDaemon::start().await.expect("daemon starts");
+    let server = TestServer::start().await;
+    let alice = server.user("alice").await;
+    let server_id = register(&alice, &daemon).await;
+    // The data is outside the client's download directory: the torrents
+    // complete only if the client looks for it in save_path.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let dir = elsewhere.path().to_str().unwrap().to_string();
+    let one = TestTorrent::single_file(elsewhere.path(), "one.bin", 30_000, Some(TRACKER)).unwrap();
+    let two = TestTorrent::single_file(elsewhere.path(), "two.bin", 20_000, Some(TRACKER)).unwrap();
+    let options = UploadOptions {
+        server_id: Some(server_id),
+        save_path: Some(dir.clone()),
+        ..Default::default()
+    };
+    let upload = |name: &str, bytes: &[u8]| TorrentUpload {
+        filename: name.into(),
+        bytes: bytes.to_vec(),
+    };
+    alice
+        .upload_torrent(upload("one.torrent", &one.bytes), &options)
+        .await
+        .unwrap();
+    let batch = alice
+        .upload_torrents(vec![upload("two.torrent", &two.bytes)], &options)
+        .await
+        .unwrap();
+    assert_eq!(batch.success_count, 1, "{batch:?}");
+    for hash in [&one.info_hash, &two.info_hash] {
+        let torrent = wait_until(Duration::from_secs(30), || async {
+            let t = alice.get_torrent(hash, None).await.ok()?;
+            t.complete.then_some(t)
+        })
+        .await
+        .expect("the client found the data in save_path");
+        assert_eq!(torrent.save_path.trim_end_matches('/'), dir);
+    }
 }
