@@ -125,6 +125,9 @@ def test_upload_torrent(tm: TorrentManagerClient, rec: Recorder, tmp_path: Path)
     assert b'name="file"; filename="test.torrent"' in body
     assert b"Content-Type: application/x-bittorrent" in body
     assert b"d8:announce0:e" in body
+    assert b'name="save_path"' not in body
+    tm.upload_torrent(str(path), save_path="/srv/films")
+    assert b'name="save_path"\r\n\r\n/srv/films\r\n' in rec.last.body
 
 
 def test_upload_torrents(tm: TorrentManagerClient, rec: Recorder, tmp_path: Path) -> None:
@@ -139,6 +142,9 @@ def test_upload_torrents(tm: TorrentManagerClient, rec: Recorder, tmp_path: Path
     body = rec.last.body
     assert body.count(b'name="files"') == 2
     assert b'filename="a.torrent"' in body and b'filename="b.torrent"' in body
+    assert b'name="save_path"' not in body
+    tm.upload_torrents(paths, save_path="/srv/films")
+    assert b'name="save_path"\r\n\r\n/srv/films\r\n' in rec.last.body
     with pytest.raises(ValueError):
         tm.upload_torrents([], "s1")
 
@@ -195,6 +201,17 @@ def test_update_server_body(tm: TorrentManagerClient, rec: Recorder) -> None:
         "name": "x", "enabled": False, "http_port": None, "username": None})
     tm.update_server("s1")
     assert sent(rec)[3] == {}
+    # Positional fields, as before (name first).
+    tm.update_server("s1", "renamed")
+    assert sent(rec)[3] == {"name": "renamed"}
+
+
+def test_test_server_body(tm: TorrentManagerClient, rec: Recorder) -> None:
+    tm.test_server("s1")
+    assert sent(rec) == ("POST", "/servers/s1/test", {}, None)
+    assert rec.last.body is None, "no changes: no body, the stored settings are tried"
+    tm.test_server("s1", password="new", http_port=CLEAR)
+    assert sent(rec) == ("POST", "/servers/s1/test", {}, {"password": "new", "http_port": None})
     assert repr(CLEAR) == "CLEAR"
 
 

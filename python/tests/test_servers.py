@@ -244,6 +244,32 @@ def test_settings_are_tested_without_saving(client: TorrentManagerClient,
     assert client.list_servers() == [], "nothing was saved"
 
 
+def test_edits_are_tested_without_saving(client: TorrentManagerClient,
+                                        tmp_path_factory: pytest.TempPathFactory) -> None:
+    root = tmp_path_factory.mktemp("transmission")
+    daemon = start_transmission(root)
+    try:
+        server = client.add_server(
+            name="seedbox", server_type="transmission", host=daemon.host, port=daemon.port,
+            username=daemon.username, password=daemon.password, rpc_path=daemon.rpc_path)
+        tested = client.test_server(server["id"], password="wrong-password")
+        assert tested["status"] == "failed", tested
+        assert "authentication failed" in tested["message"]
+        # No password among the changes: the stored one is used.
+        tested = client.test_server(server["id"], name="renamed")
+        assert tested["status"] == "connected", tested
+        assert "renamed" in tested["message"]
+        assert client.test_server(server["id"])["status"] == "connected"
+        with pytest.raises(TorrentManagerError) as info:
+            client.test_server(server["id"], port=0)
+        assert info.value.status_code == 422
+        stored = client.get_server(server["id"])
+        assert (stored["name"], stored["updated_at"]) == ("seedbox", server["updated_at"])
+    finally:
+        daemon.stop()
+        remove_tree(root)
+
+
 def test_testing_settings_follows_the_egress_policy(server) -> None:
     username = unique_username("carol")
     with TorrentManagerClient(server.url) as carol:

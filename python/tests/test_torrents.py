@@ -81,6 +81,23 @@ def test_torrent_round_trip(client, server_id, transmission):
     wait_for(lambda: not (transmission.download_dir / "round-trip.bin").exists())
 
 
+def test_uploads_download_into_save_path(client, server_id, tmp_path):
+    # The data is outside the client's download directory: the torrents
+    # complete only if the client looks for it in save_path.
+    one, one_hash = make_torrent(tmp_path, "one.bin")
+    two, two_hash = make_torrent(tmp_path, "two.bin")
+    client.upload_torrent(str(one), server_id, save_path=str(tmp_path))
+    batch = client.upload_torrents([str(two)], server_id, save_path=str(tmp_path))
+    assert batch["success_count"] == 1, batch
+    for info_hash in (one_hash, two_hash):
+        done = wait_for(lambda: (t := client.get_torrent(info_hash)) and t["complete"] and t)
+        assert done["save_path"].rstrip("/") == str(tmp_path)
+    three, _ = make_torrent(tmp_path, "three.bin")
+    with pytest.raises(TorrentManagerError) as info:
+        client.upload_torrent(str(three), server_id, save_path="relative/dir")
+    assert info.value.status_code == 400
+
+
 def test_magnets_batches_and_refusals(client, server_id, tmp_path):
     first, first_hash = make_torrent(tmp_path, "one.bin")
     second, second_hash = make_torrent(tmp_path, "two.bin")

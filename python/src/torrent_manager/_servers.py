@@ -89,6 +89,74 @@ def _takes_server_settings(method: _Method) -> _Method:
     return method
 
 
+def server_changes(
+    name: Optional[str] = None,
+    host: Any = None,
+    port: Any = None,
+    username: Any = None,
+    password: Any = None,
+    rpc_path: Any = None,
+    use_ssl: Optional[bool] = None,
+    enabled: Optional[bool] = None,
+    http_host: Any = None,
+    http_port: Any = None,
+    http_path: Any = None,
+    http_username: Any = None,
+    http_password: Any = None,
+    http_use_ssl: Optional[bool] = None,
+    server_type: Optional[str] = None,
+    transport: Any = None,
+    socket_path: Any = None,
+    tls_accept_invalid_certs: Optional[bool] = None,
+    is_default: Optional[bool] = None,
+) -> JSON:
+    """Changes to a server, as ``PUT /servers/{id}`` and ``POST
+    /servers/{id}/test`` take them: ``None`` leaves a field out,
+    :data:`CLEAR` sends ``null``."""
+    fields = {
+        "name": name,
+        "host": host,
+        "port": port,
+        "username": username,
+        "password": password,
+        "rpc_path": rpc_path,
+        "use_ssl": use_ssl,
+        "enabled": enabled,
+        "http_host": http_host,
+        "http_port": http_port,
+        "http_path": http_path,
+        "http_username": http_username,
+        "http_password": http_password,
+        "http_use_ssl": http_use_ssl,
+        "server_type": server_type,
+        "transport": transport,
+        "socket_path": socket_path,
+        "tls_accept_invalid_certs": tls_accept_invalid_certs,
+        "is_default": is_default,
+    }
+    body: JSON = {}
+    for key, value in fields.items():
+        if value is CLEAR:
+            body[key] = None
+        elif value is not None:
+            body[key] = value
+    return body
+
+
+def _takes_server_changes(method: _Method) -> _Method:
+    """Shows the parameters of :func:`server_changes` after ``server_id`` on
+    a method that passes them on to it (``help()``, IDEs)."""
+    changes = inspect.signature(server_changes)
+    leading = [
+        inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+        inspect.Parameter("server_id", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=str),
+    ]
+    method.__signature__ = changes.replace(  # type: ignore[attr-defined]
+        parameters=[*leading, *changes.parameters.values()]
+    )
+    return method
+
+
 class Servers(Transport):
     """Registering, changing, testing and removing servers."""
 
@@ -119,29 +187,8 @@ class Servers(Transport):
         """One server."""
         return self._request("GET", f"/servers/{_segment(server_id)}")
 
-    def update_server(
-        self,
-        server_id: str,
-        name: Optional[str] = None,
-        host: Any = None,
-        port: Any = None,
-        username: Any = None,
-        password: Any = None,
-        rpc_path: Any = None,
-        use_ssl: Optional[bool] = None,
-        enabled: Optional[bool] = None,
-        http_host: Any = None,
-        http_port: Any = None,
-        http_path: Any = None,
-        http_username: Any = None,
-        http_password: Any = None,
-        http_use_ssl: Optional[bool] = None,
-        server_type: Optional[str] = None,
-        transport: Any = None,
-        socket_path: Any = None,
-        tls_accept_invalid_certs: Optional[bool] = None,
-        is_default: Optional[bool] = None,
-    ) -> JSON:
+    @_takes_server_changes
+    def update_server(self, server_id: str, *args: Any, **kwargs: Any) -> JSON:
         """Changes only the fields given and returns the updated server.
 
         A field left at ``None`` stays as it is. To clear a nullable field
@@ -151,42 +198,29 @@ class Servers(Transport):
 
             client.update_server(server_id, name="Renamed", http_port=CLEAR)
         """
-        fields = {
-            "name": name,
-            "host": host,
-            "port": port,
-            "username": username,
-            "password": password,
-            "rpc_path": rpc_path,
-            "use_ssl": use_ssl,
-            "enabled": enabled,
-            "http_host": http_host,
-            "http_port": http_port,
-            "http_path": http_path,
-            "http_username": http_username,
-            "http_password": http_password,
-            "http_use_ssl": http_use_ssl,
-            "server_type": server_type,
-            "transport": transport,
-            "socket_path": socket_path,
-            "tls_accept_invalid_certs": tls_accept_invalid_certs,
-            "is_default": is_default,
-        }
-        body: JSON = {}
-        for key, value in fields.items():
-            if value is CLEAR:
-                body[key] = None
-            elif value is not None:
-                body[key] = value
-        return self._request("PUT", f"/servers/{_segment(server_id)}", json=body)
+        return self._request(
+            "PUT", f"/servers/{_segment(server_id)}", json=server_changes(*args, **kwargs)
+        )
 
     def delete_server(self, server_id: str) -> JSON:
         """Removes a server: ``{"status": "deleted", message}``."""
         return self._request("DELETE", f"/servers/{_segment(server_id)}")
 
-    def test_server(self, server_id: str) -> JSON:
+    @_takes_server_changes
+    def test_server(self, server_id: str, *args: Any, **kwargs: Any) -> JSON:
         """Checks that the client answers: ``{"status": "connected" | "failed", message}``.
 
-        A failed connection is reported in the answer, not raised.
+        Without changes, the stored settings are tried. With changes (the
+        arguments of :meth:`update_server`), they are tried over the stored
+        settings, and nothing is saved; a password left out is the stored
+        one::
+
+            client.test_server(server_id, password="new-secret")
+
+        A failed connection is reported in the answer, not raised; changes
+        ``update_server`` would refuse raise ``TorrentManagerError`` as there.
         """
-        return self._request("POST", f"/servers/{_segment(server_id)}/test")
+        path = f"/servers/{_segment(server_id)}/test"
+        if not args and not kwargs:
+            return self._request("POST", path)
+        return self._request("POST", path, json=server_changes(*args, **kwargs))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from typing import Any, BinaryIO, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, BinaryIO, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from ._transport import JSON, PathLike, Transport, _bool_param, _segment
 
@@ -92,12 +92,18 @@ class Torrents(Transport):
         return self.add_torrent(url, server_id, start, labels, save_path)
 
     def upload_torrent(
-        self, file_path: PathLike, server_id: Optional[str] = None, start: bool = True
+        self,
+        file_path: PathLike,
+        server_id: Optional[str] = None,
+        start: bool = True,
+        save_path: Optional[str] = None,
     ) -> JSON:
         """Uploads a local ``.torrent`` file:
         ``{message, info_hash, torrent_name, server_id, server_name}``.
 
-        ``server_id`` ``None`` leaves the choice of server to the API (its default server).
+        ``server_id`` ``None`` leaves the choice of server to the API (its default server);
+        ``save_path`` (an absolute directory on the client's host) where to download,
+        ``None`` for the client's default.
         """
         path = os.fspath(file_path)
         with open(path, "rb") as handle:
@@ -105,6 +111,7 @@ class Torrents(Transport):
                 "POST",
                 "/torrents/upload",
                 params={"server_id": server_id, "start": _bool_param(start)},
+                data=_save_path_field(save_path),
                 files={"file": _torrent_part(path, handle)},
             )
 
@@ -113,9 +120,11 @@ class Torrents(Transport):
         file_paths: Iterable[PathLike],
         server_id: Optional[str] = None,
         start: bool = True,
+        save_path: Optional[str] = None,
     ) -> JSON:
         """Uploads several ``.torrent`` files in one request; the answer reports
-        each file (``{total, success_count, failure_count, results: [...], ...}``)."""
+        each file (``{total, success_count, failure_count, results: [...], ...}``).
+        ``save_path`` as for :meth:`upload_torrent`."""
         with contextlib.ExitStack() as stack:
             parts = []
             for file_path in file_paths:
@@ -128,6 +137,7 @@ class Torrents(Transport):
                 "POST",
                 "/torrents/upload/batch",
                 params={"server_id": server_id, "start": _bool_param(start)},
+                data=_save_path_field(save_path),
                 files=parts,
             )
 
@@ -273,6 +283,11 @@ class Torrents(Transport):
             params={"server_id": server_id},
         )
 
+
+
+def _save_path_field(save_path: Optional[str]) -> Optional[Dict[str, str]]:
+    """The upload form's optional ``save_path`` text field."""
+    return None if save_path is None else {"save_path": save_path}
 
 
 def _torrent_part(path: str, handle: BinaryIO) -> Tuple[str, BinaryIO, str]:

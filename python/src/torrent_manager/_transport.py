@@ -121,11 +121,13 @@ class Transport:
         *,
         params: Optional[Mapping[str, Any]] = None,
         json: Any = None,
+        data: Optional[Mapping[str, str]] = None,
         files: Any = None,
     ) -> Any:
         """Sends one request and returns its parsed JSON answer.
 
-        ``None`` values in ``params`` are left out.
+        ``None`` values in ``params`` are left out; ``data`` are the text
+        fields of a multipart ``files`` upload.
         """
         url = self.base_url + path
         query = {k: v for k, v in (params or {}).items() if v is not None}
@@ -135,6 +137,7 @@ class Transport:
                 url,
                 params=query or None,
                 json=json,
+                data=data,
                 files=files,
                 timeout=self.timeout,
             )
