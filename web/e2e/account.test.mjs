@@ -307,6 +307,30 @@ describe('first run, account page, PWA, add dialog', { timeout: 240_000 }, () =>
     assert.equal(torrent.save_path, folder);
   });
 
+  step('add dialog: "Save to" applies to .torrent files too, one or several (bug: files went to the default folder)', async () => {
+    const listed = (hashes) => page.evaluate(async (wanted) => (await (await fetch('/torrents')).json())
+      .filter((t) => wanted.includes(t.info_hash)).map((t) => [t.info_hash, t.save_path]), hashes);
+    for (const names of [['file-one.iso'], ['file-two.iso', 'file-three.iso']]) {
+      await page.goto(url('/#/torrents'));
+      await page.click('text=+ Add torrent');
+      const dialog = page.locator('dialog.add-torrent');
+      await dialog.waitFor();
+      assert.equal(await dialog.getByText('files go to the default folder').count(), 0, 'the hint says files are not moved');
+      const torrents = names.map((name) => makeTorrent(name));
+      await dialog.locator('input[type=file]').setInputFiles(torrents.map((torrent) => ({
+        name: `${torrent.name}.torrent`, mimeType: 'application/x-bittorrent', buffer: torrent.buffer,
+      })));
+      const folder = path.join(stack.root, 'downloads', `files-${names.length}`);
+      await dialog.locator('input[name=save_path]').fill(folder);
+      await dialog.locator('input[name=start]').uncheck();
+      await dialog.locator('button[type=submit]').click();
+      await dialog.waitFor({ state: 'detached' });
+      const hashes = torrents.map((torrent) => torrent.infoHash);
+      assert.deepEqual((await listed(hashes)).sort(), hashes.map((hash) => [hash, folder]).sort(),
+        `${names.length} file(s): not in ${folder}`);
+    }
+  });
+
   step('a magnet link opened while logged out is offered after the login', async () => {
     const fresh = await freshPage(PHONE, 'dark');
     try {

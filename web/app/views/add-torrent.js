@@ -47,7 +47,7 @@ export function openAddTorrent({ uris: links = [], files = [] } = {}) {
     field('.torrent files (or drop them on the page)', picker), fileList, fileError.element,
     servers.length ? field('Server', server) : h('p.error', {}, 'Add a server first (Servers page).'),
     field('Labels', labels, 'Separated by commas'),
-    field('Save to', savePath, 'A folder on the server\'s host, e.g. /srv/downloads/linux. For links; files go to the default folder.'),
+    field('Save to', savePath, 'A folder on the server\'s host, e.g. /srv/downloads/linux.'),
     h('label.check', {}, start, 'Start right away (otherwise added paused)'),
     formError.element,
     h('div.actions', {}, h('button', { type: 'button', onclick: () => dialog.close() }, 'Cancel'), submit));
@@ -61,9 +61,12 @@ export function openAddTorrent({ uris: links = [], files = [] } = {}) {
       uris.focus();
       return;
     }
-    const target = { server_id: server.value, start: start.checked, labels: parseLabels(labels.value) };
+    const target = {
+      server_id: server.value, start: start.checked, labels: parseLabels(labels.value),
+      save_path: savePath.value.trim() || undefined,
+    };
     submit.disabled = true;
-    const uriFailures = await addUris(lines, { ...target, save_path: savePath.value.trim() || undefined });
+    const uriFailures = await addUris(lines, target);
     const fileFailures = await addFiles(chosen, target);
     submit.disabled = false;
     const added = lines.length + chosen.length - uriFailures.length - fileFailures.length;
@@ -101,6 +104,7 @@ async function addFiles(files, target) {
   const query = { server_id: target.server_id, start: String(target.start) };
   if (target.labels.length) query.labels = target.labels.join(',');
   const form = new FormData();
+  if (target.save_path) form.append('save_path', target.save_path);
   try {
     if (files.length === 1) {
       form.append('file', files[0], files[0].name);

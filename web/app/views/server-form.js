@@ -1,7 +1,9 @@
 // The add / edit server dialog. Which fields show depends on the client
 // type and transport; an edit sends only what changed. Settings are tested
-// (POST /servers/test, nothing saved) before they are saved: a failing test
-// keeps the dialog open with the reason and a "Save anyway" button.
+// before they are saved (new: POST /servers/test; an edit: its changes to
+// POST /servers/{id}/test, which uses the stored password when none is
+// typed; nothing saved): a failing test keeps the dialog open with the
+// reason and a "Save anyway" button.
 
 import { api } from '../api.js';
 import { notify, openDialog } from '../dialog.js';
@@ -80,20 +82,14 @@ export function openServerForm(server, onClose) {
   controls.use_ssl.addEventListener('change', showRelevant);
   showRelevant();
 
-  // The page never gets a stored password back, so settings that still rely
-  // on one cannot be tested before saving (the saved server's test can).
-  const keepsStoredPassword = () => editing && server.has_password && !controls.password.value
-    && !rows.password.hidden;
-
   /** Tests the form's settings; resolves true when the client answered. */
   const testSettings = async () => {
-    if (keepsStoredPassword()) {
-      showTest('pending', 'Type the password to test these settings: the stored one never comes back to the page.');
-      return null;
-    }
     showTest('pending', 'Testing the connection…');
+    const values = collect(controls, rows);
     try {
-      const answer = await api.post('/servers/test', collect(controls, rows));
+      const answer = editing
+        ? await api.post(`/servers/${encodeURIComponent(server.id)}/test`, changedFields(server, values))
+        : await api.post('/servers/test', values);
       showTest(answer.status, answer.message);
       return answer.status === 'connected';
     } catch (failure) {
@@ -149,7 +145,7 @@ export function openServerForm(server, onClose) {
     submit.disabled = true;
     const connected = await testSettings();
     submit.disabled = false;
-    if (connected === false) {
+    if (!connected) {
       saveAnyway.hidden = false;
       return;
     }
