@@ -160,7 +160,7 @@ fn default_true() -> bool {
 }
 
 /// `PUT /servers/{id}`: fields left out stay as they are; `null` clears a nullable field.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateServerRequest {
     #[serde(default, skip_serializing_if = "Patch::is_unchanged")]

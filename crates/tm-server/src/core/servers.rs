@@ -162,12 +162,15 @@ impl Core {
     /// Asks the client who it is, with a fresh connection: with the stored
     /// settings, or with `changes` applied over them as `update_server`
     /// would (same checks and egress policy), without saving anything.
+    /// Changes that change nothing try the stored settings as they are, so
+    /// a target the policy no longer allows is a failed answer, as before.
     pub async fn test_server(
         &self,
         user: &User,
         id: &str,
         changes: Option<UpdateServerRequest>,
     ) -> Result<TestServerResponse> {
+        let changes = changes.filter(|c| *c != UpdateServerRequest::default());
         let (row, policy) = match changes {
             Some(update) => self.updated_server_row(user, id, update).await?,
             None => {

@@ -111,6 +111,8 @@ on_both_databases! {
         assert!(test["message"].as_str().unwrap().contains("not allowed"), "{test}");
         let (status, body) = bob.put(&format!("/servers/{id}"), json!({"port": 5001})).await;
         assert_forbidden_target(status, &body);
+        let (status, body) = bob.post(&format!("/servers/{id}/test"), json!({"port": 5001})).await;
+        assert_forbidden_target(status, &body);
         assert_eq!(admin.get("/admin/users/nobody/targets").await.0, StatusCode::NOT_FOUND);
     }
 
