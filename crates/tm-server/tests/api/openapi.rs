@@ -93,6 +93,17 @@ async fn openapi_describes_every_endpoint_and_docs_work_offline() {
         );
     }
 
+    // Testing a saved server takes optional changes, in the update's shape.
+    let body = &doc["paths"]["/servers/{id}/test"]["post"]["requestBody"];
+    assert_ne!(body["required"], true, "{body}");
+    let schema = body["content"]["application/json"]["schema"].to_string();
+    assert!(schema.contains("UpdateServerRequest"), "{schema}");
+    // Uploads document their save_path field.
+    for path in ["/torrents/upload", "/torrents/upload/batch"] {
+        let body = doc["paths"][path]["post"]["requestBody"].to_string();
+        assert!(body.contains("save_path"), "{path}: {body}");
+    }
+
     let page = api
         .http
         .get(format!("{}/docs/", app.base))
