@@ -57,7 +57,7 @@ pub async fn login(context: &Context, args: LoginArgs) -> anyhow::Result<()> {
     context.file.save(&SavedSession {
         url: url.clone(),
         username: account.username.clone(),
-        cookies,
+        cookies: Some(cookies),
     })?;
     context.out.show(&account, || {
         format!("Logged in to {url} as {}", account.username)
@@ -75,8 +75,11 @@ pub async fn register(context: &Context, args: LoginArgs) -> anyhow::Result<()> 
     })
 }
 
+/// Ends the session and forgets its cookies, but keeps the URL: the next
+/// command then says "not logged in", not "could not connect" to the default.
 pub async fn logout(context: &Context) -> anyhow::Result<()> {
-    if context.saved.is_some() {
+    let logged_in = context.saved_cookies.is_some();
+    if logged_in {
         // The local session goes whatever the server says (it may be gone already).
         if let Err(error) = context.client.logout().await
             && !matches!(error, tm_client::Error::Unauthorized(_))
@@ -84,8 +87,13 @@ pub async fn logout(context: &Context) -> anyhow::Result<()> {
             eprintln!("warning: the server did not end the session: {error}");
         }
     }
-    let existed = context.file.delete()?;
-    let message = if existed {
+    if let Some(stored) = &context.stored {
+        context.file.save(&SavedSession {
+            cookies: None,
+            ..stored.clone()
+        })?;
+    }
+    let message = if logged_in {
         "Logged out"
     } else {
         "Not logged in"

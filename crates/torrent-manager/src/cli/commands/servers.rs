@@ -7,8 +7,10 @@ use tm_client::{
     Transport, UpdateServerRequest,
 };
 
-use crate::cli::output::{Output, rows};
+use crate::cli::layout::{SHORT_ID, short_id};
+use crate::cli::output::{Output, fixed, rows, shrinking};
 use crate::cli::units::{optional_timestamp, timestamp};
+use crate::cli::watch::WatchArgs;
 use crate::cli::{Context, UsageError};
 
 #[derive(Subcommand)]
@@ -18,7 +20,7 @@ pub enum ServersCommand {
     Add(Box<AddArgs>),
     /// List your servers.
     #[command(visible_alias = "ls")]
-    List,
+    List(WatchArgs),
     /// Show every setting and the polling status of one server.
     Show { server: String },
     /// Change some settings of a server; the rest stay.
@@ -171,9 +173,13 @@ pub async fn run(context: &Context, command: ServersCommand) -> anyhow::Result<(
                 format!("Added the server {} ({})", server.name, server.id)
             })
         }
-        ServersCommand::List => {
-            let servers = client.list_servers().await?;
-            out.show(&servers, || render_list(out, &servers))
+        ServersCommand::List(watch) => {
+            watch
+                .run(|| async {
+                    let servers = client.list_servers().await?;
+                    out.show(&servers, || render_list(out, &servers))
+                })
+                .await
         }
         ServersCommand::Show { server } => {
             let id = resolve(client, &server).await?;
@@ -206,15 +212,38 @@ pub async fn run(context: &Context, command: ServersCommand) -> anyhow::Result<(
     }
 }
 
-/// The ID of the server named `id_or_name` (an ID, else a name).
+/// The ID of the server named `id_or_name`: an ID, else a name, else a
+/// unique prefix of an ID as `servers list` shows them.
 pub async fn resolve(client: &Client, id_or_name: &str) -> anyhow::Result<String> {
     let servers = client.list_servers().await?;
-    servers
+    let exact = servers
         .iter()
         .find(|s| s.id == id_or_name)
-        .or_else(|| servers.iter().find(|s| s.name == id_or_name))
-        .map(|s| s.id.clone())
-        .ok_or_else(|| anyhow::anyhow!("no server with the ID or name '{id_or_name}'"))
+        .or_else(|| servers.iter().find(|s| s.name == id_or_name));
+    if let Some(server) = exact {
+        return Ok(server.id.clone());
+    }
+    let by_prefix: Vec<&ServerInfo> = if id_or_name.len() >= SHORT_ID {
+        servers
+            .iter()
+            .filter(|s| s.id.starts_with(id_or_name))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    match by_prefix.as_slice() {
+        [only] => Ok(only.id.clone()),
+        [] => anyhow::bail!(
+            "no server with the ID or name '{id_or_name}' (see `torrent-manager servers list`)"
+        ),
+        several => {
+            let names: Vec<&str> = several.iter().map(|s| s.name.as_str()).collect();
+            anyhow::bail!(
+                "'{id_or_name}' starts the IDs of several servers ({}): give their names",
+                names.join(", ")
+            )
+        }
+    }
 }
 
 impl ServerFields {
@@ -314,11 +343,17 @@ fn render_list(out: &Output, servers: &[ServerInfo]) -> String {
         servers,
         "No servers. Add one with `torrent-manager servers add`.",
         &[
-            "ID", "NAME", "TYPE", "ADDRESS", "STATUS", "TORRENTS", "DEFAULT",
+            fixed("ID"),
+            shrinking("NAME"),
+            fixed("TYPE"),
+            shrinking("ADDRESS"),
+            fixed("STATUS"),
+            fixed("TORRENTS"),
+            fixed("DEFAULT"),
         ],
         |server| {
             vec![
-                Cell::new(&server.id),
+                Cell::new(short_id(&server.id)),
                 Cell::new(&server.name),
                 Cell::new(server.server_type.as_str()),
                 Cell::new(address(server)),
