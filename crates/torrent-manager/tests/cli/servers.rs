@@ -153,3 +153,24 @@ async fn server_passwords_come_from_stdin_not_argv() {
         .await
         .failed_with(2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn servers_add_asks_for_the_password_of_a_username() {
+    let env = TestEnv::start().await;
+    env.login_as("alice").await;
+    // No password flag: asked for (here read from stdin, as without a terminal).
+    let asked = env
+        .run_with_input(&[&ADD_BOX[..], &["-o", "json"]].concat(), "typed-secret\n")
+        .await
+        .ok()
+        .json();
+    assert_eq!(asked["has_password"], true, "{asked}");
+    env.run(&["servers", "rm", "box"]).await.ok();
+    // An empty answer means none, as for a client without authentication.
+    let none = env
+        .run_with_input(&[&ADD_BOX[..], &["-o", "json"]].concat(), "\n")
+        .await
+        .ok()
+        .json();
+    assert_eq!(none["has_password"], false, "{none}");
+}

@@ -27,19 +27,29 @@ fn read_password(args: &LoginArgs) -> anyhow::Result<String> {
 /// A secret kept out of argv (`ps`, shell history): one line of standard
 /// input when asked to or when it is not a terminal, else a prompt without echo.
 pub fn read_secret(prompt: &str, from_stdin: bool) -> anyhow::Result<String> {
-    let secret = if from_stdin || !std::io::stdin().is_terminal() {
-        let mut line = String::new();
-        std::io::stdin()
-            .read_line(&mut line)
-            .context("reading the password from standard input")?;
-        line.trim_end_matches(['\r', '\n']).to_string()
-    } else {
-        rpassword::prompt_password(prompt).context("reading the password")?
-    };
+    let secret = read_line_secret(prompt, from_stdin)?;
     if secret.is_empty() {
         return Err(UsageError("no password given".into()).into());
     }
     Ok(secret)
+}
+
+/// A secret read as [`read_secret`] does, where an empty one means none.
+pub fn read_optional_secret(prompt: &str) -> anyhow::Result<Option<String>> {
+    let secret = read_line_secret(prompt, false)?;
+    Ok(Some(secret).filter(|s| !s.is_empty()))
+}
+
+fn read_line_secret(prompt: &str, from_stdin: bool) -> anyhow::Result<String> {
+    if from_stdin || !std::io::stdin().is_terminal() {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .context("reading the password from standard input")?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    } else {
+        rpassword::prompt_password(prompt).context("reading the password")
+    }
 }
 
 pub async fn login(context: &Context, args: LoginArgs) -> anyhow::Result<()> {
