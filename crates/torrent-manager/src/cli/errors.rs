@@ -2,11 +2,22 @@
 
 use tm_client::{Error, ErrorCode};
 
-/// API parameters the server's messages name, and the flags that set them.
-const FLAGS: [(&str, &str); 3] = [
+/// API parameters the server's messages name, and the flags that set them
+/// (longer names first: `use_ssl` is part of `http_use_ssl`).
+const FLAGS: [(&str, &str); 13] = [
     ("server_id", "--server NAME"),
     ("delete_data", "--delete-data"),
     ("save_path", "--save-path"),
+    ("expires_days", "--expires-days"),
+    ("server_type", "--type"),
+    ("rpc_path", "--rpc-path"),
+    ("socket_path", "--socket-path"),
+    ("http_host", "--http-host"),
+    ("http_port", "--http-port"),
+    ("http_use_ssl", "--http-ssl"),
+    ("use_ssl", "--ssl"),
+    ("tls_accept_invalid_certs", "--insecure-tls"),
+    ("is_default", "--default"),
 ];
 
 /// An error and its causes, as `{:#}` prints them, with the client's
@@ -65,6 +76,14 @@ mod tests {
         assert_eq!(
             describe(&no_default),
             "adding: --server NAME is required: you have no default server"
+        );
+        let tls = Error::Invalid(ApiError {
+            detail: "http_use_ssl needs http_host; use_ssl too".into(),
+            code: ErrorCode::InvalidInput,
+        });
+        assert_eq!(
+            client_error(&tls),
+            "--http-ssl needs --http-host; --ssl too"
         );
         let unreachable = Error::Connect {
             url: "http://127.0.0.1:1/server_id".into(),

@@ -63,6 +63,14 @@ async fn servers_add_list_show_update_test_rm() {
     .await
     .failed_with(2);
 
+    // The server's complaint names the flag, not the API's field.
+    let refused = env
+        .run(&["servers", "update", &id, "--rpc-path", "nope"])
+        .await
+        .failed_with(1);
+    assert!(refused.stderr.contains("--rpc-path must"), "{refused:?}");
+    assert!(!refused.stderr.contains("rpc_path"), "{refused:?}");
+
     // Nothing listens on port 1: the test reports it and fails.
     let tested = env
         .run(&["servers", "test", "renamed"])

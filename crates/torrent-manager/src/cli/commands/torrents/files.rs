@@ -6,6 +6,7 @@ use tm_client::{Client, FilePriority, FilePriorityChange, TorrentFilesResponse};
 
 use super::OneTorrent;
 use crate::cli::UsageError;
+use crate::cli::layout::{terminal_width, truncate};
 use crate::cli::output::{Output, fixed, rows, shrinking};
 use crate::cli::units::{percent, size};
 
@@ -117,10 +118,8 @@ fn render(out: &Output, files: &TorrentFilesResponse) -> String {
             ]
         },
     );
-    format!(
-        "{} in {} on {}\n{table}",
-        files.name, files.path, files.server_name
-    )
+    let title = format!("{} in {} on {}", files.name, files.path, files.server_name);
+    format!("{}\n{table}", truncate(&title, terminal_width()))
 }
 
 fn priority_name(priority: FilePriority) -> &'static str {
