@@ -31,27 +31,56 @@ pub fn terminal_width() -> usize {
         .unwrap_or(DEFAULT_WIDTH)
 }
 
-/// The columns' widths: each as wide as its content (`natural`), except that
-/// the `shrinkable` ones share what the others leave of `width`, the
-/// narrowest keeping all they need first.
-pub fn fit_widths(natural: &[usize], shrinkable: &[bool], width: usize) -> Vec<usize> {
-    let mut widths = natural.to_vec();
+/// How a column gives way when the rows are wider than the terminal.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Give {
+    /// Always whole (states, sizes, short IDs).
+    Never,
+    /// Cut before the others (server names, addresses).
+    First,
+    /// Cut last (torrent names, paths: what people read a row for).
+    Last,
+}
+
+/// The columns' widths: each as wide as its content (`natural`), except
+/// that the columns that give way share what the others leave of `width`:
+/// those that give way last first, leaving the others their minimum.
+pub fn fit_widths(natural: &[usize], give: &[Give], width: usize) -> Vec<usize> {
     let fixed: usize = natural
         .iter()
-        .zip(shrinkable)
-        .map(|(w, shrinks)| if *shrinks { PADDING } else { w + PADDING })
+        .zip(give)
+        .map(|(w, give)| {
+            if *give == Give::Never {
+                w + PADDING
+            } else {
+                PADDING
+            }
+        })
         .sum();
-    let mut left = width.saturating_sub(fixed);
-    let mut order: Vec<usize> = (0..natural.len()).filter(|i| shrinkable[*i]).collect();
-    order.sort_by_key(|i| natural[*i]);
-    let mut remaining = order.len();
-    for i in order {
-        let share = left / remaining;
-        widths[i] = natural[i].min(share.max(MIN_SHRUNK));
-        left = left.saturating_sub(widths[i]);
-        remaining -= 1;
-    }
+    let left = width.saturating_sub(fixed);
+    let of =
+        |tier: Give| -> Vec<usize> { (0..natural.len()).filter(|i| give[*i] == tier).collect() };
+    let (first, last) = (of(Give::First), of(Give::Last));
+    let reserved: usize = first.iter().map(|i| natural[*i].min(MIN_SHRUNK)).sum();
+    let mut widths = natural.to_vec();
+    let used = share(&mut widths, &last, left.saturating_sub(reserved));
+    share(&mut widths, &first, left.saturating_sub(used));
     widths
+}
+
+/// Shares `space` among the `columns`, the narrowest keeping all they need
+/// first; returns how much they took.
+fn share(widths: &mut [usize], columns: &[usize], space: usize) -> usize {
+    let mut order = columns.to_vec();
+    order.sort_by_key(|i| widths[*i]);
+    let (mut left, mut taken) = (space, 0);
+    for (done, i) in order.iter().enumerate() {
+        let fair = left / (order.len() - done);
+        widths[*i] = widths[*i].min(fair.max(MIN_SHRUNK));
+        left = left.saturating_sub(widths[*i]);
+        taken += widths[*i];
+    }
+    taken
 }
 
 /// `text` cut to `width` columns, ending with `…` when it was cut.
@@ -85,18 +114,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_shrinkable_columns_give_way() {
+    fn only_columns_that_give_way_are_cut() {
+        use Give::{First, Last, Never};
         // Fits: every column as wide as its content.
-        assert_eq!(fit_widths(&[30, 10], &[true, false], 80), vec![30, 10]);
-        // 40 columns: 12 for the fixed one, 28 left for the name.
-        assert_eq!(fit_widths(&[60, 10], &[true, false], 40), vec![26, 10]);
-        // The narrow shrinkable column keeps its width; the wide one takes the rest.
+        assert_eq!(fit_widths(&[30, 10], &[Last, Never], 80), vec![30, 10]);
+        // 40 columns: 12 for the fixed one and 2 of padding, 26 for the name.
+        assert_eq!(fit_widths(&[60, 10], &[Last, Never], 40), vec![26, 10]);
+        // The narrow column keeps its width; the wide one takes the rest.
         assert_eq!(
-            fit_widths(&[10, 50, 4], &[true, true, false], 40),
+            fit_widths(&[10, 50, 4], &[Last, Last, Never], 40),
             vec![10, 20, 4]
         );
+        // Names before servers: the server is cut to the minimum first.
+        assert_eq!(
+            fit_widths(&[60, 30, 4], &[Last, First, Never], 50),
+            vec![32, 8, 4]
+        );
+        assert_eq!(
+            fit_widths(&[20, 30, 4], &[Last, First, Never], 50),
+            vec![20, 20, 4]
+        );
         // Never below the minimum, even when nothing is left.
-        assert_eq!(fit_widths(&[60, 50], &[true, false], 40), vec![8, 50]);
+        assert_eq!(fit_widths(&[60, 50], &[Last, Never], 40), vec![8, 50]);
     }
 
     #[test]

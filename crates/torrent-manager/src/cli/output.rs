@@ -8,7 +8,7 @@ use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table};
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
-use super::layout::{fit_widths, terminal_width, truncate};
+use super::layout::{Give, fit_widths, terminal_width, truncate};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -94,27 +94,35 @@ impl Output {
     }
 }
 
-/// A column of a listing: its title, and whether it gives way (cut with an
+/// A column of a listing: its title, and how it gives way (cut with an
 /// ellipsis) when the rows are wider than the terminal.
 #[derive(Clone, Copy)]
 pub struct Column {
     title: &'static str,
-    shrinks: bool,
+    give: Give,
 }
 
 /// A column that always shows its values whole (states, sizes, short IDs).
 pub const fn fixed(title: &'static str) -> Column {
     Column {
         title,
-        shrinks: false,
+        give: Give::Never,
     }
 }
 
-/// A column that gives way (names, paths, messages).
+/// A column that gives way, last (names, paths, messages).
 pub const fn shrinking(title: &'static str) -> Column {
     Column {
         title,
-        shrinks: true,
+        give: Give::Last,
+    }
+}
+
+/// A column that gives way before the [`shrinking`] ones (server names).
+pub const fn secondary(title: &'static str) -> Column {
+    Column {
+        title,
+        give: Give::First,
     }
 }
 
@@ -137,8 +145,8 @@ pub fn rows<T>(
             *width = (*width).max(cell.content().width());
         }
     }
-    let shrinkable: Vec<bool> = columns.iter().map(|c| c.shrinks).collect();
-    let widths = fit_widths(&natural, &shrinkable, terminal_width());
+    let give: Vec<Give> = columns.iter().map(|c| c.give).collect();
+    let widths = fit_widths(&natural, &give, terminal_width());
     let header: Vec<&str> = columns.iter().map(|c| c.title).collect();
     let mut table = out.table(&header);
     for row in cells {

@@ -4,7 +4,7 @@ use comfy_table::{Cell, Color};
 use tm_client::{ServerInfo, ServerStatus, Transport};
 
 use crate::cli::layout::short_id;
-use crate::cli::output::{Output, fixed, rows, shrinking};
+use crate::cli::output::{Output, fixed, rows, secondary, shrinking};
 use crate::cli::units::{optional_timestamp, timestamp};
 
 /// `host:port`, or the socket for rTorrent over a Unix socket.
@@ -34,7 +34,7 @@ pub fn render_list(out: &Output, servers: &[ServerInfo]) -> String {
             fixed("ID"),
             shrinking("NAME"),
             fixed("TYPE"),
-            shrinking("ADDRESS"),
+            secondary("ADDRESS"),
             fixed("STATUS"),
             fixed("TORRENTS"),
             fixed("DEFAULT"),

@@ -9,7 +9,7 @@ use tm_client::{AddTorrentRequest, Client, TorrentUpload, UploadOptions};
 
 use super::lookup::server_id;
 use crate::cli::layout::short_id;
-use crate::cli::output::{Output, fixed, rows, shrinking};
+use crate::cli::output::{Output, fixed, rows, secondary, shrinking};
 
 #[derive(Args)]
 pub struct AddArgs {
@@ -84,7 +84,7 @@ pub async fn add_torrents(client: &Client, out: &Output, add: AddArgs) -> anyhow
             out,
             &added,
             "Nothing added.",
-            &[fixed("HASH"), shrinking("ADDED"), shrinking("SERVER")],
+            &[fixed("HASH"), shrinking("ADDED"), secondary("SERVER")],
             |o| {
                 vec![
                     Cell::new(o.info_hash.as_deref().map(short_id).unwrap_or("")),

@@ -6,7 +6,7 @@ use tm_client::{Client, TorrentInfo, TorrentPage, TorrentQuery, TorrentState};
 
 use super::lookup::server_id;
 use crate::cli::layout::short_id;
-use crate::cli::output::{Output, fixed, rows, shrinking};
+use crate::cli::output::{Output, fixed, rows, secondary, shrinking};
 use crate::cli::units::{duration, percent, rate, size};
 use crate::cli::watch::WatchArgs;
 
@@ -70,7 +70,7 @@ fn render(out: &Output, page: &TorrentPage) -> String {
             fixed("UP"),
             fixed("RATIO"),
             fixed("ETA"),
-            shrinking("SERVER"),
+            secondary("SERVER"),
         ],
         |t| {
             vec![
