@@ -1,5 +1,6 @@
 //! `servers add|list|show|update|rm|test`.
 
+mod check;
 mod render;
 mod settings;
 
@@ -35,7 +36,12 @@ pub async fn run(context: &Context, command: ServersCommand) -> anyhow::Result<(
     match command {
         ServersCommand::Add(mut args) => {
             args.read_password()?;
-            let server = client.add_server(&create_request(*args)).await?;
+            let test_first = !args.skip_test;
+            let request = create_request(*args);
+            if test_first {
+                check::before_saving(client, &request).await?;
+            }
+            let server = client.add_server(&request).await?;
             out.show(&server, || {
                 format!("Added the server {} ({})", server.name, server.id)
             })
@@ -56,7 +62,13 @@ pub async fn run(context: &Context, command: ServersCommand) -> anyhow::Result<(
         ServersCommand::Update(mut args) => {
             args.read_password()?;
             let id = resolve(client, &args.server).await?;
-            let server = client.update_server(&id, &update_request(*args)?).await?;
+            let test_first = args.sets_password() && !args.skip_test;
+            let request = update_request(*args)?;
+            if test_first {
+                let current = client.get_server(&id).await?;
+                check::before_saving(client, &check::after_update(&current, &request)).await?;
+            }
+            let server = client.update_server(&id, &request).await?;
             out.show(&server, || format!("Updated the server {}", server.name))
         }
         ServersCommand::Rm { server } => {

@@ -102,6 +102,9 @@ pub struct ServerFields {
 pub struct AddArgs {
     /// A name of your choice.
     name: String,
+    /// Save without testing the connection first (a server offline on purpose).
+    #[arg(long)]
+    pub skip_test: bool,
     /// The kind of client.
     #[arg(long = "type", value_enum)]
     kind: Kind,
@@ -127,6 +130,9 @@ enum Clearable {
 pub struct UpdateArgs {
     /// The server's ID or name.
     pub server: String,
+    /// Save a new password without testing the connection with it first.
+    #[arg(long)]
+    pub skip_test: bool,
     #[arg(long)]
     name: Option<String>,
     #[arg(long = "type", value_enum)]
@@ -169,6 +175,11 @@ impl AddArgs {
 impl UpdateArgs {
     pub fn read_password(&mut self) -> anyhow::Result<()> {
         self.fields.read_password()
+    }
+
+    /// A new password is given: the settings can be tried before saving.
+    pub fn sets_password(&self) -> bool {
+        self.fields.password.is_some()
     }
 }
 
