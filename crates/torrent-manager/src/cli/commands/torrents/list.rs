@@ -44,7 +44,7 @@ pub async fn list_torrents(client: &Client, out: &Output, list: ListArgs) -> any
         search: list.search,
         sort: list.sort,
         limit: list.limit,
-        offset: None,
+        ..Default::default()
     };
     list.watch
         .run(|| async {
