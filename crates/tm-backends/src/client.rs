@@ -61,6 +61,12 @@ pub trait TorrentClient: Send + Sync {
 
     /// Replaces the torrent's labels.
     async fn set_labels(&self, info_hash: &str, labels: &[String]) -> Result<()>;
+
+    /// Bytes free in the client's default download directory, `None` when
+    /// the client cannot tell.
+    async fn free_space(&self) -> Result<Option<u64>> {
+        Ok(None)
+    }
 }
 
 /// Builds the adapter for `config`. Nothing is sent yet: call `probe` to check it.
