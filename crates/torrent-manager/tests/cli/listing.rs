@@ -183,3 +183,100 @@ async fn watch_redraws_until_interrupted() {
     }
     env.run(&["ls", "--watch", "0"]).await.failed_with(2);
 }
+
+/// A tracker on a loopback port that refuses every announce with a bencoded
+/// `failure reason` (Transmission calls an unreachable tracker no error);
+/// returns its announce URL.
+async fn refusing_tracker() -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/announce", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut head = [0u8; 4096];
+                let _ = socket.read(&mut head).await;
+                let body = b"d14:failure reason19:torrent not allowede";
+                let reply = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = socket.write_all(reply.as_bytes()).await;
+                let _ = socket.write_all(body).await;
+            });
+        }
+    });
+    url
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn errors_are_marked_and_filtered() {
+    if !daemon_available("transmission-daemon") {
+        return;
+    }
+    let daemon = TransmissionDaemon::start().await.expect("daemon starts");
+    let env = TestEnv::start().await;
+    env.login_as("alice").await;
+    env.add_connected_box("box", &daemon, &["--default"]).await;
+
+    // Started, so it announces to a tracker that refuses it.
+    let scratch = tempfile::tempdir().unwrap();
+    let refusing = refusing_tracker().await;
+    let announcing =
+        TestTorrent::single_file(scratch.path(), "announcing.bin", 20_000, Some(&refusing))
+            .unwrap();
+    let quiet =
+        TestTorrent::single_file(scratch.path(), "quiet.bin", 20_000, Some(TRACKER)).unwrap();
+    for (torrent, flags) in [(&announcing, &[][..]), (&quiet, &["--paused"])] {
+        let path = scratch
+            .path()
+            .join(format!("{}.torrent", torrent.info_hash));
+        std::fs::write(&path, &torrent.bytes).unwrap();
+        env.run(&[&["torrents", "add", path.to_str().unwrap()][..], flags].concat())
+            .await
+            .ok();
+    }
+    let hash = announcing.info_hash.as_str();
+    let tracker_error = crate::harness::wait_until(Duration::from_secs(30), || async {
+        find(&env.listing(&["--errors", "tracker"]).await, hash).map(|_| ())
+    })
+    .await;
+    if tracker_error.is_none() {
+        let trackers = env.run(&["torrents", "trackers", &hash[..8]]).await;
+        panic!(
+            "the failed announce shows as a tracker error: {}\n{trackers:?}",
+            env.listing(&[]).await
+        );
+    }
+
+    let any = env.listing(&["--errors"]).await;
+    assert!(find(&any, hash).is_some(), "{any}");
+    assert!(find(&any, &quiet.info_hash).is_none(), "{any}");
+    assert_eq!(any[0]["error_kind"], "tracker");
+    let client = env.listing(&["--errors", "client"]).await;
+    assert_eq!(client, serde_json::json!([]));
+    env.run(&["ls", "--errors", "bogus"]).await.failed_with(2);
+
+    // The marker column shows when a listed torrent has an error, only then.
+    let marked = env.run(&["ls"]).await.ok();
+    let header = marked.stdout.lines().next().unwrap();
+    assert!(header.contains("ERROR"), "{}", marked.stdout);
+    let row = marked
+        .stdout
+        .lines()
+        .find(|l| l.contains(&hash[..8]))
+        .unwrap();
+    assert!(row.contains("tracker"), "{row}");
+    let clean = env.run(&["ls", "--state", "paused"]).await.ok();
+    assert!(!clean.stdout.contains("ERROR"), "{}", clean.stdout);
+    let shown = env.run(&["torrents", "show", &hash[..8]]).await.ok();
+    assert!(shown.stdout.contains("Tracker error"), "{}", shown.stdout);
+
+    // Grouped by the tracker's host.
+    let by_host = env.listing(&["--tracker", "127.0.0.1"]).await;
+    assert_eq!(by_host.as_array().unwrap().len(), 2, "{by_host}");
+    assert_eq!(
+        env.listing(&["--tracker", "127.0.0.2"]).await,
+        serde_json::json!([])
+    );
+}

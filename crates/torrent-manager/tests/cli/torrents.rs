@@ -19,6 +19,25 @@ async fn torrents_add_list_stop_start_rm() {
     env.login_as("alice").await;
 
     env.add_connected_box("box", &daemon, &["--default"]).await;
+    // The server's totals and the client's free disk space.
+    wait_until(Duration::from_secs(20), || async {
+        let server = env
+            .run(&["servers", "show", "box", "-o", "json"])
+            .await
+            .ok()
+            .json();
+        server["free_space"].is_u64().then_some(())
+    })
+    .await
+    .expect("the free space is known");
+    let shown = env.run(&["servers", "show", "box"]).await.ok();
+    let free = shown
+        .stdout
+        .lines()
+        .find(|l| l.contains("Free space"))
+        .unwrap();
+    assert!(free.ends_with("iB"), "{free}");
+    assert!(shown.stdout.contains("down -, up -"), "{}", shown.stdout);
 
     // A .torrent file and a magnet link in one go.
     let scratch = tempfile::tempdir().unwrap();

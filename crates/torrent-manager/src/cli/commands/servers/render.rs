@@ -5,7 +5,7 @@ use tm_client::{ServerInfo, ServerStatus, Transport};
 
 use crate::cli::layout::short_id;
 use crate::cli::output::{Output, fixed, rows, secondary, shrinking};
-use crate::cli::units::{optional_timestamp, timestamp};
+use crate::cli::units::{optional_timestamp, rate, size, timestamp};
 
 /// `host:port`, or the socket for rTorrent over a Unix socket.
 fn address(server: &ServerInfo) -> String {
@@ -73,6 +73,18 @@ pub fn render_details(out: &Output, server: &ServerInfo) -> String {
         ("Default", yes_no(server.is_default)),
         ("Client", or_dash(&server.client_version)),
         ("Torrents", server.torrent_count.to_string()),
+        (
+            "Speed",
+            format!(
+                "down {}, up {}",
+                rate(server.download_rate),
+                rate(server.upload_rate)
+            ),
+        ),
+        (
+            "Free space",
+            server.free_space.map_or_else(|| "-".into(), size),
+        ),
         (
             "Last answer",
             optional_timestamp(server.last_success_at, "never"),

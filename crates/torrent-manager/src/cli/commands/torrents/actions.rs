@@ -4,7 +4,9 @@ use std::io::Write;
 
 use anyhow::Context as _;
 use clap::Args;
-use tm_client::{BulkAction, BulkActionRequest, Client, TorrentActionResponse, TorrentInfo};
+use tm_client::{
+    BulkAction, BulkActionRequest, BulkActionResponse, Client, TorrentActionResponse, TorrentInfo,
+};
 
 use super::lookup::{self, Selectors, reference, server_id};
 use crate::cli::errors::describe;
@@ -103,9 +105,7 @@ async fn act_on_selection(
     action: Action,
 ) -> anyhow::Result<()> {
     if torrents.is_empty() {
-        return out.show(&serde_json::json!({ "results": [] }), || {
-            "No torrents match.".to_string()
-        });
+        return report(out, torrents, &nothing_done());
     }
     let (bulk, delete_data) = match action {
         Action::Start => (BulkAction::Start, false),
@@ -122,8 +122,28 @@ async fn act_on_selection(
         action: bulk,
         torrents: torrents.iter().map(reference).collect(),
         delete_data,
+        labels: Vec::new(),
     };
     let answer = client.bulk_action(&request).await?;
+    report(out, torrents, &answer)
+}
+
+/// The answer of a bulk request on no torrents.
+pub fn nothing_done() -> BulkActionResponse {
+    BulkActionResponse {
+        success_count: 0,
+        failure_count: 0,
+        results: Vec::new(),
+    }
+}
+
+/// Prints what a bulk request did to each torrent: failures on stderr, and
+/// an error when there were any.
+pub fn report(
+    out: &Output,
+    torrents: &[TorrentInfo],
+    answer: &BulkActionResponse,
+) -> anyhow::Result<()> {
     let name_of = |hash: &str| {
         torrents
             .iter()
@@ -138,24 +158,27 @@ async fn act_on_selection(
             failed.message
         );
     }
-    out.show(&answer, || {
+    out.show(answer, || {
+        if answer.results.is_empty() {
+            return "No torrents match.".to_string();
+        }
         answer
             .results
             .iter()
             .filter(|r| r.success)
             .map(|r| {
-                format!(
-                    "{}: {} {}",
-                    r.message,
-                    short_id(&r.info_hash),
-                    name_of(&r.info_hash)
-                )
+                let name = name_of(&r.info_hash);
+                format!("{}: {} {name}", r.message, short_id(&r.info_hash))
             })
             .collect::<Vec<_>>()
             .join("\n")
     })?;
     if answer.failure_count > 0 {
-        anyhow::bail!("{} of {} failed", answer.failure_count, torrents.len());
+        anyhow::bail!(
+            "{} of {} failed",
+            answer.failure_count,
+            answer.results.len()
+        );
     }
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! `show`, `peers` and `trackers`: one torrent in detail.
 
 use comfy_table::{Cell, CellAlignment};
-use tm_client::{Client, TorrentInfo};
+use tm_client::{Client, TorrentErrorKind, TorrentInfo};
 
 use super::OneTorrent;
 use crate::cli::output::{Output, fixed, rows, shrinking};
@@ -104,8 +104,16 @@ fn render_details(out: &Output, t: &TorrentInfo) -> String {
             if t.is_private { "yes" } else { "no" }.to_string(),
         ),
     ];
+    if let Some(tracker) = &t.tracker {
+        rows.push(("Tracker", tracker.clone()));
+    }
     if let Some(error) = &t.error {
-        rows.push(("Message", error.clone()));
+        let label = match t.error_kind {
+            Some(TorrentErrorKind::Tracker) => "Tracker error",
+            Some(TorrentErrorKind::Client) => "Client error",
+            None => "Message",
+        };
+        rows.push((label, error.clone()));
     }
     out.details(rows).trim_fmt()
 }

@@ -2,9 +2,10 @@
 //! many (by hash or selectors).
 
 use clap::Args;
-use tm_client::{Client, LabelsResponse};
+use tm_client::{BulkAction, BulkActionRequest, Client, LabelsResponse, TorrentInfo};
 
-use super::lookup::{self, Selectors, Target, server_id};
+use super::actions::{nothing_done, report};
+use super::lookup::{self, Selectors, Target, reference, server_id};
 use crate::cli::UsageError;
 use crate::cli::layout::short_id;
 use crate::cli::output::Output;
@@ -44,6 +45,9 @@ pub async fn change_labels(client: &Client, out: &Output, args: LabelsArgs) -> a
     let server = server_id(client, args.server.as_deref()).await?;
     let targets = if args.hashes.is_empty() {
         let picked = args.selectors.select(client, server).await?;
+        if args.set.is_none() {
+            return change_selection(client, out, &picked, &args).await;
+        }
         picked
             .iter()
             .map(|t| Target {
@@ -90,6 +94,38 @@ pub async fn change_labels(client: &Client, out: &Output, args: LabelsArgs) -> a
             .collect::<Vec<_>>()
             .join("\n")
     })
+}
+
+/// Adds and removes labels on what selectors picked, in one bulk request each.
+async fn change_selection(
+    client: &Client,
+    out: &Output,
+    picked: &[TorrentInfo],
+    args: &LabelsArgs,
+) -> anyhow::Result<()> {
+    if !args.changes_something() {
+        return Err(UsageError("say what to change: --set, --add or --remove".into()).into());
+    }
+    let mut answer = nothing_done();
+    for (action, labels) in [
+        (BulkAction::AddLabels, &args.add),
+        (BulkAction::RemoveLabels, &args.remove),
+    ] {
+        if labels.is_empty() || picked.is_empty() {
+            continue;
+        }
+        let request = BulkActionRequest {
+            action,
+            torrents: picked.iter().map(reference).collect(),
+            delete_data: false,
+            labels: labels.clone(),
+        };
+        let done = client.bulk_action(&request).await?;
+        answer.success_count += done.success_count;
+        answer.failure_count += done.failure_count;
+        answer.results.extend(done.results);
+    }
+    report(out, picked, &answer)
 }
 
 /// Applies `--set`, `--add` and `--remove` to one torrent; what it holds after.
