@@ -20,13 +20,13 @@ pub struct ManyTorrents {
         required_unless_present_any = ["label", "state", "all", "server"],
         conflicts_with_all = ["label", "state", "all"]
     )]
-    hashes: Vec<String>,
+    pub hashes: Vec<String>,
     /// With hashes: the server holding them. Without: every torrent of this
     /// server (ID or name).
     #[arg(long)]
-    server: Option<String>,
+    pub server: Option<String>,
     #[command(flatten)]
-    selectors: Selectors,
+    pub selectors: Selectors,
 }
 
 #[derive(Clone, Copy)]

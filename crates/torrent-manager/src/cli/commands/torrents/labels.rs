@@ -4,26 +4,16 @@
 use clap::Args;
 use tm_client::{BulkAction, BulkActionRequest, Client, LabelsResponse, TorrentInfo};
 
-use super::actions::{nothing_done, report};
-use super::lookup::{self, Selectors, Target, reference, server_id};
+use super::actions::{ManyTorrents, nothing_done, report};
+use super::lookup::{self, Target, reference, server_id};
 use crate::cli::UsageError;
 use crate::cli::layout::short_id;
 use crate::cli::output::Output;
 
 #[derive(Args)]
 pub struct LabelsArgs {
-    /// Info hashes, or unique prefixes of them (8 characters or more).
-    #[arg(
-        required_unless_present_any = ["label", "state", "all", "server"],
-        conflicts_with_all = ["label", "state", "all"]
-    )]
-    hashes: Vec<String>,
-    /// With hashes: the server holding them. Without: every torrent of this
-    /// server (ID or name).
-    #[arg(long)]
-    server: Option<String>,
     #[command(flatten)]
-    selectors: Selectors,
+    torrents: ManyTorrents,
     /// Replace all labels with these (comma-separated; empty clears them).
     #[arg(long, value_delimiter = ',', num_args = 0..=1, conflicts_with_all = ["add", "remove"])]
     set: Option<Vec<String>>,
@@ -42,9 +32,9 @@ impl LabelsArgs {
 }
 
 pub async fn change_labels(client: &Client, out: &Output, args: LabelsArgs) -> anyhow::Result<()> {
-    let server = server_id(client, args.server.as_deref()).await?;
-    let targets = if args.hashes.is_empty() {
-        let picked = args.selectors.select(client, server).await?;
+    let server = server_id(client, args.torrents.server.as_deref()).await?;
+    let targets = if args.torrents.hashes.is_empty() {
+        let picked = args.torrents.selectors.select(client, server).await?;
         if args.set.is_none() {
             return change_selection(client, out, &picked, &args).await;
         }
@@ -57,13 +47,13 @@ pub async fn change_labels(client: &Client, out: &Output, args: LabelsArgs) -> a
             .collect()
     } else {
         let mut targets = Vec::new();
-        for hash in &args.hashes {
+        for hash in &args.torrents.hashes {
             targets.push(lookup::torrent(client, hash, server.as_deref()).await?);
         }
         targets
     };
     if let [only] = targets.as_slice()
-        && args.hashes.len() == 1
+        && args.torrents.hashes.len() == 1
     {
         let labels = change_one(client, only, &args).await?;
         return out.show(&labels, || {
