@@ -134,6 +134,19 @@ pub use tm_backends::testkit::wait_until;
 impl TestEnv {
     /// Adds the Transmission `daemon` as the server `name` (with `extra`
     /// flags) and waits until it is connected.
+    /// Alice, logged in, with a real transmission-daemon registered as her
+    /// default server "box"; `None` where the daemon is not installed.
+    pub async fn with_default_box() -> Option<(TransmissionDaemon, TestEnv)> {
+        if !tm_backends::testkit::daemon_available("transmission-daemon") {
+            return None;
+        }
+        let daemon = TransmissionDaemon::start().await.expect("daemon starts");
+        let env = TestEnv::start().await;
+        env.login_as("alice").await;
+        env.add_connected_box("box", &daemon, &["--default"]).await;
+        Some((daemon, env))
+    }
+
     pub async fn add_connected_box(&self, name: &str, daemon: &TransmissionDaemon, extra: &[&str]) {
         let port = daemon.rpc_port.to_string();
         let mut add = add_transmission_box(&port, &daemon.username);

@@ -211,13 +211,9 @@ async fn refusing_tracker() -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn errors_are_marked_and_filtered() {
-    if !daemon_available("transmission-daemon") {
+    let Some((_daemon, env)) = TestEnv::with_default_box().await else {
         return;
-    }
-    let daemon = TransmissionDaemon::start().await.expect("daemon starts");
-    let env = TestEnv::start().await;
-    env.login_as("alice").await;
-    env.add_connected_box("box", &daemon, &["--default"]).await;
+    };
 
     // Started, so it announces to a tracker that refuses it.
     let scratch = tempfile::tempdir().unwrap();

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use serde_json::Value;
-use tm_backends::testkit::{TestTorrent, TransmissionDaemon, daemon_available};
+use tm_backends::testkit::TestTorrent;
 
 use crate::harness::{TestEnv, find, wait_until};
 
@@ -25,13 +25,9 @@ fn state_of(list: &Value, hash: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn selectors_pick_the_torrents_of_bulk_actions() {
-    if !daemon_available("transmission-daemon") {
+    let Some((_daemon, env)) = TestEnv::with_default_box().await else {
         return;
-    }
-    let daemon = TransmissionDaemon::start().await.expect("daemon starts");
-    let env = TestEnv::start().await;
-    env.login_as("alice").await;
-    env.add_connected_box("box", &daemon, &["--default"]).await;
+    };
 
     let scratch = tempfile::tempdir().unwrap();
     let mut hashes = Vec::new();
@@ -105,13 +101,9 @@ async fn selectors_pick_the_torrents_of_bulk_actions() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn file_priorities_for_many_files() {
-    if !daemon_available("transmission-daemon") {
+    let Some((_daemon, env)) = TestEnv::with_default_box().await else {
         return;
-    }
-    let daemon = TransmissionDaemon::start().await.expect("daemon starts");
-    let env = TestEnv::start().await;
-    env.login_as("alice").await;
-    env.add_connected_box("box", &daemon, &["--default"]).await;
+    };
 
     let scratch = tempfile::tempdir().unwrap();
     let files = [

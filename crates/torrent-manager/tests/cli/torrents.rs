@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use tm_backends::testkit::{TestTorrent, TransmissionDaemon, daemon_available};
+use tm_backends::testkit::TestTorrent;
 
 use crate::harness::{TestEnv, find, wait_until};
 
@@ -11,14 +11,9 @@ const TRACKER: &str = "http://127.0.0.1:1/announce";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn torrents_add_list_stop_start_rm() {
-    if !daemon_available("transmission-daemon") {
+    let Some((_daemon, env)) = TestEnv::with_default_box().await else {
         return;
-    }
-    let daemon = TransmissionDaemon::start().await.expect("daemon starts");
-    let env = TestEnv::start().await;
-    env.login_as("alice").await;
-
-    env.add_connected_box("box", &daemon, &["--default"]).await;
+    };
     // The server's totals and the client's free disk space.
     wait_until(Duration::from_secs(20), || async {
         let server = env
