@@ -69,11 +69,12 @@ describe('torrents view', { timeout: 300_000 }, () => {
       assert.ok(answer.ok(), await answer.text());
       torrents[key].push(torrent);
     };
-    for (let i = 0; i < 12; i += 1) await upload('a', `alpha-${String(i).padStart(2, '0')}`, { labels: i < 3 ? 'movies' : '' });
-    await upload('a', LONG_NAME, { labels: 'keep,cross-seed' });
+    // First, so that its announce has failed by the time a step looks.
     await upload('a', 'alpha-announcing', {
       start: true, announce: `http://127.0.0.1:${tracker.address().port}/announce`,
     });
+    for (let i = 0; i < 12; i += 1) await upload('a', `alpha-${String(i).padStart(2, '0')}`, { labels: i < 3 ? 'movies' : '' });
+    await upload('a', LONG_NAME, { labels: 'keep,cross-seed' });
     await upload('b', 'bravo-00');
     await upload('b', 'bravo-01');
     page = await desktop.newPage();
@@ -228,7 +229,10 @@ describe('torrents view', { timeout: 300_000 }, () => {
     await page.keyboard.press('Escape');
     await menu.waitFor({ state: 'detached' });
     await row.click({ button: 'right' });
+    const stopped = page.waitForResponse((r) => r.url().endsWith('/torrents/actions'));
     await menu.locator('text=Stop').click();
+    const answer = await (await stopped).json();
+    assert.equal(answer.success_count, 1, JSON.stringify(answer));
     await row.locator('.vcell.state[data-state=paused]').waitFor({ timeout: LIVE });
   });
 
@@ -241,7 +245,8 @@ describe('torrents view', { timeout: 300_000 }, () => {
     await row.locator('.vcell.state[data-state=paused]').waitFor({ timeout: LIVE });
     const recheck = page.waitForRequest((r) => r.url().endsWith('/torrents/actions') && r.postDataJSON().action === 'recheck');
     await page.keyboard.press('r');
-    assert.equal((await recheck).postDataJSON().torrents[0].info_hash, torrents.a[2].infoHash);
+    const alpha02 = torrents.a.find((torrent) => torrent.name === 'alpha-02');
+    assert.equal((await recheck).postDataJSON().torrents[0].info_hash, alpha02.infoHash);
     await page.locator('.toolbar >> text=Recheck').waitFor(); // and a toolbar button
     await page.keyboard.press('/');
     assert.equal(await page.evaluate(() => document.activeElement.classList.contains('search')), true);

@@ -176,9 +176,10 @@ export function torrentsView() {
       dropStaleFilters();
       table.setRows(select(store.torrents.values(), query, sortValue));
       table.setSort(query.sortKey, query.descending);
-    } else {
-      table.schedule(); // same rows, new values: repaint only the visible ones
     }
+    // In this frame, not the next: the rows and the status bar agree. The same
+    // rows with new values only repaint the ~30 visible ones.
+    table.render();
     totals = sumRates();
     updateStatus();
     sidebar.render({
