@@ -8,7 +8,7 @@ export const FILTER_FIELDS = new Set(['name', 'server_id', 'state', 'labels', 't
 const STORAGE_KEY = 'tm.torrents.query';
 
 /** The default query: everything, by name. */
-export function emptyQuery() {
+function emptyQuery() {
   return {
     search: '', serverId: '', state: '', label: '', tracker: '', error: '', sortKey: 'name', descending: false,
   };
@@ -72,7 +72,7 @@ const PARAMS = [['q', 'search'], ['server', 'serverId'], ['state', 'state'], ['l
 const ERROR_VALUES = new Set(['any', 'tracker', 'client']);
 
 /** The query as URL parameters: only what differs from the default. */
-export function queryToParams(query) {
+function queryToParams(query) {
   const params = new URLSearchParams();
   for (const [param, field] of PARAMS) if (query[field]) params.set(param, query[field]);
   if (query.sortKey !== 'name' || query.descending) params.set('sort', `${query.descending ? '-' : ''}${query.sortKey}`);
@@ -80,7 +80,7 @@ export function queryToParams(query) {
 }
 
 /** A query from URL parameters; unknown sort keys fall back to the default. */
-export function queryFromParams(params, sortKeys) {
+function queryFromParams(params, sortKeys) {
   const query = emptyQuery();
   for (const [param, field] of PARAMS) query[field] = params.get(param) ?? '';
   if (!ERROR_VALUES.has(query.error)) query.error = '';
@@ -94,7 +94,7 @@ export function queryFromParams(params, sortKeys) {
 }
 
 /** The parameters after `?` in the location's hash, or null when there are none. */
-export function hashParams(hash) {
+function hashParams(hash) {
   const at = hash.indexOf('?');
   return at < 0 ? null : new URLSearchParams(hash.slice(at + 1));
 }

@@ -6,7 +6,7 @@
 import { h, setText } from '../dom.js';
 import * as format from '../format.js';
 
-export const STATES = ['downloading', 'seeding', 'paused', 'queued', 'checking', 'error', 'metadata'];
+const STATES = ['downloading', 'seeding', 'paused', 'queued', 'checking', 'error', 'metadata'];
 const ERRORS = [['any', 'Any error'], ['tracker', 'Tracker error'], ['client', 'Client error']];
 
 /** facet → the query field it sets. */
@@ -19,6 +19,7 @@ const SECTIONS = [['state', 'States'], ['error', 'Errors'], ['server', 'Servers'
 export class FilterSidebar {
   #sections = {};
   #serversShape = '';
+  #queryShape = null;
 
   /** onPick(facet, value): filter by it ('' clears); onClear(): clear every filter. */
   constructor({ onPick, onClear }) {
@@ -35,14 +36,22 @@ export class FilterSidebar {
   }
 
   /**
-   * facets: FacetCounts; reshaped: facets whose values changed; servers: the
-   * store's; totals: Map(server_id → {down, up}) from the torrents.
+   * facets: FacetCounts; changes: its takeChanges() (dirty: counts changed,
+   * reshaped: facets whose values changed); servers: the store's; totals:
+   * Map(server_id → {down, up}) from the torrents.
    */
-  render({ facets, reshaped, query, servers, totals }) {
+  render({ facets, changes, query, servers, totals }) {
     const serversShape = servers.map((server) => `${server.id}\u0000${server.name}`).join('\u0001');
+    const queryShape = Object.values(FACET_QUERY_FIELDS).map((field) => query[field]).join('\u0000');
+    for (const server of servers) this.#showFleet(server, totals.get(server.id));
+    // A live tick that changed no count and no filter (the common case) ends here.
+    if (!changes.dirty && serversShape === this.#serversShape && queryShape === this.#queryShape) return;
+    this.#queryShape = queryShape;
+    const { reshaped } = changes;
     if (serversShape !== this.#serversShape) {
       this.#serversShape = serversShape;
       this.#rebuild('server', servers.map((server) => [server.id, server.name]), true);
+      for (const server of servers) this.#showFleet(server, totals.get(server.id));
     }
     for (const facet of ['label', 'tracker']) {
       if (reshaped.has(facet)) {
@@ -62,7 +71,6 @@ export class FilterSidebar {
         if (item.button.getAttribute('aria-pressed') !== pressed) item.button.setAttribute('aria-pressed', pressed);
       }
     }
-    for (const server of servers) this.#showFleet(server, totals.get(server.id));
     this.clearButton.hidden = !filtering;
     const labels = this.#sections.label.list.closest('section');
     labels.classList.toggle('none', this.#sections.label.items.size === 0);

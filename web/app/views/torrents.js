@@ -183,7 +183,7 @@ export function torrentsView() {
     totals = sumRates();
     updateStatus();
     sidebar.render({
-      facets, reshaped: facets.takeChanges().reshaped, query, servers: store.servers, totals: totals.perServer,
+      facets, changes: facets.takeChanges(), query, servers: store.servers, totals: totals.perServer,
     });
   }
 
