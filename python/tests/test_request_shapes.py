@@ -81,6 +81,21 @@ def test_list_torrents(tm: TorrentManagerClient, rec: Recorder) -> None:
     assert sent(rec) == ("GET", "/torrents", {
         "server_id": "s1", "sort": "name", "state": "seeding", "label": "tv",
         "search": "ubuntu", "limit": "10", "offset": "20"}, None)
+    tm.list_torrents(error="tracker", tracker="tracker.example.org")
+    assert sent(rec) == ("GET", "/torrents", {"error": "tracker",
+                                              "tracker": "tracker.example.org"}, None)
+
+
+def test_bulk_action_labels(tm: TorrentManagerClient, rec: Recorder) -> None:
+    picked = [{"server_id": "s1", "info_hash": HASH, "name": "ignored"}]
+    tm.bulk_action("stop", picked)
+    assert sent(rec) == ("POST", "/torrents/actions", {}, {
+        "action": "stop", "torrents": [{"server_id": "s1", "info_hash": HASH}],
+        "delete_data": False})
+    tm.bulk_action("add_labels", picked, labels=("tv", "hd"))
+    assert sent(rec)[3] == {"action": "add_labels",
+                            "torrents": [{"server_id": "s1", "info_hash": HASH}],
+                            "delete_data": False, "labels": ["tv", "hd"]}
 
 
 def test_add_torrent_and_aliases(tm: TorrentManagerClient, rec: Recorder) -> None:

@@ -6,6 +6,8 @@ import socket
 
 import pytest
 
+from daemons import remove_tree, start_transmission
+
 from torrent_manager import CLEAR, TorrentManagerClient, TorrentManagerError
 
 from conftest import PASSWORD, unique_username
@@ -213,3 +215,40 @@ def test_private_targets_need_the_admin(server, admin_client: TorrentManagerClie
         assert refused.value.code == "forbidden_target"
         assert admin_client.set_user_targets(user_id, True)["private_targets_allowed"] is True
         assert bob.add_server("local", "rtorrent", "127.0.0.1", 5000)["host"] == "127.0.0.1"
+
+
+def test_settings_are_tested_without_saving(client: TorrentManagerClient,
+                                            tmp_path_factory: pytest.TempPathFactory) -> None:
+    root = tmp_path_factory.mktemp("transmission")
+    daemon = start_transmission(root)
+    try:
+        settings = dict(name="seedbox", server_type="transmission", host=daemon.host,
+                        port=daemon.port, username=daemon.username, password=daemon.password,
+                        rpc_path=daemon.rpc_path)
+        tested = client.test_server_settings(**settings)
+        assert tested["status"] == "connected", tested
+        assert "Transmission" in tested["message"]
+        tested = client.test_server_settings(**{**settings, "password": "wrong-password"})
+        assert tested["status"] == "failed"
+        assert "authentication failed" in tested["message"]
+    finally:
+        daemon.stop()
+        remove_tree(root)
+    # Positional arguments, as add_server takes them.
+    tested = client.test_server_settings("gone", "transmission", "127.0.0.1", closed_port())
+    assert tested["status"] == "failed"
+    assert "connection refused" in tested["message"]
+    with pytest.raises(TorrentManagerError) as info:
+        client.test_server_settings("bad", "transmission", "127.0.0.1", 0)
+    assert info.value.status_code == 422
+    assert client.list_servers() == [], "nothing was saved"
+
+
+def test_testing_settings_follows_the_egress_policy(server) -> None:
+    username = unique_username("carol")
+    with TorrentManagerClient(server.url) as carol:
+        carol.register(username, PASSWORD)
+        carol.login(username, PASSWORD)
+        with pytest.raises(TorrentManagerError) as refused:
+            carol.test_server_settings("local", "transmission", "127.0.0.1", 9091)
+        assert (refused.value.status_code, refused.value.code) == (403, "forbidden_target")

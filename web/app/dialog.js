@@ -26,9 +26,12 @@ export function openDialog({ title, content, onClose, className = '' }) {
 
 /**
  * Asks a yes/no question. With `option` ({label}), also offers a checkbox.
- * Resolves {confirmed, option} (option: the checkbox's state).
+ * Resolves {confirmed, option} (option: the checkbox's state). The confirm
+ * button is the default (Enter); Escape and the other button decline.
  */
-export function confirmDialog({ title, message, confirmLabel = 'OK', danger = false, option }) {
+export function confirmDialog({
+  title, message, confirmLabel = 'OK', cancelLabel = 'Cancel', danger = false, option,
+}) {
   return new Promise((resolve) => {
     let result = { confirmed: false, option: false };
     const checkbox = option ? h('input', { type: 'checkbox', name: 'option' }) : null;
@@ -36,7 +39,7 @@ export function confirmDialog({ title, message, confirmLabel = 'OK', danger = fa
       h('p', {}, message),
       checkbox ? h('label.check', {}, checkbox, option.label) : null,
       h('div.actions', {},
-        h('button', { type: 'button', onclick: () => dialog.close() }, 'Cancel'),
+        h('button', { type: 'button', onclick: () => dialog.close() }, cancelLabel),
         h(`button.${danger ? 'danger' : 'primary'}`, { type: 'submit', autofocus: true }, confirmLabel)));
     form.addEventListener('submit', () => {
       result = { confirmed: true, option: checkbox?.checked ?? false };

@@ -2,7 +2,9 @@
 // and the header around it.
 
 import { api, SESSION_ENDED } from './api.js';
+import { listenForLaunches, openPendingLaunch } from './launch.js';
 import { startLive, stopLive } from './live.js';
+import { accountView } from './views/account.js';
 import { adminView } from './views/admin.js';
 import { enableDropToAdd } from './views/add-torrent.js';
 import { apiKeysView } from './views/api-keys.js';
@@ -15,6 +17,7 @@ const ROUTES = {
   servers: () => serversView(),
   'api-keys': () => apiKeysView(),
   admin: (me) => (me.is_admin ? adminView(me) : null),
+  account: (me) => accountView(me),
 };
 
 const main = document.getElementById('app');
@@ -62,6 +65,7 @@ async function start() {
     startLive(header.querySelector('.live-indicator'));
   }
   route();
+  if (me) openPendingLaunch();
 }
 
 function sessionEnded() {
@@ -84,4 +88,5 @@ header.querySelector('.logout').addEventListener('click', async () => {
 window.addEventListener(SESSION_ENDED, sessionEnded);
 window.addEventListener('hashchange', route);
 enableDropToAdd(() => Boolean(me));
+listenForLaunches(() => Boolean(me));
 start();

@@ -210,3 +210,13 @@ export async function withScreenshotOnFailure(page, name, step) {
     throw error;
   }
 }
+
+/**
+ * A browser with a real profile in `userDataDir`: some features (install
+ * as an app, for one) are off in the throwaway contexts of launchBrowser().
+ */
+export function launchPersistentContext(userDataDir, options = {}) {
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, ...options,
+  });
+}

@@ -49,12 +49,15 @@ describe('web UI', { timeout: 180_000 }, () => {
 
   step('register, then log in', async () => {
     await page.goto(`${stack.server.url}/`);
-    await page.click('text=Create an account');
+    await page.locator('h1', { hasText: 'Create the admin account' }).waitFor(); // a fresh install
     await page.fill('input[name=username]', USER);
     await page.fill('input[name=password]', PASSWORD);
+    await page.fill('input[name=confirm_password]', PASSWORD);
     await page.check('input[name=remember_me]');
     await page.click('form.login button[type=submit]');
     await page.locator('.whoami', { hasText: USER }).waitFor();
+    // Later steps register another user: keep registration open.
+    await page.click('dialog >> text=Keep it open');
     await page.locator('.live-indicator[data-state=live]').waitFor();
     // The first account is the admin.
     assert.equal(await page.locator('[data-route=admin]').isVisible(), true);

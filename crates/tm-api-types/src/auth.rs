@@ -107,3 +107,46 @@ pub struct ChangePasswordRequest {
     /// At least 8 characters.
     pub new_password: String,
 }
+
+/// `GET /auth/status`: what a first visitor needs to know, before logging in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuthStatus {
+    /// Whether any account exists (none: the first one to register becomes the admin).
+    pub has_users: bool,
+    /// Whether `POST /auth/register` is open to a visitor now.
+    pub registration_open: bool,
+}
+
+/// One of your browser sessions.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionInfo {
+    /// Names the session for `DELETE /auth/sessions/{id}`; not a credential.
+    pub id: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub last_seen_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub expires_at: Option<OffsetDateTime>,
+    /// The browser that logged in, as it named itself (shortened).
+    pub user_agent: Option<String>,
+    /// Whether this is the session making the request.
+    pub current: bool,
+}
+
+/// `GET /auth/sessions`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionList {
+    pub sessions: Vec<SessionInfo>,
+}
+
+/// `DELETE /auth/sessions`: how many other sessions were ended.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EndSessionsResponse {
+    pub message: String,
+    pub ended: u64,
+}

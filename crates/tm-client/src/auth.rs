@@ -2,9 +2,9 @@
 
 use reqwest::Method;
 use tm_api_types::{
-    AccountResponse, ApiKeyInfo, ApiKeyList, ChangePasswordRequest, CreateApiKeyRequest,
-    CreateApiKeyResponse, HealthResponse, LoginRequest, MeResponse, MessageResponse,
-    RegisterRequest, RevokeApiKeyResponse,
+    AccountResponse, ApiKeyInfo, ApiKeyList, AuthStatus, ChangePasswordRequest,
+    CreateApiKeyRequest, CreateApiKeyResponse, EndSessionsResponse, HealthResponse, LoginRequest,
+    MeResponse, MessageResponse, RegisterRequest, RevokeApiKeyResponse, SessionInfo, SessionList,
 };
 
 use crate::{Client, Error};
@@ -123,6 +123,36 @@ impl Client {
     /// Revokes the key whose prefix (the 8 characters after `tm_`) is `prefix`.
     pub async fn revoke_api_key(&self, prefix: &str) -> Result<RevokeApiKeyResponse, Error> {
         self.call(self.request(Method::DELETE, &["auth", "api-keys", prefix])?)
+            .await
+    }
+
+    /// Whether the server has any account yet and whether registration is
+    /// open; needs no login.
+    pub async fn auth_status(&self) -> Result<AuthStatus, Error> {
+        self.call(self.request(Method::GET, &["auth", "status"])?)
+            .await
+    }
+
+    /// Your unexpired browser sessions, newest first; `current` marks this
+    /// client's own (none when it uses an API key).
+    pub async fn sessions(&self) -> Result<Vec<SessionInfo>, Error> {
+        let list: SessionList = self
+            .call(self.request(Method::GET, &["auth", "sessions"])?)
+            .await?;
+        Ok(list.sessions)
+    }
+
+    /// Ends one of your sessions (and its remember-me token). Needs a
+    /// password login; an unknown id is [`Error::NotFound`].
+    pub async fn end_session(&self, session_id: &str) -> Result<MessageResponse, Error> {
+        self.call(self.request(Method::DELETE, &["auth", "sessions", session_id])?)
+            .await
+    }
+
+    /// Ends all your sessions except this client's; `ended` says how many.
+    /// Needs a password login.
+    pub async fn end_other_sessions(&self) -> Result<EndSessionsResponse, Error> {
+        self.call(self.request(Method::DELETE, &["auth", "sessions"])?)
             .await
     }
 }

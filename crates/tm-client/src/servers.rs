@@ -60,4 +60,19 @@ impl Client {
         self.call(self.request(Method::POST, &["servers", server_id, "test"])?)
             .await
     }
+
+    /// Tries settings without saving them: the same checks as
+    /// [`add_server`](Self::add_server) (invalid settings and forbidden
+    /// targets are errors), then one connection attempt, whose failure is an
+    /// answer (`status: failed`, with the reason), not an error.
+    pub async fn test_server_settings(
+        &self,
+        server: &CreateServerRequest,
+    ) -> Result<TestServerResponse, Error> {
+        self.call(
+            self.request(Method::POST, &["servers", "test"])?
+                .json(server),
+        )
+        .await
+    }
 }

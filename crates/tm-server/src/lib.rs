@@ -49,6 +49,11 @@ impl RunningServer {
         self.local_addr
     }
 
+    /// Whether any account exists yet (none: the first to register is the admin).
+    pub async fn has_users(&self) -> anyhow::Result<bool> {
+        Ok(self.core.auth_status().await?.has_users)
+    }
+
     /// A token that, once cancelled, makes the server shut down gracefully.
     pub fn shutdown_token(&self) -> CancellationToken {
         self.shutdown.clone()

@@ -1,5 +1,6 @@
 //! `torrent-manager serve`: run the API server until Ctrl-C or SIGTERM.
 
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -108,7 +109,14 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
+    let public_origin = config.public_origins.first().cloned();
     let server = tm_server::start(config).await?;
+    if !server.has_users().await? {
+        let url = first_visit_url(public_origin.as_deref(), server.local_addr());
+        tracing::info!(
+            "no account yet: open {url} to create the admin account (the first account becomes the admin)"
+        );
+    }
     let shutdown = server.shutdown_token();
     tokio::spawn(async move {
         shutdown_signal().await;
@@ -116,6 +124,20 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         shutdown.cancel();
     });
     server.wait().await
+}
+
+/// Where the operator opens the web UI: the public origin when one is set,
+/// else the bound address (loopback when bound to all addresses).
+fn first_visit_url(public_origin: Option<&str>, bound: SocketAddr) -> String {
+    if let Some(origin) = public_origin {
+        return format!("{}/", origin.trim_end_matches('/'));
+    }
+    let ip = match bound.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    format!("http://{}/", SocketAddr::new(ip, bound.port()))
 }
 
 /// Ctrl-C or SIGTERM.
@@ -137,5 +159,28 @@ async fn shutdown_signal() {
     tokio::select! {
         _ = ctrl_c => {},
         _ = terminate => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_visit_url;
+
+    #[test]
+    fn the_first_visit_url_is_one_a_browser_can_open() {
+        let bound = |s: &str| s.parse().unwrap();
+        assert_eq!(
+            first_visit_url(None, bound("127.0.0.1:8144")),
+            "http://127.0.0.1:8144/"
+        );
+        assert_eq!(
+            first_visit_url(None, bound("0.0.0.0:8144")),
+            "http://127.0.0.1:8144/"
+        );
+        assert_eq!(first_visit_url(None, bound("[::]:80")), "http://[::1]:80/");
+        assert_eq!(
+            first_visit_url(Some("https://t.example.org/"), bound("0.0.0.0:8144")),
+            "https://t.example.org/"
+        );
     }
 }

@@ -4,6 +4,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_torrent-manager");
@@ -11,6 +12,23 @@ const BIN: &str = env!("CARGO_BIN_EXE_torrent-manager");
 struct Served {
     child: Child,
     address: String,
+    /// Log lines after the one naming the address.
+    log: mpsc::Receiver<String>,
+}
+
+impl Served {
+    /// The log lines written within `wait`.
+    fn log_lines_within(&self, wait: Duration) -> Vec<String> {
+        let deadline = Instant::now() + wait;
+        let mut lines = Vec::new();
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.log.recv_timeout(left) {
+                Ok(line) => lines.push(line),
+                Err(_) => break,
+            }
+        }
+        lines
+    }
 }
 
 impl Drop for Served {
@@ -47,15 +65,37 @@ fn serve(args: &[&str], envs: &[(&str, &str)]) -> Served {
         }
     };
     // Keep draining the log so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Served { child, address }
+    let (sender, log) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            let _ = sender.send(line);
+        }
+    });
+    Served {
+        child,
+        address,
+        log,
+    }
 }
 
 fn get(address: &str, path: &str) -> (u16, String) {
+    request(address, &format!("GET {path} HTTP/1.1\r\n"), "")
+}
+
+fn post_json(address: &str, path: &str, body: &str) -> (u16, String) {
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    request(address, &head, body)
+}
+
+/// Sends `head` (request line and headers) and `body`; the status and body.
+fn request(address: &str, head: &str, body: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(address).expect("connect");
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+        "{head}Host: {address}\r\nConnection: close\r\n\r\n{body}"
     )
     .unwrap();
     let mut response = String::new();
@@ -115,6 +155,39 @@ fn serve_logs_its_address_answers_health_and_stops_on_sigterm() {
     assert!(data_dir.join("master.key").exists());
     let status = terminate_and_wait(&mut served);
     assert!(status.success(), "graceful stop exits 0, got {status}");
+}
+
+#[test]
+fn serve_says_where_to_create_the_admin_account_until_one_exists() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().join("data");
+    let args = ["--data-dir", data_dir.to_str().unwrap(), "--port", "0"];
+    let mut served = serve(&args, &[]);
+    let hint = served
+        .log_lines_within(Duration::from_secs(5))
+        .into_iter()
+        .find(|line| line.contains("no account yet"))
+        .expect("a new install says how to begin");
+    let url = format!("http://{}/", served.address);
+    assert!(hint.contains(&url), "names {url}: {hint}");
+    assert!(hint.contains("first account becomes the admin"), "{hint}");
+    assert!(hint.contains(" INFO "), "{hint}");
+    let (status, body) = post_json(
+        &served.address,
+        "/auth/register",
+        r#"{"username":"root","password":"root-password"}"#,
+    );
+    assert_eq!(status, 200, "{body}");
+    terminate_and_wait(&mut served);
+
+    let mut served = serve(&args, &[]);
+    assert_eq!(get(&served.address, "/health").0, 200);
+    let lines = served.log_lines_within(Duration::from_secs(1));
+    assert!(
+        !lines.iter().any(|line| line.contains("no account yet")),
+        "once an account exists the hint is gone: {lines:?}"
+    );
+    terminate_and_wait(&mut served);
 }
 
 #[test]

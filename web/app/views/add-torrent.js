@@ -9,11 +9,12 @@ import { store } from '../store.js';
 
 const isTorrentFile = (file) => /\.torrent$/i.test(file.name) || file.type === 'application/x-bittorrent';
 
-/** Opens the add dialog, optionally with files already chosen. */
-export function openAddTorrent({ files = [] } = {}) {
+/** Opens the add dialog, optionally with links or files already filled in. */
+export function openAddTorrent({ uris: links = [], files = [] } = {}) {
   const chosen = [...files];
   const uris = h('textarea', {
     name: 'uris', rows: 3, placeholder: 'magnet:?xt=urn:btih:…, an info hash, or https://…/file.torrent',
+    value: links.join('\n'),
   });
   const uriError = errorLine();
   const picker = h('input', { type: 'file', multiple: true, accept: '.torrent,application/x-bittorrent', name: 'files' });
@@ -23,6 +24,7 @@ export function openAddTorrent({ files = [] } = {}) {
   const server = h('select', { name: 'server', required: true },
     servers.map((s) => h('option', { value: s.id, selected: s.is_default }, `${s.name} (${s.server_type})`)));
   const labels = h('input', { type: 'text', name: 'labels', placeholder: 'e.g. movies, linux' });
+  const savePath = h('input', { type: 'text', name: 'save_path', placeholder: 'the server\'s default folder', autocapitalize: 'off' });
   const start = h('input', { type: 'checkbox', name: 'start', checked: true });
   const formError = errorLine();
   const submit = h('button.primary', { type: 'submit' }, 'Add');
@@ -45,6 +47,7 @@ export function openAddTorrent({ files = [] } = {}) {
     field('.torrent files (or drop them on the page)', picker), fileList, fileError.element,
     servers.length ? field('Server', server) : h('p.error', {}, 'Add a server first (Servers page).'),
     field('Labels', labels, 'Separated by commas'),
+    field('Save to', savePath, 'A folder on the server\'s host, e.g. /srv/downloads/linux. For links; files go to the default folder.'),
     h('label.check', {}, start, 'Start right away (otherwise added paused)'),
     formError.element,
     h('div.actions', {}, h('button', { type: 'button', onclick: () => dialog.close() }, 'Cancel'), submit));
@@ -60,7 +63,7 @@ export function openAddTorrent({ files = [] } = {}) {
     }
     const target = { server_id: server.value, start: start.checked, labels: parseLabels(labels.value) };
     submit.disabled = true;
-    const uriFailures = await addUris(lines, target);
+    const uriFailures = await addUris(lines, { ...target, save_path: savePath.value.trim() || undefined });
     const fileFailures = await addFiles(chosen, target);
     submit.disabled = false;
     const added = lines.length + chosen.length - uriFailures.length - fileFailures.length;

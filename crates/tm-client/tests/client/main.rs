@@ -6,4 +6,5 @@ mod auth;
 mod harness;
 mod keys;
 mod servers;
+mod sessions;
 mod torrents;

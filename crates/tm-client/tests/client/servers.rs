@@ -1,3 +1,4 @@
+use tm_backends::testkit::{TransmissionDaemon, daemon_available};
 use tm_client::{
     ConnectionStatus, CreateServerRequest, Error, Patch, ServerType, UpdateServerRequest,
 };
@@ -64,4 +65,55 @@ async fn servers_add_list_get_update_clear_test_delete() {
         Err(Error::NotFound(_))
     ));
     assert!(alice.list_servers().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn settings_are_tested_without_being_saved() {
+    let server = TestServer::start().await;
+    let admin = server.user("root").await;
+
+    let refused = admin
+        .test_server_settings(&unreachable_transmission("gone"))
+        .await
+        .unwrap();
+    assert_eq!(refused.status, ConnectionStatus::Failed);
+    assert!(
+        refused.message.contains("connection refused"),
+        "{refused:?}"
+    );
+    let invalid = CreateServerRequest {
+        rpc_path: Some("no-slash".into()),
+        ..unreachable_transmission("bad")
+    };
+    assert!(matches!(
+        admin.test_server_settings(&invalid).await,
+        Err(Error::Invalid(_))
+    ));
+
+    if daemon_available("transmission-daemon") {
+        let daemon = TransmissionDaemon::start().await.expect("daemon starts");
+        let config = daemon.config();
+        let good = CreateServerRequest {
+            port: config.port,
+            username: config.username.clone(),
+            password: config.password.as_ref().map(|p| p.expose().to_string()),
+            ..unreachable_transmission("box")
+        };
+        let tested = admin.test_server_settings(&good).await.unwrap();
+        assert_eq!(tested.status, ConnectionStatus::Connected, "{tested:?}");
+        let wrong = CreateServerRequest {
+            password: Some("wrong-password".into()),
+            ..good
+        };
+        let tested = admin.test_server_settings(&wrong).await.unwrap();
+        assert_eq!(tested.status, ConnectionStatus::Failed);
+        assert!(
+            tested.message.contains("authentication failed"),
+            "{tested:?}"
+        );
+    }
+    assert!(
+        admin.list_servers().await.unwrap().is_empty(),
+        "nothing saved"
+    );
 }

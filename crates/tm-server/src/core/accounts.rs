@@ -1,8 +1,8 @@
 use std::time::Duration;
 
 use tm_api_types::{
-    ChangePasswordRequest, CreateUserRequest, RegisterRequest, RegistrationMode, UpdateUserRequest,
-    UserInfo,
+    AuthStatus, ChangePasswordRequest, CreateUserRequest, RegisterRequest, RegistrationMode,
+    UpdateUserRequest, UserInfo,
 };
 use zeroize::Zeroizing;
 
@@ -204,7 +204,7 @@ impl Core {
     async fn replace_password(&self, id: &str, password: &str, keep: Option<&str>) -> Result<()> {
         let hash = self.hash_password(password).await?;
         self.store().set_user_password(id, &hash).await?;
-        self.store().end_sessions_of(id, keep).await?;
+        self.store().end_sessions_of(id, keep, now_millis()).await?;
         Ok(())
     }
 
@@ -228,6 +228,17 @@ impl Core {
             .user_by_id(id)
             .await?
             .ok_or_else(|| Error::NotFound("User not found".into()))
+    }
+
+    /// Whether anyone has an account yet, and whether a visitor may register
+    /// now (the first account always may). Says nothing about who exists.
+    pub async fn auth_status(&self) -> Result<AuthStatus> {
+        let has_users = self.store().user_count().await? > 0;
+        let open = self.registration_mode().await? == RegistrationMode::Open;
+        Ok(AuthStatus {
+            has_users,
+            registration_open: open || !has_users,
+        })
     }
 
     pub async fn registration_mode(&self) -> Result<RegistrationMode> {

@@ -17,6 +17,20 @@ impl Core {
         user: &User,
         request: CreateServerRequest,
     ) -> Result<ServerInfo> {
+        let (row, policy) = self.new_server_row(user, request).await?;
+        self.check_server_quota(user).await?;
+        let stored = self.store().insert_server(&row).await?;
+        self.follow(&stored, policy)?;
+        Ok(self.server_info(stored))
+    }
+
+    /// A row for new server settings, normalised and checked against the
+    /// user's egress policy (which it returns too); not saved.
+    async fn new_server_row(
+        &self,
+        user: &User,
+        request: CreateServerRequest,
+    ) -> Result<(ServerRow, TargetPolicy)> {
         let now = now_millis();
         let id = uuid::Uuid::now_v7().to_string();
         let mut row = ServerRow {
@@ -48,10 +62,7 @@ impl Core {
         let policy = self.target_policy_of(&user.id).await?;
         check_target(&row, policy)?;
         self.check_usable(&row, policy)?;
-        self.check_server_quota(user).await?;
-        let stored = self.store().insert_server(&row).await?;
-        self.follow(&stored, policy)?;
-        Ok(self.server_info(stored))
+        Ok((row, policy))
     }
 
     pub async fn list_servers(&self, user: &User) -> Result<Vec<ServerInfo>> {
@@ -139,23 +150,46 @@ impl Core {
     pub async fn test_server(&self, user: &User, id: &str) -> Result<TestServerResponse> {
         let row = self.server_row(user, id).await?;
         let spec = self.server_spec(&row, self.target_policy_of(&user.id).await?)?;
-        let probe = match tm_backends::connect(&spec.backend) {
-            Ok(client) => client.probe().await,
-            Err(error) => Err(error),
+        Ok(self.probe(&spec).await)
+    }
+
+    /// Tries settings as `create_server` would take them (same checks and
+    /// egress policy), without saving anything.
+    pub async fn test_server_settings(
+        &self,
+        user: &User,
+        request: CreateServerRequest,
+    ) -> Result<TestServerResponse> {
+        let (row, policy) = self.new_server_row(user, request).await?;
+        Ok(self.probe(&self.server_spec(&row, policy)?).await)
+    }
+
+    /// Asks the client who it is, with a fresh connection. A client that
+    /// accepts the connection but never answers is given up on.
+    async fn probe(&self, spec: &ServerSpec) -> TestServerResponse {
+        let limit = self.config().client_timeout * 2;
+        let probe = async {
+            match tm_backends::connect(&spec.backend) {
+                Ok(client) => client.probe().await.map_err(|error| error.kind),
+                Err(error) => Err(error.kind),
+            }
         };
-        Ok(match probe {
+        let outcome = tokio::time::timeout(limit, probe)
+            .await
+            .unwrap_or(Err(tm_backends::ErrorKind::Timeout(limit)));
+        match outcome {
             Ok(info) => TestServerResponse {
                 status: ConnectionStatus::Connected,
                 message: format!(
                     "Successfully connected to {}: {} {}",
-                    row.name, info.client, info.version
+                    spec.name, info.client, info.version
                 ),
             },
-            Err(error) => TestServerResponse {
+            Err(kind) => TestServerResponse {
                 status: ConnectionStatus::Failed,
-                message: format!("Could not connect to {}: {}", row.name, error.kind),
+                message: format!("Could not connect to {}: {kind}", spec.name),
             },
-        })
+        }
     }
 
     /// Each server costs a poller and its snapshot: ordinary users get a

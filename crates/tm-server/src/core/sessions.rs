@@ -2,10 +2,11 @@
 
 use std::sync::OnceLock;
 
-use tm_api_types::{AuthMethod, LoginRequest};
+use tm_api_types::{AuthMethod, LoginRequest, SessionInfo};
 
-use super::{Core, Error, Result, User, now_millis};
+use super::{Core, Error, Result, User, from_millis, now_millis};
 use crate::crypto;
+use crate::db::NewSession;
 
 /// Who is making a request, and how they proved it.
 #[derive(Debug, Clone)]
@@ -31,9 +32,18 @@ pub struct IssuedSession {
 /// timeout, if shorter), to spare the database.
 const MAX_TOUCH_INTERVAL_MS: i64 = 60_000;
 const INVALID_CREDENTIALS: &str = "Invalid username or password";
+/// Enough of a User-Agent to recognise a browser in the session list.
+const MAX_USER_AGENT_CHARS: usize = 200;
 
 impl Core {
-    pub async fn login(&self, request: LoginRequest, address: &str) -> Result<IssuedSession> {
+    /// `user_agent` is the browser's own description, kept (shortened) to
+    /// tell sessions apart in the list.
+    pub async fn login(
+        &self,
+        request: LoginRequest,
+        address: &str,
+        user_agent: Option<&str>,
+    ) -> Result<IssuedSession> {
         let now = now_millis();
         // Reserved before the password check: see `throttle`.
         let attempt = self.reserve_login(address, &request.username, now).await?;
@@ -46,7 +56,8 @@ impl Core {
                 let remember_until = request
                     .remember_me
                     .then(|| now + self.config().sessions.remember_lifetime.as_millis() as i64);
-                self.issue_session(user.into(), remember_until, now).await
+                self.issue_session(user.into(), remember_until, now, user_agent)
+                    .await
             }
             // The reserved attempt stays: it is the failure record.
             _ => Err(Error::Unauthorized(INVALID_CREDENTIALS.into())),
@@ -58,6 +69,7 @@ impl Core {
         user: User,
         remember_until: Option<i64>,
         now: i64,
+        user_agent: Option<&str>,
     ) -> Result<IssuedSession> {
         let policy = &self.config().sessions;
         let remember = match remember_until {
@@ -81,14 +93,16 @@ impl Core {
         let absolute = now + policy.absolute_lifetime.as_millis() as i64;
         let expires = (now + policy.idle_timeout.as_millis() as i64).min(absolute);
         self.store()
-            .insert_session(
-                &crypto::token_hash(&session_token),
-                &user.id,
-                remember.as_ref().map(|(id, _, _)| id.as_str()),
+            .insert_session(&NewSession {
+                id: &uuid::Uuid::now_v7().to_string(),
+                token_hash: &crypto::token_hash(&session_token),
+                user_id: &user.id,
+                remember_token_id: remember.as_ref().map(|(id, _, _)| id.as_str()),
+                user_agent: user_agent.and_then(clean_user_agent).as_deref(),
                 now,
-                expires,
-                absolute,
-            )
+                expires_at: expires,
+                absolute_expires_at: absolute,
+            })
             .await?;
         Ok(IssuedSession {
             user,
@@ -124,7 +138,11 @@ impl Core {
 
     /// Trades a remember-me token for a new session and a new token (the old
     /// one is consumed, so a stolen copy stops working once the owner uses it).
-    pub async fn resume_remembered(&self, token: &str) -> Result<Option<IssuedSession>> {
+    pub async fn resume_remembered(
+        &self,
+        token: &str,
+        user_agent: Option<&str>,
+    ) -> Result<Option<IssuedSession>> {
         let now = now_millis();
         let Some((user_id, expires_at)) = self
             .store()
@@ -136,7 +154,7 @@ impl Core {
         let Some(user) = self.store().user_by_id(&user_id).await? else {
             return Ok(None);
         };
-        self.issue_session(user.into(), Some(expires_at), now)
+        self.issue_session(user.into(), Some(expires_at), now, user_agent)
             .await
             .map(Some)
     }
@@ -192,9 +210,87 @@ impl Core {
         }
         Ok(())
     }
+
+    /// The caller's own unexpired sessions, newest first. API-key callers
+    /// see them too, none marked current.
+    pub async fn list_sessions(&self, identity: &Identity) -> Result<Vec<SessionInfo>> {
+        let store = self.store();
+        for token_hash in store.sessions_without_id(&identity.user.id).await? {
+            store
+                .set_session_id(&token_hash, &uuid::Uuid::now_v7().to_string())
+                .await?;
+        }
+        let current = identity.session_token_hash.as_deref();
+        Ok(store
+            .sessions_of(&identity.user.id, now_millis())
+            .await?
+            .into_iter()
+            .map(|row| SessionInfo {
+                current: current == Some(row.token_hash.as_str()),
+                id: row.id,
+                created_at: from_millis(row.created_at),
+                last_seen_at: Some(from_millis(row.last_seen_at)),
+                expires_at: Some(from_millis(row.expires_at)),
+                user_agent: row.user_agent,
+            })
+            .collect())
+    }
+
+    /// Ends one of the caller's sessions (and its remember-me token).
+    pub async fn end_session(&self, identity: &Identity, id: &str) -> Result<()> {
+        if self.store().end_session_of(&identity.user.id, id).await? {
+            Ok(())
+        } else {
+            Err(Error::NotFound("Session not found".into()))
+        }
+    }
+
+    /// Ends all the caller's sessions and remember-me tokens except the
+    /// current session; returns how many sessions ended.
+    pub async fn end_other_sessions(&self, identity: &Identity) -> Result<u64> {
+        Ok(self
+            .store()
+            .end_sessions_of(
+                &identity.user.id,
+                identity.session_token_hash.as_deref(),
+                now_millis(),
+            )
+            .await?)
+    }
+}
+
+/// A User-Agent fit to show: control characters dropped, shortened, or
+/// `None` when nothing is left.
+fn clean_user_agent(raw: &str) -> Option<String> {
+    let cleaned: String = raw
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_USER_AGENT_CHARS)
+        .collect();
+    let cleaned = cleaned.trim();
+    (!cleaned.is_empty()).then(|| cleaned.to_string())
 }
 
 pub(super) fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
     DUMMY.get_or_init(|| crypto::hash_password("not a real password").unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean_user_agent;
+
+    #[test]
+    fn user_agents_are_cleaned_and_shortened() {
+        assert_eq!(
+            clean_user_agent(" Firefox\u{1b}[31m/1\n ").as_deref(),
+            Some("Firefox[31m/1")
+        );
+        assert_eq!(clean_user_agent("\r\n\t"), None);
+        let long = "é".repeat(500);
+        assert_eq!(
+            clean_user_agent(&long).map(|ua| ua.chars().count()),
+            Some(200)
+        );
+    }
 }

@@ -22,6 +22,7 @@ use sqlx::sqlite::{
 
 pub use api_keys::ApiKeyRow;
 pub use servers::ServerRow;
+pub use sessions::NewSession;
 pub use targets::TargetGrant;
 pub use users::UserRow;
 

@@ -45,7 +45,9 @@ async fn resolve(core: &Core, mut request: Request, next: Next) -> Result<Respon
     if let Some(identity) = session {
         request.extensions_mut().insert(identity);
     } else if let Some(cookie) = jar.get(cookies::REMEMBER_ME)
-        && let Some(issued) = core.resume_remembered(cookie.value()).await?
+        && let Some(issued) = core
+            .resume_remembered(cookie.value(), user_agent(request.headers()).as_deref())
+            .await?
     {
         let identity = core
             .authenticate_session(&issued.session_token)
@@ -65,6 +67,13 @@ async fn resolve(core: &Core, mut request: Request, next: Next) -> Result<Respon
         }
         _ => Ok(response),
     }
+}
+
+/// The User-Agent header as text (the core cleans and shortens it).
+pub fn user_agent(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::USER_AGENT)
+        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
 }
 
 fn bearer_token(headers: &HeaderMap) -> Option<&str> {

@@ -53,6 +53,11 @@ async fn openapi_describes_every_endpoint_and_docs_work_offline() {
         ("/torrents/actions", "post"),
         ("/admin/users/{id}/targets", "get"),
         ("/admin/users/{id}/targets", "put"),
+        ("/auth/status", "get"),
+        ("/auth/sessions", "get"),
+        ("/auth/sessions", "delete"),
+        ("/auth/sessions/{id}", "delete"),
+        ("/servers/test", "post"),
     ];
     for (path, method) in expected {
         let operation = &doc["paths"][path][method];

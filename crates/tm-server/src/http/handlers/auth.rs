@@ -3,13 +3,24 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum_extra::extract::cookie::CookieJar;
 use tm_api_types::{
-    AccountResponse, ChangePasswordRequest, ErrorBody, LoginRequest, MeResponse, MessageResponse,
-    RegisterRequest,
+    AccountResponse, AuthStatus, ChangePasswordRequest, EndSessionsResponse, ErrorBody,
+    LoginRequest, MeResponse, MessageResponse, RegisterRequest, SessionList,
 };
 
 use crate::core::{Core, Error, from_millis};
+use crate::http::authenticate::user_agent;
 use crate::http::cookies;
 use crate::http::extract::{ApiJson, ClientAddress, CurrentUser, SessionUser};
+use crate::http::params::ApiPath;
+
+/// Whether any account exists and whether registration is open: what a
+/// first visitor needs to choose between "create the admin account",
+/// "register" and "log in". No authentication needed.
+#[utoipa::path(get, path = "/auth/status", tag = "auth",
+    responses((status = 200, body = AuthStatus)))]
+pub async fn status(State(core): State<Core>) -> Result<Json<AuthStatus>, Error> {
+    Ok(Json(core.auth_status().await?))
+}
 
 /// Create an account. The first account of the instance is an admin.
 /// Attempts are limited per client address.
@@ -43,7 +54,9 @@ pub async fn login(
     jar: CookieJar,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<(CookieJar, Json<AccountResponse>), Error> {
-    let issued = core.login(request, &address).await?;
+    let issued = core
+        .login(request, &address, user_agent(&headers).as_deref())
+        .await?;
     let jar = cookies::with_session(jar, &issued, cookies::wants_secure(core.config(), &headers));
     Ok((
         jar,
@@ -103,4 +116,48 @@ pub async fn change_password(
     Ok(Json(MessageResponse::new(
         "Password changed; your other sessions were ended",
     )))
+}
+
+/// Your unexpired browser sessions, newest first. With an API key none of
+/// them is `current`.
+#[utoipa::path(get, path = "/auth/sessions", tag = "auth",
+    responses((status = 200, body = SessionList), (status = 401, body = ErrorBody)))]
+pub async fn list_sessions(
+    State(core): State<Core>,
+    CurrentUser(identity): CurrentUser,
+) -> Result<Json<SessionList>, Error> {
+    Ok(Json(SessionList {
+        sessions: core.list_sessions(&identity).await?,
+    }))
+}
+
+/// End one of your sessions (and its remember-me token), e.g. a browser
+/// you left logged in elsewhere. Password login only, not an API key.
+#[utoipa::path(delete, path = "/auth/sessions/{id}", tag = "auth", params(("id" = String, Path)),
+    responses((status = 200, body = MessageResponse), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "an API key was used"),
+        (status = 404, body = ErrorBody, description = "you have no such session")))]
+pub async fn end_session(
+    State(core): State<Core>,
+    SessionUser(identity): SessionUser,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<MessageResponse>, Error> {
+    core.end_session(&identity, &id).await?;
+    Ok(Json(MessageResponse::new("Session ended")))
+}
+
+/// End all your sessions and remember-me tokens except this one. API keys
+/// stay. Password login only, not an API key.
+#[utoipa::path(delete, path = "/auth/sessions", tag = "auth",
+    responses((status = 200, body = EndSessionsResponse), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "an API key was used")))]
+pub async fn end_other_sessions(
+    State(core): State<Core>,
+    SessionUser(identity): SessionUser,
+) -> Result<Json<EndSessionsResponse>, Error> {
+    let ended = core.end_other_sessions(&identity).await?;
+    Ok(Json(EndSessionsResponse {
+        message: format!("Ended {ended} other session(s)"),
+        ended,
+    }))
 }

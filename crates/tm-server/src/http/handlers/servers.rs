@@ -78,3 +78,20 @@ pub async fn test(
 ) -> Result<Json<TestServerResponse>, Error> {
     Ok(Json(core.test_server(&identity.user, &id).await?))
 }
+
+/// Try settings before saving them: the same body and checks as
+/// `POST /servers`, then one probe of the client. Nothing is saved; the
+/// result is in the body (failed: why, e.g. authentication failed).
+#[utoipa::path(post, path = "/servers/test", tag = "servers", request_body = CreateServerRequest,
+    responses((status = 200, body = TestServerResponse), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "the target is not allowed (forbidden_target)"),
+        (status = 422, body = ErrorBody, description = "the settings are invalid")))]
+pub async fn test_settings(
+    State(core): State<Core>,
+    CurrentUser(identity): CurrentUser,
+    ApiJson(request): ApiJson<CreateServerRequest>,
+) -> Result<Json<TestServerResponse>, Error> {
+    Ok(Json(
+        core.test_server_settings(&identity.user, request).await?,
+    ))
+}
