@@ -17,7 +17,7 @@ export function showContextMenu(x, y, items, label = 'Actions') {
       item.action();
     },
   }, item.label));
-  const menu = h('div.context-menu', { role: 'menu', 'aria-label': label, onkeydown: onKey }, buttons);
+  const menu = h('div.context-menu', { role: 'menu', 'aria-label': label }, buttons);
   document.body.append(menu);
   // Inside the viewport, whatever the point.
   const { width, height } = menu.getBoundingClientRect();
@@ -26,8 +26,13 @@ export function showContextMenu(x, y, items, label = 'Actions') {
   const onOutside = (event) => {
     if (!menu.contains(event.target)) closeContextMenu();
   };
-  // Registered after this event ends, so the click that opened the menu does not close it.
+  // Keys wherever the focus is: after a long press it may not be in the menu.
+  document.addEventListener('keydown', onKey, true);
+  // Registered after this event ends, so the click that opened the menu does
+  // not close it; not at all if the menu has already gone (else these would
+  // stay behind and close the next menu).
   setTimeout(() => {
+    if (openMenu?.menu !== menu) return;
     document.addEventListener('pointerdown', onOutside, true);
     window.addEventListener('blur', closeContextMenu);
     window.addEventListener('resize', closeContextMenu);
@@ -36,6 +41,7 @@ export function showContextMenu(x, y, items, label = 'Actions') {
   openMenu = {
     menu,
     close() {
+      document.removeEventListener('keydown', onKey, true);
       document.removeEventListener('pointerdown', onOutside, true);
       window.removeEventListener('blur', closeContextMenu);
       window.removeEventListener('resize', closeContextMenu);
@@ -48,6 +54,10 @@ export function showContextMenu(x, y, items, label = 'Actions') {
   function onKey(event) {
     const enabled = buttons.filter((button) => !button.disabled);
     const at = enabled.indexOf(document.activeElement);
+    if (event.key === 'Tab') {
+      closeContextMenu(); // and the focus moves on as usual
+      return;
+    }
     if (event.key === 'Escape') closeContextMenu();
     else if (event.key === 'ArrowDown') enabled[(at + 1) % enabled.length]?.focus();
     else if (event.key === 'ArrowUp') enabled[(at - 1 + enabled.length) % enabled.length]?.focus();

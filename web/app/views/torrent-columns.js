@@ -87,7 +87,7 @@ const progressColumn = {
   },
 };
 
-const stateColumn = textColumn('state', 'State', 6.75, (t) => t.state, {
+const stateColumn = textColumn('state', 'State', 7.5, (t) => t.state, {
   className: 'state',
   fixed: true,
   update(cell, torrent) {
