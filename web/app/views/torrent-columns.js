@@ -121,7 +121,8 @@ export const TORRENT_COLUMNS = [
   textColumn('added_at', 'Added', 8.5, (t) => format.dateTime(t.added_at), number({ fit: 3.5 })),
 ];
 
-export const SORT_KEYS = new Set(TORRENT_COLUMNS.filter((column) => column.sortable).map((column) => column.key));
+export const SORTABLE_COLUMNS = TORRENT_COLUMNS.filter((column) => column.sortable);
+export const SORT_KEYS = new Set(SORTABLE_COLUMNS.map((column) => column.key));
 
 export function isNumericColumn(key) {
   return Boolean(TORRENT_COLUMNS.find((column) => column.key === key)?.numeric);
@@ -187,9 +188,9 @@ const cardColumn = {
       torrent.server_name,
       format.bytes(torrent.size),
       `↓ ${format.rate(torrent.download_rate)} ↑ ${format.rate(torrent.upload_rate)}`,
-      format.eta(torrent.eta),
+      Number.isFinite(torrent.eta) && torrent.eta >= 0 ? `ETA ${format.eta(torrent.eta)}` : '',
       `${torrent.state} ${format.percent(torrent.progress)}`,
-    ].join(' · '));
+    ].filter(Boolean).join(' · '));
   },
 };
 

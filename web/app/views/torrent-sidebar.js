@@ -21,11 +21,20 @@ export class FilterSidebar {
   #serversShape = '';
   #queryShape = null;
 
-  /** onPick(facet, value): filter by it ('' clears); onClear(): clear every filter. */
-  constructor({ onPick, onClear }) {
+  /**
+   * onPick(facet, value): filter by it ('' clears); onClear(): clear every
+   * filter; sortable: [{key, title}]; onSort(key, descending).
+   */
+  constructor({ onPick, onClear, sortable, onSort }) {
     this.onPick = onPick;
     this.clearButton = h('button.link.clear-filters', { type: 'button', onclick: onClear, hidden: true }, 'Clear filters');
+    this.sortSelect = h('select', {
+      'aria-label': 'Sort by',
+      onchange: () => onSort(this.sortSelect.value.replace(/^-/, ''), this.sortSelect.value.startsWith('-')),
+    }, sortable.flatMap(({ key, title }) => [
+      h('option', { value: key }, `${title} ↑`), h('option', { value: `-${key}` }, `${title} ↓`)]));
     this.element = h('aside.sidebar', { 'aria-label': 'Filters' }, this.clearButton,
+      h('label.sort-choice', {}, 'Sort', this.sortSelect),
       SECTIONS.map(([facet, title]) => {
         const list = h('ul.facet-list', { 'aria-label': title });
         this.#sections[facet] = { list, items: new Map() };
@@ -42,11 +51,13 @@ export class FilterSidebar {
    */
   render({ facets, changes, query, servers, totals }) {
     const serversShape = servers.map((server) => `${server.id}\u0000${server.name}`).join('\u0001');
-    const queryShape = Object.values(FACET_QUERY_FIELDS).map((field) => query[field]).join('\u0000');
+    const sort = `${query.descending ? '-' : ''}${query.sortKey}`;
+    const queryShape = [...Object.values(FACET_QUERY_FIELDS).map((field) => query[field]), sort].join('\u0000');
     for (const server of servers) this.#showFleet(server, totals.get(server.id));
     // A live tick that changed no count and no filter (the common case) ends here.
     if (!changes.dirty && serversShape === this.#serversShape && queryShape === this.#queryShape) return;
     this.#queryShape = queryShape;
+    if (this.sortSelect.value !== sort) this.sortSelect.value = sort;
     const { reshaped } = changes;
     if (serversShape !== this.#serversShape) {
       this.#serversShape = serversShape;

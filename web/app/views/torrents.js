@@ -17,7 +17,7 @@ import { TorrentDetails } from './details.js';
 import { SpeedGraph } from './speed-graph.js';
 import { bindShortcuts, editLabels, removeTorrents, runBulk } from './torrent-actions.js';
 import {
-  CARD_COLUMNS, fitColumns, isNumericColumn, SORT_KEYS, sortValue, trackOf,
+  CARD_COLUMNS, fitColumns, isNumericColumn, SORT_KEYS, SORTABLE_COLUMNS, sortValue, trackOf,
 } from './torrent-columns.js';
 import { FACET_QUERY_FIELDS, FilterSidebar } from './torrent-sidebar.js';
 
@@ -142,6 +142,12 @@ export function torrentsView() {
     },
     onClear: () => {
       for (const field of Object.values(FACET_QUERY_FIELDS)) query[field] = '';
+      queryChanged();
+    },
+    sortable: SORTABLE_COLUMNS,
+    onSort: (key, descending) => {
+      query.sortKey = key;
+      query.descending = descending;
       queryChanged();
     },
   });
