@@ -7,7 +7,7 @@ import { errorKind } from './query.js';
 import { keyOf } from './store.js';
 
 /** Torrent fields the counts depend on. */
-const FACET_FIELDS = new Set(['state', 'server_id', 'labels', 'tracker', 'error', 'error_kind']);
+const FACET_FIELDS = new Set(['state', 'labels', 'tracker', 'error', 'error_kind']);
 
 const FACETS = ['state', 'server', 'label', 'tracker', 'error'];
 const NO_LABELS = [];

@@ -3,7 +3,7 @@
 // localStorage, so a reload or a visit to another page keeps it.
 
 /** Fields whose change can move a torrent in or out of the current filter. */
-export const FILTER_FIELDS = new Set(['name', 'server_id', 'state', 'labels', 'tracker', 'error', 'error_kind']);
+export const FILTER_FIELDS = new Set(['name', 'state', 'labels', 'tracker', 'error', 'error_kind']);
 
 const STORAGE_KEY = 'tm.torrents.query';
 

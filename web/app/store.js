@@ -56,7 +56,8 @@ export class Store extends EventTarget {
     for (const patch of changed) {
       const torrent = this.torrents.get(keyOf(patch));
       if (!torrent) continue; // patch for a torrent we never saw: the next reset brings it
-      for (const name in patch) fields.add(name);
+      // server_id and info_hash only say which torrent: they never change.
+      for (const name in patch) if (name !== 'server_id' && name !== 'info_hash') fields.add(name);
       Object.assign(torrent, patch);
       patched.push(torrent);
     }

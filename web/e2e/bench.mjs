@@ -16,7 +16,7 @@ import { makeTorrent } from './torrent-file.mjs';
 const TORRENTS = Number(process.env.BENCH_TORRENTS ?? 10_000);
 const CHANGED = Math.max(1, Math.round(TORRENTS / 100)); // 1%
 const BATCH = 500;
-const SYNTHETIC_TICKS = 20;
+const SYNTHETIC_TICKS = Number(process.env.BENCH_TICKS ?? 20);
 
 /** Installed before the app loads: times SSE handlers and animation frames. */
 function instrument() {

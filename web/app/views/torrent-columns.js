@@ -118,7 +118,15 @@ export const TORRENT_COLUMNS = [
   textColumn('peers', 'Peers/Seeds', 6.25, (t) => `${t.peers} / ${t.seeds}`, number({ fit: 1, hidden: true })),
   textColumn('tracker', 'Tracker', 8, (t) => t.tracker ?? '–', { titled: true, fit: 3, hidden: true }),
   textColumn('labels', 'Labels', 8, (t) => t.labels.join(', '), { titled: true, fit: 7 }),
-  textColumn('added_at', 'Added', 8.5, (t) => format.dateTime(t.added_at), number({ fit: 3.5 })),
+  textColumn('added_at', 'Added', 8.5, null, number({
+    fit: 3.5,
+    // Date formatting is the dearest text here: only when the row shows another date.
+    update(cell, torrent) {
+      if (cell.addedAt === torrent.added_at) return;
+      cell.addedAt = torrent.added_at;
+      setText(cell, format.dateTime(torrent.added_at));
+    },
+  })),
 ];
 
 export const SORTABLE_COLUMNS = TORRENT_COLUMNS.filter((column) => column.sortable);
