@@ -265,6 +265,12 @@ pub struct ServerInfo {
     pub client_version: Option<String>,
     /// Torrents in the latest snapshot.
     pub torrent_count: usize,
+    /// Sums of the torrents' rates, bytes per second.
+    pub download_rate: u64,
+    pub upload_rate: u64,
+    /// Bytes free in the client's default download directory; null when
+    /// unknown (asked about once a minute).
+    pub free_space: Option<u64>,
     /// What this client can do (absent while the server is disabled).
     pub capabilities: Option<ClientCapabilities>,
 }

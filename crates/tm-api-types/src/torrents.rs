@@ -36,6 +36,17 @@ impl TorrentState {
     }
 }
 
+/// Whose problem a torrent's `error` is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TorrentErrorKind {
+    /// An announce failed or warned: the torrent itself still works.
+    Tracker,
+    /// The client's own error: the torrent is in state `error`.
+    Client,
+}
+
 /// A torrent, normalised: the same fields and units whatever the client.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -82,6 +93,10 @@ pub struct TorrentInfo {
     pub complete: bool,
     /// Last error or tracker message from the client.
     pub error: Option<String>,
+    /// Whose problem `error` is; null exactly when `error` is.
+    pub error_kind: Option<TorrentErrorKind>,
+    /// Host of the torrent's first tracker (e.g. `tracker.example.org`).
+    pub tracker: Option<String>,
     /// Same as `downloaded` (the original API's name).
     pub bytes_done: u64,
     /// Same as `save_path` (the original API's name).
@@ -333,6 +348,12 @@ pub struct TorrentQuery {
     /// Case-insensitive part of the name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,
+    /// Only torrents with an error: `any`, `tracker` or `client` (see `error_kind`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Only torrents whose first tracker is this host (case-insensitive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracker: Option<String>,
     /// A field to sort by (name, size, progress, state, ratio, download_rate,
     /// upload_rate, eta, added_at, completed_at, server_name, peers, seeds,
     /// uploaded, downloaded); prefix with `-` for descending. Default: name.
@@ -354,6 +375,10 @@ pub enum BulkAction {
     Stop,
     Recheck,
     Remove,
+    /// Adds `labels` to each torrent's labels.
+    AddLabels,
+    /// Removes `labels` from each torrent's labels.
+    RemoveLabels,
 }
 
 /// A torrent on one server.
@@ -373,6 +398,9 @@ pub struct BulkActionRequest {
     /// With `remove`: also delete each torrent's own data.
     #[serde(default)]
     pub delete_data: bool,
+    /// With `add_labels` and `remove_labels`: the labels to add or remove.
+    #[serde(default)]
+    pub labels: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -32,6 +32,16 @@ pub trait TorrentClient: Send + Sync {
     /// One torrent, `None` when the client does not have it.
     async fn get(&self, info_hash: &str) -> Result<Option<Torrent>>;
 
+    /// The torrents among `info_hashes` the client has (one call where the
+    /// client allows it).
+    async fn get_many(&self, info_hashes: &[String]) -> Result<Vec<Torrent>> {
+        let mut found = Vec::with_capacity(info_hashes.len());
+        for hash in info_hashes {
+            found.extend(self.get(hash).await?);
+        }
+        Ok(found)
+    }
+
     /// Adds a torrent and returns its (lower-case) info hash.
     /// A torrent the client already has gives [`ErrorKind::Duplicate`].
     async fn add(&self, torrent: AddTorrent) -> Result<String>;
@@ -61,6 +71,12 @@ pub trait TorrentClient: Send + Sync {
 
     /// Replaces the torrent's labels.
     async fn set_labels(&self, info_hash: &str, labels: &[String]) -> Result<()>;
+
+    /// Bytes free in the client's default download directory, `None` when
+    /// the client cannot tell.
+    async fn free_space(&self) -> Result<Option<u64>> {
+        Ok(None)
+    }
 }
 
 /// Builds the adapter for `config`. Nothing is sent yet: call `probe` to check it.

@@ -9,4 +9,4 @@ pub mod transmission_reply {
     pub use crate::transmission::reply::decode_reply;
 }
 
-pub use crate::transmission::mapping::TableArguments;
+pub use crate::transmission::table::TableArguments;

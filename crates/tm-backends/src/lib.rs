@@ -56,8 +56,8 @@ pub use egress::TargetPolicy;
 pub use error::{BackendError, ErrorKind, Result};
 pub use model::{
     AddTorrent, Capabilities, ClientInfo, DataRemoval, FileIssue, FilePriority, FileReport, Peer,
-    RemoveOutcome, Torrent, TorrentChanges, TorrentFile, TorrentSource, TorrentState, Tracker,
-    TrackerStatus,
+    RemoveOutcome, Torrent, TorrentChanges, TorrentErrorKind, TorrentFile, TorrentSource,
+    TorrentState, Tracker, TrackerStatus, tracker_host,
 };
 
 /// What each adapter's `list()` asks its client for, so that a benchmark can

@@ -14,7 +14,7 @@
 //!
 //! Tracker problems (rTorrent `d.message` starting with `Tracker:`, Transmission
 //! `error` 1 or 2) fill [`Torrent::error`] but do not change the state: the
-//! torrent itself still works.
+//! torrent itself still works. [`Torrent::error_kind`] tells the two apart.
 
 use serde::{Deserialize, Serialize};
 
@@ -81,6 +81,26 @@ pub struct Torrent {
     pub complete: bool,
     /// Last error or tracker message from the client.
     pub error: Option<String>,
+    /// Whose problem `error` is; set exactly when `error` is.
+    pub error_kind: Option<TorrentErrorKind>,
+    /// Host of the torrent's first tracker, lower-case.
+    pub tracker: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TorrentErrorKind {
+    /// An announce failed or warned; the torrent itself still works.
+    Tracker,
+    /// The client's own error (state [`TorrentState::Error`]).
+    Client,
+}
+
+/// The lower-case host of a tracker URL (`udp://` and `http(s)://` alike).
+pub fn tracker_host(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url.trim()).ok()?;
+    let host = parsed.host_str()?;
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
 }
 
 /// What changed since the previous poll.
@@ -237,6 +257,25 @@ pub enum DataRemoval {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tracker_hosts() {
+        let host = |url| tracker_host(url);
+        assert_eq!(
+            host("http://Tracker.Example.org:6969/announce?k=1").as_deref(),
+            Some("tracker.example.org")
+        );
+        assert_eq!(
+            host("udp://open.tracker.net:1337").as_deref(),
+            Some("open.tracker.net")
+        );
+        assert_eq!(
+            host("https://user:pw@[::1]:443/a").as_deref(),
+            Some("[::1]")
+        );
+        assert_eq!(host("not a url"), None);
+        assert_eq!(host(""), None);
+    }
 
     #[test]
     fn serialises_with_stable_names() {

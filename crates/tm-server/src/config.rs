@@ -57,6 +57,9 @@ pub struct Config {
     pub body_idle_timeout: Duration,
     /// How often a live-update stream re-checks its session or API key.
     pub credential_recheck: Duration,
+    /// Time between two full lists of a server's torrents (between them the
+    /// poller asks only for changes, which can miss some).
+    pub full_resync_interval: Duration,
 }
 
 impl std::fmt::Debug for Config {
@@ -77,6 +80,7 @@ impl std::fmt::Debug for Config {
             .field("client_timeout", &self.client_timeout)
             .field("allow_private_targets", &self.allow_private_targets)
             .field("public_origins", &self.public_origins)
+            .field("full_resync_interval", &self.full_resync_interval)
             .finish_non_exhaustive()
     }
 }
@@ -107,6 +111,7 @@ impl Config {
             header_read_timeout: Duration::from_secs(10),
             body_idle_timeout: Duration::from_secs(30),
             credential_recheck: Duration::from_secs(2),
+            full_resync_interval: crate::fleet::DEFAULT_RESYNC_INTERVAL,
         }
     }
 

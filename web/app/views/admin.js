@@ -25,7 +25,7 @@ export function adminView(me) {
     try {
       const [settings, list] = await Promise.all([api.get('/admin/settings'), api.get('/admin/users')]);
       mode.value = settings.registration_mode;
-      replaceChildren(users, h('table.list', {},
+      replaceChildren(users, h('table.list.users', {},
         h('thead', {}, h('tr', {}, ['User', 'Admin', 'Private targets', 'Created', ''].map((title) => h('th', { scope: 'col' }, title)))),
         h('tbody', {}, list.map((user) => userRow(user)))));
     } catch (failure) {
@@ -37,7 +37,7 @@ export function adminView(me) {
     const isMe = user.id === me.user_id;
     const admin = h('input', {
       type: 'checkbox', checked: user.is_admin, disabled: isMe, 'aria-label': `${user.username} is an admin`,
-      onchange: () => update(user, { is_admin: admin.checked }),
+      onchange: () => changeAdmin(user, admin),
     });
     // Admins reach any address; others only public ones unless allowed here.
     const privateTargets = h('input', {
@@ -52,9 +52,9 @@ export function adminView(me) {
       h('td', {}, admin),
       h('td', {}, privateTargets),
       h('td', {}, format.dateTime(user.created_at)),
-      h('td.actions', {},
+      h('td.row-actions', {}, h('div.row-buttons', {},
         h('button', { type: 'button', onclick: () => setPassword(user) }, 'Set password'),
-        isMe ? null : h('button.danger', { type: 'button', onclick: () => remove(user) }, 'Delete')));
+        isMe ? null : h('button.danger', { type: 'button', onclick: () => remove(user) }, 'Delete'))));
   };
 
   const userPath = (user) => `/admin/users/${encodeURIComponent(user.id)}`;
@@ -69,7 +69,25 @@ export function adminView(me) {
     }
     await load();
   };
-  const update = (user, changes) => act(() => api.put(userPath(user), changes), `Updated ${user.username}.`);
+
+  /** Admin rights change only once confirmed; cancelling puts the checkbox back. */
+  const changeAdmin = async (user, checkbox) => {
+    const grant = checkbox.checked;
+    const { confirmed } = await confirmDialog({
+      title: grant ? 'Make admin' : 'Remove admin rights',
+      message: grant
+        ? `Make ${user.username} an admin? They will manage every user, the registration setting and reach any address.`
+        : `Remove admin rights from ${user.username}? They keep their account, servers and keys, but no longer manage users or settings.`,
+      confirmLabel: grant ? 'Make admin' : 'Remove admin rights',
+      danger: !grant,
+    });
+    if (!confirmed) {
+      checkbox.checked = !grant;
+      return;
+    }
+    await act(() => api.put(userPath(user), { is_admin: grant }),
+      grant ? `${user.username} is now an admin.` : `${user.username} is no longer an admin.`);
+  };
 
   const setPassword = (user) => {
     const password = h('input', { type: 'password', autocomplete: 'new-password', minlength: 8, required: true });
@@ -113,7 +131,9 @@ export function adminView(me) {
     event.preventDefault();
     createError.show('');
     try {
-      await api.post('/admin/users', { username: newName.value.trim(), password: newPassword.value, is_admin: newAdmin.checked });
+      const username = newName.value.trim();
+      await api.post('/admin/users', { username, password: newPassword.value, is_admin: newAdmin.checked });
+      notify(`Created ${username}${newAdmin.checked ? ' (admin)' : ''}.`);
       createForm.reset();
       await load();
     } catch (failure) {

@@ -43,12 +43,13 @@ export function apiKeysView() {
         h('thead', {}, h('tr', {}, ['Name', 'Prefix', 'Created', 'Last used', 'Expires', '']
           .map((title) => h('th', { scope: 'col' }, title)))),
         h('tbody', {}, keys.map((key) => h('tr', { dataset: { prefix: key.prefix } },
-          h('td', {}, key.name),
-          h('td', {}, h('code', {}, key.prefix)),
-          h('td', {}, format.dateTime(key.created_at)),
-          h('td', {}, key.last_used_at ? format.ago(key.last_used_at) : 'never'),
-          h('td', {}, key.expires_at ? format.dateTime(key.expires_at) : 'never'),
-          h('td', {}, h('button.danger', { type: 'button', onclick: () => revoke(key) }, 'Revoke')))))));
+          h('td.key-name', {}, key.name),
+          // data-label: the column's name where the phone layout drops the header.
+          h('td', { 'data-label': 'Prefix' }, h('code', {}, visibleStart(key))),
+          h('td', { 'data-label': 'Created' }, format.dateTime(key.created_at)),
+          h('td', { 'data-label': 'Last used' }, key.last_used_at ? format.ago(key.last_used_at) : 'never'),
+          h('td', { 'data-label': 'Expires' }, key.expires_at ? format.dateTime(key.expires_at) : 'never'),
+          h('td.row-actions', {}, h('button.danger', { type: 'button', onclick: () => revoke(key) }, 'Revoke')))))));
     } catch (failure) {
       replaceChildren(list, h('p.error', {}, failure.message));
     }
@@ -57,7 +58,7 @@ export function apiKeysView() {
   const revoke = async (key) => {
     const { confirmed } = await confirmDialog({
       title: 'Revoke API key',
-      message: `Revoke “${key.name}” (${key.prefix})? Scripts using it stop working at once.`,
+      message: `Revoke “${key.name}” (${visibleStart(key)})? Scripts using it stop working at once.`,
       confirmLabel: 'Revoke', danger: true,
     });
     if (!confirmed) return;
@@ -75,6 +76,11 @@ export function apiKeysView() {
     element: h('section.page', {}, h('header.page-head', {}, h('h1', {}, 'API keys')), form, list),
     title: 'API keys',
   };
+}
+
+/** The start of the key as the key itself reads (the API's prefix omits `tm_`). */
+function visibleStart(key) {
+  return `tm_${key.prefix}…`;
 }
 
 /** The only time the full key is visible: show it with a copy button. */

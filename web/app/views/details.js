@@ -1,34 +1,39 @@
-// The details panel of one torrent: overview, files (with priorities),
-// peers, trackers and labels. Lists come from the API and refresh while
-// the panel is open; the overview follows the live store.
+// The details panel of one torrent: overview, files, peers, trackers and
+// labels. A tab is built once when shown; while it stays open its lists
+// are fetched again and patched in place (rows keyed by file, peer or
+// tracker), so focus, an open dropdown or a half-made selection survive.
 
 import { api, onServer, torrentPath } from '../api.js';
-import { notify } from '../dialog.js';
 import { errorLine, h, replaceChildren } from '../dom.js';
 import * as format from '../format.js';
 import { keyOf, store } from '../store.js';
+import { FilesTab } from './details-files.js';
+import { LabelsTab } from './details-labels.js';
+import { KeyedTable } from './details-table.js';
 
 const REFRESH_MS = 5000;
-const PRIORITIES = ['skip', 'low', 'normal', 'high'];
 
+/** Each tab: `create(torrent)` → {element, load?(torrent) → data, apply?(data), periodic?}. */
 const TABS = {
-  overview: { title: 'Overview', render: renderOverview },
-  files: { title: 'Files', render: renderFiles },
-  peers: { title: 'Peers', render: renderPeers },
-  trackers: { title: 'Trackers', render: renderTrackers },
-  labels: { title: 'Labels', render: renderLabels },
+  overview: { title: 'Overview', create: () => new OverviewTab() },
+  files: { title: 'Files', create: (torrent) => new FilesTab(torrent) },
+  peers: { title: 'Peers', create: () => peersTab() },
+  trackers: { title: 'Trackers', create: () => trackersTab() },
+  labels: { title: 'Labels', create: (torrent) => new LabelsTab(torrent) },
 };
 
 export class TorrentDetails {
   isOpen = false;
   #key = null;
   #tab = 'overview';
+  #view = null;
   #timer = 0;
   #generation = 0; // answers for a torrent or tab no longer shown are dropped
 
   constructor(onClose) {
     this.onClose = onClose;
     this.title = h('h2.details-title');
+    this.problem = errorLine();
     this.body = h('div.details-body', { role: 'tabpanel' });
     this.tabButtons = Object.entries(TABS).map(([id, tab]) => h('button.tab', {
       type: 'button', role: 'tab', dataset: { tab: id }, onclick: () => this.#select(id),
@@ -40,65 +45,105 @@ export class TorrentDetails {
     h('header.details-head', {}, this.title,
       h('button.icon', { type: 'button', 'aria-label': 'Close details', onclick: () => this.close() }, '×')),
     h('div.tabs', { role: 'tablist' }, this.tabButtons),
+    this.problem.element,
     this.body);
   }
 
   show(torrent) {
-    this.#key = keyOf(torrent);
+    const key = keyOf(torrent);
+    if (this.isOpen && key === this.#key) return;
+    this.#key = key;
     this.isOpen = true;
     this.element.hidden = false;
-    this.#render();
+    this.#mount();
     clearInterval(this.#timer);
     this.#timer = setInterval(() => {
-      if (this.#tab !== 'overview' && this.#tab !== 'labels' && !document.hidden) this.#render();
+      if (this.#view?.periodic && !document.hidden) this.#refresh();
     }, REFRESH_MS);
   }
 
   close() {
     if (!this.isOpen) return;
     this.isOpen = false;
+    this.#key = null;
     this.element.hidden = true;
     clearInterval(this.#timer);
     this.onClose();
   }
 
-  /** Live values changed: redraw the overview if it is what is shown. */
+  /** Live values changed: update the overview if it is what is shown. */
   refreshOverview() {
-    if (this.isOpen && this.#tab === 'overview') this.#render();
+    if (this.isOpen && this.#tab === 'overview') this.#refresh();
   }
 
   #select(tab) {
     this.#tab = tab;
-    this.#render();
+    this.#mount();
   }
 
-  async #render() {
-    const generation = ++this.#generation;
+  /** Builds the chosen tab for the current torrent and fills it. */
+  #mount() {
+    this.#generation += 1;
     for (const button of this.tabButtons) {
       button.setAttribute('aria-selected', String(button.dataset.tab === this.#tab));
     }
+    this.problem.show('');
     const torrent = store.torrents.get(this.#key);
     if (!torrent) {
+      this.#view = null;
       this.title.textContent = 'Torrent removed';
       replaceChildren(this.body, h('p.muted', {}, 'This torrent is no longer on its server.'));
       return;
     }
     this.title.textContent = torrent.name;
+    this.#view = TABS[this.#tab].create(torrent);
+    replaceChildren(this.body, this.#view.element);
+    this.#refresh();
+  }
+
+  async #refresh() {
+    const view = this.#view;
+    const torrent = store.torrents.get(this.#key);
+    if (!view) return;
+    if (!torrent) {
+      this.#mount(); // says it is gone
+      return;
+    }
+    const generation = this.#generation;
     try {
-      const content = await TABS[this.#tab].render(torrent);
-      if (generation === this.#generation) replaceChildren(this.body, content);
+      const data = view.load ? await view.load(torrent) : torrent;
+      if (generation !== this.#generation) return;
+      view.apply(data);
+      this.problem.show('');
     } catch (error) {
-      if (generation === this.#generation) replaceChildren(this.body, h('p.error', {}, error.message));
+      if (generation === this.#generation) this.problem.show(error.message);
     }
   }
 }
 
-function definitionList(pairs) {
-  return h('dl.facts', {}, pairs.map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
+/** Name/value pairs; values are patched in place on live updates. */
+class OverviewTab {
+  #values = new Map();
+
+  constructor() {
+    this.element = h('dl.facts');
+  }
+
+  apply(torrent) {
+    for (const [term, value] of overviewFacts(torrent)) {
+      let dd = this.#values.get(term);
+      if (!dd) {
+        dd = h('dd');
+        this.#values.set(term, dd);
+        this.element.append(h('dt', {}, term), dd);
+      }
+      if (dd.textContent !== value) dd.textContent = value;
+    }
+  }
 }
 
-function renderOverview(torrent) {
-  return definitionList([
+function overviewFacts(torrent) {
+  return [
     ['State', torrent.state + (torrent.error ? ` — ${torrent.error}` : '')],
     ['Progress', `${format.percent(torrent.progress)} of ${format.bytes(torrent.size)}`],
     ['Downloaded', format.bytes(torrent.downloaded)],
@@ -110,91 +155,47 @@ function renderOverview(torrent) {
     ['Info hash', torrent.info_hash],
     ['Added', format.dateTime(torrent.added_at)],
     ['Completed', format.dateTime(torrent.completed_at)],
-  ]);
+  ];
 }
 
-/** A plain table (these lists are short: no virtualisation needed). */
-function listTable(headers, rows, emptyText) {
-  if (!rows.length) return h('p.muted', {}, emptyText);
-  return h('div.table-scroll', {}, h('table.list', {},
-    h('thead', {}, h('tr', {}, headers.map((title) => h('th', { scope: 'col' }, title)))),
-    h('tbody', {}, rows.map((cells) => h('tr', {}, cells.map((cell) => h('td', {}, cell)))))));
-}
-
-async function renderFiles(torrent) {
-  const { files } = await api.get(torrentPath(torrent, 'files'), onServer(torrent));
-  return listTable(['File', 'Size', 'Done', 'Priority'], files.map((file) => [
-    file.path,
-    format.bytes(file.size),
-    format.percent(file.progress),
-    prioritySelect(torrent, file),
-  ]), 'No files (the metadata may still be on its way).');
-}
-
-function prioritySelect(torrent, file) {
-  const element = h('select', { 'aria-label': `Priority of ${file.path}` },
-    PRIORITIES.map((priority) => h('option', { value: priority, selected: priority === file.priority }, priority)));
-  element.addEventListener('change', async () => {
-    try {
-      await api.put(torrentPath(torrent, 'files'),
-        { priorities: [{ index: file.index, priority: element.value }] }, onServer(torrent));
-      file.priority = element.value;
-    } catch (error) {
-      element.value = file.priority;
-      notify(`Priority not changed: ${error.message}`, 'error');
-    }
+function peersTab() {
+  const table = new KeyedTable({
+    className: 'peers',
+    key: (peer) => peer.address,
+    emptyText: 'No connected peers.',
+    columns: [
+      { title: 'Address', value: (peer) => peer.address },
+      { title: 'Client', value: (peer) => peer.client },
+      { title: 'Has', value: (peer) => format.percent(peer.progress) },
+      { title: '↓', value: (peer) => format.rate(peer.download_rate) },
+      { title: '↑', value: (peer) => format.rate(peer.upload_rate) },
+    ],
   });
-  return element;
-}
-
-async function renderPeers(torrent) {
-  const { peers } = await api.get(torrentPath(torrent, 'peers'), onServer(torrent));
-  return listTable(['Address', 'Client', 'Has', '↓', '↑'], peers.map((peer) => [
-    peer.address, peer.client, format.percent(peer.progress),
-    format.rate(peer.download_rate), format.rate(peer.upload_rate),
-  ]), 'No connected peers.');
-}
-
-async function renderTrackers(torrent) {
-  const { trackers } = await api.get(torrentPath(torrent, 'trackers'), onServer(torrent));
-  return listTable(['Tracker', 'Status', 'Message', 'Seeds', 'Peers'], trackers.map((tracker) => [
-    tracker.url, tracker.status, tracker.message ?? '', tracker.seeds ?? '–', tracker.peers ?? '–',
-  ]), 'No trackers.');
-}
-
-async function renderLabels(torrent) {
-  const { labels } = await api.get(torrentPath(torrent, 'labels'), onServer(torrent));
-  const current = [...labels];
-  const chips = h('ul.chips', { 'aria-label': 'Labels' });
-  const input = h('input', { type: 'text', placeholder: 'New label', 'aria-label': 'New label' });
-  const error = errorLine();
-
-  const save = async (next) => {
-    try {
-      const answer = await api.put(torrentPath(torrent, 'labels'), { labels: next }, onServer(torrent));
-      current.splice(0, current.length, ...answer.labels);
-      error.show('');
-      draw();
-    } catch (failure) {
-      error.show(failure.message);
-    }
+  return {
+    element: table.element,
+    periodic: true,
+    load: async (torrent) => (await api.get(torrentPath(torrent, 'peers'), onServer(torrent))).peers,
+    apply: (peers) => table.update(peers),
   };
-  const draw = () => replaceChildren(chips, current.length
-    ? current.map((label) => h('li.chip', {}, label,
-      h('button.icon', {
-        type: 'button', 'aria-label': `Remove label ${label}`,
-        onclick: () => save(current.filter((other) => other !== label)),
-      }, '×')))
-    : h('li.muted', {}, 'No labels.'));
-  draw();
+}
 
-  const form = h('form.inline-form', {}, input, h('button', { type: 'submit' }, 'Add label'));
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const label = input.value.trim();
-    if (!label) return;
-    input.value = '';
-    if (!current.includes(label)) save([...current, label]);
+function trackersTab() {
+  const table = new KeyedTable({
+    className: 'trackers',
+    key: (tracker) => tracker.url,
+    emptyText: 'No trackers.',
+    columns: [
+      { title: 'Tracker', value: (tracker) => tracker.url },
+      { title: 'Status', value: (tracker) => tracker.status.replace('_', ' ') },
+      { title: 'Message', value: (tracker) => tracker.message ?? '' },
+      { title: 'Seeds', value: (tracker) => String(tracker.seeds ?? '–') },
+      { title: 'Peers', value: (tracker) => String(tracker.peers ?? '–') },
+    ],
   });
-  return h('div', {}, chips, form, error.element);
+  return {
+    element: table.element,
+    periodic: true,
+    load: async (torrent) => (await api.get(torrentPath(torrent, 'trackers'), onServer(torrent))).trackers,
+    apply: (trackers) => table.update(trackers),
+  };
 }

@@ -1,18 +1,20 @@
 // The add / edit server dialog. Which fields show depends on the client
-// type and transport; an edit sends only what changed.
+// type and transport; an edit sends only what changed. Settings are tested
+// (POST /servers/test, nothing saved) before they are saved: a failing test
+// keeps the dialog open with the reason and a "Save anyway" button.
 
 import { api } from '../api.js';
 import { notify, openDialog } from '../dialog.js';
 import { errorLine, field, h } from '../dom.js';
 import { reloadServers } from '../live.js';
 
-const DEFAULTS = {
+export const DEFAULTS = {
   transmission: { port: 9091, rpc_path: '/transmission/rpc' },
   rtorrent: { port: 5000, rpc_path: '/RPC2' },
 };
 
-/** `server` absent: a new server. */
-export function openServerForm(server) {
+/** `server` absent: a new server. `onClose` runs when the dialog closes. */
+export function openServerForm(server, onClose) {
   const editing = Boolean(server);
   const input = (name, attributes = {}) => h('input', { name, id: `server-${name}`, ...attributes });
   const controls = {
@@ -42,10 +44,18 @@ export function openServerForm(server) {
     port: field('Port', controls.port),
     rpc_path: field('RPC path', controls.rpc_path),
     socket_path: field('Socket path', controls.socket_path),
+    username: field('Username', controls.username),
+    password: field('Password', controls.password, 'Stored encrypted; never shown again.'),
     use_ssl: h('label.check', {}, controls.use_ssl, 'Use HTTPS'),
     tls: h('label.check', {}, controls.tls_accept_invalid_certs, 'Accept a self-signed certificate'),
   };
   const error = errorLine();
+  const testResult = h('p.connection-test', { role: 'status', hidden: true });
+  const showTest = (status, message) => {
+    testResult.className = `connection-test ${status}`;
+    testResult.textContent = message;
+    testResult.hidden = false;
+  };
 
   const showRelevant = () => {
     const type = controls.server_type.value;
@@ -55,8 +65,11 @@ export function openServerForm(server) {
     rows.host.hidden = transport === 'scgi_unix';
     rows.port.hidden = transport === 'scgi_unix';
     rows.rpc_path.hidden = transport !== 'http';
+    // SCGI has no authentication; only HTTP carries a username and password.
+    rows.username.hidden = transport !== 'http';
+    rows.password.hidden = transport !== 'http';
     rows.use_ssl.hidden = transport !== 'http';
-    rows.tls.hidden = transport !== 'http';
+    rows.tls.hidden = transport !== 'http' || !controls.use_ssl.checked;
     controls.rpc_path.placeholder = DEFAULTS[type].rpc_path;
   };
   controls.server_type.addEventListener('change', () => {
@@ -64,26 +77,36 @@ export function openServerForm(server) {
     showRelevant();
   });
   controls.transport.addEventListener('change', showRelevant);
+  controls.use_ssl.addEventListener('change', showRelevant);
   showRelevant();
 
-  const submit = h('button.primary', { type: 'submit' }, editing ? 'Save' : 'Add server');
-  const form = h('form.dialog-body.server-form', {},
-    field('Name', controls.name),
-    field('Client', controls.server_type),
-    rows.transport, rows.host, rows.port, rows.rpc_path, rows.socket_path,
-    field('Username', controls.username),
-    field('Password', controls.password, 'Stored encrypted; never shown again.'),
-    rows.use_ssl, rows.tls,
-    h('label.check', {}, controls.enabled, 'Enabled (polled for torrents)'),
-    h('label.check', {}, controls.is_default, 'Default server for new torrents'),
-    error.element,
-    h('div.actions', {}, h('button', { type: 'button', onclick: () => dialog.close() }, 'Cancel'), submit));
+  // The page never gets a stored password back, so settings that still rely
+  // on one cannot be tested before saving (the saved server's test can).
+  const keepsStoredPassword = () => editing && server.has_password && !controls.password.value
+    && !rows.password.hidden;
 
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
+  /** Tests the form's settings; resolves true when the client answered. */
+  const testSettings = async () => {
+    if (keepsStoredPassword()) {
+      showTest('pending', 'Type the password to test these settings: the stored one never comes back to the page.');
+      return null;
+    }
+    showTest('pending', 'Testing the connection…');
+    try {
+      const answer = await api.post('/servers/test', collect(controls, rows));
+      showTest(answer.status, answer.message);
+      return answer.status === 'connected';
+    } catch (failure) {
+      showTest('failed', failure.message);
+      return false;
+    }
+  };
+
+  const save = async () => {
     error.show('');
-    const values = collect(controls);
+    const values = collect(controls, rows);
     submit.disabled = true;
+    saveAnyway.hidden = true;
     try {
       if (editing) {
         await api.put(`/servers/${encodeURIComponent(server.id)}`, changedFields(server, values));
@@ -97,14 +120,48 @@ export function openServerForm(server) {
       error.show(failure.message);
       submit.disabled = false;
     }
+  };
+
+  const submit = h('button.primary', { type: 'submit' }, editing ? 'Save' : 'Add server');
+  const saveAnyway = h('button.save-anyway', { type: 'button', hidden: true, onclick: save }, 'Save anyway');
+  const testButton = h('button', { type: 'button', onclick: () => testSettings() }, 'Test connection');
+  const form = h('form.dialog-body.server-form', {},
+    field('Name', controls.name),
+    field('Client', controls.server_type),
+    rows.transport, rows.host, rows.port, rows.rpc_path, rows.socket_path,
+    rows.username, rows.password,
+    rows.use_ssl, rows.tls,
+    h('label.check', {}, controls.enabled, 'Enabled (polled for torrents)'),
+    h('label.check', {}, controls.is_default, 'Default server for new torrents'),
+    testResult,
+    error.element,
+    h('div.actions', {}, saveAnyway, testButton,
+      h('button', { type: 'button', onclick: () => dialog.close() }, 'Cancel'), submit));
+
+  // Changed settings make an earlier test's answer (and "Save anyway") stale.
+  form.addEventListener('input', () => {
+    saveAnyway.hidden = true;
+    testResult.hidden = true;
+  });
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    error.show('');
+    submit.disabled = true;
+    const connected = await testSettings();
+    submit.disabled = false;
+    if (connected === false) {
+      saveAnyway.hidden = false;
+      return;
+    }
+    await save();
   });
 
-  const dialog = openDialog({ title: editing ? `Edit ${server.name}` : 'Add server', content: form });
+  const dialog = openDialog({ title: editing ? `Edit ${server.name}` : 'Add server', content: form, onClose });
   controls.name.focus();
 }
 
-/** The request body from the form: blanks are "not set". */
-function collect(controls) {
+/** The request body from the form: blanks and hidden fields are "not set". */
+function collect(controls, rows) {
   const text = (name) => controls[name].value.trim() || null;
   const type = controls.server_type.value;
   const values = {
@@ -115,14 +172,14 @@ function collect(controls) {
     port: Number(controls.port.value) || 0,
     rpc_path: text('rpc_path'),
     socket_path: text('socket_path'),
-    username: text('username'),
-    use_ssl: controls.use_ssl.checked,
-    tls_accept_invalid_certs: controls.tls_accept_invalid_certs.checked,
+    username: rows.username.hidden ? null : text('username'),
+    use_ssl: !rows.use_ssl.hidden && controls.use_ssl.checked,
+    tls_accept_invalid_certs: !rows.tls.hidden && controls.tls_accept_invalid_certs.checked,
     enabled: controls.enabled.checked,
     is_default: controls.is_default.checked,
   };
   // An empty password box keeps the stored password.
-  if (controls.password.value) values.password = controls.password.value;
+  if (controls.password.value && !rows.password.hidden) values.password = controls.password.value;
   return values;
 }
 

@@ -1,15 +1,20 @@
-// The servers page: each torrent client with its live health, and
-// add / edit / test / delete.
+// The servers page: each torrent client with its live health, speeds and
+// free space, an enabled switch, and add / edit / test / delete. Cards are
+// keyed by server and patched in place on live updates (a focused switch
+// or button stays focused). `#/servers/new` opens the add form.
 
 import { api } from '../api.js';
 import { confirmDialog, notify } from '../dialog.js';
-import { h, replaceChildren } from '../dom.js';
+import { h, replaceChildren, setText } from '../dom.js';
 import * as format from '../format.js';
 import { reloadServers } from '../live.js';
 import { store } from '../store.js';
-import { openServerForm } from './server-form.js';
+import { DEFAULTS, openServerForm } from './server-form.js';
 
-const AGO_REFRESH_MS = 10_000;
+// The stream sends the server list when a server's health changes; free
+// space (and "last poll … ago") change without that, so the page asks too.
+const RELOAD_MS = 10_000;
+const NEW_SERVER_ROUTE = '#/servers/new';
 
 const STATUS_TEXT = {
   connecting: 'connecting…',
@@ -20,51 +25,59 @@ const STATUS_TEXT = {
 
 export function serversView() {
   const list = h('div.cards');
+  const message = h('p.muted');
+  const cards = new Map(); // server id → ServerCard
   // Test results survive the redraws that live health updates cause.
   const testResults = new Map();
 
   const draw = () => {
-    if (!store.loaded) {
-      replaceChildren(list, h('p.muted', {}, 'Loading servers…'));
-      return;
+    message.hidden = store.loaded && store.servers.length > 0;
+    message.textContent = store.loaded
+      ? 'No server yet. Add the torrent client this manager should control.'
+      : 'Loading servers…';
+    const ids = new Set();
+    const rates = ratesByServer();
+    let previous = null;
+    for (const server of store.loaded ? store.servers : []) {
+      ids.add(server.id);
+      let card = cards.get(server.id);
+      if (!card) {
+        card = new ServerCard({ test, remove, setEnabled });
+        cards.set(server.id, card);
+      }
+      card.update(server, testResults.get(server.id), rates.get(server.id));
+      const expected = previous ? previous.nextSibling : list.firstChild;
+      if (expected !== card.element) list.insertBefore(card.element, expected);
+      previous = card.element;
     }
-    if (!store.servers.length) {
-      replaceChildren(list, h('p.muted', {}, 'No server yet. Add the torrent client this manager should control.'));
-      return;
+    for (const [id, card] of cards) {
+      if (!ids.has(id)) {
+        card.element.remove();
+        cards.delete(id);
+      }
     }
-    replaceChildren(list, store.servers.map((server) => card(server)));
-  };
-
-  const card = (server) => {
-    const result = testResults.get(server.id);
-    return h('article.card.server', { dataset: { serverId: server.id, status: server.status } },
-      h('header.card-head', {},
-        h('h2', {}, server.name),
-        h('span.badge', { dataset: { status: server.status } }, STATUS_TEXT[server.status] ?? server.status)),
-      h('dl.facts', {},
-        h('dt', {}, 'Client'), h('dd', {}, `${server.server_type}${server.client_version ? ` — ${server.client_version}` : ''}`),
-        h('dt', {}, 'Address'), h('dd', {}, address(server)),
-        h('dt', {}, 'Last poll'), h('dd', {}, format.ago(server.last_success_at)),
-        h('dt', {}, 'Torrents'), h('dd', {}, String(server.torrent_count)),
-        server.is_default ? [h('dt', {}, 'Default'), h('dd', {}, 'new torrents go here')] : null),
-      server.last_error && server.status === 'failing' ? h('p.error', {}, server.last_error) : null,
-      result ? h(`p.test-result.${result.status}`, { role: 'status' }, result.message) : null,
-      h('div.actions', {},
-        h('button', { type: 'button', onclick: () => test(server) }, 'Test connection'),
-        h('button', { type: 'button', onclick: () => openServerForm(server) }, 'Edit'),
-        h('button.danger', { type: 'button', onclick: () => remove(server) }, 'Delete')));
   };
 
   const test = async (server) => {
     testResults.set(server.id, { status: 'pending', message: 'Testing…' });
     draw();
     try {
-      const answer = await api.post(`/servers/${encodeURIComponent(server.id)}/test`);
-      testResults.set(server.id, answer);
+      testResults.set(server.id, await api.post(`/servers/${encodeURIComponent(server.id)}/test`));
     } catch (error) {
       testResults.set(server.id, { status: 'failed', message: error.message });
     }
     draw();
+  };
+
+  const setEnabled = async (server, enabled, checkbox) => {
+    try {
+      await api.put(`/servers/${encodeURIComponent(server.id)}`, { enabled });
+      notify(`${server.name} ${enabled ? 'enabled: polled again' : 'disabled: no longer polled'}.`);
+      await reloadServers();
+    } catch (error) {
+      checkbox.checked = !enabled;
+      notify(error.message, 'error');
+    }
   };
 
   const remove = async (server) => {
@@ -83,25 +96,140 @@ export function serversView() {
     }
   };
 
+  // Leaving the form from `#/servers/new` comes back to the plain list.
+  const leaveNewRoute = () => {
+    if (location.hash === NEW_SERVER_ROUTE) history.replaceState(null, '', '#/servers');
+  };
   const element = h('section.page', {},
     h('header.page-head', {}, h('h1', {}, 'Servers'),
       h('button.primary', { type: 'button', onclick: () => openServerForm() }, '+ Add server')),
+    message,
     list);
+  // Speeds follow the torrents' deltas, at most once a frame.
+  let ratesFrame = 0;
+  const showRates = () => {
+    if (ratesFrame) return;
+    ratesFrame = requestAnimationFrame(() => {
+      ratesFrame = 0;
+      const rates = ratesByServer();
+      for (const [id, card] of cards) card.showRates(rates.get(id));
+    });
+  };
   store.addEventListener('servers', draw);
-  const agoTimer = setInterval(draw, AGO_REFRESH_MS);
+  store.addEventListener('torrents', showRates);
+  // A failed reload (offline: the live indicator says so) still redraws the ages.
+  const reloadTimer = setInterval(() => reloadServers().catch(draw), RELOAD_MS);
   draw();
+  // After the page is shown (which moves focus to it), so the form keeps focus.
+  if (location.hash === NEW_SERVER_ROUTE) queueMicrotask(() => openServerForm(undefined, leaveNewRoute));
   return {
     element,
     title: 'Servers',
     destroy() {
       store.removeEventListener('servers', draw);
-      clearInterval(agoTimer);
+      store.removeEventListener('torrents', showRates);
+      cancelAnimationFrame(ratesFrame);
+      clearInterval(reloadTimer);
     },
   };
 }
 
+/** One server's card; `update` rewrites only the text that changed. */
+class ServerCard {
+  #server = null;
+
+  constructor({ test, remove, setEnabled }) {
+    this.name = h('h2');
+    this.badge = h('span.badge');
+    this.facts = h('dl.facts');
+    this.client = this.#fact('Client');
+    this.address = this.#fact('Address');
+    this.rates = this.#fact('Speed', 'rates');
+    this.freeSpace = this.#fact('Free space', 'free-space');
+    this.lastPoll = this.#fact('Last poll');
+    this.torrents = this.#fact('Torrents');
+    this.isDefault = this.#fact('Default');
+    this.lastError = h('p.error', { hidden: true });
+    this.testResult = h('p.test-result', { role: 'status', hidden: true });
+    this.enabled = h('input', {
+      type: 'checkbox', name: 'enabled',
+      onchange: () => setEnabled(this.#server, this.enabled.checked, this.enabled),
+    });
+    this.element = h('article.card.server', {},
+      h('header.card-head', {}, this.name,
+        h('div.head-controls', {}, h('label.check.enabled-toggle', {}, this.enabled, 'Enabled'), this.badge)),
+      this.facts, this.lastError, this.testResult,
+      h('div.actions', {},
+        h('button', { type: 'button', onclick: () => test(this.#server) }, 'Test connection'),
+        h('button', { type: 'button', onclick: () => openServerForm(this.#server) }, 'Edit'),
+        h('button.danger', { type: 'button', onclick: () => remove(this.#server) }, 'Delete')));
+  }
+
+  /** A term and its value; returns the value element (hiding it hides both). */
+  #fact(term, className = '') {
+    const dt = h('dt', {}, term);
+    const dd = h(`dd${className ? `.${className}` : ''}`);
+    this.facts.append(dt, dd);
+    return { dd, show: (text) => { dt.hidden = text === null; dd.hidden = text === null; if (text !== null) setText(dd, text); } };
+  }
+
+  /** A long URL wraps after its slashes rather than mid-word. */
+  #showAddress(text) {
+    const { dd } = this.address;
+    if (dd.textContent === text) return;
+    replaceChildren(dd, text.split('/').flatMap((part, index) => (index ? [h('wbr'), `/${part}`] : [part])));
+  }
+
+  showRates(rates = { down: 0, up: 0 }) {
+    this.rates.show(`↓ ${format.rate(rates.down)} · ↑ ${format.rate(rates.up)}`);
+  }
+
+  update(server, testResult, rates) {
+    this.#server = server;
+    Object.assign(this.element.dataset, { serverId: server.id, status: server.status });
+    setText(this.name, server.name);
+    this.badge.dataset.status = server.status;
+    setText(this.badge, STATUS_TEXT[server.status] ?? server.status);
+    this.client.show(`${server.server_type}${server.client_version ? ` — ${server.client_version}` : ''}`);
+    this.#showAddress(address(server));
+    this.showRates(rates);
+    this.freeSpace.show(server.free_space === null || server.free_space === undefined ? null : format.bytes(server.free_space));
+    this.lastPoll.show(format.ago(server.last_success_at));
+    this.torrents.show(String(server.torrent_count));
+    this.isDefault.show(server.is_default ? 'new torrents go here' : null);
+    const failing = server.status === 'failing' && server.last_error;
+    this.lastError.hidden = !failing;
+    if (failing) setText(this.lastError, server.last_error);
+    this.testResult.hidden = !testResult;
+    if (testResult) {
+      this.testResult.className = `test-result ${testResult.status}`;
+      setText(this.testResult, testResult.message);
+    }
+    if (this.enabled.checked !== server.enabled) this.enabled.checked = server.enabled;
+    this.enabled.setAttribute('aria-label', `${server.name} enabled`);
+  }
+}
+
+/**
+ * ↓/↑ per server id, summed over its torrents in the live store: the sums
+ * ServerInfo's download_rate/upload_rate hold, but current with every delta
+ * (the stream sends the server list only when a server's health changes).
+ */
+function ratesByServer() {
+  const rates = new Map();
+  for (const torrent of store.torrents.values()) {
+    const sums = rates.get(torrent.server_id) ?? { down: 0, up: 0 };
+    sums.down += torrent.download_rate;
+    sums.up += torrent.upload_rate;
+    rates.set(torrent.server_id, sums);
+  }
+  return rates;
+}
+
+/** Where the client listens, RPC path included (the default one when unset). */
 function address(server) {
   if (server.transport === 'scgi_unix') return `SCGI socket ${server.socket_path ?? ''}`;
-  const scheme = server.transport === 'scgi' ? 'scgi' : server.use_ssl ? 'https' : 'http';
-  return `${scheme}://${server.host}:${server.port}${server.transport === 'http' ? server.rpc_path ?? '' : ''}`;
+  if (server.transport === 'scgi') return `scgi://${server.host}:${server.port}`;
+  const scheme = server.use_ssl ? 'https' : 'http';
+  return `${scheme}://${server.host}:${server.port}${server.rpc_path ?? DEFAULTS[server.server_type].rpc_path}`;
 }

@@ -4,12 +4,13 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_perc
 
 use super::xmlrpc::Value;
 use crate::model::{
-    FilePriority, Peer, Torrent, TorrentFile, TorrentState, Tracker, TrackerStatus,
+    FilePriority, Peer, Torrent, TorrentErrorKind, TorrentFile, TorrentState, Tracker,
+    TrackerStatus, tracker_host,
 };
 
 /// Fields of one torrent, in the order `torrent_from_row` reads them. Used as
-/// `d.multicall2` commands (list) and as single calls (get).
-pub const TORRENT_FIELDS: [&str; 24] = [
+/// `d.multicall2` commands (list) and, but for the last, as single calls (get).
+pub const TORRENT_FIELDS: [&str; 26] = [
     "d.hash=",
     "d.name=",
     "d.state=",
@@ -34,7 +35,17 @@ pub const TORRENT_FIELDS: [&str; 24] = [
     "d.load_date=",
     "d.timestamp.finished=",
     "d.is_private=",
+    "d.custom=tm_name",
+    TRACKER_URLS,
 ];
+
+/// The `d.custom` key holding a magnet's `dn`, its name until the metadata comes.
+pub const MAGNET_NAME_KEY: &str = "tm_name";
+
+/// The torrent's tracker URLs, each followed by `#`, as one string (a fixed
+/// command: no user text in it). Only valid inside `d.multicall2`; `get`
+/// asks `t.multicall` instead.
+pub const TRACKER_URLS: &str = "cat=\"$t.multicall=,t.url=,cat={#}\"";
 
 /// Reads values in `TORRENT_FIELDS` order, failing on a type mismatch.
 /// Strings are moved out of the row, not copied.
@@ -106,6 +117,14 @@ pub fn torrent_from_row(row: Vec<Value>) -> Result<Torrent, String> {
     let load_date = r.int()?;
     let finished = r.int()?;
     let private = r.flag()?;
+    let magnet_name = r.text()?;
+    let tracker = r.text()?.split('#').find_map(tracker_host);
+    // While the metadata comes, the magnet's `dn` rather than "HASH.meta".
+    let name = if is_meta && !magnet_name.is_empty() {
+        magnet_name
+    } else {
+        name
+    };
 
     let state = if checking {
         TorrentState::Checking
@@ -120,6 +139,13 @@ pub fn torrent_from_row(row: Vec<Value>) -> Result<Torrent, String> {
     } else {
         TorrentState::Downloading
     };
+    let error = (!message.is_empty()).then_some(message);
+    let error_kind = error
+        .as_ref()
+        .map(|message| match message.starts_with("Tracker:") {
+            true => TorrentErrorKind::Tracker,
+            false => TorrentErrorKind::Client,
+        });
     let data = DataLocation {
         name: &name,
         directory: &directory,
@@ -147,7 +173,9 @@ pub fn torrent_from_row(row: Vec<Value>) -> Result<Torrent, String> {
         is_private: private,
         is_active: started && active,
         complete,
-        error: (!message.is_empty()).then_some(message),
+        error,
+        error_kind,
+        tracker,
         info_hash: hash,
         name,
     })
@@ -361,7 +389,44 @@ mod tests {
             Value::Int(1_700_000_000),
             Value::Int(0),
             Value::Int(1),
+            Value::from(""),
+            Value::from("http://Tracker.Example.org:6969/announce#udp://other.example.net:80#"),
         ]
+    }
+
+    #[test]
+    fn error_kinds_and_tracker_host() {
+        let t = torrent_from_row(row(1, 1, 0, "", "x.bin")).unwrap();
+        assert_eq!((t.error, t.error_kind), (None, None));
+        assert_eq!(t.tracker.as_deref(), Some("tracker.example.org"));
+        let t = torrent_from_row(row(1, 1, 0, "Tracker: [Connection refused]", "x.bin")).unwrap();
+        assert_eq!(t.error_kind, Some(TorrentErrorKind::Tracker));
+        assert_eq!(t.state, TorrentState::Downloading);
+        let t = torrent_from_row(row(1, 1, 0, "Storage error: [No space]", "x.bin")).unwrap();
+        assert_eq!(t.error_kind, Some(TorrentErrorKind::Client));
+        assert_eq!(t.state, TorrentState::Error);
+        let mut none = row(1, 1, 0, "", "x.bin");
+        none[25] = Value::from("");
+        assert_eq!(torrent_from_row(none).unwrap().tracker, None);
+    }
+
+    #[test]
+    fn a_magnet_is_named_from_its_dn_until_the_metadata_comes() {
+        let hash_meta = "ABCDEF0123456789ABCDEF0123456789ABCDEF01.meta";
+        let mut magnet = row(1, 1, 0, "", hash_meta);
+        magnet[24] = Value::from("Some Album");
+        let t = torrent_from_row(magnet).unwrap();
+        assert_eq!(
+            (t.name.as_str(), t.state),
+            ("Some Album", TorrentState::Metadata)
+        );
+        // Without a stored dn the name stays as rTorrent has it.
+        let t = torrent_from_row(row(1, 1, 0, "", hash_meta)).unwrap();
+        assert_eq!(t.name, hash_meta);
+        // Once the metadata is in, the torrent's own name wins.
+        let mut loaded = row(1, 1, 0, "", "album");
+        loaded[24] = Value::from("Some Album");
+        assert_eq!(torrent_from_row(loaded).unwrap().name, "album");
     }
 
     #[test]

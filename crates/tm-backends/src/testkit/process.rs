@@ -56,6 +56,12 @@ impl DaemonProcess {
         }
     }
 
+    /// Kills the daemon (SIGKILL) and waits until it is gone.
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     fn failure(&self, what: &str) -> io::Error {
         let log = std::fs::read_to_string(&self.log).unwrap_or_default();
         let tail: Vec<&str> = log.lines().rev().take(15).collect();
@@ -67,8 +73,7 @@ impl DaemonProcess {
 impl Drop for DaemonProcess {
     fn drop(&mut self) {
         // SIGKILL: tests need no graceful shutdown and must not leak daemons.
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.stop();
     }
 }
 

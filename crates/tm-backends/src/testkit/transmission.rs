@@ -62,21 +62,7 @@ impl TransmissionDaemon {
             "watch-dir-enabled": false
         });
         std::fs::write(config_dir.join("settings.json"), settings.to_string())?;
-
-        let mut command = daemon_command("transmission-daemon");
-        command
-            .arg("-f")
-            .arg("-g")
-            .arg(&config_dir)
-            .arg("--log-info");
-        let mut process = DaemonProcess::spawn(
-            "transmission-daemon",
-            command,
-            &dir.path().join("daemon.log"),
-        )?;
-        process
-            .wait_ready(|| tcp_ready(format!("127.0.0.1:{rpc_port}")))
-            .await?;
+        let process = spawn(dir.path(), rpc_port).await?;
         Ok(Self {
             rpc_port,
             peer_port,
@@ -86,6 +72,16 @@ impl TransmissionDaemon {
             _process: process,
             dir,
         })
+    }
+
+    /// Kills the daemon, lets `while_stopped` change its configuration
+    /// directory (e.g. delete a torrent's files there), and starts it again
+    /// on the same ports: another tool's doing, unseen by RPC.
+    pub async fn restart(&mut self, while_stopped: impl FnOnce(&Path)) -> io::Result<()> {
+        self._process.stop();
+        while_stopped(&self.dir.path().join("config"));
+        self._process = spawn(self.dir.path(), self.rpc_port).await?;
+        Ok(())
     }
 
     /// A scratch directory owned by this daemon's run (e.g. for data to seed).
@@ -110,4 +106,20 @@ impl TransmissionDaemon {
             egress: crate::TargetPolicy::unrestricted(),
         }
     }
+}
+
+/// Starts the daemon on the configuration in `dir`/config and waits for RPC.
+async fn spawn(dir: &Path, rpc_port: u16) -> io::Result<DaemonProcess> {
+    let mut command = daemon_command("transmission-daemon");
+    command
+        .arg("-f")
+        .arg("-g")
+        .arg(dir.join("config"))
+        .arg("--log-info");
+    let mut process =
+        DaemonProcess::spawn("transmission-daemon", command, &dir.join("daemon.log"))?;
+    process
+        .wait_ready(|| tcp_ready(format!("127.0.0.1:{rpc_port}")))
+        .await?;
+    Ok(process)
 }

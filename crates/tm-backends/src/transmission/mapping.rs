@@ -2,17 +2,15 @@
 
 use std::fmt;
 
+use serde::Deserializer;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::{Deserialize, Deserializer};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::model::{
-    FilePriority, Peer, Torrent, TorrentFile, TorrentState, Tracker, TrackerStatus,
-};
+use crate::model::{Torrent, TorrentErrorKind, TorrentState, tracker_host};
 
 /// Requested for lists and single torrents (`id` only to map `removed` ids
 /// to hashes), in `Field` order.
-pub const TORRENT_FIELDS: [&str; 23] = [
+pub const TORRENT_FIELDS: [&str; 24] = [
     "id",
     "hashString",
     "name",
@@ -36,11 +34,12 @@ pub const TORRENT_FIELDS: [&str; 23] = [
     "addedDate",
     "doneDate",
     "isPrivate",
+    "trackers",
 ];
 
 /// Index into `TORRENT_FIELDS`.
 #[derive(Debug, Clone, Copy)]
-enum Field {
+pub(super) enum Field {
     Id,
     HashString,
     Name,
@@ -64,6 +63,7 @@ enum Field {
     AddedDate,
     DoneDate,
     IsPrivate,
+    Trackers,
 }
 
 impl Field {
@@ -92,13 +92,14 @@ impl Field {
         Field::AddedDate,
         Field::DoneDate,
         Field::IsPrivate,
+        Field::Trackers,
     ];
 
     fn name(self) -> &'static str {
         TORRENT_FIELDS[self as usize]
     }
 
-    fn from_name(name: &str) -> Option<Field> {
+    pub(super) fn from_name(name: &str) -> Option<Field> {
         let index = TORRENT_FIELDS.iter().position(|f| *f == name)?;
         Some(Field::ALL[index])
     }
@@ -109,6 +110,7 @@ impl Field {
             Field::PercentDone | Field::MetadataPercentComplete | Field::UploadRatio => Kind::Float,
             Field::IsPrivate => Kind::Flag,
             Field::Labels => Kind::Strings,
+            Field::Trackers => Kind::FirstTracker,
             _ => Kind::Int,
         }
     }
@@ -121,78 +123,21 @@ enum Kind {
     Text,
     Flag,
     Strings,
+    /// A list of tracker objects, of which only the first's host is kept.
+    FirstTracker,
 }
 
 /// Transmission `status` values.
 const STATUS_STOPPED: i64 = 0;
 const STATUS_CHECKING: i64 = 2;
 const STATUS_SEEDING: i64 = 6;
-/// `error` value for a local (non-tracker) error.
+/// `error` value for a local (non-tracker) error; 1 and 2 are a tracker's
+/// warning and error.
 const ERROR_LOCAL: i64 = 3;
-
-/// Typed access to one JSON object's fields.
-struct Fields<'a>(&'a Map<String, Value>);
-
-impl Fields<'_> {
-    fn value(&self, name: &str) -> Result<&Value, String> {
-        self.0
-            .get(name)
-            .ok_or_else(|| format!("missing field {name}"))
-    }
-
-    fn int(&self, name: &str) -> Result<i64, String> {
-        let value = self.value(name)?;
-        value
-            .as_i64()
-            .or_else(|| value.as_f64().map(|f| f as i64))
-            .ok_or_else(|| format!("{name} is not a number: {value}"))
-    }
-
-    fn count(&self, name: &str) -> Result<u64, String> {
-        Ok(u64::try_from(self.int(name)?).unwrap_or(0))
-    }
-
-    fn float(&self, name: &str) -> Result<f64, String> {
-        let value = self.value(name)?;
-        value
-            .as_f64()
-            .ok_or_else(|| format!("{name} is not a number: {value}"))
-    }
-
-    fn text(&self, name: &str) -> Result<String, String> {
-        let value = self.value(name)?;
-        value
-            .as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| format!("{name} is not a string: {value}"))
-    }
-
-    fn flag(&self, name: &str) -> Result<bool, String> {
-        let value = self.value(name)?;
-        value
-            .as_bool()
-            .ok_or_else(|| format!("{name} is not a boolean: {value}"))
-    }
-
-    fn list(&self, name: &str) -> Result<&[Value], String> {
-        let value = self.value(name)?;
-        value
-            .as_array()
-            .map(Vec::as_slice)
-            .ok_or_else(|| format!("{name} is not a list: {value}"))
-    }
-}
-
-fn object(value: &Value) -> Result<Fields<'_>, String> {
-    value
-        .as_object()
-        .map(Fields)
-        .ok_or_else(|| format!("expected an object, got {value}"))
-}
 
 /// One `TORRENT_FIELDS` value, parsed straight into its type.
 #[derive(Debug, Default)]
-enum Cell {
+pub(super) enum Cell {
     #[default]
     Missing,
     Int(i64),
@@ -200,12 +145,14 @@ enum Cell {
     Text(String),
     Flag(bool),
     Strings(Vec<String>),
+    /// Host of the first tracker, if any.
+    Host(Option<String>),
 }
 
 /// One torrent's values, indexed by `Field`; read from a table row or an
 /// object alike, so both give the same torrent.
 #[derive(Default)]
-struct Cells([Cell; TORRENT_FIELDS.len()]);
+pub(super) struct Cells(pub(super) [Cell; TORRENT_FIELDS.len()]);
 
 impl Cells {
     /// Moves the value out: each field is read once.
@@ -248,6 +195,15 @@ impl Cells {
         }
     }
 
+    /// Missing counts as no tracker (replies recorded before it was asked for).
+    fn host(&mut self, field: Field) -> Result<Option<String>, String> {
+        match std::mem::take(&mut self.0[field as usize]) {
+            Cell::Missing => Ok(None),
+            Cell::Host(value) => Ok(value),
+            other => Err(format!("{}: unexpected {other:?}", field.name())),
+        }
+    }
+
     fn strings(&mut self, field: Field) -> Result<Vec<String>, String> {
         match self.take(field)? {
             Cell::Strings(value) => Ok(value),
@@ -265,7 +221,7 @@ pub fn torrent_from_object(value: Value) -> Result<(i64, Torrent), String> {
 }
 
 /// Moves the values out of `f`.
-fn torrent_from_cells(f: &mut Cells) -> Result<(i64, Torrent), String> {
+pub(super) fn torrent_from_cells(f: &mut Cells) -> Result<(i64, Torrent), String> {
     use Field::*;
     let status = f.int(Status)?;
     let error_code = f.int(Error)?;
@@ -293,6 +249,21 @@ fn torrent_from_cells(f: &mut Cells) -> Result<(i64, Torrent), String> {
     let labels = f.strings(Labels)?;
     let mut info_hash = f.text(HashString)?;
     info_hash.make_ascii_lowercase();
+    let download_rate = f.count(RateDownload)?;
+    // Transmission 3 reports -1 ("not available") while a download has no
+    // estimate of its own yet, even with data flowing.
+    let eta = match (complete, eta, download_rate) {
+        (true, _, _) => None,
+        (false, eta, _) if eta >= 0 => Some(eta),
+        (false, _, 0) => None,
+        (false, _, rate) if state == TorrentState::Downloading => i64::try_from(left / rate).ok(),
+        _ => None,
+    };
+    let error = (!error_text.is_empty()).then_some(error_text);
+    let error_kind = error.as_ref().map(|_| match error_code {
+        ERROR_LOCAL => TorrentErrorKind::Client,
+        _ => TorrentErrorKind::Tracker,
+    });
     let torrent = Torrent {
         info_hash,
         info_hash_v2: None,
@@ -303,10 +274,9 @@ fn torrent_from_cells(f: &mut Cells) -> Result<(i64, Torrent), String> {
         uploaded: f.count(UploadedEver)?,
         // -1: not available, -2: infinite.
         ratio: if ratio >= 0.0 { ratio } else { 0.0 },
-        download_rate: f.count(RateDownload)?,
+        download_rate,
         upload_rate: f.count(RateUpload)?,
-        // -1: not available, -2: unknown.
-        eta: (!complete && eta >= 0).then_some(eta),
+        eta,
         peers: u32::try_from(f.count(PeersConnected)?).unwrap_or(u32::MAX),
         seeds: u32::try_from(f.count(PeersSendingToUs)?).unwrap_or(u32::MAX),
         labels,
@@ -317,7 +287,9 @@ fn torrent_from_cells(f: &mut Cells) -> Result<(i64, Torrent), String> {
         is_private: f.flag(IsPrivate)?,
         is_active: status != STATUS_STOPPED,
         complete,
-        error: (!error_text.is_empty()).then_some(error_text),
+        error,
+        error_kind,
+        tracker: f.host(Trackers)?,
         name,
     };
     Ok((f.int(Id)?, torrent))
@@ -342,7 +314,7 @@ impl<'de> Visitor<'de> for Field {
             Kind::Int | Kind::Float => "a number",
             Kind::Text => "a string",
             Kind::Flag => "a boolean",
-            Kind::Strings => "a list",
+            Kind::Strings | Kind::FirstTracker => "a list",
         };
         write!(f, "{} as {kind}", self.name())
     }
@@ -394,8 +366,10 @@ impl<'de> Visitor<'de> for Field {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Cell, A::Error> {
-        if self.kind() != Kind::Strings {
-            return Err(de::Error::invalid_type(de::Unexpected::Seq, &self));
+        match self.kind() {
+            Kind::Strings => {}
+            Kind::FirstTracker => return first_tracker_host(seq).map(Cell::Host),
+            _ => return Err(de::Error::invalid_type(de::Unexpected::Seq, &self)),
         }
         let mut labels = Vec::new();
         while let Some(label) = seq.next_element::<Value>()? {
@@ -405,6 +379,21 @@ impl<'de> Visitor<'de> for Field {
         }
         Ok(Cell::Strings(labels))
     }
+}
+
+/// One entry of `trackers`; other keys are skipped.
+#[derive(serde::Deserialize)]
+struct TrackerEntry {
+    announce: Option<String>,
+}
+
+/// The host of the first tracker's announce URL; the rest is skipped.
+fn first_tracker_host<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<Option<String>, A::Error> {
+    let first = seq.next_element::<TrackerEntry>()?;
+    while seq.next_element::<IgnoredAny>()?.is_some() {}
+    Ok(first
+        .and_then(|t| t.announce)
+        .and_then(|url| tracker_host(&url)))
 }
 
 /// A `torrent-get` object (what `get` asks for): fields by name.
@@ -431,192 +420,14 @@ impl<'de> Visitor<'de> for ObjectVisitor {
     }
 }
 
-/// The `arguments` of a `torrent-get` with `format: "table"`.
-#[derive(Deserialize)]
-pub struct TableArguments {
-    pub torrents: Option<Table>,
-    /// Ids of torrents removed since, for `ids: "recently-active"`.
-    pub removed: Option<Value>,
-}
-
-/// The torrents of a table (a header row of field names, then one list per
-/// torrent) and their ids, in the same order. Each value is parsed straight
-/// into its type and each row converted as the parser reaches it: no `Value`
-/// tree of the whole list, no map per row (a 5,000-torrent list took three
-/// times as long that way).
-#[derive(Default)]
-pub struct Table {
-    pub ids: Vec<i64>,
-    pub torrents: Vec<Torrent>,
-}
-
-impl<'de> Deserialize<'de> for Table {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_seq(TableVisitor)
-    }
-}
-
-struct TableVisitor;
-
-impl<'de> Visitor<'de> for TableVisitor {
-    type Value = Table;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a table: a list of field names, then a list per torrent")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Table, A::Error> {
-        let mut table = Table::default();
-        let Some(header) = seq.next_element::<Vec<String>>()? else {
-            return Ok(table);
-        };
-        // Names are looked up once; rows are then read by position.
-        let columns: Vec<Option<Field>> = header.iter().map(|n| Field::from_name(n)).collect();
-        // One buffer for every row: rows are not moved around.
-        let mut cells = Cells::default();
-        while let Some(()) = seq.next_element_seed(RowSeed {
-            columns: &columns,
-            cells: &mut cells,
-        })? {
-            let (id, torrent) = torrent_from_cells(&mut cells).map_err(de::Error::custom)?;
-            table.ids.push(id);
-            table.torrents.push(torrent);
-        }
-        Ok(table)
-    }
-}
-
-/// Reads one table row into `cells`: the value of `columns[i]` is the row's
-/// `i`th (unknown columns and extra values are skipped; a repeated name keeps
-/// the last value, as in an object).
-struct RowSeed<'a> {
-    columns: &'a [Option<Field>],
-    cells: &'a mut Cells,
-}
-
-impl<'de> DeserializeSeed<'de> for RowSeed<'_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for RowSeed<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a table row (a list)")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        *self.cells = Cells::default();
-        let mut columns = self.columns.iter();
-        loop {
-            match columns.next() {
-                Some(Some(field)) => match seq.next_element_seed(*field)? {
-                    Some(cell) => self.cells.0[*field as usize] = cell,
-                    None => return Ok(()),
-                },
-                _ => {
-                    if seq.next_element::<IgnoredAny>()?.is_none() {
-                        return Ok(());
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Files from `torrent-get` fields `name`, `files`, `fileStats`.
-pub fn files_from_object(value: &Value) -> Result<Vec<TorrentFile>, String> {
-    let f = object(value)?;
-    let folder = format!("{}/", f.text("name")?);
-    let files = f.list("files")?;
-    let stats = f.list("fileStats")?;
-    if files.len() != stats.len() {
-        return Err("files and fileStats differ in length".to_owned());
-    }
-    files
-        .iter()
-        .zip(stats)
-        .enumerate()
-        .map(|(index, (file, stat))| {
-            let file = object(file)?;
-            let stat = object(stat)?;
-            let name = file.text("name")?;
-            let size = file.count("length")?;
-            let done = stat.count("bytesCompleted")?;
-            let priority = if !stat.flag("wanted")? {
-                FilePriority::Skip
-            } else {
-                match stat.int("priority")? {
-                    p if p < 0 => FilePriority::Low,
-                    0 => FilePriority::Normal,
-                    _ => FilePriority::High,
-                }
-            };
-            Ok(TorrentFile {
-                index,
-                // Multi-file paths start with the torrent's folder; drop it.
-                path: name.strip_prefix(&folder).unwrap_or(&name).to_owned(),
-                size,
-                progress: if size == 0 {
-                    100.0
-                } else {
-                    done as f64 * 100.0 / size as f64
-                },
-                priority,
-            })
-        })
-        .collect()
-}
-
-pub fn peer_from_object(value: &Value) -> Result<Peer, String> {
-    let f = object(value)?;
-    let ip = f.text("address")?;
-    let port = f.int("port")?;
-    Ok(Peer {
-        address: if ip.contains(':') {
-            format!("[{ip}]:{port}")
-        } else {
-            format!("{ip}:{port}")
-        },
-        client: f.text("clientName")?,
-        progress: f.float("progress")? * 100.0,
-        download_rate: f.count("rateToClient")?,
-        upload_rate: f.count("rateToPeer")?,
-    })
-}
-
-pub fn tracker_from_stats(value: &Value) -> Result<Tracker, String> {
-    let f = object(value)?;
-    let status = if f.flag("lastAnnounceSucceeded")? {
-        TrackerStatus::Working
-    } else if f.flag("hasAnnounced")? {
-        TrackerStatus::Error
-    } else {
-        TrackerStatus::NotContacted
-    };
-    let message = f.text("lastAnnounceResult")?;
-    let seeds = f.int("seederCount")?;
-    let leechers = f.int("leecherCount")?;
-    Ok(Tracker {
-        url: f.text("announce")?,
-        status,
-        message: (!message.is_empty()).then_some(message),
-        seeds: u64::try_from(seeds).ok(),
-        peers: u64::try_from(leechers).ok(),
-    })
-}
-
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use serde_json::json;
 
     use super::*;
 
-    fn torrent(status: i64, error: i64, metadata: f64, percent: f64) -> Value {
+    /// A `torrent-get` object with every field of `TORRENT_FIELDS`.
+    pub(crate) fn torrent(status: i64, error: i64, metadata: f64, percent: f64) -> Value {
         json!({
             "id": 7, "hashString": "ABCDEF0123456789ABCDEF0123456789ABCDEF01", "name": "x.bin",
             "status": status, "error": error, "errorString": if error > 0 { "boom" } else { "" },
@@ -624,7 +435,11 @@ mod tests {
             "haveValid": 500, "leftUntilDone": if percent >= 1.0 { 0 } else { 500 },
             "uploadedEver": 10, "uploadRatio": -1, "rateDownload": 5, "rateUpload": 0,
             "eta": 100, "peersConnected": 2, "peersSendingToUs": 1, "labels": ["tv"],
-            "downloadDir": "/dl/", "addedDate": 1_700_000_000, "doneDate": 0, "isPrivate": false
+            "downloadDir": "/dl/", "addedDate": 1_700_000_000, "doneDate": 0, "isPrivate": false,
+            "trackers": [
+                {"announce": "http://Tracker.Example.org:6969/announce", "id": 0, "scrape": "", "tier": 0},
+                {"announce": "udp://backup.example.net:80", "id": 1, "scrape": "", "tier": 1}
+            ]
         })
     }
 
@@ -643,6 +458,49 @@ mod tests {
     }
 
     #[test]
+    fn error_kinds_and_tracker_host() {
+        let mapped = |error| torrent_from_object(torrent(4, error, 1.0, 0.5)).unwrap().1;
+        let ok = mapped(0);
+        assert_eq!((ok.error, ok.error_kind), (None, None));
+        assert_eq!(ok.tracker.as_deref(), Some("tracker.example.org"));
+        for warning in [1, 2] {
+            let t = mapped(warning);
+            assert_eq!(t.error.as_deref(), Some("boom"));
+            assert_eq!(t.error_kind, Some(TorrentErrorKind::Tracker));
+            assert_eq!(t.state, TorrentState::Downloading);
+        }
+        let local = mapped(3);
+        assert_eq!(local.error_kind, Some(TorrentErrorKind::Client));
+        assert_eq!(local.state, TorrentState::Error);
+        // A code without text is no error.
+        let mut object = torrent(4, 2, 1.0, 0.5);
+        object["errorString"] = json!("");
+        let t = torrent_from_object(object).unwrap().1;
+        assert_eq!((t.error, t.error_kind), (None, None));
+        let mut object = torrent(4, 0, 1.0, 0.5);
+        object["trackers"] = json!([]);
+        assert_eq!(torrent_from_object(object).unwrap().1.tracker, None);
+    }
+
+    #[test]
+    fn eta_when_transmission_has_none() {
+        let eta = |status, eta, rate| {
+            let mut object = torrent(status, 0, 1.0, 0.5);
+            object["eta"] = json!(eta);
+            object["rateDownload"] = json!(rate);
+            torrent_from_object(object).unwrap().1.eta
+        };
+        assert_eq!(eta(4, 100, 5), Some(100), "Transmission's own estimate");
+        assert_eq!(eta(4, -1, 5), Some(100), "500 bytes left at 5 B/s");
+        assert_eq!(eta(4, -1, 0), None, "no data flowing");
+        assert_eq!(eta(4, -2, 5), Some(100));
+        assert_eq!(eta(0, -1, 5), None, "paused");
+        let mut done = torrent(6, 0, 1.0, 1.0);
+        done["eta"] = json!(-1);
+        assert_eq!(torrent_from_object(done).unwrap().1.eta, None);
+    }
+
+    #[test]
     fn state_mapping() {
         let state = |s, e, m, p| torrent_from_object(torrent(s, e, m, p)).unwrap().1.state;
         assert_eq!(state(0, 0, 1.0, 1.0), TorrentState::Paused);
@@ -653,65 +511,6 @@ mod tests {
         assert_eq!(state(4, 2, 1.0, 0.0), TorrentState::Downloading);
         assert_eq!(state(4, 3, 1.0, 0.0), TorrentState::Error);
         assert_eq!(state(6, 0, 1.0, 1.0), TorrentState::Seeding);
-    }
-
-    fn table(json: &str) -> Result<Vec<(i64, Torrent)>, serde_json::Error> {
-        serde_json::from_str::<TableArguments>(json).map(|a| {
-            let table = a.torrents.unwrap();
-            table.ids.into_iter().zip(table.torrents).collect()
-        })
-    }
-
-    #[test]
-    fn reads_table_format() {
-        let full = torrent(6, 0, 1.0, 1.0);
-        let names: Vec<Value> = TORRENT_FIELDS.iter().map(|n| json!(n)).collect();
-        let row: Vec<Value> = TORRENT_FIELDS.iter().map(|n| full[*n].clone()).collect();
-        let parsed = table(&json!({ "torrents": [names, row] }).to_string()).unwrap();
-        assert_eq!(parsed, vec![torrent_from_object(full).unwrap()]);
-        assert!(table(r#"{"torrents": []}"#).unwrap().is_empty());
-    }
-
-    #[test]
-    fn table_columns_follow_the_header() {
-        // Any column order, unknown columns ignored, extra cells ignored.
-        let full = torrent(4, 0, 1.0, 0.5);
-        let mut names: Vec<&str> = TORRENT_FIELDS.iter().rev().copied().collect();
-        names.insert(3, "unknownField");
-        let mut row: Vec<Value> = names
-            .iter()
-            .map(|n| full.get(*n).cloned().unwrap_or(json!(42)))
-            .collect();
-        row.push(json!("extra"));
-        let parsed = table(&json!({ "torrents": [names, row] }).to_string()).unwrap();
-        assert_eq!(parsed, vec![torrent_from_object(full).unwrap()]);
-    }
-
-    #[test]
-    fn bad_table_rows_are_errors() {
-        let names: Vec<Value> = TORRENT_FIELDS.iter().map(|n| json!(n)).collect();
-        let short = json!({ "torrents": [names, [7, "abc"]] }).to_string();
-        let err = table(&short).unwrap_err().to_string();
-        assert!(err.contains("missing field status"), "{err}");
-        let mut row: Vec<Value> = TORRENT_FIELDS
-            .iter()
-            .map(|n| torrent(4, 0, 1.0, 0.5)[*n].clone())
-            .collect();
-        row[3] = json!("four");
-        let err = table(&json!({ "torrents": [names, row] }).to_string())
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("invalid type: string \"four\", expected status as a number"),
-            "{err}"
-        );
-        assert!(table(r#"{"torrents": [["id"], 5]}"#).is_err());
-        assert!(table(r#"{"torrents": [[1], [1]]}"#).is_err());
-        let err = torrent_from_object(json!({ "id": 1 })).unwrap_err();
-        assert!(err.contains("missing field status"), "{err}");
-        let err = torrent_from_object(json!({ "id": 1, "status": [] })).unwrap_err();
-        assert!(err.contains("expected status as a number"), "{err}");
-        assert!(torrent_from_object(json!([1])).is_err());
     }
 
     #[test]
@@ -736,47 +535,5 @@ mod tests {
         assert_eq!(t.size, 1000);
         assert_eq!(t.progress, 100.0);
         assert_eq!(t.labels, vec!["a", "c"]);
-    }
-
-    /// A list captured from transmission-daemon 3.00 (names with `&`, `<`,
-    /// quotes, non-ASCII; seeding, paused, missing data, magnet), and what
-    /// the adapter made of it before the table parser was rewritten.
-    #[test]
-    fn pins_a_captured_list() {
-        let expected: Vec<(i64, Torrent)> =
-            serde_json::from_str(include_str!("testdata/list.expected.json")).unwrap();
-        // Straight from the captured bytes, as `TransmissionRpc::call_as` reads them.
-        #[derive(Deserialize)]
-        struct Answer {
-            arguments: TableArguments,
-        }
-        let answer: Answer =
-            serde_json::from_slice(include_bytes!("testdata/list-table.json")).unwrap();
-        let table = answer.arguments.torrents.unwrap();
-        let parsed: Vec<(i64, Torrent)> = table.ids.into_iter().zip(table.torrents).collect();
-        assert_eq!(parsed, expected);
-        // The same torrents asked for as objects (what `get` reads).
-        let answer: Value =
-            serde_json::from_str(include_str!("testdata/list-objects.json")).unwrap();
-        let objects: Vec<(i64, Torrent)> = answer["arguments"]["torrents"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| torrent_from_object(t.clone()).unwrap())
-            .collect();
-        assert_eq!(objects, expected);
-    }
-
-    #[test]
-    fn strips_the_torrent_folder_from_file_paths() {
-        let answer = json!({
-            "name": "album",
-            "files": [{"name": "album/a.flac", "length": 10, "bytesCompleted": 5}],
-            "fileStats": [{"bytesCompleted": 5, "wanted": true, "priority": -1}]
-        });
-        let files = files_from_object(&answer).unwrap();
-        assert_eq!(files[0].path, "a.flac");
-        assert_eq!(files[0].progress, 50.0);
-        assert_eq!(files[0].priority, FilePriority::Low);
     }
 }

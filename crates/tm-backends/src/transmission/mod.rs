@@ -2,9 +2,11 @@
 //! hash string in `ids`; integer ids are used only to resolve the `removed`
 //! list of incremental polls.
 
+mod details;
 pub(crate) mod mapping;
 pub(crate) mod reply;
 mod rpc;
+pub(crate) mod table;
 
 use std::collections::HashMap;
 use std::collections::HashSet;
@@ -14,11 +16,10 @@ use async_trait::async_trait;
 use data_encoding::BASE64;
 use serde_json::{Value, json};
 
-use self::mapping::{
-    TORRENT_FIELDS, Table, TableArguments, files_from_object, peer_from_object,
-    torrent_from_object, tracker_from_stats,
-};
+use self::details::{files_from_object, peer_from_object, tracker_from_stats};
+use self::mapping::{TORRENT_FIELDS, torrent_from_object};
 use self::rpc::TransmissionRpc;
+use self::table::{Table, TableArguments};
 use crate::client::{TorrentClient, normalize_hash, source_hash};
 use crate::config::{BackendConfig, ClientKind, Transport};
 use crate::error::{BackendError, ErrorKind, Result};
@@ -288,16 +289,28 @@ impl TorrentClient for Transmission {
 
     async fn get(&self, info_hash: &str) -> Result<Option<Torrent>> {
         let hash = normalize_hash(&self.server, info_hash)?;
-        let answer = self.torrent_get(&[hash], &TORRENT_FIELDS).await?;
-        answer
-            .into_iter()
-            .next()
-            .map(|t| {
-                torrent_from_object(t)
-                    .map(|(_, torrent)| torrent)
-                    .map_err(|e| self.malformed("torrent-get", e))
-            })
-            .transpose()
+        Ok(self.get_many(&[hash]).await?.into_iter().next())
+    }
+
+    async fn get_many(&self, info_hashes: &[String]) -> Result<Vec<Torrent>> {
+        let hashes = self.hashes(info_hashes)?;
+        if hashes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut torrents = Vec::with_capacity(hashes.len());
+        for object in self.torrent_get(&hashes, &TORRENT_FIELDS).await? {
+            let (id, torrent) =
+                torrent_from_object(object).map_err(|e| self.malformed("torrent-get", e))?;
+            // Lets the next incremental list report its removal. Before the
+            // first full list there is nothing to add it to.
+            let mut known = self.known_ids();
+            if !known.is_empty() {
+                known.insert(id, torrent.info_hash.clone());
+            }
+            torrents.push(torrent);
+        }
+        self.enforce_stops(&mut torrents, false).await?;
+        Ok(torrents)
     }
 
     async fn add(&self, torrent: AddTorrent) -> Result<String> {
@@ -459,6 +472,25 @@ impl TorrentClient for Transmission {
             .iter()
             .map(|t| tracker_from_stats(t).map_err(|e| self.malformed("trackerStats", e)))
             .collect()
+    }
+
+    async fn free_space(&self) -> Result<Option<u64>> {
+        let session = self
+            .rpc
+            .call("session-get", json!({ "fields": ["download-dir"] }))
+            .await?;
+        let Some(directory) = session.get("download-dir").and_then(Value::as_str) else {
+            return Ok(None);
+        };
+        let answer = self
+            .rpc
+            .call("free-space", json!({ "path": directory }))
+            .await?;
+        // -1 when Transmission could not read it.
+        Ok(answer
+            .get("size-bytes")
+            .and_then(Value::as_i64)
+            .and_then(|bytes| u64::try_from(bytes).ok()))
     }
 
     async fn set_labels(&self, info_hash: &str, labels: &[String]) -> Result<()> {

@@ -94,7 +94,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::transmission::mapping::TableArguments;
+    use crate::transmission::table::TableArguments;
 
     #[test]
     fn reads_arguments_and_refusals() {

@@ -248,6 +248,7 @@ async fn torrents_through_transmission() {
             action: BulkAction::Remove,
             torrents,
             delete_data: false,
+            labels: Vec::new(),
         })
         .await
         .unwrap();

@@ -65,13 +65,14 @@ impl Core {
         shutdown: CancellationToken,
     ) -> Self {
         let permits = hashing_permits(&config);
+        let resync_interval = config.full_resync_interval;
         Self {
             inner: Arc::new(CoreInner {
                 store,
                 secrets,
                 config,
                 key_usage: KeyUsage::default(),
-                fleet: Fleet::new(shutdown),
+                fleet: Fleet::new(shutdown, resync_interval),
                 torrent_lists: list_cache::ListCache::default(),
                 streams: stream_slots::StreamSlots::default(),
                 hashing: hashing::HashingPool::new(permits),

@@ -305,7 +305,7 @@ impl Core {
             Some(PollerState::Connected) => ServerStatus::Connected,
             Some(PollerState::Failing) => ServerStatus::Failing,
         };
-        let torrent_count = live.as_ref().map_or(0, |p| p.snapshot().torrents.len());
+        let snapshot = live.as_ref().map(|p| p.snapshot()).unwrap_or_default();
         let capabilities = live.map(|p| {
             let c = p.client().capabilities();
             ClientCapabilities {
@@ -322,13 +322,14 @@ impl Core {
         // The type and transport were validated on the way in.
         let server_type = row.server_type.parse().unwrap_or(ServerType::Transmission);
         let transport = effective_transport(&row).unwrap_or(Transport::Http);
-        let (last_error, last_success_at, client_version) = match health {
+        let (last_error, last_success_at, client_version, free_space) = match health {
             Some(h) => (
                 h.last_error,
                 h.last_success_at.map(from_millis),
                 h.client_version,
+                h.free_space,
             ),
-            None => (None, None, None),
+            None => (None, None, None, None),
         };
         ServerInfo {
             server_type,
@@ -337,7 +338,10 @@ impl Core {
             last_error,
             last_success_at,
             client_version,
-            torrent_count,
+            torrent_count: snapshot.torrents.len(),
+            download_rate: snapshot.download_rate,
+            upload_rate: snapshot.upload_rate,
+            free_space,
             capabilities,
             port: u16::try_from(row.port).unwrap_or_default(),
             http_port: row.http_port.and_then(|p| u16::try_from(p).ok()),

@@ -2,12 +2,15 @@
 //! trackers and labels.
 
 use tm_api_types::{
-    FilePriority, FilePriorityChange, LabelsResponse, PeerInfo, TorrentFileInfo,
+    BulkActionResult, FilePriority, FilePriorityChange, LabelsResponse, PeerInfo, TorrentFileInfo,
     TorrentFilesResponse, TorrentPeersResponse, TorrentTrackersResponse, TrackerInfo,
 };
 
-use super::torrents::{Target, hashes_of, refresh, settle};
+use tm_backends::TorrentClient;
+
+use super::torrents::{Target, bulk_result, hashes_of, reread};
 use super::{Core, Error, Result, User};
+use crate::fleet::Poller;
 
 /// Most labels one torrent may carry.
 const MAX_LABELS: usize = 64;
@@ -63,7 +66,7 @@ impl Core {
             .client()
             .set_file_priorities(&target.hash, &priorities)
             .await?;
-        refresh(&target.poller).await;
+        reread(&target.poller, hashes_of(&target)).await;
         self.torrent_files(user, &target.hash, Some(&target.poller.spec().id))
             .await
     }
@@ -129,7 +132,9 @@ impl Core {
         Ok(labels_of(&target))
     }
 
-    /// Replaces, adds or removes labels (`edit` gets the current ones).
+    /// Replaces, adds or removes labels. `edit` gets the labels the client
+    /// holds now (the snapshot may lag behind), and the answer is what the
+    /// client holds after the write.
     pub async fn edit_labels(
         &self,
         user: &User,
@@ -138,18 +143,20 @@ impl Core {
         edit: impl FnOnce(Vec<String>) -> Vec<String>,
     ) -> Result<LabelsResponse> {
         let target = self.target(user, hash, server_id).await?;
-        let current = labels_of(&target).labels;
-        let wanted = clean_labels(edit(current))?;
-        target
+        write_labels(target.poller.client(), &target.hash, edit).await?;
+        let labels = target
             .poller
-            .client()
-            .set_labels(&target.hash, &wanted)
-            .await?;
-        settle(&target.poller, hashes_of(&target), |t| {
-            t.is_none_or(|t| t.labels == wanted)
+            .reread(hashes_of(&target))
+            .await?
+            .into_iter()
+            .next()
+            .ok_or(Error::TorrentNotFound)?
+            .labels;
+        Ok(LabelsResponse {
+            info_hash: target.hash.clone(),
+            labels,
+            server_id: target.poller.spec().id.clone(),
         })
-        .await;
-        Ok(labels_of(&target))
     }
 }
 
@@ -165,6 +172,61 @@ fn labels_of(target: &Target) -> LabelsResponse {
             .unwrap_or_default(),
         server_id: target.poller.spec().id.clone(),
     }
+}
+
+/// Edits a torrent's labels as the client holds them now (the snapshot may
+/// lag behind: a label set elsewhere must not be lost).
+pub(super) async fn write_labels(
+    client: &dyn TorrentClient,
+    hash: &str,
+    edit: impl FnOnce(Vec<String>) -> Vec<String>,
+) -> Result<()> {
+    let current = client
+        .get(hash)
+        .await?
+        .ok_or(Error::TorrentNotFound)?
+        .labels;
+    let wanted = clean_labels(edit(current))?;
+    client.set_labels(hash, &wanted).await?;
+    Ok(())
+}
+
+/// Adds (`add`) or removes `labels` on each torrent of one server, then
+/// re-reads the edited torrents once.
+pub(super) async fn edit_labels_in_bulk(
+    poller: &Poller,
+    server_id: &str,
+    hashes: &[String],
+    add: bool,
+    labels: &[String],
+) -> Vec<BulkActionResult> {
+    let message = if add {
+        "Labels added"
+    } else {
+        "Labels removed"
+    };
+    let mut results = Vec::with_capacity(hashes.len());
+    let mut edited = Vec::new();
+    for hash in hashes {
+        let outcome = write_labels(poller.client(), hash, |mut current| {
+            if add {
+                current.extend(labels.iter().cloned());
+            } else {
+                current.retain(|label| !labels.contains(label));
+            }
+            current
+        })
+        .await;
+        if outcome.is_ok() {
+            edited.push(hash.clone());
+        }
+        let outcome = outcome
+            .map(|()| message.to_string())
+            .map_err(|e| e.to_string());
+        results.push(bulk_result(server_id, hash, outcome));
+    }
+    reread(poller, &edited).await;
+    results
 }
 
 /// Trimmed, non-empty, without duplicates, and free of the separator

@@ -3,7 +3,7 @@
 use std::cmp::Ordering;
 use std::sync::Arc;
 
-use tm_api_types::{TorrentQuery, TorrentState};
+use tm_api_types::{TorrentErrorKind, TorrentInfo, TorrentQuery, TorrentState};
 
 use super::torrents::TorrentPage;
 use super::{Error, Result};
@@ -14,6 +14,13 @@ pub(super) fn page_of(snapshots: &[Snapshot], query: &TorrentQuery) -> Result<To
     let states = parse_states(query.state.as_deref())?;
     let sort = SortKey::parse(query.sort.as_deref())?;
     let search = query.search.as_deref().map(str::to_lowercase);
+    let error = ErrorFilter::parse(query.error.as_deref())?;
+    let tracker = query
+        .tracker
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_ascii_lowercase);
     let mut torrents: Vec<Arc<TorrentView>> = snapshots
         .iter()
         .flat_map(|snapshot| snapshot.views.values())
@@ -25,6 +32,12 @@ pub(super) fn page_of(snapshots: &[Snapshot], query: &TorrentQuery) -> Result<To
                 .is_none_or(|l| v.info.labels.contains(l))
         })
         .filter(|v| search.as_ref().is_none_or(|s| v.name_key.contains(s)))
+        .filter(|v| error.is_none_or(|e| e.matches(&v.info)))
+        .filter(|v| {
+            tracker
+                .as_ref()
+                .is_none_or(|t| v.info.tracker.as_ref() == Some(t))
+        })
         .cloned()
         .collect();
     torrents.sort_by(|a, b| sort.compare(a, b));
@@ -55,6 +68,38 @@ pub(super) fn parse_states(value: Option<&str>) -> Result<Option<Vec<TorrentStat
         })
         .collect::<Result<Vec<_>>>()
         .map(Some)
+}
+
+/// `error=any|tracker|client`.
+#[derive(Clone, Copy)]
+enum ErrorFilter {
+    Any,
+    Kind(TorrentErrorKind),
+}
+
+impl ErrorFilter {
+    fn parse(value: Option<&str>) -> Result<Option<Self>> {
+        let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+            return Ok(None);
+        };
+        Ok(Some(match value {
+            "any" => ErrorFilter::Any,
+            "tracker" => ErrorFilter::Kind(TorrentErrorKind::Tracker),
+            "client" => ErrorFilter::Kind(TorrentErrorKind::Client),
+            other => {
+                return Err(Error::Invalid(format!(
+                    "unknown error filter '{other}': use any, tracker or client"
+                )));
+            }
+        }))
+    }
+
+    fn matches(self, torrent: &TorrentInfo) -> bool {
+        match self {
+            ErrorFilter::Any => torrent.error_kind.is_some(),
+            ErrorFilter::Kind(kind) => torrent.error_kind == Some(kind),
+        }
+    }
 }
 
 /// How `GET /torrents` orders its answer.

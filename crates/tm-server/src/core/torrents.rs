@@ -1,5 +1,6 @@
 //! Torrents across a user's servers: reads from the fleet's snapshots,
-//! mutations through the server's adapter followed by a refresh.
+//! mutations through the server's adapter followed by a re-read of what they
+//! changed.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,7 +14,7 @@ use tm_backends::{AddTorrent, Torrent, TorrentSource};
 
 use super::list_cache::Sources;
 use super::removal::removal_summary;
-use super::torrent_details::clean_labels;
+use super::torrent_details::{clean_labels, edit_labels_in_bulk};
 use super::torrent_query::page_of;
 use super::torrent_source::parse_torrent;
 use super::{Core, Error, RenderedList, Result, User, validate};
@@ -176,7 +177,7 @@ impl Core {
     }
 
     /// Adds several .torrent files to one server; each file succeeds or fails
-    /// on its own. The snapshot is refreshed once, after the last file.
+    /// on its own. The added torrents are read back once, after the last file.
     pub async fn upload_torrents(
         &self,
         user: &User,
@@ -208,8 +209,9 @@ impl Core {
                 },
             );
         }
-        if let Some(last) = results.iter().rev().find_map(|r| r.info_hash.clone()) {
-            settle(&poller, std::slice::from_ref(&last), |t| t.is_some()).await;
+        let added: Vec<String> = results.iter().filter_map(|r| r.info_hash.clone()).collect();
+        if !added.is_empty() {
+            settle(&poller, &added, |t| t.is_some()).await;
         }
         let success_count = results.iter().filter(|r| r.success).count();
         Ok(BatchUploadResponse {
@@ -279,7 +281,8 @@ impl Core {
     }
 
     /// One action on many torrents: one call per server for start, stop and
-    /// recheck, one refresh per server; each torrent succeeds or fails alone.
+    /// recheck, one re-read per server; each torrent succeeds or fails alone.
+    /// Labels are edited torrent by torrent, each from what its client holds.
     pub async fn bulk_action(
         &self,
         user: &User,
@@ -290,6 +293,18 @@ impl Core {
                 "torrents must name between 1 and {MAX_BULK} torrents"
             )));
         }
+        let labels = match request.action {
+            BulkAction::AddLabels | BulkAction::RemoveLabels => {
+                let labels = clean_labels(request.labels)?;
+                if labels.is_empty() {
+                    return Err(Error::Invalid(
+                        "labels must name at least one label to add or remove".into(),
+                    ));
+                }
+                labels
+            }
+            _ => Vec::new(),
+        };
         let mut results = Vec::with_capacity(request.torrents.len());
         // Grouped by server, in the order servers first appear.
         let mut groups: Vec<(String, Vec<String>)> = Vec::new();
@@ -324,6 +339,12 @@ impl Core {
                 }
             };
             let action = match request.action {
+                BulkAction::AddLabels | BulkAction::RemoveLabels => {
+                    let add = request.action == BulkAction::AddLabels;
+                    let edited = edit_labels_in_bulk(&poller, &server_id, &hashes, add, &labels);
+                    results.extend(edited.await);
+                    continue;
+                }
                 BulkAction::Start => TorrentAction::Start,
                 BulkAction::Stop => TorrentAction::Stop,
                 BulkAction::Recheck => TorrentAction::Recheck,
@@ -457,14 +478,14 @@ async fn add_file(
     Ok((info_hash, name))
 }
 
-/// Refreshes a server after a mutation so the caller reads its own write.
-/// A failed refresh is recorded in the server's health, not reported here:
-/// the mutation itself succeeded.
-pub(super) async fn refresh(poller: &Poller) {
-    let _ = poller.refresh().await;
+/// Re-reads the torrents a write changed, so the caller reads its own write.
+/// A failed re-read is recorded in the server's health, not reported here:
+/// the write itself succeeded.
+pub(super) async fn reread(poller: &Poller, hashes: &[String]) {
+    let _ = poller.reread(hashes).await;
 }
 
-/// Refreshes until the torrent looks as the mutation intended (or a short
+/// Re-reads the torrents until they look as the write intended (or a short
 /// timeout passes: the answer then shows what the client reports).
 pub(super) async fn settle(
     poller: &Poller,
@@ -473,7 +494,7 @@ pub(super) async fn settle(
 ) {
     let deadline = tokio::time::Instant::now() + SETTLE_TIMEOUT;
     loop {
-        refresh(poller).await;
+        reread(poller, hashes).await;
         let snapshot = poller.snapshot();
         if hashes.iter().all(|h| done(snapshot.torrents.get(h)))
             || tokio::time::Instant::now() >= deadline
@@ -484,7 +505,7 @@ pub(super) async fn settle(
     }
 }
 
-fn bulk_result(
+pub(super) fn bulk_result(
     server_id: &str,
     info_hash: &str,
     outcome: std::result::Result<String, String>,
@@ -521,7 +542,7 @@ async fn settle_action(poller: &Poller, action: TorrentAction, hashes: &[String]
     match action {
         TorrentAction::Start => settle(poller, hashes, |t| t.is_none_or(|t| t.is_active)).await,
         TorrentAction::Stop => settle(poller, hashes, |t| t.is_none_or(|t| !t.is_active)).await,
-        TorrentAction::Recheck => refresh(poller).await,
+        TorrentAction::Recheck => reread(poller, hashes).await,
     }
 }
 

@@ -2,7 +2,7 @@
 //! keeping a normalised snapshot of its torrents.
 //!
 //! Reads (`GET /torrents`) are served from the snapshots and never wait on a
-//! client. Mutations go to the client and then refresh that server's snapshot
+//! client. Mutations go to the client and then re-read what they changed
 //! before answering, so callers read their own writes. A failing server backs
 //! off on its own and never slows the others.
 
@@ -18,7 +18,7 @@ use tm_backends::BackendConfig;
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
-pub use poller::{Poller, PollerState};
+pub use poller::{DEFAULT_RESYNC_INTERVAL, Poller, PollerState};
 pub use snapshot::Snapshot;
 pub use view::{TorrentView, json_array};
 
@@ -62,14 +62,17 @@ const EVENT_BUFFER: usize = 128;
 pub struct Fleet {
     pollers: RwLock<HashMap<String, Arc<Poller>>>,
     events: broadcast::Sender<Arc<FleetEvent>>,
+    /// Time between two full lists of a server.
+    resync_interval: std::time::Duration,
     shutdown: CancellationToken,
 }
 
 impl Fleet {
-    pub fn new(shutdown: CancellationToken) -> Self {
+    pub fn new(shutdown: CancellationToken, resync_interval: std::time::Duration) -> Self {
         Self {
             pollers: RwLock::new(HashMap::new()),
             events: broadcast::channel(EVENT_BUFFER).0,
+            resync_interval,
             shutdown,
         }
     }
@@ -95,7 +98,12 @@ impl Fleet {
             }
             existing.stop();
         }
-        let poller = Poller::start(spec, self.shutdown.child_token(), self.events.clone())?;
+        let poller = Poller::start(
+            spec,
+            self.resync_interval,
+            self.shutdown.child_token(),
+            self.events.clone(),
+        )?;
         let user_id = poller.spec().user_id.clone();
         pollers.insert(poller.spec().id.clone(), poller);
         let _ = self.events.send(Arc::new(FleetEvent::Health { user_id }));

@@ -1,8 +1,8 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use tm_backends::{BackendError, ErrorKind, TorrentChanges, TorrentClient};
+use tm_backends::{BackendError, ErrorKind, Torrent, TorrentChanges, TorrentClient};
 use tokio::sync::{Notify, broadcast};
 use tokio_util::sync::CancellationToken;
 
@@ -19,6 +19,15 @@ const MAX_BACKOFF: Duration = Duration::from_secs(300);
 const BREAKER_THRESHOLD: u32 = 3;
 /// How long a "someone is watching" mark keeps polling fast.
 const WATCH_WINDOW_MS: i64 = 30_000;
+/// Default time between full lists. Incremental lists miss changes the
+/// client does not count as activity (Transmission: label edits) and
+/// removals it has forgotten; a full list catches up on both.
+pub const DEFAULT_RESYNC_INTERVAL: Duration = Duration::from_secs(45);
+/// Free space is asked at most this often.
+const FREE_SPACE_INTERVAL: Duration = Duration::from_secs(60);
+/// Torrents a write re-reads (one by one on rTorrent); beyond this one full
+/// list is cheaper.
+const MAX_REREAD: usize = 64;
 /// Most torrents followed per server: bounds what one server entry (and so
 /// one user) can make this process hold.
 pub const MAX_TORRENTS_PER_SERVER: usize = 200_000;
@@ -43,6 +52,8 @@ pub struct Health {
     pub retry_at: Option<i64>,
     /// e.g. "Transmission 3.00 (bb6b5a062e)".
     pub client_version: Option<String>,
+    /// Bytes free in the client's default download directory, when known.
+    pub free_space: Option<u64>,
 }
 
 /// Polls one server and holds its snapshot.
@@ -55,6 +66,11 @@ pub struct Poller {
     poll_lock: tokio::sync::Mutex<()>,
     wake: Notify,
     watched_until: AtomicI64,
+    resync_interval: Duration,
+    /// When the last full list was applied; `None` before the first.
+    last_full_list: Mutex<Option<Instant>>,
+    /// When free space was last asked; `None` before the first time.
+    free_space_asked: Mutex<Option<Instant>>,
     cancel: CancellationToken,
     events: broadcast::Sender<Arc<FleetEvent>>,
 }
@@ -63,6 +79,7 @@ impl Poller {
     /// Builds the adapter and starts the polling task.
     pub fn start(
         spec: ServerSpec,
+        resync_interval: Duration,
         cancel: CancellationToken,
         events: broadcast::Sender<Arc<FleetEvent>>,
     ) -> Result<Arc<Self>, BackendError> {
@@ -78,10 +95,14 @@ impl Poller {
                 last_success_at: None,
                 retry_at: None,
                 client_version: None,
+                free_space: None,
             }),
             poll_lock: tokio::sync::Mutex::new(()),
             wake: Notify::new(),
             watched_until: AtomicI64::new(0),
+            resync_interval,
+            last_full_list: Mutex::new(None),
+            free_space_asked: Mutex::new(None),
             cancel,
             events,
         });
@@ -143,9 +164,76 @@ impl Poller {
         }
     }
 
-    /// Polls now and updates the snapshot.
+    /// Polls now and updates the snapshot: a full list when one is due,
+    /// else the client's changes since the last poll.
     pub async fn refresh(&self) -> Result<(), BackendError> {
         let _polling = self.poll_lock.lock().await;
+        self.ensure_probed().await?;
+        if self.full_list_due() {
+            self.full_list().await?;
+            self.update_free_space().await;
+            return Ok(());
+        }
+        let changes = self.client.list_changes().await;
+        let changes = self.record(changes.and_then(|c| self.within_cap(c)))?;
+        self.publish(changes).await?;
+        self.update_free_space().await;
+        Ok(())
+    }
+
+    /// Asks the client's free space when the last answer is old enough. A
+    /// failure only makes it unknown: the torrents were listed fine.
+    async fn update_free_space(&self) {
+        {
+            let mut asked = self
+                .free_space_asked
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            if asked.is_some_and(|at| at.elapsed() < FREE_SPACE_INTERVAL) {
+                return;
+            }
+            *asked = Some(Instant::now());
+        }
+        let free_space = self.client.free_space().await.ok().flatten();
+        self.health
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .free_space = free_space;
+    }
+
+    /// Re-reads `hashes` from the client after a write and patches the
+    /// snapshot with what the client now holds (torrents it no longer has
+    /// leave it), so the write's answer and the list show the client's state
+    /// even when it does not report the change as activity. Returns the
+    /// torrents found, in the order asked.
+    pub async fn reread(&self, hashes: &[String]) -> Result<Vec<Torrent>, BackendError> {
+        let _polling = self.poll_lock.lock().await;
+        self.ensure_probed().await?;
+        if hashes.len() > MAX_REREAD {
+            self.full_list().await?;
+            let snapshot = self.snapshot();
+            return Ok(hashes
+                .iter()
+                .filter_map(|h| snapshot.torrents.get(h).cloned())
+                .collect());
+        }
+        let found = self.record(self.client.get_many(hashes).await)?;
+        let removed = hashes
+            .iter()
+            .filter(|h| !found.iter().any(|t| t.info_hash == **h))
+            .cloned()
+            .collect();
+        let changes = TorrentChanges {
+            full: false,
+            torrents: found.clone(),
+            removed,
+        };
+        self.publish(changes).await?;
+        Ok(found)
+    }
+
+    /// Probes the client's version once it is (again) reachable.
+    async fn ensure_probed(&self) -> Result<(), BackendError> {
         if self.health().client_version.is_none() {
             let info = self.client.probe().await;
             let info = self.record(info)?;
@@ -154,8 +242,36 @@ impl Poller {
                 .unwrap_or_else(|e| e.into_inner())
                 .client_version = Some(format!("{} {}", info.client, info.version));
         }
-        let changes = self.client.list_changes().await;
-        let changes = self.record(changes.and_then(|c| self.within_cap(c)))?;
+        Ok(())
+    }
+
+    fn full_list_due(&self) -> bool {
+        self.last_full_list
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_none_or(|at| at.elapsed() >= self.resync_interval)
+    }
+
+    /// Replaces the snapshot with the client's complete list. Callers hold
+    /// `poll_lock`.
+    async fn full_list(&self) -> Result<(), BackendError> {
+        let started = Instant::now();
+        let torrents = self.client.list().await.map(|torrents| TorrentChanges {
+            full: true,
+            torrents,
+            removed: Vec::new(),
+        });
+        let changes = self.record(torrents.and_then(|c| self.within_cap(c)))?;
+        *self
+            .last_full_list
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some(started);
+        self.publish(changes).await
+    }
+
+    /// Applies `changes` to the snapshot and tells live clients what changed.
+    /// Callers hold `poll_lock`.
+    async fn publish(&self, changes: TorrentChanges) -> Result<(), BackendError> {
         // Built outside the lock (polls are serialised by `poll_lock`), so
         // readers never wait for a snapshot being serialised; and off the
         // async workers, since serialising a large list is CPU work.
@@ -247,11 +363,12 @@ impl Poller {
             return backoff(health.consecutive_failures);
         }
         let watched = self.watched_until.load(Ordering::Relaxed) > now_millis();
-        if watched || self.snapshot().is_busy() {
+        let delay = if watched || self.snapshot().is_busy() {
             BUSY_INTERVAL
         } else {
             IDLE_INTERVAL
-        }
+        };
+        delay.min(self.resync_interval)
     }
 
     async fn run(self: Arc<Self>) {

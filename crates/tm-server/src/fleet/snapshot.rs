@@ -15,6 +15,9 @@ pub struct Snapshot {
     /// The API's view of each torrent, serialized once when it changes, so a
     /// list is filtering, sorting and concatenation.
     pub views: Arc<HashMap<String, Arc<TorrentView>>>,
+    /// Sums of the torrents' rates, bytes per second.
+    pub download_rate: u64,
+    pub upload_rate: u64,
 }
 
 impl Snapshot {
@@ -53,8 +56,11 @@ impl Snapshot {
                 (hash.clone(), view)
             })
             .collect();
+        let rate = |of: fn(&Torrent) -> u64| next.values().map(of).fold(0, u64::saturating_add);
         Some(Snapshot {
             revision: self.revision + 1,
+            download_rate: rate(|t| t.download_rate),
+            upload_rate: rate(|t| t.upload_rate),
             torrents: Arc::new(next),
             views: Arc::new(views),
         })
@@ -131,6 +137,8 @@ mod tests {
             is_active: true,
             complete: false,
             error: None,
+            error_kind: None,
+            tracker: None,
         }
     }
 
@@ -143,6 +151,7 @@ mod tests {
         };
         let first = Snapshot::default().apply(&server(), full).unwrap();
         assert_eq!(first.revision, 1);
+        assert_eq!((first.download_rate, first.upload_rate), (2, 0));
         let delta = TorrentChanges {
             full: false,
             torrents: vec![torrent("b", 2)],
@@ -150,6 +159,7 @@ mod tests {
         };
         let second = first.apply(&server(), delta).unwrap();
         assert_eq!(second.revision, 2);
+        assert_eq!(second.download_rate, 3);
         assert!(Arc::ptr_eq(&first.views["a"], &second.views["a"]));
         assert!(!Arc::ptr_eq(&first.views["b"], &second.views["b"]));
         assert!(second.views["b"].json.contains(r#""download_rate":2"#));

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
-use tm_api_types::{TorrentInfo, TorrentState};
+use tm_api_types::{TorrentErrorKind, TorrentInfo, TorrentState};
 use tm_backends::Torrent;
 
 use super::ServerSpec;
@@ -53,6 +53,11 @@ pub fn torrent_info(server: &ServerSpec, t: &Torrent) -> TorrentInfo {
         is_active: t.is_active,
         complete: t.complete,
         error: t.error.clone(),
+        error_kind: t.error_kind.map(|kind| match kind {
+            tm_backends::TorrentErrorKind::Tracker => TorrentErrorKind::Tracker,
+            tm_backends::TorrentErrorKind::Client => TorrentErrorKind::Client,
+        }),
+        tracker: t.tracker.clone(),
         bytes_done: t.downloaded,
         directory: t.save_path.clone(),
         is_magnet: state == TorrentState::Metadata,

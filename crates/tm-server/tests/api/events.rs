@@ -12,13 +12,13 @@ use crate::daemons::{Daemon, register, upload};
 use crate::harness::{Api, Db, TestApp};
 
 /// Reads server-sent events from a response.
-struct EventReader {
+pub(crate) struct EventReader {
     stream: futures::stream::BoxStream<'static, reqwest::Result<bytes::Bytes>>,
     buffer: String,
 }
 
 impl EventReader {
-    async fn open(api: &Api) -> EventReader {
+    pub(crate) async fn open(api: &Api) -> EventReader {
         let response = api
             .request(reqwest::Method::GET, "/events")
             .send()
@@ -69,7 +69,7 @@ impl EventReader {
     }
 
     /// The next `delta` event that satisfies `wanted`.
-    async fn delta_where(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
+    pub(crate) async fn delta_where(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
         loop {
             let (name, data) = self.next(Duration::from_secs(20)).await;
             if name == "delta" && wanted(&data) {

@@ -16,6 +16,7 @@ mod secrets_at_rest;
 mod server_settings;
 mod servers;
 mod sessions;
+mod state;
 mod swarm;
 mod targets;
 mod throttling;

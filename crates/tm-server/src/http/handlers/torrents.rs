@@ -192,7 +192,8 @@ pub async fn upload_batch(
     ))
 }
 
-/// One action (start, stop, recheck, remove) on many torrents across servers.
+/// One action (start, stop, recheck, remove, add or remove labels) on many
+/// torrents across servers.
 #[utoipa::path(post, path = "/torrents/actions", tag = "torrents", request_body = BulkActionRequest,
     responses((status = 200, body = BulkActionResponse, description = "each torrent's outcome"), (status = 422, body = ErrorBody)))]
 pub async fn bulk(
