@@ -38,7 +38,7 @@ function route() {
     show(loginView(start));
     return;
   }
-  const name = location.hash.replace(/^#\/?/, '').split('/')[0];
+  const name = location.hash.replace(/^#\/?/, '').split(/[/?]/)[0];
   const next = ROUTES[name]?.(me);
   if (!next) {
     location.replace('#/torrents');

@@ -1,17 +1,35 @@
-// Which torrents the table shows, in what order: filter and sort in memory.
+// Which torrents the table shows, in what order: filter and sort in memory,
+// and the query's round trip through the URL (`#/torrents?state=…`) and
+// localStorage, so a reload or a visit to another page keeps it.
 
 /** Fields whose change can move a torrent in or out of the current filter. */
-export const FILTER_FIELDS = new Set(['name', 'server_id', 'state', 'labels']);
+export const FILTER_FIELDS = new Set(['name', 'state', 'labels', 'tracker', 'error', 'error_kind']);
+
+const STORAGE_KEY = 'tm.torrents.query';
 
 /** The default query: everything, by name. */
-export function emptyQuery() {
-  return { search: '', serverId: '', state: '', label: '', sortKey: 'name', descending: false };
+function emptyQuery() {
+  return {
+    search: '', serverId: '', state: '', label: '', tracker: '', error: '', sortKey: 'name', descending: false,
+  };
+}
+
+/**
+ * "tracker" (an announce problem; the torrent still works), "client" (the
+ * client's own error) or null. Servers older than `error_kind` only say
+ * `error`: a torrent in the error state then has a client error.
+ */
+export function errorKind(torrent) {
+  if (!torrent.error) return null;
+  return torrent.error_kind ?? (torrent.state === 'error' ? 'client' : 'tracker');
 }
 
 function matches(torrent, query, searchLower) {
   return (!query.serverId || torrent.server_id === query.serverId)
     && (!query.state || torrent.state === query.state)
     && (!query.label || torrent.labels.includes(query.label))
+    && (!query.tracker || torrent.tracker === query.tracker)
+    && (!query.error || (query.error === 'any' ? errorKind(torrent) !== null : errorKind(torrent) === query.error))
     && (!searchLower || torrent.name.toLowerCase().includes(searchLower));
 }
 
@@ -46,4 +64,61 @@ function compare(a, b, direction) {
   if (a === null || a === undefined) return 1; // unknowns last, either direction
   if (b === null || b === undefined) return -1;
   return a < b ? -direction : direction;
+}
+
+// --- URL and storage ----------------------------------------------------------
+const PARAMS = [['q', 'search'], ['server', 'serverId'], ['state', 'state'], ['label', 'label'],
+  ['tracker', 'tracker'], ['error', 'error']];
+const ERROR_VALUES = new Set(['any', 'tracker', 'client']);
+
+/** The query as URL parameters: only what differs from the default. */
+function queryToParams(query) {
+  const params = new URLSearchParams();
+  for (const [param, field] of PARAMS) if (query[field]) params.set(param, query[field]);
+  if (query.sortKey !== 'name' || query.descending) params.set('sort', `${query.descending ? '-' : ''}${query.sortKey}`);
+  return params;
+}
+
+/** A query from URL parameters; unknown sort keys fall back to the default. */
+function queryFromParams(params, sortKeys) {
+  const query = emptyQuery();
+  for (const [param, field] of PARAMS) query[field] = params.get(param) ?? '';
+  if (!ERROR_VALUES.has(query.error)) query.error = '';
+  const sort = params.get('sort') ?? '';
+  const key = sort.replace(/^-/, '');
+  if (sortKeys.has(key)) {
+    query.sortKey = key;
+    query.descending = sort.startsWith('-');
+  }
+  return query;
+}
+
+/** The parameters after `?` in the location's hash, or null when there are none. */
+function hashParams(hash) {
+  const at = hash.indexOf('?');
+  return at < 0 ? null : new URLSearchParams(hash.slice(at + 1));
+}
+
+/** The query the URL names, else the last one used, else the default. */
+export function initialQuery(sortKeys) {
+  const fromUrl = hashParams(location.hash);
+  if (fromUrl) return queryFromParams(fromUrl, sortKeys);
+  let stored = null;
+  try {
+    stored = localStorage.getItem(STORAGE_KEY);
+  } catch {
+    // storage disabled: the default it is
+  }
+  return queryFromParams(new URLSearchParams(stored ?? ''), sortKeys);
+}
+
+/** Writes the query into the URL (no new history entry, no hashchange) and storage. */
+export function rememberQuery(query, route) {
+  const params = queryToParams(query).toString();
+  history.replaceState(history.state, '', `#/${route}${params ? `?${params}` : ''}`);
+  try {
+    localStorage.setItem(STORAGE_KEY, params);
+  } catch {
+    // storage disabled: the URL still holds it
+  }
 }

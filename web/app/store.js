@@ -10,9 +10,11 @@ export const keyOf = (torrent) => torrentKey(torrent.server_id, torrent.info_has
 
 /**
  * Events:
- *  - `torrents` detail {membership, fields}: membership is true when torrents
- *    came or went (or on reset); fields is the Set of field names that
- *    changed (null after a reset: everything may have).
+ *  - `torrents` detail {membership, fields, added, removed, changed}:
+ *    membership is true when torrents came or went (or on reset); fields is
+ *    the Set of field names that changed (null after a reset: everything may
+ *    have); added/removed/changed list the torrent objects concerned (all
+ *    null after a reset), so that listeners can keep counts incrementally.
  *  - `servers`: the server list changed.
  */
 export class Store extends EventTarget {
@@ -23,7 +25,7 @@ export class Store extends EventTarget {
   reset({ torrents, servers }) {
     this.torrents = new Map(torrents.map((torrent) => [keyOf(torrent), torrent]));
     this.loaded = true;
-    this.#emitTorrents(true, null);
+    this.#emitTorrents(true, null, null);
     this.setServers(servers);
   }
 
@@ -36,15 +38,30 @@ export class Store extends EventTarget {
 
   applyDelta({ server_id: serverId, added = [], changed = [], removed = [] }) {
     const fields = new Set();
-    for (const torrent of added) this.torrents.set(keyOf(torrent), torrent);
-    for (const hash of removed) this.torrents.delete(torrentKey(serverId, hash));
+    const gone = [];
+    const patched = [];
+    for (const torrent of added) {
+      const key = keyOf(torrent);
+      const previous = this.torrents.get(key);
+      if (previous) gone.push(previous); // re-added: counted out, then in again
+      this.torrents.set(key, torrent);
+    }
+    for (const hash of removed) {
+      const key = torrentKey(serverId, hash);
+      const torrent = this.torrents.get(key);
+      if (!torrent) continue;
+      gone.push(torrent);
+      this.torrents.delete(key);
+    }
     for (const patch of changed) {
       const torrent = this.torrents.get(keyOf(patch));
       if (!torrent) continue; // patch for a torrent we never saw: the next reset brings it
-      for (const name in patch) fields.add(name);
+      // server_id and info_hash only say which torrent: they never change.
+      for (const name in patch) if (name !== 'server_id' && name !== 'info_hash') fields.add(name);
       Object.assign(torrent, patch);
+      patched.push(torrent);
     }
-    this.#emitTorrents(added.length > 0 || removed.length > 0, fields);
+    this.#emitTorrents(added.length > 0 || gone.length > 0, fields, { added, removed: gone, changed: patched });
   }
 
   setServers(servers) {
@@ -55,11 +72,13 @@ export class Store extends EventTarget {
 
   #dropTorrentsOfGoneServers() {
     const ids = new Set(this.servers.map((server) => server.id));
-    let dropped = false;
+    const gone = [];
     for (const [key, torrent] of this.torrents) {
-      if (!ids.has(torrent.server_id)) dropped = this.torrents.delete(key);
+      if (ids.has(torrent.server_id)) continue;
+      this.torrents.delete(key);
+      gone.push(torrent);
     }
-    if (dropped) this.#emitTorrents(true, new Set());
+    if (gone.length) this.#emitTorrents(true, new Set(), { added: [], removed: gone, changed: [] });
   }
 
   server(id) {
@@ -73,8 +92,12 @@ export class Store extends EventTarget {
     return [...labels].sort((a, b) => a.localeCompare(b));
   }
 
-  #emitTorrents(membership, fields) {
-    this.dispatchEvent(new CustomEvent('torrents', { detail: { membership, fields } }));
+  #emitTorrents(membership, fields, lists) {
+    this.dispatchEvent(new CustomEvent('torrents', {
+      detail: {
+        membership, fields, added: lists?.added ?? null, removed: lists?.removed ?? null, changed: lists?.changed ?? null,
+      },
+    }));
   }
 }
 

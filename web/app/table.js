@@ -5,19 +5,22 @@
 import { h } from './dom.js';
 
 const OVERSCAN = 10;
+const LONG_PRESS_MS = 550;
 
 /**
- * columns: [{key, title, width (CSS grid track), sortable, className,
+ * columns: [{key, title, width (CSS grid track), sortable, resizable, className,
  *            create(cell) once per cell element, update(cell, row) per render}]
  * options: rowHeight, label, rowKey(row), isSelected(row),
  *          onRowClick(index, {shift, toggle}), onActivate(index),
- *          onSelectAll(), onSort(key), headerExtra(key) → Node|null
+ *          onSelectAll(), onSort(key), headerExtra(key) → Node|null,
+ *          onContextMenu(index, event), onColumnResize(key, widthPx, finished)
  */
 export class VirtualTable {
   rows = [];
   #pool = [];
   #focusIndex = -1;
   #frame = 0;
+  #longPressed = false;
 
   constructor(columns, options) {
     this.options = options;
@@ -31,8 +34,16 @@ export class VirtualTable {
     this.element.style.setProperty('--row-height', `${options.rowHeight}px`);
     this.spacer.addEventListener('click', (event) => this.#onClick(event));
     this.spacer.addEventListener('dblclick', (event) => {
-      const index = this.#indexOf(event);
+      const index = this.rowIndexOf(event);
       if (index >= 0) options.onActivate(index);
+    });
+    this.spacer.addEventListener('pointerdown', (event) => this.#watchLongPress(event));
+    this.spacer.addEventListener('contextmenu', (event) => {
+      const index = this.rowIndexOf(event);
+      if (index < 0 || !options.onContextMenu) return;
+      event.preventDefault();
+      this.#focusIndex = index;
+      options.onContextMenu(index, event);
     });
     new ResizeObserver(() => this.schedule()).observe(this.element);
     this.setColumns(columns);
@@ -40,11 +51,24 @@ export class VirtualTable {
 
   setColumns(columns) {
     this.columns = columns;
-    this.element.style.setProperty('--columns', columns.map((column) => column.width).join(' '));
+    this.setTracks(columns.map((column) => column.width));
     this.head.replaceChildren(...columns.map((column) => this.#headerCell(column)));
     for (const row of this.#pool) row.element.remove();
     this.#pool = [];
     this.schedule();
+  }
+
+  /** New widths for the same columns (a column being resized): no re-render. */
+  setTracks(tracks) {
+    this.element.style.setProperty('--columns', tracks.join(' '));
+  }
+
+  /** Another row height (table rows vs phone cards). */
+  setRowHeight(rowHeight) {
+    this.options.rowHeight = rowHeight;
+    this.element.style.setProperty('--row-height', `${rowHeight}px`);
+    for (const row of this.#pool) row.index = -1; // positions must be written again
+    this.setRows(this.rows);
   }
 
   /** New rows (after a filter or sort): re-render what is visible. */
@@ -130,20 +154,80 @@ export class VirtualTable {
     const title = column.sortable
       ? h('button.sort', { type: 'button', onclick: () => this.options.onSort(column.key) }, column.title)
       : column.title;
+    const handle = column.resizable && this.options.onColumnResize
+      ? h('span.resize-handle', { 'aria-hidden': 'true', onpointerdown: (event) => this.#resize(event, column) })
+      : null;
     return h(`div.vcell.head${column.className ? `.${column.className}` : ''}`,
-      { role: 'columnheader', dataset: { key: column.key } },
-      this.options.headerExtra?.(column.key) ?? title);
+      { role: 'columnheader', dataset: { key: column.key }, title: column.title || null },
+      this.options.headerExtra?.(column.key) ?? title, handle);
   }
 
-  #indexOf(event) {
+  /** Dragging a header's right edge: the width follows the pointer. */
+  #resize(event, column) {
+    event.preventDefault();
+    const handle = event.currentTarget;
+    const startX = event.clientX;
+    const startWidth = handle.parentElement.getBoundingClientRect().width;
+    const widthAt = (moveEvent) => Math.max(40, Math.round(startWidth + moveEvent.clientX - startX));
+    handle.setPointerCapture(event.pointerId);
+    const onMove = (moveEvent) => this.options.onColumnResize(column.key, widthAt(moveEvent), false);
+    const onUp = (upEvent) => {
+      handle.removeEventListener('pointermove', onMove);
+      handle.removeEventListener('pointerup', onUp);
+      handle.removeEventListener('pointercancel', onUp);
+      this.options.onColumnResize(column.key, widthAt(upEvent), true);
+    };
+    handle.addEventListener('pointermove', onMove);
+    handle.addEventListener('pointerup', onUp);
+    handle.addEventListener('pointercancel', onUp);
+  }
+
+  /** A touch held still for a while opens the row's menu, like a right click. */
+  #watchLongPress(event) {
+    this.#longPressed = false;
+    if (event.pointerType !== 'touch' || !this.options.onContextMenu) return;
+    const index = this.rowIndexOf(event);
+    if (index < 0) return;
+    const { clientX, clientY } = event;
+    const cancel = () => {
+      clearTimeout(timer);
+      this.spacer.removeEventListener('pointerup', cancel);
+      this.spacer.removeEventListener('pointercancel', cancel);
+      this.spacer.removeEventListener('pointermove', onMove);
+    };
+    const onMove = (moveEvent) => {
+      if (Math.hypot(moveEvent.clientX - clientX, moveEvent.clientY - clientY) > 10) cancel();
+    };
+    const timer = setTimeout(() => {
+      cancel();
+      this.#longPressed = true;
+      this.#focusIndex = index;
+      this.options.onContextMenu(index, { clientX, clientY });
+    }, LONG_PRESS_MS);
+    this.spacer.addEventListener('pointerup', cancel);
+    this.spacer.addEventListener('pointercancel', cancel);
+    this.spacer.addEventListener('pointermove', onMove);
+  }
+
+  /** The index of the row an event happened in, or -1. */
+  rowIndexOf(event) {
     const rowElement = event.target.closest('.vrow');
     const row = this.#pool.find((candidate) => candidate.element === rowElement);
     return row ? row.index : -1;
   }
 
   #onClick(event) {
-    const index = this.#indexOf(event);
+    const index = this.rowIndexOf(event);
     if (index < 0) return;
+    if (this.#longPressed) {
+      this.#longPressed = false; // the click ending a long press opened the menu already
+      return;
+    }
+    if (event.target.closest('.row-menu')) {
+      this.#focusIndex = index;
+      this.options.onContextMenu?.(index, event);
+      return;
+    }
     const viaCheckbox = event.target.matches('input[type=checkbox]');
     this.#focusIndex = index;
     this.options.onRowClick(index, {

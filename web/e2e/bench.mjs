@@ -5,7 +5,8 @@
 //
 // Figures: time from navigation to a populated table; main-thread time per
 // SSE tick with 1% of torrents changed (timed in the page around the delta
-// handler and the frame it schedules); bytes of such a tick vs a snapshot.
+// handler and the frame it schedules), on a desktop (sidebar counts on) and
+// at phone width (cards); bytes of such a tick vs a snapshot.
 
 import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -15,7 +16,7 @@ import { makeTorrent } from './torrent-file.mjs';
 const TORRENTS = Number(process.env.BENCH_TORRENTS ?? 10_000);
 const CHANGED = Math.max(1, Math.round(TORRENTS / 100)); // 1%
 const BATCH = 500;
-const SYNTHETIC_TICKS = 20;
+const SYNTHETIC_TICKS = Number(process.env.BENCH_TICKS ?? 20);
 
 /** Installed before the app loads: times SSE handlers and animation frames. */
 function instrument() {
@@ -173,6 +174,14 @@ async function main() {
       return times;
     });
 
+    // Phone width: cards instead of columns, still virtualised.
+    await page.click('.vcell.head[data-key=name] .sort');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.locator('.torrents-view.phone').waitFor();
+    await page.waitForTimeout(300);
+    const phoneRowsInDom = await page.locator('.vrow').count();
+    const byNamePhone = await synthetic();
+
     const full = reset.bytes;
     const tickOf = (events) => stats(events.map((e) => e.handlerMs + e.frameMs));
     const figures = {
@@ -185,6 +194,8 @@ async function main() {
       synthetic_1pct_sorted_by_speed: { ...tickOf(bySpeed), bytes: bySpeed[0].bytes },
       real_ticks_after_starting_1pct: realTicks.map((e) => ({ changed: e.changed, bytes: e.bytes, main_thread_ms: e.handlerMs + e.frameMs })),
       scroll_frame_ms: stats(scrollFrames),
+      phone_cards_in_dom: phoneRowsInDom,
+      synthetic_1pct_phone_cards: { ...tickOf(byNamePhone), bytes: byNamePhone[0].bytes },
     };
     mkdirSync(ARTIFACTS, { recursive: true });
     writeFileSync(path.join(ARTIFACTS, 'bench.json'), JSON.stringify(figures, null, 2));
@@ -194,7 +205,9 @@ async function main() {
     console.log(`navigation → populated table:                  ${ms(populatedMs)}`);
     console.log(`  reset event: ${kb(full)}, its handler (JSON.parse + Map) ${ms(reset.handlerMs)}`);
     console.log(`row elements in the DOM:                       ${rowsInDom}`);
-    for (const [label, events] of [['sorted by name', byName], ['sorted by ↓ speed (re-sorts)', bySpeed]]) {
+    console.log(`phone (390 px) cards in the DOM:               ${phoneRowsInDom}`);
+    for (const [label, events] of [['sorted by name', byName], ['sorted by ↓ speed (re-sorts)', bySpeed],
+      ['phone cards, by name', byNamePhone]]) {
       const s = tickOf(events);
       console.log(`tick, ${CHANGED} changed (1%), ${label}: median ${ms(s.median)}, p95 ${ms(s.p95)}, max ${ms(s.max)} main thread`);
     }

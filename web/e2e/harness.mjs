@@ -146,8 +146,17 @@ export async function startStack() {
   return stack;
 }
 
+/** Another transmission-daemon for the same stack (tests that need two servers); stopped with it. */
+export async function addTransmission(stack) {
+  stack.extraDaemons ??= [];
+  const daemon = await startTransmission(path.join(stack.root, `transmission-${stack.extraDaemons.length + 2}`));
+  stack.extraDaemons.push(daemon);
+  return daemon;
+}
+
 async function stopStack(stack) {
   await stack.browser?.close().catch(() => {});
+  for (const daemon of stack.extraDaemons ?? []) await stopChild(daemon.child);
   await stopChild(stack.server?.child);
   await stopChild(stack.transmission?.child);
   rmSync(stack.root, { recursive: true, force: true });

@@ -63,7 +63,8 @@ function textLines(locator) {
   });
 }
 
-const rowOf = (page, name) => page.locator('.vrow:not([hidden])', { has: page.locator('.vcell.name', { hasText: name }) });
+// A table row, or on phones the torrent's card.
+const rowOf = (page, name) => page.locator('.vrow:not([hidden])', { has: page.locator('.vcell.name, .card-name', { hasText: name }) });
 
 describe('web panels', { timeout: 300_000 }, () => {
   let stack;

@@ -16,8 +16,11 @@ export function bencode(value) {
   return Buffer.concat([Buffer.from('d'), ...keys.flatMap((key) => [bencode(key), bencode(value[key])]), Buffer.from('e')]);
 }
 
-/** A single-file torrent named `name`; returns {buffer, infoHash, name}. */
-export function makeTorrent(name, { size = 16384 } = {}) {
+/**
+ * A single-file torrent named `name`; returns {buffer, infoHash, name}.
+ * `announce`: another tracker URL (tests that run their own, on loopback).
+ */
+export function makeTorrent(name, { size = 16384, announce = ANNOUNCE } = {}) {
   const pieceLength = 16384;
   const pieces = Math.max(1, Math.ceil(size / pieceLength));
   const info = {
@@ -27,6 +30,6 @@ export function makeTorrent(name, { size = 16384 } = {}) {
     pieces: randomBytes(20 * pieces), // random piece hashes make every torrent distinct
   };
   const infoHash = createHash('sha1').update(bencode(info)).digest('hex');
-  const buffer = bencode({ announce: ANNOUNCE, 'created by': 'torrent-manager e2e', info });
+  const buffer = bencode({ announce, 'created by': 'torrent-manager e2e', info });
   return { buffer, infoHash, name };
 }

@@ -109,6 +109,9 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
+    // Installed before the server logs its address, so a stop requested as
+    // soon as it is up is still graceful.
+    let stop_requested = shutdown_signal()?;
     let public_origin = config.public_origins.first().cloned();
     let server = tm_server::start(config).await?;
     if !server.has_users().await? {
@@ -119,7 +122,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let shutdown = server.shutdown_token();
     tokio::spawn(async move {
-        shutdown_signal().await;
+        stop_requested.await;
         tracing::info!("shutting down");
         shutdown.cancel();
     });
@@ -140,26 +143,26 @@ fn first_visit_url(public_origin: Option<&str>, bound: SocketAddr) -> String {
     format!("http://{}/", SocketAddr::new(ip, bound.port()))
 }
 
-/// Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending().await,
+/// Ctrl-C or SIGTERM; the handlers are installed on the call.
+#[cfg(unix)]
+fn shutdown_signal() -> anyhow::Result<impl Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {},
+            _ = terminate.recv() => {},
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
-    }
+    })
+}
+
+/// Ctrl-C.
+#[cfg(not(unix))]
+fn shutdown_signal() -> anyhow::Result<impl Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
 
 #[cfg(test)]

@@ -1,238 +1,327 @@
-// The torrents page: toolbar, filters, the virtualised table, the status
-// bar and the details panel, kept current by the live store.
+// The torrents page: toolbar, filter sidebar, the virtualised table (cards
+// on phones), the status bar and the details panel, kept current by the
+// live store. All repainting is coalesced into one animation frame.
 
-import { api } from '../api.js';
-import { confirmDialog, notify } from '../dialog.js';
-import { h, replaceChildren, setText } from '../dom.js';
+import { closeContextMenu, showContextMenu } from './context-menu.js';
+import { h, setText } from '../dom.js';
+import { FacetCounts } from '../facets.js';
 import * as format from '../format.js';
-import { emptyQuery, FILTER_FIELDS, select } from '../query.js';
+import { reloadServers } from '../live.js';
+import { FILTER_FIELDS, initialQuery, rememberQuery, select } from '../query.js';
 import { Selection } from '../selection.js';
 import { store } from '../store.js';
 import { VirtualTable } from '../table.js';
 import { openAddTorrent } from './add-torrent.js';
+import { ColumnPrefs, columnChooser } from './column-chooser.js';
 import { TorrentDetails } from './details.js';
-import { columnsFor, sortValue } from './torrent-columns.js';
+import { SpeedGraph } from './speed-graph.js';
+import { bindShortcuts, editLabels, removeTorrents, runBulk } from './torrent-actions.js';
+import {
+  CARD_COLUMNS, fitColumns, isNumericColumn, SORT_KEYS, SORTABLE_COLUMNS, sortValue, trackOf,
+} from './torrent-columns.js';
+import { FACET_QUERY_FIELDS, FilterSidebar } from './torrent-sidebar.js';
 
 const ROW_HEIGHT = 34;
+const CARD_HEIGHT = 66;
 const SEARCH_DEBOUNCE_MS = 150;
-const STATES = ['downloading', 'seeding', 'paused', 'queued', 'checking', 'error', 'metadata'];
-const NARROW = window.matchMedia('(max-width: 720px)');
+const SERVERS_REFRESH_MS = 10_000;
+const PHONE = window.matchMedia('(max-width: 600px)');
 
 export function torrentsView() {
-  const query = emptyQuery();
+  const query = initialQuery(SORT_KEYS);
   const selection = new Selection();
+  const facets = new FacetCounts();
+  const prefs = new ColumnPrefs();
   const details = new TorrentDetails(() => layout.classList.remove('with-details'));
-  let requeryFrame = 0;
+  const pending = { rows: false };
+  let frame = 0;
+  let totals = { down: 0, up: 0, perServer: new Map() };
 
+  const selected = () => selection.resolve(store.torrents);
+  const actions = {
+    start: () => runBulk('start', selected()),
+    stop: () => runBulk('stop', selected()),
+    recheck: () => runBulk('recheck', selected()),
+    labels: () => editLabels(selected()),
+    remove: async () => {
+      if (await removeTorrents(selected())) selection.clear();
+    },
+    details: () => openDetails(selected()[0]),
+  };
+
+  // --- the table ---------------------------------------------------------------
   const selectAllBox = h('input', {
     type: 'checkbox', 'aria-label': 'Select all shown',
     onchange: () => (selectAllBox.checked ? selection.selectAll(table.rows) : selection.clear()),
   });
-  const table = new VirtualTable(columnsFor(NARROW.matches), {
+  const table = new VirtualTable([], {
     rowHeight: ROW_HEIGHT,
     label: 'Torrents',
     isSelected: (torrent) => selection.has(torrent),
     onRowClick: (index, modifiers) => {
       selection.click(table.rows, index, modifiers);
-      if (details.isOpen) details.show(table.rows[index]);
+      // On a phone a tap on a card opens it; on a desktop an open panel follows the selection.
+      if ((PHONE.matches && !modifiers.toggle && !modifiers.shift) || details.isOpen) openDetails(table.rows[index]);
     },
     onActivate: (index) => openDetails(table.rows[index]),
     onSelectAll: () => selection.selectAll(table.rows),
     onSort: (key) => {
-      query.descending = query.sortKey === key ? !query.descending : false;
+      query.descending = query.sortKey === key ? !query.descending : isNumericColumn(key);
       query.sortKey = key;
-      requery();
+      queryChanged();
     },
     headerExtra: (key) => (key === 'select' ? selectAllBox : null),
+    onContextMenu: (index, event) => openMenu(index, event),
+    onColumnResize: (key, width, finished) => {
+      prefs.widths[key] = width;
+      table.setTracks(table.columns.map((column) => trackOf(column, prefs.widths)));
+      if (finished) {
+        prefs.save();
+        fitToWidth();
+      }
+    },
   });
 
-  // --- toolbar and filters -------------------------------------------------
-  const search = h('input.search', { type: 'search', placeholder: 'Search by name', 'aria-label': 'Search by name' });
+  /** The chosen columns that fit the table's width (cards on a phone). */
+  function fitToWidth() {
+    if (PHONE.matches) return;
+    const fitted = fitColumns(table.element.clientWidth, prefs.hidden, prefs.widths);
+    const keys = (columns) => columns.map((column) => column.key).join();
+    if (keys(fitted) === keys(table.columns)) table.setTracks(fitted.map((column) => column.width));
+    else table.setColumns(fitted);
+    table.setSort(query.sortKey, query.descending);
+  }
+
+  function applyScreen() {
+    layout.classList.toggle('phone', PHONE.matches);
+    table.setRowHeight(PHONE.matches ? CARD_HEIGHT : ROW_HEIGHT);
+    if (PHONE.matches) table.setColumns(CARD_COLUMNS);
+    else table.columns = [];
+    fitToWidth();
+  }
+
+  // --- toolbar, sidebar, status bar ----------------------------------------------
+  const search = h('input.search', {
+    type: 'search', placeholder: 'Search by name  ( / )', 'aria-label': 'Search by name', value: query.search,
+  });
   let searchTimer = 0;
   search.addEventListener('input', () => {
     clearTimeout(searchTimer);
     searchTimer = setTimeout(() => {
       query.search = search.value;
-      requery();
+      queryChanged();
     }, SEARCH_DEBOUNCE_MS);
   });
-  const serverFilter = filterSelect('Server', 'All servers', (value) => { query.serverId = value; });
-  const stateFilter = filterSelect('State', 'All states', (value) => { query.state = value; });
-  const labelFilter = filterSelect('Label', 'All labels', (value) => { query.label = value; });
-  setOptions(stateFilter, STATES.map((state) => [state, state]));
-
   const bulkButtons = [
-    h('button', { type: 'button', onclick: () => bulk('start') }, 'Start'),
-    h('button', { type: 'button', onclick: () => bulk('stop') }, 'Stop'),
-    h('button.danger', { type: 'button', onclick: removeSelected }, 'Remove'),
-    h('button', { type: 'button', onclick: () => openDetailsOfSelection() }, 'Details'),
+    h('button', { type: 'button', onclick: actions.start, title: 'Start (s)' }, 'Start'),
+    h('button', { type: 'button', onclick: actions.stop, title: 'Stop (p)' }, 'Stop'),
+    h('button', { type: 'button', onclick: actions.recheck, title: 'Recheck (r)' }, 'Recheck'),
+    h('button', { type: 'button', onclick: actions.labels, title: 'Add or remove labels (l)' }, 'Labels…'),
+    h('button.danger', { type: 'button', onclick: actions.remove, title: 'Remove (Delete)' }, 'Remove'),
+    h('button', { type: 'button', onclick: actions.details }, 'Details'),
   ];
+  const addButton = h('button.primary.add-torrent-button', { type: 'button', onclick: () => openAddTorrent() }, '+ Add torrent');
+  const addHint = h('small.hint.add-hint', { id: 'add-torrent-hint', hidden: true }, 'Add a server first');
+  const filtersToggle = h('button.filters-toggle', {
+    type: 'button', 'aria-expanded': 'false', 'aria-controls': 'torrent-filters',
+    onclick: () => {
+      const open = !layout.classList.contains('filters-open');
+      layout.classList.toggle('filters-open', open);
+      filtersToggle.setAttribute('aria-expanded', String(open));
+    },
+  }, 'Filters');
   const toolbar = h('div.toolbar', {},
-    h('button.primary', { type: 'button', onclick: () => openAddTorrent() }, '+ Add torrent'),
+    addButton, addHint,
     h('div.bulk', { role: 'group', 'aria-label': 'Selected torrents' }, bulkButtons),
-    h('div.filters', {}, search, serverFilter.element, stateFilter.element, labelFilter.element));
+    h('div.filters', {}, search, filtersToggle, columnChooser(prefs, fitToWidth)));
 
-  const emptyNote = h('div.empty-note', { hidden: true });
-  const statusBar = h('footer.statusbar', { role: 'status' });
+  const sidebar = new FilterSidebar({
+    onPick: (facet, value) => {
+      query[FACET_QUERY_FIELDS[facet]] = value;
+      queryChanged();
+    },
+    onClear: () => {
+      for (const field of Object.values(FACET_QUERY_FIELDS)) query[field] = '';
+      queryChanged();
+    },
+    sortable: SORTABLE_COLUMNS,
+    onSort: (key, descending) => {
+      query.sortKey = key;
+      query.descending = descending;
+      queryChanged();
+    },
+  });
+  sidebar.element.id = 'torrent-filters';
+
+  const emptyText = h('p.empty-text');
+  const addServerButton = h('button.primary', {
+    type: 'button', hidden: true, onclick: () => { location.hash = '#/servers/new'; },
+  }, 'Add your first server');
+  const emptyNote = h('div.empty-note', { hidden: true }, emptyText, addServerButton);
+  const statusText = h('span.status-text');
+  const graph = new SpeedGraph(() => totals);
+  const statusBar = h('footer.statusbar', { role: 'status' }, statusText, graph.canvas);
   const layout = h('section.torrents-view', {},
     toolbar,
+    sidebar.element,
     h('div.table-area', {}, table.element, emptyNote),
     statusBar,
     details.element);
 
-  function filterSelect(label, allText, assign) {
-    const element = h('select', { 'aria-label': label }, h('option', { value: '' }, allText));
-    element.addEventListener('change', () => {
-      assign(element.value);
-      requery();
-    });
-    return { element, allText };
+  // --- reacting to data: everything repaints once per frame ----------------------
+  /** Repaint on the next frame; `rows`: filter and sort again first. */
+  function schedule(rows) {
+    pending.rows ||= rows;
+    if (!frame) frame = requestAnimationFrame(flush);
   }
 
-  function setOptions(filter, pairs) {
-    const current = filter.element.value;
-    replaceChildren(filter.element, h('option', { value: '' }, filter.allText),
-      pairs.map(([value, text]) => h('option', { value }, text)));
-    filter.element.value = pairs.some(([value]) => value === current) ? current : '';
-  }
-
-  // --- reacting to data ----------------------------------------------------
-  /** Filter and sort again, once per frame however many triggers. */
-  function requery() {
-    if (requeryFrame) return;
-    requeryFrame = requestAnimationFrame(() => {
-      requeryFrame = 0;
+  function flush() {
+    frame = 0;
+    if (pending.rows) {
+      pending.rows = false;
+      dropStaleFilters();
       table.setRows(select(store.torrents.values(), query, sortValue));
       table.setSort(query.sortKey, query.descending);
-      updateStatus();
+    }
+    // In this frame, not the next: the rows and the status bar agree. The same
+    // rows with new values only repaint the ~30 visible ones.
+    table.render();
+    totals = sumRates();
+    updateStatus();
+    sidebar.render({
+      facets, changes: facets.takeChanges(), query, servers: store.servers, totals: totals.perServer,
     });
   }
 
-  function onTorrents({ detail: { membership, fields } }) {
+  /**
+   * A filter on a server, label or tracker that no torrent has any more
+   * (removed, server deleted) would hide everything while the sidebar no
+   * longer offers it: it is dropped.
+   */
+  function dropStaleFilters() {
+    if (!store.loaded) return;
+    let dropped = false;
+    if (query.serverId && !store.server(query.serverId)) {
+      query.serverId = '';
+      dropped = true;
+    }
+    for (const [facet, field] of [['label', 'label'], ['tracker', 'tracker']]) {
+      if (query[field] && facets.count(facet, query[field]) === 0) {
+        query[field] = '';
+        dropped = true;
+      }
+    }
+    if (dropped) rememberQuery(query, 'torrents');
+  }
+
+  function queryChanged() {
+    rememberQuery(query, 'torrents');
+    schedule(true);
+  }
+
+  function onTorrents({ detail }) {
+    const { membership, fields } = detail;
+    if (!fields) facets.reset(store.torrents.values());
+    else facets.apply(detail, fields);
     if (membership) selection.prune(store.torrents);
-    if (membership || !fields) {
-      refreshLabelOptions();
-      requery();
-      return;
-    }
-    if (fields.has('labels')) refreshLabelOptions();
-    const reorders = fields.has(query.sortKey) || [...fields].some((name) => FILTER_FIELDS.has(name));
-    if (reorders) requery();
-    else {
-      table.schedule(); // same rows, new values: repaint only the visible ones
-      updateStatus();
-    }
+    const reorders = membership || !fields || fields.has(query.sortKey)
+      || [...fields].some((name) => FILTER_FIELDS.has(name));
+    schedule(reorders);
     details.refreshOverview();
   }
 
   function onServers() {
-    setOptions(serverFilter, store.servers.map((server) => [server.id, server.name]));
-    updateStatus();
+    schedule(true);
   }
 
-  function refreshLabelOptions() {
-    setOptions(labelFilter, store.labels().map((label) => [label, label]));
-  }
-
-  function updateStatus() {
+  function sumRates() {
+    const perServer = new Map();
     let down = 0;
     let up = 0;
+    let current = null;
     for (const torrent of store.torrents.values()) {
       down += torrent.download_rate;
       up += torrent.upload_rate;
+      // Torrents arrive grouped by server: one Map look-up per run, not per torrent.
+      if (current?.id !== torrent.server_id) {
+        current = perServer.get(torrent.server_id) ?? { id: torrent.server_id, down: 0, up: 0 };
+        perServer.set(torrent.server_id, current);
+      }
+      current.down += torrent.download_rate;
+      current.up += torrent.upload_rate;
     }
+    return { down, up, perServer };
+  }
+
+  function updateStatus() {
     const total = store.torrents.size;
     const shown = table.rows.length;
-    setText(statusBar, [
+    setText(statusText, [
       `${shown === total ? '' : `${shown} of `}${total} torrent${total === 1 ? '' : 's'}`,
       selection.size ? `${selection.size} selected` : '',
-      `↓ ${format.bytes(down)}/s`,
-      `↑ ${format.bytes(up)}/s`,
+      `↓ ${format.bytes(totals.down)}/s`,
+      `↑ ${format.bytes(totals.up)}/s`,
     ].filter(Boolean).join(' · '));
     for (const button of bulkButtons) button.disabled = selection.size === 0;
+    layout.classList.toggle('has-selection', selection.size > 0);
     selectAllBox.checked = shown > 0 && selection.size >= shown;
     updateEmptyNote(total, shown);
   }
 
   function updateEmptyNote(total, shown) {
     let note = '';
+    const noServer = store.loaded && !store.servers.length;
     if (!store.loaded) note = 'Loading torrents…';
-    else if (!store.servers.length) note = 'No server yet. Add your torrent client under Servers.';
+    else if (noServer) note = 'No server yet. Torrents live on your torrent clients (rTorrent, Transmission): add one first.';
     else if (!total) note = 'No torrents yet. Add one, or drop .torrent files anywhere on this page.';
     else if (!shown) note = 'No torrent matches these filters.';
-    setText(emptyNote, note);
+    setText(emptyText, note);
     emptyNote.hidden = !note;
+    addServerButton.hidden = !noServer;
+    addButton.disabled = noServer;
+    addHint.hidden = !noServer;
+    if (noServer) addButton.setAttribute('aria-describedby', addHint.id);
+    else addButton.removeAttribute('aria-describedby');
   }
 
-  // --- actions ---------------------------------------------------------------
+  // --- actions ---------------------------------------------------------------------
   function openDetails(torrent) {
     if (!torrent) return;
     layout.classList.add('with-details');
     details.show(torrent);
   }
 
-  function openDetailsOfSelection() {
-    const [first] = selection.resolve(store.torrents);
-    openDetails(first);
+  /** The row's menu; acting on a row outside the selection selects just that row. */
+  function openMenu(index, event) {
+    const torrent = table.rows[index];
+    if (!torrent) return;
+    if (!selection.has(torrent)) selection.click(table.rows, index, { shift: false, toggle: false });
+    const count = selection.size;
+    const many = count > 1 ? ` (${count})` : '';
+    showContextMenu(event.clientX, event.clientY, [
+      { label: `Start${many}`, action: actions.start },
+      { label: `Stop${many}`, action: actions.stop },
+      { label: `Recheck${many}`, action: actions.recheck },
+      { label: `Labels…${many}`, action: actions.labels },
+      { label: `Remove${many}…`, action: actions.remove, danger: true },
+      { label: 'Details', action: () => openDetails(torrent) },
+    ], `Actions for ${count > 1 ? `${count} torrents` : torrent.name}`);
   }
 
-  async function bulk(action) {
-    await runBulk(action, selection.resolve(store.torrents));
-  }
-
-  async function removeSelected() {
-    const torrents = selection.resolve(store.torrents);
-    if (!torrents.length) return;
-    const { confirmed, option: deleteData } = await confirmDialog({
-      title: 'Remove torrents',
-      message: torrents.length === 1
-        ? `Remove “${torrents[0].name}” from its server?`
-        : `Remove ${torrents.length} torrents from their servers?`,
-      option: { label: 'Also delete the downloaded data' },
-      confirmLabel: 'Remove',
-      danger: true,
-    });
-    if (!confirmed) return;
-    await runBulk('remove', torrents, { delete_data: deleteData });
-    selection.clear();
-  }
-
-  /** One request for the whole selection (the server groups it per client); one summary. */
-  async function runBulk(action, torrents, extra = {}) {
-    if (!torrents.length) return;
-    const names = new Map(torrents.map((t) => [`${t.server_id}/${t.info_hash}`, t.name]));
-    let answer;
-    try {
-      answer = await api.post('/torrents/actions', {
-        action,
-        torrents: torrents.map(({ server_id, info_hash }) => ({ server_id, info_hash })),
-        ...extra,
-      });
-    } catch (error) {
-      notify(error.message, 'error');
-      return;
-    }
-    const doneWord = { start: 'Started', stop: 'Stopped', remove: 'Removed', recheck: 'Rechecking' }[action];
-    if (answer.success_count) {
-      notify(`${doneWord} ${answer.success_count} torrent${answer.success_count === 1 ? '' : 's'}.`);
-    }
-    const failures = answer.results.filter((r) => !r.success)
-      .map((r) => `${names.get(`${r.server_id}/${r.info_hash}`) ?? r.info_hash}: ${r.message}`);
-    if (failures.length) notify(failures.slice(0, 3).join('\n') + (failures.length > 3 ? '\n…' : ''), 'error');
-  }
-
-  const onSelection = () => {
-    table.schedule();
-    updateStatus();
-  };
-  const onNarrow = () => table.setColumns(columnsFor(NARROW.matches));
+  const unbindShortcuts = bindShortcuts({ ...actions, search: () => search.focus() });
+  const onSelection = () => schedule(false);
+  const onScreen = () => applyScreen();
+  const resizeObserver = new ResizeObserver(() => fitToWidth());
+  const serversTimer = setInterval(() => reloadServers().catch(() => {}), SERVERS_REFRESH_MS);
   selection.addEventListener('change', onSelection);
   store.addEventListener('torrents', onTorrents);
   store.addEventListener('servers', onServers);
-  NARROW.addEventListener('change', onNarrow);
-  onServers();
-  refreshLabelOptions();
-  requery();
+  PHONE.addEventListener('change', onScreen);
+  resizeObserver.observe(table.element);
+  facets.reset(store.torrents.values());
+  applyScreen();
+  rememberQuery(query, 'torrents');
+  schedule(true);
 
   return {
     element: layout,
@@ -240,7 +329,13 @@ export function torrentsView() {
     destroy() {
       store.removeEventListener('torrents', onTorrents);
       store.removeEventListener('servers', onServers);
-      NARROW.removeEventListener('change', onNarrow);
+      PHONE.removeEventListener('change', onScreen);
+      resizeObserver.disconnect();
+      clearInterval(serversTimer);
+      cancelAnimationFrame(frame);
+      graph.stop();
+      unbindShortcuts();
+      closeContextMenu();
       details.close();
     },
   };

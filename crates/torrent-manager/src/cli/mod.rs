@@ -1,9 +1,12 @@
 //! The client side of the binary: every subcommand besides `serve`.
 
 mod commands;
+mod errors;
+mod layout;
 mod output;
 mod session;
 mod units;
+mod watch;
 
 use std::process::ExitCode;
 
@@ -75,7 +78,7 @@ pub async fn run(global: GlobalArgs, command: ClientCommand) -> ExitCode {
     match dispatch(global, command).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            eprintln!("error: {}", errors::describe(&error));
             if let Some(tm_client::Error::Unauthorized(_)) = error.downcast_ref() {
                 eprintln!(
                     "hint: log in with `torrent-manager login <username>`, or pass --api-key"
@@ -97,6 +100,12 @@ async fn dispatch(global: GlobalArgs, command: ClientCommand) -> anyhow::Result<
         ClientCommand::Logout => auth::logout(&Context::open(&global)?).await,
         ClientCommand::WithCredentials(command) => {
             let context = Context::open(&global)?;
+            if !context.has_credentials {
+                anyhow::bail!(
+                    "not logged in to {}: run `torrent-manager login <username>` (or pass --api-key)",
+                    context.client.base_url().trim_end_matches('/')
+                );
+            }
             let outcome = match command {
                 CredentialedCommand::Whoami => auth::whoami(&context).await,
                 CredentialedCommand::Keys(command) => keys::run(&context, command).await,
@@ -114,8 +123,12 @@ pub struct Context {
     pub client: Client,
     pub out: Output,
     file: SessionFile,
-    /// The login used by this run, if it came from the session file.
-    saved: Option<SavedSession>,
+    /// The session file's content for this server, logged in or not.
+    stored: Option<SavedSession>,
+    /// The login cookies used by this run, if they came from the session file.
+    saved_cookies: Option<String>,
+    /// An API key or a saved login is at hand.
+    has_credentials: bool,
 }
 
 impl Context {
@@ -138,34 +151,37 @@ impl Context {
             .clone()
             .or_else(|| stored.as_ref().map(|s| s.url.clone()))
             .unwrap_or_else(|| tm_client::DEFAULT_URL.to_string());
+        let stored = stored.filter(|s| same_server(&s.url, &url));
         let mut builder = Client::builder(&url);
-        let mut saved = None;
+        let mut saved_cookies = None;
         if with_credentials {
             if let Some(key) = &global.api_key {
                 builder = builder.api_key(key);
-            } else if let Some(session) = stored.filter(|s| same_server(&s.url, &url)) {
-                builder = builder.session_cookies(&session.cookies);
-                saved = Some(session);
+            } else if let Some(cookies) = stored.as_ref().and_then(|s| s.cookies.clone()) {
+                builder = builder.session_cookies(&cookies);
+                saved_cookies = Some(cookies);
             }
         }
         Ok(Context {
             client: builder.build()?,
             out: Output::new(global.output),
             file,
-            saved,
+            has_credentials: global.api_key.is_some() || saved_cookies.is_some(),
+            stored,
+            saved_cookies,
         })
     }
 
     /// The server renews an ended session from the remember-me token and
     /// sends new cookies: save them, or every run would start a new session.
     fn keep_renewed_session(&self) -> anyhow::Result<()> {
-        let Some(saved) = &self.saved else {
+        let (Some(stored), Some(saved)) = (&self.stored, &self.saved_cookies) else {
             return Ok(());
         };
         match self.client.session_cookies() {
-            Some(cookies) if cookies != saved.cookies => self.file.save(&SavedSession {
-                cookies,
-                ..saved.clone()
+            Some(cookies) if &cookies != saved => self.file.save(&SavedSession {
+                cookies: Some(cookies),
+                ..stored.clone()
             }),
             _ => Ok(()),
         }

@@ -6,6 +6,9 @@ use std::io::IsTerminal;
 use comfy_table::presets::NOTHING;
 use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table};
 use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
+
+use super::layout::{Give, fit_widths, terminal_width, truncate};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -47,12 +50,12 @@ impl Output {
         Ok(())
     }
 
-    /// A borderless table with `header`, wrapped to the terminal's width.
-    pub fn table(&self, header: &[&str]) -> Table {
+    /// A borderless table with `header`; [`rows`] makes it fit the terminal.
+    fn table(&self, header: &[&str]) -> Table {
         let mut table = Table::new();
         table
             .load_style(NOTHING)
-            .set_content_arrangement(ContentArrangement::Dynamic);
+            .set_content_arrangement(ContentArrangement::Disabled);
         if !self.colour {
             table.force_no_tty();
         }
@@ -91,20 +94,70 @@ impl Output {
     }
 }
 
-/// A table of `items`, one per row; an empty list says `empty` instead.
+/// A column of a listing: its title, and how it gives way (cut with an
+/// ellipsis) when the rows are wider than the terminal.
+#[derive(Clone, Copy)]
+pub struct Column {
+    title: &'static str,
+    give: Give,
+}
+
+/// A column that always shows its values whole (states, sizes, short IDs).
+pub const fn fixed(title: &'static str) -> Column {
+    Column {
+        title,
+        give: Give::Never,
+    }
+}
+
+/// A column that gives way, last (names, paths, messages).
+pub const fn shrinking(title: &'static str) -> Column {
+    Column {
+        title,
+        give: Give::Last,
+    }
+}
+
+/// A column that gives way before the [`shrinking`] ones (server names).
+pub const fn secondary(title: &'static str) -> Column {
+    Column {
+        title,
+        give: Give::First,
+    }
+}
+
+/// A table of `items`, one per row, that fits the terminal's width without
+/// wrapping; an empty list says `empty` instead.
 pub fn rows<T>(
     out: &Output,
     items: &[T],
     empty: &str,
-    header: &[&str],
+    columns: &[Column],
     row: impl Fn(&T) -> Vec<Cell>,
 ) -> String {
     if items.is_empty() {
         return empty.to_string();
     }
-    let mut table = out.table(header);
-    for item in items {
-        table.add_row(row(item));
+    let cells: Vec<Vec<Cell>> = items.iter().map(row).collect();
+    let mut natural: Vec<usize> = columns.iter().map(|c| c.title.width()).collect();
+    for row in &cells {
+        for (width, cell) in natural.iter_mut().zip(row) {
+            *width = (*width).max(cell.content().width());
+        }
+    }
+    let give: Vec<Give> = columns.iter().map(|c| c.give).collect();
+    let widths = fit_widths(&natural, &give, terminal_width());
+    let header: Vec<&str> = columns.iter().map(|c| c.title).collect();
+    let mut table = out.table(&header);
+    for row in cells {
+        table.add_row(row.into_iter().enumerate().map(|(i, cell)| {
+            let content = cell.content();
+            if content.width() > widths[i] {
+                Cell::new(truncate(&content, widths[i]))
+            } else {
+                cell
+            }
+        }));
     }
     table.trim_fmt()
 }

@@ -14,8 +14,10 @@ pub struct SavedSession {
     /// The server the cookies belong to; they are never sent anywhere else.
     pub url: String,
     pub username: String,
-    /// `session=…; remember_me=…`, as `tm_client::Client::session_cookies` gives them.
-    pub cookies: String,
+    /// `session=…; remember_me=…`, as `tm_client::Client::session_cookies`
+    /// gives them; `None` once logged out (the URL stays for the next login).
+    #[serde(default)]
+    pub cookies: Option<String>,
 }
 
 pub struct SessionFile {
@@ -67,15 +69,6 @@ impl SessionFile {
             .with_context(context)?;
         Ok(())
     }
-
-    /// Deletes the saved session; `false` when there was none.
-    pub fn delete(&self) -> anyhow::Result<bool> {
-        match std::fs::remove_file(&self.path) {
-            Ok(()) => Ok(true),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(false),
-            Err(error) => Err(error).with_context(|| format!("deleting {}", self.path.display())),
-        }
-    }
 }
 
 #[cfg(unix)]
@@ -116,7 +109,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn saves_loads_and_deletes_privately() {
+    fn saves_and_loads_privately() {
         let dir = tempfile::tempdir().unwrap();
         let file = SessionFile {
             path: dir.path().join("nested").join("session.json"),
@@ -125,7 +118,7 @@ mod tests {
         let session = SavedSession {
             url: "http://127.0.0.1:8144".into(),
             username: "alice".into(),
-            cookies: "session=abc".into(),
+            cookies: Some("session=abc".into()),
         };
         file.save(&session).unwrap();
         assert_eq!(file.load().unwrap(), Some(session));
@@ -135,7 +128,8 @@ mod tests {
             let mode = std::fs::metadata(&file.path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
-        assert!(file.delete().unwrap());
-        assert!(!file.delete().unwrap());
+        // A file from before logouts kept the URL still loads.
+        std::fs::write(&file.path, r#"{"url":"u","username":"a"}"#).unwrap();
+        assert_eq!(file.load().unwrap().unwrap().cookies, None);
     }
 }

@@ -49,18 +49,32 @@ async fn login_whoami_logout() {
         .await
         .failed_with(1);
     assert!(
-        elsewhere.stderr.contains("could not connect"),
+        elsewhere
+            .stderr
+            .contains("not logged in to http://127.0.0.1:1"),
         "{elsewhere:?}"
     );
 
     env.run(&["logout"]).await.ok();
-    assert!(!file.exists(), "logout deletes the saved session");
-    let after = env.run(&["whoami"]).await.failed_with(1);
-    assert!(after.stderr.contains("error:"), "{after:?}");
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(saved["cookies"], serde_json::Value::Null, "forgotten");
+    assert!(saved["url"].as_str().unwrap().starts_with(&env.url), "kept");
+    // Without --url or TORRENT_MANAGER_URL: the kept URL is used.
+    let mut whoami = env.command(&["whoami"]);
+    whoami.env_remove("TORRENT_MANAGER_URL");
+    let after = env.run_command(whoami, "").await.failed_with(1);
     assert!(
-        after.stderr.contains("login"),
-        "a hint to log in: {after:?}"
+        after.stderr.contains("not logged in to http://127.0.0.1:"),
+        "{after:?}"
     );
+    assert!(
+        after.stderr.contains("run `torrent-manager login"),
+        "{after:?}"
+    );
+    assert!(!after.stderr.contains("could not connect"), "{after:?}");
+    let again = env.run(&["logout"]).await.ok();
+    assert_eq!(again.stdout.trim(), "Not logged in");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,6 +6,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::Value;
+use tm_backends::testkit::TransmissionDaemon;
 use tokio::io::AsyncWriteExt;
 
 const BIN: &str = env!("CARGO_BIN_EXE_torrent-manager");
@@ -73,19 +74,31 @@ impl TestEnv {
         self.run_with_input(args, "").await
     }
 
-    /// Runs the binary with `input` on its standard input.
-    pub async fn run_with_input(&self, args: &[&str], input: &str) -> Run {
+    /// The binary with `args`, set up to run against this server, its
+    /// standard streams piped; `COLUMNS` unset, as when not on a terminal.
+    pub fn command(&self, args: &[&str]) -> tokio::process::Command {
         let mut command = tokio::process::Command::new(BIN);
         command
             .args(args)
             .env("TORRENT_MANAGER_URL", &self.url)
             .env("TORRENT_MANAGER_CONFIG_DIR", self.config_dir.path())
             .env_remove("TORRENT_MANAGER_API_KEY")
+            .env_remove("COLUMNS")
             .env("NO_COLOR", "1")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .kill_on_drop(true);
+        command
+    }
+
+    /// Runs the binary with `input` on its standard input.
+    pub async fn run_with_input(&self, args: &[&str], input: &str) -> Run {
+        self.run_command(self.command(args), input).await
+    }
+
+    /// Runs `command` (from [`TestEnv::command`], adjusted) with `input` on stdin.
+    pub async fn run_command(&self, mut command: tokio::process::Command, input: &str) -> Run {
         let mut child = command.spawn().expect("the binary starts");
         let mut stdin = child.stdin.take().expect("stdin");
         stdin
@@ -117,6 +130,54 @@ impl TestEnv {
 }
 
 pub use tm_backends::testkit::wait_until;
+
+impl TestEnv {
+    /// Adds the Transmission `daemon` as the server `name` (with `extra`
+    /// flags) and waits until it is connected.
+    /// Alice, logged in, with a real transmission-daemon registered as her
+    /// default server "box"; `None` where the daemon is not installed.
+    pub async fn with_default_box() -> Option<(TransmissionDaemon, TestEnv)> {
+        if !tm_backends::testkit::daemon_available("transmission-daemon") {
+            return None;
+        }
+        let daemon = TransmissionDaemon::start().await.expect("daemon starts");
+        let env = TestEnv::start().await;
+        env.login_as("alice").await;
+        env.add_connected_box("box", &daemon, &["--default"]).await;
+        Some((daemon, env))
+    }
+
+    pub async fn add_connected_box(&self, name: &str, daemon: &TransmissionDaemon, extra: &[&str]) {
+        let port = daemon.rpc_port.to_string();
+        let mut add = add_transmission_box(&port, &daemon.username);
+        add[2] = name;
+        self.run(&[&add[..], &["--password", &daemon.password], extra].concat())
+            .await
+            .ok();
+        wait_until(Duration::from_secs(20), || async {
+            let server = self
+                .run(&["servers", "show", name, "-o", "json"])
+                .await
+                .ok()
+                .json();
+            (server["status"] == "connected").then_some(())
+        })
+        .await
+        .expect("the server connects");
+    }
+
+    /// `ls -o json` with `extra` flags.
+    pub async fn listing(&self, extra: &[&str]) -> Value {
+        let mut args = vec!["ls", "--output", "json"];
+        args.extend_from_slice(extra);
+        self.run(&args).await.ok().json()
+    }
+}
+
+/// The torrent with `hash` in a `--output json` listing.
+pub fn find<'a>(list: &'a Value, hash: &str) -> Option<&'a Value> {
+    list.as_array()?.iter().find(|t| t["info_hash"] == hash)
+}
 
 /// `servers add box --type transmission` on 127.0.0.1 at `port`, as `username`.
 pub const fn add_transmission_box<'a>(port: &'a str, username: &'a str) -> [&'a str; 11] {

@@ -4,6 +4,8 @@
 mod auth;
 mod harness;
 mod keys;
+mod listing;
+mod selectors;
 mod servers;
 mod torrents;
 mod usage;

@@ -1,7 +1,13 @@
+use tm_backends::testkit::{TransmissionDaemon, daemon_available};
+
 use crate::harness::{TestEnv, add_transmission_box};
 
-/// `servers add` of a Transmission `box` on a port where nothing listens.
-const ADD_BOX: [&str; 11] = add_transmission_box("1", "admin");
+/// `servers add` of a Transmission `box` on a port where nothing listens
+/// (saved without the connection test, which would fail).
+const ADD_BOX: [&str; 12] = {
+    let [a, b, c, d, e, f, g, h, i, j, k] = add_transmission_box("1", "admin");
+    [a, b, c, d, e, f, g, h, i, j, k, "--skip-test"]
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn servers_add_list_show_update_test_rm() {
@@ -62,6 +68,14 @@ async fn servers_add_list_show_update_test_rm() {
     ])
     .await
     .failed_with(2);
+
+    // The server's complaint names the flag, not the API's field.
+    let refused = env
+        .run(&["servers", "update", &id, "--rpc-path", "nope"])
+        .await
+        .failed_with(1);
+    assert!(refused.stderr.contains("--rpc-path must"), "{refused:?}");
+    assert!(!refused.stderr.contains("rpc_path"), "{refused:?}");
 
     // Nothing listens on port 1: the test reports it and fails.
     let tested = env
@@ -126,6 +140,7 @@ async fn server_passwords_come_from_stdin_not_argv() {
             "--port",
             &port,
             "--ask-password",
+            "--skip-test",
         ],
         "prompted-secret\n",
     )
@@ -152,4 +167,71 @@ async fn server_passwords_come_from_stdin_not_argv() {
     env.run_with_input(&["servers", "update", "box", "--password-stdin"], "")
         .await
         .failed_with(2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn servers_add_asks_for_the_password_of_a_username() {
+    let env = TestEnv::start().await;
+    env.login_as("alice").await;
+    // No password flag: asked for (here read from stdin, as without a terminal).
+    let asked = env
+        .run_with_input(&[&ADD_BOX[..], &["-o", "json"]].concat(), "typed-secret\n")
+        .await
+        .ok()
+        .json();
+    assert_eq!(asked["has_password"], true, "{asked}");
+    env.run(&["servers", "rm", "box"]).await.ok();
+    // An empty answer means none, as for a client without authentication.
+    let none = env
+        .run_with_input(&[&ADD_BOX[..], &["-o", "json"]].concat(), "\n")
+        .await
+        .ok()
+        .json();
+    assert_eq!(none["has_password"], false, "{none}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn servers_are_tested_before_they_are_saved() {
+    if !daemon_available("transmission-daemon") {
+        return;
+    }
+    let daemon = TransmissionDaemon::start().await.expect("daemon starts");
+    let env = TestEnv::start().await;
+    env.login_as("alice").await;
+    let port = daemon.rpc_port.to_string();
+    let add = add_transmission_box(&port, &daemon.username);
+    let no_servers = || async { env.run(&["servers", "ls", "-o", "json"]).await.ok().json() };
+
+    // A wrong password (typed at the prompt): the reason, exit 1, nothing saved.
+    let refused = env
+        .run_with_input(&add, "wrong-password\n")
+        .await
+        .failed_with(1);
+    assert!(refused.stderr.contains("nothing saved"), "{refused:?}");
+    assert!(refused.stderr.contains("--skip-test"), "{refused:?}");
+    assert!(refused.stdout.is_empty(), "{refused:?}");
+    assert_eq!(no_servers().await, serde_json::json!([]));
+
+    // --skip-test saves it anyway.
+    env.run_with_input(&[&add[..], &["--skip-test"]].concat(), "wrong-password\n")
+        .await
+        .ok();
+    env.run(&["servers", "rm", "box"]).await.ok();
+
+    // The right password: tested, then saved.
+    let password = format!("{}\n", daemon.password);
+    let added = env
+        .run_with_input(&[&add[..], &["--password-stdin"]].concat(), &password)
+        .await
+        .ok();
+    assert!(added.stderr.contains("Connected"), "{added:?}");
+    assert!(added.stdout.contains("Added the server box"), "{added:?}");
+
+    // A new password is tried before it replaces the working one.
+    let update = ["servers", "update", "box", "--password-stdin"];
+    env.run_with_input(&update, "wrong-password\n")
+        .await
+        .failed_with(1);
+    env.run(&["servers", "test", "box"]).await.ok();
+    env.run_with_input(&update, &password).await.ok();
 }

@@ -2,49 +2,37 @@
 
 use std::time::Duration;
 
-use serde_json::Value;
-use tm_backends::testkit::{TestTorrent, TransmissionDaemon, daemon_available};
+use tm_backends::testkit::TestTorrent;
 
-use crate::harness::{TestEnv, add_transmission_box, wait_until};
+use crate::harness::{TestEnv, find, wait_until};
 
 /// Nothing listens there; the clients want a tracker all the same.
 const TRACKER: &str = "http://127.0.0.1:1/announce";
 
-/// The torrent with `hash` in a `--output json` listing.
-fn find<'a>(list: &'a Value, hash: &str) -> Option<&'a Value> {
-    list.as_array()?.iter().find(|t| t["info_hash"] == hash)
-}
-
-async fn listing(env: &TestEnv, extra: &[&str]) -> Value {
-    let mut args = vec!["ls", "--output", "json"];
-    args.extend_from_slice(extra);
-    env.run(&args).await.ok().json()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn torrents_add_list_stop_start_rm() {
-    if !daemon_available("transmission-daemon") {
+    let Some((_daemon, env)) = TestEnv::with_default_box().await else {
         return;
-    }
-    let daemon = TransmissionDaemon::start().await.expect("daemon starts");
-    let env = TestEnv::start().await;
-    env.login_as("alice").await;
-
-    let port = daemon.rpc_port.to_string();
-    let add = add_transmission_box(&port, &daemon.username);
-    env.run(&[&add[..], &["--password", &daemon.password, "--default"]].concat())
-        .await
-        .ok();
+    };
+    // The server's totals and the client's free disk space.
     wait_until(Duration::from_secs(20), || async {
         let server = env
             .run(&["servers", "show", "box", "-o", "json"])
             .await
             .ok()
             .json();
-        (server["status"] == "connected").then_some(())
+        server["free_space"].is_u64().then_some(())
     })
     .await
-    .expect("the server connects");
+    .expect("the free space is known");
+    let shown = env.run(&["servers", "show", "box"]).await.ok();
+    let free = shown
+        .stdout
+        .lines()
+        .find(|l| l.contains("Free space"))
+        .unwrap();
+    assert!(free.ends_with("iB"), "{free}");
+    assert!(shown.stdout.contains("down -, up -"), "{}", shown.stdout);
 
     // A .torrent file and a magnet link in one go.
     let scratch = tempfile::tempdir().unwrap();
@@ -66,12 +54,12 @@ async fn torrents_add_list_stop_start_rm() {
         ])
         .await
         .ok();
-    assert!(added.stdout.contains(&file.info_hash), "{added:?}");
-    assert!(added.stdout.contains(&magnet.info_hash), "{added:?}");
+    assert!(added.stdout.contains(&file.info_hash[..8]), "{added:?}");
+    assert!(added.stdout.contains(&magnet.info_hash[..8]), "{added:?}");
     assert!(added.stdout.contains("file.bin"), "{added:?}");
 
     // Listed, as JSON for scripts and as a table for people.
-    let list = listing(&env, &[]).await;
+    let list = env.listing(&[]).await;
     let listed = find(&list, &file.info_hash).expect("the file is listed");
     assert_eq!(listed["labels"], serde_json::json!(["cli", "test"]));
     assert!(
@@ -86,11 +74,11 @@ async fn torrents_add_list_stop_start_rm() {
     let row = table
         .stdout
         .lines()
-        .find(|line| line.contains(&file.info_hash))
+        .find(|line| line.contains(&file.info_hash[..8]))
         .expect("a row for the file");
     assert!(row.contains("48.8 KiB"), "human size: {row}");
     assert!(row.contains('%'), "progress in percent: {row}");
-    let searched = listing(&env, &["--search", "MAGNET"]).await;
+    let searched = env.listing(&["--search", "MAGNET"]).await;
     assert_eq!(searched.as_array().unwrap().len(), 1, "{searched}");
 
     // Adding it again fails with the server's reason, and exit code 1.
@@ -103,7 +91,7 @@ async fn torrents_add_list_stop_start_rm() {
     // Start, stop (once the client has checked for the data), start.
     let hash = file.info_hash.as_str();
     wait_until(Duration::from_secs(15), || async {
-        let list = listing(&env, &["--state", "paused"]).await;
+        let list = env.listing(&["--state", "paused"]).await;
         find(&list, hash).map(|_| ())
     })
     .await
@@ -111,7 +99,7 @@ async fn torrents_add_list_stop_start_rm() {
     let started = env.run(&["torrents", "start", hash]).await.ok();
     assert!(started.stdout.contains("started"), "{started:?}");
     wait_until(Duration::from_secs(15), || async {
-        let list = listing(&env, &[]).await;
+        let list = env.listing(&[]).await;
         find(&list, hash)
             .filter(|t| t["state"] != "paused")
             .map(|_| ())
@@ -122,7 +110,7 @@ async fn torrents_add_list_stop_start_rm() {
         .await
         .ok();
     wait_until(Duration::from_secs(15), || async {
-        let list = listing(&env, &["--state", "paused"]).await;
+        let list = env.listing(&["--state", "paused"]).await;
         find(&list, hash).map(|_| ())
     })
     .await
@@ -152,6 +140,6 @@ async fn torrents_add_list_stop_start_rm() {
         .await
         .failed_with(1);
     assert!(removed.stderr.contains(&unknown), "{removed:?}");
-    let list = listing(&env, &[]).await;
+    let list = env.listing(&[]).await;
     assert_eq!(list, serde_json::json!([]));
 }

@@ -28,7 +28,7 @@ async fn usage_errors_exit_2_and_api_errors_exit_1() {
     );
 
     let unreachable = env
-        .run(&["whoami", "--url", "http://127.0.0.1:1"])
+        .run(&["whoami", "--url", "http://127.0.0.1:1", "--api-key", "tm_x"])
         .await
         .failed_with(1);
     assert!(

@@ -27,19 +27,29 @@ fn read_password(args: &LoginArgs) -> anyhow::Result<String> {
 /// A secret kept out of argv (`ps`, shell history): one line of standard
 /// input when asked to or when it is not a terminal, else a prompt without echo.
 pub fn read_secret(prompt: &str, from_stdin: bool) -> anyhow::Result<String> {
-    let secret = if from_stdin || !std::io::stdin().is_terminal() {
-        let mut line = String::new();
-        std::io::stdin()
-            .read_line(&mut line)
-            .context("reading the password from standard input")?;
-        line.trim_end_matches(['\r', '\n']).to_string()
-    } else {
-        rpassword::prompt_password(prompt).context("reading the password")?
-    };
+    let secret = read_line_secret(prompt, from_stdin)?;
     if secret.is_empty() {
         return Err(UsageError("no password given".into()).into());
     }
     Ok(secret)
+}
+
+/// A secret read as [`read_secret`] does, where an empty one means none.
+pub fn read_optional_secret(prompt: &str) -> anyhow::Result<Option<String>> {
+    let secret = read_line_secret(prompt, false)?;
+    Ok(Some(secret).filter(|s| !s.is_empty()))
+}
+
+fn read_line_secret(prompt: &str, from_stdin: bool) -> anyhow::Result<String> {
+    if from_stdin || !std::io::stdin().is_terminal() {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .context("reading the password from standard input")?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    } else {
+        rpassword::prompt_password(prompt).context("reading the password")
+    }
 }
 
 pub async fn login(context: &Context, args: LoginArgs) -> anyhow::Result<()> {
@@ -57,7 +67,7 @@ pub async fn login(context: &Context, args: LoginArgs) -> anyhow::Result<()> {
     context.file.save(&SavedSession {
         url: url.clone(),
         username: account.username.clone(),
-        cookies,
+        cookies: Some(cookies),
     })?;
     context.out.show(&account, || {
         format!("Logged in to {url} as {}", account.username)
@@ -75,8 +85,11 @@ pub async fn register(context: &Context, args: LoginArgs) -> anyhow::Result<()> 
     })
 }
 
+/// Ends the session and forgets its cookies, but keeps the URL: the next
+/// command then says "not logged in", not "could not connect" to the default.
 pub async fn logout(context: &Context) -> anyhow::Result<()> {
-    if context.saved.is_some() {
+    let logged_in = context.saved_cookies.is_some();
+    if logged_in {
         // The local session goes whatever the server says (it may be gone already).
         if let Err(error) = context.client.logout().await
             && !matches!(error, tm_client::Error::Unauthorized(_))
@@ -84,8 +97,13 @@ pub async fn logout(context: &Context) -> anyhow::Result<()> {
             eprintln!("warning: the server did not end the session: {error}");
         }
     }
-    let existed = context.file.delete()?;
-    let message = if existed {
+    if let Some(stored) = &context.stored {
+        context.file.save(&SavedSession {
+            cookies: None,
+            ..stored.clone()
+        })?;
+    }
+    let message = if logged_in {
         "Logged out"
     } else {
         "Not logged in"

@@ -4,7 +4,7 @@ use clap::Subcommand;
 use comfy_table::Cell;
 
 use crate::cli::Context;
-use crate::cli::output::rows;
+use crate::cli::output::{fixed, rows, shrinking};
 use crate::cli::units::{optional_timestamp, timestamp};
 
 #[derive(Subcommand)]
@@ -51,7 +51,13 @@ pub async fn run(context: &Context, command: KeysCommand) -> anyhow::Result<()> 
                     out,
                     &keys,
                     "No API keys.",
-                    &["PREFIX", "NAME", "CREATED", "LAST USED", "EXPIRES"],
+                    &[
+                        fixed("PREFIX"),
+                        shrinking("NAME"),
+                        fixed("CREATED"),
+                        fixed("LAST USED"),
+                        fixed("EXPIRES"),
+                    ],
                     |key| {
                         vec![
                             Cell::new(&key.prefix),

@@ -1,0 +1,126 @@
+//! `servers add|list|show|update|rm|test`.
+
+mod check;
+mod render;
+mod settings;
+
+use clap::Subcommand;
+use tm_client::{Client, ConnectionStatus, ServerInfo};
+
+use crate::cli::Context;
+use crate::cli::layout::SHORT_ID;
+use crate::cli::watch::WatchArgs;
+use render::{render_details, render_list};
+use settings::{AddArgs, UpdateArgs, create_request, update_request};
+
+#[derive(Subcommand)]
+pub enum ServersCommand {
+    /// Register a torrent client.
+    // Boxed: the many settings would make every command value that large.
+    Add(Box<AddArgs>),
+    /// List your servers.
+    #[command(visible_alias = "ls")]
+    List(WatchArgs),
+    /// Show every setting and the polling status of one server.
+    Show { server: String },
+    /// Change some settings of a server; the rest stay.
+    Update(Box<UpdateArgs>),
+    /// Forget a server (its torrents stay on the client).
+    #[command(visible_alias = "remove")]
+    Rm { server: String },
+    /// Connect to the client now and report its version.
+    Test { server: String },
+}
+pub async fn run(context: &Context, command: ServersCommand) -> anyhow::Result<()> {
+    let (client, out) = (&context.client, &context.out);
+    match command {
+        ServersCommand::Add(mut args) => {
+            args.read_password()?;
+            let test_first = !args.skip_test;
+            let request = create_request(*args);
+            if test_first {
+                check::before_saving(client, &request).await?;
+            }
+            let server = client.add_server(&request).await?;
+            out.show(&server, || {
+                format!("Added the server {} ({})", server.name, server.id)
+            })
+        }
+        ServersCommand::List(watch) => {
+            watch
+                .run(|| async {
+                    let servers = client.list_servers().await?;
+                    out.show(&servers, || render_list(out, &servers))
+                })
+                .await
+        }
+        ServersCommand::Show { server } => {
+            let id = resolve(client, &server).await?;
+            let server = client.get_server(&id).await?;
+            out.show(&server, || render_details(out, &server))
+        }
+        ServersCommand::Update(mut args) => {
+            args.read_password()?;
+            let id = resolve(client, &args.server).await?;
+            let test_first = args.sets_password() && !args.skip_test;
+            let request = update_request(*args)?;
+            if test_first {
+                let current = client.get_server(&id).await?;
+                check::before_saving(client, &check::after_update(&current, &request)).await?;
+            }
+            let server = client.update_server(&id, &request).await?;
+            out.show(&server, || format!("Updated the server {}", server.name))
+        }
+        ServersCommand::Rm { server } => {
+            let id = resolve(client, &server).await?;
+            let deleted = client.delete_server(&id).await?;
+            out.show(&deleted, || deleted.message.clone())
+        }
+        ServersCommand::Test { server } => {
+            let id = resolve(client, &server).await?;
+            let tested = client.test_server(&id).await?;
+            out.show(&tested, || match tested.status {
+                ConnectionStatus::Connected => format!("Connected: {}", tested.message),
+                ConnectionStatus::Failed => format!("Failed: {}", tested.message),
+            })?;
+            match tested.status {
+                ConnectionStatus::Connected => Ok(()),
+                ConnectionStatus::Failed => anyhow::bail!("the server could not be reached"),
+            }
+        }
+    }
+}
+
+/// The ID of the server named `id_or_name`: an ID, else a name, else a
+/// unique prefix of an ID as `servers list` shows them.
+pub async fn resolve(client: &Client, id_or_name: &str) -> anyhow::Result<String> {
+    let servers = client.list_servers().await?;
+    let exact = servers
+        .iter()
+        .find(|s| s.id == id_or_name)
+        .or_else(|| servers.iter().find(|s| s.name == id_or_name));
+    if let Some(server) = exact {
+        return Ok(server.id.clone());
+    }
+    let by_prefix: Vec<&ServerInfo> = if id_or_name.len() >= SHORT_ID {
+        servers
+            .iter()
+            .filter(|s| s.id.starts_with(id_or_name))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    match by_prefix.as_slice() {
+        [only] => Ok(only.id.clone()),
+        [] => anyhow::bail!(
+            "no server with the ID or name '{id_or_name}' (see `torrent-manager servers list`)"
+        ),
+        several => {
+            let names: Vec<&str> = several.iter().map(|s| s.name.as_str()).collect();
+            anyhow::bail!(
+                "'{id_or_name}' starts the IDs of several servers ({}): give their names",
+                names.join(", ")
+            )
+        }
+    }
+}
