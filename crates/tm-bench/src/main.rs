@@ -34,27 +34,31 @@
 //! It exits 0 whether or not a target is met: it is a measurement.
 //! `--skip-server` stops after step 2 (handy under `perf record`).
 
+mod api;
 mod raw;
+mod results;
+mod seeding;
 mod torrents;
 
-use std::collections::BTreeMap;
 use std::error::Error;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use futures::StreamExt;
 use serde_json::{Value, json};
 use tm_backends::testkit::{RtorrentDaemon, ScgiListener, TransmissionDaemon};
-use tm_backends::{AddTorrent, BackendConfig, TorrentClient, TorrentSource, connect};
+use tm_backends::{BackendConfig, TorrentClient, connect};
 
-use raw::{HttpMode, Timed, TransmissionRaw};
+use api::Api;
+use raw::{HttpMode, TransmissionRaw};
+use results::Results;
+use seeding::{load_rtorrent, load_transmission, named};
 
 type Result<T, E = Box<dyn Error + Send + Sync>> = std::result::Result<T, E>;
 
 /// rTorrent `load.raw` calls per `system.multicall`.
-const RTORRENT_LOAD_BATCH: usize = 250;
+pub(crate) const RTORRENT_LOAD_BATCH: usize = 250;
 /// Transmission `torrent-add` requests in flight.
-const TRANSMISSION_LOAD_CONCURRENCY: usize = 4;
+pub(crate) const TRANSMISSION_LOAD_CONCURRENCY: usize = 4;
 /// The fan-out: how many times each daemon is registered.
 const TRANSMISSION_COPIES: usize = 3;
 const RTORRENT_COPIES: usize = 2;
@@ -97,271 +101,6 @@ fn parse_args() -> Result<Args> {
 }
 
 // ------------------------------------------------------------------ statistics
-
-/// The samples of one measurement, in ms.
-#[derive(Default)]
-struct Series {
-    samples: Vec<f64>,
-    bytes: usize,
-    note: String,
-}
-
-impl Series {
-    fn push(&mut self, elapsed: Duration) {
-        self.samples.push(elapsed.as_secs_f64() * 1000.0);
-    }
-
-    fn sorted(&self) -> Vec<f64> {
-        let mut s = self.samples.clone();
-        s.sort_by(f64::total_cmp);
-        s
-    }
-
-    fn median(&self) -> f64 {
-        let s = self.sorted();
-        match s.len() {
-            0 => f64::NAN,
-            n if n % 2 == 1 => s[n / 2],
-            n => (s[n / 2 - 1] + s[n / 2]) / 2.0,
-        }
-    }
-
-    /// Nearest-rank p90.
-    fn p90(&self) -> f64 {
-        let s = self.sorted();
-        if s.is_empty() {
-            return f64::NAN;
-        }
-        let rank = ((0.9 * s.len() as f64).ceil() as usize).clamp(1, s.len());
-        s[rank - 1]
-    }
-
-    fn min(&self) -> f64 {
-        self.sorted().first().copied().unwrap_or(f64::NAN)
-    }
-}
-
-/// Measurements by key, printed in insertion order.
-#[derive(Default)]
-struct Results {
-    order: Vec<(&'static str, String)>,
-    series: BTreeMap<&'static str, Series>,
-}
-
-impl Results {
-    fn declare(&mut self, key: &'static str, label: impl Into<String>) {
-        self.order.push((key, label.into()));
-        self.series.insert(key, Series::default());
-    }
-
-    fn record(&mut self, measuring: bool, key: &'static str, elapsed: Duration, bytes: usize) {
-        let series = self.series.get_mut(key).expect("declared");
-        series.bytes = bytes;
-        if measuring {
-            series.push(elapsed);
-        }
-    }
-
-    fn note(&mut self, key: &'static str, note: impl Into<String>) {
-        self.series.get_mut(key).expect("declared").note = note.into();
-    }
-
-    fn median(&self, key: &str) -> f64 {
-        self.series[key].median()
-    }
-
-    fn print(&self) {
-        println!(
-            "\n{:<58} {:>9} {:>9} {:>9} {:>12}",
-            "measurement", "median ms", "p90 ms", "min ms", "bytes"
-        );
-        println!("{}", "-".repeat(101));
-        for (key, label) in &self.order {
-            let s = &self.series[key];
-            if s.samples.is_empty() {
-                continue;
-            }
-            println!(
-                "{label:<58} {:>9.2} {:>9.2} {:>9.2} {:>12}{}",
-                s.median(),
-                s.p90(),
-                s.min(),
-                s.bytes,
-                if s.note.is_empty() {
-                    String::new()
-                } else {
-                    format!("  {}", s.note)
-                }
-            );
-        }
-    }
-}
-
-// ---------------------------------------------------------------------- setup
-
-async fn load_transmission(config: &BackendConfig, torrents: &[Vec<u8>]) -> Result<Duration> {
-    let client = connect(config)?;
-    client.probe().await?;
-    let start = Instant::now();
-    let failures = futures::stream::iter(torrents.iter().cloned())
-        .map(|bytes| {
-            let client = Arc::clone(&client);
-            async move {
-                client
-                    .add(AddTorrent {
-                        source: TorrentSource::File(bytes),
-                        start: false,
-                        labels: Vec::new(),
-                        save_path: None,
-                    })
-                    .await
-            }
-        })
-        .buffer_unordered(TRANSMISSION_LOAD_CONCURRENCY)
-        .filter_map(|r| async move { r.err() })
-        .collect::<Vec<_>>()
-        .await;
-    let elapsed = start.elapsed();
-    if let Some(first) = failures.first() {
-        return Err(format!("{} adds failed, the first: {first}", failures.len()).into());
-    }
-    Ok(elapsed)
-}
-
-async fn load_rtorrent(address: &str, torrents: &[Vec<u8>]) -> Result<Duration> {
-    let start = Instant::now();
-    for batch in torrents.chunks(RTORRENT_LOAD_BATCH) {
-        let (_, reply) = raw::scgi(address, &raw::rtorrent_load_body(batch)).await?;
-        if reply.windows(9).any(|w| w == b"faultCode") {
-            let text = String::from_utf8_lossy(&reply);
-            return Err(format!("load.raw failed: {}", &text[..text.len().min(400)]).into());
-        }
-    }
-    // load.raw answers before the torrent is in the list: wait for all of them.
-    let view_size = raw::rtorrent_call_body("view.size", &["", "main"]);
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        let (_, reply) = raw::scgi(address, &view_size).await?;
-        let count = raw::first_int(&reply).ok_or("view.size: no integer in the reply")?;
-        if count as usize >= torrents.len() {
-            return Ok(start.elapsed());
-        }
-        if Instant::now() > deadline {
-            return Err(format!("rTorrent holds {count} of {} torrents", torrents.len()).into());
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-fn named(config: &BackendConfig, name: String) -> BackendConfig {
-    BackendConfig {
-        name,
-        ..config.clone()
-    }
-}
-
-// ------------------------------------------------------------------- tm-server
-
-/// A logged-in keep-alive client of the in-process server.
-struct Api {
-    http: reqwest::Client,
-    base: String,
-}
-
-impl Api {
-    async fn post(&self, path: &str, body: Value) -> Result<Value> {
-        let reply = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .json(&body)
-            .send()
-            .await?;
-        let status = reply.status();
-        let body: Value = reply.json().await.unwrap_or(Value::Null);
-        if !status.is_success() {
-            return Err(format!("POST {path}: HTTP {status}: {body}").into());
-        }
-        Ok(body)
-    }
-
-    async fn get_json(&self, path: &str) -> Result<Value> {
-        Ok(self
-            .http
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?)
-    }
-
-    /// One timed GET to the last byte; also `X-Total-Count`.
-    async fn get_timed(&self, path: &str) -> Result<(Timed, usize, bytes::Bytes)> {
-        let start = Instant::now();
-        let reply = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await?
-            .error_for_status()?;
-        let total = reply
-            .headers()
-            .get("x-total-count")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(usize::MAX);
-        let body = reply.bytes().await?;
-        let elapsed = start.elapsed();
-        Ok((
-            Timed {
-                elapsed,
-                bytes: body.len(),
-            },
-            total,
-            body,
-        ))
-    }
-
-    /// Registers a daemon as a server; returns its id.
-    async fn register(&self, name: &str, config: &BackendConfig) -> Result<String> {
-        let (server_type, transport) = match config.kind {
-            tm_backends::ClientKind::Transmission => ("transmission", "http"),
-            tm_backends::ClientKind::Rtorrent => ("rtorrent", "scgi"),
-        };
-        let server = self
-            .post(
-                "/servers",
-                json!({
-                    "name": name,
-                    "server_type": server_type,
-                    "host": config.host,
-                    "port": config.port,
-                    "username": config.username,
-                    "password": config.password.as_ref().map(|p| p.expose().to_owned()),
-                    "transport": transport,
-                }),
-            )
-            .await?;
-        Ok(server["id"].as_str().ok_or("no server id")?.to_owned())
-    }
-
-    /// Waits until the server's snapshot holds `count` torrents; returns how long.
-    async fn wait_for_count(&self, id: &str, count: usize) -> Result<Duration> {
-        let start = Instant::now();
-        loop {
-            let server = self.get_json(&format!("/servers/{id}")).await?;
-            if server["status"] == "connected" && server["torrent_count"] == count {
-                return Ok(start.elapsed());
-            }
-            if start.elapsed() > Duration::from_secs(120) {
-                return Err(format!("server {id} never reached {count} torrents: {server}").into());
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-}
-
-// ----------------------------------------------------------------------- main
 
 #[tokio::main]
 async fn main() -> Result<()> {

@@ -1,0 +1,110 @@
+//! The in-process tm-server and the HTTP calls measured against it.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use tm_backends::BackendConfig;
+
+use crate::Result;
+use crate::raw::Timed;
+
+/// A logged-in keep-alive client of the in-process server.
+pub(crate) struct Api {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base: String,
+}
+
+impl Api {
+    pub(crate) async fn post(&self, path: &str, body: Value) -> Result<Value> {
+        let reply = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .json(&body)
+            .send()
+            .await?;
+        let status = reply.status();
+        let body: Value = reply.json().await.unwrap_or(Value::Null);
+        if !status.is_success() {
+            return Err(format!("POST {path}: HTTP {status}: {body}").into());
+        }
+        Ok(body)
+    }
+
+    pub(crate) async fn get_json(&self, path: &str) -> Result<Value> {
+        Ok(self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?)
+    }
+
+    /// One timed GET to the last byte; also `X-Total-Count`.
+    pub(crate) async fn get_timed(&self, path: &str) -> Result<(Timed, usize, bytes::Bytes)> {
+        let start = Instant::now();
+        let reply = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await?
+            .error_for_status()?;
+        let total = reply
+            .headers()
+            .get("x-total-count")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(usize::MAX);
+        let body = reply.bytes().await?;
+        let elapsed = start.elapsed();
+        Ok((
+            Timed {
+                elapsed,
+                bytes: body.len(),
+            },
+            total,
+            body,
+        ))
+    }
+
+    /// Registers a daemon as a server; returns its id.
+    pub(crate) async fn register(&self, name: &str, config: &BackendConfig) -> Result<String> {
+        let (server_type, transport) = match config.kind {
+            tm_backends::ClientKind::Transmission => ("transmission", "http"),
+            tm_backends::ClientKind::Rtorrent => ("rtorrent", "scgi"),
+        };
+        let server = self
+            .post(
+                "/servers",
+                json!({
+                    "name": name,
+                    "server_type": server_type,
+                    "host": config.host,
+                    "port": config.port,
+                    "username": config.username,
+                    "password": config.password.as_ref().map(|p| p.expose().to_owned()),
+                    "transport": transport,
+                }),
+            )
+            .await?;
+        Ok(server["id"].as_str().ok_or("no server id")?.to_owned())
+    }
+
+    /// Waits until the server's snapshot holds `count` torrents; returns how long.
+    pub(crate) async fn wait_for_count(&self, id: &str, count: usize) -> Result<Duration> {
+        let start = Instant::now();
+        loop {
+            let server = self.get_json(&format!("/servers/{id}")).await?;
+            if server["status"] == "connected" && server["torrent_count"] == count {
+                return Ok(start.elapsed());
+            }
+            if start.elapsed() > Duration::from_secs(120) {
+                return Err(format!("server {id} never reached {count} torrents: {server}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+// ----------------------------------------------------------------------- main
