@@ -5,7 +5,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tm_backends::testkit::{
-    NginxScgiProxy, RtorrentDaemon, ScgiListener, TransmissionDaemon, daemon_available,
+    NginxScgiProxy, RtorrentDaemon, ScgiListener, TestTorrent, TransmissionDaemon, daemon_available,
 };
 use tm_backends::{BackendConfig, ClientKind, Transport};
 
@@ -148,4 +148,30 @@ pub async fn upload(api: &Api, query: &str, filename: &str, bytes: Vec<u8>) -> (
             .multipart(form),
     )
     .await
+}
+
+/// Uploads one small paused torrent to each of `server_ids` (with `query`
+/// added to the upload's query) and answers their `{server_id, info_hash}`
+/// references, as `POST /torrents/actions` takes them.
+pub async fn paused_torrents_on(
+    api: &Api,
+    dir: &std::path::Path,
+    server_ids: &[&str],
+    query: &str,
+) -> Vec<Value> {
+    let mut refs = Vec::new();
+    for (n, server) in server_ids.iter().enumerate() {
+        let torrent = TestTorrent::single_file(
+            dir,
+            &format!("bulk{n}.bin"),
+            30_000,
+            Some("http://127.0.0.1:1/announce"),
+        )
+        .unwrap();
+        let upload_query = format!("?server_id={server}&start=false{query}");
+        let (status, body) = upload(api, &upload_query, "b.torrent", torrent.bytes.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        refs.push(json!({"server_id": server, "info_hash": torrent.info_hash}));
+    }
+    refs
 }

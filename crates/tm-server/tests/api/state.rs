@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use tm_backends::TorrentClient;
 use tm_backends::testkit::TestTorrent;
 
-use crate::daemons::{Daemon, register, upload, wait_until};
+use crate::daemons::{Daemon, paused_torrents_on, register, upload, wait_until};
 use crate::events::EventReader;
 use crate::harness::{Api, Db, TestApp};
 
@@ -309,20 +309,8 @@ async fn bulk_label_edits_keep_what_each_client_holds() {
     let t_id = register(&api, "tr", &transmission.config).await;
     let r_id = register(&api, "rt", &rtorrent.config).await;
     let scratch = tempfile::tempdir().unwrap();
-    let mut refs = Vec::new();
-    for (n, server) in [&t_id, &t_id, &r_id].into_iter().enumerate() {
-        let torrent = TestTorrent::single_file(
-            scratch.path(),
-            &format!("bulk{n}.bin"),
-            30_000,
-            Some(TRACKER),
-        )
-        .unwrap();
-        let query = format!("?server_id={server}&start=false&labels=old");
-        let (status, _) = upload(&api, &query, "b.torrent", torrent.bytes.clone()).await;
-        assert_eq!(status, StatusCode::OK);
-        refs.push(json!({"server_id": server, "info_hash": torrent.info_hash}));
-    }
+    let refs =
+        paused_torrents_on(&api, scratch.path(), &[&t_id, &t_id, &r_id], "&labels=old").await;
     // Set behind the server's back, on the first torrent of each client.
     for (config, r) in [
         (&transmission.config, &refs[0]),

@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tm_backends::testkit::TestTorrent;
 
-use crate::daemons::{Daemon, register, upload, wait_until};
+use crate::daemons::{Daemon, paused_torrents_on, register, upload, wait_until};
 use crate::harness::{Db, TestApp};
 
 macro_rules! on_every_client {
@@ -405,25 +405,7 @@ async fn bulk_actions_span_servers_and_report_each_torrent() {
     let t_id = register(&api, "tr", &transmission.config).await;
     let r_id = register(&api, "rt", &rtorrent.config).await;
     let scratch = tempfile::tempdir().unwrap();
-    let mut refs = Vec::new();
-    for (n, server) in [&t_id, &t_id, &r_id].into_iter().enumerate() {
-        let torrent = TestTorrent::single_file(
-            scratch.path(),
-            &format!("bulk{n}.bin"),
-            30_000,
-            Some(TRACKER),
-        )
-        .unwrap();
-        let (status, _) = upload(
-            &api,
-            &format!("?server_id={server}&start=false"),
-            "b.torrent",
-            torrent.bytes.clone(),
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK);
-        refs.push(json!({"server_id": server, "info_hash": torrent.info_hash}));
-    }
+    let refs = paused_torrents_on(&api, scratch.path(), &[&t_id, &t_id, &r_id], "").await;
     let mut with_bad = refs.clone();
     with_bad.push(json!({"server_id": t_id, "info_hash": "0".repeat(40)}));
     with_bad.push(json!({"server_id": "no-such-server", "info_hash": "1".repeat(40)}));
