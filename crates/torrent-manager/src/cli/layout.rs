@@ -13,6 +13,8 @@ const MIN_SHRUNK: usize = 8;
 pub const PADDING: usize = 2;
 /// How many characters of an info hash or ID tables show.
 pub const SHORT_ID: usize = 8;
+/// Optional columns are dropped while a name would be cut shorter than this.
+const READABLE: usize = 24;
 
 /// `$COLUMNS`, else the terminal's width, else [`DEFAULT_WIDTH`].
 pub fn terminal_width() -> usize {
@@ -66,6 +68,38 @@ pub fn fit_widths(natural: &[usize], give: &[Give], width: usize) -> Vec<usize> 
     let used = share(&mut widths, &last, left.saturating_sub(reserved));
     share(&mut widths, &first, left.saturating_sub(used));
     widths
+}
+
+/// Which columns to show: optional ones (with a rank in `optional`; the
+/// lowest rank goes first) are dropped, one at a time, while the columns
+/// that give way last would be cut below [`READABLE`] characters.
+pub fn shown_columns(
+    natural: &[usize],
+    give: &[Give],
+    optional: &[Option<u8>],
+    width: usize,
+) -> Vec<bool> {
+    let mut shown = vec![true; natural.len()];
+    let mut droppable: Vec<usize> = (0..natural.len())
+        .filter(|i| optional[*i].is_some())
+        .collect();
+    droppable.sort_by_key(|i| std::cmp::Reverse(optional[*i]));
+    loop {
+        let kept: Vec<usize> = (0..natural.len()).filter(|i| shown[*i]).collect();
+        let widths = fit_widths(
+            &kept.iter().map(|i| natural[*i]).collect::<Vec<_>>(),
+            &kept.iter().map(|i| give[*i]).collect::<Vec<_>>(),
+            width,
+        );
+        let cramped = kept
+            .iter()
+            .zip(&widths)
+            .any(|(i, w)| give[*i] == Give::Last && *w < natural[*i].min(READABLE));
+        match droppable.pop() {
+            Some(next) if cramped => shown[next] = false,
+            _ => return shown,
+        }
+    }
 }
 
 /// Shares `space` among the `columns`, the narrowest keeping all they need
@@ -136,6 +170,33 @@ mod tests {
         );
         // Never below the minimum, even when nothing is left.
         assert_eq!(fit_widths(&[60, 50], &[Last, Never], 40), vec![8, 50]);
+    }
+
+    #[test]
+    fn optional_columns_go_before_names_are_cramped() {
+        use Give::{Last, Never};
+        let give = [Last, Never, Never, Never];
+        let optional = [None, Some(2), Some(1), None];
+        // Room for everything.
+        assert_eq!(
+            shown_columns(&[40, 10, 10, 10], &give, &optional, 120),
+            vec![true; 4]
+        );
+        // The name would get 22: rank 1 goes, then it gets 34.
+        assert_eq!(
+            shown_columns(&[40, 10, 10, 10], &give, &optional, 60),
+            vec![true, true, false, true]
+        );
+        // Still cramped: rank 2 goes too, the mandatory column stays.
+        assert_eq!(
+            shown_columns(&[40, 10, 10, 10], &give, &optional, 45),
+            vec![true, false, false, true]
+        );
+        // A short name that fits whole keeps every column.
+        assert_eq!(
+            shown_columns(&[10, 10, 10, 10], &give, &optional, 60),
+            vec![true; 4]
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table};
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
-use super::layout::{Give, fit_widths, terminal_width, truncate};
+use super::layout::{Give, fit_widths, shown_columns, terminal_width, truncate};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -100,6 +100,8 @@ impl Output {
 pub struct Column {
     title: &'static str,
     give: Give,
+    /// Set for a column dropped when names would be cramped; lower goes first.
+    drop_rank: Option<u8>,
 }
 
 /// A column that always shows its values whole (states, sizes, short IDs).
@@ -107,6 +109,7 @@ pub const fn fixed(title: &'static str) -> Column {
     Column {
         title,
         give: Give::Never,
+        drop_rank: None,
     }
 }
 
@@ -115,6 +118,7 @@ pub const fn shrinking(title: &'static str) -> Column {
     Column {
         title,
         give: Give::Last,
+        drop_rank: None,
     }
 }
 
@@ -123,6 +127,18 @@ pub const fn secondary(title: &'static str) -> Column {
     Column {
         title,
         give: Give::First,
+        drop_rank: None,
+    }
+}
+
+/// A column shown whole while there is room, dropped (lowest `rank` first)
+/// when the names would otherwise be cut short (ratios, ETAs, rates: the
+/// `Sum:` line still has the totals).
+pub const fn optional(title: &'static str, rank: u8) -> Column {
+    Column {
+        title,
+        give: Give::Never,
+        drop_rank: Some(rank),
     }
 }
 
@@ -146,14 +162,20 @@ pub fn rows<T>(
         }
     }
     let give: Vec<Give> = columns.iter().map(|c| c.give).collect();
+    let ranks: Vec<Option<u8>> = columns.iter().map(|c| c.drop_rank).collect();
+    let shown = shown_columns(&natural, &give, &ranks, terminal_width());
+    let kept: Vec<usize> = (0..columns.len()).filter(|i| shown[*i]).collect();
+    let natural: Vec<usize> = kept.iter().map(|i| natural[*i]).collect();
+    let give: Vec<Give> = kept.iter().map(|i| give[*i]).collect();
     let widths = fit_widths(&natural, &give, terminal_width());
-    let header: Vec<&str> = columns.iter().map(|c| c.title).collect();
+    let header: Vec<&str> = kept.iter().map(|i| columns[*i].title).collect();
     let mut table = out.table(&header);
     for row in cells {
-        table.add_row(row.into_iter().enumerate().map(|(i, cell)| {
+        let row = row.into_iter().enumerate().filter(|(i, _)| shown[*i]);
+        table.add_row(row.zip(&widths).map(|((_, cell), width)| {
             let content = cell.content();
-            if content.width() > widths[i] {
-                Cell::new(truncate(&content, widths[i]))
+            if content.width() > *width {
+                Cell::new(truncate(&content, *width))
             } else {
                 cell
             }

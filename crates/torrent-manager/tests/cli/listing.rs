@@ -64,6 +64,15 @@ async fn tables_fit_the_terminal_and_hash_prefixes_address_torrents() {
         .unwrap_or_else(|| panic!("a row starting with the short hash: {}", table.stdout));
     assert!(!row.contains(&long.info_hash), "the full hash: {row}");
     assert!(row.contains("A.Very") && row.contains('…'), "{row}");
+    // Rates, ratio and ETA make room, so that names stay readable.
+    let header = table.stdout.lines().next().unwrap();
+    assert!(!header.contains("RATIO") && !header.contains("ETA"), "{header}");
+    assert!(row.contains("A.Very.Long.Release.Name"), "{row}");
+    let wide = run_at_width(&env, &["ls"], 200).await;
+    let header = wide.stdout.lines().next().unwrap();
+    for title in ["DOWN", "UP", "RATIO", "ETA"] {
+        assert!(header.contains(title), "{title} at 200 columns: {header}");
+    }
     assert!(
         table.stdout.contains(&short.info_hash[..8]),
         "{}",

@@ -6,7 +6,7 @@ use tm_client::{Client, TorrentErrorKind, TorrentInfo, TorrentPage, TorrentQuery
 
 use super::lookup::server_id;
 use crate::cli::layout::short_id;
-use crate::cli::output::{Output, fixed, rows, secondary, shrinking};
+use crate::cli::output::{Output, fixed, optional, rows, secondary, shrinking};
 use crate::cli::units::{duration, percent, rate, size};
 use crate::cli::watch::WatchArgs;
 
@@ -79,10 +79,10 @@ fn render(out: &Output, page: &TorrentPage) -> String {
         fixed("STATE"),
         fixed("DONE"),
         fixed("SIZE"),
-        fixed("DOWN"),
-        fixed("UP"),
-        fixed("RATIO"),
-        fixed("ETA"),
+        optional("DOWN", 4),
+        optional("UP", 3),
+        optional("RATIO", 1),
+        optional("ETA", 2),
         secondary("SERVER"),
     ];
     if with_errors {
