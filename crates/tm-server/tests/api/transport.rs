@@ -167,6 +167,53 @@ async fn the_api_docs_have_a_content_security_policy() {
     assert!(csp.contains("script-src 'self'"), "{csp}");
 }
 
+/// The page names every module of the UI up front, so the browser fetches
+/// them in parallel rather than one import level at a time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_preloads_every_module() {
+    let app = sqlite_app(|_| {}).await;
+    let page = reqwest::get(format!("{}/", app.base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let preloads: Vec<&str> = page
+        .split("<link rel=\"modulepreload\" href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    let modules_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/app");
+    let mut expected = Vec::new();
+    for dir in [modules_dir.clone(), modules_dir.join("views")] {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "js") {
+                let relative = path.strip_prefix(&modules_dir).unwrap();
+                expected.push(format!("/app/{}", relative.to_string_lossy()));
+            }
+        }
+    }
+    for module in &expected {
+        assert!(
+            preloads.contains(&module.as_str()),
+            "{module} is not preloaded: {preloads:?}"
+        );
+    }
+    assert_eq!(preloads.len(), expected.len(), "{preloads:?}");
+    let main = page
+        .find("/app/main.js\"></script>")
+        .expect("the entry module");
+    assert!(
+        page.find("modulepreload").unwrap() < main,
+        "preloads come first"
+    );
+    for module in preloads {
+        let response = reqwest::get(format!("{}{module}", app.base)).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{module}");
+    }
+}
+
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_data_directory_and_database_are_private() {
