@@ -66,7 +66,10 @@ async fn tables_fit_the_terminal_and_hash_prefixes_address_torrents() {
     assert!(row.contains("A.Very") && row.contains('…'), "{row}");
     // Rates, ratio and ETA make room, so that names stay readable.
     let header = table.stdout.lines().next().unwrap();
-    assert!(!header.contains("RATIO") && !header.contains("ETA"), "{header}");
+    assert!(
+        !header.contains("RATIO") && !header.contains("ETA"),
+        "{header}"
+    );
     assert!(row.contains("A.Very.Long.Release.Name"), "{row}");
     let wide = run_at_width(&env, &["ls"], 200).await;
     let header = wide.stdout.lines().next().unwrap();
