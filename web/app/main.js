@@ -4,26 +4,24 @@
 import { api, SESSION_ENDED } from './api.js';
 import { listenForLaunches, openPendingLaunch } from './launch.js';
 import { startLive, stopLive } from './live.js';
-import { accountView } from './views/account.js';
-import { adminView } from './views/admin.js';
 import { enableDropToAdd } from './views/add-torrent.js';
-import { apiKeysView } from './views/api-keys.js';
-import { loginView } from './views/login.js';
-import { serversView } from './views/servers.js';
 import { torrentsView } from './views/torrents.js';
 
+// The torrents page is where most visits land, so only its modules load
+// with the page; the other pages are fetched when first opened.
 const ROUTES = {
   torrents: () => torrentsView(),
-  servers: () => serversView(),
-  'api-keys': () => apiKeysView(),
-  admin: (me) => (me.is_admin ? adminView(me) : null),
-  account: (me) => accountView(me),
+  servers: async () => (await import('./views/servers.js')).serversView(),
+  'api-keys': async () => (await import('./views/api-keys.js')).apiKeysView(),
+  admin: async (me) => (me.is_admin ? (await import('./views/admin.js')).adminView(me) : null),
+  account: async (me) => (await import('./views/account.js')).accountView(me),
 };
 
 const main = document.getElementById('app');
 const header = document.querySelector('.topbar');
 let me = null;
 let view = null;
+let navigation = 0; // a page that finishes loading after the next navigation is dropped
 
 function show(next) {
   view?.destroy?.();
@@ -33,13 +31,19 @@ function show(next) {
   (next.focus ?? main).focus({ preventScroll: true });
 }
 
-function route() {
+async function route() {
+  const current = ++navigation;
   if (!me) {
-    show(loginView(start));
+    const { loginView } = await import('./views/login.js');
+    if (current === navigation) show(loginView(start));
     return;
   }
   const name = location.hash.replace(/^#\/?/, '').split(/[/?]/)[0];
-  const next = ROUTES[name]?.(me);
+  const next = await ROUTES[name]?.(me);
+  if (current !== navigation) {
+    next?.destroy?.();
+    return;
+  }
   if (!next) {
     location.replace('#/torrents');
     return;
@@ -64,7 +68,7 @@ async function start() {
     header.querySelector('[data-route="admin"]').hidden = !me.is_admin;
     startLive(header.querySelector('.live-indicator'));
   }
-  route();
+  await route();
   if (me) openPendingLaunch();
 }
 

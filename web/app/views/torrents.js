@@ -13,7 +13,6 @@ import { store } from '../store.js';
 import { VirtualTable } from '../table.js';
 import { openAddTorrent } from './add-torrent.js';
 import { ColumnPrefs, columnChooser } from './column-chooser.js';
-import { TorrentDetails } from './details.js';
 import { SpeedGraph } from './speed-graph.js';
 import { bindShortcuts, editLabels, removeTorrents, runBulk } from './torrent-actions.js';
 import {
@@ -32,7 +31,7 @@ export function torrentsView() {
   const selection = new Selection();
   const facets = new FacetCounts();
   const prefs = new ColumnPrefs();
-  const details = new TorrentDetails(() => layout.classList.remove('with-details'));
+  let details = null; // the panel's modules load when it first opens
   const pending = { rows: false };
   let frame = 0;
   let totals = { down: 0, up: 0, perServer: new Map() };
@@ -61,7 +60,7 @@ export function torrentsView() {
     onRowClick: (index, modifiers) => {
       selection.click(table.rows, index, modifiers);
       // On a phone a tap on a card opens it; on a desktop an open panel follows the selection.
-      if ((PHONE.matches && !modifiers.toggle && !modifiers.shift) || details.isOpen) openDetails(table.rows[index]);
+      if ((PHONE.matches && !modifiers.toggle && !modifiers.shift) || details?.isOpen) openDetails(table.rows[index]);
     },
     onActivate: (index) => openDetails(table.rows[index]),
     onSelectAll: () => selection.selectAll(table.rows),
@@ -165,8 +164,7 @@ export function torrentsView() {
     toolbar,
     sidebar.element,
     h('div.table-area', {}, table.element, emptyNote),
-    statusBar,
-    details.element);
+    statusBar);
 
   // --- reacting to data: everything repaints once per frame ----------------------
   /** Repaint on the next frame; `rows`: filter and sort again first. */
@@ -227,7 +225,7 @@ export function torrentsView() {
     const reorders = membership || !fields || fields.has(query.sortKey)
       || [...fields].some((name) => FILTER_FIELDS.has(name));
     schedule(reorders);
-    details.refreshOverview();
+    details?.refreshOverview();
   }
 
   function onServers() {
@@ -285,8 +283,14 @@ export function torrentsView() {
   }
 
   // --- actions ---------------------------------------------------------------------
-  function openDetails(torrent) {
+  async function openDetails(torrent) {
     if (!torrent) return;
+    if (!details) {
+      const { TorrentDetails } = await import('./details.js');
+      if (!layout.isConnected) return; // the page was left meanwhile
+      details ??= new TorrentDetails(() => layout.classList.remove('with-details'));
+      layout.append(details.element);
+    }
     layout.classList.add('with-details');
     details.show(torrent);
   }
@@ -336,7 +340,7 @@ export function torrentsView() {
       graph.stop();
       unbindShortcuts();
       closeContextMenu();
-      details.close();
+      details?.close();
     },
   };
 }

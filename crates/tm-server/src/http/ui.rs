@@ -46,9 +46,10 @@ fn serve(path: &str, request: &HeaderMap) -> Response {
     (ui_headers(path, &etag), contents).into_response()
 }
 
-/// The page, with a `modulepreload` link for every module of the UI: the
-/// browser then fetches them all at once instead of one import level after
-/// another (with ~40 modules the waterfall cost a few hundred ms).
+/// The page, with a `modulepreload` link for every module it imports
+/// statically (from `main.js` on): the browser then fetches them all at
+/// once instead of one import level after another. Pages loaded with
+/// `import()` are left out, so they cost nothing until opened.
 fn index_with_preloads() -> &'static [u8] {
     static INDEX: OnceLock<Vec<u8>> = OnceLock::new();
     INDEX.get_or_init(|| {
@@ -56,13 +57,12 @@ fn index_with_preloads() -> &'static [u8] {
             .get_file("index.html")
             .and_then(|file| file.contents_utf8())
             .unwrap_or_default();
-        let mut modules = Vec::new();
-        collect_modules(&APP, &mut modules);
-        modules.sort();
-        let links: String = modules
-            .iter()
-            .map(|path| format!("<link rel=\"modulepreload\" href=\"/app/{path}\">\n"))
-            .collect();
+        let links: String = static_module_graph("main.js", |path| {
+            APP.get_file(path).and_then(|file| file.contents_utf8())
+        })
+        .iter()
+        .map(|path| format!("<link rel=\"modulepreload\" href=\"/app/{path}\">\n"))
+        .collect();
         match page.find("<script type=\"module\"") {
             Some(at) => format!("{}{links}{}", &page[..at], &page[at..]),
             None => page.to_string(),
@@ -71,16 +71,50 @@ fn index_with_preloads() -> &'static [u8] {
     })
 }
 
-fn collect_modules(dir: &Dir<'static>, modules: &mut Vec<String>) {
-    for file in dir.files() {
-        let path = file.path().to_string_lossy();
-        if path.ends_with(".js") {
-            modules.push(path.into_owned());
+/// `entry` and every module it reaches through static imports
+/// (`… from './x.js'`), sorted; `source` reads a module by its path.
+fn static_module_graph<'a>(entry: &str, source: impl Fn(&str) -> Option<&'a str>) -> Vec<String> {
+    let mut found = vec![entry.to_string()];
+    let mut next = 0;
+    while let Some(path) = found.get(next).cloned() {
+        next += 1;
+        let dir = path.rsplit_once('/').map_or("", |(dir, _)| dir);
+        for specifier in source(&path).map(static_imports).into_iter().flatten() {
+            if let Some(module) = resolve(dir, specifier)
+                && !found.contains(&module)
+            {
+                found.push(module);
+            }
         }
     }
-    for sub in dir.dirs() {
-        collect_modules(sub, modules);
+    found.sort();
+    found
+}
+
+/// The specifiers of a module's `from '…'` clauses; `import('…')` has none.
+fn static_imports(source: &str) -> impl Iterator<Item = &str> {
+    source
+        .split("from '")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('\'').map(|(specifier, _)| specifier))
+}
+
+/// A relative specifier against the importing module's directory.
+fn resolve(dir: &str, specifier: &str) -> Option<String> {
+    if !specifier.starts_with("./") && !specifier.starts_with("../") {
+        return None;
     }
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in specifier.split('/') {
+        match part {
+            "." | "" => {}
+            ".." => {
+                parts.pop()?;
+            }
+            name => parts.push(name),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 fn ui_headers(path: &str, etag: &str) -> HeaderMap {
@@ -130,5 +164,29 @@ fn content_type(path: &str) -> &'static str {
         "webmanifest" => "application/manifest+json",
         "woff2" => "font/woff2",
         _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_module_graph_follows_static_imports_only() {
+        let sources = HashMap::from([
+            (
+                "main.js",
+                "import { a } from './a.js';\nconst b = () => import('./views/b.js');",
+            ),
+            ("a.js", "import {\n  x,\n} from './views/c.js';"),
+            (
+                "views/c.js",
+                "import { a } from '../a.js';\nimport { d } from './d.js';",
+            ),
+            ("views/d.js", ""),
+            ("views/b.js", "import { e } from './e.js';"),
+        ]);
+        let graph = static_module_graph("main.js", |path| sources.get(path).copied());
+        assert_eq!(graph, ["a.js", "main.js", "views/c.js", "views/d.js"]);
     }
 }
