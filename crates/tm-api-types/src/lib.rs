@@ -6,6 +6,7 @@
 //! also derives `utoipa::ToSchema`, which the server uses for `/openapi.json`.
 
 mod auth;
+mod clients;
 mod error;
 mod servers;
 mod targets;
@@ -13,6 +14,7 @@ mod torrents;
 mod users;
 
 pub use auth::*;
+pub use clients::*;
 pub use error::*;
 pub use servers::*;
 pub use targets::*;

@@ -1,38 +1,6 @@
 use time::OffsetDateTime;
 
-use crate::Patch;
-
-/// The kind of torrent client a server runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ServerType {
-    Rtorrent,
-    Transmission,
-}
-
-impl ServerType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ServerType::Rtorrent => "rtorrent",
-            ServerType::Transmission => "transmission",
-        }
-    }
-}
-
-impl std::str::FromStr for ServerType {
-    type Err = String;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "rtorrent" => Ok(ServerType::Rtorrent),
-            "transmission" => Ok(ServerType::Transmission),
-            other => Err(format!(
-                "server_type must be 'rtorrent' or 'transmission', not '{other}'"
-            )),
-        }
-    }
-}
+use crate::{Patch, ServerType};
 
 /// How the manager reaches the client's RPC interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -45,6 +13,8 @@ pub enum Transport {
     Scgi,
     /// rTorrent's SCGI Unix socket at `socket_path`.
     ScgiUnix,
+    /// Deluge's own RPC (TLS, rencode) on the daemon's port.
+    DelugeRpc,
 }
 
 impl Transport {
@@ -53,22 +23,37 @@ impl Transport {
             Transport::Http => "http",
             Transport::Scgi => "scgi",
             Transport::ScgiUnix => "scgi_unix",
+            Transport::DelugeRpc => "deluge_rpc",
         }
     }
+}
+
+impl Transport {
+    pub const ALL: [Transport; 4] = [
+        Transport::Http,
+        Transport::Scgi,
+        Transport::ScgiUnix,
+        Transport::DelugeRpc,
+    ];
 }
 
 impl std::str::FromStr for Transport {
     type Err = String;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "http" => Ok(Transport::Http),
-            "scgi" => Ok(Transport::Scgi),
-            "scgi_unix" => Ok(Transport::ScgiUnix),
-            other => Err(format!(
-                "transport must be 'http', 'scgi' or 'scgi_unix', not '{other}'"
-            )),
-        }
+        Transport::ALL
+            .into_iter()
+            .find(|t| t.as_str() == value)
+            .ok_or_else(|| {
+                let names: Vec<String> = Transport::ALL
+                    .iter()
+                    .map(|t| format!("'{}'", t.as_str()))
+                    .collect();
+                format!(
+                    "transport must be one of {}, not '{value}'",
+                    names.join(", ")
+                )
+            })
     }
 }
 
@@ -263,6 +248,10 @@ pub struct ServerInfo {
     pub last_success_at: Option<OffsetDateTime>,
     /// Client name and version, once it answered (e.g. "Transmission 3.00 (bb6b5a062e)").
     pub client_version: Option<String>,
+    /// The client's RPC or API version where it has one (Transmission's
+    /// `rpc-version`, qBittorrent's WebAPI version), once it answered.
+    #[serde(default)]
+    pub api_version: Option<String>,
     /// Torrents in the latest snapshot.
     pub torrent_count: usize,
     /// Sums of the torrents' rates, bytes per second.
@@ -275,12 +264,15 @@ pub struct ServerInfo {
     pub capabilities: Option<ClientCapabilities>,
 }
 
-/// Features a client supports; the UI and CLI hide what it lacks.
+/// Features a client supports, as found when it was last reached; the UI
+/// and CLI hide what it lacks, and the API answers `client_unsupported`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClientCapabilities {
-    /// Several labels per torrent.
-    pub labels: bool,
+    /// How many labels a torrent can have.
+    pub labels: LabelSupport,
+    /// A category of its own besides the labels (qBittorrent).
+    pub category: bool,
     pub file_priorities: bool,
     /// Whether the `low` file priority differs from `normal`.
     pub low_file_priority: bool,
@@ -290,6 +282,19 @@ pub struct ClientCapabilities {
     pub delete_data: bool,
     /// Polls fetch only what changed.
     pub incremental_list: bool,
+}
+
+/// How many labels a torrent can carry on a client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum LabelSupport {
+    /// None (Transmission before RPC 16, Deluge without its Label plugin).
+    None,
+    /// One (Deluge's Label plugin).
+    Single,
+    /// Any number (rTorrent, Transmission, qBittorrent tags).
+    Many,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

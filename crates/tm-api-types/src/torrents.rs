@@ -77,7 +77,11 @@ pub struct TorrentInfo {
     /// Connected peers (seeds included).
     pub peers: u32,
     pub seeds: u32,
+    /// Labels (qBittorrent: its tags).
     pub labels: Vec<String>,
+    /// qBittorrent's category, which is not a label; `null` on other clients.
+    #[serde(default)]
+    pub category: Option<String>,
     /// Directory holding the data.
     pub save_path: String,
     /// Full path of the data (the file of a single-file torrent, else its folder).

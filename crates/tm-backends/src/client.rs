@@ -7,19 +7,24 @@ use async_trait::async_trait;
 use crate::config::{BackendConfig, ClientKind};
 use crate::error::{BackendError, ErrorKind, Result};
 use crate::model::{
-    AddTorrent, Capabilities, ClientInfo, FilePriority, Peer, RemoveOutcome, Torrent,
-    TorrentChanges, TorrentFile, Tracker,
+    AddTorrent, ClientInfo, FilePriority, Peer, RemoveOutcome, Torrent, TorrentChanges,
+    TorrentFile, Tracker,
 };
 use crate::{rtorrent, transmission};
 
 /// A torrent client. Hashes are accepted in any case and returned lower-case.
+/// The optional operations answer [`ErrorKind::Unsupported`] unless the
+/// adapter has them, so a minimal adapter is small; `probe` tells which
+/// ones this client has.
 #[async_trait]
 pub trait TorrentClient: Send + Sync {
     fn kind(&self) -> ClientKind;
 
-    fn capabilities(&self) -> Capabilities;
+    /// `name (Kind at endpoint)`, as every error names the server.
+    fn server_label(&self) -> &str;
 
-    /// Checks the endpoint really is this client and returns its version.
+    /// Checks the endpoint really is this client and finds its version and
+    /// capabilities on the wire.
     async fn probe(&self) -> Result<ClientInfo>;
 
     /// Every torrent.
@@ -27,7 +32,13 @@ pub trait TorrentClient: Send + Sync {
 
     /// Changes since the previous call on this client object (full list when
     /// the client cannot do deltas, or on the first call).
-    async fn list_changes(&self) -> Result<TorrentChanges>;
+    async fn list_changes(&self) -> Result<TorrentChanges> {
+        Ok(TorrentChanges {
+            full: true,
+            torrents: self.list().await?,
+            removed: Vec::new(),
+        })
+    }
 
     /// One torrent, `None` when the client does not have it.
     async fn get(&self, info_hash: &str) -> Result<Option<Torrent>>;
@@ -50,27 +61,39 @@ pub trait TorrentClient: Send + Sync {
 
     async fn stop(&self, info_hashes: &[String]) -> Result<()>;
 
-    /// Verifies the data on disk.
-    async fn recheck(&self, info_hashes: &[String]) -> Result<()>;
-
     /// Removes a torrent, and its data when `delete_data`.
     async fn remove(&self, info_hash: &str, delete_data: bool) -> Result<RemoveOutcome>;
 
-    async fn files(&self, info_hash: &str) -> Result<Vec<TorrentFile>>;
+    /// Verifies the data on disk.
+    async fn recheck(&self, _info_hashes: &[String]) -> Result<()> {
+        Err(unsupported(self, "rechecking data"))
+    }
+
+    async fn files(&self, _info_hash: &str) -> Result<Vec<TorrentFile>> {
+        Err(unsupported(self, "listing files"))
+    }
 
     /// Sets priorities by file index.
     async fn set_file_priorities(
         &self,
-        info_hash: &str,
-        priorities: &[(usize, FilePriority)],
-    ) -> Result<()>;
+        _info_hash: &str,
+        _priorities: &[(usize, FilePriority)],
+    ) -> Result<()> {
+        Err(unsupported(self, "file priorities"))
+    }
 
-    async fn peers(&self, info_hash: &str) -> Result<Vec<Peer>>;
+    async fn peers(&self, _info_hash: &str) -> Result<Vec<Peer>> {
+        Err(unsupported(self, "listing peers"))
+    }
 
-    async fn trackers(&self, info_hash: &str) -> Result<Vec<Tracker>>;
+    async fn trackers(&self, _info_hash: &str) -> Result<Vec<Tracker>> {
+        Err(unsupported(self, "listing trackers"))
+    }
 
     /// Replaces the torrent's labels.
-    async fn set_labels(&self, info_hash: &str, labels: &[String]) -> Result<()>;
+    async fn set_labels(&self, _info_hash: &str, _labels: &[String]) -> Result<()> {
+        Err(unsupported(self, "labels"))
+    }
 
     /// Bytes free in the client's default download directory, `None` when
     /// the client cannot tell.
@@ -79,11 +102,36 @@ pub trait TorrentClient: Send + Sync {
     }
 }
 
-/// Builds the adapter for `config`. Nothing is sent yet: call `probe` to check it.
+/// What an optional operation answers on a client without it.
+pub(crate) fn unsupported(client: &(impl TorrentClient + ?Sized), what: &str) -> BackendError {
+    BackendError::new(
+        client.server_label(),
+        ErrorKind::Unsupported(format!("{} has no {what}", client.kind())),
+    )
+}
+
+/// Builds the adapter for `config` from the table of kinds. Nothing is sent
+/// yet: call `probe` to check it.
 pub fn connect(config: &BackendConfig) -> Result<Arc<dyn TorrentClient>> {
+    if config.kind.transport(config.transport.kind()).is_none() {
+        return Err(BackendError::new(
+            config.server_label(),
+            ErrorKind::Unsupported(format!(
+                "{} is not reached over {}",
+                config.kind,
+                config.transport.kind().as_str()
+            )),
+        ));
+    }
     Ok(match config.kind {
         ClientKind::Rtorrent => Arc::new(rtorrent::Rtorrent::new(config)?),
         ClientKind::Transmission => Arc::new(transmission::Transmission::new(config)?),
+        ClientKind::Qbittorrent | ClientKind::Deluge => {
+            return Err(BackendError::new(
+                config.server_label(),
+                ErrorKind::Unsupported(format!("{} is not supported yet", config.kind)),
+            ));
+        }
     })
 }
 

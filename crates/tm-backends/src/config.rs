@@ -3,28 +3,13 @@
 use std::fmt;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
-
 use crate::egress::TargetPolicy;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum ClientKind {
-    #[serde(rename = "rTorrent")]
-    Rtorrent,
-    #[serde(rename = "Transmission")]
-    Transmission,
-}
+/// The kind of client, from the one table of kinds (`tm_api_types::ServerType`):
+/// its transports, default ports and paths.
+pub use tm_api_types::ServerType as ClientKind;
 
-impl fmt::Display for ClientKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            ClientKind::Rtorrent => "rTorrent",
-            ClientKind::Transmission => "Transmission",
-        })
-    }
-}
-
-/// How requests travel. Transmission only speaks HTTP.
+/// How requests travel; which ones a kind accepts is in its table entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Transport {
     /// HTTP(S) to `host:port` + `rpc_path`, with basic auth when a username is set.
@@ -33,6 +18,20 @@ pub enum Transport {
     Scgi,
     /// rTorrent's SCGI unix socket (`network.scgi.open_local`).
     ScgiUnix { path: String },
+    /// Deluge's daemon RPC (TLS, zlib-compressed rencode) at `host:port`.
+    DelugeRpc,
+}
+
+impl Transport {
+    /// The transport's name in the table of kinds.
+    pub fn kind(&self) -> tm_api_types::Transport {
+        match self {
+            Transport::Http => tm_api_types::Transport::Http,
+            Transport::Scgi => tm_api_types::Transport::Scgi,
+            Transport::ScgiUnix { .. } => tm_api_types::Transport::ScgiUnix,
+            Transport::DelugeRpc => tm_api_types::Transport::DelugeRpc,
+        }
+    }
 }
 
 /// A password that never shows up in `Debug` output or logs.
@@ -88,17 +87,18 @@ impl BackendConfig {
         match &self.transport {
             Transport::ScgiUnix { path } => format!("unix:{path}"),
             Transport::Scgi => format!("scgi://{}:{}", self.host, self.port),
+            Transport::DelugeRpc => format!("deluge://{}:{}", self.host, self.port),
             Transport::Http => self.url(),
         }
     }
 
     pub(crate) fn url(&self) -> String {
         let scheme = if self.use_ssl { "https" } else { "http" };
-        let default_path = match self.kind {
-            ClientKind::Rtorrent => "/RPC2",
-            ClientKind::Transmission => "/transmission/rpc",
-        };
-        let path = self.rpc_path.as_deref().unwrap_or(default_path);
+        let default_path = self
+            .kind
+            .transport(tm_api_types::Transport::Http)
+            .and_then(|way| way.path);
+        let path = self.rpc_path.as_deref().or(default_path).unwrap_or("/");
         let slash = if path.starts_with('/') { "" } else { "/" };
         format!("{scheme}://{}:{}{slash}{path}", self.host, self.port)
     }

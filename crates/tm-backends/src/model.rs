@@ -19,6 +19,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::config::ClientKind;
+pub use tm_api_types::{ClientCapabilities as Capabilities, LabelSupport};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -67,6 +68,8 @@ pub struct Torrent {
     /// number of peers sending to us.
     pub seeds: u32,
     pub labels: Vec<String>,
+    /// qBittorrent's category (its labels are its tags); `None` elsewhere.
+    pub category: Option<String>,
     /// Directory holding the data.
     pub save_path: String,
     /// Full path of the data (the file of a single-file torrent, else its folder).
@@ -171,26 +174,15 @@ pub struct Tracker {
     pub peers: Option<u64>,
 }
 
+/// What `probe` found on the wire.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientInfo {
     pub client: ClientKind,
     pub version: String,
-}
-
-/// What an adapter can do; callers hide features a client lacks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Capabilities {
-    /// Several labels per torrent (rTorrent: by convention in `d.custom1`).
-    pub labels: bool,
-    pub file_priorities: bool,
-    /// Whether [`FilePriority::Low`] is distinct from normal.
-    pub low_file_priority: bool,
-    pub peers: bool,
-    pub trackers: bool,
-    pub recheck: bool,
-    pub delete_data: bool,
-    /// `list_changes` returns deltas rather than the full list every time.
-    pub incremental_list: bool,
+    /// The RPC or API version where the client has one (Transmission's
+    /// `rpc-version`, qBittorrent's WebAPI version).
+    pub api_version: Option<String>,
+    pub capabilities: Capabilities,
 }
 
 /// Where a torrent to add comes from.
@@ -291,14 +283,6 @@ mod tests {
             })
             .unwrap(),
             serde_json::json!({"result": "failed", "path": "/x", "reason": "r"})
-        );
-        assert_eq!(
-            serde_json::to_value(ClientInfo {
-                client: ClientKind::Rtorrent,
-                version: "0.9.8".into()
-            })
-            .unwrap(),
-            serde_json::json!({"client": "rTorrent", "version": "0.9.8"})
         );
     }
 }

@@ -46,7 +46,7 @@ async fn incremental_list_reports_changes_and_removals() {
     }
     let daemon = TransmissionDaemon::start().await.unwrap();
     let client = connect(&daemon.config()).unwrap();
-    assert!(client.capabilities().incremental_list);
+    assert!(client.probe().await.unwrap().capabilities.incremental_list);
     let dir = daemon.scratch_dir();
     let first = TestTorrent::single_file(dir, "one.bin", 1000, None).unwrap();
     let second = TestTorrent::single_file(dir, "two.bin", 1000, None).unwrap();

@@ -70,10 +70,7 @@ impl Api {
 
     /// Registers a daemon as a server; returns its id.
     pub(crate) async fn register(&self, name: &str, config: &BackendConfig) -> Result<String> {
-        let (server_type, transport) = match config.kind {
-            tm_backends::ClientKind::Transmission => ("transmission", "http"),
-            tm_backends::ClientKind::Rtorrent => ("rtorrent", "scgi"),
-        };
+        let (server_type, transport) = (config.kind.as_str(), config.transport.kind().as_str());
         let server = self
             .post(
                 "/servers",

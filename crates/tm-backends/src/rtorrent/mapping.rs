@@ -166,6 +166,7 @@ pub fn torrent_from_row(row: Vec<Value>) -> Result<Torrent, String> {
         peers: u32::try_from(peers).unwrap_or(u32::MAX),
         seeds: u32::try_from(seeds).unwrap_or(u32::MAX),
         labels,
+        category: None,
         save_path: data.save_path(),
         base_path: data.data_path(),
         added_at: (load_date > 0).then_some(load_date),

@@ -29,8 +29,8 @@ use crate::client::{TorrentClient, normalize_hash, source_hash};
 use crate::config::{BackendConfig, ClientKind};
 use crate::error::{BackendError, ErrorKind, Result};
 use crate::model::{
-    AddTorrent, Capabilities, ClientInfo, FilePriority, Peer, RemoveOutcome, Torrent,
-    TorrentChanges, TorrentFile, TorrentSource, Tracker,
+    AddTorrent, Capabilities, ClientInfo, FilePriority, LabelSupport, Peer, RemoveOutcome, Torrent,
+    TorrentFile, TorrentSource, Tracker,
 };
 
 /// How often `add` looks for the new torrent (rTorrent loads asynchronously).
@@ -124,17 +124,8 @@ impl TorrentClient for Rtorrent {
         ClientKind::Rtorrent
     }
 
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            labels: true,
-            file_priorities: true,
-            low_file_priority: false,
-            peers: true,
-            trackers: true,
-            recheck: true,
-            delete_data: true,
-            incremental_list: false,
-        }
+    fn server_label(&self) -> &str {
+        &self.server
     }
 
     async fn probe(&self) -> Result<ClientInfo> {
@@ -153,6 +144,19 @@ impl TorrentClient for Rtorrent {
         Ok(ClientInfo {
             client: ClientKind::Rtorrent,
             version: version.to_owned(),
+            api_version: None,
+            // rTorrent 0.9 has all of these; labels by convention in d.custom1.
+            capabilities: Capabilities {
+                labels: LabelSupport::Many,
+                category: false,
+                file_priorities: true,
+                low_file_priority: false,
+                peers: true,
+                trackers: true,
+                recheck: true,
+                delete_data: true,
+                incremental_list: false,
+            },
         })
     }
 
@@ -167,14 +171,6 @@ impl TorrentClient for Rtorrent {
         rows.into_iter()
             .map(|row| torrent_from_row(row).map_err(|e| self.malformed("d.multicall2", e)))
             .collect()
-    }
-
-    async fn list_changes(&self) -> Result<TorrentChanges> {
-        Ok(TorrentChanges {
-            full: true,
-            torrents: self.list().await?,
-            removed: Vec::new(),
-        })
     }
 
     async fn get(&self, info_hash: &str) -> Result<Option<Torrent>> {

@@ -51,6 +51,13 @@ impl RtorrentRpc {
                 Channel::ScgiUnix { path: path.clone() }
             }
             Transport::Http => Channel::Http(HttpEndpoint::new(config, server)?),
+            // `connect` checks the transport against the table of kinds.
+            Transport::DelugeRpc => {
+                return Err(BackendError::new(
+                    server,
+                    ErrorKind::Unsupported("rTorrent does not speak Deluge's RPC".to_owned()),
+                ));
+            }
         };
         Ok(Self {
             channel,

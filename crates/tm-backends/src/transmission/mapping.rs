@@ -280,6 +280,7 @@ pub(super) fn torrent_from_cells(f: &mut Cells) -> Result<(i64, Torrent), String
         peers: u32::try_from(f.count(PeersConnected)?).unwrap_or(u32::MAX),
         seeds: u32::try_from(f.count(PeersSendingToUs)?).unwrap_or(u32::MAX),
         labels,
+        category: None,
         base_path: [download_dir.trim_end_matches('/'), "/", &name].concat(),
         save_path: download_dir,
         added_at: (added > 0).then_some(added),

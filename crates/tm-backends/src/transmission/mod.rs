@@ -21,11 +21,11 @@ use self::mapping::{TORRENT_FIELDS, torrent_from_object};
 use self::rpc::TransmissionRpc;
 use self::table::{Table, TableArguments};
 use crate::client::{TorrentClient, normalize_hash, source_hash};
-use crate::config::{BackendConfig, ClientKind, Transport};
+use crate::config::{BackendConfig, ClientKind};
 use crate::error::{BackendError, ErrorKind, Result};
 use crate::model::{
-    AddTorrent, Capabilities, ClientInfo, DataRemoval, FilePriority, Peer, RemoveOutcome, Torrent,
-    TorrentChanges, TorrentFile, TorrentSource, TorrentState, Tracker,
+    AddTorrent, Capabilities, ClientInfo, DataRemoval, FilePriority, LabelSupport, Peer,
+    RemoveOutcome, Torrent, TorrentChanges, TorrentFile, TorrentSource, TorrentState, Tracker,
 };
 
 pub(crate) struct Transmission {
@@ -46,12 +46,6 @@ const CHECK_STATUSES: [i64; 2] = [1, 2];
 impl Transmission {
     pub fn new(config: &BackendConfig) -> Result<Self> {
         let server = config.server_label();
-        if config.transport != Transport::Http {
-            return Err(BackendError::new(
-                server,
-                ErrorKind::Unsupported("Transmission only speaks HTTP, not SCGI".to_owned()),
-            ));
-        }
         Ok(Self {
             rpc: TransmissionRpc::new(config, &server)?,
             server,
@@ -213,17 +207,8 @@ impl TorrentClient for Transmission {
         ClientKind::Transmission
     }
 
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            labels: true,
-            file_priorities: true,
-            low_file_priority: true,
-            peers: true,
-            trackers: true,
-            recheck: true,
-            delete_data: true,
-            incremental_list: true,
-        }
+    fn server_label(&self) -> &str {
+        &self.server
     }
 
     async fn probe(&self) -> Result<ClientInfo> {
@@ -238,9 +223,27 @@ impl TorrentClient for Transmission {
             .get("version")
             .and_then(Value::as_str)
             .ok_or_else(|| self.malformed("session-get", "no version".to_owned()))?;
+        let rpc_version = answer.get("rpc-version").and_then(Value::as_i64);
         Ok(ClientInfo {
             client: ClientKind::Transmission,
             version: version.to_owned(),
+            api_version: rpc_version.map(|v| v.to_string()),
+            capabilities: Capabilities {
+                // `labels` came with RPC 16 (Transmission 3.00).
+                labels: if rpc_version.is_some_and(|v| v >= 16) {
+                    LabelSupport::Many
+                } else {
+                    LabelSupport::None
+                },
+                category: false,
+                file_priorities: true,
+                low_file_priority: true,
+                peers: true,
+                trackers: true,
+                recheck: true,
+                delete_data: true,
+                incremental_list: true,
+            },
         })
     }
 

@@ -1,10 +1,10 @@
 //! The registry of torrent-client servers each user manages.
 
 use tm_api_types::{
-    ClientCapabilities, ConnectionStatus, CreateServerRequest, Patch, ServerInfo, ServerStatus,
-    ServerType, TestServerResponse, Transport, UpdateServerRequest,
+    ConnectionStatus, CreateServerRequest, Patch, ServerInfo, ServerStatus, ServerType,
+    TestServerResponse, Transport, UpdateServerRequest,
 };
-use tm_backends::{BackendConfig, ClientKind, Secret, TargetPolicy};
+use tm_backends::{BackendConfig, Secret, TargetPolicy};
 
 use super::targets::forbidden_target;
 use super::{Core, Error, Result, User, from_millis, now_millis, validate};
@@ -290,6 +290,7 @@ impl Core {
             Transport::ScgiUnix => tm_backends::Transport::ScgiUnix {
                 path: row.socket_path.clone().unwrap_or_default(),
             },
+            Transport::DelugeRpc => tm_backends::Transport::DelugeRpc,
         };
         let password = match &row.password_enc {
             Some(sealed) => Some(Secret::new(
@@ -307,10 +308,7 @@ impl Core {
             version: row.updated_at,
             backend: BackendConfig {
                 name: row.name.clone(),
-                kind: match server_type {
-                    ServerType::Rtorrent => ClientKind::Rtorrent,
-                    ServerType::Transmission => ClientKind::Transmission,
-                },
+                kind: server_type,
                 host: row.host.clone(),
                 port: u16::try_from(row.port).unwrap_or_default(),
                 username: row.username.clone(),
@@ -335,27 +333,14 @@ impl Core {
             Some(PollerState::Failing) => ServerStatus::Failing,
         };
         let snapshot = live.as_ref().map(|p| p.snapshot()).unwrap_or_default();
-        let capabilities = live.map(|p| {
-            let c = p.client().capabilities();
-            ClientCapabilities {
-                labels: c.labels,
-                file_priorities: c.file_priorities,
-                low_file_priority: c.low_file_priority,
-                peers: c.peers,
-                trackers: c.trackers,
-                recheck: c.recheck,
-                delete_data: c.delete_data,
-                incremental_list: c.incremental_list,
-            }
-        });
         // The type and transport were validated on the way in.
         let server_type = row.server_type.parse().unwrap_or(ServerType::Transmission);
         let transport = effective_transport(&row).unwrap_or(Transport::Http);
-        let (last_error, last_success_at, client_version, free_space) = match health {
+        let (last_error, last_success_at, client, free_space) = match health {
             Some(h) => (
                 h.last_error,
                 h.last_success_at.map(from_millis),
-                h.client_version,
+                h.client,
                 h.free_space,
             ),
             None => (None, None, None, None),
@@ -366,12 +351,15 @@ impl Core {
             status,
             last_error,
             last_success_at,
-            client_version,
+            client_version: client
+                .as_ref()
+                .map(|c| format!("{} {}", c.client, c.version)),
+            api_version: client.as_ref().and_then(|c| c.api_version.clone()),
+            capabilities: client.map(|c| c.capabilities),
             torrent_count: snapshot.torrents.len(),
             download_rate: snapshot.download_rate,
             upload_rate: snapshot.upload_rate,
             free_space,
-            capabilities,
             port: u16::try_from(row.port).unwrap_or_default(),
             http_port: row.http_port.and_then(|p| u16::try_from(p).ok()),
             http_enabled: row.http_port.is_some(),
@@ -484,14 +472,17 @@ fn normalise_and_check(row: &mut ServerRow) -> Result<()> {
     }
     let server_type: ServerType = row.server_type.parse().map_err(Error::Invalid)?;
     let transport = effective_transport(row)?;
-    match (server_type, transport) {
-        (ServerType::Transmission, Transport::Http) | (ServerType::Rtorrent, _) => {}
-        (ServerType::Transmission, other) => {
-            return Err(Error::Invalid(format!(
-                "Transmission is reached over http, not {}",
-                other.as_str()
-            )));
-        }
+    if server_type.transport(transport).is_none() {
+        let accepted: Vec<&str> = server_type
+            .transports()
+            .iter()
+            .map(|way| way.transport.as_str())
+            .collect();
+        return Err(Error::Invalid(format!(
+            "{server_type} is reached over {}, not {}",
+            accepted.join(" or "),
+            transport.as_str()
+        )));
     }
     if transport == Transport::ScgiUnix {
         match &row.socket_path {
@@ -565,9 +556,6 @@ fn effective_transport(row: &ServerRow) -> Result<Transport> {
     if let Some(explicit) = &row.transport {
         return explicit.parse().map_err(Error::Invalid);
     }
-    Ok(match row.server_type.as_str() {
-        "rtorrent" if row.socket_path.is_some() => Transport::ScgiUnix,
-        "rtorrent" if row.rpc_path.is_none() => Transport::Scgi,
-        _ => Transport::Http,
-    })
+    let server_type: ServerType = row.server_type.parse().map_err(Error::Invalid)?;
+    Ok(server_type.implied_transport(row.socket_path.is_some(), row.rpc_path.is_some()))
 }

@@ -2,7 +2,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use tm_backends::{BackendError, ErrorKind, Torrent, TorrentChanges, TorrentClient};
+use tm_backends::{BackendError, ClientInfo, ErrorKind, Torrent, TorrentChanges, TorrentClient};
 use tokio::sync::{Notify, broadcast};
 use tokio_util::sync::CancellationToken;
 
@@ -50,8 +50,9 @@ pub struct Health {
     pub last_success_at: Option<i64>,
     /// Unix ms of the next attempt while failing.
     pub retry_at: Option<i64>,
-    /// e.g. "Transmission 3.00 (bb6b5a062e)".
-    pub client_version: Option<String>,
+    /// What the last probe found: version and capabilities. Probed again
+    /// once a failing server is back (it may have been upgraded).
+    pub client: Option<ClientInfo>,
     /// Bytes free in the client's default download directory, when known.
     pub free_space: Option<u64>,
 }
@@ -94,7 +95,7 @@ impl Poller {
                 last_error: None,
                 last_success_at: None,
                 retry_at: None,
-                client_version: None,
+                client: None,
                 free_space: None,
             }),
             poll_lock: tokio::sync::Mutex::new(()),
@@ -234,13 +235,10 @@ impl Poller {
 
     /// Probes the client's version once it is (again) reachable.
     async fn ensure_probed(&self) -> Result<(), BackendError> {
-        if self.health().client_version.is_none() {
+        if self.health().client.is_none() {
             let info = self.client.probe().await;
             let info = self.record(info)?;
-            self.health
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .client_version = Some(format!("{} {}", info.client, info.version));
+            self.health.lock().unwrap_or_else(|e| e.into_inner()).client = Some(info);
         }
         Ok(())
     }
@@ -345,8 +343,8 @@ impl Poller {
                 health.last_error = Some(error.to_string());
                 health.retry_at =
                     Some(now + backoff(health.consecutive_failures).as_millis() as i64);
-                // The version is probed again once the server is back.
-                health.client_version = None;
+                // Probed again once the server is back.
+                health.client = None;
             }
         }
         if (health.state, health.last_error.clone()) != before {

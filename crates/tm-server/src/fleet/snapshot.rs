@@ -129,6 +129,7 @@ mod tests {
             peers: 1,
             seeds: 1,
             labels: vec![],
+            category: None,
             save_path: "/d".into(),
             base_path: "/d/x".into(),
             added_at: Some(1),

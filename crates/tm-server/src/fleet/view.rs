@@ -45,6 +45,7 @@ pub fn torrent_info(server: &ServerSpec, t: &Torrent) -> TorrentInfo {
         peers: t.peers,
         seeds: t.seeds,
         labels: t.labels.clone(),
+        category: t.category.clone(),
         save_path: t.save_path.clone(),
         base_path: t.base_path.clone(),
         added_at: t.added_at.map(|s| from_millis(s * 1000)),

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use tm_backends::testkit::{
     NginxScgiProxy, RtorrentDaemon, ScgiListener, TestTorrent, TransmissionDaemon, daemon_available,
 };
-use tm_backends::{BackendConfig, ClientKind, Transport};
+use tm_backends::{BackendConfig, Transport};
 
 use crate::harness::Api;
 
@@ -95,18 +95,13 @@ impl Daemon {
 
 /// The `POST /servers` body that reaches `config`.
 pub fn server_body(name: &str, config: &BackendConfig) -> Value {
-    let server_type = match config.kind {
-        ClientKind::Rtorrent => "rtorrent",
-        ClientKind::Transmission => "transmission",
-    };
-    let (transport, socket_path) = match &config.transport {
-        Transport::Http => ("http", None),
-        Transport::Scgi => ("scgi", None),
-        Transport::ScgiUnix { path } => ("scgi_unix", Some(path.clone())),
+    let socket_path = match &config.transport {
+        Transport::ScgiUnix { path } => Some(path.clone()),
+        _ => None,
     };
     json!({
         "name": name,
-        "server_type": server_type,
+        "server_type": config.kind.as_str(),
         "host": config.host,
         "port": config.port,
         "username": config.username,
@@ -114,7 +109,7 @@ pub fn server_body(name: &str, config: &BackendConfig) -> Value {
         "rpc_path": config.rpc_path,
         "use_ssl": config.use_ssl,
         "tls_accept_invalid_certs": config.accept_invalid_certs,
-        "transport": transport,
+        "transport": config.transport.kind().as_str(),
         "socket_path": socket_path,
     })
 }
