@@ -90,6 +90,14 @@ def test_add_scgi_transport(client: TorrentManagerClient) -> None:
     assert server["rpc_path"] is None
 
 
+def test_client_kinds_list_every_kind_with_its_transports(client: TorrentManagerClient) -> None:
+    kinds = {kind["server_type"]: kind for kind in client.client_kinds()}
+    assert list(kinds) == ["rtorrent", "transmission", "qbittorrent", "deluge"]
+    assert kinds["qbittorrent"]["name"] == "qBittorrent"
+    deluge = [(t["transport"], t["default_port"], t["default_path"]) for t in kinds["deluge"]["transports"]]
+    assert deluge == [("deluge_rpc", 58846, None), ("http", 8112, "/json")]
+
+
 def test_second_server_is_not_default_unless_asked(client: TorrentManagerClient) -> None:
     first = _add(client, name="first")
     second = _add(client, name="second")

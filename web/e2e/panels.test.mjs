@@ -282,6 +282,23 @@ describe('web panels', { timeout: 300_000 }, () => {
     assert.equal(await visible('tls_accept_invalid_certs'), true);
     await form.locator('select[name=server_type]').selectOption('transmission');
     assert.equal(await visible('username'), true);
+    assert.equal(await visible('transport'), false, 'Transmission has one transport');
+
+    // The kinds, their transports and defaults come from GET /clients.
+    const kindNames = await form.locator('select[name=server_type] option').allTextContents();
+    assert.deepEqual(kindNames, ['rTorrent', 'Transmission', 'qBittorrent', 'Deluge']);
+    await form.locator('select[name=server_type]').selectOption('deluge');
+    const transports = await form.locator('select[name=transport] option').evaluateAll((options) => options.map((o) => o.value));
+    assert.deepEqual(transports, ['deluge_rpc', 'http']);
+    assert.equal(await form.locator('input[name=port]').inputValue(), '58846');
+    assert.equal(await visible('username'), true, "Deluge's daemon has accounts");
+    assert.equal(await visible('rpc_path'), false);
+    await form.locator('select[name=transport]').selectOption('http');
+    assert.equal(await form.locator('input[name=port]').inputValue(), '8112');
+    assert.equal(await form.locator('input[name=rpc_path]').getAttribute('placeholder'), '/json');
+    await form.locator('select[name=server_type]').selectOption('qbittorrent');
+    assert.equal(await visible('transport'), false);
+    assert.equal(await form.locator('input[name=port]').inputValue(), '8080');
     await page.keyboard.press('Escape');
     await form.waitFor({ state: 'detached' });
   });

@@ -2,7 +2,8 @@
 
 use reqwest::Method;
 use tm_api_types::{
-    CreateServerRequest, DeleteServerResponse, ServerInfo, TestServerResponse, UpdateServerRequest,
+    ClientKindInfo, CreateServerRequest, DeleteServerResponse, ServerInfo, TestServerResponse,
+    UpdateServerRequest,
 };
 
 use crate::{Client, Error};
@@ -12,6 +13,12 @@ impl Client {
     pub async fn add_server(&self, server: &CreateServerRequest) -> Result<ServerInfo, Error> {
         self.call(self.request(Method::POST, &["servers"])?.json(server))
             .await
+    }
+
+    /// The client kinds a server can run, with their transports and the
+    /// default port and path of each.
+    pub async fn client_kinds(&self) -> Result<Vec<ClientKindInfo>, Error> {
+        self.call(self.request(Method::GET, &["clients"])?).await
     }
 
     pub async fn list_servers(&self) -> Result<Vec<ServerInfo>, Error> {

@@ -179,6 +179,11 @@ class Servers(Transport):
         """
         return self._request("POST", "/servers/test", json=server_settings(*args, **kwargs))
 
+    def client_kinds(self) -> List[JSON]:
+        """The client kinds a server can run (``server_type``, ``name``), each
+        with its ``transports``: ``transport``, ``default_port``, ``default_path``."""
+        return self._request("GET", "/clients")
+
     def list_servers(self) -> List[JSON]:
         """The caller's servers, as a list."""
         return self._request("GET", "/servers")

@@ -6,29 +6,36 @@
 // reason and a "Save anyway" button.
 
 import { api } from '../api.js';
+import { clientKind, clientKinds, transportDefaults } from '../client-kinds.js';
 import { notify, openDialog } from '../dialog.js';
 import { errorLine, field, h } from '../dom.js';
 import { reloadServers } from '../live.js';
 
-export const DEFAULTS = {
-  transmission: { port: 9091, rpc_path: '/transmission/rpc' },
-  rtorrent: { port: 5000, rpc_path: '/RPC2' },
+const TRANSPORT_NAMES = {
+  http: 'HTTP',
+  scgi: 'SCGI (TCP)',
+  scgi_unix: 'SCGI (Unix socket)',
+  deluge_rpc: 'Daemon RPC (TLS)',
 };
 
-/** `server` absent: a new server. `onClose` runs when the dialog closes. */
+/**
+ * `server` absent: a new server. `onClose` runs when the dialog closes.
+ * The client kinds must be loaded (`loadClientKinds`).
+ */
 export function openServerForm(server, onClose) {
   const editing = Boolean(server);
+  const firstKind = clientKinds()[0];
   const input = (name, attributes = {}) => h('input', { name, id: `server-${name}`, ...attributes });
   const controls = {
     name: input('name', { type: 'text', required: true, value: server?.name ?? '' }),
     server_type: h('select', { name: 'server_type' },
-      ['transmission', 'rtorrent'].map((type) => h('option', { value: type, selected: server?.server_type === type }, type))),
-    transport: h('select', { name: 'transport' },
-      [['scgi', 'SCGI (TCP)'], ['scgi_unix', 'SCGI (Unix socket)'], ['http', 'HTTP (XML-RPC behind a web server)']]
-        .map(([value, text]) => h('option', { value, selected: server?.transport === value }, text))),
+      clientKinds().map((kind) => h('option', {
+        value: kind.server_type, selected: server?.server_type === kind.server_type,
+      }, kind.name))),
+    transport: h('select', { name: 'transport' }),
     host: input('host', { type: 'text', value: server?.host ?? '127.0.0.1' }),
-    port: input('port', { type: 'number', min: 1, max: 65535, value: server?.port ?? DEFAULTS.transmission.port }),
-    rpc_path: input('rpc_path', { type: 'text', value: server?.rpc_path ?? '', placeholder: DEFAULTS.transmission.rpc_path }),
+    port: input('port', { type: 'number', min: 1, max: 65535, value: server?.port ?? firstKind?.transports[0].default_port ?? '' }),
+    rpc_path: input('rpc_path', { type: 'text', value: server?.rpc_path ?? '' }),
     socket_path: input('socket_path', { type: 'text', value: server?.socket_path ?? '', placeholder: '/run/rtorrent/rpc.socket' }),
     username: input('username', { type: 'text', autocomplete: 'off', value: server?.username ?? '' }),
     password: input('password', {
@@ -59,27 +66,46 @@ export function openServerForm(server, onClose) {
     testResult.hidden = false;
   };
 
+  /** The transports the chosen kind accepts; `current` selected, else the kind's default. */
+  const offerTransports = (current) => {
+    const kind = clientKind(controls.server_type.value);
+    controls.transport.replaceChildren(...(kind?.transports ?? []).map((way) => h('option', {
+      value: way.transport, selected: way.transport === current,
+    }, TRANSPORT_NAMES[way.transport] ?? way.transport)));
+    rows.transport.hidden = (kind?.transports.length ?? 0) < 2;
+  };
   const showRelevant = () => {
     const type = controls.server_type.value;
-    const transport = type === 'transmission' ? 'http' : controls.transport.value;
-    rows.transport.hidden = type === 'transmission';
+    const transport = controls.transport.value;
+    const defaults = transportDefaults(type, transport);
     rows.socket_path.hidden = transport !== 'scgi_unix';
     rows.host.hidden = transport === 'scgi_unix';
     rows.port.hidden = transport === 'scgi_unix';
     rows.rpc_path.hidden = transport !== 'http';
-    // SCGI has no authentication; only HTTP carries a username and password.
-    rows.username.hidden = transport !== 'http';
-    rows.password.hidden = transport !== 'http';
+    // SCGI has no authentication: only HTTP and Deluge's RPC carry credentials.
+    const credentials = transport === 'http' || transport === 'deluge_rpc';
+    rows.username.hidden = !credentials;
+    rows.password.hidden = !credentials;
     rows.use_ssl.hidden = transport !== 'http';
     rows.tls.hidden = transport !== 'http' || !controls.use_ssl.checked;
-    controls.rpc_path.placeholder = DEFAULTS[type].rpc_path;
+    controls.rpc_path.placeholder = defaults?.default_path ?? '';
+  };
+  /** A new server's port follows the kind and transport chosen. */
+  const prefillPort = () => {
+    const port = transportDefaults(controls.server_type.value, controls.transport.value)?.default_port;
+    if (!editing && port) controls.port.value = port;
   };
   controls.server_type.addEventListener('change', () => {
-    if (!editing) controls.port.value = DEFAULTS[controls.server_type.value].port;
+    offerTransports();
+    prefillPort();
     showRelevant();
   });
-  controls.transport.addEventListener('change', showRelevant);
+  controls.transport.addEventListener('change', () => {
+    prefillPort();
+    showRelevant();
+  });
   controls.use_ssl.addEventListener('change', showRelevant);
+  offerTransports(server?.transport);
   showRelevant();
 
   /** Tests the form's settings; resolves true when the client answered. */
@@ -163,7 +189,7 @@ function collect(controls, rows) {
   const values = {
     name: controls.name.value.trim(),
     server_type: type,
-    transport: type === 'transmission' ? 'http' : controls.transport.value,
+    transport: controls.transport.value,
     host: controls.host.value.trim(),
     port: Number(controls.port.value) || 0,
     rpc_path: text('rpc_path'),

@@ -4,12 +4,13 @@
 // or button stays focused). `#/servers/new` opens the add form.
 
 import { api } from '../api.js';
+import { clientKind, loadClientKinds, transportDefaults } from '../client-kinds.js';
 import { confirmDialog, notify } from '../dialog.js';
 import { h, replaceChildren, setText } from '../dom.js';
 import * as format from '../format.js';
 import { reloadServers } from '../live.js';
 import { store } from '../store.js';
-import { DEFAULTS, openServerForm } from './server-form.js';
+import { openServerForm } from './server-form.js';
 
 // The stream sends the server list when a server's health changes; free
 // space (and "last poll … ago") change without that, so the page asks too.
@@ -23,7 +24,8 @@ const STATUS_TEXT = {
   disabled: 'disabled',
 };
 
-export function serversView() {
+export async function serversView() {
+  await loadClientKinds();
   const list = h('div.cards');
   const message = h('p.muted');
   const cards = new Map(); // server id → ServerCard
@@ -190,7 +192,8 @@ class ServerCard {
     setText(this.name, server.name);
     this.badge.dataset.status = server.status;
     setText(this.badge, STATUS_TEXT[server.status] ?? server.status);
-    this.client.show(`${server.server_type}${server.client_version ? ` — ${server.client_version}` : ''}`);
+    const kind = clientKind(server.server_type)?.name ?? server.server_type;
+    this.client.show(`${kind}${server.client_version ? ` — ${server.client_version}` : ''}`);
     this.#showAddress(address(server));
     this.showRates(rates);
     this.freeSpace.show(server.free_space === null || server.free_space === undefined ? null : format.bytes(server.free_space));
@@ -230,6 +233,8 @@ function ratesByServer() {
 function address(server) {
   if (server.transport === 'scgi_unix') return `SCGI socket ${server.socket_path ?? ''}`;
   if (server.transport === 'scgi') return `scgi://${server.host}:${server.port}`;
+  if (server.transport === 'deluge_rpc') return `deluge://${server.host}:${server.port}`;
   const scheme = server.use_ssl ? 'https' : 'http';
-  return `${scheme}://${server.host}:${server.port}${server.rpc_path ?? DEFAULTS[server.server_type].rpc_path}`;
+  const path = server.rpc_path ?? transportDefaults(server.server_type, server.transport)?.default_path ?? '';
+  return `${scheme}://${server.host}:${server.port}${path}`;
 }

@@ -27,6 +27,11 @@ async fn servers_add_list_get_update_clear_test_delete() {
     assert_eq!(added.username.as_deref(), Some("admin"));
     assert!(added.has_password);
 
+    let kinds = alice.client_kinds().await.unwrap();
+    let names: Vec<&str> = kinds.iter().map(|kind| kind.name.as_str()).collect();
+    assert_eq!(names, ["rTorrent", "Transmission", "qBittorrent", "Deluge"]);
+    assert_eq!(kinds[1].transports[0].default_port, Some(9091));
+
     let listed = alice.list_servers().await.unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].id, added.id);

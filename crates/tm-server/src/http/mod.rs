@@ -84,6 +84,7 @@ pub fn router(core: Core) -> Router {
         .routes(routes!(auth::end_session))
         .routes(routes!(api_keys::create, api_keys::list))
         .routes(routes!(api_keys::revoke))
+        .routes(routes!(servers::client_kinds))
         .routes(routes!(servers::create, servers::list))
         .routes(routes!(servers::get, servers::update, servers::delete))
         .routes(routes!(servers::test))

@@ -93,6 +93,8 @@ on_both_databases! {
             (json!({"name": "x", "server_type": "transmission", "host": "127.0.0.1", "port": "9091"}), "port"),
             (json!({"name": "x", "server_type": "transmission", "host": "a b", "port": 9091}), "host"),
             (json!({"name": "x", "server_type": "transmission", "host": "127.0.0.1", "port": 9091, "transport": "scgi"}), "http"),
+            (json!({"name": "x", "server_type": "qbittorrent", "host": "127.0.0.1", "port": 8080, "transport": "scgi"}), "qBittorrent is reached over http, not scgi"),
+            (json!({"name": "x", "server_type": "deluge", "host": "127.0.0.1", "port": 58846, "transport": "scgi_unix"}), "deluge_rpc or http"),
             (json!({"name": "x", "server_type": "rtorrent", "transport": "scgi_unix"}), "socket_path"),
             (json!({"name": "x", "server_type": "rtorrent", "socket_path": "relative.sock"}), "absolute"),
             (json!({"name": "x", "server_type": "rtorrent", "host": "127.0.0.1", "port": 1, "rpc_path": "RPC2"}), "rpc_path"),
@@ -106,6 +108,29 @@ on_both_databases! {
         let (_, list) = api.get("/servers").await;
         assert_eq!(list, json!([]));
         assert_eq!(app.client().get("/servers").await.0, StatusCode::UNAUTHORIZED);
+    }
+
+    async fn client_kinds_come_from_one_table(db: Db) {
+        let app = spawn!(db);
+        let api = app.user("alice").await;
+        let (status, kinds) = api.get("/clients").await;
+        assert_eq!(status, StatusCode::OK, "{kinds}");
+        let summary: Vec<(String, Vec<String>)> = kinds.as_array().unwrap().iter().map(|kind| (
+            kind["server_type"].as_str().unwrap().to_string(),
+            kind["transports"].as_array().unwrap().iter().map(|t| t["transport"].as_str().unwrap().to_string()).collect(),
+        )).collect();
+        let expected: Vec<(String, Vec<String>)> = [
+            ("rtorrent", vec!["scgi", "http", "scgi_unix"]),
+            ("transmission", vec!["http"]),
+            ("qbittorrent", vec!["http"]),
+            ("deluge", vec!["deluge_rpc", "http"]),
+        ].into_iter().map(|(k, t)| (k.to_string(), t.into_iter().map(String::from).collect())).collect();
+        assert_eq!(summary, expected);
+        assert_eq!(kinds[3]["name"], "Deluge");
+        assert_eq!(kinds[3]["transports"][0]["default_port"], 58846);
+        assert_eq!(kinds[3]["transports"][1]["default_path"], "/json");
+        assert_eq!(app.client().get("/clients").await.0, StatusCode::UNAUTHORIZED);
+
     }
 
     async fn testing_a_server_reports_why_it_fails(db: Db) {

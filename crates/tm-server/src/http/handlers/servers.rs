@@ -3,8 +3,8 @@ use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Request, State};
 use axum::http::HeaderMap;
 use tm_api_types::{
-    CreateServerRequest, DeleteServerResponse, ErrorBody, ServerInfo, TestServerResponse,
-    UpdateServerRequest,
+    ClientKindInfo, CreateServerRequest, DeleteServerResponse, ErrorBody, ServerInfo,
+    TestServerResponse, UpdateServerRequest,
 };
 
 use crate::core::{Core, Error};
@@ -20,6 +20,19 @@ pub async fn create(
     ApiJson(request): ApiJson<CreateServerRequest>,
 ) -> Result<Json<ServerInfo>, Error> {
     Ok(Json(core.create_server(&identity.user, request).await?))
+}
+
+/// The client kinds a server can run, each with its transports and their
+/// default ports and paths (what a server form offers).
+#[utoipa::path(get, path = "/clients", tag = "servers",
+    responses((status = 200, body = Vec<ClientKindInfo>), (status = 401, body = ErrorBody)))]
+pub async fn client_kinds(_user: CurrentUser) -> Json<Vec<ClientKindInfo>> {
+    Json(
+        tm_api_types::ServerType::ALL
+            .into_iter()
+            .map(ClientKindInfo::from)
+            .collect(),
+    )
 }
 
 #[utoipa::path(get, path = "/servers", tag = "servers",

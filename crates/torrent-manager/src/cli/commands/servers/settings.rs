@@ -1,42 +1,22 @@
 //! The settings of a server as flags, and the requests they make.
 
+use clap::builder::TypedValueParser;
 use clap::{Args, ValueEnum};
 use tm_client::{CreateServerRequest, Patch, ServerType, Transport, UpdateServerRequest};
 
 use crate::cli::UsageError;
 use crate::cli::commands::auth::{read_optional_secret, read_secret};
 
-#[derive(Clone, Copy, ValueEnum)]
-enum Kind {
-    Rtorrent,
-    Transmission,
+/// `--type`: the kinds in the table of client kinds.
+fn kind_parser() -> impl TypedValueParser<Value = ServerType> {
+    clap::builder::PossibleValuesParser::new(ServerType::ALL.map(ServerType::as_str))
+        .try_map(|name| name.parse::<ServerType>())
 }
 
-impl From<Kind> for ServerType {
-    fn from(kind: Kind) -> Self {
-        match kind {
-            Kind::Rtorrent => ServerType::Rtorrent,
-            Kind::Transmission => ServerType::Transmission,
-        }
-    }
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum TransportArg {
-    Http,
-    Scgi,
-    #[value(name = "scgi_unix")]
-    ScgiUnix,
-}
-
-impl From<TransportArg> for Transport {
-    fn from(transport: TransportArg) -> Self {
-        match transport {
-            TransportArg::Http => Transport::Http,
-            TransportArg::Scgi => Transport::Scgi,
-            TransportArg::ScgiUnix => Transport::ScgiUnix,
-        }
-    }
+/// `--transport`: every transport; which ones a kind accepts the server checks.
+fn transport_parser() -> impl TypedValueParser<Value = Transport> {
+    clap::builder::PossibleValuesParser::new(Transport::ALL.map(Transport::as_str))
+        .try_map(|name| name.parse::<Transport>())
 }
 
 /// Settings shared by `add` and `update`. Switches take an optional value:
@@ -65,9 +45,10 @@ pub struct ServerFields {
     /// HTTP path of the RPC endpoint (/RPC2, /transmission/rpc).
     #[arg(long)]
     rpc_path: Option<String>,
-    /// How to reach rTorrent [default: derived from the other settings].
-    #[arg(long, value_enum)]
-    transport: Option<TransportArg>,
+    /// How to reach the client (rTorrent: scgi, http or scgi_unix; Deluge:
+    /// deluge_rpc or http for deluge-web) [default: derived from the other settings].
+    #[arg(long, value_parser = transport_parser())]
+    transport: Option<Transport>,
     /// rTorrent's SCGI Unix socket (for scgi_unix).
     #[arg(long)]
     socket_path: Option<String>,
@@ -106,8 +87,8 @@ pub struct AddArgs {
     #[arg(long)]
     pub skip_test: bool,
     /// The kind of client.
-    #[arg(long = "type", value_enum)]
-    kind: Kind,
+    #[arg(long = "type", value_parser = kind_parser())]
+    kind: ServerType,
     #[command(flatten)]
     fields: ServerFields,
 }
@@ -135,8 +116,8 @@ pub struct UpdateArgs {
     pub skip_test: bool,
     #[arg(long)]
     name: Option<String>,
-    #[arg(long = "type", value_enum)]
-    kind: Option<Kind>,
+    #[arg(long = "type", value_parser = kind_parser())]
+    kind: Option<ServerType>,
     #[command(flatten)]
     fields: ServerFields,
     /// Empty these settings (comma-separated).
@@ -187,14 +168,14 @@ pub fn create_request(args: AddArgs) -> CreateServerRequest {
     let fields = args.fields;
     CreateServerRequest {
         name: args.name,
-        server_type: args.kind.into(),
+        server_type: args.kind,
         host: fields.host.unwrap_or_default(),
         port: fields.port.unwrap_or_default(),
         username: fields.username,
         password: fields.password,
         rpc_path: fields.rpc_path,
         use_ssl: fields.ssl.unwrap_or(false),
-        transport: fields.transport.map(Into::into),
+        transport: fields.transport,
         socket_path: fields.socket_path,
         tls_accept_invalid_certs: fields.insecure_tls.unwrap_or(false),
         enabled: fields.enabled.unwrap_or(true),
@@ -213,14 +194,14 @@ pub fn update_request(args: UpdateArgs) -> anyhow::Result<UpdateServerRequest> {
     let fields = args.fields;
     Ok(UpdateServerRequest {
         name: args.name.into(),
-        server_type: args.kind.map(ServerType::from).into(),
+        server_type: args.kind.into(),
         host: fields.host.into(),
         port: fields.port.into(),
         username: nullable(fields.username, cleared(Clearable::Username))?,
         password: nullable(fields.password, cleared(Clearable::Password))?,
         rpc_path: nullable(fields.rpc_path, cleared(Clearable::RpcPath))?,
         use_ssl: fields.ssl.into(),
-        transport: fields.transport.map(Transport::from).into(),
+        transport: fields.transport.into(),
         socket_path: nullable(fields.socket_path, cleared(Clearable::SocketPath))?,
         tls_accept_invalid_certs: fields.insecure_tls.into(),
         enabled: fields.enabled.into(),
