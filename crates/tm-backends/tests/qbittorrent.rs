@@ -220,3 +220,132 @@ async fn adding_twice_is_a_duplicate() {
     assert_eq!(err.kind, ErrorKind::Duplicate(torrent.info_hash.clone()));
     wait_for(client.as_ref(), &torrent.info_hash, "listed", |_| true).await;
 }
+
+/// A hand-written stand-in for a qBittorrent 5.2 (fault injection: session
+/// expiry and the 5.x names cannot be produced with 4.5): the first session
+/// expires after two calls, the cookie is `QBT_SID_<port>`. Returns the port and
+/// every request's head.
+async fn expiring_webui(login_status: u16) -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let requests = seen.clone();
+    tokio::spawn(async move {
+        let (mut logins, mut first_session_calls) = (0, 0);
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut request = Vec::new();
+            let mut buf = [0; 4096];
+            while !String::from_utf8_lossy(&request).contains("\r\n\r\n") {
+                let n = socket.read(&mut buf).await.unwrap();
+                if n == 0 {
+                    break;
+                }
+                request.extend_from_slice(&buf[..n]);
+            }
+            let head = String::from_utf8_lossy(&request).into_owned();
+            requests.lock().unwrap().push(head.clone());
+            let path = head.split(' ').nth(1).unwrap_or_default().to_owned();
+            // The first session serves two calls, then expires.
+            let first_session = head.contains(&format!("QBT_SID_{port}=session1"));
+            if first_session {
+                first_session_calls += 1;
+            }
+            let live = head.contains(&format!("QBT_SID_{port}=session2"))
+                || (first_session && first_session_calls <= 2);
+            let hash = "ab".repeat(20);
+            let (status, extra, body) = match path.as_str() {
+                "/api/v2/auth/login" => {
+                    logins += 1;
+                    let cookie =
+                        format!("Set-Cookie: QBT_SID_{port}=session{logins}; HttpOnly; path=/\r\n");
+                    (login_status, cookie, "Ok.".to_owned())
+                }
+                _ if !live => (403, String::new(), "Forbidden".to_owned()),
+                "/api/v2/app/webapiVersion" => (200, String::new(), "2.11.3".to_owned()),
+                "/api/v2/app/version" => (200, String::new(), "v5.2.0".to_owned()),
+                "/api/v2/torrents/info" => (
+                    200,
+                    String::new(),
+                    format!(
+                        r#"[{{"hash":"{hash}","name":"x","state":"stoppedUP","progress":1,"total_size":1,"amount_left":0}}]"#
+                    ),
+                ),
+                _ => (200, String::new(), String::new()),
+            };
+            let reply = format!(
+                "HTTP/1.1 {status} X\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = socket.write_all(reply.as_bytes()).await;
+        }
+    });
+    (port, seen)
+}
+
+fn fake_config(port: u16) -> tm_backends::BackendConfig {
+    tm_backends::BackendConfig {
+        name: "fake".to_owned(),
+        kind: ClientKind::Qbittorrent,
+        host: "127.0.0.1".to_owned(),
+        port,
+        username: Some("user".to_owned()),
+        password: Some("pw".into()),
+        rpc_path: None,
+        use_ssl: false,
+        transport: tm_backends::Transport::Http,
+        accept_invalid_certs: false,
+        timeout: std::time::Duration::from_secs(5),
+        egress: tm_backends::TargetPolicy::unrestricted(),
+    }
+}
+
+#[tokio::test]
+async fn expired_session_logs_in_again_and_5x_names_are_used() {
+    let (port, seen) = expiring_webui(200).await;
+    let client = connect(&fake_config(port)).unwrap();
+    let info = client.probe().await.unwrap();
+    assert_eq!(info.version, "5.2.0");
+    assert_eq!(info.api_version.as_deref(), Some("2.11.3"));
+    let hash = "ab".repeat(20);
+    let torrent = client.get(&hash).await.unwrap().unwrap();
+    assert_eq!(torrent.state, TorrentState::Paused);
+    client.stop(std::slice::from_ref(&hash)).await.unwrap();
+    client.start(std::slice::from_ref(&hash)).await.unwrap();
+
+    let requests = seen.lock().unwrap().clone();
+    let paths: Vec<&str> = requests
+        .iter()
+        .map(|r| r.split(' ').nth(1).unwrap_or_default())
+        .collect();
+    assert_eq!(
+        paths.iter().filter(|p| p.ends_with("auth/login")).count(),
+        2
+    );
+    assert!(paths.contains(&"/api/v2/torrents/stop"), "{paths:?}");
+    assert!(paths.contains(&"/api/v2/torrents/start"), "{paths:?}");
+    assert!(
+        !paths
+            .iter()
+            .any(|p| p.ends_with("pause") || p.ends_with("resume"))
+    );
+    for request in &requests {
+        let lower = request.to_ascii_lowercase();
+        assert!(
+            lower.contains(&format!("\r\nhost: 127.0.0.1:{port}\r\n")),
+            "{request}"
+        );
+        assert!(!lower.contains("\r\norigin:") && !lower.contains("\r\nreferer:"));
+    }
+}
+
+#[tokio::test]
+async fn a_401_login_is_auth_failed() {
+    let (port, _) = expiring_webui(401).await;
+    let err = connect(&fake_config(port))
+        .unwrap()
+        .probe()
+        .await
+        .unwrap_err();
+    assert!(matches!(err.kind, ErrorKind::AuthFailed(_)), "{err}");
+}
