@@ -268,10 +268,11 @@ async fn expiring_webui(login_status: u16) -> (u16, std::sync::Arc<std::sync::Mu
                     200,
                     String::new(),
                     format!(
-                        r#"[{{"hash":"{hash}","name":"x","state":"stoppedUP","progress":1,"total_size":1,"amount_left":0}}]"#
+                        r#"[{{"hash":"{hash}","name":"x","state":"stoppedUP","progress":1,"total_size":1,"amount_left":0,"private":false}}]"#
                     ),
                 ),
-                _ => (200, String::new(), String::new()),
+                // WebAPI 2.11.8+ answers actions with 204 No Content.
+                _ => (204, String::new(), String::new()),
             };
             let reply = format!(
                 "HTTP/1.1 {status} X\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -348,4 +349,33 @@ async fn a_401_login_is_auth_failed() {
         .await
         .unwrap_err();
     assert!(matches!(err.kind, ErrorKind::AuthFailed(_)), "{err}");
+}
+
+/// qBittorrent 4.x lists no privacy: `get` reads it per torrent, and lists
+/// reuse what was read.
+#[tokio::test]
+async fn privacy_is_read_for_single_torrents() {
+    use sha1::Digest as _;
+    let Some((daemon, client)) = start().await else {
+        return;
+    };
+    let dir = daemon.scratch_dir();
+    let data = vec![7u8; 1000];
+    std::fs::write(dir.join("private.bin"), &data).unwrap();
+    let piece_hash = sha1::Sha1::digest(&data);
+    let mut bytes =
+        b"d4:infod6:lengthi1000e4:name11:private.bin12:piece lengthi16384e6:pieces20:".to_vec();
+    bytes.extend_from_slice(&piece_hash);
+    bytes.extend_from_slice(b"7:privatei1eee");
+    let hash = client
+        .add(tm_backends::AddTorrent {
+            source: tm_backends::TorrentSource::File(bytes),
+            start: false,
+            labels: vec![],
+            save_path: Some(dir.display().to_string()),
+        })
+        .await
+        .unwrap();
+    assert!(client.get(&hash).await.unwrap().unwrap().is_private);
+    assert!(client.list().await.unwrap()[0].is_private);
 }

@@ -111,8 +111,10 @@ impl Qbittorrent {
             form.field("tags", &tags.join(","));
         }
         let reply = self.api.post("torrents/add", form.into_body(&hash)).await?;
+        let refused = reply.body.trim_ascii() == b"Fails." || reply.status == StatusCode::CONFLICT;
         match reply.status {
-            StatusCode::OK if reply.body.trim_ascii() == b"Ok." => {
+            // "Ok." before WebAPI 2.14, a JSON summary after.
+            status if status.is_success() && !refused => {
                 if self.wait_listed(&hash).await? {
                     Ok(hash)
                 } else {
@@ -122,7 +124,7 @@ impl Qbittorrent {
                 }
             }
             // 4.x: "Fails." for a torrent it already has (maybe still loading).
-            StatusCode::OK | StatusCode::CONFLICT => {
+            _ if refused => {
                 if self.wait_listed(&hash).await? {
                     Err(self.error(ErrorKind::Duplicate(hash)))
                 } else {

@@ -168,10 +168,11 @@ impl QbittorrentApi {
         }
     }
 
-    /// `post` with a form, expecting 200; the body as it came.
+    /// `post` with a form, expecting success (200, or 204 from WebAPI
+    /// 2.11.8 on); the body as it came.
     pub async fn text(&self, path: &str, form: &[(&str, &str)]) -> Result<Bytes> {
         let reply = self.post(path, Body::form(form)).await?;
-        if reply.status != StatusCode::OK {
+        if !reply.status.is_success() {
             return Err(self.error(status_error(&reply, path)));
         }
         Ok(reply.body)

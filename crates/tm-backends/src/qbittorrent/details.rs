@@ -29,6 +29,13 @@ fn model_priority(priority: i64) -> FilePriority {
     }
 }
 
+/// What `torrents/properties` tells that `torrents/info` does not (before 5.0).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct QbtProperties {
+    pub is_private: Option<bool>,
+}
+
 #[derive(Debug, Deserialize)]
 pub(super) struct QbtFile {
     /// Absent before WebAPI 2.8.2: then the position in the list.

@@ -42,6 +42,8 @@ pub(super) struct QbtTorrent {
     pub private: Option<bool>,
     /// The tracker currently working (empty when none is).
     pub tracker: String,
+    /// Lists the trackers (`tr=`) in the torrent's order.
+    pub magnet_uri: String,
     /// WebAPI 2.11.7+.
     pub has_tracker_warning: bool,
     pub has_tracker_error: bool,
@@ -98,6 +100,13 @@ pub(super) fn content_path(save_path: &str, content_path: &str) -> String {
             clean_dir(content_path)
         )
     }
+}
+
+/// The host of the first `tr=` of the torrent's magnet link: the only
+/// place `torrents/info` lists its trackers in order.
+fn first_tracker(magnet_uri: &str) -> Option<String> {
+    let magnet = crate::magnet::parse_magnet(magnet_uri).ok()?;
+    tracker_host(magnet.trackers.first()?)
 }
 
 fn count(value: i64) -> u64 {
@@ -169,7 +178,7 @@ impl QbtTorrent {
             complete,
             error,
             error_kind,
-            tracker: tracker_host(&self.tracker),
+            tracker: first_tracker(&self.magnet_uri).or_else(|| tracker_host(&self.tracker)),
         }
     }
 }
@@ -206,6 +215,13 @@ mod tests {
         assert_eq!(content_path("/", "x/"), "/x");
         assert_eq!(content_path("C:\\dl", "C:\\dl\\x"), "C:\\dl\\x");
         assert_eq!(t.tracker, None);
+        let tracked = torrent(serde_json::json!({
+            "hash": "abcdef0123456789abcdef0123456789abcdef01", "state": "stalledUP",
+            "tracker": "http://working.example/a",
+            "magnet_uri": "magnet:?xt=urn:btih:abcdef0123456789abcdef0123456789abcdef01\
+                           &tr=http%3a%2f%2fFirst.example%3a1%2fannounce&tr=udp%3a%2f%2fb%3a80"
+        }));
+        assert_eq!(tracked.tracker.as_deref(), Some("first.example"));
     }
 
     #[test]

@@ -10,13 +10,14 @@ mod mapping;
 mod sync;
 mod version;
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use tokio::sync::{Mutex, MutexGuard, OnceCell};
+use tokio::sync::{Mutex, MutexGuard};
 
 use self::api::QbittorrentApi;
-use self::details::{QbtFile, QbtPeers, QbtTracker, wire_priority};
+use self::details::{QbtFile, QbtPeers, QbtProperties, QbtTracker, wire_priority};
 use self::mapping::{QbtTorrent, clean_dir, content_path, split_tags};
 use self::sync::{MainData, SyncCache};
 use self::version::ApiVersion;
@@ -28,12 +29,20 @@ use crate::model::{
     RemoveOutcome, Torrent, TorrentChanges, TorrentFile, Tracker,
 };
 
+/// At most this many `torrents/properties` calls per `get_many`.
+const PRIVACY_READS: usize = 20;
+
 pub(crate) struct Qbittorrent {
     api: QbittorrentApi,
     server: String,
     timeout: Duration,
-    /// Read once, on first need.
-    version: OnceCell<ApiVersion>,
+    /// Read on first need, and again by every `probe` (the client may
+    /// have been upgraded since).
+    version: std::sync::Mutex<Option<ApiVersion>>,
+    /// Hash → private, for versions whose `torrents/info` lacks `private`
+    /// (before 5.0). It is read from `torrents/properties`, one call per
+    /// torrent, so only by `get`/`get_many`, a few at a time; it never changes.
+    privacy: std::sync::Mutex<HashMap<String, bool>>,
     /// Held across each `sync/maindata` call: the `rid` sequence is one chain.
     sync: Mutex<SyncCache>,
 }
@@ -45,7 +54,8 @@ impl Qbittorrent {
             api: QbittorrentApi::new(config, &server)?,
             server,
             timeout: config.timeout,
-            version: OnceCell::new(),
+            version: std::sync::Mutex::new(None),
+            privacy: std::sync::Mutex::new(HashMap::new()),
             sync: Mutex::new(SyncCache::default()),
         })
     }
@@ -55,20 +65,67 @@ impl Qbittorrent {
     }
 
     async fn api_version(&self) -> Result<ApiVersion> {
-        self.version
-            .get_or_try_init(|| async {
-                let text = self.api.text("app/webapiVersion", &[]).await?;
-                std::str::from_utf8(&text)
-                    .ok()
-                    .and_then(ApiVersion::parse)
-                    .ok_or_else(|| {
-                        self.error(ErrorKind::NotATorrentClient(
-                            "app/webapiVersion is not a WebAPI version".to_owned(),
-                        ))
-                    })
-            })
-            .await
-            .copied()
+        let known = *self.version.lock().unwrap_or_else(|p| p.into_inner());
+        match known {
+            Some(version) => Ok(version),
+            None => self.read_api_version().await,
+        }
+    }
+
+    async fn read_api_version(&self) -> Result<ApiVersion> {
+        let text = self.api.text("app/webapiVersion", &[]).await?;
+        let version = std::str::from_utf8(&text)
+            .ok()
+            .and_then(ApiVersion::parse)
+            .ok_or_else(|| {
+                self.error(ErrorKind::NotATorrentClient(
+                    "app/webapiVersion is not a WebAPI version".to_owned(),
+                ))
+            })?;
+        *self.version.lock().unwrap_or_else(|p| p.into_inner()) = Some(version);
+        Ok(version)
+    }
+
+    /// The model's torrents, with what is known of their privacy.
+    fn finish(&self, torrents: Vec<QbtTorrent>) -> Vec<Torrent> {
+        let mut torrents: Vec<Torrent> =
+            torrents.into_iter().map(QbtTorrent::into_torrent).collect();
+        self.apply_privacy(&mut torrents);
+        torrents
+    }
+
+    fn apply_privacy(&self, torrents: &mut [Torrent]) {
+        let privacy = self.privacy.lock().unwrap_or_else(|p| p.into_inner());
+        for torrent in torrents {
+            if let Some(private) = privacy.get(&torrent.info_hash) {
+                torrent.is_private = *private;
+            }
+        }
+    }
+
+    /// Reads the privacy of up to `PRIVACY_READS` of `torrents` that lack it.
+    async fn learn_privacy(&self, torrents: &[QbtTorrent]) -> Result<()> {
+        let unknown: Vec<String> = {
+            let privacy = self.privacy.lock().unwrap_or_else(|p| p.into_inner());
+            torrents
+                .iter()
+                .filter(|t| t.private.is_none())
+                .map(|t| t.hash.to_ascii_lowercase())
+                .filter(|hash| !privacy.contains_key(hash))
+                .take(PRIVACY_READS)
+                .collect()
+        };
+        for hash in unknown {
+            let properties: QbtProperties = self
+                .api
+                .json("torrents/properties", &[("hash", &hash)])
+                .await?;
+            self.privacy
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(hash, properties.is_private.unwrap_or(false));
+        }
+        Ok(())
     }
 
     fn require_tags(&self, version: ApiVersion) -> Result<()> {
@@ -173,7 +230,7 @@ impl TorrentClient for Qbittorrent {
     }
 
     async fn probe(&self) -> Result<ClientInfo> {
-        let version = self.api_version().await?;
+        let version = self.read_api_version().await?;
         let app = self.api.text("app/version", &[]).await?;
         let app = std::str::from_utf8(&app)
             .ok()
@@ -213,16 +270,17 @@ impl TorrentClient for Qbittorrent {
 
     async fn list(&self) -> Result<Vec<Torrent>> {
         let all: Vec<QbtTorrent> = self.api.json("torrents/info", &[]).await?;
-        Ok(all.into_iter().map(QbtTorrent::into_torrent).collect())
+        Ok(self.finish(all))
     }
 
     async fn list_changes(&self) -> Result<TorrentChanges> {
-        let mut cache = self.sync().await?;
-        cache.take_changes().map_err(|e| {
+        let mut changes = self.sync().await?.take_changes().map_err(|e| {
             self.error(ErrorKind::Malformed(format!(
                 "sync/maindata: unexpected torrent fields ({e})"
             )))
-        })
+        })?;
+        self.apply_privacy(&mut changes.torrents);
+        Ok(changes)
     }
 
     async fn get(&self, info_hash: &str) -> Result<Option<Torrent>> {
@@ -232,12 +290,9 @@ impl TorrentClient for Qbittorrent {
 
     async fn get_many(&self, info_hashes: &[String]) -> Result<Vec<Torrent>> {
         let hashes = self.hashes(info_hashes)?;
-        Ok(self
-            .info(&hashes)
-            .await?
-            .into_iter()
-            .map(QbtTorrent::into_torrent)
-            .collect())
+        let found = self.info(&hashes).await?;
+        self.learn_privacy(&found).await?;
+        Ok(self.finish(found))
     }
 
     async fn add(&self, torrent: AddTorrent) -> Result<String> {
