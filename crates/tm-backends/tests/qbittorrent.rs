@@ -219,6 +219,17 @@ async fn adding_twice_is_a_duplicate() {
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::Duplicate(torrent.info_hash.clone()));
     wait_for(client.as_ref(), &torrent.info_hash, "listed", |_| true).await;
+    // Not a torrent: refused before qBittorrent sees it (it would answer 415).
+    let err = client
+        .add(tm_backends::AddTorrent {
+            source: tm_backends::TorrentSource::File(b"[LegalNotice]".to_vec()),
+            start: false,
+            labels: vec![],
+            save_path: None,
+        })
+        .await
+        .unwrap_err();
+    assert!(matches!(err.kind, ErrorKind::Invalid(_)), "{err}");
 }
 
 /// A hand-written stand-in for a qBittorrent 5.2 (fault injection: session
