@@ -160,9 +160,26 @@ impl HttpEndpoint {
         content_type: &str,
         extra_header: Option<(&str, &str)>,
     ) -> Result<HttpReply> {
+        self.post_to("", body, content_type, extra_header).await
+    }
+
+    /// Like `post`, to `relative` under the configured URL (qBittorrent's
+    /// API is a tree of paths below the WebUI's root).
+    pub async fn post_to(
+        &self,
+        relative: &str,
+        body: Vec<u8>,
+        content_type: &str,
+        extra_header: Option<(&str, &str)>,
+    ) -> Result<HttpReply> {
+        let url = if relative.is_empty() {
+            self.url.clone()
+        } else {
+            format!("{}/{relative}", self.url.trim_end_matches('/'))
+        };
         let mut request = self
             .client
-            .post(&self.url)
+            .post(url)
             .header(CONTENT_TYPE, content_type)
             .body(body);
         if let Some(user) = &self.username {

@@ -44,6 +44,7 @@ pub mod fuzzing;
 mod http;
 pub mod magnet;
 pub mod model;
+mod qbittorrent;
 mod rtorrent;
 #[cfg(feature = "testkit")]
 pub mod testkit;

@@ -36,11 +36,12 @@ fn config(kind: ClientKind, port: u16, transport: Transport) -> BackendConfig {
 }
 
 /// Every way to reach a client over TCP.
-fn tcp_configs(port: u16) -> [BackendConfig; 3] {
+fn tcp_configs(port: u16) -> [BackendConfig; 4] {
     [
         config(ClientKind::Transmission, port, Transport::Http),
         config(ClientKind::Rtorrent, port, Transport::Http),
         config(ClientKind::Rtorrent, port, Transport::Scgi),
+        config(ClientKind::Qbittorrent, port, Transport::Http),
     ]
 }
 
@@ -338,6 +339,7 @@ async fn endless_replies_stop_at_the_cap() {
         patient(config(ClientKind::Rtorrent, scgi, Transport::Scgi)),
         patient(config(ClientKind::Rtorrent, http, Transport::Http)),
         patient(config(ClientKind::Transmission, http, Transport::Http)),
+        patient(config(ClientKind::Qbittorrent, http, Transport::Http)),
     ] {
         let started = Instant::now();
         let (errors, growth) = fail_with_peak_rss(&config).await;

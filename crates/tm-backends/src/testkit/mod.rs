@@ -6,12 +6,14 @@
 mod nginx;
 mod opentracker;
 mod process;
+mod qbittorrent;
 mod rtorrent;
 mod torrent_maker;
 mod transmission;
 
 pub use nginx::NginxScgiProxy;
 pub use opentracker::Opentracker;
+pub use qbittorrent::{QBITTORRENT_PEER_IP, QbittorrentDaemon};
 pub use rtorrent::{RtorrentDaemon, ScgiListener};
 pub use torrent_maker::TestTorrent;
 pub use transmission::TransmissionDaemon;
