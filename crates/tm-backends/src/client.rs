@@ -10,7 +10,7 @@ use crate::model::{
     AddTorrent, ClientInfo, FilePriority, Peer, RemoveOutcome, Torrent, TorrentChanges,
     TorrentFile, Tracker,
 };
-use crate::{rtorrent, transmission};
+use crate::{deluge, rtorrent, transmission};
 
 /// A torrent client. Hashes are accepted in any case and returned lower-case.
 /// The optional operations answer [`ErrorKind::Unsupported`] unless the
@@ -126,7 +126,8 @@ pub fn connect(config: &BackendConfig) -> Result<Arc<dyn TorrentClient>> {
     Ok(match config.kind {
         ClientKind::Rtorrent => Arc::new(rtorrent::Rtorrent::new(config)?),
         ClientKind::Transmission => Arc::new(transmission::Transmission::new(config)?),
-        ClientKind::Qbittorrent | ClientKind::Deluge => {
+        ClientKind::Deluge => Arc::new(deluge::Deluge::new(config)?),
+        ClientKind::Qbittorrent => {
             return Err(BackendError::new(
                 config.server_label(),
                 ErrorKind::Unsupported(format!("{} is not supported yet", config.kind)),

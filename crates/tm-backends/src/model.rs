@@ -2,19 +2,20 @@
 //!
 //! State mapping (first matching rule wins):
 //!
-//! | state | rTorrent | Transmission |
-//! |---|---|---|
-//! | `checking` | `d.is_hash_checking=1` | status 2 |
-//! | `error` | `d.message` set and not a tracker message | `error` = 3 (local error) |
-//! | `paused` | `d.state=0`, or `d.state=1` and `d.is_active=0` | status 0 |
-//! | `queued` | (rTorrent has no queue) | status 1 (check wait), 3 (download wait), 5 (seed wait) |
-//! | `metadata` | name is `<HASH>.meta` or `d.is_meta=1` | `metadataPercentComplete` < 1 |
-//! | `seeding` | complete | status 6 |
-//! | `downloading` | otherwise | status 4 |
+//! | state | rTorrent | Transmission | Deluge |
+//! |---|---|---|---|
+//! | `checking` | `d.is_hash_checking=1` | status 2 | "Checking", "Allocating" |
+//! | `error` | `d.message` set and not a tracker message | `error` = 3 (local error) | "Error" |
+//! | `paused` | `d.state=0`, or `d.state=1` and `d.is_active=0` | status 0 | "Paused" |
+//! | `queued` | (rTorrent has no queue) | status 1 (check wait), 3 (download wait), 5 (seed wait) | "Queued" |
+//! | `metadata` | name is `<HASH>.meta` or `d.is_meta=1` | `metadataPercentComplete` < 1 | `num_pieces` = 0 |
+//! | `seeding` | complete | status 6 | "Seeding", or complete ("Moving") |
+//! | `downloading` | otherwise | status 4 | "Downloading", "Moving" |
 //!
 //! Tracker problems (rTorrent `d.message` starting with `Tracker:`, Transmission
-//! `error` 1 or 2) fill [`Torrent::error`] but do not change the state: the
-//! torrent itself still works. [`Torrent::error_kind`] tells the two apart.
+//! `error` 1 or 2, Deluge `tracker_status` "Error: …" or "Warning: …") fill
+//! [`Torrent::error`] but do not change the state: the torrent itself still
+//! works. [`Torrent::error_kind`] tells the two apart.
 
 use serde::{Deserialize, Serialize};
 
