@@ -4,7 +4,7 @@ mod common;
 
 use tm_backends::model::LabelSupport;
 use tm_backends::testkit::{DelugeDaemon, DelugeWeb, TestTorrent, daemon_available};
-use tm_backends::{ClientKind, ErrorKind, connect};
+use tm_backends::{AddTorrent, ClientKind, ErrorKind, TorrentSource, TorrentState, connect};
 
 use common::{add_paused, full_scenario};
 
@@ -99,4 +99,55 @@ async fn web_started_before_its_daemon_is_connected_by_us() {
     assert_eq!(info.client, ClientKind::Deluge);
     assert_eq!(info.capabilities.labels, LabelSupport::Single);
     assert!(client.list().await.unwrap().is_empty());
+}
+
+/// A started magnet nobody seeds stays without metadata: it shows the
+/// magnet's name, and whatever Deluge reports for it holds together.
+#[tokio::test]
+async fn magnet_before_its_metadata_and_free_space() {
+    if !deluge_available() {
+        return;
+    }
+    let daemon = DelugeDaemon::start(true).await.unwrap();
+    let web = DelugeWeb::start(&daemon).await.unwrap();
+    let client = connect(&web.config()).unwrap();
+    let dir = daemon.scratch_dir();
+    let torrent = TestTorrent::single_file(dir, "lonely.bin", 1000, None).unwrap();
+    let hash = client
+        .add(AddTorrent {
+            source: TorrentSource::Magnet(torrent.magnet(Some(common::DEAD_TRACKER))),
+            start: true,
+            labels: vec!["music".to_owned()],
+            save_path: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(hash, torrent.info_hash);
+    let magnet = common::wait_for(client.as_ref(), &hash, "metadata state", |t| {
+        t.state == TorrentState::Metadata
+    })
+    .await;
+    assert_eq!(magnet.name, "lonely.bin");
+    assert_eq!(magnet.labels, ["music"]);
+    assert!(!magnet.complete && magnet.is_active);
+    assert_eq!(magnet.progress, 0.0);
+    assert_eq!(magnet.save_path, daemon.download_dir.display().to_string());
+    assert_eq!(magnet.tracker.as_deref(), Some("127.0.0.1"));
+    assert!(client.files(&hash).await.unwrap().is_empty());
+
+    let many = client
+        .get_many(&[
+            hash.to_uppercase(),
+            "0123456789abcdef0123456789abcdef01234567".to_owned(),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(many.len(), 1);
+    assert!(
+        client
+            .free_space()
+            .await
+            .unwrap()
+            .is_some_and(|free| free > 0)
+    );
 }
