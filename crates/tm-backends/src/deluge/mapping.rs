@@ -371,3 +371,184 @@ fn tracker_status(status: &str) -> (TrackerStatus, Option<String>) {
         (TrackerStatus::NotContacted, None)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    const HASH: &str = "0123456789ABCDEF0123456789ABCDEF01234567";
+
+    /// A status as Deluge 2.0.3 answers it, with `changes` applied.
+    fn status(changes: Value) -> Value {
+        let mut status = json!({
+            "hash": HASH, "name": "album", "state": "Downloading", "message": "OK",
+            "paused": false, "num_pieces": 4, "total_wanted": 1000, "total_remaining": 250,
+            "total_size": 1200, "total_done": 750, "total_uploaded": 10, "ratio": -1.0,
+            "download_payload_rate": 50, "upload_payload_rate": 0, "eta": 5,
+            "num_peers": 2, "num_seeds": 1, "download_location": "/data/",
+            "time_added": 1_700_000_000.0, "completed_time": 0, "private": false,
+            "tracker_status": "Announce OK",
+            "trackers": [{"url": "http://Tracker.Example.org:6969/announce", "tier": 0}],
+        });
+        for (key, value) in changes.as_object().unwrap() {
+            status[key] = value.clone();
+        }
+        status
+    }
+
+    fn torrent(changes: Value) -> Torrent {
+        torrent_from_status(&status(changes)).unwrap()
+    }
+
+    #[test]
+    fn reads_a_downloading_torrent() {
+        let t = torrent(json!({}));
+        assert_eq!(t.info_hash, HASH.to_ascii_lowercase());
+        assert_eq!(t.state, TorrentState::Downloading);
+        assert_eq!(t.progress, 75.0);
+        assert_eq!((t.size, t.downloaded, t.uploaded), (1200, 750, 10));
+        assert_eq!(t.ratio, 0.0);
+        assert_eq!(t.eta, Some(5));
+        assert_eq!((t.peers, t.seeds), (3, 1));
+        assert_eq!(t.save_path, "/data/");
+        assert_eq!(t.base_path, "/data/album");
+        assert_eq!(t.added_at, Some(1_700_000_000));
+        assert_eq!(t.completed_at, None);
+        assert!(t.labels.is_empty() && t.is_active && !t.complete);
+        assert_eq!(t.tracker.as_deref(), Some("tracker.example.org"));
+        assert_eq!((t.error, t.error_kind), (None, None));
+    }
+
+    #[test]
+    fn maps_the_states() {
+        let state = |changes: Value| torrent(changes).state;
+        let done = json!({"total_remaining": 0});
+        assert_eq!(state(json!({"state": "Checking"})), TorrentState::Checking);
+        assert_eq!(
+            state(json!({"state": "Allocating"})),
+            TorrentState::Checking
+        );
+        assert_eq!(state(json!({"state": "Error"})), TorrentState::Error);
+        assert_eq!(state(json!({"state": "Paused"})), TorrentState::Paused);
+        assert_eq!(state(json!({"state": "Queued"})), TorrentState::Queued);
+        assert_eq!(state(json!({"num_pieces": 0})), TorrentState::Metadata);
+        assert_eq!(state(json!({"state": "Seeding"})), TorrentState::Seeding);
+        assert_eq!(state(done.clone()), TorrentState::Seeding);
+        assert_eq!(
+            state(json!({"state": "Moving", "total_remaining": 0})),
+            TorrentState::Seeding
+        );
+        assert_eq!(state(json!({"state": "Moving"})), TorrentState::Downloading);
+        let complete = torrent(done);
+        assert!(complete.complete);
+        assert_eq!((complete.progress, complete.eta), (100.0, None));
+    }
+
+    #[test]
+    fn errors_and_activity() {
+        let error = torrent(json!({"state": "Error", "message": "disk full", "paused": true}));
+        assert_eq!(error.error.as_deref(), Some("disk full"));
+        assert_eq!(error.error_kind, Some(TorrentErrorKind::Client));
+        assert!(!error.is_active);
+        let tracker = torrent(json!({"tracker_status": "Error: Connection refused"}));
+        assert_eq!(tracker.state, TorrentState::Downloading);
+        assert_eq!(tracker.error.as_deref(), Some("Connection refused"));
+        assert_eq!(tracker.error_kind, Some(TorrentErrorKind::Tracker));
+        assert!(!torrent(json!({"state": "Paused"})).is_active);
+        assert!(torrent(json!({"state": "Queued", "paused": true})).is_active);
+    }
+
+    #[test]
+    fn one_label_from_the_plugin() {
+        assert_eq!(torrent(json!({"label": "tv"})).labels, ["tv"]);
+        assert!(torrent(json!({"label": ""})).labels.is_empty());
+    }
+
+    #[test]
+    fn malformed_statuses_are_errors() {
+        assert!(torrent_from_status(&json!([])).is_err());
+        assert!(torrent_from_status(&status(json!({"total_size": "big"}))).is_err());
+        let mut missing = status(json!({}));
+        missing.as_object_mut().unwrap().remove("state");
+        assert!(torrent_from_status(&missing).is_err());
+        assert!(torrents_from_status(&json!({HASH: 1})).is_err());
+    }
+
+    #[test]
+    fn files_inside_the_top_folder() {
+        let files = files_from_status(&json!({
+            "files": [
+                {"index": 0, "path": "album/a.flac", "size": 20, "offset": 0},
+                {"index": 1, "path": "album/sub/b.flac", "size": 30, "offset": 20},
+            ],
+            "file_priorities": [0, 7],
+            "file_progress": [0.5, 1.0],
+        }))
+        .unwrap();
+        let summary: Vec<_> = files
+            .iter()
+            .map(|f| (f.index, f.path.as_str(), f.size, f.progress, f.priority))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (0, "a.flac", 20, 50.0, FilePriority::Skip),
+                (1, "sub/b.flac", 30, 100.0, FilePriority::High)
+            ]
+        );
+        let single = files_from_status(&json!({
+            "files": [{"index": 0, "path": "one.bin", "size": 5}],
+            "file_priorities": [4], "file_progress": [0.0],
+        }))
+        .unwrap();
+        assert_eq!(single[0].path, "one.bin");
+    }
+
+    #[test]
+    fn priorities_both_ways() {
+        for priority in [
+            FilePriority::Skip,
+            FilePriority::Low,
+            FilePriority::Normal,
+            FilePriority::High,
+        ] {
+            assert_eq!(priority_from_deluge(priority_to_deluge(priority)), priority);
+        }
+        assert_eq!(priority_from_deluge(2), FilePriority::Low);
+        assert_eq!(priority_from_deluge(5), FilePriority::High);
+    }
+
+    #[test]
+    fn one_tracker_status_for_the_current_tracker() {
+        let trackers = trackers_from_status(&json!({
+            "trackers": [{"url": "http://a/announce"}, {"url": "http://b/announce"}],
+            "tracker": "http://b/announce",
+            "tracker_status": "Warning: slow down",
+        }))
+        .unwrap();
+        assert_eq!(trackers[0].status, TrackerStatus::NotContacted);
+        assert_eq!(trackers[1].status, TrackerStatus::Working);
+        assert_eq!(trackers[1].message.as_deref(), Some("slow down"));
+        let first = trackers_from_status(&json!({
+            "trackers": [{"url": "http://a/announce"}], "tracker": "",
+            "tracker_status": "Error: timed out",
+        }))
+        .unwrap();
+        assert_eq!(first[0].status, TrackerStatus::Error);
+        assert_eq!(first[0].message.as_deref(), Some("timed out"));
+    }
+
+    #[test]
+    fn peers_with_percentages() {
+        let peers = peers_from_status(&json!({"peers": [{
+            "client": "Transmission 3.00", "ip": "127.0.0.1:51413", "progress": 0.25,
+            "down_speed": 100, "up_speed": 5, "seed": 0, "country": "",
+        }]}))
+        .unwrap();
+        assert_eq!(peers[0].address, "127.0.0.1:51413");
+        assert_eq!(peers[0].progress, 25.0);
+        assert_eq!((peers[0].download_rate, peers[0].upload_rate), (100, 5));
+    }
+}
