@@ -104,7 +104,8 @@ impl Deluge {
     }
 
     /// Runs `method` (taking a list of hashes) on existing torrents. An
-    /// empty list is never sent: `core.pause_torrents([])` pauses them all.
+    /// empty list is never sent: to `core.pause_torrent` (which hands a list
+    /// to `pause_torrents`) it means every torrent.
     async fn act(&self, method: &str, info_hashes: &[String]) -> Result<()> {
         let hashes = self.existing(info_hashes).await?;
         if !hashes.is_empty() {
@@ -272,11 +273,11 @@ impl TorrentClient for Deluge {
     }
 
     async fn start(&self, info_hashes: &[String]) -> Result<()> {
-        self.act("core.resume_torrents", info_hashes).await
+        self.act("core.resume_torrent", info_hashes).await
     }
 
     async fn stop(&self, info_hashes: &[String]) -> Result<()> {
-        self.act("core.pause_torrents", info_hashes).await
+        self.act("core.pause_torrent", info_hashes).await
     }
 
     async fn recheck(&self, info_hashes: &[String]) -> Result<()> {
