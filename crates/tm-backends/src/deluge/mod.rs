@@ -1,7 +1,7 @@
 //! Deluge 2 over deluge-web's JSON-RPC (or, once it merges, the daemon's own
 //! RPC): every operation is a `core.*` call, the same on both transports.
 
-pub(crate) mod labels;
+mod labels;
 pub(crate) mod mapping;
 pub(crate) mod reply;
 mod rpc;
