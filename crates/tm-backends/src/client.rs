@@ -10,7 +10,7 @@ use crate::model::{
     AddTorrent, ClientInfo, FilePriority, Peer, RemoveOutcome, Torrent, TorrentChanges,
     TorrentFile, Tracker,
 };
-use crate::{qbittorrent, rtorrent, transmission};
+use crate::{deluge, qbittorrent, rtorrent, transmission};
 
 /// A torrent client. Hashes are accepted in any case and returned lower-case.
 /// The optional operations answer [`ErrorKind::Unsupported`] unless the
@@ -127,12 +127,7 @@ pub fn connect(config: &BackendConfig) -> Result<Arc<dyn TorrentClient>> {
         ClientKind::Rtorrent => Arc::new(rtorrent::Rtorrent::new(config)?),
         ClientKind::Transmission => Arc::new(transmission::Transmission::new(config)?),
         ClientKind::Qbittorrent => Arc::new(qbittorrent::Qbittorrent::new(config)?),
-        ClientKind::Deluge => {
-            return Err(BackendError::new(
-                config.server_label(),
-                ErrorKind::Unsupported(format!("{} is not supported yet", config.kind)),
-            ));
-        }
+        ClientKind::Deluge => Arc::new(deluge::Deluge::new(config)?),
     })
 }
 

@@ -10,3 +10,10 @@ pub mod transmission_reply {
 }
 
 pub use crate::transmission::table::TableArguments;
+
+pub mod deluge {
+    pub use crate::deluge::mapping::{
+        files_from_status, peers_from_status, torrents_from_status, trackers_from_status,
+    };
+    pub use crate::deluge::reply::decode_reply;
+}

@@ -1,4 +1,4 @@
-//! Torrent-client adapters (rTorrent, Transmission) behind one async
+//! Torrent-client adapters (rTorrent, Transmission, Deluge) behind one async
 //! interface, [`TorrentClient`], with one normalised [`model`] and one error
 //! type, [`BackendError`] (match on [`ErrorKind`]).
 //!
@@ -36,6 +36,7 @@
 pub mod bencode;
 mod client;
 mod config;
+mod deluge;
 pub mod egress;
 mod error;
 #[cfg(feature = "fuzzing")]

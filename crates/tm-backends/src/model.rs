@@ -2,20 +2,21 @@
 //!
 //! State mapping (first matching rule wins):
 //!
-//! | state | rTorrent | Transmission | qBittorrent (4.x and 5.x names) |
-//! |---|---|---|---|
-//! | `checking` | `d.is_hash_checking=1` | status 2 | `checkingUP`, `checkingDL`, `checkingResumeData` |
-//! | `error` | `d.message` set and not a tracker message | `error` = 3 (local error) | `error`, `missingFiles` |
-//! | `paused` | `d.state=0`, or `d.state=1` and `d.is_active=0` | status 0 | `pausedUP/DL`, `stoppedUP/DL` |
-//! | `queued` | (rTorrent has no queue) | status 1 (check wait), 3 (download wait), 5 (seed wait) | `queuedUP`, `queuedDL` |
-//! | `metadata` | name is `<HASH>.meta` or `d.is_meta=1` | `metadataPercentComplete` < 1 | `metaDL`, `forcedMetaDL` |
-//! | `seeding` | complete | status 6 | `uploading`, `stalledUP`, `forcedUP` |
-//! | `downloading` | otherwise | status 4 | otherwise (`downloading`, `stalledDL`, `forcedDL`, `allocating`, `moving`) |
+//! | state | rTorrent | Transmission | qBittorrent (4.x and 5.x names) | Deluge |
+//! |---|---|---|---|---|
+//! | `checking` | `d.is_hash_checking=1` | status 2 | `checkingUP`, `checkingDL`, `checkingResumeData` | "Checking", "Allocating" |
+//! | `error` | `d.message` set and not a tracker message | `error` = 3 (local error) | `error`, `missingFiles` | "Error" |
+//! | `paused` | `d.state=0`, or `d.state=1` and `d.is_active=0` | status 0 | `pausedUP/DL`, `stoppedUP/DL` | "Paused" |
+//! | `queued` | (rTorrent has no queue) | status 1 (check wait), 3 (download wait), 5 (seed wait) | `queuedUP`, `queuedDL` | "Queued" |
+//! | `metadata` | name is `<HASH>.meta` or `d.is_meta=1` | `metadataPercentComplete` < 1 | `metaDL`, `forcedMetaDL` | `num_pieces` = 0 |
+//! | `seeding` | complete | status 6 | `uploading`, `stalledUP`, `forcedUP` | "Seeding", or complete ("Moving") |
+//! | `downloading` | otherwise | status 4 | otherwise (`downloading`, `stalledDL`, `forcedDL`, `allocating`, `moving`) | "Downloading", "Moving" |
 //!
 //! Tracker problems (rTorrent `d.message` starting with `Tracker:`, Transmission
 //! `error` 1 or 2, qBittorrent `has_tracker_error`/`has_tracker_warning` from
-//! WebAPI 2.11.7) fill [`Torrent::error`] but do not change the state: the
-//! torrent itself still works. [`Torrent::error_kind`] tells the two apart.
+//! WebAPI 2.11.7, Deluge `tracker_status` "Error: …" or "Warning: …") fill
+//! [`Torrent::error`] but do not change the state: the torrent itself still
+//! works. [`Torrent::error_kind`] tells the two apart.
 //! qBittorrent's `Torrent::tracker` is its current (working) tracker: its
 //! list has no first tracker without a call per torrent.
 

@@ -1,8 +1,10 @@
 //! Real daemons for integration tests (feature `testkit`): each one runs on
 //! free loopback ports in its own temporary directory, is polled until ready
 //! (no sleeps), and is killed when dropped. Nothing is installed: the binaries
-//! must be on `PATH` (Debian: transmission-daemon, rtorrent, nginx, opentracker).
+//! must be on `PATH` (Debian: transmission-daemon, rtorrent, nginx, opentracker,
+//! deluged, deluge-web).
 
+mod deluge;
 mod nginx;
 mod opentracker;
 mod process;
@@ -11,6 +13,7 @@ mod rtorrent;
 mod torrent_maker;
 mod transmission;
 
+pub use deluge::{DelugeDaemon, DelugeWeb};
 pub use nginx::NginxScgiProxy;
 pub use opentracker::Opentracker;
 pub use qbittorrent::{QBITTORRENT_PEER_IP, QbittorrentDaemon};

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use tm_backends::model::LabelSupport;
 use tm_backends::testkit::{
     Opentracker, RtorrentDaemon, ScgiListener, TestTorrent, TransmissionDaemon, daemon_available,
 };
@@ -148,12 +149,18 @@ pub async fn full_scenario(client: Arc<dyn TorrentClient>, expected: ClientKind,
     let info = client.probe().await.expect("probe");
     assert_eq!(info.client, expected);
     assert!(!info.version.is_empty());
+    let label_support = info.capabilities.labels;
 
     // Add a single-file torrent paused, with labels; data already on disk.
     let single =
         TestTorrent::single_file(data_dir, "single.bin", 100_000, Some(DEAD_TRACKER)).unwrap();
+    let added_labels: &[&str] = match label_support {
+        LabelSupport::Many => &["movies", "hd x"],
+        LabelSupport::Single => &["movies"],
+        LabelSupport::None => &[],
+    };
     let hash = client
-        .add(add_paused(&single, data_dir, &["movies", "hd x"]))
+        .add(add_paused(&single, data_dir, added_labels))
         .await
         .expect("add file");
     assert_eq!(hash, single.info_hash);
@@ -179,7 +186,9 @@ pub async fn full_scenario(client: Arc<dyn TorrentClient>, expected: ClientKind,
     // In any order: qBittorrent keeps a torrent's tags sorted.
     let mut labels = paused.labels.clone();
     labels.sort();
-    assert_eq!(labels, vec!["hd x", "movies"]);
+    let mut expected = added_labels.to_vec();
+    expected.sort();
+    assert_eq!(labels, expected);
     assert_eq!(paused.save_path, data_dir.display().to_string());
     assert_eq!(paused.base_path, single.data_path.display().to_string());
     assert!(!paused.is_active);
@@ -222,16 +231,7 @@ pub async fn full_scenario(client: Arc<dyn TorrentClient>, expected: ClientKind,
     assert!(!rechecked.complete);
     assert_eq!(rechecked.downloaded, 100_000 - 16 * 1024);
 
-    client
-        .set_labels(&hash, &["tv".to_owned(), "a b".to_owned()])
-        .await
-        .expect("set labels");
-    let labelled = client.get(&hash).await.unwrap().unwrap();
-    let mut labels = labelled.labels.clone();
-    labels.sort();
-    assert_eq!(labels, vec!["a b", "tv"]);
-    client.set_labels(&hash, &[]).await.expect("clear labels");
-    assert!(client.get(&hash).await.unwrap().unwrap().labels.is_empty());
+    label_steps(client, &hash, label_support).await;
 
     let trackers = client.trackers(&hash).await.expect("trackers");
     assert_eq!(trackers.len(), 1, "{trackers:?}");
@@ -352,4 +352,48 @@ pub async fn full_scenario(client: Arc<dyn TorrentClient>, expected: ClientKind,
         .await
         .unwrap_err();
     assert!(err.to_string().contains("40 hex or 32 base32"), "{err}");
+}
+
+/// Setting, replacing and clearing labels, as far as the client has them.
+async fn label_steps(client: &dyn TorrentClient, hash: &str, support: LabelSupport) {
+    let labels_of = async |client: &dyn TorrentClient| {
+        let mut labels = client.get(hash).await.unwrap().unwrap().labels;
+        labels.sort();
+        labels
+    };
+    let set = |labels: &[&str]| labels.iter().map(|l| l.to_string()).collect::<Vec<_>>();
+    match support {
+        LabelSupport::Many => {
+            client
+                .set_labels(hash, &set(&["tv", "a b"]))
+                .await
+                .expect("set labels");
+            assert_eq!(labels_of(client).await, vec!["a b", "tv"]);
+        }
+        LabelSupport::Single => {
+            client
+                .set_labels(hash, &set(&["tv"]))
+                .await
+                .expect("set label");
+            assert_eq!(labels_of(client).await, vec!["tv"]);
+            client
+                .set_labels(hash, &set(&["other"]))
+                .await
+                .expect("replace label");
+            assert_eq!(labels_of(client).await, vec!["other"]);
+            let err = client
+                .set_labels(hash, &set(&["tv", "other"]))
+                .await
+                .unwrap_err();
+            assert!(matches!(err.kind, ErrorKind::Invalid(_)), "{err}");
+            assert_eq!(labels_of(client).await, vec!["other"]);
+        }
+        LabelSupport::None => {
+            let err = client.set_labels(hash, &set(&["tv"])).await.unwrap_err();
+            assert!(matches!(err.kind, ErrorKind::Unsupported(_)), "{err}");
+            return;
+        }
+    }
+    client.set_labels(hash, &[]).await.expect("clear labels");
+    assert!(labels_of(client).await.is_empty());
 }
