@@ -14,6 +14,7 @@ mod stream_slots;
 mod targets;
 mod throttle;
 mod time;
+mod torrent_add;
 mod torrent_details;
 mod torrent_query;
 mod torrent_source;

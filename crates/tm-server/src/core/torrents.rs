@@ -6,18 +6,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tm_api_types::{
-    AddTorrentRequest, AddTorrentResponse, BatchUploadResponse, BatchUploadResult, BulkAction,
-    BulkActionRequest, BulkActionResponse, BulkActionResult, TorrentActionResponse, TorrentInfo,
-    TorrentQuery, UploadTorrentResponse,
+    BulkAction, BulkActionRequest, BulkActionResponse, BulkActionResult, TorrentActionResponse,
+    TorrentInfo, TorrentQuery,
 };
-use tm_backends::{AddTorrent, Torrent, TorrentSource};
+use tm_backends::Torrent;
 
 use super::list_cache::Sources;
 use super::removal::removal_summary;
 use super::torrent_details::{clean_labels, edit_labels_in_bulk};
 use super::torrent_query::page_of;
-use super::torrent_source::parse_torrent;
-use super::{Core, Error, RenderedList, Result, User, validate};
+use super::{Core, Error, RenderedList, Result, User};
 use crate::fleet::{Poller, Snapshot, TorrentView, json_array};
 
 /// How long a mutation waits for the client to show its effect (some apply
@@ -121,132 +119,6 @@ impl Core {
             .get(&target.hash)
             .map(|v| v.info.clone())
             .ok_or(Error::TorrentNotFound)
-    }
-
-    /// Adds a magnet link, a bare info hash or the .torrent at an http(s) URL.
-    pub async fn add_torrent(
-        &self,
-        user: &User,
-        request: AddTorrentRequest,
-    ) -> Result<AddTorrentResponse> {
-        let save_path = validate::save_path(request.save_path)?;
-        let labels = clean_labels(request.labels)?;
-        let (source, uri) = self.resolve_uri(user, &request.uri).await?;
-        let poller = self
-            .server_for_add(user, request.server_id.as_deref())
-            .await?;
-        let info_hash = poller
-            .client()
-            .add(AddTorrent {
-                source,
-                start: request.start,
-                labels,
-                save_path,
-            })
-            .await?;
-        settle(&poller, std::slice::from_ref(&info_hash), |t| t.is_some()).await;
-        Ok(AddTorrentResponse {
-            message: "Torrent added successfully".into(),
-            info_hash,
-            uri,
-            server_id: poller.spec().id.clone(),
-            server_name: poller.spec().name.clone(),
-        })
-    }
-
-    /// Adds a .torrent file's bytes.
-    pub async fn upload_torrent(
-        &self,
-        user: &User,
-        server_id: Option<&str>,
-        start: bool,
-        labels: Vec<String>,
-        save_path: Option<String>,
-        bytes: Vec<u8>,
-    ) -> Result<UploadTorrentResponse> {
-        let save_path = validate::save_path(save_path)?;
-        let labels = clean_labels(labels)?;
-        let poller = self.server_for_add(user, server_id).await?;
-        let (info_hash, torrent_name) = add_file(&poller, start, labels, save_path, bytes).await?;
-        settle(&poller, std::slice::from_ref(&info_hash), |t| t.is_some()).await;
-        Ok(UploadTorrentResponse {
-            message: "Torrent uploaded and added successfully".into(),
-            info_hash,
-            torrent_name,
-            server_id: poller.spec().id.clone(),
-            server_name: poller.spec().name.clone(),
-        })
-    }
-
-    /// Adds several .torrent files to one server; each file succeeds or fails
-    /// on its own. The added torrents are read back once, after the last file.
-    pub async fn upload_torrents(
-        &self,
-        user: &User,
-        server_id: Option<&str>,
-        start: bool,
-        labels: Vec<String>,
-        save_path: Option<String>,
-        files: Vec<(String, Vec<u8>)>,
-    ) -> Result<BatchUploadResponse> {
-        let save_path = validate::save_path(save_path)?;
-        let labels = clean_labels(labels)?;
-        let poller = self.server_for_add(user, server_id).await?;
-        let mut results = Vec::with_capacity(files.len());
-        for (filename, bytes) in files {
-            results.push(
-                match add_file(&poller, start, labels.clone(), save_path.clone(), bytes).await {
-                    Ok((info_hash, torrent_name)) => BatchUploadResult {
-                        filename,
-                        success: true,
-                        message: "Added successfully".into(),
-                        info_hash: Some(info_hash),
-                        torrent_name: Some(torrent_name),
-                    },
-                    Err(error) => BatchUploadResult {
-                        filename,
-                        success: false,
-                        message: error.to_string(),
-                        info_hash: None,
-                        torrent_name: None,
-                    },
-                },
-            );
-        }
-        let added: Vec<String> = results.iter().filter_map(|r| r.info_hash.clone()).collect();
-        if !added.is_empty() {
-            settle(&poller, &added, |t| t.is_some()).await;
-        }
-        let success_count = results.iter().filter(|r| r.success).count();
-        Ok(BatchUploadResponse {
-            total: results.len(),
-            success_count,
-            failure_count: results.len() - success_count,
-            server_id: poller.spec().id.clone(),
-            server_name: poller.spec().name.clone(),
-            results,
-        })
-    }
-
-    /// The server a new torrent goes to: the one named, else the user's default.
-    pub async fn server_for_add(
-        &self,
-        user: &User,
-        server_id: Option<&str>,
-    ) -> Result<Arc<Poller>> {
-        let row = match server_id {
-            Some(id) => self.server_row(user, id).await?,
-            None => self
-                .store()
-                .servers_of(&user.id)
-                .await?
-                .into_iter()
-                .find(|s| s.is_default)
-                .ok_or_else(|| {
-                    Error::Invalid("server_id is required: you have no default server".into())
-                })?,
-        };
-        self.live_poller(&row.id, &row.name, row.enabled)
     }
 
     /// Starts, stops or rechecks a torrent, then waits for the client to show it.
@@ -447,7 +319,7 @@ impl Core {
         Ok(Target { poller, hash })
     }
 
-    fn live_poller(&self, id: &str, name: &str, enabled: bool) -> Result<Arc<Poller>> {
+    pub(super) fn live_poller(&self, id: &str, name: &str, enabled: bool) -> Result<Arc<Poller>> {
         if !enabled {
             return Err(Error::Conflict(format!(
                 "server '{name}' is disabled; enable it first"
@@ -459,28 +331,6 @@ impl Core {
         poller.check_available().map_err(Error::ServerUnavailable)?;
         Ok(poller)
     }
-}
-
-/// Checks a .torrent and adds it; returns its info hash and name.
-async fn add_file(
-    poller: &Poller,
-    start: bool,
-    labels: Vec<String>,
-    save_path: Option<String>,
-    bytes: Vec<u8>,
-) -> Result<(String, String)> {
-    let (meta, bytes) = parse_torrent(bytes).await?;
-    let name = meta.name;
-    let info_hash = poller
-        .client()
-        .add(AddTorrent {
-            source: TorrentSource::File(bytes),
-            start,
-            labels,
-            save_path,
-        })
-        .await?;
-    Ok((info_hash, name))
 }
 
 /// Re-reads the torrents a write changed, so the caller reads its own write.

@@ -51,3 +51,42 @@ impl<S: Send + Sync> FromRequest<S> for ApiMultipart {
             })
     }
 }
+
+/// `?server_id=`: which server holds the torrent (looked up when absent).
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ServerParam {
+    server_id: Option<String>,
+}
+
+/// The torrent a `/torrents/{info_hash}…` request names: the path's hash and
+/// the optional `?server_id=` of the server holding it.
+pub struct TorrentRef {
+    pub hash: String,
+    server_id: Option<String>,
+}
+
+impl TorrentRef {
+    pub fn server(&self) -> Option<&str> {
+        self.server_id.as_deref()
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct HashPath {
+    info_hash: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for TorrentRef {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let ApiPath(HashPath { info_hash }) = ApiPath::from_request_parts(parts, state).await?;
+        let ApiQuery(ServerParam { server_id }) =
+            ApiQuery::from_request_parts(parts, state).await?;
+        Ok(Self {
+            hash: info_hash,
+            server_id,
+        })
+    }
+}

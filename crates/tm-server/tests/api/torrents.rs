@@ -64,7 +64,8 @@ on_every_client! {
         assert!(info["last_success_at"].is_string());
         assert!(info["last_error"].is_null());
         let capabilities = &info["capabilities"];
-        for feature in ["labels", "file_priorities", "peers", "trackers", "recheck", "delete_data"] {
+        assert_eq!(capabilities["labels"], "many", "{capabilities}");
+        for feature in ["file_priorities", "peers", "trackers", "recheck", "delete_data"] {
             assert_eq!(capabilities[feature], true, "{feature}: {capabilities}");
         }
         assert_eq!(capabilities["incremental_list"], daemon == Daemon::Transmission);

@@ -12,22 +12,20 @@ use tm_api_types::{
 
 use crate::core::{Core, Error, TorrentAction};
 use crate::http::extract::{ApiJson, CurrentUser};
-use crate::http::params::{ApiMultipart, ApiPath, ApiQuery};
-
-/// `?server_id=`: which server holds the torrent (looked up when absent).
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ServerParam {
-    server_id: Option<String>,
-}
+use crate::http::params::{ApiMultipart, ApiPath, ApiQuery, ServerParam, TorrentRef};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RemoveParams {
-    server_id: Option<String>,
     /// Also delete the downloaded data (true/false/1/0).
     #[param(value_type = Option<bool>)]
     delete_data: Option<String>,
+}
+
+/// The `{label}` of `/torrents/{info_hash}/labels/{label}`.
+#[derive(Debug, Deserialize)]
+pub struct LabelPath {
+    label: String,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -226,11 +224,10 @@ pub async fn bulk(
 pub async fn get(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
-    ApiPath(hash): ApiPath<String>,
-    ApiQuery(param): ApiQuery<ServerParam>,
+    torrent: TorrentRef,
 ) -> Result<Json<TorrentInfo>, Error> {
     Ok(Json(
-        core.get_torrent(&identity.user, &hash, param.server_id.as_deref())
+        core.get_torrent(&identity.user, &torrent.hash, torrent.server())
             .await?,
     ))
 }
@@ -241,14 +238,13 @@ pub async fn get(
 pub async fn start(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
-    ApiPath(hash): ApiPath<String>,
-    ApiQuery(param): ApiQuery<ServerParam>,
+    torrent: TorrentRef,
 ) -> Result<Json<TorrentActionResponse>, Error> {
     Ok(Json(
         core.torrent_action(
             &identity.user,
-            &hash,
-            param.server_id.as_deref(),
+            &torrent.hash,
+            torrent.server(),
             TorrentAction::Start,
         )
         .await?,
@@ -261,14 +257,13 @@ pub async fn start(
 pub async fn stop(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
-    ApiPath(hash): ApiPath<String>,
-    ApiQuery(param): ApiQuery<ServerParam>,
+    torrent: TorrentRef,
 ) -> Result<Json<TorrentActionResponse>, Error> {
     Ok(Json(
         core.torrent_action(
             &identity.user,
-            &hash,
-            param.server_id.as_deref(),
+            &torrent.hash,
+            torrent.server(),
             TorrentAction::Stop,
         )
         .await?,
@@ -281,14 +276,13 @@ pub async fn stop(
 pub async fn recheck(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
-    ApiPath(hash): ApiPath<String>,
-    ApiQuery(param): ApiQuery<ServerParam>,
+    torrent: TorrentRef,
 ) -> Result<Json<TorrentActionResponse>, Error> {
     Ok(Json(
         core.torrent_action(
             &identity.user,
-            &hash,
-            param.server_id.as_deref(),
+            &torrent.hash,
+            torrent.server(),
             TorrentAction::Recheck,
         )
         .await?,
@@ -297,24 +291,19 @@ pub async fn recheck(
 
 /// Remove a torrent, and with `delete_data=true` its data (only the torrent's own).
 #[utoipa::path(delete, path = "/torrents/{info_hash}", tag = "torrents",
-    params(("info_hash" = String, Path), RemoveParams),
+    params(("info_hash" = String, Path), ServerParam, RemoveParams),
     responses((status = 200, body = TorrentActionResponse), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "data path unsafe to delete"), (status = 502, body = ErrorBody)))]
 pub async fn remove(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
-    ApiPath(hash): ApiPath<String>,
+    torrent: TorrentRef,
     ApiQuery(params): ApiQuery<RemoveParams>,
 ) -> Result<Json<TorrentActionResponse>, Error> {
     let delete_data = flag("delete_data", params.delete_data.as_deref(), false)?;
     Ok(Json(
-        core.remove_torrent(
-            &identity.user,
-            &hash,
-            params.server_id.as_deref(),
-            delete_data,
-        )
-        .await?,
+        core.remove_torrent(&identity.user, &torrent.hash, torrent.server(), delete_data)
+            .await?,
     ))
 }
 
@@ -324,11 +313,10 @@ pub async fn remove(
 pub async fn files(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
-    ApiPath(hash): ApiPath<String>,
-    ApiQuery(param): ApiQuery<ServerParam>,
+    torrent: TorrentRef,
 ) -> Result<Json<TorrentFilesResponse>, Error> {
     Ok(Json(
-        core.torrent_files(&identity.user, &hash, param.server_id.as_deref())
+        core.torrent_files(&identity.user, &torrent.hash, torrent.server())
             .await?,
     ))
 }
@@ -340,15 +328,14 @@ pub async fn files(
 pub async fn set_files(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
-    ApiPath(hash): ApiPath<String>,
-    ApiQuery(param): ApiQuery<ServerParam>,
+    torrent: TorrentRef,
     ApiJson(request): ApiJson<SetFilePrioritiesRequest>,
 ) -> Result<Json<TorrentFilesResponse>, Error> {
     Ok(Json(
         core.set_file_priorities(
             &identity.user,
-            &hash,
-            param.server_id.as_deref(),
+            &torrent.hash,
+            torrent.server(),
             request.priorities,
         )
         .await?,
@@ -361,11 +348,10 @@ pub async fn set_files(
 pub async fn peers(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
-    ApiPath(hash): ApiPath<String>,
-    ApiQuery(param): ApiQuery<ServerParam>,
+    torrent: TorrentRef,
 ) -> Result<Json<TorrentPeersResponse>, Error> {
     Ok(Json(
-        core.torrent_peers(&identity.user, &hash, param.server_id.as_deref())
+        core.torrent_peers(&identity.user, &torrent.hash, torrent.server())
             .await?,
     ))
 }
@@ -376,11 +362,10 @@ pub async fn peers(
 pub async fn trackers(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
-    ApiPath(hash): ApiPath<String>,
-    ApiQuery(param): ApiQuery<ServerParam>,
+    torrent: TorrentRef,
 ) -> Result<Json<TorrentTrackersResponse>, Error> {
     Ok(Json(
-        core.torrent_trackers(&identity.user, &hash, param.server_id.as_deref())
+        core.torrent_trackers(&identity.user, &torrent.hash, torrent.server())
             .await?,
     ))
 }
@@ -391,11 +376,10 @@ pub async fn trackers(
 pub async fn get_labels(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
-    ApiPath(hash): ApiPath<String>,
-    ApiQuery(param): ApiQuery<ServerParam>,
+    torrent: TorrentRef,
 ) -> Result<Json<LabelsResponse>, Error> {
     Ok(Json(
-        core.torrent_labels(&identity.user, &hash, param.server_id.as_deref())
+        core.torrent_labels(&identity.user, &torrent.hash, torrent.server())
             .await?,
     ))
 }
@@ -407,12 +391,11 @@ pub async fn get_labels(
 pub async fn set_labels(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
-    ApiPath(hash): ApiPath<String>,
-    ApiQuery(param): ApiQuery<ServerParam>,
+    torrent: TorrentRef,
     ApiJson(request): ApiJson<SetLabelsRequest>,
 ) -> Result<Json<LabelsResponse>, Error> {
     Ok(Json(
-        core.edit_labels(&identity.user, &hash, param.server_id.as_deref(), |_| {
+        core.edit_labels(&identity.user, &torrent.hash, torrent.server(), |_| {
             request.labels
         })
         .await?,
@@ -426,8 +409,7 @@ pub async fn set_labels(
 pub async fn add_label(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
-    ApiPath(hash): ApiPath<String>,
-    ApiQuery(param): ApiQuery<ServerParam>,
+    torrent: TorrentRef,
     ApiJson(request): ApiJson<AddLabelRequest>,
 ) -> Result<Json<LabelsResponse>, Error> {
     if request.label.trim().is_empty() {
@@ -436,8 +418,8 @@ pub async fn add_label(
     Ok(Json(
         core.edit_labels(
             &identity.user,
-            &hash,
-            param.server_id.as_deref(),
+            &torrent.hash,
+            torrent.server(),
             |mut labels| {
                 labels.push(request.label);
                 labels
@@ -453,16 +435,13 @@ pub async fn add_label(
 pub async fn remove_label(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
-    ApiPath((hash, label)): ApiPath<(String, String)>,
-    ApiQuery(param): ApiQuery<ServerParam>,
+    torrent: TorrentRef,
+    ApiPath(LabelPath { label }): ApiPath<LabelPath>,
 ) -> Result<Json<LabelsResponse>, Error> {
     Ok(Json(
-        core.edit_labels(
-            &identity.user,
-            &hash,
-            param.server_id.as_deref(),
-            |labels| labels.into_iter().filter(|l| *l != label).collect(),
-        )
+        core.edit_labels(&identity.user, &torrent.hash, torrent.server(), |labels| {
+            labels.into_iter().filter(|l| *l != label).collect()
+        })
         .await?,
     ))
 }
