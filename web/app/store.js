@@ -85,6 +85,14 @@ export class Store extends EventTarget {
     return this.servers.find((server) => server.id === id);
   }
 
+  /**
+   * What a server's client can do (GET /servers `capabilities`); `null`
+   * until the server has answered once: everything is offered then.
+   */
+  capabilitiesOf(serverId) {
+    return this.server(serverId)?.capabilities ?? null;
+  }
+
   /** Every label in use, sorted, for the filter menu. */
   labels() {
     const labels = new Set();

@@ -12,8 +12,8 @@ import { fileTreeRows } from './file-tree.js';
 const PRIORITIES = ['skip', 'low', 'normal', 'high'];
 const INDENT_REM = 1.1;
 
-const prioritySelect = (label) => h('select.priority', { 'aria-label': label },
-  PRIORITIES.map((priority) => h('option', { value: priority }, priority)));
+const prioritySelect = (label, priorities) => h('select.priority', { 'aria-label': label },
+  priorities.map((priority) => h('option', { value: priority }, priority)));
 
 export class FilesTab {
   periodic = true;
@@ -23,11 +23,15 @@ export class FilesTab {
   #selected = new Set(); // file indexes
   #collapsed = new Set(); // folder paths
 
-  constructor(torrent) {
+  #priorities;
+
+  constructor(torrent, capabilities) {
     this.#torrent = torrent;
+    // "low" only where the client tells it from normal.
+    this.#priorities = PRIORITIES.filter((p) => p !== 'low' || capabilities?.low_file_priority !== false);
     this.selectAll = h('input', { type: 'checkbox', 'aria-label': 'Select all files', onchange: () => this.#selectAll() });
     this.count = h('span.muted.selected-count', { role: 'status' });
-    this.bulkPriority = prioritySelect('Priority for the selected files');
+    this.bulkPriority = prioritySelect('Priority for the selected files', this.#priorities);
     this.bulkPriority.value = 'normal';
     this.bulkApply = h('button', { type: 'button', disabled: true, onclick: () => this.#applyToSelection() }, 'Set priority');
     this.tbody = h('tbody');
@@ -80,7 +84,7 @@ export class FilesTab {
   }
 
   #fileRow(entry) {
-    const priority = prioritySelect(`Priority of ${entry.path}`);
+    const priority = prioritySelect(`Priority of ${entry.path}`, this.#priorities);
     priority.addEventListener('change', () => this.#setPriority(entry.indexes, priority.value));
     return this.#row(entry, h('td.priority-cell', {}, priority), { priority });
   }

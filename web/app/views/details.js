@@ -13,13 +13,21 @@ import { KeyedTable } from './details-table.js';
 
 const REFRESH_MS = 5000;
 
-/** Each tab: `create(torrent)` → {element, load?(torrent) → data, apply?(data), periodic?}. */
+/**
+ * Each tab: `create(torrent, capabilities)` → {element, load?(torrent) →
+ * data, apply?(data), periodic?}; `offered(capabilities)`: whether the
+ * torrent's client has it (capabilities may be null: not known yet).
+ */
 const TABS = {
   overview: { title: 'Overview', create: () => new OverviewTab() },
-  files: { title: 'Files', create: (torrent) => new FilesTab(torrent) },
-  peers: { title: 'Peers', create: () => peersTab() },
-  trackers: { title: 'Trackers', create: () => trackersTab() },
-  labels: { title: 'Labels', create: (torrent) => new LabelsTab(torrent) },
+  files: { title: 'Files', create: (torrent, capabilities) => new FilesTab(torrent, capabilities) },
+  peers: { title: 'Peers', create: () => peersTab(), offered: (c) => c?.peers !== false },
+  trackers: { title: 'Trackers', create: () => trackersTab(), offered: (c) => c?.trackers !== false },
+  labels: {
+    title: 'Labels',
+    create: (torrent, capabilities) => new LabelsTab(torrent, capabilities),
+    offered: (c) => c?.labels !== 'none',
+  },
 };
 
 export class TorrentDetails {
@@ -84,11 +92,17 @@ export class TorrentDetails {
   /** Builds the chosen tab for the current torrent and fills it. */
   #mount() {
     this.#generation += 1;
+    this.problem.show('');
+    const torrent = store.torrents.get(this.#key);
+    // Only the tabs the torrent's client has; a hidden tab falls back to the overview.
+    const capabilities = torrent ? store.capabilitiesOf(torrent.server_id) : null;
+    for (const button of this.tabButtons) {
+      button.hidden = !(TABS[button.dataset.tab].offered?.(capabilities) ?? true);
+      if (button.hidden && button.dataset.tab === this.#tab) this.#tab = 'overview';
+    }
     for (const button of this.tabButtons) {
       button.setAttribute('aria-selected', String(button.dataset.tab === this.#tab));
     }
-    this.problem.show('');
-    const torrent = store.torrents.get(this.#key);
     if (!torrent) {
       this.#view = null;
       this.title.textContent = 'Torrent removed';
@@ -96,7 +110,7 @@ export class TorrentDetails {
       return;
     }
     this.title.textContent = torrent.name;
-    this.#view = TABS[this.#tab].create(torrent);
+    this.#view = TABS[this.#tab].create(torrent, capabilities);
     replaceChildren(this.body, this.#view.element);
     this.#refresh();
   }
@@ -151,6 +165,7 @@ function overviewFacts(torrent) {
     ['Speed', `↓ ${format.rate(torrent.download_rate)} · ↑ ${format.rate(torrent.upload_rate)}`],
     ['Peers', `${torrent.peers} connected, ${torrent.seeds} seeds`],
     ['Server', `${torrent.server_name} (${torrent.server_type})`],
+    ...(torrent.category ? [['Category', torrent.category]] : []),
     ['Saved in', torrent.save_path],
     ['Info hash', torrent.info_hash],
     ['Added', format.dateTime(torrent.added_at)],

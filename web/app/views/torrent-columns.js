@@ -118,6 +118,8 @@ export const TORRENT_COLUMNS = [
   textColumn('peers', 'Peers/Seeds', 6.25, (t) => `${t.peers} / ${t.seeds}`, number({ fit: 1, hidden: true })),
   textColumn('tracker', 'Tracker', 8, (t) => t.tracker ?? '–', { titled: true, fit: 3, hidden: true }),
   textColumn('labels', 'Labels', 8, (t) => t.labels.join(', '), { titled: true, fit: 7 }),
+  // qBittorrent's category, which is not one of its labels (tags).
+  textColumn('category', 'Category', 7, (t) => t.category ?? '', { titled: true, fit: 2.5, hidden: true }),
   textColumn('added_at', 'Added', 8.5, null, number({
     fit: 3.5,
     // Date formatting is the dearest text here: only when the row shows another date.
@@ -142,6 +144,7 @@ export function sortValue(key, torrent) {
     case 'labels': return torrent.labels.join(',');
     case 'eta': return torrent.eta ?? null;
     case 'tracker': return torrent.tracker ?? null;
+    case 'category': return torrent.category ?? null;
     case 'added_at': return torrent.added_at ?? null; // RFC 3339 in UTC sorts as text
     default: return torrent[key];
   }
