@@ -36,6 +36,7 @@
 pub mod bencode;
 mod client;
 mod config;
+mod deluge;
 pub mod egress;
 mod error;
 #[cfg(feature = "fuzzing")]
@@ -47,6 +48,10 @@ pub mod model;
 mod rtorrent;
 #[cfg(feature = "testkit")]
 pub mod testkit;
+/// Deluge's daemon transport alone, for its integration test; not an API.
+#[cfg(feature = "testkit")]
+#[doc(hidden)]
+pub use deluge::DelugeNative;
 pub mod torrent_file;
 mod transmission;
 
