@@ -12,5 +12,5 @@ pub mod transmission_reply {
 pub use crate::transmission::table::TableArguments;
 
 pub mod rencode {
-    pub use crate::deluge::rencode::{MAX_BYTES, decode, encode};
+    pub use crate::deluge::rencode::{decode, encode};
 }
