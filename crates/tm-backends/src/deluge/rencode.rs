@@ -23,7 +23,8 @@
 //! - Strings are UTF-8 (Deluge's client decodes them with `decode_utf8`).
 //!   Bytes that are not UTF-8 are decoded lossily (U+FFFD): one odd torrent
 //!   name must not make a whole list unreadable.
-//! - Dict keys that are not strings become their JSON text (`5` → `"5"`).
+//! - Dict keys that are numbers, booleans or none become their JSON text
+//!   (`5` → `"5"`); a list or dict as a key is an error.
 //! - Integers beyond `u64` (only the decimal form can hold them) become the
 //!   nearest float; non-finite floats (NaN, ±inf) become `null`, which JSON
 //!   cannot hold otherwise.
@@ -239,9 +240,16 @@ impl Decoder<'_> {
         let mut map = Map::new();
         let mut pairs = 0;
         while self.more(pairs, count)? {
+            let at = self.pos;
             let key = match self.value(depth)? {
                 Value::String(key) => key,
-                other => other.to_string(),
+                // Python cannot hash a dict; a tuple it can, but Deluge
+                // sends none. As text, nested keys would grow with every
+                // level of escaping.
+                Value::Array(_) | Value::Object(_) => {
+                    return Err(format!("a dict key at {at} is a collection"));
+                }
+                scalar => scalar.to_string(),
             };
             map.insert(key, self.value(depth)?);
             pairs += 1;
@@ -530,6 +538,9 @@ mod tests {
         // {5: "x", None: 1, 1.5: 2}
         let value = decode(&hex("690581784501423fc0000002")).unwrap();
         assert_eq!(value, json!({"5": "x", "null": 1, "1.5": 2}));
+        // {(1, 2): 3}, and a dict as a key.
+        assert!(decode(&hex("67c2010203")).is_err());
+        assert!(decode(&hex("676781610102")).is_err());
     }
 
     #[test]
