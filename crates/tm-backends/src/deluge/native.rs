@@ -8,31 +8,32 @@
 //! time (skipped here: none is subscribed).
 //!
 //! One connection is kept and logged in with `daemon.login`; calls take
-//! turns on it (one request in flight, its reply matched by id).
+//! turns on it (one request in flight, its reply matched by id). A connection
+//! that failed is dropped, and the next call connects and logs in again.
 
 use std::io::{Read, Write};
-use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use bytes::Bytes;
 use serde_json::{Map, Value, json};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{
+    AsyncBufRead, AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader,
+};
 use tokio::net::TcpStream;
 use tokio::sync::Mutex;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
-use tokio_rustls::rustls::client::danger::{
-    HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier,
-};
-use tokio_rustls::rustls::crypto;
-use tokio_rustls::rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use tokio_rustls::rustls::{self, ClientConfig, DigitallySignedStruct, SignatureScheme};
+use tokio_rustls::rustls::pki_types::ServerName;
 
 use super::rencode;
 use crate::config::{BackendConfig, Secret};
 use crate::egress::{ResolveError, TargetPolicy};
 use crate::error::{BackendError, ErrorKind, Result, io_error_kind};
 use crate::http::{MAX_REPLY_BYTES, decode_off_runtime, reply_too_large};
+use tls::tls_connector;
+
+mod tls;
 
 const PROTOCOL_VERSION: u8 = 1;
 /// Deluge 2 refuses a login that names no client version.
@@ -106,16 +107,19 @@ impl DelugeNative {
             kwargs: Value::Object(kwargs),
         };
         let mut connection = self.connection.lock().await;
-        let reused = connection.is_some();
-        let result = match self.call_on(&mut connection, &request).await {
-            // The daemon restarted, or dropped the idle connection: log in
-            // again, once. The request may have been carried out before the
-            // drop; the calls the adapter makes are safe to repeat (an add
-            // already done is refused as a duplicate).
-            Err(Failure::Lost(_)) if reused => self.call_on(&mut connection, &request).await,
-            result => result,
-        };
-        result.map_err(|failure| BackendError::new(&self.server, failure.into_kind()))
+        // The daemon restarted, or dropped the idle connection: connect and
+        // log in again. Only a drop seen before sending is repaired so: one
+        // during a call may come after the daemon carried the call out, and
+        // repeating it would turn a done add into a "duplicate".
+        if connection
+            .as_mut()
+            .is_some_and(|open| closed_while_idle(&mut open.stream))
+        {
+            *connection = None;
+        }
+        self.call_on(&mut connection, &request)
+            .await
+            .map_err(|failure| BackendError::new(&self.server, failure.into_kind()))
     }
 
     /// One call on the connection in `slot`, connecting first if there is
@@ -132,7 +136,7 @@ impl DelugeNative {
         let result = tokio::time::timeout(self.timeout, connection.call(request))
             .await
             .unwrap_or(Err(Failure::Broken(ErrorKind::Timeout(self.timeout))));
-        if let Err(Failure::Lost(_) | Failure::Broken(_)) = result {
+        if let Err(Failure::Broken(_)) = result {
             // Possibly mid-frame: the next call starts on a new connection.
             *slot = None;
         }
@@ -166,7 +170,10 @@ impl DelugeNative {
                         self.endpoint
                     )))
                 })?;
-            let mut connection = Connection { stream, next_id: 0 };
+            let mut connection = Connection {
+                stream: BufReader::new(stream),
+                next_id: 0,
+            };
             let login = Request {
                 method: "daemon.login",
                 args: json!([self.username, self.password.expose()]),
@@ -195,7 +202,8 @@ struct Request<'a> {
 }
 
 struct Connection {
-    stream: TlsStream<TcpStream>,
+    /// Buffered, so that `closed_while_idle` can look without consuming.
+    stream: BufReader<TlsStream<TcpStream>>,
     next_id: i64,
 }
 
@@ -211,17 +219,29 @@ impl Connection {
 enum Failure {
     /// The daemon answered with an exception: the connection is fine.
     Answered(ErrorKind),
-    /// The connection closed or broke: worth one new connection.
-    Lost(ErrorKind),
-    /// Anything else (garbage, no answer in time): the connection is dropped.
+    /// Garbage, no answer in time, or the connection closed: it is dropped.
     Broken(ErrorKind),
 }
 
 impl Failure {
     fn into_kind(self) -> ErrorKind {
         match self {
-            Failure::Answered(kind) | Failure::Lost(kind) | Failure::Broken(kind) => kind,
+            Failure::Answered(kind) | Failure::Broken(kind) => kind,
         }
+    }
+}
+
+/// Whether the peer closed `stream` (or it broke) while no call was on it;
+/// looks without waiting, and leaves any bytes that arrived in the buffer.
+fn closed_while_idle<S: AsyncBufRead + Unpin>(stream: &mut S) -> bool {
+    let mut filled = std::pin::pin!(stream.fill_buf());
+    match filled
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
+        Poll::Ready(Ok(buffered)) => buffered.is_empty(),
+        Poll::Ready(Err(_)) => true,
+        Poll::Pending => false,
     }
 }
 
@@ -368,72 +388,10 @@ fn malformed(reason: &str) -> Failure {
 }
 
 fn lost(error: std::io::Error) -> Failure {
-    Failure::Lost(ErrorKind::Network(match error.kind() {
+    Failure::Broken(ErrorKind::Network(match error.kind() {
         std::io::ErrorKind::UnexpectedEof => "the daemon closed the connection".to_owned(),
         _ => format!("connection lost: {error}"),
     }))
-}
-
-/// A TLS client that accepts any server certificate. deluged always
-/// presents a self-signed certificate it generated itself on first start
-/// (`ssl/daemon.cert`), so there is no authority to check it against; every
-/// Deluge client skips the check. The channel is encrypted, and the daemon's
-/// password login is what authenticates.
-fn tls_connector() -> Result<TlsConnector, rustls::Error> {
-    // The same provider reqwest uses, explicitly: no process-wide default.
-    let provider = Arc::new(crypto::aws_lc_rs::default_provider());
-    let schemes = provider
-        .signature_verification_algorithms
-        .supported_schemes();
-    let config = ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()?
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(AnyCertificate(schemes)))
-        .with_no_client_auth();
-    Ok(TlsConnector::from(Arc::new(config)))
-}
-
-/// Accepts any certificate and its handshake signatures, as reqwest's
-/// `danger_accept_invalid_certs` does. Checking the signatures would prove
-/// only that the peer holds the key of a certificate nobody vouches for
-/// (anyone in the middle can show their own); and webpki cannot even parse
-/// deluged's certificate, an X.509 v1 one.
-#[derive(Debug)]
-struct AnyCertificate(Vec<SignatureScheme>);
-
-impl ServerCertVerifier for AnyCertificate {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        _message: &[u8],
-        _cert: &CertificateDer<'_>,
-        _dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        Ok(HandshakeSignatureValid::assertion())
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        _message: &[u8],
-        _cert: &CertificateDer<'_>,
-        _dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        Ok(HandshakeSignatureValid::assertion())
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.clone()
-    }
 }
 
 #[cfg(test)]
@@ -577,12 +535,29 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_connection_closed_mid_reply_is_lost() {
+    async fn a_connection_closed_mid_reply_is_broken() {
         let mut cut = frame(&json!([1, 7, "x".repeat(100)])).unwrap();
         cut.truncate(cut.len() - 3);
         for reply in [Vec::new(), vec![PROTOCOL_VERSION, 0], cut] {
             let result = exchange_with(reply).await;
-            assert!(matches!(result, Err(Failure::Lost(_))), "{result:?}");
+            assert!(
+                matches!(result, Err(Failure::Broken(ErrorKind::Network(_)))),
+                "{result:?}"
+            );
         }
+    }
+
+    #[tokio::test]
+    async fn an_idle_connection_closed_by_the_daemon_is_noticed() {
+        let (client, mut daemon) = duplex(64);
+        let mut client = BufReader::new(client);
+        assert!(!closed_while_idle(&mut client));
+        daemon.write_all(b"event").await.unwrap();
+        assert!(!closed_while_idle(&mut client));
+        drop(daemon);
+        let mut kept = [0; 5];
+        client.read_exact(&mut kept).await.unwrap();
+        assert_eq!(&kept, b"event");
+        assert!(closed_while_idle(&mut client));
     }
 }
