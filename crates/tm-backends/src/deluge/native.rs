@@ -31,9 +31,9 @@ use crate::config::{BackendConfig, Secret};
 use crate::egress::{ResolveError, TargetPolicy};
 use crate::error::{BackendError, ErrorKind, Result, io_error_kind};
 use crate::http::{MAX_REPLY_BYTES, decode_off_runtime, reply_too_large};
-use tls::tls_connector;
 
 mod tls;
+use tls::tls_connector;
 
 const PROTOCOL_VERSION: u8 = 1;
 /// Deluge 2 refuses a login that names no client version.
@@ -81,6 +81,7 @@ impl DelugeNative {
         Ok(Self {
             host: config.host.clone(),
             port: config.port,
+            // deluged has no anonymous access: no user logs in as "" and is refused.
             username: config.username.clone().unwrap_or_default(),
             password: config.password.clone().unwrap_or_default(),
             egress: config.egress,
