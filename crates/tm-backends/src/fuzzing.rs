@@ -17,3 +17,7 @@ pub mod deluge {
     };
     pub use crate::deluge::reply::decode_reply;
 }
+
+pub mod rencode {
+    pub use crate::deluge::rencode::{decode, encode};
+}

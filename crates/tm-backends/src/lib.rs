@@ -49,6 +49,9 @@ mod qbittorrent;
 mod rtorrent;
 #[cfg(feature = "testkit")]
 pub mod testkit;
+/// Deluge's daemon transport alone, for its integration test; not an API.
+#[doc(hidden)]
+pub use deluge::DelugeNative;
 pub mod torrent_file;
 mod transmission;
 

@@ -26,7 +26,6 @@ async fn scenario_over_deluge_web() {
 }
 
 #[tokio::test]
-#[ignore = "native transport merges separately"]
 async fn scenario_over_daemon_rpc() {
     if !daemon_available("deluged") {
         return;

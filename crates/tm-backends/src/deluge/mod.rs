@@ -1,11 +1,16 @@
-//! Deluge 2 over deluge-web's JSON-RPC (or, once it merges, the daemon's own
-//! RPC): every operation is a `core.*` call, the same on both transports.
+//! Deluge 2 over the daemon's own RPC (TLS, zlib + rencode; `native.rs`) or
+//! deluge-web's JSON-RPC (`web.rs`): every operation is a `core.*` call, the
+//! same on both transports.
 
 mod labels;
 pub(crate) mod mapping;
+pub(crate) mod native;
+pub(crate) mod rencode;
 pub(crate) mod reply;
 mod rpc;
 mod web;
+
+pub use native::DelugeNative;
 
 use std::sync::Arc;
 
@@ -37,13 +42,7 @@ impl Deluge {
         let server = config.server_label();
         let rpc: Arc<dyn DelugeRpc> = match &config.transport {
             Transport::Http => Arc::new(web::DelugeWeb::new(config, &server)?),
-            // Until the daemon-RPC transport merges.
-            Transport::DelugeRpc => {
-                return Err(BackendError::new(
-                    server,
-                    ErrorKind::Unsupported("Deluge's daemon RPC is not available yet".to_owned()),
-                ));
-            }
+            Transport::DelugeRpc => Arc::new(native::DelugeNative::new(config, &server)?),
             Transport::Scgi | Transport::ScgiUnix { .. } => {
                 return Err(BackendError::new(
                     server,

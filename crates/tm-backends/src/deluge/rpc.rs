@@ -20,3 +20,15 @@ pub(crate) trait DelugeRpc: Send + Sync {
         kwargs: Map<String, Value>,
     ) -> Result<Value>;
 }
+
+#[async_trait]
+impl DelugeRpc for super::native::DelugeNative {
+    async fn call(
+        &self,
+        method: &str,
+        args: Vec<Value>,
+        kwargs: Map<String, Value>,
+    ) -> Result<Value> {
+        super::native::DelugeNative::call(self, method, args, kwargs).await
+    }
+}

@@ -131,7 +131,18 @@ on_both_databases! {
         assert_eq!(kinds[3]["transports"][1]["default_path"], "/json");
         assert_eq!(app.client().get("/clients").await.0, StatusCode::UNAUTHORIZED);
 
+        // The transport the other fields imply, per kind.
+        for (body, transport) in [
+            (json!({"name": "d", "server_type": "deluge", "host": "127.0.0.1", "port": 58846}), "deluge_rpc"),
+            (json!({"name": "w", "server_type": "deluge", "host": "127.0.0.1", "port": 8112, "rpc_path": "/json"}), "http"),
+            (json!({"name": "q", "server_type": "qbittorrent", "host": "127.0.0.1", "port": 8080}), "http"),
+        ] {
+            let (status, server) = api.post("/servers", body.clone()).await;
+            assert_eq!(status, StatusCode::OK, "{body} -> {server}");
+            assert_eq!(server["transport"], transport, "{body}");
+        }
     }
+
 
     async fn testing_a_server_reports_why_it_fails(db: Db) {
         let app = spawn!(db, |config: &mut tm_server::Config| {
