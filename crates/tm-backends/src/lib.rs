@@ -72,4 +72,7 @@ pub mod list_request {
     pub const TRANSMISSION_FIELDS: &[&str] = &crate::transmission::mapping::TORRENT_FIELDS;
     /// The commands of rTorrent's `d.multicall2`.
     pub const RTORRENT_COMMANDS: &[&str] = &crate::rtorrent::mapping::TORRENT_FIELDS;
+    /// The fields of Deluge's `core.get_torrents_status` (qBittorrent's
+    /// `torrents/info` takes no field list).
+    pub const DELUGE_FIELDS: &[&str] = &crate::deluge::mapping::TORRENT_FIELDS;
 }

@@ -15,6 +15,30 @@ pub(crate) struct Api {
 }
 
 impl Api {
+    /// An in-process tm-server on a free loopback port with a temporary data
+    /// directory (removed when the returned guard drops), and a client
+    /// logged in as its first user (the admin, allowed loopback targets).
+    pub(crate) async fn start_server() -> Result<(tm_server::RunningServer, Api, tempfile::TempDir)>
+    {
+        let data_dir = tempfile::Builder::new().prefix("tm-bench-").tempdir()?;
+        let mut config = tm_server::Config::new(data_dir.path());
+        config.port = 0;
+        let server = tm_server::start(config)
+            .await
+            .map_err(|e| format!("tm-server: {e:#}"))?;
+        let api = Api {
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .no_gzip()
+                .build()?,
+            base: format!("http://{}", server.local_addr()),
+        };
+        let credentials = json!({"username": "bench", "password": "bench-password-1"});
+        api.post("/auth/register", credentials.clone()).await?;
+        api.post("/auth/login", credentials).await?;
+        Ok((server, api, data_dir))
+    }
+
     pub(crate) async fn post(&self, path: &str, body: Value) -> Result<Value> {
         let reply = self
             .http

@@ -1,13 +1,14 @@
 //! `tm-bench`: how long listing 5,000 torrents takes, at every layer, against
-//! a real transmission-daemon and a real rtorrent on loopback.
+//! a real transmission-daemon, rtorrent, qbittorrent-nox and deluged (over
+//! its own RPC and behind deluge-web) on loopback.
 //!
 //! ```sh
 //! cargo run --release -p tm-bench -- --torrents 5000           # the issue's run
 //! cargo run --release -p tm-bench -- --torrents 500 --rounds 5 # a quick look
 //! ```
 //!
-//! Needs `transmission-daemon` and `rtorrent` on `PATH` (Debian packages of
-//! the same names). In one run it:
+//! Needs `transmission-daemon`, `rtorrent`, `qbittorrent-nox`, `deluged` and
+//! `deluge-web` on `PATH` (Debian packages of the same names). In one run it:
 //!
 //! 1. starts both daemons (tm-backends' testkit, temporary directories,
 //!    killed on exit), generates N tiny distinct single-file torrents in memory
@@ -29,12 +30,14 @@
 //!    registers the daemons and, once the snapshots hold all N torrents,
 //!    measures (c) `GET /torrents?server_id=…` and then, with all 5 servers
 //!    registered, (d) `GET /torrents` returning 5 × N torrents;
-//! 4. prints medians, p90s, sizes and the issue's ratios with PASS/FAIL.
+//! 4. does the same for qBittorrent and Deluge (`other_kinds.rs`);
+//! 5. prints medians, p90s, sizes and the issue's ratios with PASS/FAIL.
 //!
 //! It exits 0 whether or not a target is met: it is a measurement.
 //! `--skip-server` stops after step 2 (handy under `perf record`).
 
 mod api;
+mod other_kinds;
 mod raw;
 mod results;
 mod seeding;
@@ -44,14 +47,14 @@ use std::error::Error;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use tm_backends::testkit::{RtorrentDaemon, ScgiListener, TransmissionDaemon};
 use tm_backends::{BackendConfig, TorrentClient, connect};
 
 use api::Api;
 use raw::{HttpMode, TransmissionRaw};
 use results::Results;
-use seeding::{load_rtorrent, load_transmission, named};
+use seeding::{load_rtorrent, load_with_adapter, named};
 
 type Result<T, E = Box<dyn Error + Send + Sync>> = std::result::Result<T, E>;
 
@@ -137,7 +140,7 @@ async fn main() -> Result<()> {
         generated.elapsed().as_secs_f64() * 1000.0,
         files.iter().map(Vec::len).sum::<usize>() / n.max(1)
     );
-    let t_load = load_transmission(&t_config, &files).await?;
+    let t_load = load_with_adapter(&t_config, &files).await?;
     println!(
         "Transmission: {n} loaded paused in {:.2} s (torrent-add via the adapter, {TRANSMISSION_LOAD_CONCURRENCY} in flight; {:.2} ms each)",
         t_load.as_secs_f64(),
@@ -149,6 +152,7 @@ async fn main() -> Result<()> {
         r_load.as_secs_f64(),
         r_load.as_secs_f64() * 1000.0 / n.max(1) as f64
     );
+    let others = other_kinds::load(&files).await?;
     drop(files);
 
     // -- (a), (b) and the fan-out, before tm-server runs (its pollers would interfere)
@@ -299,6 +303,8 @@ async fn main() -> Result<()> {
         results.note(key, "(bytes column: torrents)");
     }
 
+    let other_ratios = other_kinds::measure(&args, &others, &mut results).await?;
+
     // -- (c) and (d): the snapshot-served API
     let mut server_phase = None;
     if !args.skip_server {
@@ -405,6 +411,7 @@ async fn main() -> Result<()> {
             None,
         ),
     ]);
+    ratios.extend(other_ratios);
     println!("\n{:<72} {:>7}  target", "ratio (of medians)", "value");
     println!("{}", "-".repeat(96));
     let mut failed = 0;
@@ -431,7 +438,7 @@ async fn main() -> Result<()> {
     if let Some(phase) = server_phase {
         phase.server.stop().await.map_err(|e| e.to_string())?;
     }
-    drop((transmission, rtorrent));
+    drop((transmission, rtorrent, others));
     Ok(())
 }
 
@@ -455,22 +462,7 @@ async fn measure_server(
     results: &mut Results,
 ) -> Result<ServerPhase> {
     let n = args.torrents;
-    let data_dir = tempfile::Builder::new().prefix("tm-bench-").tempdir()?;
-    let mut config = tm_server::Config::new(data_dir.path());
-    config.port = 0;
-    let server = tm_server::start(config)
-        .await
-        .map_err(|e| format!("tm-server: {e:#}"))?;
-    let api = Api {
-        http: reqwest::Client::builder()
-            .cookie_store(true)
-            .no_gzip()
-            .build()?,
-        base: format!("http://{}", server.local_addr()),
-    };
-    let credentials = json!({"username": "bench", "password": "bench-password-1"});
-    api.post("/auth/register", credentials.clone()).await?;
-    api.post("/auth/login", credentials).await?;
+    let (server, api, data_dir) = Api::start_server().await?;
 
     let t_id = api.register("transmission-1", t_config).await?;
     let t_ready = api.wait_for_count(&t_id, n).await?;

@@ -9,7 +9,8 @@ use tm_backends::{AddTorrent, BackendConfig, TorrentSource, connect};
 use crate::raw;
 use crate::{RTORRENT_LOAD_BATCH, Result, TRANSMISSION_LOAD_CONCURRENCY};
 
-pub(crate) async fn load_transmission(
+/// Adds every torrent paused through the adapter, a few at a time.
+pub(crate) async fn load_with_adapter(
     config: &BackendConfig,
     torrents: &[Vec<u8>],
 ) -> Result<Duration> {
