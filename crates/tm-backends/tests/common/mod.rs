@@ -30,10 +30,11 @@ pub async fn start_rtorrent() -> Option<(RtorrentDaemon, Arc<dyn TorrentClient>)
 }
 
 /// Transmission (127.0.0.1) seeding a torrent through a real opentracker,
-/// and an rTorrent (127.0.0.2) ready to download it.
-pub struct Swarm {
+/// and a leecher of any kind (each on its own loopback address) ready to
+/// download it.
+pub struct Swarm<L> {
     pub seeder: TransmissionDaemon,
-    pub leecher: RtorrentDaemon,
+    pub leecher: L,
     pub tracker: Opentracker,
     /// The torrent, announcing to `tracker`.
     pub torrent: TestTorrent,
@@ -42,18 +43,26 @@ pub struct Swarm {
 }
 
 /// Starts a `Swarm` for the torrent `make` writes into the seed's folder
-/// (without a tracker); `None` (skip) when a daemon is not installed.
+/// (without a tracker), with the leecher `start_leecher` starts (its binary:
+/// `leecher_binary`); `None` (skip) when a daemon is not installed.
 /// Returns once the tracker knows the seed: rTorrent announces once on start
 /// and gets peers only then.
-pub async fn swarm(make: impl FnOnce(&Path) -> TestTorrent) -> Option<Swarm> {
-    if !["transmission-daemon", "rtorrent", "opentracker"]
+pub async fn swarm<L, F>(
+    leecher_binary: &str,
+    start_leecher: impl FnOnce() -> F,
+    make: impl FnOnce(&Path) -> TestTorrent,
+) -> Option<Swarm<L>>
+where
+    F: std::future::Future<Output = std::io::Result<L>>,
+{
+    if !["transmission-daemon", leecher_binary, "opentracker"]
         .iter()
         .all(|binary| daemon_available(binary))
     {
         return None;
     }
     let seeder = TransmissionDaemon::start().await.unwrap();
-    let leecher = RtorrentDaemon::start(ScgiListener::Tcp).await.unwrap();
+    let leecher = start_leecher().await.unwrap();
     let untracked = make(seeder.scratch_dir());
     let tracker = Opentracker::start(std::slice::from_ref(&untracked.info_hash))
         .await

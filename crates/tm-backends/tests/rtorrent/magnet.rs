@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use tm_backends::testkit::TestTorrent;
+use tm_backends::testkit::{RtorrentDaemon, ScgiListener, TestTorrent};
 use tm_backends::{AddTorrent, TorrentSource, TorrentState, connect};
 
 use crate::common::swarm;
@@ -15,7 +15,8 @@ async fn magnet_downloads_into_the_requested_directory() {
         TestTorrent::multi_file(dir, "MagnetAlbum", &files, None).unwrap()
     };
     // Held whole: dropping it stops the daemons.
-    let Some(swarm) = swarm(make).await else {
+    let start = || RtorrentDaemon::start(ScgiListener::Tcp);
+    let Some(swarm) = swarm("rtorrent", start, make).await else {
         return;
     };
     let (leecher, tracker, torrent, hash) =
