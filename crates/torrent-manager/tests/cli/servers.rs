@@ -235,3 +235,18 @@ async fn servers_are_tested_before_they_are_saved() {
     env.run(&["servers", "test", "box"]).await.ok();
     env.run_with_input(&update, &password).await.ok();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn servers_show_what_the_client_was_found_to_do() {
+    let Some((_daemon, env)) = TestEnv::with_default_box().await else {
+        return;
+    };
+    let shown = env.run(&["servers", "show", "box"]).await.ok();
+    for expected in [
+        "API version",
+        "labels, file priorities (low too), peers, trackers, recheck, delete data, incremental list",
+    ] {
+        assert!(shown.stdout.contains(expected), "{expected}: {shown:?}");
+    }
+    assert!(!shown.stdout.contains("category"), "{shown:?}");
+}

@@ -1,7 +1,7 @@
 //! Servers as tables and details.
 
 use comfy_table::{Cell, Color};
-use tm_client::{ServerInfo, ServerStatus, Transport};
+use tm_client::{ClientCapabilities, LabelSupport, ServerInfo, ServerStatus, Transport};
 
 use crate::cli::layout::short_id;
 use crate::cli::output::{Output, fixed, rows, secondary, shrinking};
@@ -13,6 +13,35 @@ fn address(server: &ServerInfo) -> String {
         (Transport::ScgiUnix, Some(path)) => path.clone(),
         _ => format!("{}:{}", server.host, server.port),
     }
+}
+
+/// What the client was found to support, e.g. "one label, file priorities
+/// (low too), peers, trackers, recheck, delete data".
+fn capabilities_text(c: &ClientCapabilities) -> String {
+    let labels = match c.labels {
+        LabelSupport::None => None,
+        LabelSupport::Single => Some("one label"),
+        LabelSupport::Many => Some("labels"),
+    };
+    let priorities = match (c.file_priorities, c.low_file_priority) {
+        (true, true) => Some("file priorities (low too)"),
+        (true, false) => Some("file priorities"),
+        (false, _) => None,
+    };
+    [
+        labels,
+        c.category.then_some("category"),
+        priorities,
+        c.peers.then_some("peers"),
+        c.trackers.then_some("trackers"),
+        c.recheck.then_some("recheck"),
+        c.delete_data.then_some("delete data"),
+        c.incremental_list.then_some("incremental list"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(", ")
 }
 
 fn status_cell(out: &Output, server: &ServerInfo) -> Cell {
@@ -91,6 +120,12 @@ pub fn render_details(out: &Output, server: &ServerInfo) -> String {
         ),
         ("Added", timestamp(server.created_at)),
     ];
+    if let Some(api) = &server.api_version {
+        rows.push(("API version", api.clone()));
+    }
+    if let Some(capabilities) = &server.capabilities {
+        rows.push(("Can", capabilities_text(capabilities)));
+    }
     if let Some(error) = &server.last_error {
         rows.push(("Last error", error.clone()));
     }

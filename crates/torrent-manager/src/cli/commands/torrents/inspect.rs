@@ -104,6 +104,9 @@ fn render_details(out: &Output, t: &TorrentInfo) -> String {
             if t.is_private { "yes" } else { "no" }.to_string(),
         ),
     ];
+    if let Some(category) = &t.category {
+        rows.push(("Category", category.clone()));
+    }
     if let Some(tracker) = &t.tracker {
         rows.push(("Tracker", tracker.clone()));
     }
