@@ -270,7 +270,7 @@ export function torrentsView() {
     let note = '';
     const noServer = store.loaded && !store.servers.length;
     if (!store.loaded) note = 'Loading torrents…';
-    else if (noServer) note = 'No server yet. Torrents live on your torrent clients (rTorrent, Transmission): add one first.';
+    else if (noServer) note = 'No server yet. Torrents live on your torrent clients (rTorrent, Transmission, qBittorrent, Deluge): add one first.';
     else if (!total) note = 'No torrents yet. Add one, or drop .torrent files anywhere on this page.';
     else if (!shown) note = 'No torrent matches these filters.';
     setText(emptyText, note);
