@@ -88,6 +88,39 @@ export async function startTransmission(root) {
   return { child, port: rpcPort, rpcPath: '/transmission/rpc' };
 }
 
+const TEST_DAEMON = process.env.TM_TEST_DAEMON_BIN ?? path.join(REPO, 'target/debug/tm-test-daemon');
+
+/**
+ * A real client of `kind` from the Rust test kit (`tm-test-daemon`, see
+ * crates/tm-bench/src/bin/tm-test-daemon.rs): resolves `{server (a POST
+ * /servers body), downloadDir, scratchDir, stop()}`. It runs until `stop()`
+ * closes its standard input.
+ */
+export async function startTestDaemon(kind) {
+  const child = spawn(TEST_DAEMON, [kind], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const started = await new Promise((resolve, reject) => {
+    let output = '';
+    let errors = '';
+    child.stderr.on('data', (chunk) => { errors += chunk; });
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const line = output.split('\n')[0];
+      if (output.includes('\n')) resolve(JSON.parse(line));
+    });
+    child.once('exit', (code) => reject(new Error(`tm-test-daemon ${kind} exited (${code}):\n${errors}`)));
+  });
+  return {
+    server: started.server,
+    downloadDir: started.download_dir,
+    scratchDir: started.scratch_dir,
+    stop: () => new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', resolve);
+      child.stdin.end();
+    }),
+  };
+}
+
 /** The torrent-manager server on a free port; resolves its base URL. */
 export async function startServer(root) {
   const dataDir = path.join(root, 'data');

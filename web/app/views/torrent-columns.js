@@ -118,8 +118,9 @@ export const TORRENT_COLUMNS = [
   textColumn('peers', 'Peers/Seeds', 6.25, (t) => `${t.peers} / ${t.seeds}`, number({ fit: 1, hidden: true })),
   textColumn('tracker', 'Tracker', 8, (t) => t.tracker ?? '–', { titled: true, fit: 3, hidden: true }),
   textColumn('labels', 'Labels', 8, (t) => t.labels.join(', '), { titled: true, fit: 7 }),
-  // qBittorrent's category, which is not one of its labels (tags).
-  textColumn('category', 'Category', 7, (t) => t.category ?? '', { titled: true, fit: 2.5, hidden: true }),
+  // qBittorrent's category, which is not one of its labels (tags); chosen, it
+  // makes way only after the labels.
+  textColumn('category', 'Category', 7, (t) => t.category ?? '', { titled: true, fit: 7.5, hidden: true }),
   textColumn('added_at', 'Added', 8.5, null, number({
     fit: 3.5,
     // Date formatting is the dearest text here: only when the row shows another date.
