@@ -35,7 +35,8 @@ def server_settings(
 
     Args:
         name: A display name.
-        server_type: ``"rtorrent"`` or ``"transmission"``.
+        server_type: ``"rtorrent"``, ``"transmission"``, ``"qbittorrent"`` or
+            ``"deluge"`` (:meth:`client_kinds` lists them with their transports).
         host, port: Where the client's RPC interface listens (not needed
             for ``transport="scgi_unix"``).
         username, password: RPC credentials.
@@ -43,7 +44,8 @@ def server_settings(
         use_ssl: Use HTTPS for the RPC.
         http_host, http_port, http_path, http_username, http_password,
         http_use_ssl: Where completed files can be downloaded over HTTP.
-        transport: ``"http"``, ``"scgi"`` or ``"scgi_unix"``; derived when omitted.
+        transport: ``"http"``, ``"scgi"``, ``"scgi_unix"`` or ``"deluge_rpc"``
+            (Deluge's daemon); derived when omitted.
         socket_path: rTorrent's SCGI Unix socket (for ``scgi_unix``).
         tls_accept_invalid_certs: Accept a self-signed certificate.
         is_default: Make this the user's default server.

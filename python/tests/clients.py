@@ -1,0 +1,58 @@
+"""Any client of the Rust test kit, started by ``tm-test-daemon`` (built with
+``cargo build -p tm-bench --bin tm-test-daemon``, or ``$TM_TEST_DAEMON_BIN``):
+the same daemons, configured the same way, as the Rust and browser tests use.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from daemons import _binary
+
+DEFAULT_BIN = str(Path(__file__).resolve().parents[2] / "target" / "debug" / "tm-test-daemon")
+
+# The client binaries each kind needs (a missing one skips, or fails under CI).
+BINARIES = {
+    "qbittorrent": ["qbittorrent-nox"],
+    "deluge": ["deluged"],
+    "deluge-bare": ["deluged"],
+    "deluge-web": ["deluged", "deluge-web"],
+}
+
+
+@dataclass
+class RunningClient:
+    """A running client: ``server`` is a ``POST /servers`` body that reaches it."""
+
+    server: dict
+    download_dir: Path
+    process: subprocess.Popen
+
+
+def start_client(kind: str) -> Iterator[RunningClient]:
+    """Runs the client of ``kind`` until the generator is closed."""
+    for binary in BINARIES.get(kind, []):
+        _binary(binary)
+    program = os.environ.get("TM_TEST_DAEMON_BIN", DEFAULT_BIN)
+    if not os.path.exists(program):
+        pytest.fail(f"{program} is missing: cargo build -p tm-bench --bin tm-test-daemon")
+    process = subprocess.Popen(
+        [program, kind], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        line = process.stdout.readline() if process.stdout else ""
+        if not line:
+            pytest.fail(f"tm-test-daemon {kind} did not start (exit {process.wait()})")
+        started = json.loads(line)
+        yield RunningClient(started["server"], Path(started["download_dir"]), process)
+    finally:
+        if process.stdin:
+            process.stdin.close()  # it stops the client and cleans up
+        process.wait(timeout=30)
