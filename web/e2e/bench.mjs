@@ -29,8 +29,8 @@ function instrument() {
     return addEventListener.call(this, type, (event) => bench.timeEvent(type, event), options);
   };
   bench.timeEvent = (type, event) => {
-    const record = { type, bytes: event.data.length, frameMs: 0 };
     const started = performance.now();
+    const record = { type, bytes: event.data.length, frameMs: 0, at: started };
     bench.handlers[type](event);
     record.handlerMs = performance.now() - started;
     if (type === 'delta') record.changed = JSON.parse(event.data).changed.length; // outside the timing
@@ -111,6 +111,7 @@ async function main() {
       check();
     }), TORRENTS);
     const reset = await page.evaluate(() => window.benchProbe.events.find((e) => e.type === 'reset'));
+    const domReadyMs = await page.evaluate(() => performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd);
     const rowsInDom = await page.locator('.vrow').count();
 
     // Real ticks: start 1% of the torrents through the API; the poller's deltas follow.
@@ -188,7 +189,8 @@ async function main() {
       torrents: TORRENTS,
       add_seconds: addSeconds,
       navigation_to_populated_table_ms: populatedMs,
-      reset: { bytes: full, handler_ms: reset.handlerMs },
+      reset: { bytes: full, handler_ms: reset.handlerMs, arrived_at_ms: reset.at, frames_ms: reset.frameMs },
+      dom_content_loaded_ms: domReadyMs,
       row_elements_in_dom: rowsInDom,
       synthetic_1pct_sorted_by_name: { ...tickOf(byName), bytes: byName[0].bytes },
       synthetic_1pct_sorted_by_speed: { ...tickOf(bySpeed), bytes: bySpeed[0].bytes },
@@ -204,6 +206,7 @@ async function main() {
     console.log(`adding them (batch upload, paused):            ${addSeconds.toFixed(1)} s`);
     console.log(`navigation → populated table:                  ${ms(populatedMs)}`);
     console.log(`  reset event: ${kb(full)}, its handler (JSON.parse + Map) ${ms(reset.handlerMs)}`);
+    console.log(`  DOMContentLoaded at ${ms(domReadyMs)}; the reset arrived at ${ms(reset.at)}; its frames ${ms(reset.frameMs)}`);
     console.log(`row elements in the DOM:                       ${rowsInDom}`);
     console.log(`phone (390 px) cards in the DOM:               ${phoneRowsInDom}`);
     for (const [label, events] of [['sorted by name', byName], ['sorted by ↓ speed (re-sorts)', bySpeed],
