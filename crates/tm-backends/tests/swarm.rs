@@ -5,8 +5,8 @@ mod common;
 
 use std::time::Duration;
 
-use tm_backends::testkit::TestTorrent;
 use tm_backends::{AddTorrent, TorrentSource, TorrentState, TrackerStatus, connect};
+use tm_testkit::TestTorrent;
 
 use common::swarm;
 

@@ -2,8 +2,9 @@
 
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use tm_backends::BackendConfig;
+use tm_testkit::server_body;
 
 use crate::Result;
 use crate::raw::Timed;
@@ -70,21 +71,7 @@ impl Api {
 
     /// Registers a daemon as a server; returns its id.
     pub(crate) async fn register(&self, name: &str, config: &BackendConfig) -> Result<String> {
-        let (server_type, transport) = (config.kind.as_str(), config.transport.kind().as_str());
-        let server = self
-            .post(
-                "/servers",
-                json!({
-                    "name": name,
-                    "server_type": server_type,
-                    "host": config.host,
-                    "port": config.port,
-                    "username": config.username,
-                    "password": config.password.as_ref().map(|p| p.expose().to_owned()),
-                    "transport": transport,
-                }),
-            )
-            .await?;
+        let server = self.post("/servers", server_body(name, config)).await?;
         Ok(server["id"].as_str().ok_or("no server id")?.to_owned())
     }
 

@@ -9,7 +9,7 @@
 //! Needs `transmission-daemon` and `rtorrent` on `PATH` (Debian packages of
 //! the same names). In one run it:
 //!
-//! 1. starts both daemons (tm-backends' testkit, temporary directories,
+//! 1. starts both daemons (tm-testkit, temporary directories,
 //!    killed on exit), generates N tiny distinct single-file torrents in memory
 //!    (each announcing to `http://127.0.0.1:1/announce`, as rTorrent with DHT
 //!    off drops torrents without a tracker) and loads them paused: Transmission
@@ -45,8 +45,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use tm_backends::testkit::{RtorrentDaemon, ScgiListener, TransmissionDaemon};
 use tm_backends::{BackendConfig, TorrentClient, connect};
+use tm_testkit::{InProcessServer, RtorrentDaemon, ScgiListener, TransmissionDaemon};
 
 use api::Api;
 use raw::{HttpMode, TransmissionRaw};
@@ -429,7 +429,7 @@ async fn main() -> Result<()> {
     );
 
     if let Some(phase) = server_phase {
-        phase.server.stop().await.map_err(|e| e.to_string())?;
+        phase.server.stop().await?;
     }
     drop((transmission, rtorrent));
     Ok(())
@@ -440,8 +440,7 @@ fn box_err(e: impl Error + Send + Sync + 'static) -> Box<dyn Error + Send + Sync
 }
 
 struct ServerPhase {
-    server: tm_server::RunningServer,
-    _data_dir: tempfile::TempDir,
+    server: InProcessServer,
     t_ready: Duration,
     r_ready: Duration,
 }
@@ -455,18 +454,13 @@ async fn measure_server(
     results: &mut Results,
 ) -> Result<ServerPhase> {
     let n = args.torrents;
-    let data_dir = tempfile::Builder::new().prefix("tm-bench-").tempdir()?;
-    let mut config = tm_server::Config::new(data_dir.path());
-    config.port = 0;
-    let server = tm_server::start(config)
-        .await
-        .map_err(|e| format!("tm-server: {e:#}"))?;
+    let server = InProcessServer::start().await?;
     let api = Api {
         http: reqwest::Client::builder()
             .cookie_store(true)
             .no_gzip()
             .build()?,
-        base: format!("http://{}", server.local_addr()),
+        base: server.url.clone(),
     };
     let credentials = json!({"username": "bench", "password": "bench-password-1"});
     api.post("/auth/register", credentials.clone()).await?;
@@ -530,7 +524,6 @@ async fn measure_server(
     }
     Ok(ServerPhase {
         server,
-        _data_dir: data_dir,
         t_ready,
         r_ready,
     })

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use tm_backends::testkit::TestTorrent;
 use tm_backends::{AddTorrent, TorrentSource, TorrentState, connect};
+use tm_testkit::TestTorrent;
 
 use crate::common::swarm;
 
