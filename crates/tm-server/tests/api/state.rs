@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use tm_backends::TorrentClient;
+use tm_backends::{ClientKind, TorrentClient};
 use tm_testkit::TestTorrent;
 
 use crate::daemons::{ClientUnderTest, paused_torrents_on, register, upload, wait_until};
@@ -45,6 +45,17 @@ async fn listed_labels(api: &Api, hash: &str) -> Option<Value> {
         .iter()
         .find(|t| t["info_hash"] == hash)
         .map(|t| t["labels"].clone())
+}
+
+/// Whether the server's `api_version` (qBittorrent's WebAPI) is `minimum` or later.
+fn webapi_at_least(server: &Value, minimum: [u32; 3]) -> bool {
+    let version: Vec<u32> = server["api_version"]
+        .as_str()
+        .unwrap_or_else(|| panic!("an api_version: {server}"))
+        .split('.')
+        .map(|part| part.parse().expect("a numeric version"))
+        .collect();
+    version.as_slice() >= minimum.as_slice()
 }
 
 /// Sets `labels` in the client directly, as another tool would.
@@ -190,6 +201,21 @@ tm_testkit::for_every_client! {
         assert_eq!(status, StatusCode::OK, "{added}");
         let hash = torrent.info_hash.clone();
 
+        let (_, server) = api.get(&format!("/servers/{server_id}")).await;
+        if daemon.kind() == ClientKind::Qbittorrent && !webapi_at_least(&server, [2, 11, 7]) {
+            // qBittorrent lists tracker errors from WebAPI 2.11.7 on (5.1);
+            // before, only the torrent's tracker list tells of them.
+            let refused = wait_until(Duration::from_secs(60), || async {
+                let (_, trackers) = api.get(&format!("/torrents/{hash}/trackers")).await;
+                trackers["trackers"].as_array()?.iter().find(|t| t["status"] == "error").cloned()
+            })
+            .await
+            .expect("the failed announce is in the tracker list");
+            assert!(refused["message"].as_str().unwrap().contains("not allowed"), "{refused}");
+            let (_, list) = api.get("/torrents?error=any").await;
+            assert_eq!(list, json!([]), "no tracker errors in the list before WebAPI 2.11.7");
+            return;
+        }
         let failing = wait_until(Duration::from_secs(60), || async {
             let (_, list) = api.get("/torrents?error=tracker").await;
             list.as_array()?.iter().find(|t| t["info_hash"] == hash).cloned()
