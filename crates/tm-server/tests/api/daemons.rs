@@ -1,4 +1,5 @@
-//! Real torrent clients behind the API: start one, register it as a server.
+//! Real torrent clients behind the API (tm-testkit's list): register one as a
+//! server, upload torrents to it.
 
 use std::time::Duration;
 
