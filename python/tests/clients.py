@@ -1,5 +1,5 @@
 """Any client of the Rust test kit, started by ``tm-test-daemon`` (built with
-``cargo build -p tm-bench --bin tm-test-daemon``, or ``$TM_TEST_DAEMON_BIN``):
+``cargo build -p tm-testkit --bin tm-test-daemon``, or ``$TM_TEST_DAEMON_BIN``):
 the same daemons, configured the same way, as the Rust and browser tests use.
 """
 
@@ -42,7 +42,7 @@ def start_client(kind: str) -> Iterator[RunningClient]:
         _binary(binary)
     program = os.environ.get("TM_TEST_DAEMON_BIN", DEFAULT_BIN)
     if not os.path.exists(program):
-        pytest.fail(f"{program} is missing: cargo build -p tm-bench --bin tm-test-daemon")
+        pytest.fail(f"{program} is missing: cargo build -p tm-testkit --bin tm-test-daemon")
     process = subprocess.Popen(
         [program, kind], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )

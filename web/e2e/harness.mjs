@@ -92,8 +92,8 @@ const TEST_DAEMON = process.env.TM_TEST_DAEMON_BIN ?? path.join(REPO, 'target/de
 
 /**
  * A real client of `kind` from the Rust test kit (`tm-test-daemon`, see
- * crates/tm-bench/src/bin/tm-test-daemon.rs): resolves `{server (a POST
- * /servers body), downloadDir, scratchDir, stop()}`. It runs until `stop()`
+ * crates/tm-testkit/src/bin/tm-test-daemon.rs): resolves `{server (a POST
+ * /servers body), downloadDir, stop()}`. It runs until `stop()`
  * closes its standard input.
  */
 export async function startTestDaemon(kind) {
@@ -112,7 +112,6 @@ export async function startTestDaemon(kind) {
   return {
     server: started.server,
     downloadDir: started.download_dir,
-    scratchDir: started.scratch_dir,
     stop: () => new Promise((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once('exit', resolve);

@@ -30,8 +30,8 @@
 //! ```
 //!
 //! Also here: a lenient [`bencode`] decoder, [`torrent_file`] parsing with
-//! v1/v2 info hashes of the raw bytes, [`magnet`] links, and (feature
-//! `testkit`) real daemons for integration tests.
+//! v1/v2 info hashes of the raw bytes, and [`magnet`] links. Real daemons
+//! for tests live in the `tm-testkit` crate.
 
 pub mod bencode;
 mod client;
@@ -47,8 +47,6 @@ pub mod magnet;
 pub mod model;
 mod qbittorrent;
 mod rtorrent;
-#[cfg(feature = "testkit")]
-pub mod testkit;
 /// Deluge's daemon transport alone, for its integration test; not an API.
 #[doc(hidden)]
 pub use deluge::DelugeNative;
@@ -64,6 +62,24 @@ pub use model::{
     RemoveOutcome, Torrent, TorrentChanges, TorrentErrorKind, TorrentFile, TorrentSource,
     TorrentState, Tracker, TrackerStatus, tracker_host,
 };
+
+/// Calls rTorrent's `method` with string parameters the way other front ends
+/// do (e.g. ruTorrent's `d.directory_base.set`); the answer as debug text.
+/// For `tm-testkit`'s real-daemon tests; not part of the adapter interface.
+#[doc(hidden)]
+pub async fn rtorrent_call(
+    config: &BackendConfig,
+    method: &str,
+    params: &[&str],
+) -> std::result::Result<String, String> {
+    use rtorrent::{rpc::RtorrentRpc, xmlrpc::Value};
+    let rpc = RtorrentRpc::new(config, "testkit").map_err(|e| e.to_string())?;
+    let params: Vec<Value> = params.iter().map(|p| Value::from(*p)).collect();
+    rpc.call(method, &params)
+        .await
+        .map(|answer| format!("{answer:?}"))
+        .map_err(|e| e.to_string())
+}
 
 /// What each adapter's `list()` asks its client for, so that a benchmark can
 /// send the very same request directly.

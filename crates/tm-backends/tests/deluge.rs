@@ -3,36 +3,25 @@
 mod common;
 
 use tm_backends::model::LabelSupport;
-use tm_backends::testkit::{DelugeDaemon, DelugeWeb, TestTorrent, daemon_available};
 use tm_backends::{AddTorrent, ClientKind, ErrorKind, TorrentSource, TorrentState, connect};
+use tm_testkit::{DelugeDaemon, DelugeWeb, TestTorrent, daemon_available};
 
-use common::{add_paused, full_scenario};
+use common::add_paused;
 
 fn deluge_available() -> bool {
     daemon_available("deluged") && daemon_available("deluge-web")
 }
 
 #[tokio::test]
-async fn scenario_over_deluge_web() {
+async fn the_label_plugin_gives_one_label_per_torrent() {
     if !deluge_available() {
         return;
     }
     let daemon = DelugeDaemon::start(true).await.unwrap();
     let web = DelugeWeb::start(&daemon).await.unwrap();
-    let client = connect(&web.config()).unwrap();
-    let info = client.probe().await.unwrap();
+    let info = connect(&web.config()).unwrap().probe().await.unwrap();
+    assert_eq!(info.client, ClientKind::Deluge);
     assert_eq!(info.capabilities.labels, LabelSupport::Single);
-    full_scenario(client, ClientKind::Deluge, daemon.scratch_dir()).await;
-}
-
-#[tokio::test]
-async fn scenario_over_daemon_rpc() {
-    if !daemon_available("deluged") {
-        return;
-    }
-    let daemon = DelugeDaemon::start(true).await.unwrap();
-    let client = connect(&daemon.config()).unwrap();
-    full_scenario(client, ClientKind::Deluge, daemon.scratch_dir()).await;
 }
 
 #[tokio::test]

@@ -4,10 +4,10 @@ use std::net::Ipv4Addr;
 use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value, json};
-use tm_backends::testkit::{DelugeDaemon, daemon_available};
 use tm_backends::{
     BackendConfig, ClientKind, DelugeNative, ErrorKind, Secret, TargetPolicy, Transport,
 };
+use tm_testkit::{DelugeDaemon, daemon_available};
 use tokio::io::AsyncWriteExt;
 
 /// Daemon-RPC settings for a port that is not deluged's (fault tests).

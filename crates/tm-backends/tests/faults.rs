@@ -9,10 +9,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use tm_backends::testkit::free_port;
 use tm_backends::{
     BackendConfig, BackendError, ClientKind, ErrorKind, Secret, TargetPolicy, Transport, connect,
 };
+use tm_testkit::free_port;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 

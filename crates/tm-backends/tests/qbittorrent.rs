@@ -3,10 +3,10 @@
 mod common;
 
 use tm_backends::model::LabelSupport;
-use tm_backends::testkit::{QbittorrentDaemon, TestTorrent, daemon_available};
 use tm_backends::{ClientKind, ErrorKind, TorrentClient, TorrentState, connect};
+use tm_testkit::{QbittorrentDaemon, TestTorrent, daemon_available};
 
-use common::{add_paused, full_scenario, wait_for};
+use common::{add_paused, wait_for};
 
 async fn start() -> Option<(QbittorrentDaemon, std::sync::Arc<dyn TorrentClient>)> {
     if !daemon_available("qbittorrent-nox") {
@@ -15,14 +15,6 @@ async fn start() -> Option<(QbittorrentDaemon, std::sync::Arc<dyn TorrentClient>
     let daemon = QbittorrentDaemon::start().await.unwrap();
     let client = connect(&daemon.config()).unwrap();
     Some((daemon, client))
-}
-
-#[tokio::test]
-async fn scenario_over_http() {
-    let Some((daemon, client)) = start().await else {
-        return;
-    };
-    full_scenario(client, ClientKind::Qbittorrent, daemon.scratch_dir()).await;
 }
 
 #[tokio::test]

@@ -11,37 +11,13 @@ mod removal;
 
 use std::time::Duration;
 
-use tm_backends::testkit::{
-    NginxScgiProxy, RtorrentDaemon, ScgiListener, TestTorrent, daemon_available,
-};
 use tm_backends::{AddTorrent, ClientKind, ErrorKind, TorrentSource, connect};
+use tm_testkit::{NginxScgiProxy, RtorrentDaemon, ScgiListener, TestTorrent, daemon_available};
 
-use common::{DEAD_TRACKER, full_scenario};
-
-#[tokio::test]
-async fn scenario_over_scgi_tcp() {
-    if !daemon_available("rtorrent") {
-        return;
-    }
-    let daemon = RtorrentDaemon::start(ScgiListener::Tcp).await.unwrap();
-    let client = connect(&daemon.config()).unwrap();
-    full_scenario(client, ClientKind::Rtorrent, &daemon.download_dir).await;
-}
+use common::DEAD_TRACKER;
 
 #[tokio::test]
-async fn scenario_over_scgi_unix_socket() {
-    if !daemon_available("rtorrent") {
-        return;
-    }
-    let daemon = RtorrentDaemon::start(ScgiListener::UnixSocket)
-        .await
-        .unwrap();
-    let client = connect(&daemon.config()).unwrap();
-    full_scenario(client, ClientKind::Rtorrent, &daemon.download_dir).await;
-}
-
-#[tokio::test]
-async fn scenario_over_http_through_nginx() {
+async fn wrong_password_at_the_nginx_proxy() {
     if !daemon_available("rtorrent") || !daemon_available("nginx") {
         return;
     }
@@ -49,10 +25,6 @@ async fn scenario_over_http_through_nginx() {
     let proxy = NginxScgiProxy::start(daemon.scgi_port.unwrap())
         .await
         .unwrap();
-    let client = connect(&proxy.config()).unwrap();
-    full_scenario(client, ClientKind::Rtorrent, &daemon.download_dir).await;
-
-    // Wrong password at the proxy.
     let mut wrong = proxy.config();
     wrong.password = Some("nope".into());
     let err = connect(&wrong).unwrap().probe().await.unwrap_err();

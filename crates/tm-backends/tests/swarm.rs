@@ -8,12 +8,10 @@ mod common;
 use std::path::Path;
 use std::time::Duration;
 
-use tm_backends::testkit::{
-    DelugeDaemon, QbittorrentDaemon, RtorrentDaemon, ScgiListener, TestTorrent,
-};
 use tm_backends::{
     AddTorrent, BackendConfig, DataRemoval, TorrentSource, TorrentState, TrackerStatus, connect,
 };
+use tm_testkit::{DelugeDaemon, QbittorrentDaemon, RtorrentDaemon, ScgiListener, TestTorrent};
 
 use common::{Swarm, swarm, wait_until_gone};
 

@@ -2,20 +2,10 @@
 
 mod common;
 
-use tm_backends::testkit::{TestTorrent, TransmissionDaemon, daemon_available};
-use tm_backends::{ClientKind, ErrorKind, TorrentClient, connect};
+use tm_backends::{ErrorKind, TorrentClient, connect};
+use tm_testkit::{TestTorrent, TransmissionDaemon, daemon_available};
 
-use common::{add_paused, full_scenario, wait_for};
-
-#[tokio::test]
-async fn scenario_over_http() {
-    if !daemon_available("transmission-daemon") {
-        return;
-    }
-    let daemon = TransmissionDaemon::start().await.unwrap();
-    let client = connect(&daemon.config()).unwrap();
-    full_scenario(client, ClientKind::Transmission, daemon.scratch_dir()).await;
-}
+use common::{add_paused, wait_for};
 
 #[tokio::test]
 async fn wrong_password_and_wrong_path() {

@@ -4,6 +4,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use tm_backends::BackendConfig;
+use tm_testkit::{InProcessServer, server_body};
 
 use crate::Result;
 use crate::raw::Timed;
@@ -15,28 +16,21 @@ pub(crate) struct Api {
 }
 
 impl Api {
-    /// An in-process tm-server on a free loopback port with a temporary data
-    /// directory (removed when the returned guard drops), and a client
-    /// logged in as its first user (the admin, allowed loopback targets).
-    pub(crate) async fn start_server() -> Result<(tm_server::RunningServer, Api, tempfile::TempDir)>
-    {
-        let data_dir = tempfile::Builder::new().prefix("tm-bench-").tempdir()?;
-        let mut config = tm_server::Config::new(data_dir.path());
-        config.port = 0;
-        let server = tm_server::start(config)
-            .await
-            .map_err(|e| format!("tm-server: {e:#}"))?;
+    /// An in-process tm-server (the test kit's) and a client logged in as
+    /// its first user (the admin, allowed loopback targets).
+    pub(crate) async fn start_server() -> Result<(InProcessServer, Api)> {
+        let server = InProcessServer::start().await?;
         let api = Api {
             http: reqwest::Client::builder()
                 .cookie_store(true)
                 .no_gzip()
                 .build()?,
-            base: format!("http://{}", server.local_addr()),
+            base: server.url.clone(),
         };
         let credentials = json!({"username": "bench", "password": "bench-password-1"});
         api.post("/auth/register", credentials.clone()).await?;
         api.post("/auth/login", credentials).await?;
-        Ok((server, api, data_dir))
+        Ok((server, api))
     }
 
     pub(crate) async fn post(&self, path: &str, body: Value) -> Result<Value> {
@@ -94,21 +88,7 @@ impl Api {
 
     /// Registers a daemon as a server; returns its id.
     pub(crate) async fn register(&self, name: &str, config: &BackendConfig) -> Result<String> {
-        let (server_type, transport) = (config.kind.as_str(), config.transport.kind().as_str());
-        let server = self
-            .post(
-                "/servers",
-                json!({
-                    "name": name,
-                    "server_type": server_type,
-                    "host": config.host,
-                    "port": config.port,
-                    "username": config.username,
-                    "password": config.password.as_ref().map(|p| p.expose().to_owned()),
-                    "transport": transport,
-                }),
-            )
-            .await?;
+        let server = self.post("/servers", server_body(name, config)).await?;
         Ok(server["id"].as_str().ok_or("no server id")?.to_owned())
     }
 

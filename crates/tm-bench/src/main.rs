@@ -10,7 +10,7 @@
 //! Needs `transmission-daemon`, `rtorrent`, `qbittorrent-nox`, `deluged` and
 //! `deluge-web` on `PATH` (Debian packages of the same names). In one run it:
 //!
-//! 1. starts both daemons (tm-backends' testkit, temporary directories,
+//! 1. starts both daemons (tm-testkit, temporary directories,
 //!    killed on exit), generates N tiny distinct single-file torrents in memory
 //!    (each announcing to `http://127.0.0.1:1/announce`, as rTorrent with DHT
 //!    off drops torrents without a tracker) and loads them paused: Transmission
@@ -48,8 +48,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use tm_backends::testkit::{RtorrentDaemon, ScgiListener, TransmissionDaemon};
 use tm_backends::{BackendConfig, TorrentClient, connect};
+use tm_testkit::{InProcessServer, RtorrentDaemon, ScgiListener, TransmissionDaemon};
 
 use api::Api;
 use raw::{HttpMode, TransmissionRaw};
@@ -436,7 +436,7 @@ async fn main() -> Result<()> {
     );
 
     if let Some(phase) = server_phase {
-        phase.server.stop().await.map_err(|e| e.to_string())?;
+        phase.server.stop().await?;
     }
     drop((transmission, rtorrent, others));
     Ok(())
@@ -447,8 +447,7 @@ fn box_err(e: impl Error + Send + Sync + 'static) -> Box<dyn Error + Send + Sync
 }
 
 struct ServerPhase {
-    server: tm_server::RunningServer,
-    _data_dir: tempfile::TempDir,
+    server: InProcessServer,
     t_ready: Duration,
     r_ready: Duration,
 }
@@ -462,7 +461,7 @@ async fn measure_server(
     results: &mut Results,
 ) -> Result<ServerPhase> {
     let n = args.torrents;
-    let (server, api, data_dir) = Api::start_server().await?;
+    let (server, api) = Api::start_server().await?;
 
     let t_id = api.register("transmission-1", t_config).await?;
     let t_ready = api.wait_for_count(&t_id, n).await?;
@@ -522,7 +521,6 @@ async fn measure_server(
     }
     Ok(ServerPhase {
         server,
-        _data_dir: data_dir,
         t_ready,
         r_ready,
     })

@@ -13,8 +13,8 @@
 use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value, json};
-use tm_backends::testkit::{DelugeDaemon, DelugeWeb, QbittorrentDaemon};
 use tm_backends::{BackendConfig, DelugeNative, TorrentClient, connect};
+use tm_testkit::{DelugeDaemon, DelugeWeb, QbittorrentDaemon};
 
 use crate::api::Api;
 use crate::raw::Timed;
@@ -300,7 +300,7 @@ pub(crate) async fn measure(
 /// (c): each daemon registered with an in-process tm-server.
 async fn measure_served(args: &Args, subjects: &[Subject], results: &mut Results) -> Result<()> {
     let n = args.torrents;
-    let (server, api, _data_dir) = Api::start_server().await?;
+    let (server, api) = Api::start_server().await?;
     let mut paths = Vec::new();
     for subject in subjects {
         let id = api.register(subject.name, &subject.config).await?;
@@ -327,6 +327,6 @@ async fn measure_served(args: &Args, subjects: &[Subject], results: &mut Results
             assert_eq!(total, n, "{path}: X-Total-Count");
         }
     }
-    server.stop().await.map_err(|e| e.to_string())?;
+    server.stop().await?;
     Ok(())
 }

@@ -276,6 +276,16 @@ impl TorrentClient for Deluge {
     }
 
     async fn stop(&self, info_hashes: &[String]) -> Result<()> {
+        // Deluge skips a pause while its cached status still says "paused"
+        // (a resume sent just before: deluge/core/torrent.py Torrent.pause).
+        // `core.get_torrent_status` refreshes that cache; the list call does not.
+        for hash in self.existing(info_hashes).await? {
+            self.call(
+                "core.get_torrent_status",
+                vec![json!(hash), json!(["paused"])],
+            )
+            .await?;
+        }
         self.act("core.pause_torrent", info_hashes).await
     }
 

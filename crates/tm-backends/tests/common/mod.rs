@@ -7,12 +7,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tm_backends::model::LabelSupport;
-use tm_backends::testkit::{
-    Opentracker, RtorrentDaemon, ScgiListener, TestTorrent, TransmissionDaemon, daemon_available,
-};
 use tm_backends::{
     AddTorrent, ClientKind, DataRemoval, ErrorKind, FilePriority, Torrent, TorrentClient,
     TorrentSource, TorrentState, TrackerStatus, connect,
+};
+use tm_testkit::{
+    Opentracker, RtorrentDaemon, ScgiListener, TestTorrent, TransmissionDaemon, daemon_available,
 };
 
 /// Unreachable on purpose: torrents get a tracker entry but never a peer.

@@ -3,8 +3,8 @@
 use std::path::Path;
 use std::time::Duration;
 
-use tm_backends::testkit::TestTorrent;
 use tm_backends::{AddTorrent, ErrorKind, TorrentSource, TorrentState};
+use tm_testkit::TestTorrent;
 
 use crate::common::{DEAD_TRACKER, add_paused, start_rtorrent, wait_for};
 

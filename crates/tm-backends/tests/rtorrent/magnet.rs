@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use tm_backends::testkit::{RtorrentDaemon, ScgiListener, TestTorrent};
 use tm_backends::{AddTorrent, TorrentSource, TorrentState, connect};
+use tm_testkit::{RtorrentDaemon, ScgiListener, TestTorrent};
 
 use crate::common::swarm;
 

@@ -2,8 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use tm_backends::testkit::{RtorrentDaemon, TestTorrent};
 use tm_backends::{DataRemoval, ErrorKind, RemoveOutcome, TorrentClient};
+use tm_testkit::{RtorrentDaemon, TestTorrent};
 
 use crate::common::{DEAD_TRACKER, add_paused, start_rtorrent};
 

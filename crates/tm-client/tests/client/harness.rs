@@ -1,24 +1,21 @@
 //! A fresh server per test, and clients of it.
 
-use tm_client::Client;
-use tm_server::RunningServer;
+use std::time::Duration;
+
+use tm_client::{Client, CreateServerRequest, ServerStatus};
+use tm_testkit::{InProcessServer, RunningClient, server_body};
 
 pub struct TestServer {
     pub url: String,
-    _server: RunningServer,
-    _data_dir: tempfile::TempDir,
+    _server: InProcessServer,
 }
 
 impl TestServer {
     pub async fn start() -> TestServer {
-        let data_dir = tempfile::tempdir().expect("temp dir");
-        let mut config = tm_server::Config::new(data_dir.path());
-        config.port = 0;
-        let server = tm_server::start(config).await.expect("server starts");
+        let server = InProcessServer::start().await.expect("server starts");
         TestServer {
-            url: format!("http://{}", server.local_addr()),
+            url: server.url.clone(),
             _server: server,
-            _data_dir: data_dir,
         }
     }
 
@@ -46,4 +43,19 @@ pub fn password_of(username: &str) -> String {
     format!("password-{username}")
 }
 
-pub use tm_backends::testkit::wait_until;
+/// Registers `running` as the server `name` and waits for its first
+/// successful poll; answers the server's id.
+pub async fn register(client: &Client, name: &str, running: &RunningClient) -> String {
+    let request: CreateServerRequest =
+        serde_json::from_value(server_body(name, &running.config)).expect("a server request");
+    let server = client.add_server(&request).await.expect("server added");
+    wait_until(Duration::from_secs(20), || async {
+        let info = client.get_server(&server.id).await.ok()?;
+        (info.status == ServerStatus::Connected).then_some(())
+    })
+    .await
+    .expect("the server connects");
+    server.id
+}
+
+pub use tm_testkit::wait_until;

@@ -1,7 +1,7 @@
-use tm_backends::testkit::{TransmissionDaemon, daemon_available};
 use tm_client::{
     ConnectionStatus, CreateServerRequest, Error, Patch, ServerType, UpdateServerRequest,
 };
+use tm_testkit::{TransmissionDaemon, daemon_available};
 
 use crate::harness::TestServer;
 

@@ -2,35 +2,16 @@
 
 use std::time::Duration;
 
-use tm_backends::testkit::{TestTorrent, TransmissionDaemon, daemon_available};
 use tm_client::{
     AddTorrentRequest, BulkAction, BulkActionRequest, Client, Error, ErrorCode, FilePriority,
-    FilePriorityChange, ServerStatus, ServerType, TorrentQuery, TorrentRef, TorrentState,
-    TorrentUpload, UploadOptions,
+    FilePriorityChange, TorrentQuery, TorrentRef, TorrentState, TorrentUpload, UploadOptions,
 };
+use tm_testkit::{ClientUnderTest, TestTorrent};
 
-use crate::harness::{TestServer, wait_until};
+use crate::harness::{TestServer, register, wait_until};
 
 /// Nothing listens there; rTorrent and Transmission want a tracker all the same.
 const TRACKER: &str = "http://127.0.0.1:1/announce";
-
-/// Registers the daemon and waits for the server's first successful poll.
-async fn register(client: &Client, daemon: &TransmissionDaemon) -> String {
-    let config = daemon.config();
-    let mut request = crate::servers::unreachable_transmission("box");
-    request.port = config.port;
-    request.username = config.username.clone();
-    request.password = config.password.as_ref().map(|p| p.expose().to_string());
-    let server = client.add_server(&request).await.expect("server added");
-    assert_eq!(server.server_type, ServerType::Transmission);
-    wait_until(Duration::from_secs(20), || async {
-        let info = client.get_server(&server.id).await.ok()?;
-        (info.status == ServerStatus::Connected).then_some(())
-    })
-    .await
-    .expect("the server connects");
-    server.id
-}
 
 async fn state_of(client: &Client, hash: &str) -> Option<TorrentState> {
     client.get_torrent(hash, None).await.ok().map(|t| t.state)
@@ -38,13 +19,12 @@ async fn state_of(client: &Client, hash: &str) -> Option<TorrentState> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn torrents_through_transmission() {
-    if !daemon_available("transmission-daemon") {
+    let Some(transmission) = ClientUnderTest::Transmission.start().await else {
         return;
-    }
-    let daemon = TransmissionDaemon::start().await.expect("daemon starts");
+    };
     let server = TestServer::start().await;
     let alice = server.user("alice").await;
-    let server_id = register(&alice, &daemon).await;
+    let server_id = register(&alice, "box", &transmission).await;
     let scratch = tempfile::tempdir().unwrap();
 
     // One upload, paused, with labels.
@@ -261,13 +241,12 @@ async fn torrents_through_transmission() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn uploads_download_into_save_path() {
-    if !daemon_available("transmission-daemon") {
+    let Some(transmission) = ClientUnderTest::Transmission.start().await else {
         return;
-    }
-    let daemon = TransmissionDaemon::start().await.expect("daemon starts");
+    };
     let server = TestServer::start().await;
     let alice = server.user("alice").await;
-    let server_id = register(&alice, &daemon).await;
+    let server_id = register(&alice, "box", &transmission).await;
     // The data is outside the client's download directory: the torrents
     // complete only if the client looks for it in save_path.
     let elsewhere = tempfile::tempdir().unwrap();

@@ -1,118 +1,14 @@
-//! Real torrent clients behind the API: start one, register it as a server.
+//! Real torrent clients behind the API (tm-testkit's list): register one as a
+//! server, upload torrents to it.
 
 use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use tm_backends::testkit::{
-    NginxScgiProxy, RtorrentDaemon, ScgiListener, TestTorrent, TransmissionDaemon, daemon_available,
-};
-use tm_backends::{BackendConfig, Transport};
+use tm_backends::BackendConfig;
+use tm_testkit::{TestTorrent, server_body};
 
 use crate::harness::Api;
-
-/// The clients (and transports) every torrent test runs against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Daemon {
-    Transmission,
-    RtorrentScgi,
-    RtorrentUnix,
-    RtorrentHttp,
-}
-
-/// A running client; dropping it stops the processes.
-pub struct Running {
-    pub config: BackendConfig,
-    /// Where the client saves downloads by default.
-    pub download_dir: std::path::PathBuf,
-    _transmission: Option<TransmissionDaemon>,
-    _rtorrent: Option<RtorrentDaemon>,
-    _nginx: Option<NginxScgiProxy>,
-}
-
-impl Daemon {
-    /// Starts the client, or `None` when its binaries are missing outside CI.
-    pub async fn start(self) -> Option<Running> {
-        let binaries: &[&str] = match self {
-            Daemon::Transmission => &["transmission-daemon"],
-            Daemon::RtorrentScgi | Daemon::RtorrentUnix => &["rtorrent"],
-            Daemon::RtorrentHttp => &["rtorrent", "nginx"],
-        };
-        if !binaries.iter().all(|b| daemon_available(b)) {
-            return None;
-        }
-        Some(match self {
-            Daemon::Transmission => {
-                let daemon = TransmissionDaemon::start()
-                    .await
-                    .expect("transmission-daemon starts");
-                Running {
-                    config: daemon.config(),
-                    download_dir: daemon.download_dir.clone(),
-                    _transmission: Some(daemon),
-                    _rtorrent: None,
-                    _nginx: None,
-                }
-            }
-            Daemon::RtorrentScgi | Daemon::RtorrentUnix | Daemon::RtorrentHttp => {
-                let listener = if self == Daemon::RtorrentUnix {
-                    ScgiListener::UnixSocket
-                } else {
-                    ScgiListener::Tcp
-                };
-                let daemon = RtorrentDaemon::start(listener)
-                    .await
-                    .expect("rtorrent starts");
-                let nginx = match self {
-                    Daemon::RtorrentHttp => Some(
-                        NginxScgiProxy::start(daemon.scgi_port.expect("tcp scgi"))
-                            .await
-                            .expect("nginx starts"),
-                    ),
-                    _ => None,
-                };
-                let config = nginx
-                    .as_ref()
-                    .map_or_else(|| daemon.config(), |n| n.config());
-                Running {
-                    config,
-                    download_dir: daemon.download_dir.clone(),
-                    _transmission: None,
-                    _rtorrent: Some(daemon),
-                    _nginx: nginx,
-                }
-            }
-        })
-    }
-
-    pub fn client_name(self) -> &'static str {
-        match self {
-            Daemon::Transmission => "Transmission",
-            _ => "rTorrent",
-        }
-    }
-}
-
-/// The `POST /servers` body that reaches `config`.
-pub fn server_body(name: &str, config: &BackendConfig) -> Value {
-    let socket_path = match &config.transport {
-        Transport::ScgiUnix { path } => Some(path.clone()),
-        _ => None,
-    };
-    json!({
-        "name": name,
-        "server_type": config.kind.as_str(),
-        "host": config.host,
-        "port": config.port,
-        "username": config.username,
-        "password": config.password.as_ref().map(|p| p.expose().to_string()),
-        "rpc_path": config.rpc_path,
-        "use_ssl": config.use_ssl,
-        "tls_accept_invalid_certs": config.accept_invalid_certs,
-        "transport": config.transport.kind().as_str(),
-        "socket_path": socket_path,
-    })
-}
 
 /// Registers the client and waits until the server's first poll succeeded.
 pub async fn register(api: &Api, name: &str, config: &BackendConfig) -> String {
@@ -129,7 +25,7 @@ pub async fn register(api: &Api, name: &str, config: &BackendConfig) -> String {
     id
 }
 
-pub use tm_backends::testkit::wait_until;
+pub use tm_testkit::{ClientUnderTest, wait_until};
 
 /// Uploads a .torrent through the multipart endpoint.
 pub async fn upload(api: &Api, query: &str, filename: &str, bytes: Vec<u8>) -> (StatusCode, Value) {

@@ -6,9 +6,9 @@ use std::time::Duration;
 use futures::StreamExt;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use tm_backends::testkit::TestTorrent;
+use tm_testkit::TestTorrent;
 
-use crate::daemons::{Daemon, register, upload};
+use crate::daemons::{ClientUnderTest, register, upload};
 use crate::harness::{Api, Db, TestApp};
 
 /// Reads server-sent events from a response.
@@ -89,7 +89,7 @@ fn lists(delta: &Value, key: &str, hash: &str) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn live_events_carry_only_what_changed() {
-    let Some(client) = Daemon::Transmission.start().await else {
+    let Some(client) = ClientUnderTest::Transmission.start().await else {
         return;
     };
     let app = TestApp::try_spawn(Db::Sqlite, |_| {})

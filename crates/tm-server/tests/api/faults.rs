@@ -8,11 +8,11 @@ use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 use serde_json::json;
-use tm_backends::testkit::TestTorrent;
+use tm_testkit::TestTorrent;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-use crate::daemons::{Daemon, register, upload, wait_until};
+use crate::daemons::{ClientUnderTest, register, upload, wait_until};
 use crate::harness::{Db, TestApp};
 
 #[derive(Clone, Copy)]
@@ -57,7 +57,7 @@ async fn fake_server(fault: Fault) -> u16 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn broken_servers_do_not_slow_or_break_the_list() {
-    let Some(healthy) = Daemon::Transmission.start().await else {
+    let Some(healthy) = ClientUnderTest::Transmission.start().await else {
         return;
     };
     let app = TestApp::try_spawn(Db::Sqlite, |config| {

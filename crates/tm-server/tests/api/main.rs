@@ -9,6 +9,7 @@ mod auth;
 mod events;
 mod faults;
 mod isolation;
+mod labels;
 mod limits;
 mod openapi;
 mod passwords;

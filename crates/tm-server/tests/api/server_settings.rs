@@ -5,14 +5,15 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::daemons::{Daemon, server_body};
+use crate::daemons::ClientUnderTest;
 use crate::harness::{on_both_databases, spawn};
+use tm_testkit::server_body;
 
 on_both_databases! {
     async fn settings_are_tried_against_a_real_transmission_without_saving(db: Db) {
         let app = spawn!(db);
         let admin = app.user("root").await;
-        let Some(transmission) = Daemon::Transmission.start().await else {
+        let Some(transmission) = ClientUnderTest::Transmission.start().await else {
             eprintln!("skipped: transmission-daemon is not installed");
             return;
         };
@@ -70,7 +71,7 @@ on_both_databases! {
     async fn edits_are_tried_over_the_stored_settings_without_saving(db: Db) {
         let app = spawn!(db);
         let admin = app.user("root").await;
-        let Some(transmission) = Daemon::Transmission.start().await else {
+        let Some(transmission) = ClientUnderTest::Transmission.start().await else {
             eprintln!("skipped: transmission-daemon is not installed");
             return;
         };

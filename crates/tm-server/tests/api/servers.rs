@@ -200,7 +200,7 @@ async fn defaults(api: &crate::harness::Api) -> Vec<String> {
 /// server's opt-in says to accept it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_self_signed_certificate_is_accepted_only_when_asked() {
-    use tm_backends::testkit::{NginxScgiProxy, RtorrentDaemon, ScgiListener, daemon_available};
+    use tm_testkit::{NginxScgiProxy, RtorrentDaemon, ScgiListener, daemon_available};
     if !daemon_available("rtorrent") || !daemon_available("nginx") {
         return;
     }
@@ -216,7 +216,7 @@ async fn a_self_signed_certificate_is_accepted_only_when_asked() {
     let (_, strict) = api
         .post(
             "/servers",
-            crate::daemons::server_body("strict", &proxy.config()),
+            tm_testkit::server_body("strict", &proxy.config()),
         )
         .await;
     let (_, tested) = api

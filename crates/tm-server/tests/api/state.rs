@@ -7,12 +7,13 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use tm_backends::TorrentClient;
-use tm_backends::testkit::TestTorrent;
+use tm_backends::{ClientKind, TorrentClient};
+use tm_testkit::TestTorrent;
 
-use crate::daemons::{Daemon, paused_torrents_on, register, upload, wait_until};
+use crate::daemons::{ClientUnderTest, paused_torrents_on, register, upload, wait_until};
 use crate::events::EventReader;
 use crate::harness::{Api, Db, TestApp};
+use crate::labels::{LabelSupport, held, label_support};
 
 /// rTorrent drops torrents that name no tracker; nothing listens here.
 const TRACKER: &str = "http://127.0.0.1:1/announce";
@@ -37,20 +38,6 @@ async fn refusing_tracker() -> String {
     url
 }
 
-macro_rules! on_transmission_and_rtorrent {
-    ($(async fn $name:ident($daemon:ident: Daemon) $body:block)*) => {
-        mod transmission {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(crate::daemons::Daemon::Transmission).await })*
-        }
-        mod rtorrent {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(crate::daemons::Daemon::RtorrentScgi).await })*
-        }
-        $(async fn $name($daemon: Daemon) $body)*
-    };
-}
-
 /// The labels the list shows for `hash`, if it is listed.
 async fn listed_labels(api: &Api, hash: &str) -> Option<Value> {
     let (_, list) = api.get("/torrents").await;
@@ -58,6 +45,26 @@ async fn listed_labels(api: &Api, hash: &str) -> Option<Value> {
         .iter()
         .find(|t| t["info_hash"] == hash)
         .map(|t| t["labels"].clone())
+}
+
+/// Whether the server's `api_version` (qBittorrent's WebAPI) is `minimum` or later.
+fn webapi_at_least(server: &Value, minimum: [u32; 3]) -> bool {
+    let version: Vec<u32> = server["api_version"]
+        .as_str()
+        .unwrap_or_else(|| panic!("an api_version: {server}"))
+        .split('.')
+        .map(|part| part.parse().expect("a numeric version"))
+        .collect();
+    version.as_slice() >= minimum.as_slice()
+}
+
+/// Sets `labels` in the client directly, as another tool would.
+async fn set_directly(direct: &Arc<dyn TorrentClient>, hash: &str, labels: &[&str]) {
+    let labels: Vec<String> = labels.iter().map(|l| l.to_string()).collect();
+    direct
+        .set_labels(hash, &labels)
+        .await
+        .expect("labels set directly");
 }
 
 /// Waits until the client no longer counts the torrent as recently active
@@ -76,8 +83,8 @@ async fn wait_until_idle(direct: &Arc<dyn TorrentClient>, hash: &str) {
     .expect("the torrent leaves the recently-active list");
 }
 
-on_transmission_and_rtorrent! {
-    async fn label_edits_show_what_the_client_holds(daemon: Daemon) {
+tm_testkit::for_every_client! {
+    async fn label_edits_show_what_the_client_holds(daemon: ClientUnderTest) {
         let Some(client) = daemon.start().await else { return };
         let app = TestApp::try_spawn(Db::Sqlite, |c| c.full_resync_interval = RESYNC)
             .await
@@ -94,7 +101,8 @@ on_transmission_and_rtorrent! {
         let (status, added) = upload(&api, &query, "idle.torrent", torrent.bytes.clone()).await;
         assert_eq!(status, StatusCode::OK, "{added}");
         let hash = torrent.info_hash.clone();
-        if daemon == Daemon::Transmission {
+        let (_, server) = api.get(&format!("/servers/{server_id}")).await;
+        if server["capabilities"]["incremental_list"] == true {
             wait_until_idle(&direct, &hash).await;
         }
         let labels_path = format!("/torrents/{hash}/labels?server_id={server_id}");
@@ -115,40 +123,44 @@ on_transmission_and_rtorrent! {
             .await;
 
         // A label set directly in the daemon reaches the list by the next full list.
-        direct
-            .set_labels(&hash, &["classical".into(), "direct".into()])
-            .await
-            .unwrap();
+        let single = label_support(&server) == LabelSupport::Single;
+        let direct_labels: &[&str] = if single { &["direct"] } else { &["classical", "direct"] };
+        set_directly(&direct, &hash, direct_labels).await;
         let seen = wait_until(RESYNC * 5, || async {
-            (listed_labels(&api, &hash).await == Some(json!(["classical", "direct"])))
-                .then_some(())
+            (listed_labels(&api, &hash).await == Some(held(daemon, direct_labels))).then_some(())
         })
         .await;
         assert!(seen.is_some(), "list: {:?}", listed_labels(&api, &hash).await);
 
-        // Adding a label keeps one the daemon has but our snapshot may not.
-        direct
-            .set_labels(&hash, &["classical".into(), "behind".into()])
-            .await
-            .unwrap();
+        // Adding a label keeps one the daemon has but our snapshot may not;
+        // where a torrent holds one label, that one makes the add fail.
+        let behind: &[&str] = if single { &["behind"] } else { &["classical", "behind"] };
+        set_directly(&direct, &hash, behind).await;
         let (status, answer) = api.post(&labels_path, json!({"label": "piano"})).await;
-        assert_eq!(status, StatusCode::OK, "{answer}");
-        assert_eq!(answer["labels"], json!(["classical", "behind", "piano"]));
-        let held = direct.get(&hash).await.unwrap().unwrap().labels;
-        assert_eq!(held, ["classical", "behind", "piano"]);
-        assert_eq!(
-            listed_labels(&api, &hash).await,
-            Some(json!(["classical", "behind", "piano"]))
-        );
+        let now: &[&str] = if single {
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+            &["behind"]
+        } else {
+            assert_eq!(status, StatusCode::OK, "{answer}");
+            assert_eq!(answer["labels"], held(daemon, &["classical", "behind", "piano"]));
+            &["classical", "behind", "piano"]
+        };
+        let in_client = direct.get(&hash).await.unwrap().unwrap().labels;
+        assert_eq!(json!(in_client), held(daemon, now));
+        if !single {
+            assert_eq!(listed_labels(&api, &hash).await, Some(held(daemon, now)));
+        }
 
         // Removing one works from the client's labels too.
-        direct.set_labels(&hash, &["piano".into(), "late".into()]).await.unwrap();
+        let (late, left): (&[&str], &[&str]) =
+            if single { (&["late"], &[]) } else { (&["piano", "late"], &["piano"]) };
+        set_directly(&direct, &hash, late).await;
         let (status, answer) = api.delete(&format!("/torrents/{hash}/labels/late?server_id={server_id}")).await;
         assert_eq!(status, StatusCode::OK, "{answer}");
-        assert_eq!(answer["labels"], json!(["piano"]));
+        assert_eq!(answer["labels"], json!(left));
     }
 
-    async fn a_torrent_removed_in_the_daemon_leaves_the_list(daemon: Daemon) {
+    async fn a_torrent_removed_in_the_daemon_leaves_the_list(daemon: ClientUnderTest) {
         let Some(client) = daemon.start().await else { return };
         let app = TestApp::try_spawn(Db::Sqlite, |c| c.full_resync_interval = RESYNC)
             .await
@@ -176,7 +188,7 @@ on_transmission_and_rtorrent! {
         assert_eq!(status, StatusCode::NOT_FOUND);
     }
 
-    async fn a_failing_tracker_is_a_tracker_error(daemon: Daemon) {
+    async fn a_failing_tracker_is_a_tracker_error(daemon: ClientUnderTest) {
         let Some(client) = daemon.start().await else { return };
         let app = TestApp::try_spawn(Db::Sqlite, |_| {}).await.expect("sqlite");
         let api = app.user("alice").await;
@@ -190,6 +202,21 @@ on_transmission_and_rtorrent! {
         assert_eq!(status, StatusCode::OK, "{added}");
         let hash = torrent.info_hash.clone();
 
+        let (_, server) = api.get(&format!("/servers/{server_id}")).await;
+        if daemon.kind() == ClientKind::Qbittorrent && !webapi_at_least(&server, [2, 11, 7]) {
+            // qBittorrent lists tracker errors from WebAPI 2.11.7 on (5.1);
+            // before, only the torrent's tracker list tells of them.
+            let refused = wait_until(Duration::from_secs(60), || async {
+                let (_, trackers) = api.get(&format!("/torrents/{hash}/trackers")).await;
+                trackers["trackers"].as_array()?.iter().find(|t| t["status"] == "error").cloned()
+            })
+            .await
+            .expect("the failed announce is in the tracker list");
+            assert!(refused["message"].as_str().unwrap().contains("not allowed"), "{refused}");
+            let (_, list) = api.get("/torrents?error=any").await;
+            assert_eq!(list, json!([]), "no tracker errors in the list before WebAPI 2.11.7");
+            return;
+        }
         let failing = wait_until(Duration::from_secs(60), || async {
             let (_, list) = api.get("/torrents?error=tracker").await;
             list.as_array()?.iter().find(|t| t["info_hash"] == hash).cloned()
@@ -213,7 +240,7 @@ on_transmission_and_rtorrent! {
         assert!(body["detail"].as_str().unwrap().contains("any, tracker or client"), "{body}");
     }
 
-    async fn servers_show_their_rates_and_free_space(daemon: Daemon) {
+    async fn servers_show_their_rates_and_free_space(daemon: ClientUnderTest) {
         let Some(client) = daemon.start().await else { return };
         // rTorrent tells free space only through an open torrent: one is
         // there, started, before the server is registered.
@@ -265,7 +292,7 @@ on_transmission_and_rtorrent! {
         assert_eq!(list[0]["free_space"], server["free_space"], "{list}");
     }
 
-    async fn a_magnet_is_listed_under_its_name_while_its_metadata_comes(daemon: Daemon) {
+    async fn a_magnet_is_listed_under_its_name_while_its_metadata_comes(daemon: ClientUnderTest) {
         let Some(client) = daemon.start().await else { return };
         let app = TestApp::try_spawn(Db::Sqlite, |_| {}).await.expect("sqlite");
         let api = app.user("alice").await;
@@ -296,10 +323,10 @@ on_transmission_and_rtorrent! {
 /// each from the labels its client holds.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bulk_label_edits_keep_what_each_client_holds() {
-    let Some(transmission) = Daemon::Transmission.start().await else {
+    let Some(transmission) = ClientUnderTest::Transmission.start().await else {
         return;
     };
-    let Some(rtorrent) = Daemon::RtorrentScgi.start().await else {
+    let Some(rtorrent) = ClientUnderTest::RtorrentScgi.start().await else {
         return;
     };
     let app = TestApp::try_spawn(Db::Sqlite, |_| {})
@@ -401,7 +428,7 @@ async fn bulk_label_edits_keep_what_each_client_holds() {
 /// by another tool) is in no incremental list: only a full list shows it gone.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_torrent_gone_while_transmission_was_down_leaves_the_list() {
-    use tm_backends::testkit::{TransmissionDaemon, daemon_available};
+    use tm_testkit::{TransmissionDaemon, daemon_available};
     if !daemon_available("transmission-daemon") {
         return;
     }

@@ -5,9 +5,9 @@
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use tm_backends::testkit::{Opentracker, TestTorrent, daemon_available};
+use tm_testkit::{Opentracker, TestTorrent, daemon_available};
 
-use crate::daemons::{Daemon, register, upload, wait_until};
+use crate::daemons::{ClientUnderTest, register, upload, wait_until};
 use crate::harness::{Db, TestApp};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -15,10 +15,10 @@ async fn rtorrent_downloads_from_transmission_through_the_api() {
     if !daemon_available("opentracker") {
         return;
     }
-    let Some(seeder) = Daemon::Transmission.start().await else {
+    let Some(seeder) = ClientUnderTest::Transmission.start().await else {
         return;
     };
-    let Some(leecher) = Daemon::RtorrentScgi.start().await else {
+    let Some(leecher) = ClientUnderTest::RtorrentScgi.start().await else {
         return;
     };
     let app = TestApp::try_spawn(Db::Sqlite, |_| {})

@@ -1,36 +1,17 @@
-//! Every /torrents endpoint against every real client (Transmission; rTorrent
-//! over SCGI/TCP, SCGI/unix socket and HTTP through nginx).
+//! Every /torrents endpoint against every real client in tm-testkit's list
+//! (Transmission; rTorrent over SCGI/TCP, SCGI/unix socket and HTTP through
+//! nginx; qBittorrent; Deluge through deluge-web and over its daemon RPC).
 
 use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use tm_backends::testkit::TestTorrent;
+use tm_backends::ClientKind;
+use tm_testkit::TestTorrent;
 
-use crate::daemons::{Daemon, paused_torrents_on, register, upload, wait_until};
-use crate::harness::{Db, TestApp};
-
-macro_rules! on_every_client {
-    ($(async fn $name:ident($daemon:ident: Daemon) $body:block)*) => {
-        mod transmission {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(crate::daemons::Daemon::Transmission).await })*
-        }
-        mod rtorrent_scgi {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(crate::daemons::Daemon::RtorrentScgi).await })*
-        }
-        mod rtorrent_unix {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(crate::daemons::Daemon::RtorrentUnix).await })*
-        }
-        mod rtorrent_http {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(crate::daemons::Daemon::RtorrentHttp).await })*
-        }
-        $(async fn $name($daemon: Daemon) $body)*
-    };
-}
+use crate::daemons::{ClientUnderTest, paused_torrents_on, register, upload, wait_until};
+use crate::harness::{Api, Db, TestApp};
+use crate::labels::{LabelSupport, held, label_support};
 
 /// rTorrent (with DHT off) drops torrents and magnets that name no tracker,
 /// so every test torrent names one (nothing listens there).
@@ -41,14 +22,14 @@ fn find<'a>(list: &'a Value, hash: &str) -> Option<&'a Value> {
     list.as_array()?.iter().find(|t| t["info_hash"] == hash)
 }
 
-on_every_client! {
-    async fn torrent_lifecycle(daemon: Daemon) {
+tm_testkit::for_every_client! {
+    async fn torrent_lifecycle(daemon: ClientUnderTest) {
         let Some(client) = daemon.start().await else { return };
         let app = TestApp::try_spawn(Db::Sqlite, |_| {}).await.expect("sqlite");
         let api = app.user("alice").await;
 
         // The probe names the client and its version.
-        let (_, server) = api.post("/servers", crate::daemons::server_body("probe", &client.config)).await;
+        let (_, server) = api.post("/servers", tm_testkit::server_body("probe", &client.config)).await;
         let probe_id = server["id"].as_str().unwrap().to_string();
         let (status, tested) = api.post(&format!("/servers/{probe_id}/test"), json!({})).await;
         assert_eq!(status, StatusCode::OK);
@@ -64,16 +45,35 @@ on_every_client! {
         assert!(info["last_success_at"].is_string());
         assert!(info["last_error"].is_null());
         let capabilities = &info["capabilities"];
-        assert_eq!(capabilities["labels"], "many", "{capabilities}");
         for feature in ["file_priorities", "peers", "trackers", "recheck", "delete_data"] {
             assert_eq!(capabilities[feature], true, "{feature}: {capabilities}");
         }
-        assert_eq!(capabilities["incremental_list"], daemon == Daemon::Transmission);
+        // What each client can do (Deluge: its Label plugin is enabled).
+        let kind = daemon.kind();
+        let expected = match kind {
+            ClientKind::Transmission => (LabelSupport::Many, false, true, true),
+            ClientKind::Rtorrent => (LabelSupport::Many, false, false, false),
+            ClientKind::Qbittorrent => (LabelSupport::Many, true, false, true),
+            ClientKind::Deluge => (LabelSupport::Single, false, true, false),
+        };
+        let labels = label_support(&info);
+        let category = capabilities["category"] == true;
+        let low = capabilities["low_file_priority"] == true;
+        let incremental = capabilities["incremental_list"] == true;
+        assert_eq!((labels, category, low, incremental), expected, "{capabilities}");
 
-        // Upload a .torrent, paused, with labels.
+        // Upload a .torrent, paused, with as many labels as the client holds.
         let scratch = tempfile::tempdir().unwrap();
         let single = TestTorrent::single_file(scratch.path(), "single.bin", 300_000, Some(TRACKER)).unwrap();
-        let (status, added) = upload(&api, &format!("?server_id={server_id}&start=False&labels=tv,hd"), "single.torrent", single.bytes.clone()).await;
+        let uploaded_labels: &[&str] = if labels == LabelSupport::Many { &["tv", "hd"] } else { &["tv"] };
+        if labels == LabelSupport::Single {
+            // More than one is refused before anything is added.
+            let (status, body) = upload(&api, &format!("?server_id={server_id}&start=false&labels=tv,hd"), "single.torrent", single.bytes.clone()).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+            assert!(body["detail"].as_str().unwrap().contains("one label"), "{body}");
+        }
+        let query = format!("?server_id={server_id}&start=False&labels={}", uploaded_labels.join(","));
+        let (status, added) = upload(&api, &query, "single.torrent", single.bytes.clone()).await;
         assert_eq!(status, StatusCode::OK, "{added}");
         assert_eq!(added["info_hash"], single.info_hash.as_str());
         assert_eq!(added["torrent_name"], "single.bin");
@@ -93,11 +93,13 @@ on_every_client! {
         assert_eq!(torrent["name"], "single.bin");
         assert_eq!(torrent["server_id"], server_id.as_str());
         assert_eq!(torrent["server_name"], "box");
-        assert_eq!(torrent["server_type"], if daemon == Daemon::Transmission { "transmission" } else { "rtorrent" });
+        assert_eq!(torrent["server_type"], kind.as_str());
         assert_eq!(torrent["state"], "paused", "{torrent}");
         assert_eq!(torrent["size"], 300_000);
         assert_eq!(torrent["progress"].as_f64(), Some(0.0));
-        assert_eq!(torrent["labels"], json!(["tv", "hd"]));
+        assert_eq!(torrent["labels"], held(daemon, uploaded_labels));
+        // qBittorrent's category is a field of its own, not a label: none set here.
+        assert_eq!(torrent["category"], Value::Null, "{torrent}");
         assert_eq!(torrent["is_active"], false);
         assert_eq!(torrent["complete"], false);
         assert!(torrent["ratio"].is_f64() || torrent["ratio"].is_u64(), "{torrent}");
@@ -115,7 +117,7 @@ on_every_client! {
         assert_eq!(by_magnet["info_hash"], other.info_hash.as_str());
         let third = TestTorrent::single_file(scratch.path(), "hash.bin", 100_000, None).unwrap();
         let (status, by_hash) = api.post("/torrents", json!({"uri": third.info_hash.to_uppercase(), "server_id": server_id, "start": false})).await;
-        if daemon == Daemon::Transmission {
+        if kind != ClientKind::Rtorrent {
             assert_eq!(status, StatusCode::OK, "{by_hash}");
             assert_eq!(by_hash["uri"], format!("magnet:?xt=urn:btih:{}", third.info_hash));
         } else {
@@ -197,7 +199,8 @@ on_every_client! {
         let changed = api.request(reqwest::Method::GET, "/torrents").header("if-none-match", &etag).send().await.unwrap();
         assert_eq!(changed.status(), StatusCode::OK, "the list changed since");
         assert_ne!(etag_of(&changed), etag);
-        let (status, stopped) = api.post(&format!("/torrents/{hash}/stop?server_id={server_id}"), json!({})).await;
+        let stop = format!("/torrents/{hash}/stop?server_id={server_id}");
+        let (status, stopped) = api.post(&stop, json!({})).await;
         assert_eq!(status, StatusCode::OK, "{stopped}");
         assert_eq!(stopped["message"], "Torrent stopped");
         let (_, list) = api.get("/torrents").await;
@@ -211,17 +214,7 @@ on_every_client! {
         assert_eq!(status, StatusCode::OK);
 
         // Labels: replace, add, remove.
-        let (status, labels) = api.put(&format!("/torrents/{hash}/labels"), json!({"labels": ["movies", "4k"]})).await;
-        assert_eq!(status, StatusCode::OK, "{labels}");
-        assert_eq!(labels["labels"], json!(["movies", "4k"]));
-        let (_, labels) = api.post(&format!("/torrents/{hash}/labels"), json!({"label": "keep"})).await;
-        assert_eq!(labels["labels"], json!(["movies", "4k", "keep"]));
-        let (_, labels) = api.delete(&format!("/torrents/{hash}/labels/4k")).await;
-        assert_eq!(labels["labels"], json!(["movies", "keep"]));
-        let (_, labels) = api.get(&format!("/torrents/{hash}/labels")).await;
-        assert_eq!(labels["labels"], json!(["movies", "keep"]));
-        let (status, _) = api.put(&format!("/torrents/{hash}/labels"), json!({"labels": ["a,b"]})).await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        label_edits(&api, &hash, daemon, labels).await;
 
         // Files and priorities, trackers, peers.
         let (status, files) = api.get(&format!("/torrents/{hash}/files")).await;
@@ -258,7 +251,7 @@ on_every_client! {
         assert!(other.data_path.exists());
     }
 
-    async fn adding_by_url_fetches_and_checks_the_torrent(daemon: Daemon) {
+    async fn adding_by_url_fetches_and_checks_the_torrent(daemon: ClientUnderTest) {
         let Some(client) = daemon.start().await else { return };
         let app = TestApp::try_spawn(Db::Sqlite, |_| {}).await.expect("sqlite");
         let api = app.user("alice").await;
@@ -285,7 +278,7 @@ on_every_client! {
         }
     }
 
-    async fn remove_with_data_deletes_only_the_torrents_files(daemon: Daemon) {
+    async fn remove_with_data_deletes_only_the_torrents_files(daemon: ClientUnderTest) {
         let Some(client) = daemon.start().await else { return };
         let app = TestApp::try_spawn(Db::Sqlite, |_| {}).await.expect("sqlite");
         let api = app.user("alice").await;
@@ -297,12 +290,12 @@ on_every_client! {
         let (status, added) = upload(&api, &format!("?server_id={server_id}&start=true"), "album.torrent", multi.bytes.clone()).await;
         assert_eq!(status, StatusCode::OK, "{added}");
         let hash = multi.info_hash.clone();
+        // Deluge may show a resumed torrent as paused for a moment.
         let complete = wait_until(Duration::from_secs(30), || async {
             let (_, t) = api.get(&format!("/torrents/{hash}")).await;
-            (t["complete"] == true).then_some(t)
-        }).await.expect("the client verified the data");
+            (t["complete"] == true && t["state"] == "seeding").then_some(t)
+        }).await.expect("the client verified the data and seeds");
         assert_eq!(complete["progress"].as_f64(), Some(100.0));
-        assert_eq!(complete["state"], "seeding", "{complete}");
         let (_, files) = api.get(&format!("/torrents/{hash}/files")).await;
         let paths: Vec<&str> = files["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
         assert_eq!(paths, ["a.bin", "sub/b.bin"]);
@@ -319,7 +312,7 @@ on_every_client! {
         assert!(find(&list, &hash).is_none());
     }
 
-    async fn uploads_download_into_the_given_save_path(daemon: Daemon) {
+    async fn uploads_download_into_the_given_save_path(daemon: ClientUnderTest) {
         let Some(client) = daemon.start().await else { return };
         let app = TestApp::try_spawn(Db::Sqlite, |_| {}).await.expect("sqlite");
         let api = app.user("alice").await;
@@ -355,6 +348,49 @@ on_every_client! {
         let (_, list) = api.get("/torrents").await;
         assert!(find(&list, &three.info_hash).is_none());
     }
+}
+
+/// Replacing, adding and removing labels through the API, as far as the
+/// client holds them; the answers are what the client then holds.
+async fn label_edits(api: &Api, hash: &str, client: ClientUnderTest, support: LabelSupport) {
+    let path = format!("/torrents/{hash}/labels");
+    match support {
+        LabelSupport::Many => {
+            let (status, labels) = api.put(&path, json!({"labels": ["movies", "4k"]})).await;
+            assert_eq!(status, StatusCode::OK, "{labels}");
+            assert_eq!(labels["labels"], held(client, &["movies", "4k"]));
+            let (_, labels) = api.post(&path, json!({"label": "keep"})).await;
+            assert_eq!(labels["labels"], held(client, &["movies", "4k", "keep"]));
+            let (_, labels) = api.delete(&format!("{path}/4k")).await;
+            assert_eq!(labels["labels"], held(client, &["movies", "keep"]));
+        }
+        LabelSupport::Single => {
+            // Deluge: one label, in lower case, of a-z 0-9 _ - . only.
+            let (status, labels) = api.put(&path, json!({"labels": ["Movies"]})).await;
+            assert_eq!(status, StatusCode::OK, "{labels}");
+            assert_eq!(labels["labels"], json!(["movies"]));
+            for refused in [json!(["movies", "4k"]), json!(["hd x"])] {
+                let (status, body) = api.put(&path, json!({"labels": refused})).await;
+                assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}: {body}");
+            }
+            let (status, body) = api.post(&path, json!({"label": "keep"})).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "a second label: {body}");
+            let (_, labels) = api.delete(&format!("{path}/movies")).await;
+            assert_eq!(labels["labels"], json!([]));
+            let (_, labels) = api.post(&path, json!({"label": "keep"})).await;
+            assert_eq!(labels["labels"], json!(["keep"]));
+        }
+        LabelSupport::None => panic!("every client in the list holds labels"),
+    }
+    let (_, labels) = api.get(&path).await;
+    let kept: &[&str] = if support == LabelSupport::Many {
+        &["movies", "keep"]
+    } else {
+        &["keep"]
+    };
+    assert_eq!(labels["labels"], held(client, kept));
+    let (status, _) = api.put(&path, json!({"labels": ["a,b"]})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 /// Posts .torrent files (as the named multipart fields) and an optional
@@ -393,10 +429,10 @@ async fn serve_files(files: Vec<(&'static str, Vec<u8>)>) -> String {
 /// is reported, and a bad one does not stop the others.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bulk_actions_span_servers_and_report_each_torrent() {
-    let Some(transmission) = Daemon::Transmission.start().await else {
+    let Some(transmission) = ClientUnderTest::Transmission.start().await else {
         return;
     };
-    let Some(rtorrent) = Daemon::RtorrentScgi.start().await else {
+    let Some(rtorrent) = ClientUnderTest::RtorrentScgi.start().await else {
         return;
     };
     let app = TestApp::try_spawn(Db::Sqlite, |_| {})

@@ -6,7 +6,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::Value;
-use tm_backends::testkit::TransmissionDaemon;
+use tm_testkit::{InProcessServer, TransmissionDaemon, daemon_available};
 use tokio::io::AsyncWriteExt;
 
 const BIN: &str = env!("CARGO_BIN_EXE_torrent-manager");
@@ -14,8 +14,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_torrent-manager");
 pub struct TestEnv {
     pub url: String,
     config_dir: tempfile::TempDir,
-    _server: tm_server::RunningServer,
-    _data_dir: tempfile::TempDir,
+    _server: InProcessServer,
 }
 
 /// What a run of the binary left behind.
@@ -53,15 +52,11 @@ impl Run {
 
 impl TestEnv {
     pub async fn start() -> TestEnv {
-        let data_dir = tempfile::tempdir().expect("temp dir");
-        let mut config = tm_server::Config::new(data_dir.path());
-        config.port = 0;
-        let server = tm_server::start(config).await.expect("server starts");
+        let server = InProcessServer::start().await.expect("server starts");
         TestEnv {
-            url: format!("http://{}", server.local_addr()),
+            url: server.url.clone(),
             config_dir: tempfile::tempdir().expect("temp dir"),
             _server: server,
-            _data_dir: data_dir,
         }
     }
 
@@ -129,7 +124,7 @@ impl TestEnv {
     }
 }
 
-pub use tm_backends::testkit::wait_until;
+pub use tm_testkit::wait_until;
 
 impl TestEnv {
     /// Adds the Transmission `daemon` as the server `name` (with `extra`
@@ -137,7 +132,7 @@ impl TestEnv {
     /// Alice, logged in, with a real transmission-daemon registered as her
     /// default server "box"; `None` where the daemon is not installed.
     pub async fn with_default_box() -> Option<(TransmissionDaemon, TestEnv)> {
-        if !tm_backends::testkit::daemon_available("transmission-daemon") {
+        if !daemon_available("transmission-daemon") {
             return None;
         }
         let daemon = TransmissionDaemon::start().await.expect("daemon starts");

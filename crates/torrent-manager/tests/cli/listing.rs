@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use tm_backends::testkit::{TestTorrent, TransmissionDaemon, daemon_available};
+use tm_testkit::{TestTorrent, TransmissionDaemon, daemon_available};
 
 use crate::harness::{Run, TestEnv, find};
 

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use serde_json::Value;
-use tm_backends::testkit::TestTorrent;
+use tm_testkit::TestTorrent;
 
 use crate::harness::{TestEnv, find, wait_until};
 

@@ -1,4 +1,4 @@
-use tm_backends::testkit::{TransmissionDaemon, daemon_available};
+use tm_testkit::{TransmissionDaemon, daemon_available};
 
 use crate::harness::{TestEnv, add_transmission_box};
 

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use tm_backends::testkit::TestTorrent;
+use tm_testkit::TestTorrent;
 
 use crate::harness::{TestEnv, find, wait_until};
 

@@ -1,23 +1,33 @@
-//! Real daemons for integration tests (feature `testkit`): each one runs on
-//! free loopback ports in its own temporary directory, is polled until ready
-//! (no sleeps), and is killed when dropped. Nothing is installed: the binaries
-//! must be on `PATH` (Debian: transmission-daemon, rtorrent, nginx, opentracker,
-//! deluged, deluge-web).
+//! One test layer for every client. Real daemons for integration tests: each
+//! one runs on free loopback ports in its own temporary directory, is polled
+//! until ready (no sleeps), and is killed when dropped. Nothing is installed:
+//! the binaries must be on `PATH` (Debian: transmission-daemon, rtorrent,
+//! nginx, opentracker, qbittorrent-nox, deluged, deluge-web).
+//!
+//! [`ClientUnderTest`] lists every client kind and transport the conformance
+//! tests run on, and [`for_every_client!`] runs a scenario on each; with the
+//! feature `server`, [`InProcessServer`] is tm-server on a free port.
 
+mod clients;
 mod deluge;
 mod nginx;
 mod opentracker;
 mod process;
 mod qbittorrent;
 mod rtorrent;
+#[cfg(feature = "server")]
+mod server;
 mod torrent_maker;
 mod transmission;
 
+pub use clients::{ClientUnderTest, RunningClient, server_body};
 pub use deluge::{DelugeDaemon, DelugeWeb};
 pub use nginx::NginxScgiProxy;
 pub use opentracker::Opentracker;
 pub use qbittorrent::{QBITTORRENT_PEER_IP, QbittorrentDaemon};
 pub use rtorrent::{RtorrentDaemon, ScgiListener};
+#[cfg(feature = "server")]
+pub use server::InProcessServer;
 pub use torrent_maker::TestTorrent;
 pub use transmission::TransmissionDaemon;
 

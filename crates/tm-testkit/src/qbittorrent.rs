@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use super::process::DaemonProcess;
 use super::{daemon_command, free_port, temp_dir};
-use crate::config::{BackendConfig, ClientKind, Secret, Transport};
+use tm_backends::{BackendConfig, ClientKind, Secret, Transport};
 
 /// The WebUI password `testpass` as qBittorrent stores it:
 /// `base64(salt):base64(PBKDF2-HMAC-SHA512(password, salt, 100000, 64))`
@@ -73,7 +73,7 @@ impl QbittorrentDaemon {
             .wait_ready(|| {
                 let config = daemon_config.clone();
                 async move {
-                    match crate::client::connect(&config) {
+                    match tm_backends::connect(&config) {
                         Ok(client) => client.probe().await.is_ok(),
                         Err(_) => false,
                     }
@@ -115,6 +115,6 @@ fn config_for(web_port: u16, username: &str, password: &str) -> BackendConfig {
         transport: Transport::Http,
         accept_invalid_certs: false,
         timeout: Duration::from_secs(10),
-        egress: crate::TargetPolicy::unrestricted(),
+        egress: tm_backends::TargetPolicy::unrestricted(),
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::process::{DaemonProcess, tcp_ready};
 use super::{daemon_command, free_port, temp_dir};
-use crate::config::{BackendConfig, ClientKind, Secret, Transport};
+use tm_backends::{BackendConfig, ClientKind, Secret, Transport};
 
 pub struct NginxScgiProxy {
     pub port: u16,
@@ -119,7 +119,7 @@ impl NginxScgiProxy {
             transport: Transport::Http,
             accept_invalid_certs: false,
             timeout: Duration::from_secs(10),
-            egress: crate::TargetPolicy::unrestricted(),
+            egress: tm_backends::TargetPolicy::unrestricted(),
         }
     }
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use super::process::{DaemonProcess, tcp_ready};
 use super::{daemon_command, free_port, temp_dir};
-use crate::config::{BackendConfig, ClientKind, Transport};
+use tm_backends::{BackendConfig, ClientKind, Transport};
 
 /// The peer address rTorrent binds to.
 pub const RTORRENT_PEER_IP: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 2);
@@ -117,13 +117,7 @@ impl RtorrentDaemon {
     /// Calls `method` with string parameters the way other front ends do
     /// (e.g. ruTorrent's `d.directory_base.set`); the answer as debug text.
     pub async fn call(&self, method: &str, params: &[&str]) -> Result<String, String> {
-        use crate::rtorrent::{rpc::RtorrentRpc, xmlrpc::Value};
-        let rpc = RtorrentRpc::new(&self.config(), "testkit").map_err(|e| e.to_string())?;
-        let params: Vec<Value> = params.iter().map(|p| Value::from(*p)).collect();
-        rpc.call(method, &params)
-            .await
-            .map(|answer| format!("{answer:?}"))
-            .map_err(|e| e.to_string())
+        tm_backends::rtorrent_call(&self.config(), method, params).await
     }
 
     /// Backend settings talking SCGI directly to this daemon.
@@ -146,7 +140,7 @@ impl RtorrentDaemon {
             transport,
             accept_invalid_certs: false,
             timeout: Duration::from_secs(10),
-            egress: crate::TargetPolicy::unrestricted(),
+            egress: tm_backends::TargetPolicy::unrestricted(),
         }
     }
 }

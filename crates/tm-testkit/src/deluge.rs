@@ -12,7 +12,7 @@ use sha1::{Digest, Sha1};
 
 use super::process::{DaemonProcess, tcp_ready};
 use super::{daemon_command, free_port, temp_dir};
-use crate::config::{BackendConfig, ClientKind, Secret, Transport};
+use tm_backends::{BackendConfig, ClientKind, Secret, Transport};
 
 /// Deluge's peer address: one 127.0.0.x per client in a loopback swarm
 /// (libtorrent connects once per IP).
@@ -117,7 +117,7 @@ impl DelugeDaemon {
             transport: Transport::DelugeRpc,
             accept_invalid_certs: true,
             timeout: Duration::from_secs(10),
-            egress: crate::TargetPolicy::unrestricted(),
+            egress: tm_backends::TargetPolicy::unrestricted(),
         }
     }
 }
@@ -243,7 +243,7 @@ impl DelugeWeb {
             transport: Transport::Http,
             accept_invalid_certs: false,
             timeout: Duration::from_secs(10),
-            egress: crate::TargetPolicy::unrestricted(),
+            egress: tm_backends::TargetPolicy::unrestricted(),
         }
     }
 }

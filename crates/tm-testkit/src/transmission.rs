@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::process::{DaemonProcess, tcp_ready};
 use super::{daemon_command, free_port, temp_dir};
-use crate::config::{BackendConfig, ClientKind, Secret, Transport};
+use tm_backends::{BackendConfig, ClientKind, Secret, Transport};
 
 pub struct TransmissionDaemon {
     pub rpc_port: u16,
@@ -103,7 +103,7 @@ impl TransmissionDaemon {
             transport: Transport::Http,
             accept_invalid_certs: false,
             timeout: Duration::from_secs(10),
-            egress: crate::TargetPolicy::unrestricted(),
+            egress: tm_backends::TargetPolicy::unrestricted(),
         }
     }
 }
