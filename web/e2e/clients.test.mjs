@@ -8,30 +8,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startStack, startTestDaemon, watchPage, withScreenshotOnFailure } from './harness.mjs';
 import { makeTorrent } from './torrent-file.mjs';
+import { callApi, uploadTorrent } from './page-api.mjs';
 
 const USER = 'clients-admin';
 const PASSWORD = 'clients password 1';
 const LIVE_TIMEOUT = 20_000;
-
-/** A call to the API from inside the page (its session, its origin). */
-function callApi(page, method, path, body) {
-  return page.evaluate(async ({ method, path, body }) => {
-    const response = await fetch(path, {
-      method, headers: body ? { 'Content-Type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : null };
-  }, { method, path, body });
-}
-
-function uploadTorrent(page, torrent, query) {
-  return page.evaluate(async ({ bytes, name, query }) => {
-    const form = new FormData();
-    form.append('file', new Blob([Uint8Array.from(atob(bytes), (c) => c.charCodeAt(0))]), `${name}.torrent`);
-    const response = await fetch(`/torrents/upload?${new URLSearchParams(query)}`, { method: 'POST', body: form });
-    return response.status;
-  }, { bytes: torrent.buffer.toString('base64'), name: torrent.name, query });
-}
 
 /** Gives a torrent a category through qBittorrent's own WebAPI (ours has no call for it). */
 async function setQbittorrentCategory(server, hash, category) {

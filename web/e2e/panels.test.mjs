@@ -12,6 +12,7 @@ import {
 import path from 'node:path';
 import { makeSeedableTorrent, startLeecher, startTracker } from './swarm.mjs';
 import { bencode, makeTorrent } from './torrent-file.mjs';
+import { callApi, uploadTorrent } from './page-api.mjs';
 
 const USER = 'panels-admin';
 const PASSWORD = 'panels password 1';
@@ -31,26 +32,6 @@ function makeMultiFileTorrent(name, paths) {
   const info = { files, name, 'piece length': pieceLength, pieces: randomBytes(20 * files.length) };
   const infoHash = createHash('sha1').update(bencode(info)).digest('hex');
   return { buffer: bencode({ announce: 'http://127.0.0.1:1/announce', info }), infoHash, name };
-}
-
-/** A call to the API from inside the page (its session, its origin). */
-function callApi(page, method, path, body) {
-  return page.evaluate(async ({ method, path, body }) => {
-    const response = await fetch(path, {
-      method, headers: body ? { 'Content-Type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : null };
-  }, { method, path, body });
-}
-
-function uploadTorrent(page, torrent, query) {
-  return page.evaluate(async ({ bytes, name, query }) => {
-    const form = new FormData();
-    form.append('file', new Blob([Uint8Array.from(atob(bytes), (c) => c.charCodeAt(0))]), `${name}.torrent`);
-    const response = await fetch(`/torrents/upload?${new URLSearchParams(query)}`, { method: 'POST', body: form });
-    return response.status;
-  }, { bytes: torrent.buffer.toString('base64'), name: torrent.name, query });
 }
 
 /** How many lines of text an element's own text takes (1 = no wrapping). */
