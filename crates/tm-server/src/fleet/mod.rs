@@ -8,6 +8,7 @@
 
 mod poller;
 mod snapshot;
+mod stream_json;
 mod view;
 
 use std::collections::HashMap;
@@ -20,6 +21,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use poller::{DEFAULT_RESYNC_INTERVAL, Poller, PollerState};
 pub use snapshot::Snapshot;
+pub use stream_json::stream_array;
 pub use view::{TorrentView, json_array};
 
 use view::delta;

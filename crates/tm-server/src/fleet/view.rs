@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use tm_api_types::{TorrentErrorKind, TorrentInfo, TorrentState};
 use tm_backends::Torrent;
 
-use super::ServerSpec;
+use super::{ServerSpec, stream_json};
 use crate::core::from_millis;
 
 pub fn state_of(torrent: &Torrent) -> TorrentState {
@@ -73,6 +73,8 @@ pub struct TorrentView {
     pub name_key: String,
     /// `info` as JSON.
     pub json: Box<str>,
+    /// Where the alias fields start in `json` (see `stream_json`).
+    pub alias_start: usize,
 }
 
 impl TorrentView {
@@ -82,6 +84,7 @@ impl TorrentView {
         Self {
             name_key: info.name.to_lowercase(),
             info,
+            alias_start: stream_json::alias_start(&json),
             json,
         }
     }
@@ -103,8 +106,8 @@ pub fn json_array<'a>(views: impl IntoIterator<Item = &'a Arc<TorrentView>>) -> 
 }
 
 /// What changed on one server between two snapshots, as sent to live
-/// clients (JSON): new torrents whole, changed ones as only their changed
-/// fields, removed ones by hash.
+/// clients (JSON): new torrents whole (in their stream form), changed ones as
+/// only their changed fields, removed ones by hash.
 pub fn delta(
     server_id: &str,
     revision: u64,
@@ -126,7 +129,7 @@ pub fn delta(
     format!(
         r#"{{"server_id":{},"revision":{revision},"added":{},"changed":{},"removed":{}}}"#,
         to_json(server_id),
-        json_array(added),
+        stream_json::stream_array(added),
         to_json(&changed),
         to_json(&removed),
     )
@@ -147,7 +150,7 @@ fn to_map(info: &TorrentInfo) -> Map<String, Value> {
 fn changed_fields(old: Map<String, Value>, new: Map<String, Value>) -> Value {
     let mut fields: Map<String, Value> = new
         .into_iter()
-        .filter(|(key, value)| old.get(key) != Some(value))
+        .filter(|(key, value)| !stream_json::is_alias(key) && old.get(key) != Some(value))
         .collect();
     for key in ["info_hash", "server_id"] {
         if let Some(value) = old.get(key) {

@@ -135,6 +135,28 @@ async fn live_events_carry_only_what_changed() {
         .find(|t| t["info_hash"] == hash.as_str())
         .unwrap();
     assert_eq!(full["name"], "live.bin", "a new torrent arrives whole");
+    // In its stream form: the list's fields without nulls and aliases.
+    let (_, listed) = api.get("/torrents").await;
+    let listed = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["info_hash"] == hash.as_str())
+        .unwrap();
+    let expected: Vec<&String> = listed
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(key, value)| {
+            !value.is_null() && !["bytes_done", "directory", "is_magnet"].contains(&key.as_str())
+        })
+        .map(|(key, _)| key)
+        .collect();
+    assert_eq!(
+        full.as_object().unwrap().keys().collect::<Vec<_>>(),
+        expected
+    );
+    assert!(listed["info_hash_v2"].is_null() && listed["bytes_done"].is_number());
 
     let (status, _) = api
         .post(&format!("/torrents/{hash}/start"), json!({}))

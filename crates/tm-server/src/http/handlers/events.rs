@@ -1,5 +1,7 @@
 //! `GET /events`: live updates as Server-Sent Events.
 //!
+//! Torrents come in their stream form (as in `GET /torrents`, without null
+//! and alias fields: see `fleet::stream_json`).
 //! First a `reset` with every torrent and server of the caller, then a
 //! `delta` per server whose torrents changed (new torrents whole, changed ones
 //! as their changed fields only, removed ones by hash) and `servers` whenever
@@ -20,7 +22,7 @@ use tm_api_types::{ErrorBody, TorrentQuery};
 use tokio::sync::broadcast::{self, error::RecvError};
 
 use crate::core::{Core, Error, Identity, StreamSlot};
-use crate::fleet::FleetEvent;
+use crate::fleet::{FleetEvent, stream_array};
 use crate::http::extract::CurrentUser;
 
 /// Keep-alive comments (and "still watching" marks) this often.
@@ -29,7 +31,7 @@ const HEARTBEAT: Duration = Duration::from_secs(10);
 /// Live torrent and server updates (text/event-stream).
 #[utoipa::path(get, path = "/events", tag = "torrents",
     responses((status = 200, content_type = "text/event-stream",
-        description = "events `reset` {torrents, servers}, `delta` {server_id, revision, added, changed, removed}, `servers` [ServerInfo], `problem` (a message)"),
+        description = "events `reset` {torrents (as in GET /torrents, without null fields and the aliases bytes_done, directory, is_magnet), servers}, `delta` {server_id, revision, added, changed, removed}, `servers` [ServerInfo], `problem` (a message)"),
         (status = 401, body = ErrorBody), (status = 429, body = ErrorBody, description = "too many open streams")))]
 pub async fn events(
     State(core): State<Core>,
@@ -108,10 +110,10 @@ impl LiveStream {
     }
 
     async fn reset(&self) -> Result<Event, Error> {
-        let torrents = self
+        let page = self
             .core
-            .list_torrents(&self.identity.user, &TorrentQuery::default())?
-            .to_json();
+            .list_torrents(&self.identity.user, &TorrentQuery::default())?;
+        let torrents = stream_array(&page.torrents);
         let servers = serde_json::to_string(&self.core.list_servers(&self.identity.user).await?)
             .map_err(|e| Error::Internal(e.to_string()))?;
         Ok(Event::default()
