@@ -2,6 +2,7 @@
 // the small "live / reconnecting" indicator in the header.
 
 import { api, SESSION_ENDED } from './api.js';
+import { claimEarlyStream } from './early-stream.js';
 import { store } from './store.js';
 
 const RETRY_AFTER_CLOSE_MS = 3000;
@@ -25,21 +26,31 @@ export function stopLive() {
   store.clear();
 }
 
-function connect() {
-  showState('connecting', 'connecting');
-  source = new EventSource('/events');
-  source.addEventListener('open', () => showState('live', 'live'));
-  source.addEventListener('reset', (event) => {
+const HANDLERS = {
+  open: () => showState('live', 'live'),
+  reset: (event) => {
     serverUpdates += 1;
     store.reset(JSON.parse(event.data));
-  });
-  source.addEventListener('delta', (event) => store.applyDelta(JSON.parse(event.data)));
-  source.addEventListener('servers', (event) => {
+  },
+  delta: (event) => store.applyDelta(JSON.parse(event.data)),
+  servers: (event) => {
     serverUpdates += 1;
     store.setServers(JSON.parse(event.data));
-  });
-  source.addEventListener('problem', (event) => showState('live', 'live', `The server reported: ${event.data}`));
-  source.addEventListener('error', onError);
+  },
+  problem: (event) => showState('live', 'live', `The server reported: ${event.data}`),
+  error: onError,
+};
+
+/** Takes over the stream the page opened early, or opens one. */
+function connect() {
+  showState('connecting', 'connecting');
+  const early = claimEarlyStream();
+  source = early?.source ?? new EventSource('/events');
+  for (const [type, handle] of Object.entries(HANDLERS)) source.addEventListener(type, handle);
+  // Replayed through the stream itself, as if they arrived now.
+  for (const event of early?.events ?? []) {
+    source.dispatchEvent(event instanceof MessageEvent ? new MessageEvent(event.type, { data: event.data }) : new Event(event.type));
+  }
 }
 
 function onError() {
