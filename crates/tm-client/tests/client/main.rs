@@ -3,6 +3,7 @@
 
 mod admin;
 mod auth;
+mod every_client;
 mod harness;
 mod keys;
 mod servers;

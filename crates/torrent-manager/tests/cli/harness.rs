@@ -6,7 +6,9 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::Value;
-use tm_testkit::{InProcessServer, TransmissionDaemon, daemon_available};
+use tm_testkit::{
+    InProcessServer, RunningClient, TransmissionDaemon, daemon_available, server_body,
+};
 use tokio::io::AsyncWriteExt;
 
 const BIN: &str = env!("CARGO_BIN_EXE_torrent-manager");
@@ -127,8 +129,6 @@ impl TestEnv {
 pub use tm_testkit::wait_until;
 
 impl TestEnv {
-    /// Adds the Transmission `daemon` as the server `name` (with `extra`
-    /// flags) and waits until it is connected.
     /// Alice, logged in, with a real transmission-daemon registered as her
     /// default server "box"; `None` where the daemon is not installed.
     pub async fn with_default_box() -> Option<(TransmissionDaemon, TestEnv)> {
@@ -142,6 +142,8 @@ impl TestEnv {
         Some((daemon, env))
     }
 
+    /// Adds the Transmission `daemon` as the server `name` (with `extra`
+    /// flags) and waits until it is connected.
     pub async fn add_connected_box(&self, name: &str, daemon: &TransmissionDaemon, extra: &[&str]) {
         let port = daemon.rpc_port.to_string();
         let mut add = add_transmission_box(&port, &daemon.username);
@@ -149,6 +151,10 @@ impl TestEnv {
         self.run(&[&add[..], &["--password", &daemon.password], extra].concat())
             .await
             .ok();
+        self.wait_connected(name).await;
+    }
+
+    async fn wait_connected(&self, name: &str) {
         wait_until(Duration::from_secs(20), || async {
             let server = self
                 .run(&["servers", "show", name, "-o", "json"])
@@ -159,6 +165,37 @@ impl TestEnv {
         })
         .await
         .expect("the server connects");
+    }
+
+    /// Adds any running client as the server `name` through `servers add`
+    /// (its flags from the kit's server settings) and waits until it is
+    /// connected.
+    pub async fn add_running_box(&self, name: &str, running: &RunningClient, extra: &[&str]) {
+        let body = server_body(name, &running.config);
+        let mut args = vec!["servers".to_string(), "add".into(), name.into()];
+        let flags = [
+            ("server_type", "--type"),
+            ("transport", "--transport"),
+            ("host", "--host"),
+            ("port", "--port"),
+            ("socket_path", "--socket-path"),
+            ("username", "--username"),
+            ("password", "--password"),
+            ("rpc_path", "--rpc-path"),
+            ("use_ssl", "--ssl"),
+            ("tls_accept_invalid_certs", "--insecure-tls"),
+        ];
+        for (field, flag) in flags {
+            match &body[field] {
+                Value::Null => {}
+                Value::String(text) => args.push(format!("{flag}={text}")),
+                other => args.push(format!("{flag}={other}")),
+            }
+        }
+        args.extend(extra.iter().map(|a| a.to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        self.run(&args).await.ok();
+        self.wait_connected(name).await;
     }
 
     /// `ls -o json` with `extra` flags.

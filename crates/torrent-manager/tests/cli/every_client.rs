@@ -1,0 +1,72 @@
+//! The CLI's torrent commands on every client kind and transport, against
+//! the real daemons.
+
+use std::time::Duration;
+
+use tm_testkit::TestTorrent;
+
+use crate::harness::{TestEnv, find, wait_until};
+
+/// Nothing listens there; some clients want a tracker all the same.
+const TRACKER: &str = "http://127.0.0.1:1/announce";
+const SETTLE: Duration = Duration::from_secs(30);
+
+async fn state(env: &TestEnv, hash: &str) -> Option<String> {
+    let list = env.listing(&[]).await;
+    Some(find(&list, hash)?["state"].as_str()?.to_string())
+}
+
+tm_testkit::for_every_client! {
+    async fn torrent_commands(kind: ClientUnderTest) {
+        let Some(running) = kind.start().await else {
+            return;
+        };
+        let env = TestEnv::start().await;
+        env.login_as("alice").await;
+        env.add_running_box("box", &running, &["--default"]).await;
+        let shown = env.run(&["servers", "show", "box", "-o", "json"]).await.ok().json();
+        let labels = shown["capabilities"]["labels"].as_str().unwrap().to_string();
+
+        let scratch = tempfile::tempdir().unwrap();
+        let torrent = TestTorrent::single_file(scratch.path(), "cli.bin", 50_000, Some(TRACKER)).unwrap();
+        let path = scratch.path().join("cli.torrent");
+        std::fs::write(&path, &torrent.bytes).unwrap();
+        let hash = torrent.info_hash.as_str();
+        let added = env
+            .run(&["torrents", "add", path.to_str().unwrap(), "--paused"])
+            .await
+            .ok();
+        assert!(added.stdout.contains(&hash[..8]), "{added:?}");
+        // Some clients check the (absent) data first.
+        wait_until(SETTLE, || async { (state(&env, hash).await? == "paused").then_some(()) })
+            .await
+            .expect("added paused");
+
+        env.run(&["torrents", "start", hash]).await.ok();
+        wait_until(SETTLE, || async { (state(&env, hash).await? != "paused").then_some(()) })
+            .await
+            .expect("started");
+        env.run(&["torrents", "stop", hash]).await.ok();
+        wait_until(SETTLE, || async { (state(&env, hash).await? == "paused").then_some(()) })
+            .await
+            .expect("stopped");
+
+        let files = env.run(&["torrents", "files", hash, "-o", "json"]).await.ok().json();
+        assert!(files.to_string().contains("cli.bin"), "{files}");
+        let trackers = env.run(&["torrents", "trackers", hash]).await.ok();
+        assert!(trackers.stdout.contains(TRACKER), "{trackers:?}");
+
+        let labelled = env.run(&["torrents", "labels", hash, "--add", "tv"]).await;
+        if labels == "none" {
+            assert_ne!(labelled.code, Some(0), "{labelled:?}");
+            assert!(labelled.stderr.contains("label"), "{labelled:?}");
+        } else {
+            labelled.ok();
+            let list = env.listing(&[]).await;
+            assert_eq!(find(&list, hash).unwrap()["labels"], serde_json::json!(["tv"]));
+        }
+
+        env.run(&["torrents", "rm", hash, "--delete-data", "--yes"]).await.ok();
+        assert!(find(&env.listing(&[]).await, hash).is_none());
+    }
+}
