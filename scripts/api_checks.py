@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -25,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "python" / "tests"))
 sys.path.insert(0, str(ROOT / "python" / "src"))
 
-from daemons import free_port, remove_tree, start_transmission  # noqa: E402
+from clients import running_client  # noqa: E402
 from torrent_files import make_torrent  # noqa: E402
 from torrent_manager import TorrentManagerClient  # noqa: E402
 
@@ -33,6 +35,12 @@ PASSWORD = "api-checks-password"
 # Server memory may grow this much under the load test (caches, buffers,
 # 1,000 connections) and no more.
 MAX_RSS_GROWTH_MIB = 256
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def start_server(binary: str, data: Path, log: Path) -> tuple[subprocess.Popen, str]:
@@ -143,25 +151,24 @@ def main() -> int:
     what = sys.argv[1] if len(sys.argv) > 1 else "all"
     binary = os.environ.get("TM_BIN", str(ROOT / "target" / "debug" / "torrent-manager"))
     workdir = Path(tempfile.mkdtemp(prefix="tm-api-checks-"))
-    daemon = start_transmission(workdir / "transmission")
-    server, url = start_server(binary, workdir / "data", workdir / "server.log")
     status = 0
-    try:
-        key = seed(url, daemon, workdir)
-        if what in ("schemathesis", "all"):
-            status |= run_schemathesis(url, key)
-        if what in ("load", "all"):
-            status |= run_load(url, key, server.pid)
-        if server.poll() is not None:
-            print("the server died during the checks", flush=True)
-            status = 1
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        daemon.stop()
-        if status:
-            print((workdir / "server.log").read_text(errors="replace")[-4000:], flush=True)
-        remove_tree(workdir)
+    with running_client("transmission") as daemon:
+        server, url = start_server(binary, workdir / "data", workdir / "server.log")
+        try:
+            key = seed(url, daemon, workdir)
+            if what in ("schemathesis", "all"):
+                status |= run_schemathesis(url, key)
+            if what in ("load", "all"):
+                status |= run_load(url, key, server.pid)
+            if server.poll() is not None:
+                print("the server died during the checks", flush=True)
+                status = 1
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+            if status:
+                print((workdir / "server.log").read_text(errors="replace")[-4000:], flush=True)
+            shutil.rmtree(workdir, ignore_errors=True)
     print(f"api checks ({what}): {'passed' if status == 0 else 'FAILED'}", flush=True)
     return 1 if status else 0
 

@@ -5,26 +5,38 @@ the same daemons, configured the same way, as the Rust and browser tests use.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Optional
 
 import pytest
-
-from daemons import _binary
 
 DEFAULT_BIN = str(Path(__file__).resolve().parents[2] / "target" / "debug" / "tm-test-daemon")
 
 # The client binaries each kind needs (a missing one skips, or fails under CI).
 BINARIES = {
+    "transmission": ["transmission-daemon"],
+    "rtorrent": ["rtorrent"],
+    "rtorrent-http": ["rtorrent", "nginx"],
     "qbittorrent": ["qbittorrent-nox"],
     "deluge": ["deluged"],
     "deluge-bare": ["deluged"],
     "deluge-web": ["deluged", "deluge-web"],
 }
+
+
+def _binary(name: str) -> str:
+    for directory in os.environ.get("PATH", "").split(os.pathsep) + ["/usr/sbin", "/sbin"]:
+        candidate = os.path.join(directory, name)
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    if os.environ.get("CI"):
+        pytest.fail(f"{name} is not installed (CI must install it)", pytrace=False)
+    pytest.skip(f"{name} is not installed")
 
 
 @dataclass
@@ -34,6 +46,26 @@ class RunningClient:
     server: dict
     download_dir: Path
     process: subprocess.Popen
+
+    @property
+    def host(self) -> str:
+        return self.server["host"]
+
+    @property
+    def port(self) -> int:
+        return self.server["port"]
+
+    @property
+    def username(self) -> Optional[str]:
+        return self.server["username"]
+
+    @property
+    def password(self) -> Optional[str]:
+        return self.server["password"]
+
+    @property
+    def rpc_path(self) -> Optional[str]:
+        return self.server["rpc_path"]
 
 
 def start_client(kind: str) -> Iterator[RunningClient]:
@@ -56,3 +88,9 @@ def start_client(kind: str) -> Iterator[RunningClient]:
         if process.stdin:
             process.stdin.close()  # it stops the client and cleans up
         process.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def running_client(kind: str) -> Iterator[RunningClient]:
+    """``start_client`` as a ``with`` block."""
+    yield from start_client(kind)

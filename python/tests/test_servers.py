@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from daemons import remove_tree, start_transmission
+from clients import running_client
 
 from torrent_manager import CLEAR, TorrentManagerClient, TorrentManagerError
 
@@ -225,11 +225,8 @@ def test_private_targets_need_the_admin(server, admin_client: TorrentManagerClie
         assert bob.add_server("local", "rtorrent", "127.0.0.1", 5000)["host"] == "127.0.0.1"
 
 
-def test_settings_are_tested_without_saving(client: TorrentManagerClient,
-                                            tmp_path_factory: pytest.TempPathFactory) -> None:
-    root = tmp_path_factory.mktemp("transmission")
-    daemon = start_transmission(root)
-    try:
+def test_settings_are_tested_without_saving(client: TorrentManagerClient) -> None:
+    with running_client("transmission") as daemon:
         settings = dict(name="seedbox", server_type="transmission", host=daemon.host,
                         port=daemon.port, username=daemon.username, password=daemon.password,
                         rpc_path=daemon.rpc_path)
@@ -239,9 +236,6 @@ def test_settings_are_tested_without_saving(client: TorrentManagerClient,
         tested = client.test_server_settings(**{**settings, "password": "wrong-password"})
         assert tested["status"] == "failed"
         assert "authentication failed" in tested["message"]
-    finally:
-        daemon.stop()
-        remove_tree(root)
     # Positional arguments, as add_server takes them.
     tested = client.test_server_settings("gone", "transmission", "127.0.0.1", closed_port())
     assert tested["status"] == "failed"
@@ -252,11 +246,8 @@ def test_settings_are_tested_without_saving(client: TorrentManagerClient,
     assert client.list_servers() == [], "nothing was saved"
 
 
-def test_edits_are_tested_without_saving(client: TorrentManagerClient,
-                                        tmp_path_factory: pytest.TempPathFactory) -> None:
-    root = tmp_path_factory.mktemp("transmission")
-    daemon = start_transmission(root)
-    try:
+def test_edits_are_tested_without_saving(client: TorrentManagerClient) -> None:
+    with running_client("transmission") as daemon:
         server = client.add_server(
             name="seedbox", server_type="transmission", host=daemon.host, port=daemon.port,
             username=daemon.username, password=daemon.password, rpc_path=daemon.rpc_path)
@@ -273,9 +264,6 @@ def test_edits_are_tested_without_saving(client: TorrentManagerClient,
         assert info.value.status_code == 422
         stored = client.get_server(server["id"])
         assert (stored["name"], stored["updated_at"]) == ("seedbox", server["updated_at"])
-    finally:
-        daemon.stop()
-        remove_tree(root)
 
 
 def test_testing_settings_follows_the_egress_policy(server) -> None:

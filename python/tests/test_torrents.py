@@ -7,18 +7,14 @@ import time
 
 import pytest
 
-from daemons import remove_tree, start_transmission
+from clients import start_client
 from torrent_files import TRACKER, make_torrent
 from torrent_manager import TorrentManagerError
 
 
 @pytest.fixture
-def transmission(tmp_path_factory: pytest.TempPathFactory):
-    root = tmp_path_factory.mktemp("transmission")
-    daemon = start_transmission(root)
-    yield daemon
-    daemon.stop()
-    remove_tree(root)
+def transmission():
+    yield from start_client("transmission")
 
 
 def wait_for(probe, timeout: float = 20.0):

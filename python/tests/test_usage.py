@@ -24,7 +24,7 @@ import pytest
 
 from torrent_manager import TorrentManagerClient
 
-from daemons import remove_tree, start_rtorrent_behind_nginx
+from clients import start_client
 
 USAGE = Path(__file__).resolve().parents[2].parent / "shared" / "spec" / "USAGE.md"
 
@@ -48,12 +48,8 @@ def python_blocks(text: str) -> List[str]:
 
 
 @pytest.fixture
-def rtorrent(tmp_path_factory: pytest.TempPathFactory):
-    root = tmp_path_factory.mktemp("rtorrent")
-    daemon = start_rtorrent_behind_nginx(root)
-    yield daemon
-    daemon.stop()
-    remove_tree(root)
+def rtorrent():
+    yield from start_client("rtorrent-http")
 
 
 def test_usage_examples_run_verbatim(server, rtorrent, tmp_path, monkeypatch):

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  launchPersistentContext, screenshot, startStack, TRANSMISSION_PASSWORD, TRANSMISSION_USER, watchPage,
+  launchPersistentContext, screenshot, startStack, watchPage,
   withScreenshotOnFailure,
 } from './harness.mjs';
 import { makeTorrent } from './torrent-file.mjs';
@@ -283,7 +283,7 @@ describe('first run, account page, PWA, add dialog', { timeout: 240_000 }, () =>
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(server),
     })).status, {
       name: 'local', server_type: 'transmission', host: '127.0.0.1', port: stack.transmission.port,
-      rpc_path: stack.transmission.rpcPath, username: TRANSMISSION_USER, password: TRANSMISSION_PASSWORD, is_default: true,
+      rpc_path: stack.transmission.rpcPath, username: stack.transmission.username, password: stack.transmission.password, is_default: true,
     });
     assert.equal(added, 200);
     const hash = randomBytes(20).toString('hex');
@@ -294,7 +294,7 @@ describe('first run, account page, PWA, add dialog', { timeout: 240_000 }, () =>
     assert.equal(await dialog.locator('textarea[name=uris]').inputValue(), magnet);
     assert.equal(new URL(page.url()).search, '', 'the magnet stays in the address (a reload adds it again)');
 
-    const folder = path.join(stack.root, 'downloads', 'from-magnet');
+    const folder = path.join(stack.transmission.downloadDir, 'from-magnet');
     await dialog.locator('input[name=save_path]').fill(folder);
     await dialog.locator('input[name=start]').uncheck();
     await dialog.locator('button[type=submit]').click();
@@ -320,7 +320,7 @@ describe('first run, account page, PWA, add dialog', { timeout: 240_000 }, () =>
       await dialog.locator('input[type=file]').setInputFiles(torrents.map((torrent) => ({
         name: `${torrent.name}.torrent`, mimeType: 'application/x-bittorrent', buffer: torrent.buffer,
       })));
-      const folder = path.join(stack.root, 'downloads', `files-${names.length}`);
+      const folder = path.join(stack.transmission.downloadDir, `files-${names.length}`);
       await dialog.locator('input[name=save_path]').fill(folder);
       await dialog.locator('input[name=start]').uncheck();
       await dialog.locator('button[type=submit]').click();

@@ -10,7 +10,7 @@
 
 import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { ARTIFACTS, startStack, TRANSMISSION_PASSWORD, TRANSMISSION_USER } from './harness.mjs';
+import { ARTIFACTS, startStack } from './harness.mjs';
 import { makeTorrent } from './torrent-file.mjs';
 
 const TORRENTS = Number(process.env.BENCH_TORRENTS ?? 10_000);
@@ -20,13 +20,15 @@ const SYNTHETIC_TICKS = Number(process.env.BENCH_TICKS ?? 20);
 
 /** Installed before the app loads: times SSE handlers and animation frames. */
 function instrument() {
-  const bench = { events: [] };
+  // handlers: the latest listener per event type (synthetic ticks call it).
+  const bench = { events: [], handlers: {} };
   window.benchProbe = bench;
   const { addEventListener, removeEventListener } = EventSource.prototype;
   // listener → type → its timed wrapper, so that removing a listener removes its wrapper.
   const wrappers = new WeakMap();
   EventSource.prototype.addEventListener = function (type, listener, options) {
     if (type !== 'reset' && type !== 'delta') return addEventListener.call(this, type, listener, options);
+    bench.handlers[type] = listener;
     const timed = (event) => bench.timeEvent(type, event, listener);
     if (!wrappers.has(listener)) wrappers.set(listener, new Map());
     wrappers.get(listener).set(type, timed);
@@ -35,7 +37,7 @@ function instrument() {
   EventSource.prototype.removeEventListener = function (type, listener, options) {
     return removeEventListener.call(this, type, wrappers.get(listener)?.get(type) ?? listener, options);
   };
-  bench.timeEvent = (type, event, listener) => {
+  bench.timeEvent = (type, event, listener = bench.handlers[type]) => {
     const started = performance.now();
     const record = { type, bytes: event.data.length, frameMs: 0, at: started };
     listener(event);
@@ -82,7 +84,7 @@ async function main() {
     const server = await call('POST', '/servers', {
       name: 'bench transmission', server_type: 'transmission', host: '127.0.0.1',
       port: stack.transmission.port, rpc_path: stack.transmission.rpcPath,
-      username: TRANSMISSION_USER, password: TRANSMISSION_PASSWORD, is_default: true,
+      username: stack.transmission.username, password: stack.transmission.password, is_default: true,
     });
 
     console.log(`adding ${TORRENTS} torrents (paused, ${BATCH} per batch upload)…`);

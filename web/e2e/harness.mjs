@@ -1,9 +1,9 @@
 // Starts what the browser tests need, on loopback only: a real
-// transmission-daemon, the torrent-manager server, and headless Chromium.
+// transmission-daemon (from the Rust test kit's tm-test-daemon), the torrent-manager server, and headless Chromium.
 // Every piece stops itself in `stop()`; nothing outlives the test run.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,9 +18,6 @@ const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-export const TRANSMISSION_USER = 'e2e';
-export const TRANSMISSION_PASSWORD = 'e2e-secret';
-
 export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -32,60 +29,14 @@ export function freePort() {
   });
 }
 
-async function waitFor(what, check, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`${what} did not come up within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** A transmission-daemon with RPC auth on 127.0.0.1, peers on loopback, no DHT/LPD/PEX. */
-export async function startTransmission(root) {
-  const config = path.join(root, 'transmission');
-  const downloads = path.join(root, 'downloads');
-  mkdirSync(config, { recursive: true });
-  mkdirSync(downloads, { recursive: true });
-  const [rpcPort, peerPort] = [await freePort(), await freePort()];
-  writeFileSync(path.join(config, 'settings.json'), JSON.stringify({
-    'bind-address-ipv4': '127.0.0.1',
-    'bind-address-ipv6': '::1',
-    'blocklist-enabled': false,
-    'dht-enabled': false,
-    'download-dir': downloads,
-    'incomplete-dir-enabled': false,
-    'lpd-enabled': false,
-    'message-level': 1,
-    'peer-port': peerPort,
-    'peer-port-random-on-start': false,
-    'pex-enabled': false,
-    'port-forwarding-enabled': false,
-    'rpc-authentication-required': true,
-    'rpc-bind-address': '127.0.0.1',
-    'rpc-enabled': true,
-    'rpc-host-whitelist-enabled': false,
-    'rpc-password': TRANSMISSION_PASSWORD,
-    'rpc-port': rpcPort,
-    'rpc-url': '/transmission/',
-    'rpc-username': TRANSMISSION_USER,
-    'rpc-whitelist': '127.0.0.1',
-    'rpc-whitelist-enabled': true,
-    'start-added-torrents': true,
-    'utp-enabled': false,
-    'watch-dir-enabled': false,
-  }, null, 2));
-  const child = spawn('transmission-daemon', ['-f', '-g', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr.resume();
-  await waitFor('transmission-daemon', async () => {
-    const answer = await fetch(`http://127.0.0.1:${rpcPort}/transmission/rpc`);
-    return answer.status === 401 || answer.status === 409;
-  });
-  return { child, port: rpcPort, rpcPath: '/transmission/rpc' };
+/**
+ * A transmission-daemon from the test kit, in the shape the tests use:
+ * `{port, rpcPath, username, password, downloadDir, stop()}`.
+ */
+async function startTransmission() {
+  const daemon = await startTestDaemon('transmission');
+  const { port, rpc_path: rpcPath, username, password } = daemon.server;
+  return { ...daemon, port, rpcPath: rpcPath ?? '/transmission/rpc', username, password };
 }
 
 const TEST_DAEMON = process.env.TM_TEST_DAEMON_BIN ?? path.join(REPO, 'target/debug/tm-test-daemon');
@@ -167,7 +118,7 @@ export async function startStack() {
   const root = mkdtempSync(path.join(tmpdir(), 'tm-e2e-'));
   const stack = { root };
   try {
-    stack.transmission = await startTransmission(root);
+    stack.transmission = await startTransmission();
     stack.server = await startServer(root);
     stack.browser = await launchBrowser();
   } catch (error) {
@@ -181,16 +132,16 @@ export async function startStack() {
 /** Another transmission-daemon for the same stack (tests that need two servers); stopped with it. */
 export async function addTransmission(stack) {
   stack.extraDaemons ??= [];
-  const daemon = await startTransmission(path.join(stack.root, `transmission-${stack.extraDaemons.length + 2}`));
+  const daemon = await startTransmission();
   stack.extraDaemons.push(daemon);
   return daemon;
 }
 
 async function stopStack(stack) {
   await stack.browser?.close().catch(() => {});
-  for (const daemon of stack.extraDaemons ?? []) await stopChild(daemon.child);
+  for (const daemon of stack.extraDaemons ?? []) await daemon.stop();
   await stopChild(stack.server?.child);
-  await stopChild(stack.transmission?.child);
+  await stack.transmission?.stop();
   rmSync(stack.root, { recursive: true, force: true });
 }
 

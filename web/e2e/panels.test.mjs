@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
-  screenshot, startStack, TRANSMISSION_PASSWORD, TRANSMISSION_USER, watchPage, withScreenshotOnFailure,
+  screenshot, startStack, watchPage, withScreenshotOnFailure,
 } from './harness.mjs';
 import path from 'node:path';
 import { makeSeedableTorrent, startLeecher, startTracker } from './swarm.mjs';
@@ -69,7 +69,7 @@ describe('web panels', { timeout: 300_000 }, () => {
     assert.equal((await callApi(page, 'POST', '/auth/login', { username: USER, password: PASSWORD, remember_me: true })).status, 200);
     const created = await callApi(page, 'POST', '/servers', {
       name: 'Local Transmission', server_type: 'transmission', host: '127.0.0.1', port: stack.transmission.port,
-      username: TRANSMISSION_USER, password: TRANSMISSION_PASSWORD, is_default: true,
+      username: stack.transmission.username, password: stack.transmission.password, is_default: true,
     });
     assert.equal(created.status, 200, JSON.stringify(created.body));
     serverId = created.body.id;
@@ -77,7 +77,7 @@ describe('web panels', { timeout: 300_000 }, () => {
     assert.equal(await uploadTorrent(page, labelled, { start: 'false', labels: 'classical,lossless' }), 200);
     // A real peer: the managed daemon seeds, an rTorrent downloads from it at 16 KiB/s.
     tracker = await startTracker();
-    swarmTorrent = makeSeedableTorrent(path.join(stack.root, 'downloads'), 'e2e-swarm.bin', tracker.url);
+    swarmTorrent = makeSeedableTorrent(stack.transmission.downloadDir, 'e2e-swarm.bin', tracker.url);
     assert.equal(await uploadTorrent(page, swarmTorrent, {}), 200);
     await tracker.announced;
     leecher = await startLeecher(path.join(stack.root, 'leecher'), swarmTorrent);
@@ -293,7 +293,7 @@ describe('web panels', { timeout: 300_000 }, () => {
     await form.locator('input[name=name]').fill('Wrong password');
     await form.locator('select[name=server_type]').selectOption('transmission');
     await form.locator('input[name=port]').fill(String(stack.transmission.port));
-    await form.locator('input[name=username]').fill(TRANSMISSION_USER);
+    await form.locator('input[name=username]').fill(stack.transmission.username);
     await form.locator('input[name=password]').fill('not the password');
     await form.getByRole('button', { name: 'Test connection' }).click();
     const result = form.locator('.connection-test.failed');
@@ -308,7 +308,7 @@ describe('web panels', { timeout: 300_000 }, () => {
     assert.equal(await serverCount(), before, 'a failing server was saved');
 
     // The right password: the test passes and Save saves at once.
-    await form.locator('input[name=password]').fill(TRANSMISSION_PASSWORD);
+    await form.locator('input[name=password]').fill(stack.transmission.password);
     assert.equal(await form.getByRole('button', { name: 'Save anyway' }).isVisible(), false, 'stale "Save anyway" after an edit');
     await form.getByRole('button', { name: 'Test connection' }).click();
     await form.locator('.connection-test.connected').waitFor();
@@ -329,7 +329,7 @@ describe('web panels', { timeout: 300_000 }, () => {
     await form.locator('input[name=name]').fill('Saved anyway');
     await form.locator('select[name=server_type]').selectOption('transmission');
     await form.locator('input[name=port]').fill(String(stack.transmission.port));
-    await form.locator('input[name=username]').fill(TRANSMISSION_USER);
+    await form.locator('input[name=username]').fill(stack.transmission.username);
     await form.locator('input[name=password]').fill('not the password');
     await form.locator('input[name=enabled]').uncheck(); // no polling of a server that cannot answer
     await form.locator('button[type=submit]').click();

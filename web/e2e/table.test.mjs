@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import {
-  addTransmission, screenshot, startStack, TRANSMISSION_PASSWORD, TRANSMISSION_USER, watchPage,
+  addTransmission, screenshot, startStack, watchPage,
   withScreenshotOnFailure,
 } from './harness.mjs';
 import { makeTorrent } from './torrent-file.mjs';
@@ -58,7 +58,7 @@ describe('torrents view', { timeout: 300_000 }, () => {
     };
     const addServer = (name, daemon) => api('POST', '/servers', {
       name, server_type: 'transmission', host: '127.0.0.1', port: daemon.port, rpc_path: daemon.rpcPath,
-      username: TRANSMISSION_USER, password: TRANSMISSION_PASSWORD,
+      username: daemon.username, password: daemon.password,
     });
     servers = { a: await addServer('Alpha', stack.transmission), b: await addServer('Bravo', second) };
     const upload = async (key, name, { labels = '', start = false, announce } = {}) => {

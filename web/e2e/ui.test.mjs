@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  screenshot, startStack, TRANSMISSION_PASSWORD, TRANSMISSION_USER, watchPage, withScreenshotOnFailure,
+  screenshot, startStack, watchPage, withScreenshotOnFailure,
 } from './harness.mjs';
 import { makeTorrent } from './torrent-file.mjs';
 
@@ -74,8 +74,8 @@ describe('web UI', { timeout: 180_000 }, () => {
     await form.locator('input[name=host]').fill('127.0.0.1');
     await form.locator('input[name=port]').fill(String(stack.transmission.port));
     await form.locator('input[name=rpc_path]').fill(stack.transmission.rpcPath);
-    await form.locator('input[name=username]').fill(TRANSMISSION_USER);
-    await form.locator('input[name=password]').fill(TRANSMISSION_PASSWORD);
+    await form.locator('input[name=username]').fill(stack.transmission.username);
+    await form.locator('input[name=password]').fill(stack.transmission.password);
     await form.locator('input[name=is_default]').check();
     await form.locator('button[type=submit]').click();
     await form.waitFor({ state: 'detached' });

@@ -8,7 +8,8 @@
 //! standard input closes (the parent exits or closes the pipe); then it
 //! stops the client and removes its directory.
 //!
-//! Kinds: `transmission`, `rtorrent` (SCGI), `qbittorrent`, `deluge` (daemon
+//! Kinds: `transmission`, `rtorrent` (SCGI), `rtorrent-http` (behind nginx's
+//! `/RPC2` with basic auth), `qbittorrent`, `deluge` (daemon
 //! RPC) and `deluge-web`, both with the Label plugin, and `deluge-bare`
 //! (daemon RPC without it).
 
@@ -24,6 +25,7 @@ async fn main() -> Result<()> {
     let client = match kind.as_str() {
         "transmission" => ClientUnderTest::Transmission,
         "rtorrent" => ClientUnderTest::RtorrentScgi,
+        "rtorrent-http" => ClientUnderTest::RtorrentHttp,
         "qbittorrent" => ClientUnderTest::Qbittorrent,
         "deluge" => ClientUnderTest::DelugeRpc,
         "deluge-web" => ClientUnderTest::DelugeWeb,
@@ -34,7 +36,7 @@ async fn main() -> Result<()> {
         }
         other => {
             return Err(format!(
-                "unknown kind {other:?}: transmission, rtorrent, qbittorrent, deluge, deluge-web or deluge-bare"
+                "unknown kind {other:?}: transmission, rtorrent, rtorrent-http, qbittorrent, deluge, deluge-web or deluge-bare"
             )
             .into());
         }
