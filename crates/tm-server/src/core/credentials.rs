@@ -84,7 +84,11 @@ impl Core {
     }
 
     /// The user owning the live API key `key`, if that user is `username`.
-    async fn api_key_of(&self, username: &str, key: &str) -> Result<Option<(User, Option<String>)>> {
+    async fn api_key_of(
+        &self,
+        username: &str,
+        key: &str,
+    ) -> Result<Option<(User, Option<String>)>> {
         let identity = match self.authenticate_api_key(key).await {
             Ok(identity) => identity,
             Err(Error::Unauthorized(_)) => return Ok(None),
@@ -92,6 +96,6 @@ impl Core {
         };
         let same_user = identity.user.username.to_lowercase() == username.to_lowercase();
         let key_hash = crypto::token_hash(key);
-        Ok(same_user.then(|| (identity.user, Some(key_hash))))
+        Ok(same_user.then_some((identity.user, Some(key_hash))))
     }
 }

@@ -25,10 +25,12 @@ impl Store {
     pub async fn facade_categories(&self, user_id: &str) -> DbResult<Vec<CategoryRow>> {
         const SQL: &str = "SELECT name, server_id, save_path FROM facade_categories \
              WHERE user_id = $1 ORDER BY name";
-        Ok(on_pool!(self, |pool| sqlx::query_as::<_, CategoryRow>(SQL)
-            .bind(user_id)
-            .fetch_all(pool)
-            .await)?)
+        Ok(on_pool!(self, |pool| sqlx::query_as::<_, CategoryRow>(
+            SQL
+        )
+        .bind(user_id)
+        .fetch_all(pool)
+        .await)?)
     }
 
     /// Adds a category; `Conflict` when the user has one of that name.
@@ -57,8 +59,9 @@ impl Store {
             .bind(&row.server_id)
             .bind(&row.save_path)
             .execute(pool)
-            .await)?;
-        Ok(done.rows_affected() > 0)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(done > 0)
     }
 
     pub async fn delete_facade_category(&self, user_id: &str, name: &str) -> DbResult<()> {
@@ -75,10 +78,12 @@ impl Store {
     pub async fn share_limits_of(&self, user_id: &str) -> DbResult<Vec<ShareLimitRow>> {
         const SQL: &str = "SELECT server_id, info_hash, ratio_limit, seeding_time_limit, \
              inactive_seeding_time_limit FROM share_limits WHERE user_id = $1";
-        Ok(on_pool!(self, |pool| sqlx::query_as::<_, ShareLimitRow>(SQL)
-            .bind(user_id)
-            .fetch_all(pool)
-            .await)?)
+        Ok(on_pool!(self, |pool| sqlx::query_as::<_, ShareLimitRow>(
+            SQL
+        )
+        .bind(user_id)
+        .fetch_all(pool)
+        .await)?)
     }
 
     pub async fn set_share_limits(&self, user_id: &str, row: &ShareLimitRow) -> DbResult<()> {

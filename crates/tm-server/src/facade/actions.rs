@@ -127,7 +127,12 @@ impl Facade<'_> {
     pub async fn delete(&self, entries: &[Entry], delete_files: bool) -> Result<()> {
         for entry in entries {
             self.core
-                .remove_torrent(self.user, entry.hash(), Some(entry.server_id()), delete_files)
+                .remove_torrent(
+                    self.user,
+                    entry.hash(),
+                    Some(entry.server_id()),
+                    delete_files,
+                )
                 .await?;
         }
         Ok(())

@@ -102,7 +102,10 @@ mod tests {
     #[test]
     fn pages_like_qbittorrent() {
         let all: Vec<Value> = (0..5).map(|n| json!(n)).collect();
-        assert_eq!(page(all.clone(), Some(1), Some(2)), vec![json!(1), json!(2)]);
+        assert_eq!(
+            page(all.clone(), Some(1), Some(2)),
+            vec![json!(1), json!(2)]
+        );
         assert_eq!(page(all.clone(), Some(-2), None), vec![json!(3), json!(4)]);
         assert_eq!(page(all.clone(), Some(9), Some(0)), Vec::<Value>::new());
         assert_eq!(page(all, None, Some(-1)).len(), 5);

@@ -57,7 +57,11 @@ impl ShareLimits {
     /// The limit in force: global limits are disabled in `preferences`, so
     /// "global" means none.
     pub fn effective_ratio(&self) -> f64 {
-        if self.ratio >= 0.0 { self.ratio } else { UNLIMITED as f64 }
+        if self.ratio >= 0.0 {
+            self.ratio
+        } else {
+            UNLIMITED as f64
+        }
     }
 
     pub fn effective_seeding_minutes(&self) -> i64 {
@@ -102,7 +106,11 @@ impl Facade<'_> {
             seeding_time_limit: limits.seeding_minutes,
             inactive_seeding_time_limit: limits.inactive_seeding_minutes,
         };
-        Ok(self.core.store().set_share_limits(&self.user.id, &row).await?)
+        Ok(self
+            .core
+            .store()
+            .set_share_limits(&self.user.id, &row)
+            .await?)
     }
 }
 

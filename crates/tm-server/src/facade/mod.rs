@@ -23,8 +23,8 @@ pub use categories::{CategoryUpdate, split_tags};
 pub use filter::{InfoQuery, is_true};
 pub use limits::{ShareLimits, preferences};
 pub use routing::Entry;
-pub use sync::SyncStates;
 pub use shape::{file_object, is_single_file, properties, torrent_object, tracker_object};
+pub use sync::SyncStates;
 
 /// One user's view of the fleet through the facade, for one call: their
 /// categories, share limits and default server are read once.

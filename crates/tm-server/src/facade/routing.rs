@@ -42,9 +42,7 @@ impl Facade<'_> {
     /// The user's servers, by name then id; each counts as watched from now.
     fn pollers(&self) -> Vec<Arc<Poller>> {
         let mut pollers = self.core.fleet().of_user(&self.user.id);
-        pollers.sort_by(|a, b| {
-            (&a.spec().name, &a.spec().id).cmp(&(&b.spec().name, &b.spec().id))
-        });
+        pollers.sort_by(|a, b| (&a.spec().name, &a.spec().id).cmp(&(&b.spec().name, &b.spec().id)));
         for poller in &pollers {
             poller.watch();
         }

@@ -46,7 +46,7 @@ fn last_activity(info: &TorrentInfo, now: i64) -> i64 {
 pub fn torrent_object(entry: &Entry, limits: ShareLimits, now: i64) -> Value {
     let info = entry.info();
     let added_on = unix_seconds(info.added_at).unwrap_or(0);
-    json!({
+    let mut object = json!({
         "hash": info.info_hash,
         "infohash_v1": info.info_hash,
         "infohash_v2": info.info_hash_v2.clone().unwrap_or_default(),
@@ -70,6 +70,9 @@ pub fn torrent_object(entry: &Entry, limits: ShareLimits, now: i64) -> Value {
         "max_ratio": limits.effective_ratio(),
         "max_seeding_time": limits.effective_seeding_minutes(),
         "max_inactive_seeding_time": limits.effective_inactive_minutes(),
+    });
+    // Two halves: one json! of every field is past the macro's recursion limit.
+    let rest = json!({
         "last_activity": last_activity(info, now),
         "added_on": added_on,
         "completion_on": unix_seconds(info.completed_at).unwrap_or(-1),
@@ -97,7 +100,11 @@ pub fn torrent_object(entry: &Entry, limits: ShareLimits, now: i64) -> Value {
         // torrent-manager's own: which server holds the copy shown.
         "server_id": info.server_id,
         "server_name": info.server_name,
-    })
+    });
+    if let (Value::Object(object), Value::Object(rest)) = (&mut object, rest) {
+        object.extend(rest);
+    }
+    object
 }
 
 /// `torrents/properties`.

@@ -34,7 +34,13 @@ const DOWNLOADING: &[&str] = &[
     "queuedDL",
     "forcedDL",
 ];
-const UPLOADING: &[&str] = &["uploading", "stalledUP", "checkingUP", "queuedUP", "forcedUP"];
+const UPLOADING: &[&str] = &[
+    "uploading",
+    "stalledUP",
+    "checkingUP",
+    "queuedUP",
+    "forcedUP",
+];
 const COMPLETED: &[&str] = &[
     "uploading",
     "stalledUP",

@@ -25,10 +25,13 @@ struct State {
     server_state: Map<String, Value>,
 }
 
+/// A user's recent states, oldest first, by rid.
+type Kept = VecDeque<(u64, Arc<State>)>;
+
 /// The states recently answered, per user.
 #[derive(Default)]
 pub struct SyncStates {
-    by_user: Mutex<HashMap<String, VecDeque<(u64, Arc<State>)>>>,
+    by_user: Mutex<HashMap<String, Kept>>,
     last_rid: AtomicU64,
 }
 
@@ -78,9 +81,7 @@ impl Facade<'_> {
             tags,
             server_state: as_map(self.transfer_info()),
         });
-        let previous = (rid > 0)
-            .then(|| states.get(&self.user.id, rid))
-            .flatten();
+        let previous = (rid > 0).then(|| states.get(&self.user.id, rid)).flatten();
         let new_rid = states.put(&self.user.id, Arc::clone(&state));
         match previous {
             None => json!({
@@ -107,8 +108,16 @@ fn delta(rid: u64, before: &State, after: &State) -> Value {
     let (categories, removed) = changed_entries(&before.categories, &after.categories);
     insert_nonempty(&mut answer, "categories", Value::Object(categories));
     insert_nonempty(&mut answer, "categories_removed", json!(removed));
-    let added: Vec<&String> = after.tags.iter().filter(|t| !before.tags.contains(t)).collect();
-    let gone: Vec<&String> = before.tags.iter().filter(|t| !after.tags.contains(t)).collect();
+    let added: Vec<&String> = after
+        .tags
+        .iter()
+        .filter(|t| !before.tags.contains(t))
+        .collect();
+    let gone: Vec<&String> = before
+        .tags
+        .iter()
+        .filter(|t| !after.tags.contains(t))
+        .collect();
     insert_nonempty(&mut answer, "tags", json!(added));
     insert_nonempty(&mut answer, "tags_removed", json!(gone));
     let server_state = changed_fields(&before.server_state, &after.server_state);
@@ -172,14 +181,23 @@ mod tests {
             torrents: torrents.as_object().cloned().unwrap_or_default(),
             categories: Map::new(),
             tags: tags.iter().map(|t| t.to_string()).collect(),
-            server_state: json!({"dl_info_speed": 0}).as_object().cloned().unwrap_or_default(),
+            server_state: json!({"dl_info_speed": 0})
+                .as_object()
+                .cloned()
+                .unwrap_or_default(),
         }
     }
 
     #[test]
     fn a_delta_holds_only_what_changed() {
-        let before = state(json!({"a": {"state": "stalledUP", "ratio": 1}, "b": {"state": "stoppedDL"}}), &["x"]);
-        let after = state(json!({"a": {"state": "uploading", "ratio": 1}, "c": {"state": "metaDL"}}), &["y"]);
+        let before = state(
+            json!({"a": {"state": "stalledUP", "ratio": 1}, "b": {"state": "stoppedDL"}}),
+            &["x"],
+        );
+        let after = state(
+            json!({"a": {"state": "uploading", "ratio": 1}, "c": {"state": "metaDL"}}),
+            &["y"],
+        );
         let answer = delta(7, &before, &after);
         assert_eq!(
             answer,

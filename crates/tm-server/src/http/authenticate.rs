@@ -73,9 +73,7 @@ async fn resolve(
         minted = Some(issued);
     } else if facade && let Some((username, secret)) = basic_credentials(request.headers()) {
         let address = client_address(core, request.extensions(), request.headers())?;
-        let identity = core
-            .authenticate_basic(&username, secret, &address)
-            .await?;
+        let identity = core.authenticate_basic(&username, secret, &address).await?;
         request.extensions_mut().insert(identity);
     }
 

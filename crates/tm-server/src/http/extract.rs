@@ -87,7 +87,11 @@ impl FromRequestParts<Core> for ClientAddress {
 }
 
 /// See [`ClientAddress`].
-pub fn client_address(core: &Core, extensions: &Extensions, headers: &HeaderMap) -> Result<String, Error> {
+pub fn client_address(
+    core: &Core,
+    extensions: &Extensions,
+    headers: &HeaderMap,
+) -> Result<String, Error> {
     let peer = extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(peer)| peer.ip())

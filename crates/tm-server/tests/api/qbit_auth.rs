@@ -6,7 +6,7 @@ use base64::Engine;
 use reqwest::StatusCode;
 
 use crate::harness::{on_both_databases, password_of, spawn};
-use crate::qbit_client::Qbit;
+use crate::qbit_client::{Qbit, WithForm};
 
 fn basic(username: &str, secret: &str) -> String {
     let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{username}:{secret}"));
@@ -30,7 +30,7 @@ on_both_databases! {
 
         // The cookie: SID, HttpOnly, for the whole site.
         let response = qbit.http.post(qbit.url("/auth/login"))
-            .form(&[("username", "alice"), ("password", password_of("alice").as_str())])
+            .with_form(&[("username", "alice"), ("password", password_of("alice").as_str())])
             .send().await.unwrap();
         let cookie = response.headers()["set-cookie"].to_str().unwrap().to_string();
         assert!(cookie.starts_with("SID="), "{cookie}");

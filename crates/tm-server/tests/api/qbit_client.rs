@@ -32,14 +32,21 @@ impl Qbit {
         let response = request.send().await.expect("answered");
         let status = response.status();
         if !status.is_success() {
-            let content_type = response.headers()["content-type"].to_str().unwrap().to_string();
-            assert!(content_type.starts_with("text/plain"), "{status}: {content_type}");
+            let content_type = response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .to_string();
+            assert!(
+                content_type.starts_with("text/plain"),
+                "{status}: {content_type}"
+            );
         }
         (status, response.text().await.unwrap())
     }
 
     pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> (StatusCode, String) {
-        self.send(self.http.post(self.url(path)).form(form)).await
+        self.send(self.http.post(self.url(path)).with_form(form))
+            .await
     }
 
     pub async fn get(&self, path: &str) -> (StatusCode, String) {
@@ -56,7 +63,10 @@ impl Qbit {
     /// Logs in; answers the body (`Ok.` or `Fails.`).
     pub async fn login(&self, username: &str, password: &str) -> String {
         let (status, body) = self
-            .post("/auth/login", &[("username", username), ("password", password)])
+            .post(
+                "/auth/login",
+                &[("username", username), ("password", password)],
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         body
@@ -66,5 +76,20 @@ impl Qbit {
     pub async fn ok(&self, path: &str, form: &[(&str, &str)]) {
         let (status, body) = self.post(path, form).await;
         assert_eq!((status, body.as_str()), (StatusCode::OK, "Ok."), "{path}");
+    }
+}
+
+/// An urlencoded form body, as qBittorrent's clients send.
+pub trait WithForm {
+    fn with_form(self, form: &[(&str, &str)]) -> Self;
+}
+
+impl WithForm for reqwest::RequestBuilder {
+    fn with_form(self, form: &[(&str, &str)]) -> Self {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        self.header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
     }
 }

@@ -69,7 +69,12 @@ pub async fn delete(
     Ok(ok_text())
 }
 
-async fn act(core: Core, identity: QbitUser, params: Params, action: TorrentAction) -> QbitResult<Response> {
+async fn act(
+    core: Core,
+    identity: QbitUser,
+    params: Params,
+    action: TorrentAction,
+) -> QbitResult<Response> {
     let facade = Facade::load(&core, &identity.0.user).await?;
     let entries = facade.selected(params.required("hashes")?);
     facade.act(&entries, action).await?;
@@ -78,16 +83,28 @@ async fn act(core: Core, identity: QbitUser, params: Params, action: TorrentActi
 
 /// `start`, `resume` and `setForceStart` (there is no forcing past a
 /// queue here: queueing is off).
-pub async fn start(State(core): State<Core>, user: QbitUser, params: Params) -> QbitResult<Response> {
+pub async fn start(
+    State(core): State<Core>,
+    user: QbitUser,
+    params: Params,
+) -> QbitResult<Response> {
     act(core, user, params, TorrentAction::Start).await
 }
 
 /// `stop` and `pause`.
-pub async fn stop(State(core): State<Core>, user: QbitUser, params: Params) -> QbitResult<Response> {
+pub async fn stop(
+    State(core): State<Core>,
+    user: QbitUser,
+    params: Params,
+) -> QbitResult<Response> {
     act(core, user, params, TorrentAction::Stop).await
 }
 
-pub async fn recheck(State(core): State<Core>, user: QbitUser, params: Params) -> QbitResult<Response> {
+pub async fn recheck(
+    State(core): State<Core>,
+    user: QbitUser,
+    params: Params,
+) -> QbitResult<Response> {
     act(core, user, params, TorrentAction::Recheck).await
 }
 

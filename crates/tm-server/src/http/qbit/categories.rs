@@ -83,7 +83,12 @@ pub async fn tags(
     Ok(Json(facade.tags()))
 }
 
-async fn edit_tags(core: Core, identity: QbitUser, params: Params, add: bool) -> QbitResult<Response> {
+async fn edit_tags(
+    core: Core,
+    identity: QbitUser,
+    params: Params,
+    add: bool,
+) -> QbitResult<Response> {
     let facade = Facade::load(&core, &identity.0.user).await?;
     let entries = facade.selected(params.required("hashes")?);
     facade
@@ -92,7 +97,11 @@ async fn edit_tags(core: Core, identity: QbitUser, params: Params, add: bool) ->
     Ok(ok_text())
 }
 
-pub async fn add_tags(State(core): State<Core>, user: QbitUser, params: Params) -> QbitResult<Response> {
+pub async fn add_tags(
+    State(core): State<Core>,
+    user: QbitUser,
+    params: Params,
+) -> QbitResult<Response> {
     edit_tags(core, user, params, true).await
 }
 

@@ -75,11 +75,7 @@ impl IntoResponse for QbitError {
 
 /// qBittorrent's plain-text success answer.
 pub fn ok_text() -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/plain; charset=UTF-8")],
-        "Ok.",
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "text/plain; charset=UTF-8")], "Ok.").into_response()
 }
 
 /// What `auth/login` and `torrents/add` answer when nothing was done.

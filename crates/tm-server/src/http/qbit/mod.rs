@@ -15,13 +15,13 @@ mod torrents;
 
 use std::sync::Arc;
 
-use axum::{Extension, Router};
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Request};
+use axum::handler::Handler;
 use axum::http::request::Parts;
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::handler::Handler;
 use axum::routing::{MethodRouter, get, post};
+use axum::{Extension, Router};
 
 pub use error::QbitError;
 

@@ -32,7 +32,9 @@ pub async fn info(
         hashes: text("hashes"),
     };
     let facade = Facade::load(&core, &identity.user).await?;
-    Ok(Json(Value::Array(facade.torrents_info(&query, now_seconds()))))
+    Ok(Json(Value::Array(
+        facade.torrents_info(&query, now_seconds()),
+    )))
 }
 
 pub async fn properties(
