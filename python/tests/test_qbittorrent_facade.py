@@ -110,7 +110,7 @@ def test_qbittorrent_api_package(base_url, client, server_id, transmission, api_
     qbt.auth_log_out()
 
 
-def test_sonarr_call_sequence(base_url, client, server_id, transmission, api_key):
+def test_sonarr_call_sequence(server, base_url, client, server_id, transmission, api_key):
     """Sonarr's own calls, in its order, reading the fields it parses."""
     username = client.get_me()["username"]
     api = f"{base_url}/api/v2"
@@ -180,3 +180,8 @@ def test_sonarr_call_sequence(base_url, client, server_id, transmission, api_key
     assert deleted.status_code == 200
     wait_for(lambda: not (save_path / "Show.S01E01.mkv").exists())
     assert sonarr.get(f"{api}/torrents/info", params={"category": "tv-sonarr"}).json() == []
+
+    # Every call is logged with the user and the calling program.
+    log = server.log_path.read_text(errors="replace")
+    calls = [line for line in log.splitlines() if "Sonarr/4.0.0 (test replay)" in line]
+    assert any("torrents/delete" in line and username in line for line in calls), calls[-3:]
