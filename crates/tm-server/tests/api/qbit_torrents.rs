@@ -283,6 +283,22 @@ async fn facade_over(daemon: ClientUnderTest) {
     qbit.ok("/torrents/pause", &[("hashes", &seeded.info_hash)])
         .await;
     state_in(&qbit, &seeded.info_hash, &["stoppedUP"]).await;
+    let force = |value| [("hashes", seeded.info_hash.as_str()), ("value", value)];
+    qbit.ok("/torrents/setForceStart", &force("false")).await;
+    assert_eq!(
+        one(&qbit, &seeded.info_hash).await.unwrap()["state"],
+        "stoppedUP"
+    );
+    qbit.ok("/torrents/setForceStart", &force("true")).await;
+    state_in(
+        &qbit,
+        &seeded.info_hash,
+        &["stalledUP", "uploading", "queuedUP", "checkingUP"],
+    )
+    .await;
+    qbit.ok("/torrents/stop", &[("hashes", &seeded.info_hash)])
+        .await;
+    state_in(&qbit, &seeded.info_hash, &["stoppedUP"]).await;
     qbit.ok("/torrents/start", &[("hashes", &seeded.info_hash)])
         .await;
     state_in(
@@ -369,8 +385,13 @@ async fn facade_over(daemon: ClientUnderTest) {
     // The same client registered again: every hash is on both servers, shown
     // once, on the server its category routes to (not the first by name).
     let mirror_id = register(&api, "a-mirror", &client.config).await;
-    let (_, on_mirror) = api.get(&format!("/torrents?server_id={mirror_id}")).await;
-    assert_eq!(on_mirror.as_array().unwrap().len(), 2, "{on_mirror}");
+    let on_mirror = format!("/torrents?server_id={mirror_id}");
+    let mirrored = wait_until(Duration::from_secs(20), || async {
+        let (_, list) = api.get(&on_mirror).await;
+        (list.as_array().unwrap().len() == 2).then_some(())
+    })
+    .await;
+    assert!(mirrored.is_some(), "the mirror lists both torrents");
     let listed = wait_until(Duration::from_secs(20), || async {
         let all = info(&qbit, &[]).await;
         (all.len() == 2).then_some(all)

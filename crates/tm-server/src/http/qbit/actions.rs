@@ -81,8 +81,21 @@ async fn act(
     Ok(ok_text())
 }
 
-/// `start`, `resume` and `setForceStart` (there is no forcing past a
-/// queue here: queueing is off).
+/// `setForceStart`: with `value=true` a start (there is no queue to force
+/// past: queueing is off); `false` leaves the torrent as it is.
+pub async fn set_force_start(
+    State(core): State<Core>,
+    user: QbitUser,
+    params: Params,
+) -> QbitResult<Response> {
+    if is_true(params.get("value")) {
+        act(core, user, params, TorrentAction::Start).await
+    } else {
+        Ok(ok_text())
+    }
+}
+
+/// `start` and `resume`.
 pub async fn start(
     State(core): State<Core>,
     user: QbitUser,

@@ -62,7 +62,7 @@ pub fn router() -> Router<Core> {
         .route("/torrents/delete", post(actions::delete))
         .route("/torrents/start", post(actions::start))
         .route("/torrents/resume", post(actions::start))
-        .route("/torrents/setForceStart", post(actions::start))
+        .route("/torrents/setForceStart", post(actions::set_force_start))
         .route("/torrents/stop", post(actions::stop))
         .route("/torrents/pause", post(actions::stop))
         .route("/torrents/recheck", post(actions::recheck))
