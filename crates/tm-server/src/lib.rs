@@ -8,6 +8,7 @@ pub mod config;
 mod core;
 pub mod crypto;
 mod db;
+mod facade;
 mod fleet;
 mod http;
 mod listen;

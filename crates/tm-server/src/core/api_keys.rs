@@ -11,6 +11,11 @@ const PREFIX_LEN: usize = 8;
 const MAX_EXPIRY_DAYS: i64 = 3650;
 const DAY_MS: i64 = 24 * 3600 * 1000;
 
+/// Whether `secret` has the form of one of our API keys.
+pub(super) fn looks_like_api_key(secret: &str) -> bool {
+    secret.starts_with(KEY_PREFIX)
+}
+
 impl Core {
     pub async fn create_api_key(
         &self,

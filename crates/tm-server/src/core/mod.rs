@@ -3,6 +3,7 @@
 
 mod accounts;
 mod api_keys;
+mod credentials;
 mod error;
 mod hashing;
 mod key_usage;
@@ -34,10 +35,12 @@ pub use accounts::User;
 pub use error::{Error, Result};
 pub use key_usage::KeyUsage;
 pub use list_cache::RenderedList;
-pub use sessions::{Identity, IssuedSession};
+pub use sessions::{Identity, IssuedSession, clean_user_agent};
 pub use stream_slots::StreamSlot;
 pub use time::{from_millis, now_millis};
+pub(crate) use torrent_details::clean_labels;
 pub use torrents::TorrentAction;
+pub use validate::save_path as check_save_path;
 
 /// Shared state of a running server. Cheap to clone.
 #[derive(Clone)]

@@ -64,7 +64,7 @@ impl Core {
         }
     }
 
-    async fn issue_session(
+    pub(super) async fn issue_session(
         &self,
         user: User,
         remember_until: Option<i64>,
@@ -261,7 +261,7 @@ impl Core {
 
 /// A User-Agent fit to show: control characters dropped, shortened, or
 /// `None` when nothing is left.
-fn clean_user_agent(raw: &str) -> Option<String> {
+pub fn clean_user_agent(raw: &str) -> Option<String> {
     let cleaned: String = raw
         .chars()
         .filter(|c| !c.is_control())

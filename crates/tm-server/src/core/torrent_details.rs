@@ -231,7 +231,7 @@ pub(super) async fn edit_labels_in_bulk(
 
 /// Trimmed, non-empty, without duplicates, and free of the separator
 /// rTorrent stores labels with.
-pub(super) fn clean_labels(labels: Vec<String>) -> Result<Vec<String>> {
+pub(crate) fn clean_labels(labels: Vec<String>) -> Result<Vec<String>> {
     let mut cleaned: Vec<String> = Vec::new();
     for label in labels {
         let label = label.trim().to_string();

@@ -5,6 +5,7 @@
 //! the [`on_pool!`] macro, which monomorphises the same body for both.
 
 mod api_keys;
+mod facade;
 mod servers;
 mod sessions;
 mod settings;
@@ -21,6 +22,7 @@ use sqlx::sqlite::{
 };
 
 pub use api_keys::ApiKeyRow;
+pub use facade::{CategoryRow, ShareLimitRow};
 pub use servers::ServerRow;
 pub use sessions::NewSession;
 pub use targets::TargetGrant;

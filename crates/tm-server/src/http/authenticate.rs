@@ -1,8 +1,11 @@
 //! Resolves who is calling, once per request, before any handler runs.
 //!
 //! Order: `Authorization: Bearer <API key>`, then the session cookie, then a
-//! remember-me cookie (which mints a new session). The identity goes into the
-//! request extensions; the extractors in `extract` decide what a handler needs.
+//! remember-me cookie (which mints a new session). On qBittorrent's API
+//! (`/api/v2`) its `SID` cookie counts as the session cookie, and
+//! `Authorization: Basic` (username and password or API key) comes last, as
+//! its clients send them. The identity goes into the request extensions; the
+//! extractors in `extract` decide what a handler needs.
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, header};
@@ -11,17 +14,27 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
 
 use super::cookies;
+use super::extract::client_address;
+use super::qbit;
 use crate::config::Config;
 use crate::core::{Core, Error};
 
 pub async fn authenticate(State(core): State<Core>, request: Request, next: Next) -> Response {
-    match resolve(&core, request, next).await {
+    let facade = qbit::is_facade_path(request.uri().path());
+    match resolve(&core, request, next, facade).await {
         Ok(response) => response,
+        // qBittorrent's clients expect its plain-text answers (403), not ours.
+        Err(error) if facade => qbit::QbitError(error).into_response(),
         Err(error) => error.into_response(),
     }
 }
 
-async fn resolve(core: &Core, mut request: Request, next: Next) -> Result<Response, Error> {
+async fn resolve(
+    core: &Core,
+    mut request: Request,
+    next: Next,
+    facade: bool,
+) -> Result<Response, Error> {
     if let Some(key) = bearer_token(request.headers()) {
         let identity = core.authenticate_api_key(key).await?;
         request.extensions_mut().insert(identity);
@@ -38,7 +51,10 @@ async fn resolve(core: &Core, mut request: Request, next: Next) -> Result<Respon
 
     let jar = CookieJar::from_headers(request.headers());
     let mut minted = None;
-    let session = match jar.get(cookies::SESSION) {
+    let session_cookie = jar
+        .get(cookies::SESSION)
+        .or_else(|| jar.get(cookies::FACADE_SESSION).filter(|_| facade));
+    let session = match session_cookie {
         Some(cookie) => core.authenticate_session(cookie.value()).await?,
         None => None,
     };
@@ -55,6 +71,10 @@ async fn resolve(core: &Core, mut request: Request, next: Next) -> Result<Respon
             .ok_or_else(|| Error::Internal("a session just created was not found".into()))?;
         request.extensions_mut().insert(identity);
         minted = Some(issued);
+    } else if facade && let Some((username, secret)) = basic_credentials(request.headers()) {
+        let address = client_address(core, request.extensions(), request.headers())?;
+        let identity = core.authenticate_basic(&username, secret, &address).await?;
+        request.extensions_mut().insert(identity);
     }
 
     let secure = cookies::wants_secure(core.config(), request.headers());
@@ -81,6 +101,22 @@ fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     let (scheme, token) = value.trim().split_once(char::is_whitespace)?;
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+/// `Authorization: Basic` as (username, password).
+fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
+    use base64::Engine;
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, encoded) = value.trim().split_once(char::is_whitespace)?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let decoded = String::from_utf8(decoded).ok()?;
+    let (username, password) = decoded.split_once(':')?;
+    Some((username.to_string(), password.to_string()))
 }
 
 fn is_safe(method: &Method) -> bool {
@@ -170,5 +206,19 @@ mod tests {
             None
         );
         assert_eq!(bearer_token(&headers(&[("authorization", "Bearer")])), None);
+    }
+
+    #[test]
+    fn basic_parsing() {
+        // "alice:pa:ss" — a password may contain colons.
+        let basic = headers(&[("authorization", "Basic YWxpY2U6cGE6c3M=")]);
+        assert_eq!(
+            basic_credentials(&basic),
+            Some(("alice".into(), "pa:ss".into()))
+        );
+        let bearer = headers(&[("authorization", "Bearer tm_x")]);
+        assert_eq!(basic_credentials(&bearer), None);
+        let garbage = headers(&[("authorization", "Basic !!!")]);
+        assert_eq!(basic_credentials(&garbage), None);
     }
 }

@@ -8,6 +8,8 @@ use crate::core::{IssuedSession, now_millis};
 
 pub const SESSION: &str = "session";
 pub const REMEMBER_ME: &str = "remember_me";
+/// qBittorrent's session cookie, used on its API (`/api/v2`).
+pub const FACADE_SESSION: &str = "SID";
 
 /// `Secure` when configured, or when the request came over HTTPS (directly or
 /// as reported by the proxy in front).
@@ -43,9 +45,23 @@ pub fn with_session(jar: CookieJar, issued: &IssuedSession, secure: bool) -> Coo
     }
 }
 
+/// Adds the cookie of a session opened through qBittorrent's `auth/login`.
+pub fn with_facade_session(jar: CookieJar, token: &str, secure: bool) -> CookieJar {
+    jar.add(base(FACADE_SESSION, token.to_string(), secure))
+}
+
 /// Removes both cookies from the browser, whether or not this request sent them.
 pub fn cleared(jar: CookieJar) -> CookieJar {
-    [SESSION, REMEMBER_ME].into_iter().fold(jar, |jar, name| {
+    removed(jar, &[SESSION, REMEMBER_ME])
+}
+
+/// Removes qBittorrent's `SID` cookie.
+pub fn cleared_facade(jar: CookieJar) -> CookieJar {
+    removed(jar, &[FACADE_SESSION])
+}
+
+fn removed(jar: CookieJar, names: &[&'static str]) -> CookieJar {
+    names.iter().fold(jar, |jar, &name| {
         let mut removal = Cookie::build((name, "")).path("/").build();
         removal.make_removal();
         jar.add(removal)

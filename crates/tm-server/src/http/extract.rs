@@ -5,6 +5,7 @@ use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
+use axum::http::{Extensions, HeaderMap};
 use tm_api_types::AuthMethod;
 
 use crate::core::{Core, Error, Identity};
@@ -81,24 +82,31 @@ impl FromRequestParts<Core> for ClientAddress {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, core: &Core) -> Result<Self, Self::Rejection> {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(peer)| peer.ip())
-            .ok_or_else(|| Error::Internal("the peer address is unknown".into()))?;
-        if !core.config().trust_forwarded_for {
-            return Ok(ClientAddress(peer.to_string()));
-        }
-        let forwarded = parts
-            .headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .next_back()
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.rsplit(',').next())
-            .and_then(|hop| hop.trim().parse::<IpAddr>().ok());
-        Ok(ClientAddress(forwarded.unwrap_or(peer).to_string()))
+        client_address(core, &parts.extensions, &parts.headers).map(ClientAddress)
     }
+}
+
+/// See [`ClientAddress`].
+pub fn client_address(
+    core: &Core,
+    extensions: &Extensions,
+    headers: &HeaderMap,
+) -> Result<String, Error> {
+    let peer = extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(peer)| peer.ip())
+        .ok_or_else(|| Error::Internal("the peer address is unknown".into()))?;
+    if !core.config().trust_forwarded_for {
+        return Ok(peer.to_string());
+    }
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .next_back()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .and_then(|hop| hop.trim().parse::<IpAddr>().ok());
+    Ok(forwarded.unwrap_or(peer).to_string())
 }
 
 /// An authenticated admin.

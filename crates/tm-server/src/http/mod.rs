@@ -8,6 +8,7 @@ mod handlers;
 mod host;
 mod openapi_errors;
 mod params;
+mod qbit;
 mod ui;
 
 pub use host::warn_about_host_names;
@@ -131,6 +132,7 @@ pub fn router(core: Core) -> Router {
     );
     let body_idle_timeout = core.config().body_idle_timeout;
     api.merge(docs)
+        .nest(qbit::PREFIX, qbit::router())
         .route("/", get(ui::index))
         .route("/app/{*path}", get(ui::asset))
         .fallback(|| async { Error::NotFound("Not Found".into()) })

@@ -1,0 +1,107 @@
+//! What the qBittorrent-compatible API keeps: its categories and the share
+//! limits set through it.
+
+use super::{DbResult, Store, conflict_on_unique, on_pool};
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct CategoryRow {
+    pub name: String,
+    /// `None`: the user's default server.
+    pub server_id: Option<String>,
+    /// Empty: the server's own download directory.
+    pub save_path: String,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ShareLimitRow {
+    pub server_id: String,
+    pub info_hash: String,
+    pub ratio_limit: f64,
+    pub seeding_time_limit: i64,
+    pub inactive_seeding_time_limit: i64,
+}
+
+impl Store {
+    pub async fn facade_categories(&self, user_id: &str) -> DbResult<Vec<CategoryRow>> {
+        const SQL: &str = "SELECT name, server_id, save_path FROM facade_categories \
+             WHERE user_id = $1 ORDER BY name";
+        Ok(on_pool!(self, |pool| sqlx::query_as::<_, CategoryRow>(
+            SQL
+        )
+        .bind(user_id)
+        .fetch_all(pool)
+        .await)?)
+    }
+
+    /// Adds a category; `Conflict` when the user has one of that name.
+    pub async fn insert_facade_category(&self, user_id: &str, row: &CategoryRow) -> DbResult<()> {
+        const SQL: &str = "INSERT INTO facade_categories (user_id, name, server_id, save_path) \
+             VALUES ($1, $2, $3, $4)";
+        on_pool!(self, |pool| sqlx::query(SQL)
+            .bind(user_id)
+            .bind(&row.name)
+            .bind(&row.server_id)
+            .bind(&row.save_path)
+            .execute(pool)
+            .await
+            .map(|_| ()))
+        .map_err(conflict_on_unique("category"))?;
+        Ok(())
+    }
+
+    /// Changes a category's server and save path; false when there is none.
+    pub async fn update_facade_category(&self, user_id: &str, row: &CategoryRow) -> DbResult<bool> {
+        const SQL: &str = "UPDATE facade_categories SET server_id = $3, save_path = $4 \
+             WHERE user_id = $1 AND name = $2";
+        let done = on_pool!(self, |pool| sqlx::query(SQL)
+            .bind(user_id)
+            .bind(&row.name)
+            .bind(&row.server_id)
+            .bind(&row.save_path)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(done > 0)
+    }
+
+    pub async fn delete_facade_category(&self, user_id: &str, name: &str) -> DbResult<()> {
+        const SQL: &str = "DELETE FROM facade_categories WHERE user_id = $1 AND name = $2";
+        on_pool!(self, |pool| sqlx::query(SQL)
+            .bind(user_id)
+            .bind(name)
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
+    pub async fn share_limits_of(&self, user_id: &str) -> DbResult<Vec<ShareLimitRow>> {
+        const SQL: &str = "SELECT server_id, info_hash, ratio_limit, seeding_time_limit, \
+             inactive_seeding_time_limit FROM share_limits WHERE user_id = $1";
+        Ok(on_pool!(self, |pool| sqlx::query_as::<_, ShareLimitRow>(
+            SQL
+        )
+        .bind(user_id)
+        .fetch_all(pool)
+        .await)?)
+    }
+
+    pub async fn set_share_limits(&self, user_id: &str, row: &ShareLimitRow) -> DbResult<()> {
+        const SQL: &str = "INSERT INTO share_limits (user_id, server_id, info_hash, ratio_limit, \
+             seeding_time_limit, inactive_seeding_time_limit) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (user_id, server_id, info_hash) DO UPDATE SET \
+             ratio_limit = excluded.ratio_limit, seeding_time_limit = excluded.seeding_time_limit, \
+             inactive_seeding_time_limit = excluded.inactive_seeding_time_limit";
+        on_pool!(self, |pool| sqlx::query(SQL)
+            .bind(user_id)
+            .bind(&row.server_id)
+            .bind(&row.info_hash)
+            .bind(row.ratio_limit)
+            .bind(row.seeding_time_limit)
+            .bind(row.inactive_seeding_time_limit)
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,143 @@
+//! `torrents/add`, `delete`, `start`/`stop` (and their 4.x names),
+//! `recheck`, priorities and share limits.
+
+use axum::extract::State;
+use axum::response::Response;
+
+use super::error::{QbitResult, fails_text, ok_text};
+use super::form::Params;
+use super::{QbitError, QbitUser};
+use crate::core::{Core, Error, TorrentAction};
+use crate::facade::{AddRequest, Facade, ShareLimits, is_true, split_tags};
+
+/// Multipart `torrents` files and newline-separated `urls`, routed by
+/// `category`. `skip_checking`/`seedMode` and `root_folder`/`contentLayout`
+/// are accepted and left to the client's defaults (our adapters add
+/// without them). `Fails.` when nothing was added.
+pub async fn add(
+    State(core): State<Core>,
+    QbitUser(identity): QbitUser,
+    mut params: Params,
+) -> QbitResult<Response> {
+    let files = std::mem::take(&mut params.files);
+    let urls: Vec<String> = params
+        .get("urls")
+        .unwrap_or_default()
+        .lines()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .map(str::to_string)
+        .collect();
+    if urls.is_empty() && files.is_empty() {
+        return Err(QbitError::bad_request("no torrents or urls"));
+    }
+    let limits = match (params.get("ratioLimit"), params.get("seedingTimeLimit")) {
+        (None, None) => None,
+        (ratio, seeding) => Some(ShareLimits::parse(
+            ratio.unwrap_or("-2"),
+            seeding.unwrap_or("-2"),
+            params.get("inactiveSeedingTimeLimit"),
+        )?),
+    };
+    let request = AddRequest {
+        files,
+        urls,
+        category: params.get("category").map(str::to_string),
+        tags: split_tags(params.get("tags").unwrap_or_default()),
+        save_path: params.get("savepath").map(str::to_string),
+        start: !is_true(params.either(&["stopped", "paused"])),
+        limits,
+    };
+    let facade = Facade::load(&core, &identity.user).await?;
+    let (added, error) = facade.add(request).await?;
+    if let Some(error) = &error {
+        tracing::info!(target: "facade", %error, added, "an add through the facade failed");
+    }
+    Ok(if added > 0 { ok_text() } else { fails_text() })
+}
+
+pub async fn delete(
+    State(core): State<Core>,
+    QbitUser(identity): QbitUser,
+    params: Params,
+) -> QbitResult<Response> {
+    let facade = Facade::load(&core, &identity.user).await?;
+    let entries = facade.selected(params.required("hashes")?);
+    facade
+        .delete(&entries, is_true(params.get("deleteFiles")))
+        .await?;
+    Ok(ok_text())
+}
+
+async fn act(
+    core: Core,
+    identity: QbitUser,
+    params: Params,
+    action: TorrentAction,
+) -> QbitResult<Response> {
+    let facade = Facade::load(&core, &identity.0.user).await?;
+    let entries = facade.selected(params.required("hashes")?);
+    facade.act(&entries, action).await?;
+    Ok(ok_text())
+}
+
+/// `setForceStart`: with `value=true` a start (there is no queue to force
+/// past: queueing is off); `false` leaves the torrent as it is.
+pub async fn set_force_start(
+    State(core): State<Core>,
+    user: QbitUser,
+    params: Params,
+) -> QbitResult<Response> {
+    if is_true(params.get("value")) {
+        act(core, user, params, TorrentAction::Start).await
+    } else {
+        Ok(ok_text())
+    }
+}
+
+/// `start` and `resume`.
+pub async fn start(
+    State(core): State<Core>,
+    user: QbitUser,
+    params: Params,
+) -> QbitResult<Response> {
+    act(core, user, params, TorrentAction::Start).await
+}
+
+/// `stop` and `pause`.
+pub async fn stop(
+    State(core): State<Core>,
+    user: QbitUser,
+    params: Params,
+) -> QbitResult<Response> {
+    act(core, user, params, TorrentAction::Stop).await
+}
+
+pub async fn recheck(
+    State(core): State<Core>,
+    user: QbitUser,
+    params: Params,
+) -> QbitResult<Response> {
+    act(core, user, params, TorrentAction::Recheck).await
+}
+
+/// Queue positions: queueing is off, so 409 as qBittorrent answers then.
+pub async fn priority(_: QbitUser) -> QbitError {
+    QbitError(Error::Conflict("Torrent queueing must be enabled".into()))
+}
+
+pub async fn set_share_limits(
+    State(core): State<Core>,
+    QbitUser(identity): QbitUser,
+    params: Params,
+) -> QbitResult<Response> {
+    let limits = ShareLimits::parse(
+        params.required("ratioLimit")?,
+        params.required("seedingTimeLimit")?,
+        params.get("inactiveSeedingTimeLimit"),
+    )?;
+    let facade = Facade::load(&core, &identity.user).await?;
+    let entries = facade.selected(params.required("hashes")?);
+    facade.set_share_limits(&entries, limits).await?;
+    Ok(ok_text())
+}
