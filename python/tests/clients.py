@@ -9,6 +9,7 @@ import contextlib
 import json
 import os
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Optional
@@ -94,3 +95,14 @@ def start_client(kind: str) -> Iterator[RunningClient]:
 def running_client(kind: str) -> Iterator[RunningClient]:
     """``start_client`` as a ``with`` block."""
     yield from start_client(kind)
+
+
+def wait_for(probe, timeout: float = 30.0):
+    """``probe()``'s first truthy value, polled every 0.1 s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = probe()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("condition not reached in time")

@@ -18,6 +18,7 @@ from typing import Iterator
 import pytest
 import requests
 
+from clients import RunningClient, start_client, wait_for
 from torrent_manager.client import TorrentManagerClient
 
 # The workspace's debug build, two levels above this package.
@@ -164,3 +165,21 @@ def admin_client(server: Server) -> Iterator[TorrentManagerClient]:
     with TorrentManagerClient(server.url) as client:
         client.login(server.admin_username, server.admin_password)
         yield client
+
+
+@pytest.fixture
+def transmission() -> Iterator[RunningClient]:
+    """A real transmission-daemon of the test kit."""
+    yield from start_client("transmission")
+
+
+@pytest.fixture
+def server_id(client: TorrentManagerClient, transmission: RunningClient) -> str:
+    """``transmission`` registered as the client's server "seedbox", connected."""
+    server = client.add_server(
+        name="seedbox", server_type="transmission", host=transmission.host,
+        port=transmission.port, username=transmission.username, password=transmission.password,
+        rpc_path=transmission.rpc_path,
+    )
+    wait_for(lambda: client.get_server(server["id"])["status"] == "connected")
+    return server["id"]

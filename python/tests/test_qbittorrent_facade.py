@@ -4,44 +4,12 @@ the calls Sonarr makes (QBittorrentProxyV2), against a real Transmission."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 import qbittorrentapi
 import requests
 
-from daemons import remove_tree, start_transmission
+from clients import wait_for
 from torrent_files import TRACKER, make_torrent
-
-
-def wait_for(probe, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = probe()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("condition not reached in time")
-
-
-@pytest.fixture
-def transmission(tmp_path_factory: pytest.TempPathFactory):
-    root = tmp_path_factory.mktemp("transmission")
-    daemon = start_transmission(root)
-    yield daemon
-    daemon.stop()
-    remove_tree(root)
-
-
-@pytest.fixture
-def server_id(client, transmission) -> str:
-    server = client.add_server(
-        name="seedbox", server_type="transmission", host=transmission.host,
-        port=transmission.port, username=transmission.username, password=transmission.password,
-        rpc_path=transmission.rpc_path,
-    )
-    wait_for(lambda: client.get_server(server["id"])["status"] == "connected")
-    return server["id"]
 
 
 @pytest.fixture

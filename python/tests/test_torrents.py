@@ -3,39 +3,11 @@ transmission-daemon."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
-from clients import start_client
+from clients import wait_for
 from torrent_files import TRACKER, make_torrent
 from torrent_manager import TorrentManagerError
-
-
-@pytest.fixture
-def transmission():
-    yield from start_client("transmission")
-
-
-def wait_for(probe, timeout: float = 20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = probe()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("condition not reached in time")
-
-
-@pytest.fixture
-def server_id(client, transmission) -> str:
-    server = client.add_server(
-        name="seedbox", server_type="transmission", host=transmission.host,
-        port=transmission.port, username=transmission.username, password=transmission.password,
-        rpc_path=transmission.rpc_path,
-    )
-    wait_for(lambda: client.get_server(server["id"])["status"] == "connected")
-    return server["id"]
 
 
 def test_torrent_round_trip(client, server_id, transmission):
