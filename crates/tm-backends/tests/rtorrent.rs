@@ -12,7 +12,10 @@ mod removal;
 use std::time::Duration;
 
 use tm_backends::{AddTorrent, ClientKind, ErrorKind, TorrentSource, connect};
-use tm_testkit::{NginxScgiProxy, RtorrentDaemon, ScgiListener, TestTorrent, daemon_available};
+use tm_testkit::{
+    NginxScgiProxy, RtorrentDaemon, ScgiListener, TestTorrent, daemon_available, with_password,
+    with_path,
+};
 
 use common::DEAD_TRACKER;
 
@@ -25,15 +28,13 @@ async fn wrong_password_at_the_nginx_proxy() {
     let proxy = NginxScgiProxy::start(daemon.scgi_port.unwrap())
         .await
         .unwrap();
-    let mut wrong = proxy.config();
-    wrong.password = Some("nope".into());
+    let wrong = with_password(&proxy.config(), "nope");
     let err = connect(&wrong).unwrap().probe().await.unwrap_err();
     assert!(matches!(err.kind, ErrorKind::AuthFailed(_)), "{err}");
     assert!(err.to_string().contains("test-rtorrent-http"), "{err}");
 
     // A path nginx does not proxy: an HTML 404, not an RPC endpoint.
-    let mut wrong_path = proxy.config();
-    wrong_path.rpc_path = Some("/not-rpc".into());
+    let wrong_path = with_path(&proxy.config(), "/not-rpc");
     let err = connect(&wrong_path).unwrap().probe().await.unwrap_err();
     assert!(matches!(err.kind, ErrorKind::NotATorrentClient(_)), "{err}");
 
