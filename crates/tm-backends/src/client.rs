@@ -115,9 +115,11 @@ pub(crate) fn unsupported(client: &(impl TorrentClient + ?Sized), what: &str) ->
 /// Nothing is sent yet: call `probe` to check it.
 pub fn connect(config: &BackendConfig) -> Result<Arc<dyn TorrentClient>> {
     Ok(match &config.connection {
-        Connection::Transmission { endpoint, login } => Arc::new(
-            transmission::Transmission::new(config, endpoint, login.as_ref())?,
-        ),
+        Connection::Transmission { endpoint, login } => Arc::new(transmission::Transmission::new(
+            config,
+            endpoint,
+            login.as_ref(),
+        )?),
         Connection::Rtorrent(way) => Arc::new(rtorrent::Rtorrent::new(config, way)?),
         Connection::Qbittorrent { endpoint, auth } => {
             Arc::new(qbittorrent::Qbittorrent::new(config, endpoint, auth)?)

@@ -4,8 +4,8 @@ mod common;
 
 use tm_backends::model::LabelSupport;
 use tm_backends::{
-    Connection, ErrorKind, HttpEndpoint, Login, QbittorrentAuth, Tls, TorrentClient,
-    TorrentState, connect,
+    Connection, ErrorKind, HttpEndpoint, Login, QbittorrentAuth, Tls, TorrentClient, TorrentState,
+    connect,
 };
 use tm_testkit::{QbittorrentDaemon, TestTorrent, daemon_available, with_password, with_path};
 

@@ -37,9 +37,10 @@ async fn webui_with_api_key() -> (u16, Arc<Mutex<Vec<String>>>) {
             let head = String::from_utf8_lossy(&request).into_owned();
             requests.lock().unwrap().push(head.clone());
             let path = head.split(' ').nth(1).unwrap_or_default().to_owned();
-            let authorised = head
-                .to_ascii_lowercase()
-                .contains(&format!("\r\nauthorization: bearer {}\r\n", KEY.to_ascii_lowercase()));
+            let authorised = head.to_ascii_lowercase().contains(&format!(
+                "\r\nauthorization: bearer {}\r\n",
+                KEY.to_ascii_lowercase()
+            ));
             let (status, body) = match path.as_str() {
                 "/api/v2/auth/login" => (200, "Fails.".to_owned()),
                 _ if !authorised => (401, "Unauthorized".to_owned()),
@@ -137,7 +138,10 @@ async fn a_wrong_key_is_auth_failed_without_a_login() {
     let ErrorKind::AuthFailed(message) = &err.kind else {
         panic!("{err}");
     };
-    assert!(message.contains("the API key was refused (HTTP 401)"), "{err}");
+    assert!(
+        message.contains("the API key was refused (HTTP 401)"),
+        "{err}"
+    );
     assert!(!err.to_string().contains("qbt_wrong"), "{err}");
     let requests = seen.lock().unwrap().clone();
     assert!(!requests.is_empty());

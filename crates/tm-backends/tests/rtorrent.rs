@@ -11,10 +11,12 @@ mod removal;
 
 use std::time::Duration;
 
-use tm_backends::{AddTorrent, ClientKind, ErrorKind, TorrentSource, connect};
+use tm_backends::{
+    AddTorrent, ClientKind, Connection, ErrorKind, RtorrentConnection, Tls, TorrentSource, connect,
+};
 use tm_testkit::{
-    NginxScgiProxy, RtorrentDaemon, ScgiListener, TestTorrent, daemon_available, with_password,
-    with_path,
+    NginxScgiProxy, RtorrentDaemon, ScgiListener, TestTorrent, daemon_available,
+    trusting_any_certificate, with_password, with_path,
 };
 
 use common::DEAD_TRACKER;
@@ -57,7 +59,10 @@ async fn https_with_a_self_signed_certificate_needs_the_opt_in() {
         .await
         .unwrap();
     let strict = proxy.config();
-    assert!(strict.use_ssl && !strict.accept_invalid_certs);
+    let Connection::Rtorrent(RtorrentConnection::Http { endpoint, .. }) = &strict.connection else {
+        panic!("{strict:?}");
+    };
+    assert_eq!(endpoint.tls, Tls::Verified);
     let err = connect(&strict).unwrap().probe().await.unwrap_err();
     assert!(matches!(err.kind, ErrorKind::Network(_)), "{err}");
     assert!(
@@ -65,8 +70,7 @@ async fn https_with_a_self_signed_certificate_needs_the_opt_in() {
         "{err}"
     );
 
-    let mut trusting = proxy.config();
-    trusting.accept_invalid_certs = true;
+    let trusting = trusting_any_certificate(&proxy.config());
     let info = connect(&trusting).unwrap().probe().await.unwrap();
     assert_eq!(info.client, ClientKind::Rtorrent);
 }

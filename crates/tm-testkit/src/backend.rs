@@ -46,9 +46,10 @@ pub fn server_body(name: &str, config: &BackendConfig) -> Value {
     });
     let fields = match &config.connection {
         Connection::Transmission { endpoint, login }
-        | Connection::Rtorrent(RtorrentConnection::Http { endpoint, login }) => {
-            http_fields(endpoint, login.as_ref().map(|l| (Some(&l.username), &l.password)))
-        }
+        | Connection::Rtorrent(RtorrentConnection::Http { endpoint, login }) => http_fields(
+            endpoint,
+            login.as_ref().map(|l| (Some(&l.username), &l.password)),
+        ),
         Connection::Qbittorrent { endpoint, auth } => http_fields(
             endpoint,
             match auth {
@@ -126,14 +127,26 @@ pub fn with_password(config: &BackendConfig, password: &str) -> BackendConfig {
 /// `config` at another HTTP path. Panics on settings that are not HTTP.
 pub fn with_path(config: &BackendConfig, path: &str) -> BackendConfig {
     let mut changed = config.clone();
-    match &mut changed.connection {
+    http_endpoint(&mut changed).path = Some(path.to_owned());
+    changed
+}
+
+/// `config` accepting a self-signed certificate. Panics on settings that
+/// are not HTTPS.
+pub fn trusting_any_certificate(config: &BackendConfig) -> BackendConfig {
+    let mut changed = config.clone();
+    let endpoint = http_endpoint(&mut changed);
+    assert_ne!(endpoint.tls, Tls::Off, "not HTTPS");
+    endpoint.tls = Tls::AcceptInvalidCerts;
+    changed
+}
+
+fn http_endpoint(config: &mut BackendConfig) -> &mut HttpEndpoint {
+    match &mut config.connection {
         Connection::Transmission { endpoint, .. }
         | Connection::Rtorrent(RtorrentConnection::Http { endpoint, .. })
         | Connection::Qbittorrent { endpoint, .. }
-        | Connection::Deluge(DelugeConnection::Web { endpoint, .. }) => {
-            endpoint.path = Some(path.to_owned());
-        }
+        | Connection::Deluge(DelugeConnection::Web { endpoint, .. }) => endpoint,
         other => panic!("{other:?} is not HTTP"),
     }
-    changed
 }

@@ -21,7 +21,7 @@ mod server;
 mod torrent_maker;
 mod transmission;
 
-pub use backend::{server_body, with_password, with_path};
+pub use backend::{server_body, trusting_any_certificate, with_password, with_path};
 pub use clients::{ClientUnderTest, RunningClient};
 pub use deluge::{DelugeDaemon, DelugeWeb};
 pub use nginx::NginxScgiProxy;

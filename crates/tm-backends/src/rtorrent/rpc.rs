@@ -37,10 +37,7 @@ impl RtorrentRpc {
         };
         let channel = match way {
             RtorrentConnection::Scgi { host, port } => {
-                config
-                    .egress
-                    .check_host_literal(host)
-                    .map_err(forbidden)?;
+                config.egress.check_host_literal(host).map_err(forbidden)?;
                 Channel::Scgi {
                     host: host.clone(),
                     port: *port,

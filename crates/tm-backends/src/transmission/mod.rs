@@ -23,8 +23,8 @@ use self::table::{Table, TableArguments};
 use crate::client::{TorrentClient, normalize_hash, source_hash};
 use crate::config::{BackendConfig, ClientKind};
 use crate::connection::{HttpEndpoint, Login};
-use crate::http::{HttpAuth, HttpChannel};
 use crate::error::{BackendError, ErrorKind, Result};
+use crate::http::{HttpAuth, HttpChannel};
 use crate::model::{
     AddTorrent, Capabilities, ClientInfo, DataRemoval, FilePriority, LabelSupport, Peer,
     RemoveOutcome, Torrent, TorrentChanges, TorrentFile, TorrentSource, TorrentState, Tracker,
