@@ -5,6 +5,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::config::{BackendConfig, ClientKind};
+use crate::connection::Connection;
 use crate::error::{BackendError, ErrorKind, Result};
 use crate::model::{
     AddTorrent, ClientInfo, FilePriority, Peer, RemoveOutcome, Torrent, TorrentChanges,
@@ -110,24 +111,20 @@ pub(crate) fn unsupported(client: &(impl TorrentClient + ?Sized), what: &str) ->
     )
 }
 
-/// Builds the adapter for `config` from the table of kinds. Nothing is sent
-/// yet: call `probe` to check it.
+/// Builds the adapter for `config`'s connection: one entry per kind.
+/// Nothing is sent yet: call `probe` to check it.
 pub fn connect(config: &BackendConfig) -> Result<Arc<dyn TorrentClient>> {
-    if config.kind.transport(config.transport.kind()).is_none() {
-        return Err(BackendError::new(
-            config.server_label(),
-            ErrorKind::Unsupported(format!(
-                "{} is not reached over {}",
-                config.kind,
-                config.transport.kind().as_str()
-            )),
-        ));
-    }
-    Ok(match config.kind {
-        ClientKind::Rtorrent => Arc::new(rtorrent::Rtorrent::new(config)?),
-        ClientKind::Transmission => Arc::new(transmission::Transmission::new(config)?),
-        ClientKind::Qbittorrent => Arc::new(qbittorrent::Qbittorrent::new(config)?),
-        ClientKind::Deluge => Arc::new(deluge::Deluge::new(config)?),
+    Ok(match &config.connection {
+        Connection::Transmission { endpoint, login } => Arc::new(transmission::Transmission::new(
+            config,
+            endpoint,
+            login.as_ref(),
+        )?),
+        Connection::Rtorrent(way) => Arc::new(rtorrent::Rtorrent::new(config, way)?),
+        Connection::Qbittorrent { endpoint, auth } => {
+            Arc::new(qbittorrent::Qbittorrent::new(config, endpoint, auth)?)
+        }
+        Connection::Deluge(way) => Arc::new(deluge::Deluge::new(config, way)?),
     })
 }
 

@@ -1,5 +1,5 @@
-//! The HTTP side shared by both adapters: one pooled reqwest client per
-//! backend, basic auth, timeouts, and mapping of transport failures.
+//! The HTTP side shared by the adapters: one pooled reqwest client per
+//! backend, basic or bearer auth, timeouts, and mapping of transport failures.
 
 use std::error::Error as _;
 use std::time::Duration;
@@ -9,6 +9,7 @@ use reqwest::header::{CONTENT_TYPE, HeaderMap};
 use reqwest::{Client, StatusCode};
 
 use crate::config::{BackendConfig, Secret};
+use crate::connection::{HttpEndpoint, Login, Tls};
 use crate::error::{BackendError, ErrorKind, Result};
 
 /// Replies (after decompression) larger than this are refused, over HTTP and
@@ -46,11 +47,17 @@ pub(crate) fn reply_too_large() -> ErrorKind {
     ))
 }
 
-pub(crate) struct HttpEndpoint {
+/// What a channel sends on every call to say who it is.
+pub(crate) enum HttpAuth {
+    Basic(Login),
+    Bearer(Secret),
+}
+
+/// Requests to one HTTP endpoint.
+pub(crate) struct HttpChannel {
     client: Client,
     url: String,
-    username: Option<String>,
-    password: Option<Secret>,
+    auth: Option<HttpAuth>,
     server: String,
     timeout: Duration,
 }
@@ -100,27 +107,40 @@ impl HttpReply {
     }
 }
 
-impl HttpEndpoint {
-    pub fn new(config: &BackendConfig, server: &str) -> Result<Self> {
-        let url = config.url();
+impl HttpChannel {
+    pub fn new(
+        config: &BackendConfig,
+        endpoint: &HttpEndpoint,
+        auth: Option<HttpAuth>,
+        server: &str,
+    ) -> Result<Self> {
+        let url = endpoint.url(config.kind());
         let parsed = url::Url::parse(&url).map_err(|_| {
             BackendError::new(server, ErrorKind::Invalid("not a valid URL".to_owned()))
         })?;
         // The host the URL parser will dial: it reads IPv4 shorthands such as
         // `127.1` or `2130706433` that std does not, and reqwest connects to
         // an IP host without asking the policy's resolver.
-        let host = parsed.host_str().unwrap_or(&config.host).to_owned();
-        for host in [config.host.as_str(), &host] {
+        let host = parsed.host_str().unwrap_or(&endpoint.host).to_owned();
+        for host in [endpoint.host.as_str(), &host] {
             config
                 .egress
                 .check_host_literal(host)
                 .map_err(|refusal| BackendError::new(server, ErrorKind::Forbidden(refusal.0)))?;
         }
-        Self::build(config, server, url, config.use_ssl || !is_loopback(&host))
+        let compress = endpoint.tls != Tls::Off || !is_loopback(&host);
+        Self::build(config, endpoint.tls, auth, server, url, compress)
     }
 
     /// `compress`: ask for gzip (and keep connections alive).
-    fn build(config: &BackendConfig, server: &str, url: String, compress: bool) -> Result<Self> {
+    fn build(
+        config: &BackendConfig,
+        tls: Tls,
+        auth: Option<HttpAuth>,
+        server: &str,
+        url: String,
+        compress: bool,
+    ) -> Result<Self> {
         let mut builder = Client::builder()
             .timeout(config.timeout)
             .connect_timeout(config.timeout)
@@ -128,7 +148,7 @@ impl HttpEndpoint {
             // connection; an RPC endpoint has no business redirecting.
             .dns_resolver(config.egress.resolver())
             .redirect(reqwest::redirect::Policy::none())
-            .danger_accept_invalid_certs(config.accept_invalid_certs);
+            .danger_accept_invalid_certs(tls == Tls::AcceptInvalidCerts);
         if !compress {
             // On loopback, compression costs more than it saves: Transmission
             // spends ~14 ms gzipping a 5,000-torrent list (859 KB) that
@@ -146,8 +166,7 @@ impl HttpEndpoint {
         Ok(Self {
             client,
             url,
-            username: config.username.clone().filter(|u| !u.is_empty()),
-            password: config.password.clone(),
+            auth,
             server: server.to_owned(),
             timeout: config.timeout,
         })
@@ -182,8 +201,12 @@ impl HttpEndpoint {
             .post(url)
             .header(CONTENT_TYPE, content_type)
             .body(body);
-        if let Some(user) = &self.username {
-            request = request.basic_auth(user, self.password.as_ref().map(Secret::expose));
+        match &self.auth {
+            Some(HttpAuth::Basic(login)) => {
+                request = request.basic_auth(&login.username, Some(login.password.expose()));
+            }
+            Some(HttpAuth::Bearer(token)) => request = request.bearer_auth(token.expose()),
+            None => {}
         }
         if let Some((name, value)) = extra_header {
             request = request.header(name, value);
@@ -343,22 +366,24 @@ mod tests {
                 }
             }
         });
-        let config = BackendConfig {
-            name: "bomb".to_owned(),
-            kind: crate::ClientKind::Transmission,
+        let endpoint = HttpEndpoint {
             host: "127.0.0.1".to_owned(),
             port,
-            username: None,
-            password: None,
-            rpc_path: None,
-            use_ssl: false,
-            transport: crate::Transport::Http,
-            accept_invalid_certs: false,
+            path: None,
+            tls: Tls::Off,
+        };
+        let config = BackendConfig {
+            name: "bomb".to_owned(),
+            connection: crate::Connection::Transmission {
+                endpoint: endpoint.clone(),
+                login: None,
+            },
             timeout: Duration::from_secs(60),
             egress: crate::TargetPolicy::unrestricted(),
         };
-        let endpoint = HttpEndpoint::build(&config, "bomb", config.url(), true).unwrap();
-        let err = endpoint
+        let url = endpoint.url(config.kind());
+        let channel = HttpChannel::build(&config, Tls::Off, None, "bomb", url, true).unwrap();
+        let err = channel
             .post(b"{}".to_vec(), "application/json", None)
             .await
             .err()

@@ -1,23 +1,28 @@
-//! Torrent-client adapters (rTorrent, Transmission, Deluge) behind one async
+//! Torrent-client adapters (rTorrent, Transmission, qBittorrent, Deluge) behind one async
 //! interface, [`TorrentClient`], with one normalised [`model`] and one error
 //! type, [`BackendError`] (match on [`ErrorKind`]).
 //!
 //! ```no_run
 //! use std::time::Duration;
-//! use tm_backends::{BackendConfig, ClientKind, Secret, TargetPolicy, Transport, connect};
+//! use tm_backends::{
+//!     BackendConfig, Connection, HttpEndpoint, Login, Secret, TargetPolicy, Tls, connect,
+//! };
 //!
 //! # async fn demo() -> Result<(), tm_backends::BackendError> {
 //! let client = connect(&BackendConfig {
 //!     name: "seedbox".into(),
-//!     kind: ClientKind::Transmission,
-//!     host: "127.0.0.1".into(),
-//!     port: 9091,
-//!     username: Some("user".into()),
-//!     password: Some(Secret::new("pass")),
-//!     rpc_path: None,
-//!     use_ssl: false,
-//!     transport: Transport::Http,
-//!     accept_invalid_certs: false,
+//!     connection: Connection::Transmission {
+//!         endpoint: HttpEndpoint {
+//!             host: "127.0.0.1".into(),
+//!             port: 9091,
+//!             path: None, // the kind's default, `/transmission/rpc`
+//!             tls: Tls::Off,
+//!         },
+//!         login: Some(Login {
+//!             username: "user".into(),
+//!             password: Secret::new("pass"),
+//!         }),
+//!     },
 //!     timeout: Duration::from_secs(10),
 //!     egress: TargetPolicy::unrestricted(),
 //! })?;
@@ -29,6 +34,9 @@
 //! # }
 //! ```
 //!
+//! [`Connection::from_settings`] builds the connection from the flat record
+//! the API and the database hold ([`ServerSettings`]).
+//!
 //! Also here: a lenient [`bencode`] decoder, [`torrent_file`] parsing with
 //! v1/v2 info hashes of the raw bytes, and [`magnet`] links. Real daemons
 //! for tests live in the `tm-testkit` crate.
@@ -36,6 +44,7 @@
 pub mod bencode;
 mod client;
 mod config;
+mod connection;
 mod deluge;
 pub mod egress;
 mod error;
@@ -55,6 +64,10 @@ mod transmission;
 
 pub use client::{TorrentClient, connect};
 pub use config::{BackendConfig, ClientKind, Secret, Transport};
+pub use connection::{
+    Connection, DelugeConnection, HttpEndpoint, Login, NotReachedOver, QbittorrentAuth,
+    RtorrentConnection, ServerSettings, Tls,
+};
 pub use egress::TargetPolicy;
 pub use error::{BackendError, ErrorKind, Result};
 pub use model::{
@@ -73,7 +86,10 @@ pub async fn rtorrent_call(
     params: &[&str],
 ) -> std::result::Result<String, String> {
     use rtorrent::{rpc::RtorrentRpc, xmlrpc::Value};
-    let rpc = RtorrentRpc::new(config, "testkit").map_err(|e| e.to_string())?;
+    let Connection::Rtorrent(way) = &config.connection else {
+        return Err(format!("{} is not rTorrent", config.name));
+    };
+    let rpc = RtorrentRpc::new(config, way, "testkit").map_err(|e| e.to_string())?;
     let params: Vec<Value> = params.iter().map(|p| Value::from(*p)).collect();
     rpc.call(method, &params)
         .await

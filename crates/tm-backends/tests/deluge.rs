@@ -4,7 +4,7 @@ mod common;
 
 use tm_backends::model::LabelSupport;
 use tm_backends::{AddTorrent, ClientKind, ErrorKind, TorrentSource, TorrentState, connect};
-use tm_testkit::{DelugeDaemon, DelugeWeb, TestTorrent, daemon_available};
+use tm_testkit::{DelugeDaemon, DelugeWeb, TestTorrent, daemon_available, with_password};
 
 use common::add_paused;
 
@@ -60,8 +60,7 @@ async fn wrong_web_password_is_auth_failed() {
     }
     let daemon = DelugeDaemon::start(false).await.unwrap();
     let web = DelugeWeb::start(&daemon).await.unwrap();
-    let mut wrong = web.config();
-    wrong.password = Some("wrong".into());
+    let wrong = with_password(&web.config(), "wrong");
     let err = connect(&wrong).unwrap().probe().await.unwrap_err();
     assert!(matches!(err.kind, ErrorKind::AuthFailed(_)), "{err}");
     assert!(

@@ -5,24 +5,24 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value, json};
 use tm_backends::{
-    BackendConfig, ClientKind, DelugeNative, ErrorKind, Secret, TargetPolicy, Transport,
+    BackendConfig, Connection, DelugeConnection, DelugeNative, ErrorKind, HttpEndpoint, Login,
+    Secret, TargetPolicy, Tls,
 };
-use tm_testkit::{DelugeDaemon, daemon_available};
+use tm_testkit::{DelugeDaemon, daemon_available, with_password};
 use tokio::io::AsyncWriteExt;
 
 /// Daemon-RPC settings for a port that is not deluged's (fault tests).
 fn config(port: u16) -> BackendConfig {
     BackendConfig {
         name: "test-deluge".to_owned(),
-        kind: ClientKind::Deluge,
-        host: "127.0.0.1".to_owned(),
-        port,
-        username: Some("user".to_owned()),
-        password: Some(Secret::new("pass")),
-        rpc_path: None,
-        use_ssl: false,
-        transport: Transport::DelugeRpc,
-        accept_invalid_certs: false,
+        connection: Connection::Deluge(DelugeConnection::Rpc {
+            host: "127.0.0.1".to_owned(),
+            port,
+            login: Login {
+                username: "user".to_owned(),
+                password: Secret::new("pass"),
+            },
+        }),
         timeout: Duration::from_secs(10),
         egress: TargetPolicy::unrestricted(),
     }
@@ -73,8 +73,7 @@ async fn calls_results_and_errors() {
         .unwrap();
     assert_eq!(dht, json!(false));
 
-    let mut wrong = daemon.config();
-    wrong.password = Some(Secret::new("wrong"));
+    let wrong = with_password(&daemon.config(), "wrong");
     let err = DelugeNative::new(&wrong, "test-deluge")
         .unwrap()
         .call("daemon.info", vec![], no_kwargs())
@@ -155,4 +154,28 @@ async fn the_egress_policy_is_applied() {
         panic!("a loopback target was accepted");
     };
     assert!(matches!(err.kind, ErrorKind::Forbidden(_)), "{err}");
+}
+
+#[test]
+fn only_the_daemon_rpc_is_accepted() {
+    let web = BackendConfig {
+        connection: Connection::Deluge(DelugeConnection::Web {
+            endpoint: HttpEndpoint {
+                host: "127.0.0.1".to_owned(),
+                port: 8112,
+                path: None,
+                tls: Tls::Off,
+            },
+            password: Secret::new("pass"),
+        }),
+        ..config(8112)
+    };
+    let Err(err) = DelugeNative::new(&web, "web") else {
+        panic!("deluge-web settings were taken for the daemon RPC");
+    };
+    assert_eq!(
+        err.kind,
+        ErrorKind::Invalid("Deluge over http is not Deluge's daemon RPC".to_owned()),
+        "{err}"
+    );
 }

@@ -7,22 +7,24 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use tm_backends::{BackendConfig, ClientKind, ErrorKind, Secret, Transport, connect};
+use tm_backends::{
+    BackendConfig, Connection, DelugeConnection, ErrorKind, HttpEndpoint, Secret, Tls, connect,
+};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 fn config(port: u16) -> BackendConfig {
     BackendConfig {
         name: "fake".to_owned(),
-        kind: ClientKind::Deluge,
-        host: "127.0.0.1".to_owned(),
-        port,
-        username: None,
-        password: Some(Secret::new("pw")),
-        rpc_path: None,
-        use_ssl: false,
-        transport: Transport::Http,
-        accept_invalid_certs: false,
+        connection: Connection::Deluge(DelugeConnection::Web {
+            endpoint: HttpEndpoint {
+                host: "127.0.0.1".to_owned(),
+                port,
+                path: None,
+                tls: Tls::Off,
+            },
+            password: Secret::new("pw"),
+        }),
         timeout: Duration::from_millis(500),
         egress: tm_backends::TargetPolicy::unrestricted(),
     }

@@ -10,7 +10,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use tm_backends::{
-    BackendConfig, BackendError, ClientKind, ErrorKind, Secret, TargetPolicy, Transport, connect,
+    BackendConfig, BackendError, ClientKind, Connection, ErrorKind, Secret, ServerSettings,
+    TargetPolicy, Transport, connect,
 };
 use tm_testkit::free_port;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -18,31 +19,45 @@ use tokio::net::{TcpListener, TcpStream};
 
 const TIMEOUT: Duration = Duration::from_millis(400);
 
-fn config(kind: ClientKind, port: u16, transport: Transport) -> BackendConfig {
-    BackendConfig {
-        name: "fake".to_owned(),
+/// The flat settings the API would hold, with a user and password.
+fn settings(kind: ClientKind, port: u16, transport: Transport) -> ServerSettings {
+    ServerSettings {
         kind,
+        transport,
         host: "127.0.0.1".to_owned(),
         port,
         username: Some("user".to_owned()),
         password: Some(Secret::new("pw")),
         rpc_path: None,
         use_ssl: false,
-        transport,
         accept_invalid_certs: false,
-        timeout: TIMEOUT,
-        egress: tm_backends::TargetPolicy::unrestricted(),
+        socket_path: None,
     }
 }
 
+fn backend(settings: ServerSettings) -> BackendConfig {
+    BackendConfig {
+        name: "fake".to_owned(),
+        connection: Connection::from_settings(settings).unwrap(),
+        timeout: TIMEOUT,
+        egress: TargetPolicy::unrestricted(),
+    }
+}
+
+fn config(kind: ClientKind, port: u16, transport: Transport) -> BackendConfig {
+    backend(settings(kind, port, transport))
+}
+
 /// Every way to reach a client over TCP.
+const TCP_WAYS: [(ClientKind, Transport); 4] = [
+    (ClientKind::Transmission, Transport::Http),
+    (ClientKind::Rtorrent, Transport::Http),
+    (ClientKind::Rtorrent, Transport::Scgi),
+    (ClientKind::Qbittorrent, Transport::Http),
+];
+
 fn tcp_configs(port: u16) -> [BackendConfig; 4] {
-    [
-        config(ClientKind::Transmission, port, Transport::Http),
-        config(ClientKind::Rtorrent, port, Transport::Http),
-        config(ClientKind::Rtorrent, port, Transport::Scgi),
-        config(ClientKind::Qbittorrent, port, Transport::Http),
-    ]
+    TCP_WAYS.map(|(kind, transport)| config(kind, port, transport))
 }
 
 /// Accepts connections; `answer` gets each one once its request arrived.
@@ -135,13 +150,10 @@ const MIB: u64 = 1024 * 1024;
 #[tokio::test]
 async fn nothing_listening_is_refused() {
     let port = free_port(Ipv4Addr::LOCALHOST).unwrap();
-    let unix = config(
-        ClientKind::Rtorrent,
-        0,
-        Transport::ScgiUnix {
-            path: "/nonexistent/rtorrent.sock".to_owned(),
-        },
-    );
+    let unix = backend(ServerSettings {
+        socket_path: Some("/nonexistent/rtorrent.sock".to_owned()),
+        ..settings(ClientKind::Rtorrent, 0, Transport::ScgiUnix)
+    });
     for config in tcp_configs(port).into_iter().chain([unix]) {
         let err = connect(&config).unwrap().probe().await.unwrap_err();
         assert!(matches!(err.kind, ErrorKind::Refused(_)), "{err}");
@@ -200,10 +212,10 @@ async fn scgi_reply_with_a_server_error_status_is_malformed() {
 }
 
 #[test]
-fn transmission_over_scgi_is_unsupported() {
-    let config = config(ClientKind::Transmission, 1, Transport::Scgi);
-    let err = connect(&config).err().expect("must fail");
-    assert!(matches!(err.kind, ErrorKind::Unsupported(_)), "{err}");
+fn transmission_over_scgi_cannot_be_configured() {
+    let err = Connection::from_settings(settings(ClientKind::Transmission, 1, Transport::Scgi))
+        .expect_err("must fail");
+    assert_eq!(err.to_string(), "Transmission is not reached over scgi");
 }
 
 /// Bytes of other services that must never come back in an error (H-2).
@@ -253,8 +265,11 @@ async fn other_services_answers_are_never_echoed() {
 async fn ipv4_shorthands_do_not_slip_past_the_egress_policy() {
     let port = fake_server(Some(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n")).await;
     for host in ["127.1", "2130706433", "0x7f.1"] {
-        for mut config in tcp_configs(port) {
-            config.host = host.to_owned();
+        for (kind, transport) in TCP_WAYS {
+            let mut config = backend(ServerSettings {
+                host: host.to_owned(),
+                ..settings(kind, port, transport)
+            });
             config.egress = TargetPolicy::public_only();
             let refused = match connect(&config) {
                 Err(err) => err,

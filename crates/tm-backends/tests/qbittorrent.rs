@@ -3,8 +3,11 @@
 mod common;
 
 use tm_backends::model::LabelSupport;
-use tm_backends::{ClientKind, ErrorKind, TorrentClient, TorrentState, connect};
-use tm_testkit::{QbittorrentDaemon, TestTorrent, daemon_available};
+use tm_backends::{
+    Connection, ErrorKind, HttpEndpoint, Login, QbittorrentAuth, Tls, TorrentClient, TorrentState,
+    connect,
+};
+use tm_testkit::{QbittorrentDaemon, TestTorrent, daemon_available, with_password, with_path};
 
 use common::{add_paused, wait_for};
 
@@ -44,8 +47,7 @@ async fn wrong_password_and_wrong_path() {
     let Some((daemon, _client)) = start().await else {
         return;
     };
-    let mut wrong = daemon.config();
-    wrong.password = Some("wrong".into());
+    let wrong = with_password(&daemon.config(), "wrong");
     let err = connect(&wrong).unwrap().probe().await.unwrap_err();
     assert!(matches!(err.kind, ErrorKind::AuthFailed(_)), "{err}");
     assert!(
@@ -54,8 +56,7 @@ async fn wrong_password_and_wrong_path() {
         "{err}"
     );
 
-    let mut elsewhere = daemon.config();
-    elsewhere.rpc_path = Some("/not-the-webui/".into());
+    let elsewhere = with_path(&daemon.config(), "/not-the-webui/");
     let err = connect(&elsewhere).unwrap().probe().await.unwrap_err();
     assert!(matches!(err.kind, ErrorKind::NotATorrentClient(_)), "{err}");
 }
@@ -290,15 +291,18 @@ async fn expiring_webui(login_status: u16) -> (u16, std::sync::Arc<std::sync::Mu
 fn fake_config(port: u16) -> tm_backends::BackendConfig {
     tm_backends::BackendConfig {
         name: "fake".to_owned(),
-        kind: ClientKind::Qbittorrent,
-        host: "127.0.0.1".to_owned(),
-        port,
-        username: Some("user".to_owned()),
-        password: Some("pw".into()),
-        rpc_path: None,
-        use_ssl: false,
-        transport: tm_backends::Transport::Http,
-        accept_invalid_certs: false,
+        connection: Connection::Qbittorrent {
+            endpoint: HttpEndpoint {
+                host: "127.0.0.1".to_owned(),
+                port,
+                path: None,
+                tls: Tls::Off,
+            },
+            auth: QbittorrentAuth::Login(Login {
+                username: "user".to_owned(),
+                password: "pw".into(),
+            }),
+        },
         timeout: std::time::Duration::from_secs(5),
         egress: tm_backends::TargetPolicy::unrestricted(),
     }

@@ -11,8 +11,13 @@ mod removal;
 
 use std::time::Duration;
 
-use tm_backends::{AddTorrent, ClientKind, ErrorKind, TorrentSource, connect};
-use tm_testkit::{NginxScgiProxy, RtorrentDaemon, ScgiListener, TestTorrent, daemon_available};
+use tm_backends::{
+    AddTorrent, ClientKind, Connection, ErrorKind, RtorrentConnection, Tls, TorrentSource, connect,
+};
+use tm_testkit::{
+    NginxScgiProxy, RtorrentDaemon, ScgiListener, TestTorrent, daemon_available,
+    trusting_any_certificate, with_password, with_path,
+};
 
 use common::DEAD_TRACKER;
 
@@ -25,15 +30,13 @@ async fn wrong_password_at_the_nginx_proxy() {
     let proxy = NginxScgiProxy::start(daemon.scgi_port.unwrap())
         .await
         .unwrap();
-    let mut wrong = proxy.config();
-    wrong.password = Some("nope".into());
+    let wrong = with_password(&proxy.config(), "nope");
     let err = connect(&wrong).unwrap().probe().await.unwrap_err();
     assert!(matches!(err.kind, ErrorKind::AuthFailed(_)), "{err}");
     assert!(err.to_string().contains("test-rtorrent-http"), "{err}");
 
     // A path nginx does not proxy: an HTML 404, not an RPC endpoint.
-    let mut wrong_path = proxy.config();
-    wrong_path.rpc_path = Some("/not-rpc".into());
+    let wrong_path = with_path(&proxy.config(), "/not-rpc");
     let err = connect(&wrong_path).unwrap().probe().await.unwrap_err();
     assert!(matches!(err.kind, ErrorKind::NotATorrentClient(_)), "{err}");
 
@@ -56,7 +59,10 @@ async fn https_with_a_self_signed_certificate_needs_the_opt_in() {
         .await
         .unwrap();
     let strict = proxy.config();
-    assert!(strict.use_ssl && !strict.accept_invalid_certs);
+    let Connection::Rtorrent(RtorrentConnection::Http { endpoint, .. }) = &strict.connection else {
+        panic!("{strict:?}");
+    };
+    assert_eq!(endpoint.tls, Tls::Verified);
     let err = connect(&strict).unwrap().probe().await.unwrap_err();
     assert!(matches!(err.kind, ErrorKind::Network(_)), "{err}");
     assert!(
@@ -64,8 +70,7 @@ async fn https_with_a_self_signed_certificate_needs_the_opt_in() {
         "{err}"
     );
 
-    let mut trusting = proxy.config();
-    trusting.accept_invalid_certs = true;
+    let trusting = trusting_any_certificate(&proxy.config());
     let info = connect(&trusting).unwrap().probe().await.unwrap();
     assert_eq!(info.client, ClientKind::Rtorrent);
 }

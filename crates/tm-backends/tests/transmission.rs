@@ -3,7 +3,7 @@
 mod common;
 
 use tm_backends::{ErrorKind, TorrentClient, connect};
-use tm_testkit::{TestTorrent, TransmissionDaemon, daemon_available};
+use tm_testkit::{TestTorrent, TransmissionDaemon, daemon_available, with_password, with_path};
 
 use common::{add_paused, wait_for};
 
@@ -13,8 +13,7 @@ async fn wrong_password_and_wrong_path() {
         return;
     }
     let daemon = TransmissionDaemon::start().await.unwrap();
-    let mut wrong = daemon.config();
-    wrong.password = Some("wrong".into());
+    let wrong = with_password(&daemon.config(), "wrong");
     let err = connect(&wrong).unwrap().probe().await.unwrap_err();
     assert!(matches!(err.kind, ErrorKind::AuthFailed(_)), "{err}");
     assert!(
@@ -23,8 +22,7 @@ async fn wrong_password_and_wrong_path() {
         "{err}"
     );
 
-    let mut web_ui = daemon.config();
-    web_ui.rpc_path = Some("/transmission/web/".into());
+    let web_ui = with_path(&daemon.config(), "/transmission/web/");
     let err = connect(&web_ui).unwrap().probe().await.unwrap_err();
     assert!(matches!(err.kind, ErrorKind::NotATorrentClient(_)), "{err}");
 }

@@ -5,8 +5,7 @@ use std::fmt;
 use std::io;
 use std::path::PathBuf;
 
-use serde_json::{Value, json};
-use tm_backends::{BackendConfig, ClientKind, Transport};
+use tm_backends::{BackendConfig, ClientKind};
 
 use crate::{
     DelugeDaemon, DelugeWeb, NginxScgiProxy, QbittorrentDaemon, RtorrentDaemon, ScgiListener,
@@ -194,27 +193,6 @@ impl fmt::Display for ClientUnderTest {
         };
         write!(f, "{}{transport}", self.client_name())
     }
-}
-
-/// The `POST /servers` body that reaches `config`.
-pub fn server_body(name: &str, config: &BackendConfig) -> Value {
-    let socket_path = match &config.transport {
-        Transport::ScgiUnix { path } => Some(path.clone()),
-        _ => None,
-    };
-    json!({
-        "name": name,
-        "server_type": config.kind.as_str(),
-        "host": config.host,
-        "port": config.port,
-        "username": config.username,
-        "password": config.password.as_ref().map(|p| p.expose().to_string()),
-        "rpc_path": config.rpc_path,
-        "use_ssl": config.use_ssl,
-        "tls_accept_invalid_certs": config.accept_invalid_certs,
-        "transport": config.transport.kind().as_str(),
-        "socket_path": socket_path,
-    })
 }
 
 /// One `#[tokio::test]` per scenario per client in [`ClientUnderTest::ALL`],

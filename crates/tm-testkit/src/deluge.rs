@@ -5,14 +5,14 @@ use std::io;
 use std::net::Ipv4Addr;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use serde_json::json;
 use sha1::{Digest, Sha1};
 
 use super::process::{DaemonProcess, tcp_ready};
 use super::{daemon_command, free_port, temp_dir};
-use tm_backends::{BackendConfig, ClientKind, Secret, Transport};
+use crate::backend::{login, loopback_http, on_loopback};
+use tm_backends::{BackendConfig, Connection, DelugeConnection, Secret, Tls};
 
 /// Deluge's peer address: one 127.0.0.x per client in a loopback swarm
 /// (libtorrent connects once per IP).
@@ -105,20 +105,14 @@ impl DelugeDaemon {
     /// Backend settings for the daemon's own RPC (TLS with its self-signed
     /// certificate, the daemon user).
     pub fn config(&self) -> BackendConfig {
-        BackendConfig {
-            name: "test-deluge".to_owned(),
-            kind: ClientKind::Deluge,
-            host: "127.0.0.1".to_owned(),
-            port: self.rpc_port,
-            username: Some(self.username.clone()),
-            password: Some(Secret::new(self.password.clone())),
-            rpc_path: None,
-            use_ssl: true,
-            transport: Transport::DelugeRpc,
-            accept_invalid_certs: true,
-            timeout: Duration::from_secs(10),
-            egress: tm_backends::TargetPolicy::unrestricted(),
-        }
+        on_loopback(
+            "test-deluge",
+            Connection::Deluge(DelugeConnection::Rpc {
+                host: "127.0.0.1".to_owned(),
+                port: self.rpc_port,
+                login: login(&self.username, &self.password),
+            }),
+        )
     }
 }
 
@@ -231,19 +225,12 @@ impl DelugeWeb {
 
     /// Backend settings for deluge-web's JSON-RPC (its password, no user).
     pub fn config(&self) -> BackendConfig {
-        BackendConfig {
-            name: "test-deluge-web".to_owned(),
-            kind: ClientKind::Deluge,
-            host: "127.0.0.1".to_owned(),
-            port: self.port,
-            username: None,
-            password: Some(Secret::new(self.password.clone())),
-            rpc_path: None,
-            use_ssl: false,
-            transport: Transport::Http,
-            accept_invalid_certs: false,
-            timeout: Duration::from_secs(10),
-            egress: tm_backends::TargetPolicy::unrestricted(),
-        }
+        on_loopback(
+            "test-deluge-web",
+            Connection::Deluge(DelugeConnection::Web {
+                endpoint: loopback_http(self.port, None, Tls::Off),
+                password: Secret::new(self.password.clone()),
+            }),
+        )
     }
 }

@@ -8,6 +8,7 @@
 //! tests run on, and [`for_every_client!`] runs a scenario on each; with the
 //! feature `server`, [`InProcessServer`] is tm-server on a free port.
 
+mod backend;
 mod clients;
 mod deluge;
 mod nginx;
@@ -20,7 +21,8 @@ mod server;
 mod torrent_maker;
 mod transmission;
 
-pub use clients::{ClientUnderTest, RunningClient, server_body};
+pub use backend::{server_body, trusting_any_certificate, with_password, with_path};
+pub use clients::{ClientUnderTest, RunningClient};
 pub use deluge::{DelugeDaemon, DelugeWeb};
 pub use nginx::NginxScgiProxy;
 pub use opentracker::Opentracker;

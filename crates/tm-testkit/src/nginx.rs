@@ -2,11 +2,11 @@
 
 use std::io;
 use std::net::Ipv4Addr;
-use std::time::Duration;
 
 use super::process::{DaemonProcess, tcp_ready};
 use super::{daemon_command, free_port, temp_dir};
-use tm_backends::{BackendConfig, ClientKind, Secret, Transport};
+use crate::backend::{login, loopback_http, on_loopback};
+use tm_backends::{BackendConfig, Connection, RtorrentConnection, Tls};
 
 pub struct NginxScgiProxy {
     pub port: u16,
@@ -107,20 +107,14 @@ impl NginxScgiProxy {
 
     /// rTorrent over HTTP through this proxy, with its credentials.
     pub fn config(&self) -> BackendConfig {
-        BackendConfig {
-            name: "test-rtorrent-http".to_owned(),
-            kind: ClientKind::Rtorrent,
-            host: "127.0.0.1".to_owned(),
-            port: self.port,
-            username: Some(self.username.clone()),
-            password: Some(Secret::new(self.password.clone())),
-            rpc_path: Some("/RPC2".to_owned()),
-            use_ssl: self.tls,
-            transport: Transport::Http,
-            accept_invalid_certs: false,
-            timeout: Duration::from_secs(10),
-            egress: tm_backends::TargetPolicy::unrestricted(),
-        }
+        let tls = if self.tls { Tls::Verified } else { Tls::Off };
+        on_loopback(
+            "test-rtorrent-http",
+            Connection::Rtorrent(RtorrentConnection::Http {
+                endpoint: loopback_http(self.port, Some("/RPC2"), tls),
+                login: Some(login(&self.username, &self.password)),
+            }),
+        )
     }
 }
 

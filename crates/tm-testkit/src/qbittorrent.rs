@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use super::process::DaemonProcess;
 use super::{daemon_command, free_port, temp_dir};
-use tm_backends::{BackendConfig, ClientKind, Secret, Transport};
+use crate::backend::{login, loopback_http, on_loopback};
+use tm_backends::{BackendConfig, Connection, QbittorrentAuth, Tls};
 
 /// The WebUI password `testpass` as qBittorrent stores it:
 /// `base64(salt):base64(PBKDF2-HMAC-SHA512(password, salt, 100000, 64))`
@@ -103,18 +104,11 @@ impl QbittorrentDaemon {
 }
 
 fn config_for(web_port: u16, username: &str, password: &str) -> BackendConfig {
-    BackendConfig {
-        name: "test-qbittorrent".to_owned(),
-        kind: ClientKind::Qbittorrent,
-        host: "127.0.0.1".to_owned(),
-        port: web_port,
-        username: Some(username.to_owned()),
-        password: Some(Secret::new(password)),
-        rpc_path: None,
-        use_ssl: false,
-        transport: Transport::Http,
-        accept_invalid_certs: false,
-        timeout: Duration::from_secs(10),
-        egress: tm_backends::TargetPolicy::unrestricted(),
-    }
+    on_loopback(
+        "test-qbittorrent",
+        Connection::Qbittorrent {
+            endpoint: loopback_http(web_port, None, Tls::Off),
+            auth: QbittorrentAuth::Login(login(username, password)),
+        },
+    )
 }

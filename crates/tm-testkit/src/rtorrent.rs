@@ -5,11 +5,11 @@
 use std::io;
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use super::process::{DaemonProcess, tcp_ready};
 use super::{daemon_command, free_port, temp_dir};
-use tm_backends::{BackendConfig, ClientKind, Transport};
+use crate::backend::on_loopback;
+use tm_backends::{BackendConfig, Connection, RtorrentConnection};
 
 /// The peer address rTorrent binds to.
 pub const RTORRENT_PEER_IP: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 2);
@@ -122,25 +122,15 @@ impl RtorrentDaemon {
 
     /// Backend settings talking SCGI directly to this daemon.
     pub fn config(&self) -> BackendConfig {
-        let transport = match &self.socket_path {
-            Some(path) => Transport::ScgiUnix {
+        let way = match (&self.socket_path, self.scgi_port) {
+            (Some(path), _) => RtorrentConnection::ScgiUnix {
                 path: path.display().to_string(),
             },
-            None => Transport::Scgi,
+            (None, port) => RtorrentConnection::Scgi {
+                host: "127.0.0.1".to_owned(),
+                port: port.unwrap_or(0),
+            },
         };
-        BackendConfig {
-            name: "test-rtorrent".to_owned(),
-            kind: ClientKind::Rtorrent,
-            host: "127.0.0.1".to_owned(),
-            port: self.scgi_port.unwrap_or(0),
-            username: None,
-            password: None,
-            rpc_path: None,
-            use_ssl: false,
-            transport,
-            accept_invalid_certs: false,
-            timeout: Duration::from_secs(10),
-            egress: tm_backends::TargetPolicy::unrestricted(),
-        }
+        on_loopback("test-rtorrent", Connection::Rtorrent(way))
     }
 }

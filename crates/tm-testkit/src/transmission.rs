@@ -3,13 +3,13 @@
 use std::io;
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use serde_json::json;
 
 use super::process::{DaemonProcess, tcp_ready};
 use super::{daemon_command, free_port, temp_dir};
-use tm_backends::{BackendConfig, ClientKind, Secret, Transport};
+use crate::backend::{login, loopback_http, on_loopback};
+use tm_backends::{BackendConfig, Connection, Tls};
 
 pub struct TransmissionDaemon {
     pub rpc_port: u16,
@@ -91,20 +91,13 @@ impl TransmissionDaemon {
 
     /// Backend settings for this daemon (HTTP with the right credentials).
     pub fn config(&self) -> BackendConfig {
-        BackendConfig {
-            name: "test-transmission".to_owned(),
-            kind: ClientKind::Transmission,
-            host: "127.0.0.1".to_owned(),
-            port: self.rpc_port,
-            username: Some(self.username.clone()),
-            password: Some(Secret::new(self.password.clone())),
-            rpc_path: None,
-            use_ssl: false,
-            transport: Transport::Http,
-            accept_invalid_certs: false,
-            timeout: Duration::from_secs(10),
-            egress: tm_backends::TargetPolicy::unrestricted(),
-        }
+        on_loopback(
+            "test-transmission",
+            Connection::Transmission {
+                endpoint: loopback_http(self.rpc_port, None, Tls::Off),
+                login: Some(login(&self.username, &self.password)),
+            },
+        )
     }
 }
 

@@ -18,6 +18,11 @@ const TRANSPORT_NAMES = {
   deluge_rpc: 'Daemon RPC (TLS)',
 };
 
+const PASSWORD_HINT = 'Stored encrypted; never shown again.';
+// The form is flat for every kind: for qBittorrent, a password without a
+// username is its API key.
+const API_KEY_HINT = 'With no username, it is an API key (qBittorrent 5.2 and later).';
+
 /**
  * `server` absent: a new server. `onClose` runs when the dialog closes.
  * The client kinds must be loaded (`loadClientKinds`).
@@ -54,7 +59,7 @@ export function openServerForm(server, onClose) {
     rpc_path: field('RPC path', controls.rpc_path),
     socket_path: field('Socket path', controls.socket_path),
     username: field('Username', controls.username),
-    password: field('Password', controls.password, 'Stored encrypted; never shown again.'),
+    password: field('Password', controls.password, PASSWORD_HINT),
     use_ssl: h('label.check', {}, controls.use_ssl, 'Use HTTPS'),
     tls: h('label.check', {}, controls.tls_accept_invalid_certs, 'Accept a self-signed certificate'),
   };
@@ -86,6 +91,8 @@ export function openServerForm(server, onClose) {
     const credentials = transport === 'http' || transport === 'deluge_rpc';
     rows.username.hidden = !credentials;
     rows.password.hidden = !credentials;
+    rows.password.querySelector('.hint').textContent =
+      type === 'qbittorrent' ? `${PASSWORD_HINT} ${API_KEY_HINT}` : PASSWORD_HINT;
     rows.use_ssl.hidden = transport !== 'http';
     rows.tls.hidden = transport !== 'http' || !controls.use_ssl.checked;
     controls.rpc_path.placeholder = defaults?.default_path ?? '';

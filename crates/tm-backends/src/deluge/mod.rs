@@ -25,7 +25,8 @@ use self::mapping::{
 };
 use self::rpc::DelugeRpc;
 use crate::client::{TorrentClient, normalize_hash, source_hash};
-use crate::config::{BackendConfig, ClientKind, Transport};
+use crate::config::{BackendConfig, ClientKind};
+use crate::connection::DelugeConnection;
 use crate::error::{BackendError, ErrorKind, Result};
 use crate::model::{
     AddTorrent, Capabilities, ClientInfo, DataRemoval, FilePriority, LabelSupport, Peer,
@@ -38,17 +39,16 @@ pub(crate) struct Deluge {
 }
 
 impl Deluge {
-    pub fn new(config: &BackendConfig) -> Result<Self> {
+    pub fn new(config: &BackendConfig, way: &DelugeConnection) -> Result<Self> {
         let server = config.server_label();
-        let rpc: Arc<dyn DelugeRpc> = match &config.transport {
-            Transport::Http => Arc::new(web::DelugeWeb::new(config, &server)?),
-            Transport::DelugeRpc => Arc::new(native::DelugeNative::new(config, &server)?),
-            Transport::Scgi | Transport::ScgiUnix { .. } => {
-                return Err(BackendError::new(
-                    server,
-                    ErrorKind::Unsupported("Deluge is not reached over SCGI".to_owned()),
-                ));
-            }
+        let rpc: Arc<dyn DelugeRpc> = match way {
+            DelugeConnection::Web { endpoint, password } => Arc::new(web::DelugeWeb::new(
+                config,
+                endpoint,
+                password.clone(),
+                &server,
+            )?),
+            DelugeConnection::Rpc { .. } => Arc::new(native::DelugeNative::new(config, &server)?),
         };
         Ok(Self { rpc, server })
     }

@@ -67,23 +67,33 @@ pub struct DelugeNative {
 }
 
 impl DelugeNative {
+    /// Fails at once when `config` is not Deluge's daemon RPC, or the
+    /// egress policy refuses its host.
     pub fn new(config: &BackendConfig, server: &str) -> Result<Self> {
         let error = |kind| BackendError::new(server, kind);
+        let crate::Connection::Deluge(crate::DelugeConnection::Rpc { host, port, login }) =
+            &config.connection
+        else {
+            return Err(error(ErrorKind::Invalid(format!(
+                "{} over {} is not Deluge's daemon RPC",
+                config.kind(),
+                config.transport().as_str()
+            ))));
+        };
         config
             .egress
-            .check_host_literal(&config.host)
+            .check_host_literal(host)
             .map_err(|refusal| error(ErrorKind::Forbidden(refusal.0)))?;
-        let bare_host = config.host.trim_start_matches('[').trim_end_matches(']');
+        let bare_host = host.trim_start_matches('[').trim_end_matches(']');
         let server_name = ServerName::try_from(bare_host.to_owned())
             .map_err(|_| error(ErrorKind::Invalid("not a valid host name".to_owned())))?;
         let tls = tls_connector()
             .map_err(|e| error(ErrorKind::Network(format!("TLS set-up failed: {e}"))))?;
         Ok(Self {
-            host: config.host.clone(),
-            port: config.port,
-            // deluged has no anonymous access: no user logs in as "" and is refused.
-            username: config.username.clone().unwrap_or_default(),
-            password: config.password.clone().unwrap_or_default(),
+            host: host.clone(),
+            port: *port,
+            username: login.username.clone(),
+            password: login.password.clone(),
             egress: config.egress,
             timeout: config.timeout,
             server: server.to_owned(),

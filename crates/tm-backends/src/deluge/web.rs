@@ -11,13 +11,14 @@ use serde_json::{Map, Value, json};
 use super::reply::{NOT_AUTHENTICATED, ReplyError, UNKNOWN_METHOD, decode_reply};
 use super::rpc::DelugeRpc;
 use crate::config::{BackendConfig, Secret};
+use crate::connection::HttpEndpoint;
 use crate::error::{BackendError, ErrorKind, Result};
-use crate::http::{HttpEndpoint, decode_off_runtime};
+use crate::http::{HttpChannel, decode_off_runtime};
 
 const SESSION_COOKIE: &str = "_session_id";
 
 pub(crate) struct DelugeWeb {
-    http: HttpEndpoint,
+    http: HttpChannel,
     password: Secret,
     /// The `_session_id` cookie's value, once logged in.
     session: Mutex<Option<String>>,
@@ -26,14 +27,17 @@ pub(crate) struct DelugeWeb {
 }
 
 impl DelugeWeb {
-    pub fn new(config: &BackendConfig, server: &str) -> Result<Self> {
-        // The web UI has a password and no user: the username is not sent
-        // (it would turn into basic auth, which deluge-web ignores).
-        let mut web = config.clone();
-        web.username = None;
+    pub fn new(
+        config: &BackendConfig,
+        endpoint: &HttpEndpoint,
+        password: Secret,
+        server: &str,
+    ) -> Result<Self> {
         Ok(Self {
-            http: HttpEndpoint::new(&web, server)?,
-            password: config.password.clone().unwrap_or_default(),
+            // The password goes in `auth.login`, not in basic auth, which
+            // deluge-web ignores.
+            http: HttpChannel::new(config, endpoint, None, server)?,
+            password,
             session: Mutex::new(None),
             next_id: AtomicU64::new(1),
             server: server.to_owned(),

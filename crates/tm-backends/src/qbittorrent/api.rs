@@ -1,5 +1,6 @@
 //! qBittorrent's WebAPI v2 session: cookie login, one re-login when the
-//! session expired (403), form and multipart POSTs under `<base>/api/v2/`.
+//! session expired (403), or an API key sent on every call (no login);
+//! form and multipart POSTs under `<base>/api/v2/`.
 //!
 //! Every call is a POST: qBittorrent accepts POST for all its actions (GET
 //! only for some), and reads parameters from the form body. No `Origin` or
@@ -13,9 +14,10 @@ use reqwest::StatusCode;
 use reqwest::header::SET_COOKIE;
 use serde::de::DeserializeOwned;
 
-use crate::config::{BackendConfig, Secret};
+use crate::config::BackendConfig;
+use crate::connection::{HttpEndpoint, Login, QbittorrentAuth};
 use crate::error::{BackendError, ErrorKind, Result};
-use crate::http::{HttpEndpoint, HttpReply, decode_off_runtime};
+use crate::http::{HttpAuth, HttpChannel, HttpReply, decode_off_runtime};
 
 const FORM: &str = "application/x-www-form-urlencoded";
 
@@ -40,9 +42,12 @@ impl Body {
 }
 
 pub(super) struct QbittorrentApi {
-    http: HttpEndpoint,
-    username: Option<String>,
-    password: Option<Secret>,
+    /// Sends basic auth with a login (as Sonarr does), the key with an API key.
+    http: HttpChannel,
+    /// For the cookie login; `None` with an API key or without credentials.
+    login: Option<Login>,
+    /// Whether `http` sends an API key (for what a refusal means).
+    api_key: bool,
     /// `Cookie` header value from the last login (every cookie it set: 5.2
     /// names the session cookie `QBT_SID_<port>`, earlier versions `SID`).
     cookies: Mutex<Option<String>>,
@@ -50,11 +55,23 @@ pub(super) struct QbittorrentApi {
 }
 
 impl QbittorrentApi {
-    pub fn new(config: &BackendConfig, server: &str) -> Result<Self> {
+    pub fn new(
+        config: &BackendConfig,
+        endpoint: &HttpEndpoint,
+        auth: &QbittorrentAuth,
+        server: &str,
+    ) -> Result<Self> {
+        let (http_auth, login) = match auth {
+            QbittorrentAuth::Login(login) => {
+                (Some(HttpAuth::Basic(login.clone())), Some(login.clone()))
+            }
+            QbittorrentAuth::ApiKey(key) => (Some(HttpAuth::Bearer(key.clone())), None),
+            QbittorrentAuth::None => (None, None),
+        };
         Ok(Self {
-            http: HttpEndpoint::new(config, server)?,
-            username: config.username.clone().filter(|u| !u.is_empty()),
-            password: config.password.clone(),
+            http: HttpChannel::new(config, endpoint, http_auth, server)?,
+            login,
+            api_key: matches!(auth, QbittorrentAuth::ApiKey(_)),
             cookies: Mutex::new(None),
             server: server.to_owned(),
         })
@@ -80,13 +97,11 @@ impl QbittorrentApi {
 
     /// Logs in and keeps the cookies. qBittorrent 4.x answers a wrong
     /// password with 200 `Fails.`, newer versions with 401.
-    pub async fn login(&self) -> Result<()> {
-        let Some(username) = &self.username else {
-            // No credentials: the WebUI may let this address in without login.
-            return Ok(());
-        };
-        let password = self.password.as_ref().map(Secret::expose).unwrap_or("");
-        let body = Body::form(&[("username", username), ("password", password)]);
+    async fn login(&self, login: &Login) -> Result<()> {
+        let body = Body::form(&[
+            ("username", &login.username),
+            ("password", login.password.expose()),
+        ]);
         let reply = self
             .http
             .post_to("api/v2/auth/login", body.bytes, &body.content_type, None)
@@ -140,14 +155,36 @@ impl QbittorrentApi {
 
     /// POSTs `body` to `api/v2/<path>`, logging in first when there is no
     /// session and once more when the session has expired (403). Returns
-    /// the reply whatever its status, but 403 after a fresh login.
+    /// the reply whatever its status, but 403 after a fresh login, or 401
+    /// and 403 when there is no login to open a session with.
     pub async fn post(&self, path: &str, body: Body) -> Result<HttpReply> {
+        let relative = format!("api/v2/{path}");
+        let Some(login) = &self.login else {
+            let reply = self
+                .http
+                .post_to(&relative, body.bytes, &body.content_type, None)
+                .await?;
+            if !matches!(
+                reply.status,
+                StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
+            ) {
+                return Ok(reply);
+            }
+            let refused = if self.api_key {
+                "the API key was refused"
+            } else {
+                "this WebUI wants a login: set a username and password, or an API key"
+            };
+            return Err(self.error(ErrorKind::AuthFailed(format!(
+                "{path}: {refused} (HTTP {})",
+                reply.status.as_u16()
+            ))));
+        };
         let mut logged_in = false;
         if self.cookies().is_none() {
-            self.login().await?;
+            self.login(login).await?;
             logged_in = true;
         }
-        let relative = format!("api/v2/{path}");
         loop {
             let cookies = self.cookies();
             let header = cookies.as_deref().map(|c| ("Cookie", c));
@@ -163,7 +200,7 @@ impl QbittorrentApi {
                     "{path}: access forbidden (HTTP 403) right after logging in"
                 ))));
             }
-            self.login().await?;
+            self.login(login).await?;
             logged_in = true;
         }
     }

@@ -23,6 +23,7 @@ use self::sync::{MainData, SyncCache};
 use self::version::ApiVersion;
 use crate::client::{TorrentClient, normalize_hash};
 use crate::config::{BackendConfig, ClientKind};
+use crate::connection::{HttpEndpoint, QbittorrentAuth};
 use crate::error::{BackendError, ErrorKind, Result};
 use crate::model::{
     AddTorrent, Capabilities, ClientInfo, DataRemoval, FilePriority, LabelSupport, Peer,
@@ -48,10 +49,14 @@ pub(crate) struct Qbittorrent {
 }
 
 impl Qbittorrent {
-    pub fn new(config: &BackendConfig) -> Result<Self> {
+    pub fn new(
+        config: &BackendConfig,
+        endpoint: &HttpEndpoint,
+        auth: &QbittorrentAuth,
+    ) -> Result<Self> {
         let server = config.server_label();
         Ok(Self {
-            api: QbittorrentApi::new(config, &server)?,
+            api: QbittorrentApi::new(config, endpoint, auth, &server)?,
             server,
             timeout: config.timeout,
             version: std::sync::Mutex::new(None),

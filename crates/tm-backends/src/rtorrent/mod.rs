@@ -27,6 +27,7 @@ use self::rpc::RtorrentRpc;
 use self::xmlrpc::Value;
 use crate::client::{TorrentClient, normalize_hash, source_hash};
 use crate::config::{BackendConfig, ClientKind};
+use crate::connection::RtorrentConnection;
 use crate::error::{BackendError, ErrorKind, Result};
 use crate::model::{
     AddTorrent, Capabilities, ClientInfo, FilePriority, LabelSupport, Peer, RemoveOutcome, Torrent,
@@ -43,10 +44,10 @@ pub(crate) struct Rtorrent {
 }
 
 impl Rtorrent {
-    pub fn new(config: &BackendConfig) -> Result<Self> {
+    pub fn new(config: &BackendConfig, way: &RtorrentConnection) -> Result<Self> {
         let server = config.server_label();
         Ok(Self {
-            rpc: RtorrentRpc::new(config, &server)?,
+            rpc: RtorrentRpc::new(config, way, &server)?,
             server,
             timeout: config.timeout,
         })

@@ -7,10 +7,11 @@ use tokio::net::{TcpStream, UnixStream};
 
 use super::scgi::{self, ScgiError};
 use super::xmlrpc::{self, Fault, Value};
-use crate::config::{BackendConfig, Transport};
+use crate::config::BackendConfig;
+use crate::connection::RtorrentConnection;
 use crate::egress::{ResolveError, TargetPolicy};
 use crate::error::{BackendError, ErrorKind, Result, io_error_kind};
-use crate::http::{HttpEndpoint, decode_off_runtime};
+use crate::http::{HttpAuth, HttpChannel, decode_off_runtime};
 
 /// rTorrent's fault for an unknown info hash.
 const FAULT_UNKNOWN_HASH: i64 = -501;
@@ -18,7 +19,7 @@ const FAULT_UNKNOWN_HASH: i64 = -501;
 enum Channel {
     Scgi { host: String, port: u16 },
     ScgiUnix { path: String },
-    Http(HttpEndpoint),
+    Http(HttpChannel),
 }
 
 pub(crate) struct RtorrentRpc {
@@ -30,33 +31,25 @@ pub(crate) struct RtorrentRpc {
 }
 
 impl RtorrentRpc {
-    pub fn new(config: &BackendConfig, server: &str) -> Result<Self> {
-        let channel = match &config.transport {
-            Transport::Scgi => {
-                config
-                    .egress
-                    .check_host_literal(&config.host)
-                    .map_err(|refusal| {
-                        BackendError::new(server, ErrorKind::Forbidden(refusal.0))
-                    })?;
+    pub fn new(config: &BackendConfig, way: &RtorrentConnection, server: &str) -> Result<Self> {
+        let forbidden = |refusal: crate::egress::Refusal| {
+            BackendError::new(server, ErrorKind::Forbidden(refusal.0))
+        };
+        let channel = match way {
+            RtorrentConnection::Scgi { host, port } => {
+                config.egress.check_host_literal(host).map_err(forbidden)?;
                 Channel::Scgi {
-                    host: config.host.clone(),
-                    port: config.port,
+                    host: host.clone(),
+                    port: *port,
                 }
             }
-            Transport::ScgiUnix { path } => {
-                config.egress.check_unix_socket().map_err(|refusal| {
-                    BackendError::new(server, ErrorKind::Forbidden(refusal.0))
-                })?;
+            RtorrentConnection::ScgiUnix { path } => {
+                config.egress.check_unix_socket().map_err(forbidden)?;
                 Channel::ScgiUnix { path: path.clone() }
             }
-            Transport::Http => Channel::Http(HttpEndpoint::new(config, server)?),
-            // `connect` checks the transport against the table of kinds.
-            Transport::DelugeRpc => {
-                return Err(BackendError::new(
-                    server,
-                    ErrorKind::Unsupported("rTorrent does not speak Deluge's RPC".to_owned()),
-                ));
+            RtorrentConnection::Http { endpoint, login } => {
+                let auth = login.clone().map(HttpAuth::Basic);
+                Channel::Http(HttpChannel::new(config, endpoint, auth, server)?)
             }
         };
         Ok(Self {

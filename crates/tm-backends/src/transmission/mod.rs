@@ -22,7 +22,9 @@ use self::rpc::TransmissionRpc;
 use self::table::{Table, TableArguments};
 use crate::client::{TorrentClient, normalize_hash, source_hash};
 use crate::config::{BackendConfig, ClientKind};
+use crate::connection::{HttpEndpoint, Login};
 use crate::error::{BackendError, ErrorKind, Result};
+use crate::http::{HttpAuth, HttpChannel};
 use crate::model::{
     AddTorrent, Capabilities, ClientInfo, DataRemoval, FilePriority, LabelSupport, Peer,
     RemoveOutcome, Torrent, TorrentChanges, TorrentFile, TorrentSource, TorrentState, Tracker,
@@ -44,10 +46,16 @@ pub(crate) struct Transmission {
 const CHECK_STATUSES: [i64; 2] = [1, 2];
 
 impl Transmission {
-    pub fn new(config: &BackendConfig) -> Result<Self> {
+    pub fn new(
+        config: &BackendConfig,
+        endpoint: &HttpEndpoint,
+        login: Option<&Login>,
+    ) -> Result<Self> {
         let server = config.server_label();
+        let auth = login.cloned().map(HttpAuth::Basic);
+        let http = HttpChannel::new(config, endpoint, auth, &server)?;
         Ok(Self {
-            rpc: TransmissionRpc::new(config, &server)?,
+            rpc: TransmissionRpc::new(http, &server),
             server,
             known_ids: Mutex::new(HashMap::new()),
             stop_after_check: Mutex::new(HashSet::new()),

@@ -7,28 +7,27 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use crate::config::BackendConfig;
 use crate::error::{BackendError, ErrorKind, Result};
-use crate::http::{HttpEndpoint, decode_off_runtime};
+use crate::http::{HttpChannel, decode_off_runtime};
 
 use super::reply::{ReplyError, decode_reply};
 
 const SESSION_HEADER: &str = "X-Transmission-Session-Id";
 
 pub(crate) struct TransmissionRpc {
-    http: HttpEndpoint,
+    http: HttpChannel,
     /// Shared by every call; replaced whenever the daemon answers 409.
     session_id: Mutex<Option<String>>,
     server: String,
 }
 
 impl TransmissionRpc {
-    pub fn new(config: &BackendConfig, server: &str) -> Result<Self> {
-        Ok(Self {
-            http: HttpEndpoint::new(config, server)?,
+    pub fn new(http: HttpChannel, server: &str) -> Self {
+        Self {
+            http,
             session_id: Mutex::new(None),
             server: server.to_owned(),
-        })
+        }
     }
 
     fn error(&self, kind: ErrorKind) -> BackendError {

@@ -1,7 +1,7 @@
 use tm_client::{
     ConnectionStatus, CreateServerRequest, Error, Patch, ServerType, UpdateServerRequest,
 };
-use tm_testkit::{TransmissionDaemon, daemon_available};
+use tm_testkit::{TransmissionDaemon, daemon_available, server_body};
 
 use crate::harness::TestServer;
 
@@ -12,6 +12,11 @@ pub fn unreachable_transmission(name: &str) -> CreateServerRequest {
         password: Some("secret".into()),
         ..CreateServerRequest::new(name, ServerType::Transmission, "127.0.0.1", 1)
     }
+}
+
+/// The `POST /servers` request that reaches `daemon`.
+fn request_for(daemon: &TransmissionDaemon, name: &str) -> CreateServerRequest {
+    serde_json::from_value(server_body(name, &daemon.config())).expect("a server request")
 }
 
 #[tokio::test]
@@ -97,13 +102,7 @@ async fn settings_are_tested_without_being_saved() {
 
     if daemon_available("transmission-daemon") {
         let daemon = TransmissionDaemon::start().await.expect("daemon starts");
-        let config = daemon.config();
-        let good = CreateServerRequest {
-            port: config.port,
-            username: config.username.clone(),
-            password: config.password.as_ref().map(|p| p.expose().to_string()),
-            ..unreachable_transmission("box")
-        };
+        let good = request_for(&daemon, "box");
         let tested = admin.test_server_settings(&good).await.unwrap();
         assert_eq!(tested.status, ConnectionStatus::Connected, "{tested:?}");
         let wrong = CreateServerRequest {
@@ -131,14 +130,8 @@ async fn changes_are_tested_over_the_stored_settings_without_being_saved() {
     let daemon = TransmissionDaemon::start().await.expect("daemon starts");
     let server = TestServer::start().await;
     let admin = server.user("root").await;
-    let config = daemon.config();
     let added = admin
-        .add_server(&CreateServerRequest {
-            port: config.port,
-            username: config.username.clone(),
-            password: config.password.as_ref().map(|p| p.expose().to_string()),
-            ..unreachable_transmission("box")
-        })
+        .add_server(&request_for(&daemon, "box"))
         .await
         .unwrap();
 

@@ -4,7 +4,7 @@ use tm_api_types::{
     ConnectionStatus, CreateServerRequest, Patch, ServerInfo, ServerStatus, ServerType,
     TestServerResponse, Transport, UpdateServerRequest,
 };
-use tm_backends::{BackendConfig, Secret, TargetPolicy};
+use tm_backends::{BackendConfig, Connection, Secret, ServerSettings, TargetPolicy};
 
 use super::targets::forbidden_target;
 use super::{Core, Error, Result, User, from_millis, now_millis, validate};
@@ -284,14 +284,6 @@ impl Core {
     /// How to reach the server, with its password decrypted.
     pub(super) fn server_spec(&self, row: &ServerRow, egress: TargetPolicy) -> Result<ServerSpec> {
         let server_type: ServerType = row.server_type.parse().map_err(Error::Internal)?;
-        let transport = match effective_transport(row)? {
-            Transport::Http => tm_backends::Transport::Http,
-            Transport::Scgi => tm_backends::Transport::Scgi,
-            Transport::ScgiUnix => tm_backends::Transport::ScgiUnix {
-                path: row.socket_path.clone().unwrap_or_default(),
-            },
-            Transport::DelugeRpc => tm_backends::Transport::DelugeRpc,
-        };
         let password = match &row.password_enc {
             Some(sealed) => Some(Secret::new(
                 self.secrets()
@@ -300,6 +292,21 @@ impl Core {
             )),
             None => None,
         };
+        // Validated on the way in: a kind and transport that disagree are
+        // refused by `normalise_and_check` with the same words.
+        let connection = Connection::from_settings(ServerSettings {
+            kind: server_type,
+            transport: effective_transport(row)?,
+            host: row.host.clone(),
+            port: u16::try_from(row.port).unwrap_or_default(),
+            username: row.username.clone(),
+            password,
+            rpc_path: row.rpc_path.clone(),
+            use_ssl: row.use_ssl,
+            accept_invalid_certs: row.tls_accept_invalid_certs,
+            socket_path: row.socket_path.clone(),
+        })
+        .map_err(|e| Error::Invalid(e.to_string()))?;
         Ok(ServerSpec {
             id: row.id.clone(),
             user_id: row.user_id.clone(),
@@ -308,15 +315,7 @@ impl Core {
             version: row.updated_at,
             backend: BackendConfig {
                 name: row.name.clone(),
-                kind: server_type,
-                host: row.host.clone(),
-                port: u16::try_from(row.port).unwrap_or_default(),
-                username: row.username.clone(),
-                password,
-                rpc_path: row.rpc_path.clone(),
-                use_ssl: row.use_ssl,
-                transport,
-                accept_invalid_certs: row.tls_accept_invalid_certs,
+                connection,
                 timeout: self.config().client_timeout,
                 egress,
             },

@@ -83,7 +83,7 @@ mod tests {
 
     use tm_api_types::ServerType;
     use tm_backends::{
-        BackendConfig, ClientKind, Torrent, TorrentChanges, TorrentState, Transport,
+        BackendConfig, Connection, HttpEndpoint, Tls, Torrent, TorrentChanges, TorrentState,
     };
 
     use super::*;
@@ -97,15 +97,15 @@ mod tests {
             version: 1,
             backend: BackendConfig {
                 name: "box".into(),
-                kind: ClientKind::Transmission,
-                host: "127.0.0.1".into(),
-                port: 9091,
-                username: None,
-                password: None,
-                rpc_path: None,
-                use_ssl: false,
-                transport: Transport::Http,
-                accept_invalid_certs: false,
+                connection: Connection::Transmission {
+                    endpoint: HttpEndpoint {
+                        host: "127.0.0.1".into(),
+                        port: 9091,
+                        path: None,
+                        tls: Tls::Off,
+                    },
+                    login: None,
+                },
                 timeout: Duration::from_secs(1),
                 egress: tm_backends::TargetPolicy::unrestricted(),
             },

@@ -235,8 +235,7 @@ async fn a_self_signed_certificate_is_accepted_only_when_asked() {
         "{tested}"
     );
 
-    let mut trusting = proxy.config();
-    trusting.accept_invalid_certs = true;
+    let trusting = tm_testkit::trusting_any_certificate(&proxy.config());
     let id = crate::daemons::register(&api, "trusting", &trusting).await;
     let (_, server) = api.get(&format!("/servers/{id}")).await;
     assert_eq!(server["use_ssl"], true);

@@ -34,6 +34,7 @@ pub struct ServerFields {
     /// Stored encrypted; never shown again. Visible to other local users in
     /// the process list and kept in shell history: prefer the prompt (given
     /// --username and no password, `servers add` asks) or --password-stdin.
+    /// For qBittorrent, a password without --username is its API key.
     #[arg(long)]
     password: Option<String>,
     /// Read the password from one line of standard input.
