@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use data_encoding::BASE64;
+use futures::{StreamExt, TryStreamExt};
 use serde_json::{Map, Value, json};
 
 use self::labels::{LABEL_PLUGIN, deluge_label};
@@ -32,6 +33,9 @@ use crate::model::{
     AddTorrent, Capabilities, ClientInfo, DataRemoval, FilePriority, LabelSupport, Peer,
     RemoveOutcome, Torrent, TorrentFile, TorrentSource, Tracker,
 };
+
+/// How many status calls a stop keeps in flight.
+const STATUS_REFRESHES_AT_ONCE: usize = 8;
 
 pub(crate) struct Deluge {
     rpc: Arc<dyn DelugeRpc>,
@@ -278,14 +282,18 @@ impl TorrentClient for Deluge {
     async fn stop(&self, info_hashes: &[String]) -> Result<()> {
         // Deluge skips a pause while its cached status still says "paused"
         // (a resume sent just before: deluge/core/torrent.py Torrent.pause).
-        // `core.get_torrent_status` refreshes that cache; the list call does not.
-        for hash in self.existing(info_hashes).await? {
+        // `core.get_torrent_status` refreshes that cache; the list call does
+        // not. One call per torrent, a few at a time.
+        let refreshes = self.existing(info_hashes).await?.into_iter().map(|hash| {
             self.call(
                 "core.get_torrent_status",
                 vec![json!(hash), json!(["paused"])],
             )
+        });
+        futures::stream::iter(refreshes)
+            .buffer_unordered(STATUS_REFRESHES_AT_ONCE)
+            .try_collect::<Vec<_>>()
             .await?;
-        }
         self.act("core.pause_torrent", info_hashes).await
     }
 
