@@ -96,6 +96,12 @@ pub trait TorrentClient: Send + Sync {
         Err(unsupported(self, "labels"))
     }
 
+    /// Files the torrent in the client's own category (`None`: none), for
+    /// clients whose capabilities say `category`.
+    async fn set_category(&self, _info_hash: &str, _category: Option<&str>) -> Result<()> {
+        Err(unsupported(self, "categories"))
+    }
+
     /// Bytes free in the client's default download directory, `None` when
     /// the client cannot tell.
     async fn free_space(&self) -> Result<Option<u64>> {

@@ -205,6 +205,9 @@ pub struct AddTorrent {
     pub labels: Vec<String>,
     /// Download directory on the client's host; the client's default when `None`.
     pub save_path: Option<String>,
+    /// The client's own category (qBittorrent); clients without categories
+    /// ignore it (see `Capabilities::category`).
+    pub category: Option<String>,
 }
 
 /// What `remove` did, honestly.

@@ -106,6 +106,7 @@ async fn magnet_before_its_metadata_and_free_space() {
             start: true,
             labels: vec!["music".to_owned()],
             save_path: None,
+            category: None,
         })
         .await
         .unwrap();

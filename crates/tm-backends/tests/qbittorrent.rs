@@ -124,8 +124,8 @@ fn form(pairs: &[(&str, &str)]) -> String {
     form.finish()
 }
 
-/// Sets a category the way a user would, in qBittorrent itself (the
-/// adapter has no call for it).
+/// Sets a category the way a user would, in qBittorrent itself (not
+/// through the adapter, whose reading is under test).
 async fn set_category(daemon: &QbittorrentDaemon, hash: &str, category: &str) {
     let base = format!("http://127.0.0.1:{}/api/v2", daemon.web_port);
     let http = reqwest::Client::new();
@@ -190,6 +190,45 @@ async fn category_is_reported_apart_from_labels() {
 }
 
 #[tokio::test]
+async fn categories_are_written_with_the_add_and_after() {
+    let Some((daemon, client)) = start().await else {
+        return;
+    };
+    let dir = daemon.scratch_dir();
+    let torrent = TestTorrent::single_file(dir, "filed.bin", 1000, None).unwrap();
+    let mut add = add_paused(&torrent, dir, &["tagged"]);
+    // A category qBittorrent does not know yet: the adapter creates it.
+    add.category = Some("tv".to_owned());
+    let hash = client.add(add).await.unwrap();
+    let seen = client.get(&hash).await.unwrap().unwrap();
+    assert_eq!(seen.category.as_deref(), Some("tv"));
+    assert_eq!(seen.labels, vec!["tagged"]);
+
+    client.set_category(&hash, Some("movies")).await.unwrap();
+    let seen = client.get(&hash).await.unwrap().unwrap();
+    assert_eq!(seen.category.as_deref(), Some("movies"));
+    assert_eq!(seen.labels, vec!["tagged"], "tags are not categories");
+    // Again into a category that exists by now.
+    client.set_category(&hash, Some("tv")).await.unwrap();
+    assert_eq!(
+        client
+            .get(&hash)
+            .await
+            .unwrap()
+            .unwrap()
+            .category
+            .as_deref(),
+        Some("tv")
+    );
+    client.set_category(&hash, None).await.unwrap();
+    assert_eq!(client.get(&hash).await.unwrap().unwrap().category, None);
+
+    let missing = "0".repeat(40);
+    let err = client.set_category(&missing, Some("tv")).await.unwrap_err();
+    assert!(matches!(err.kind, ErrorKind::NotFound(_)), "{err}");
+}
+
+#[tokio::test]
 async fn adding_twice_is_a_duplicate() {
     let Some((daemon, client)) = start().await else {
         return;
@@ -219,6 +258,7 @@ async fn adding_twice_is_a_duplicate() {
             start: false,
             labels: vec![],
             save_path: None,
+            category: None,
         })
         .await
         .unwrap_err();
@@ -380,6 +420,7 @@ async fn privacy_is_read_for_single_torrents() {
             start: false,
             labels: vec![],
             save_path: Some(dir.display().to_string()),
+            category: None,
         })
         .await
         .unwrap();

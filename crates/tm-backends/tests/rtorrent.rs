@@ -92,6 +92,7 @@ async fn magnet_without_tracker_is_reported_not_silently_dropped() {
             start: true,
             labels: vec![],
             save_path: None,
+            category: None,
         })
         .await
         .unwrap_err();

@@ -30,6 +30,7 @@ async fn downloads_and_removes<L>(swarm: &Swarm<L>, leecher: &BackendConfig, dow
             start: true,
             labels: vec!["swarm".into()],
             save_path: Some(download_dir.display().to_string()),
+            category: None,
         })
         .await
         .unwrap();

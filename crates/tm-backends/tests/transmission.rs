@@ -80,6 +80,7 @@ async fn corrupt_torrent_is_invalid_before_reaching_the_daemon() {
             start: false,
             labels: vec![],
             save_path: None,
+            category: None,
         })
         .await
         .unwrap_err();

@@ -27,6 +27,7 @@ pub(crate) async fn load_with_adapter(
                         start: false,
                         labels: Vec::new(),
                         save_path: None,
+                        category: None,
                     })
                     .await
             }

@@ -8,6 +8,7 @@ use reqwest::StatusCode;
 
 use super::Qbittorrent;
 use super::api::{Body, status_error};
+use super::category::category_name;
 use super::version::ApiVersion;
 use crate::client::source_hash;
 use crate::error::{ErrorKind, Result};
@@ -87,6 +88,10 @@ impl Qbittorrent {
                 .text("torrents/createTags", &[("tags", &tags.join(","))])
                 .await?;
         }
+        let category = category_name(torrent.category.as_deref());
+        if let Some(name) = category {
+            self.ensure_category(name).await?;
+        }
         let mut form = Multipart { parts: Vec::new() };
         match torrent.source {
             TorrentSource::File(bytes) => form.parts.push(Part {
@@ -109,6 +114,9 @@ impl Qbittorrent {
         form.field(paused, if torrent.start { "false" } else { "true" });
         if !tags.is_empty() {
             form.field("tags", &tags.join(","));
+        }
+        if let Some(name) = category {
+            form.field("category", name);
         }
         let reply = self.api.post("torrents/add", form.into_body(&hash)).await?;
         let refused = reply.body.trim_ascii() == b"Fails." || reply.status == StatusCode::CONFLICT;

@@ -1,10 +1,12 @@
 //! qBittorrent adapter (WebAPI v2 over HTTP, cookie session). Our labels
-//! are its tags; its category is reported apart, in `Torrent::category`.
+//! are its tags; its category is reported apart, in `Torrent::category`,
+//! and written by `set_category` or with the add.
 //! qBittorrent ignores unknown hashes silently, so calls on given torrents
 //! check that they exist first (`NotFound`).
 
 mod add;
 mod api;
+mod category;
 mod details;
 mod mapping;
 mod sync;
@@ -448,6 +450,10 @@ impl TorrentClient for Qbittorrent {
                 .await?;
         }
         Ok(())
+    }
+
+    async fn set_category(&self, info_hash: &str, category: Option<&str>) -> Result<()> {
+        self.file_in_category(info_hash, category).await
     }
 
     async fn free_space(&self) -> Result<Option<u64>> {

@@ -75,6 +75,7 @@ where
             start: true,
             labels: vec![],
             save_path: Some(seeder.scratch_dir().display().to_string()),
+            category: None,
         })
         .await
         .unwrap();
@@ -144,6 +145,7 @@ pub fn add_paused(torrent: &TestTorrent, dir: &Path, labels: &[&str]) -> AddTorr
         start: false,
         labels: labels.iter().map(|l| l.to_string()).collect(),
         save_path: Some(dir.display().to_string()),
+        category: None,
     }
 }
 
@@ -306,6 +308,7 @@ pub async fn full_scenario(client: Arc<dyn TorrentClient>, expected: ClientKind,
             start: false,
             labels: vec![],
             save_path: None,
+            category: None,
         })
         .await
         .expect("add magnet");
@@ -357,6 +360,7 @@ pub async fn full_scenario(client: Arc<dyn TorrentClient>, expected: ClientKind,
             start: false,
             labels: vec![],
             save_path: None,
+            category: None,
         })
         .await
         .unwrap_err();

@@ -63,6 +63,7 @@ async fn save_path_payloads_are_refused_and_run_nothing() {
                     start: true,
                     labels: vec![],
                     save_path: Some(payload.clone()),
+                    category: None,
                 })
                 .await;
             results.push((payload.clone(), result));
@@ -134,6 +135,7 @@ async fn hostile_text_lands_literally_and_runs_nothing() {
                     start: false,
                     labels: labels.clone(),
                     save_path: Some(save_path.clone()),
+                    category: None,
                 })
                 .await
                 .unwrap_or_else(|e| panic!("{save_path}: {e}"));
@@ -203,6 +205,7 @@ async fn data_lands_in_the_requested_directory() {
                 start: true,
                 labels: labels.clone(),
                 save_path: Some(spelled.clone()),
+                category: None,
             })
             .await
             .unwrap();
@@ -258,6 +261,7 @@ async fn upper_case_magnet_scheme_is_loaded_as_a_magnet() {
             start: false,
             labels: vec![],
             save_path: None,
+            category: None,
         })
         .await
         .unwrap();

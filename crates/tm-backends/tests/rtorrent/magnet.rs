@@ -29,6 +29,7 @@ async fn magnet_downloads_into_the_requested_directory() {
             start: true,
             labels: vec!["from magnet".into()],
             save_path: Some(save_path.display().to_string()),
+            category: None,
         })
         .await
         .unwrap();

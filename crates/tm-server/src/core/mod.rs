@@ -38,6 +38,7 @@ pub use list_cache::RenderedList;
 pub use sessions::{Identity, IssuedSession, clean_user_agent};
 pub use stream_slots::StreamSlot;
 pub use time::{from_millis, now_millis};
+pub use torrent_add::Filing;
 pub(crate) use torrent_details::clean_labels;
 pub use torrents::TorrentAction;
 pub use validate::save_path as check_save_path;

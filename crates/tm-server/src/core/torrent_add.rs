@@ -23,21 +23,29 @@ impl Core {
         user: &User,
         request: AddTorrentRequest,
     ) -> Result<AddTorrentResponse> {
-        let save_path = validate::save_path(request.save_path)?;
-        let labels = clean_labels(request.labels)?;
-        let (source, uri) = self.resolve_uri(user, &request.uri).await?;
-        let poller = self
-            .server_for_add(user, request.server_id.as_deref())
-            .await?;
-        let info_hash = poller
-            .client()
-            .add(AddTorrent {
-                source,
-                start: request.start,
-                labels,
-                save_path,
-            })
-            .await?;
+        let filing = Filing {
+            start: request.start,
+            labels: request.labels,
+            save_path: request.save_path,
+            category: None,
+        };
+        self.add_uri(user, &request.uri, request.server_id.as_deref(), filing)
+            .await
+    }
+
+    /// `add_torrent`, filed as `filing` says.
+    pub async fn add_uri(
+        &self,
+        user: &User,
+        uri: &str,
+        server_id: Option<&str>,
+        filing: Filing,
+    ) -> Result<AddTorrentResponse> {
+        let filing = filing.checked()?;
+        let (source, uri) = self.resolve_uri(user, uri).await?;
+        let poller = self.server_for_add(user, server_id).await?;
+        let add = filing.into_add(&poller, source).await?;
+        let info_hash = poller.client().add(add).await?;
         settle(&poller, std::slice::from_ref(&info_hash), |t| t.is_some()).await;
         Ok(AddTorrentResponse {
             message: "Torrent added successfully".into(),
@@ -53,15 +61,12 @@ impl Core {
         &self,
         user: &User,
         server_id: Option<&str>,
-        start: bool,
-        labels: Vec<String>,
-        save_path: Option<String>,
+        filing: Filing,
         bytes: Vec<u8>,
     ) -> Result<UploadTorrentResponse> {
-        let save_path = validate::save_path(save_path)?;
-        let labels = clean_labels(labels)?;
+        let filing = filing.checked()?;
         let poller = self.server_for_add(user, server_id).await?;
-        let (info_hash, torrent_name) = add_file(&poller, start, labels, save_path, bytes).await?;
+        let (info_hash, torrent_name) = add_file(&poller, filing, bytes).await?;
         settle(&poller, std::slice::from_ref(&info_hash), |t| t.is_some()).await;
         Ok(UploadTorrentResponse {
             message: "Torrent uploaded and added successfully".into(),
@@ -78,34 +83,29 @@ impl Core {
         &self,
         user: &User,
         server_id: Option<&str>,
-        start: bool,
-        labels: Vec<String>,
-        save_path: Option<String>,
+        filing: Filing,
         files: Vec<(String, Vec<u8>)>,
     ) -> Result<BatchUploadResponse> {
-        let save_path = validate::save_path(save_path)?;
-        let labels = clean_labels(labels)?;
+        let filing = filing.checked()?;
         let poller = self.server_for_add(user, server_id).await?;
         let mut results = Vec::with_capacity(files.len());
         for (filename, bytes) in files {
-            results.push(
-                match add_file(&poller, start, labels.clone(), save_path.clone(), bytes).await {
-                    Ok((info_hash, torrent_name)) => BatchUploadResult {
-                        filename,
-                        success: true,
-                        message: "Added successfully".into(),
-                        info_hash: Some(info_hash),
-                        torrent_name: Some(torrent_name),
-                    },
-                    Err(error) => BatchUploadResult {
-                        filename,
-                        success: false,
-                        message: error.to_string(),
-                        info_hash: None,
-                        torrent_name: None,
-                    },
+            results.push(match add_file(&poller, filing.clone(), bytes).await {
+                Ok((info_hash, torrent_name)) => BatchUploadResult {
+                    filename,
+                    success: true,
+                    message: "Added successfully".into(),
+                    info_hash: Some(info_hash),
+                    torrent_name: Some(torrent_name),
                 },
-            );
+                Err(error) => BatchUploadResult {
+                    filename,
+                    success: false,
+                    message: error.to_string(),
+                    info_hash: None,
+                    torrent_name: None,
+                },
+            });
         }
         let added: Vec<String> = results.iter().filter_map(|r| r.info_hash.clone()).collect();
         if !added.is_empty() {
@@ -144,24 +144,51 @@ impl Core {
     }
 }
 
-/// Checks a .torrent and adds it; returns its info hash and name.
-async fn add_file(
-    poller: &Poller,
-    start: bool,
-    labels: Vec<String>,
-    save_path: Option<String>,
-    bytes: Vec<u8>,
-) -> Result<(String, String)> {
-    let (meta, bytes) = parse_torrent(bytes).await?;
-    let name = meta.name;
-    let info_hash = poller
-        .client()
-        .add(AddTorrent {
-            source: TorrentSource::File(bytes),
-            start,
-            labels,
-            save_path,
+/// How a new torrent is filed on its server.
+#[derive(Debug, Clone)]
+pub struct Filing {
+    /// Start right away, or add stopped.
+    pub start: bool,
+    pub labels: Vec<String>,
+    pub save_path: Option<String>,
+    /// The client's own category; one more label on a client without
+    /// categories (the name still files the torrent there).
+    pub category: Option<String>,
+}
+
+impl Filing {
+    /// Checked before anything is fetched or sent.
+    fn checked(self) -> Result<Self> {
+        let category = clean_labels(self.category.into_iter().collect())?.pop();
+        Ok(Self {
+            start: self.start,
+            labels: clean_labels(self.labels)?,
+            save_path: validate::save_path(self.save_path)?,
+            category,
         })
-        .await?;
-    Ok((info_hash, name))
+    }
+
+    /// The add of `source` for `poller`'s client.
+    async fn into_add(self, poller: &Poller, source: TorrentSource) -> Result<AddTorrent> {
+        let mut labels = self.labels;
+        let mut category = self.category;
+        if category.is_some() && !poller.has_categories().await? {
+            labels.extend(category.take());
+        }
+        Ok(AddTorrent {
+            source,
+            start: self.start,
+            labels: clean_labels(labels)?,
+            save_path: self.save_path,
+            category,
+        })
+    }
+}
+
+/// Checks a .torrent and adds it; returns its info hash and name.
+async fn add_file(poller: &Poller, filing: Filing, bytes: Vec<u8>) -> Result<(String, String)> {
+    let (meta, bytes) = parse_torrent(bytes).await?;
+    let add = filing.into_add(poller, TorrentSource::File(bytes)).await?;
+    let info_hash = poller.client().add(add).await?;
+    Ok((info_hash, meta.name))
 }

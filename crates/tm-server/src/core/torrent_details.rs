@@ -1,5 +1,5 @@
 //! A torrent's details on its server: files and their priorities, peers,
-//! trackers and labels.
+//! trackers, labels and category.
 
 use tm_api_types::{
     BulkActionResult, FilePriority, FilePriorityChange, LabelsResponse, PeerInfo, TorrentFileInfo,
@@ -144,20 +144,43 @@ impl Core {
     ) -> Result<LabelsResponse> {
         let target = self.target(user, hash, server_id).await?;
         write_labels(target.poller.client(), &target.hash, edit).await?;
-        let labels = target
-            .poller
-            .reread(hashes_of(&target))
-            .await?
-            .into_iter()
-            .next()
-            .ok_or(Error::TorrentNotFound)?
-            .labels;
+        let labels = reread_one(&target).await?.labels;
         Ok(LabelsResponse {
             info_hash: target.hash.clone(),
             labels,
             server_id: target.poller.spec().id.clone(),
         })
     }
+
+    /// Files a torrent in its client's own category (`None`: in none), on
+    /// a client with categories; answers the category it holds after.
+    pub async fn set_category(
+        &self,
+        user: &User,
+        hash: &str,
+        server_id: Option<&str>,
+        category: Option<&str>,
+    ) -> Result<Option<String>> {
+        let target = self.target(user, hash, server_id).await?;
+        target
+            .poller
+            .client()
+            .set_category(&target.hash, category)
+            .await?;
+        Ok(reread_one(&target).await?.category)
+    }
+}
+
+/// The torrent as its client holds it now (after a write), and in the
+/// snapshot from then on.
+async fn reread_one(target: &Target) -> Result<tm_backends::Torrent> {
+    target
+        .poller
+        .reread(hashes_of(target))
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(Error::TorrentNotFound)
 }
 
 fn labels_of(target: &Target) -> LabelsResponse {

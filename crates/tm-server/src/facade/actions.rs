@@ -1,10 +1,8 @@
 //! Adding, removing, starting and stopping through the facade: each goes
 //! to the core on the server the torrent (or its category) routes to.
 
-use tm_api_types::AddTorrentRequest;
-
 use super::{Entry, Facade, ShareLimits};
-use crate::core::{Error, Result, TorrentAction, clean_labels};
+use crate::core::{Error, Filing, Result, TorrentAction, clean_labels};
 use crate::db::CategoryRow;
 
 /// What `torrents/add` asks for.
@@ -37,9 +35,14 @@ impl Facade<'_> {
             .filter(|p| !p.trim().is_empty())
             .or_else(|| category.as_ref().map(|c| c.save_path.clone()))
             .filter(|p| !p.is_empty());
-        let mut labels = request.tags;
-        labels.extend(category.map(|c| c.name));
-        let labels = clean_labels(labels)?;
+        // The category goes to the core as such: a server with categories
+        // of its own files the torrent there, the others get a label.
+        let filing = Filing {
+            start: request.start,
+            labels: clean_labels(request.tags)?,
+            save_path,
+            category: category.map(|c| c.name),
+        };
 
         let mut added = 0;
         let mut first_error = None;
@@ -47,29 +50,15 @@ impl Facade<'_> {
         for bytes in request.files {
             let outcome = self
                 .core
-                .upload_torrent(
-                    self.user,
-                    server_id.as_deref(),
-                    request.start,
-                    labels.clone(),
-                    save_path.clone(),
-                    bytes,
-                )
+                .upload_torrent(self.user, server_id.as_deref(), filing.clone(), bytes)
                 .await
                 .map(|r| (r.server_id, r.info_hash));
             outcomes.push(outcome);
         }
         for uri in request.urls {
-            let add = AddTorrentRequest {
-                uri,
-                server_id: server_id.clone(),
-                start: request.start,
-                labels: labels.clone(),
-                save_path: save_path.clone(),
-            };
             let outcome = self
                 .core
-                .add_torrent(self.user, add)
+                .add_uri(self.user, &uri, server_id.as_deref(), filing.clone())
                 .await
                 .map(|r| (r.server_id, r.info_hash));
             outcomes.push(outcome);

@@ -1,9 +1,11 @@
 //! Categories (each routes adds to a server and a save path) and tags.
 //!
-//! Categories are our labels on clients without categories: a torrent is in
-//! category C when its label C names one of the user's categories (on a
-//! qBittorrent server its own category counts first). Tags are the other
-//! labels. Setting either edits the labels through the core.
+//! On a server with categories of its own (qBittorrent) a facade category
+//! is that server's category, and every label is a tag: the facade is no
+//! worse than that qBittorrent itself. On clients without categories they
+//! are labels: a torrent is in category C when its label C names one of the
+//! user's categories, and tags are the other labels. Writes go through the
+//! core.
 
 use std::collections::BTreeSet;
 
@@ -108,8 +110,9 @@ impl Facade<'_> {
             .ok_or_else(|| Error::BadRequest(format!("no server '{wanted}'")))
     }
 
-    /// `setCategory`: the label of the old category goes, the new one comes
-    /// (an empty name only removes). Answers 409 for an unknown category.
+    /// `setCategory`: the server's own category where it has them; else the
+    /// label of the old category goes and the new one comes (an empty name
+    /// only removes). Answers 409 for an unknown category.
     pub async fn set_category(&self, entries: &[Entry], category: &str) -> Result<()> {
         let category = category.trim();
         if !category.is_empty() && self.category(category).is_none() {
@@ -117,6 +120,13 @@ impl Facade<'_> {
         }
         let names: Vec<String> = self.categories.iter().map(|c| c.name.clone()).collect();
         for entry in entries {
+            if entry.native_categories {
+                let native = Some(category).filter(|c| !c.is_empty());
+                self.core
+                    .set_category(self.user, entry.hash(), Some(entry.server_id()), native)
+                    .await?;
+                continue;
+            }
             let edit = |mut labels: Vec<String>| {
                 labels.retain(|l| !names.contains(l));
                 if !category.is_empty() {

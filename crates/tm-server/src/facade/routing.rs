@@ -15,6 +15,18 @@ use crate::core::{Error, Result};
 use crate::db::CategoryRow;
 use crate::fleet::{Poller, TorrentView};
 
+/// One server's copy of a torrent, and whether that server has categories.
+type ServerCopy = (Arc<TorrentView>, bool);
+
+/// Whether `poller`'s client has categories of its own, as last probed (a
+/// server not probed yet lists nothing).
+fn has_categories(poller: &Poller) -> bool {
+    poller
+        .health()
+        .client
+        .is_some_and(|c| c.capabilities.category)
+}
+
 /// One torrent as the facade shows it.
 pub struct Entry {
     pub view: Arc<TorrentView>,
@@ -22,6 +34,9 @@ pub struct Entry {
     pub category: Option<String>,
     /// Its labels other than the one carrying the category.
     pub tags: Vec<String>,
+    /// Whether its server has categories of its own (qBittorrent), which
+    /// then are the facade's categories.
+    pub native_categories: bool,
 }
 
 impl Entry {
@@ -52,8 +67,9 @@ impl Facade<'_> {
     /// Every torrent of the fleet, each hash once, in server order.
     pub fn entries(&self) -> Vec<Entry> {
         let mut order: Vec<String> = Vec::new();
-        let mut copies: HashMap<String, Vec<Arc<TorrentView>>> = HashMap::new();
+        let mut copies: HashMap<String, Vec<ServerCopy>> = HashMap::new();
         for poller in self.pollers() {
+            let native = has_categories(&poller);
             let snapshot = poller.snapshot();
             let mut hashes: Vec<&String> = snapshot.views.keys().collect();
             hashes.sort();
@@ -62,7 +78,7 @@ impl Facade<'_> {
                 if list.is_empty() {
                     order.push(hash.clone());
                 }
-                list.extend(snapshot.views.get(hash).cloned());
+                list.extend(snapshot.views.get(hash).map(|v| (Arc::clone(v), native)));
             }
         }
         order
@@ -76,10 +92,13 @@ impl Facade<'_> {
     pub fn entry(&self, hash: &str) -> Result<Entry> {
         let hash = tm_backends::magnet::parse_info_hash(hash.trim())
             .map_err(|_| Error::TorrentNotFound)?;
-        let copies: Vec<Arc<TorrentView>> = self
+        let copies: Vec<ServerCopy> = self
             .pollers()
             .iter()
-            .filter_map(|p| p.snapshot().views.get(&hash).cloned())
+            .filter_map(|p| {
+                let view = p.snapshot().views.get(&hash).cloned()?;
+                Some((view, has_categories(p)))
+            })
             .collect();
         self.routed_copy(copies).ok_or(Error::TorrentNotFound)
     }
@@ -99,8 +118,11 @@ impl Facade<'_> {
 
     /// Of the copies of one hash, the one on the server its category routes
     /// to, else the first.
-    fn routed_copy(&self, copies: Vec<Arc<TorrentView>>) -> Option<Entry> {
-        let entries: Vec<Entry> = copies.into_iter().map(|v| self.entry_of(v)).collect();
+    fn routed_copy(&self, copies: Vec<ServerCopy>) -> Option<Entry> {
+        let entries: Vec<Entry> = copies
+            .into_iter()
+            .map(|(view, native)| self.entry_of(view, native))
+            .collect();
         let routed = entries.iter().position(|entry| {
             entry.category.as_deref().is_some_and(|name| {
                 self.category(name)
@@ -111,28 +133,34 @@ impl Facade<'_> {
         entries.into_iter().nth(routed.unwrap_or(0))
     }
 
-    fn entry_of(&self, view: Arc<TorrentView>) -> Entry {
+    fn entry_of(&self, view: Arc<TorrentView>, native: bool) -> Entry {
         let info = &view.info;
-        // qBittorrent servers have categories of their own; on the others a
-        // category is the label named like one of the user's categories
-        // (these clients only have labels, and Sonarr needs categories).
-        let native = info.category.clone().filter(|c| !c.is_empty());
-        let by_label = || {
-            info.labels
+        // A server with categories of its own holds the facade's categories
+        // there (adds and `setCategory` write them), and every label is a
+        // tag. On the others a category is the label named like one of the
+        // user's categories: these clients only have labels, and Sonarr
+        // needs categories.
+        let (category, tags) = if native {
+            let category = info.category.clone().filter(|c| !c.is_empty());
+            (category, info.labels.clone())
+        } else {
+            let category = info
+                .labels
                 .iter()
                 .find(|label| self.category(label).is_some())
+                .cloned();
+            let tags = info
+                .labels
+                .iter()
+                .filter(|label| Some(*label) != category.as_ref())
                 .cloned()
+                .collect();
+            (category, tags)
         };
-        let category = native.clone().or_else(by_label);
-        let tags = info
-            .labels
-            .iter()
-            .filter(|label| native.is_some() || Some(*label) != category.as_ref())
-            .cloned()
-            .collect();
         Entry {
             category,
             tags,
+            native_categories: native,
             view,
         }
     }

@@ -233,6 +233,17 @@ impl Poller {
         Ok(found)
     }
 
+    /// Whether the client files torrents in categories of its own (its
+    /// capabilities; probed first when not known yet).
+    pub async fn has_categories(&self) -> Result<bool, BackendError> {
+        let _polling = self.poll_lock.lock().await;
+        self.ensure_probed().await?;
+        Ok(self
+            .health()
+            .client
+            .is_some_and(|c| c.capabilities.category))
+    }
+
     /// Probes the client's version once it is (again) reachable.
     async fn ensure_probed(&self) -> Result<(), BackendError> {
         if self.health().client.is_none() {

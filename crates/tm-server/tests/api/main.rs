@@ -15,6 +15,7 @@ mod openapi;
 mod passwords;
 mod qbit_auth;
 mod qbit_client;
+mod qbit_native;
 mod qbit_torrents;
 mod secrets_at_rest;
 mod server_settings;

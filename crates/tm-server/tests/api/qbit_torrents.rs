@@ -15,7 +15,7 @@ use crate::qbit_client::Qbit;
 /// rTorrent (with DHT off) drops torrents that name no tracker.
 const TRACKER: &str = "http://127.0.0.1:1/announce";
 
-async fn info(qbit: &Qbit, form: &[(&str, &str)]) -> Vec<Value> {
+pub async fn info(qbit: &Qbit, form: &[(&str, &str)]) -> Vec<Value> {
     qbit.json("/torrents/info", form)
         .await
         .as_array()
@@ -23,15 +23,15 @@ async fn info(qbit: &Qbit, form: &[(&str, &str)]) -> Vec<Value> {
         .clone()
 }
 
-async fn one(qbit: &Qbit, hash: &str) -> Option<Value> {
+pub async fn one(qbit: &Qbit, hash: &str) -> Option<Value> {
     info(qbit, &[("hashes", hash)]).await.into_iter().next()
 }
 
-fn hashes(list: &[Value]) -> Vec<&str> {
+pub fn hashes(list: &[Value]) -> Vec<&str> {
     list.iter().map(|t| t["hash"].as_str().unwrap()).collect()
 }
 
-fn tags_of(torrent: &Value) -> Vec<String> {
+pub fn tags_of(torrent: &Value) -> Vec<String> {
     let mut tags: Vec<String> = torrent["tags"]
         .as_str()
         .unwrap()
@@ -54,7 +54,7 @@ async fn state_in(qbit: &Qbit, hash: &str, states: &[&str]) -> Value {
     .unwrap_or_else(|| panic!("{hash} never reached {states:?}"))
 }
 
-async fn add_file(qbit: &Qbit, torrent: &TestTorrent, fields: &[(&str, &str)]) -> String {
+pub async fn add_file(qbit: &Qbit, torrent: &TestTorrent, fields: &[(&str, &str)]) -> String {
     let part = reqwest::multipart::Part::bytes(torrent.bytes.clone())
         .file_name("t.torrent")
         .mime_str("application/x-bittorrent")

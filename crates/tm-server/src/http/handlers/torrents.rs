@@ -10,7 +10,7 @@ use tm_api_types::{
     TorrentTrackersResponse, UploadTorrentResponse,
 };
 
-use crate::core::{Core, Error, TorrentAction};
+use crate::core::{Core, Error, Filing, TorrentAction};
 use crate::http::extract::{ApiJson, CurrentUser};
 use crate::http::params::{ApiMultipart, ApiPath, ApiQuery, ServerParam, TorrentRef};
 
@@ -141,6 +141,16 @@ fn labels_param(labels: Option<&str>) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// How an upload is filed: this API has labels, not categories.
+fn filing(start: bool, labels: Vec<String>, save_path: Option<String>) -> Filing {
+    Filing {
+        start,
+        labels,
+        save_path,
+        category: None,
+    }
+}
+
 /// Upload a .torrent file (multipart field `file`, at most 10 MiB; optional
 /// field `save_path`, checked as for `POST /torrents`).
 #[utoipa::path(post, path = "/torrents/upload", tag = "torrents", params(UploadParams),
@@ -164,9 +174,7 @@ pub async fn upload(
         core.upload_torrent(
             &identity.user,
             params.server_id.as_deref(),
-            start,
-            labels,
-            form.save_path,
+            filing(start, labels, form.save_path),
             bytes,
         )
         .await?,
@@ -197,9 +205,7 @@ pub async fn upload_batch(
         core.upload_torrents(
             &identity.user,
             params.server_id.as_deref(),
-            start,
-            labels,
-            form.save_path,
+            filing(start, labels, form.save_path),
             form.files,
         )
         .await?,
