@@ -97,7 +97,7 @@ def running_client(kind: str) -> Iterator[RunningClient]:
     yield from start_client(kind)
 
 
-def wait_for(probe, timeout: float = 30.0):
+def wait_for(probe, timeout: float = 30.0, what: str = "the condition"):
     """``probe()``'s first truthy value, polled every 0.1 s."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -105,4 +105,4 @@ def wait_for(probe, timeout: float = 30.0):
         if value:
             return value
         time.sleep(0.1)
-    raise AssertionError("condition not reached in time")
+    raise AssertionError(f"timed out waiting for {what}")

@@ -4,13 +4,12 @@ daemon RPC, with and without its Label plugin."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 import pytest
 
-from clients import RunningClient, start_client
+from clients import RunningClient, start_client, wait_for
 from torrent_files import make_torrent
 from torrent_manager import TorrentManagerClient, TorrentManagerError
 
@@ -34,22 +33,13 @@ def bare_deluge() -> Iterator[RunningClient]:
 
 def connected(client: TorrentManagerClient, test_client: RunningClient, name: str) -> dict:
     server = client.add_server(**{**test_client.server, "name": name})
-    return wait(lambda: _connected(client, server["id"]), "the server to connect")
+    return wait_for(lambda: _connected(client, server["id"]), CONNECT_TIMEOUT,
+                    "the server to connect")
 
 
 def _connected(client: TorrentManagerClient, server_id: str):
     server = client.get_server(server_id)
     return server if server["status"] == "connected" and server["capabilities"] else None
-
-
-def wait(probe: Callable, what: str):
-    deadline = time.monotonic() + CONNECT_TIMEOUT
-    while time.monotonic() < deadline:
-        value = probe()
-        if value:
-            return value
-        time.sleep(0.1)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 def upload(client: TorrentManagerClient, tmp_path: Path, name: str, server_id: str) -> str:
