@@ -60,6 +60,29 @@ impl Qbit {
         serde_json::from_str(&body).unwrap_or_else(|_| panic!("{path}: not JSON: {body}"))
     }
 
+    /// Creates `category`, routed to `server` with its own directory under
+    /// `download_dir` as the save path; answers that directory.
+    pub async fn routed_category(
+        &self,
+        category: &str,
+        download_dir: &std::path::Path,
+        server: &str,
+    ) -> std::path::PathBuf {
+        let dir = download_dir.join(category);
+        std::fs::create_dir_all(&dir).unwrap();
+        let save_path = dir.to_str().unwrap();
+        self.ok(
+            "/torrents/createCategory",
+            &[
+                ("category", category),
+                ("savePath", save_path),
+                ("server", server),
+            ],
+        )
+        .await;
+        dir
+    }
+
     /// Logs in; answers the body (`Ok.` or `Fails.`).
     pub async fn login(&self, username: &str, password: &str) -> String {
         let (status, body) = self

@@ -33,14 +33,10 @@ async fn categories_on_qbittorrent_are_its_own() {
     let qbit = Qbit::new(&app);
     assert_eq!(qbit.login("alice", &key).await, "Ok.");
 
-    let tv_dir = client.download_dir.join("tv");
-    std::fs::create_dir_all(&tv_dir).unwrap();
+    let tv_dir = qbit
+        .routed_category("tv", &client.download_dir, "qbt")
+        .await;
     let tv = tv_dir.to_str().unwrap();
-    qbit.ok(
-        "/torrents/createCategory",
-        &[("category", "tv"), ("savePath", tv), ("server", "qbt")],
-    )
-    .await;
     qbit.ok(
         "/torrents/createCategory",
         &[("category", "films"), ("server", "qbt")],

@@ -84,14 +84,10 @@ async fn facade_over(daemon: ClientUnderTest) {
     assert_eq!(qbit.login("alice", &key).await, "Ok.");
 
     // A category routed to the server and a save path on it.
-    let tv_dir = client.download_dir.join("tv");
-    std::fs::create_dir_all(&tv_dir).unwrap();
+    let tv_dir = qbit
+        .routed_category("tv", &client.download_dir, "box")
+        .await;
     let tv = tv_dir.to_str().unwrap();
-    qbit.ok(
-        "/torrents/createCategory",
-        &[("category", "tv"), ("savePath", tv), ("server", "box")],
-    )
-    .await;
     assert_eq!(
         qbit.post("/torrents/createCategory", &[("category", "tv")])
             .await
