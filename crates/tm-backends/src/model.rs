@@ -208,6 +208,10 @@ pub struct AddTorrent {
     /// The client's own category (qBittorrent); clients without categories
     /// ignore it (see `Capabilities::category`).
     pub category: Option<String>,
+    /// Trust the data already on disk instead of checking it (cross-seeding
+    /// onto files another torrent completed): qBittorrent's `skip_checking`,
+    /// Deluge's `seed_mode`. Transmission and rTorrent check as usual.
+    pub skip_checking: bool,
 }
 
 /// What `remove` did, honestly.

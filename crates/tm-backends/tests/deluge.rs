@@ -107,6 +107,7 @@ async fn magnet_before_its_metadata_and_free_space() {
             labels: vec!["music".to_owned()],
             save_path: None,
             category: None,
+            skip_checking: false,
         })
         .await
         .unwrap();
@@ -138,4 +139,15 @@ async fn magnet_before_its_metadata_and_free_space() {
             .unwrap()
             .is_some_and(|free| free > 0)
     );
+}
+
+#[tokio::test]
+async fn seed_mode_trusts_the_data() {
+    if !deluge_available() {
+        return;
+    }
+    let daemon = DelugeDaemon::start(true).await.unwrap();
+    let web = DelugeWeb::start(&daemon).await.unwrap();
+    let client = connect(&web.config()).unwrap();
+    common::skip_checking_trusts_the_data(client.as_ref(), daemon.scratch_dir()).await;
 }

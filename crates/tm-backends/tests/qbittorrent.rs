@@ -259,6 +259,7 @@ async fn adding_twice_is_a_duplicate() {
             labels: vec![],
             save_path: None,
             category: None,
+            skip_checking: false,
         })
         .await
         .unwrap_err();
@@ -421,9 +422,18 @@ async fn privacy_is_read_for_single_torrents() {
             labels: vec![],
             save_path: Some(dir.display().to_string()),
             category: None,
+            skip_checking: false,
         })
         .await
         .unwrap();
     assert!(client.get(&hash).await.unwrap().unwrap().is_private);
     assert!(client.list().await.unwrap()[0].is_private);
+}
+
+#[tokio::test]
+async fn skip_checking_trusts_the_data() {
+    let Some((daemon, client)) = start().await else {
+        return;
+    };
+    common::skip_checking_trusts_the_data(client.as_ref(), daemon.scratch_dir()).await;
 }

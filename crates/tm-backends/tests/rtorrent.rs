@@ -93,6 +93,7 @@ async fn magnet_without_tracker_is_reported_not_silently_dropped() {
             labels: vec![],
             save_path: None,
             category: None,
+            skip_checking: false,
         })
         .await
         .unwrap_err();

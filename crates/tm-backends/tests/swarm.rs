@@ -31,6 +31,7 @@ async fn downloads_and_removes<L>(swarm: &Swarm<L>, leecher: &BackendConfig, dow
             labels: vec!["swarm".into()],
             save_path: Some(download_dir.display().to_string()),
             category: None,
+            skip_checking: false,
         })
         .await
         .unwrap();

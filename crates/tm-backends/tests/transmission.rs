@@ -81,6 +81,7 @@ async fn corrupt_torrent_is_invalid_before_reaching_the_daemon() {
             labels: vec![],
             save_path: None,
             category: None,
+            skip_checking: false,
         })
         .await
         .unwrap_err();

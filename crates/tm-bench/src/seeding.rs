@@ -28,6 +28,7 @@ pub(crate) async fn load_with_adapter(
                         labels: Vec::new(),
                         save_path: None,
                         category: None,
+                        skip_checking: false,
                     })
                     .await
             }

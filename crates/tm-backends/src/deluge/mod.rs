@@ -238,6 +238,9 @@ impl TorrentClient for Deluge {
             self.checked_label(&torrent.labels).await?
         };
         let mut options = json!({ "add_paused": !torrent.start });
+        if torrent.skip_checking {
+            options["seed_mode"] = json!(true);
+        }
         if let Some(path) = &torrent.save_path {
             options["download_location"] = json!(path);
         }

@@ -118,6 +118,9 @@ impl Qbittorrent {
         if let Some(name) = category {
             form.field("category", name);
         }
+        if torrent.skip_checking {
+            form.field("skip_checking", "true");
+        }
         let reply = self.api.post("torrents/add", form.into_body(&hash)).await?;
         let refused = reply.body.trim_ascii() == b"Fails." || reply.status == StatusCode::CONFLICT;
         match reply.status {

@@ -76,6 +76,7 @@ where
             labels: vec![],
             save_path: Some(seeder.scratch_dir().display().to_string()),
             category: None,
+            skip_checking: false,
         })
         .await
         .unwrap();
@@ -146,6 +147,7 @@ pub fn add_paused(torrent: &TestTorrent, dir: &Path, labels: &[&str]) -> AddTorr
         labels: labels.iter().map(|l| l.to_string()).collect(),
         save_path: Some(dir.display().to_string()),
         category: None,
+        skip_checking: false,
     }
 }
 
@@ -309,6 +311,7 @@ pub async fn full_scenario(client: Arc<dyn TorrentClient>, expected: ClientKind,
             labels: vec![],
             save_path: None,
             category: None,
+            skip_checking: false,
         })
         .await
         .expect("add magnet");
@@ -361,6 +364,7 @@ pub async fn full_scenario(client: Arc<dyn TorrentClient>, expected: ClientKind,
             labels: vec![],
             save_path: None,
             category: None,
+            skip_checking: false,
         })
         .await
         .unwrap_err();
@@ -409,4 +413,33 @@ async fn label_steps(client: &dyn TorrentClient, hash: &str, support: LabelSuppo
     }
     client.set_labels(hash, &[]).await.expect("clear labels");
     assert!(labels_of(client).await.is_empty());
+}
+
+/// With `skip_checking` the client trusts the data and reports the torrent
+/// complete without reading it: over files of the right sizes but wrong
+/// bytes it is complete at once, where the same add without the flag
+/// checks and finds nothing. (Missing files are an error even then.)
+pub async fn skip_checking_trusts_the_data(client: &dyn TorrentClient, dir: &Path) {
+    let folder = dir.join("skip-checking");
+    std::fs::create_dir_all(&folder).unwrap();
+    let trusted = TestTorrent::single_file(&folder, "trusted.bin", 100_000, None).unwrap();
+    let checked = TestTorrent::single_file(&folder, "checked.bin", 100_000, None).unwrap();
+    for torrent in [&trusted, &checked] {
+        std::fs::write(&torrent.data_path, vec![0u8; 100_000]).unwrap();
+    }
+    let add = |torrent: &TestTorrent, skip_checking| AddTorrent {
+        skip_checking,
+        ..add_paused(torrent, &folder, &[])
+    };
+    client.add(add(&trusted, true)).await.unwrap();
+    client.add(add(&checked, false)).await.unwrap();
+    wait_for(client, &trusted.info_hash, "trusted as complete", |t| {
+        t.complete && t.progress == 100.0
+    })
+    .await;
+    let checked = wait_for(client, &checked.info_hash, "checked", |t| {
+        t.state != TorrentState::Checking
+    })
+    .await;
+    assert!(!checked.complete && checked.progress == 0.0, "{checked:?}");
 }

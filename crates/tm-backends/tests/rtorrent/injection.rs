@@ -64,6 +64,7 @@ async fn save_path_payloads_are_refused_and_run_nothing() {
                     labels: vec![],
                     save_path: Some(payload.clone()),
                     category: None,
+                    skip_checking: false,
                 })
                 .await;
             results.push((payload.clone(), result));
@@ -136,6 +137,7 @@ async fn hostile_text_lands_literally_and_runs_nothing() {
                     labels: labels.clone(),
                     save_path: Some(save_path.clone()),
                     category: None,
+                    skip_checking: false,
                 })
                 .await
                 .unwrap_or_else(|e| panic!("{save_path}: {e}"));
@@ -206,6 +208,7 @@ async fn data_lands_in_the_requested_directory() {
                 labels: labels.clone(),
                 save_path: Some(spelled.clone()),
                 category: None,
+                skip_checking: false,
             })
             .await
             .unwrap();
@@ -262,6 +265,7 @@ async fn upper_case_magnet_scheme_is_loaded_as_a_magnet() {
             labels: vec![],
             save_path: None,
             category: None,
+            skip_checking: false,
         })
         .await
         .unwrap();

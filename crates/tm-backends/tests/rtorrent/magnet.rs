@@ -30,6 +30,7 @@ async fn magnet_downloads_into_the_requested_directory() {
             labels: vec!["from magnet".into()],
             save_path: Some(save_path.display().to_string()),
             category: None,
+            skip_checking: false,
         })
         .await
         .unwrap();

@@ -28,6 +28,7 @@ impl Core {
             labels: request.labels,
             save_path: request.save_path,
             category: None,
+            skip_checking: false,
         };
         self.add_uri(user, &request.uri, request.server_id.as_deref(), filing)
             .await
@@ -154,6 +155,8 @@ pub struct Filing {
     /// The client's own category; one more label on a client without
     /// categories (the name still files the torrent there).
     pub category: Option<String>,
+    /// Trust the data on disk (see `AddTorrent::skip_checking`).
+    pub skip_checking: bool,
 }
 
 impl Filing {
@@ -165,6 +168,7 @@ impl Filing {
             labels: clean_labels(self.labels)?,
             save_path: validate::save_path(self.save_path)?,
             category,
+            skip_checking: self.skip_checking,
         })
     }
 
@@ -181,6 +185,7 @@ impl Filing {
             labels: clean_labels(labels)?,
             save_path: self.save_path,
             category,
+            skip_checking: self.skip_checking,
         })
     }
 }

@@ -151,6 +151,8 @@ impl Core {
             .await?;
         let (message, data) = removal_summary(outcome);
         settle(&target.poller, hashes_of(&target), |t| t.is_none()).await;
+        self.forget_removed(&target.poller.spec().id, hashes_of(&target))
+            .await;
         let mut response = action_done(&target, &message);
         response.data = Some(data);
         Ok(response)
@@ -241,6 +243,7 @@ impl Core {
                         ));
                     }
                     settle(&poller, &removed, |t| t.is_none()).await;
+                    self.forget_removed(&server_id, &removed).await;
                     continue;
                 }
             };

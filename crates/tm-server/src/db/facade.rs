@@ -105,3 +105,54 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// Drops the share limits kept for a torrent that is gone.
+    pub async fn delete_share_limits(&self, server_id: &str, info_hash: &str) -> DbResult<()> {
+        const SQL: &str = "DELETE FROM share_limits WHERE server_id = $1 AND info_hash = $2";
+        on_pool!(self, |pool| sqlx::query(SQL)
+            .bind(server_id)
+            .bind(info_hash)
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// The tags a user created through the facade, sorted.
+    pub async fn facade_tags(&self, user_id: &str) -> DbResult<Vec<String>> {
+        const SQL: &str = "SELECT name FROM facade_tags WHERE user_id = $1 ORDER BY name";
+        Ok(on_pool!(self, |pool| sqlx::query_scalar::<_, String>(SQL)
+            .bind(user_id)
+            .fetch_all(pool)
+            .await)?)
+    }
+
+    /// Creates tags; existing ones stay as they are.
+    pub async fn insert_facade_tags(&self, user_id: &str, names: &[String]) -> DbResult<()> {
+        const SQL: &str = "INSERT INTO facade_tags (user_id, name) VALUES ($1, $2) \
+             ON CONFLICT (user_id, name) DO NOTHING";
+        for name in names {
+            on_pool!(self, |pool| sqlx::query(SQL)
+                .bind(user_id)
+                .bind(name)
+                .execute(pool)
+                .await
+                .map(|_| ()))?;
+        }
+        Ok(())
+    }
+
+    pub async fn delete_facade_tags(&self, user_id: &str, names: &[String]) -> DbResult<()> {
+        const SQL: &str = "DELETE FROM facade_tags WHERE user_id = $1 AND name = $2";
+        for name in names {
+            on_pool!(self, |pool| sqlx::query(SQL)
+                .bind(user_id)
+                .bind(name)
+                .execute(pool)
+                .await
+                .map(|_| ()))?;
+        }
+        Ok(())
+    }
+}

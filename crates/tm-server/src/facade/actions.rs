@@ -15,6 +15,8 @@ pub struct AddRequest {
     pub tags: Vec<String>,
     pub save_path: Option<String>,
     pub start: bool,
+    /// Trust the data on disk where the client can (`skip_checking`).
+    pub skip_checking: bool,
     pub limits: Option<ShareLimits>,
 }
 
@@ -42,6 +44,7 @@ impl Facade<'_> {
             labels: clean_labels(request.tags)?,
             save_path,
             category: category.map(|c| c.name),
+            skip_checking: request.skip_checking,
         };
 
         let mut added = 0;

@@ -1,4 +1,4 @@
-//! Categories (each routes adds to a server and a save path) and tags.
+//! Categories: each routes adds to a server and a save path.
 //!
 //! On a server with categories of its own (qBittorrent) a facade category
 //! is that server's category, and every label is a tag: the facade is no
@@ -6,8 +6,6 @@
 //! are labels: a torrent is in category C when its label C names one of the
 //! user's categories, and tags are the other labels. Writes go through the
 //! core.
-
-use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 
@@ -139,24 +137,7 @@ impl Facade<'_> {
         Ok(())
     }
 
-    /// `addTags` (`add`) or `removeTags`: comma-separated tags, as labels.
-    pub async fn edit_tags(&self, entries: &[Entry], tags: &str, add: bool) -> Result<()> {
-        let tags = clean_labels(split_tags(tags))?;
-        for entry in entries {
-            let edit = |mut labels: Vec<String>| {
-                if add {
-                    labels.extend(tags.iter().cloned());
-                } else {
-                    labels.retain(|l| !tags.contains(l));
-                }
-                labels
-            };
-            self.edit_labels(entry, edit).await?;
-        }
-        Ok(())
-    }
-
-    async fn edit_labels(
+    pub(super) async fn edit_labels(
         &self,
         entry: &Entry,
         edit: impl FnOnce(Vec<String>) -> Vec<String>,
@@ -166,21 +147,6 @@ impl Facade<'_> {
             .await
             .map(|_| ())
     }
-
-    /// `torrents/tags`: every tag in use on the fleet, sorted.
-    pub fn tags(&self) -> Vec<String> {
-        let tags: BTreeSet<String> = self
-            .entries()
-            .into_iter()
-            .flat_map(|entry| entry.tags)
-            .collect();
-        tags.into_iter().collect()
-    }
-}
-
-/// qBittorrent's tag lists are comma-separated.
-pub fn split_tags(tags: &str) -> Vec<String> {
-    tags.split(',').map(|t| t.trim().to_string()).collect()
 }
 
 /// A category name fit to be a label on every client.

@@ -11,6 +11,7 @@ mod routing;
 mod shape;
 mod state;
 mod sync;
+mod tags;
 mod transfer;
 
 use std::collections::HashMap;
@@ -19,12 +20,13 @@ use crate::core::{Core, Result, User};
 use crate::db::{CategoryRow, ShareLimitRow};
 
 pub use actions::AddRequest;
-pub use categories::{CategoryUpdate, split_tags};
+pub use categories::CategoryUpdate;
 pub use filter::{InfoQuery, is_true};
 pub use limits::{ShareLimits, preferences};
 pub use routing::Entry;
 pub use shape::{file_object, is_single_file, properties, torrent_object, tracker_object};
 pub use sync::SyncStates;
+pub use tags::split_tags;
 
 /// One user's view of the fleet through the facade, for one call: their
 /// categories, share limits and default server are read once.

@@ -16,6 +16,7 @@ mod passwords;
 mod qbit_auth;
 mod qbit_client;
 mod qbit_native;
+mod qbit_tags;
 mod qbit_torrents;
 mod secrets_at_rest;
 mod server_settings;

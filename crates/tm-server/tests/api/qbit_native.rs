@@ -157,3 +157,41 @@ async fn categories_on_qbittorrent_are_its_own() {
     );
     assert!(info(&qbit, &[]).await.is_empty());
 }
+
+/// cross-seed adds with `skip_checking` onto data it knows is there; the
+/// facade passes it to qBittorrent, which then trusts the data unread (here
+/// of the right size but wrong bytes, which a check would refuse).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn skip_checking_reaches_qbittorrent() {
+    let Some(client) = ClientUnderTest::Qbittorrent.start().await else {
+        return;
+    };
+    let daemon = tm_backends::connect(&client.config).unwrap();
+    let app = TestApp::try_spawn(Db::Sqlite, |_| {})
+        .await
+        .expect("sqlite");
+    let api = app.user("alice").await;
+    register(&api, "qbt", &client.config).await;
+    let qbit = Qbit::new(&app);
+    assert_eq!(
+        qbit.login("alice", &api.create_key("xs").await).await,
+        "Ok."
+    );
+    let dir = qbit
+        .routed_category("xs", &client.download_dir, "qbt")
+        .await;
+    let trusted = TestTorrent::single_file(&dir, "trusted.mkv", 100_000, None).unwrap();
+    std::fs::write(&trusted.data_path, vec![0u8; 100_000]).unwrap();
+    let fields = [
+        ("category", "xs"),
+        ("skip_checking", "true"),
+        ("stopped", "true"),
+    ];
+    assert_eq!(add_file(&qbit, &trusted, &fields).await, "Ok.");
+    let complete = wait_until(Duration::from_secs(20), || async {
+        let held = daemon.get(&trusted.info_hash).await.unwrap()?;
+        held.complete.then_some(held)
+    })
+    .await;
+    assert!(complete.is_some(), "qBittorrent did not trust the data");
+}

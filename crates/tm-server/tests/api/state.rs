@@ -250,7 +250,7 @@ tm_testkit::for_every_client! {
             TestTorrent::single_file(scratch.path(), "space.bin", 100_000, Some(TRACKER)).unwrap();
         let source = tm_backends::TorrentSource::File(torrent.bytes.clone());
         direct
-            .add(tm_backends::AddTorrent { source, start: true, labels: vec![], save_path: None, category: None })
+            .add(tm_backends::AddTorrent { source, start: true, labels: vec![], save_path: None, category: None, skip_checking: false })
             .await
             .unwrap();
         let open = wait_until(Duration::from_secs(10), || async {

@@ -148,6 +148,7 @@ fn filing(start: bool, labels: Vec<String>, save_path: Option<String>) -> Filing
         labels,
         save_path,
         category: None,
+        skip_checking: false,
     }
 }
 

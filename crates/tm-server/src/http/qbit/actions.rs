@@ -11,9 +11,10 @@ use crate::core::{Core, Error, TorrentAction};
 use crate::facade::{AddRequest, Facade, ShareLimits, is_true, split_tags};
 
 /// Multipart `torrents` files and newline-separated `urls`, routed by
-/// `category`. `skip_checking`/`seedMode` and `root_folder`/`contentLayout`
-/// are accepted and left to the client's defaults (our adapters add
-/// without them). `Fails.` when nothing was added.
+/// `category`. `skip_checking`/`seedMode` reach the clients that can skip
+/// the check (qBittorrent, Deluge); `root_folder`/`contentLayout` are
+/// accepted and left to the client's default layout. `Fails.` when nothing
+/// was added.
 pub async fn add(
     State(core): State<Core>,
     QbitUser(identity): QbitUser,
@@ -46,6 +47,7 @@ pub async fn add(
         tags: split_tags(params.get("tags").unwrap_or_default()),
         save_path: params.get("savepath").map(str::to_string),
         start: !is_true(params.either(&["stopped", "paused"])),
+        skip_checking: is_true(params.either(&["skip_checking", "seedMode"])),
         limits,
     };
     let facade = Facade::load(&core, &identity.user).await?;

@@ -80,7 +80,27 @@ pub async fn tags(
     QbitUser(identity): QbitUser,
 ) -> QbitResult<Json<Vec<String>>> {
     let facade = Facade::load(&core, &identity.user).await?;
-    Ok(Json(facade.tags()))
+    Ok(Json(facade.tags().await?))
+}
+
+pub async fn create_tags(
+    State(core): State<Core>,
+    QbitUser(identity): QbitUser,
+    params: Params,
+) -> QbitResult<Response> {
+    let facade = Facade::load(&core, &identity.user).await?;
+    facade.create_tags(params.required("tags")?).await?;
+    Ok(ok_text())
+}
+
+pub async fn delete_tags(
+    State(core): State<Core>,
+    QbitUser(identity): QbitUser,
+    params: Params,
+) -> QbitResult<Response> {
+    let facade = Facade::load(&core, &identity.user).await?;
+    facade.delete_tags(params.required("tags")?).await?;
+    Ok(ok_text())
 }
 
 async fn edit_tags(

@@ -79,6 +79,8 @@ pub fn router() -> Router<Core> {
         .route("/torrents/tags", read(categories::tags))
         .route("/torrents/addTags", post(categories::add_tags))
         .route("/torrents/removeTags", post(categories::remove_tags))
+        .route("/torrents/createTags", post(categories::create_tags))
+        .route("/torrents/deleteTags", post(categories::delete_tags))
         .route("/sync/maindata", read(sync::maindata))
         .fallback(|| async { QbitError(Error::NotFound("Not Found".into())) })
         .layer(Extension(Arc::new(SyncStates::default())))

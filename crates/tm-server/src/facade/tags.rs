@@ -1,0 +1,69 @@
+//! Tags: the labels of a torrent that are not its category, plus those
+//! created with `createTags` before any torrent carries them.
+
+use std::collections::BTreeSet;
+
+use super::{Entry, Facade};
+use crate::core::{Result, clean_labels};
+
+impl Facade<'_> {
+    /// `addTags` (`add`) or `removeTags`: comma-separated tags, as labels.
+    pub async fn edit_tags(&self, entries: &[Entry], tags: &str, add: bool) -> Result<()> {
+        let tags = clean_labels(split_tags(tags))?;
+        for entry in entries {
+            let edit = |mut labels: Vec<String>| {
+                if add {
+                    labels.extend(tags.iter().cloned());
+                } else {
+                    labels.retain(|l| !tags.contains(l));
+                }
+                labels
+            };
+            self.edit_labels(entry, edit).await?;
+        }
+        Ok(())
+    }
+
+    /// `torrents/tags`: the created tags and every tag in use, sorted.
+    pub async fn tags(&self) -> Result<Vec<String>> {
+        let mut tags: BTreeSet<String> = self
+            .core
+            .store()
+            .facade_tags(&self.user.id)
+            .await?
+            .into_iter()
+            .collect();
+        tags.extend(self.entries().into_iter().flat_map(|entry| entry.tags));
+        Ok(tags.into_iter().collect())
+    }
+
+    /// `createTags`: kept until deleted, listed even while unused.
+    pub async fn create_tags(&self, tags: &str) -> Result<()> {
+        let tags = clean_labels(split_tags(tags))?;
+        Ok(self
+            .core
+            .store()
+            .insert_facade_tags(&self.user.id, &tags)
+            .await?)
+    }
+
+    /// `deleteTags`: forgotten, and taken off every torrent carrying them.
+    pub async fn delete_tags(&self, tags: &str) -> Result<()> {
+        let names = clean_labels(split_tags(tags))?;
+        self.core
+            .store()
+            .delete_facade_tags(&self.user.id, &names)
+            .await?;
+        let carrying: Vec<Entry> = self
+            .entries()
+            .into_iter()
+            .filter(|entry| entry.tags.iter().any(|t| names.contains(t)))
+            .collect();
+        self.edit_tags(&carrying, tags, false).await
+    }
+}
+
+/// qBittorrent's tag lists are comma-separated.
+pub fn split_tags(tags: &str) -> Vec<String> {
+    tags.split(',').map(|t| t.trim().to_string()).collect()
+}

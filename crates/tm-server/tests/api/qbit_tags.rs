@@ -1,0 +1,94 @@
+//! Tags created before any torrent carries them (`createTags`), deleted
+//! from every torrent (`deleteTags`), and share limits forgotten with the
+//! torrent they were set on, over real clients.
+
+use std::time::Duration;
+
+use serde_json::json;
+use tm_testkit::TestTorrent;
+
+use crate::daemons::{ClientUnderTest, register, wait_until};
+use crate::harness::{Db, TestApp};
+use crate::qbit_client::Qbit;
+use crate::qbit_torrents::{add_file, one, tags_of};
+
+/// rTorrent (with DHT off) drops torrents that name no tracker.
+const TRACKER: &str = "http://127.0.0.1:1/announce";
+
+async fn tags_and_limits(daemon: ClientUnderTest) {
+    let Some(client) = daemon.start().await else {
+        return;
+    };
+    let app = TestApp::try_spawn(Db::Sqlite, |_| {})
+        .await
+        .expect("sqlite");
+    let api = app.user("alice").await;
+    let key = api.create_key("cross-seed").await;
+    register(&api, "box", &client.config).await;
+    let qbit = Qbit::new(&app);
+    assert_eq!(qbit.login("alice", &key).await, "Ok.");
+    let dir = qbit
+        .routed_category("tv", &client.download_dir, "box")
+        .await;
+
+    // Created tags are listed before any torrent has them.
+    qbit.ok("/torrents/createTags", &[("tags", "cross-seed, unused")])
+        .await;
+    qbit.ok("/torrents/createTags", &[("tags", "unused")]).await;
+    assert_eq!(
+        qbit.json("/torrents/tags", &[]).await,
+        json!(["cross-seed", "unused"])
+    );
+
+    let torrent = TestTorrent::single_file(&dir, "show.mkv", 100_000, Some(TRACKER)).unwrap();
+    let hash = torrent.info_hash.as_str();
+    let fields = [
+        ("category", "tv"),
+        ("tags", "cross-seed,hd"),
+        ("ratioLimit", "2"),
+        ("stopped", "true"),
+    ];
+    assert_eq!(add_file(&qbit, &torrent, &fields).await, "Ok.");
+    let listed = wait_until(Duration::from_secs(20), || one(&qbit, hash))
+        .await
+        .expect("listed");
+    assert_eq!(tags_of(&listed), ["cross-seed", "hd"]);
+    assert_eq!(listed["ratio_limit"].as_f64(), Some(2.0));
+
+    // deleteTags takes the tag off the torrent and out of the list.
+    qbit.ok("/torrents/deleteTags", &[("tags", "cross-seed")])
+        .await;
+    assert_eq!(tags_of(&one(&qbit, hash).await.unwrap()), ["hd"]);
+    assert_eq!(
+        qbit.json("/torrents/tags", &[]).await,
+        json!(["hd", "unused"])
+    );
+
+    // Removed and added again, the torrent does not inherit the old limits.
+    qbit.ok(
+        "/torrents/delete",
+        &[("hashes", hash), ("deleteFiles", "false")],
+    )
+    .await;
+    let gone = wait_until(Duration::from_secs(15), || async {
+        one(&qbit, hash).await.is_none().then_some(())
+    })
+    .await;
+    assert!(gone.is_some(), "{hash} still listed");
+    let again = [("category", "tv"), ("stopped", "true")];
+    assert_eq!(add_file(&qbit, &torrent, &again).await, "Ok.");
+    let listed = wait_until(Duration::from_secs(20), || one(&qbit, hash))
+        .await
+        .expect("listed again");
+    assert_eq!(listed["ratio_limit"].as_f64(), Some(-2.0), "{listed}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tags_and_limits_on_transmission() {
+    tags_and_limits(ClientUnderTest::Transmission).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tags_and_limits_on_qbittorrent() {
+    tags_and_limits(ClientUnderTest::Qbittorrent).await;
+}
