@@ -12,6 +12,7 @@ mod shape;
 mod state;
 mod sync;
 mod tags;
+mod trackers;
 mod transfer;
 
 use std::collections::HashMap;

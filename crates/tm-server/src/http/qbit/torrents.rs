@@ -1,4 +1,5 @@
-//! `torrents/info`, `properties`, `files` and `trackers`.
+//! `torrents/info` (with `includeTrackers`), `properties`, `files` and
+//! `trackers`.
 
 use axum::Json;
 use axum::extract::State;
@@ -32,9 +33,11 @@ pub async fn info(
         hashes: text("hashes"),
     };
     let facade = Facade::load(&core, &identity.user).await?;
-    Ok(Json(Value::Array(
-        facade.torrents_info(&query, now_seconds()),
-    )))
+    let mut objects = facade.torrents_info(&query, now_seconds());
+    if facade::is_true(params.get("includeTrackers")) {
+        facade.include_trackers(&mut objects).await;
+    }
+    Ok(Json(Value::Array(objects)))
 }
 
 pub async fn properties(

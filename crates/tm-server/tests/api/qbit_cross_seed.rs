@@ -1,16 +1,17 @@
-//! Tags created before any torrent carries them (`createTags`), deleted
-//! from every torrent (`deleteTags`), and share limits forgotten with the
-//! torrent they were set on, over real clients.
+//! What cross-seed and autobrr call beyond Sonarr's set, over real
+//! clients: tags created before any torrent carries them (`createTags`) and
+//! deleted from every torrent (`deleteTags`), `torrents/info` with
+//! `includeTrackers`, and share limits forgotten with their torrent.
 
 use std::time::Duration;
 
 use serde_json::json;
-use tm_testkit::TestTorrent;
+use tm_testkit::{Opentracker, TestTorrent};
 
 use crate::daemons::{ClientUnderTest, register, wait_until};
 use crate::harness::{Db, TestApp};
 use crate::qbit_client::Qbit;
-use crate::qbit_torrents::{add_file, one, tags_of};
+use crate::qbit_torrents::{add_file, info, one, tags_of};
 
 /// rTorrent (with DHT off) drops torrents that name no tracker.
 const TRACKER: &str = "http://127.0.0.1:1/announce";
@@ -91,4 +92,68 @@ async fn tags_and_limits_on_transmission() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tags_and_limits_on_qbittorrent() {
     tags_and_limits(ClientUnderTest::Qbittorrent).await;
+}
+
+/// `includeTrackers=true` adds each torrent's tracker list, and `tracker`
+/// is the URL of the tracker that answered (empty while none has).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn include_trackers_names_the_working_tracker() {
+    let Some(client) = ClientUnderTest::Transmission.start().await else {
+        return;
+    };
+    let app = TestApp::try_spawn(Db::Sqlite, |_| {})
+        .await
+        .expect("sqlite");
+    let api = app.user("alice").await;
+    register(&api, "box", &client.config).await;
+    let qbit = Qbit::new(&app);
+    assert_eq!(
+        qbit.login("alice", &api.create_key("xs").await).await,
+        "Ok."
+    );
+    let dir = qbit
+        .routed_category("tv", &client.download_dir, "box")
+        .await;
+
+    let untracked = TestTorrent::single_file(&dir, "tracked.mkv", 100_000, None).unwrap();
+    let tracker = Opentracker::start(std::slice::from_ref(&untracked.info_hash))
+        .await
+        .unwrap();
+    let tracked = untracked.with_tracker(&tracker.announce_url());
+    let dead = TestTorrent::single_file(&dir, "dead.mkv", 100_000, Some(TRACKER)).unwrap();
+    for torrent in [&tracked, &dead] {
+        assert_eq!(add_file(&qbit, torrent, &[("category", "tv")]).await, "Ok.");
+    }
+    let form = [("category", "tv"), ("includeTrackers", "true")];
+    let listed = wait_until(Duration::from_secs(60), || async {
+        let all = info(&qbit, &form).await;
+        let announced = all
+            .iter()
+            .any(|t| t["hash"] == tracked.info_hash.as_str() && t["tracker"] != "");
+        (all.len() == 2 && announced).then_some(all)
+    })
+    .await
+    .expect("the opentracker answers");
+    for torrent in &listed {
+        let urls: Vec<&str> = torrent["trackers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["url"].as_str().unwrap())
+            .collect();
+        if torrent["hash"] == tracked.info_hash.as_str() {
+            assert_eq!(torrent["tracker"], tracker.announce_url());
+            assert_eq!(urls, [tracker.announce_url()]);
+        } else {
+            assert_eq!(torrent["tracker"], "", "nothing answers at {TRACKER}");
+            assert_eq!(urls, [TRACKER]);
+        }
+    }
+    // Without the parameter the list stays as cheap as before.
+    assert!(
+        info(&qbit, &[])
+            .await
+            .iter()
+            .all(|t| t.get("trackers").is_none())
+    );
 }
