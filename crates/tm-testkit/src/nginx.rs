@@ -1,4 +1,5 @@
-//! nginx serving `/RPC2` with basic auth, `scgi_pass`ing to rTorrent's SCGI port.
+//! nginx on loopback: serving `/RPC2` with basic auth, `scgi_pass`ing to
+//! rTorrent's SCGI port, or proxying torrent-manager under a URL base.
 
 use std::io;
 use std::net::Ipv4Addr;
@@ -50,51 +51,19 @@ impl NginxScgiProxy {
             root.join("htpasswd"),
             format!("{username}:{{PLAIN}}{password}\n"),
         )?;
-        // One process (no master/worker split), so it runs as the caller and
-        // dies entirely with one kill.
-        let conf = format!(
-            "master_process off;\n\
-             daemon off;\n\
-             pid {root}/nginx.pid;\n\
-             error_log {root}/error.log warn;\n\
-             events {{ worker_connections 64; }}\n\
-             http {{\n\
-               access_log off;\n\
-               client_body_temp_path {root}/tmp_body;\n\
-               scgi_temp_path {root}/tmp_scgi;\n\
-               proxy_temp_path {root}/tmp_proxy;\n\
-               fastcgi_temp_path {root}/tmp_fastcgi;\n\
-               uwsgi_temp_path {root}/tmp_uwsgi;\n\
-               client_max_body_size 16m;\n\
-               server {{\n\
-                 {listen}\
-                 location /RPC2 {{\n\
-                   auth_basic \"rtorrent\";\n\
-                   auth_basic_user_file {root}/htpasswd;\n\
-                   scgi_param REQUEST_METHOD $request_method;\n\
-                   scgi_param REQUEST_URI $request_uri;\n\
-                   scgi_param CONTENT_TYPE $content_type;\n\
-                   scgi_param CONTENT_LENGTH $content_length;\n\
-                   scgi_pass 127.0.0.1:{scgi_port};\n\
-                 }}\n\
-               }}\n\
+        let location = format!(
+            "location /RPC2 {{\n\
+               auth_basic \"rtorrent\";\n\
+               auth_basic_user_file {root}/htpasswd;\n\
+               scgi_param REQUEST_METHOD $request_method;\n\
+               scgi_param REQUEST_URI $request_uri;\n\
+               scgi_param CONTENT_TYPE $content_type;\n\
+               scgi_param CONTENT_LENGTH $content_length;\n\
+               scgi_pass 127.0.0.1:{scgi_port};\n\
              }}\n",
             root = root.display(),
         );
-        let conf_path = root.join("nginx.conf");
-        std::fs::write(&conf_path, conf)?;
-        let mut command = daemon_command("nginx");
-        command
-            .arg("-e")
-            .arg(root.join("error.log"))
-            .arg("-p")
-            .arg(root)
-            .arg("-c")
-            .arg(&conf_path);
-        let mut process = DaemonProcess::spawn("nginx", command, &root.join("stdout.log"))?;
-        process
-            .wait_ready(|| tcp_ready(format!("127.0.0.1:{port}")))
-            .await?;
+        let process = spawn_nginx(root, port, &format!("{listen}{location}")).await?;
         Ok(Self {
             port,
             username,
@@ -142,4 +111,82 @@ fn self_signed_certificate(dir: &std::path::Path) -> io::Result<()> {
     } else {
         Err(io::Error::other(format!("openssl failed: {status}")))
     }
+}
+
+/// nginx serving another loopback HTTP server under a path prefix that it
+/// strips, as a user's reverse proxy does (`/tm/x` → `/x`).
+pub struct NginxPathProxy {
+    pub port: u16,
+    _process: DaemonProcess,
+    _dir: tempfile::TempDir,
+}
+
+impl NginxPathProxy {
+    /// Serves `http://127.0.0.1:{upstream_port}/` under `base` (e.g. `/tm`).
+    pub async fn start(upstream_port: u16, base: &str) -> io::Result<Self> {
+        let dir = temp_dir("tm-nginx-")?;
+        let port = free_port(Ipv4Addr::LOCALHOST)?;
+        let base = base.trim_end_matches('/');
+        let server = format!(
+            "listen 127.0.0.1:{port};\n\
+             location {base}/ {{\n\
+               proxy_pass http://127.0.0.1:{upstream_port}/;\n\
+               proxy_buffering off;\n\
+             }}\n"
+        );
+        let process = spawn_nginx(dir.path(), port, &server).await?;
+        Ok(Self {
+            port,
+            _process: process,
+            _dir: dir,
+        })
+    }
+
+    /// `http://127.0.0.1:port` followed by `base`.
+    pub fn url(&self, base: &str) -> String {
+        format!(
+            "http://127.0.0.1:{}{}",
+            self.port,
+            base.trim_end_matches('/')
+        )
+    }
+}
+
+/// Runs nginx in `root` with one `server` block, ready on `port`.
+async fn spawn_nginx(root: &std::path::Path, port: u16, server: &str) -> io::Result<DaemonProcess> {
+    // One process (no master/worker split), so it runs as the caller and
+    // dies entirely with one kill.
+    let conf = format!(
+        "master_process off;\n\
+         daemon off;\n\
+         pid {root}/nginx.pid;\n\
+         error_log {root}/error.log warn;\n\
+         events {{ worker_connections 64; }}\n\
+         http {{\n\
+           access_log off;\n\
+           client_body_temp_path {root}/tmp_body;\n\
+           scgi_temp_path {root}/tmp_scgi;\n\
+           proxy_temp_path {root}/tmp_proxy;\n\
+           fastcgi_temp_path {root}/tmp_fastcgi;\n\
+           uwsgi_temp_path {root}/tmp_uwsgi;\n\
+           client_max_body_size 16m;\n\
+           server {{\n{server}}}\n\
+         }}\n",
+        root = root.display(),
+    );
+    let conf_path = root.join("nginx.conf");
+    std::fs::write(&conf_path, conf)?;
+    let mut command = daemon_command("nginx");
+    command
+        .arg("-e")
+        .arg(root.join("error.log"))
+        .arg("-p")
+        .arg(root)
+        .arg("-c")
+        .arg(&conf_path);
+    let mut process = DaemonProcess::spawn("nginx", command, &root.join("stdout.log"))?;
+    process
+        .wait_ready(|| tcp_ready(format!("127.0.0.1:{port}")))
+        .await?;
+    Ok(process)
 }

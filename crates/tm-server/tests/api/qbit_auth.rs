@@ -123,3 +123,47 @@ on_both_databases! {
         assert_eq!(qbit.json("/torrents/info", &[]).await, serde_json::json!([]));
     }
 }
+
+/// Behind a reverse proxy that serves torrent-manager under a URL base (the
+/// "URL Base" of Sonarr's form), a real nginx: login, the cookie and the
+/// calls all work through it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn works_behind_a_url_base() {
+    if !tm_testkit::daemon_available("nginx") {
+        return;
+    }
+    let app = spawn!(crate::harness::Db::Sqlite);
+    let api = app.user("alice").await;
+    let key = api.create_key("sonarr").await;
+    let port: u16 = app.base.rsplit(':').next().unwrap().parse().unwrap();
+    let proxy = tm_testkit::NginxPathProxy::start(port, "/tm")
+        .await
+        .unwrap();
+    let qbit = Qbit::at(&proxy.url("/tm"));
+
+    assert_eq!(
+        qbit.get("/app/webapiVersion").await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(qbit.login("alice", &key).await, "Ok.");
+    assert_eq!(
+        qbit.get("/app/webapiVersion").await,
+        (StatusCode::OK, "2.11.2".to_string())
+    );
+    qbit.ok("/torrents/createCategory", &[("category", "tv")])
+        .await;
+    let categories = qbit.json("/torrents/categories", &[]).await;
+    assert_eq!(categories["tv"]["name"], "tv");
+    assert_eq!(
+        qbit.json("/torrents/info", &[]).await,
+        serde_json::json!([])
+    );
+
+    let bearer = reqwest::Client::new()
+        .get(format!("{}/api/v2/app/version", proxy.url("/tm")))
+        .header("Authorization", format!("Bearer {key}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bearer.status(), StatusCode::OK);
+}

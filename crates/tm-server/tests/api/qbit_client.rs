@@ -14,12 +14,18 @@ pub struct Qbit {
 impl Qbit {
     /// A client with a cookie jar (as Sonarr keeps the `SID` cookie).
     pub fn new(app: &TestApp) -> Self {
+        Self::at(&app.base)
+    }
+
+    /// A client of the facade under `origin` (scheme, host, port and any
+    /// URL base a proxy serves torrent-manager under).
+    pub fn at(origin: &str) -> Self {
         Self {
             http: reqwest::Client::builder()
                 .cookie_store(true)
                 .build()
                 .unwrap(),
-            base: format!("{}/api/v2", app.base),
+            base: format!("{origin}/api/v2"),
         }
     }
 
