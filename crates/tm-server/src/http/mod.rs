@@ -42,7 +42,10 @@ const DOCS_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'sel
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "torrent-manager", description = "One API for all your BitTorrent clients."),
+    info(title = "torrent-manager", description = "One API for all your BitTorrent clients.\n\n\
+        The qBittorrent WebAPI v2 is also served, under `/api/v2/`, over all your servers, for \
+        Sonarr, Radarr, autobrr and cross-seed: it is qBittorrent's documented API (the README \
+        lists what is served), so it is not repeated here."),
     modifiers(&SecuritySchemes),
     tags(
         (name = "auth", description = "Accounts and sessions"),
