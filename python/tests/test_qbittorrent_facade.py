@@ -66,6 +66,17 @@ def test_qbittorrent_api_package(base_url, client, server_id, transmission, api_
     qbt.torrents_remove_tags(tags="hd", torrent_hashes=seeded)
     assert sorted(by_hash()[seeded].tags.split(", ")) == ["keep", "new"]
     assert sorted(qbt.torrents_tags()) == ["keep", "new"]
+    # cross-seed creates its tag before adding; deleting takes it off torrents.
+    qbt.torrents_create_tags(tags="cross-seed")
+    assert sorted(qbt.torrents_tags()) == ["cross-seed", "keep", "new"]
+    qbt.torrents_delete_tags(tags="keep")
+    assert by_hash()[seeded].tags == "new"
+    assert sorted(qbt.torrents_tags()) == ["cross-seed", "new"]
+
+    assert {t.hash for t in qbt.torrents_info(private=False)} == {seeded, other}
+    assert qbt.torrents_info(private=True) == []
+    with_trackers = qbt.torrents_info(torrent_hashes=seeded, include_trackers=True)
+    assert TRACKER in [t["url"] for t in with_trackers[0]["trackers"]]
 
     assert qbt.torrents_properties(torrent_hash=seeded).save_path.rstrip("/") == str(tv)
     assert [f.name for f in qbt.torrents_files(torrent_hash=seeded)] == ["episode.bin"]

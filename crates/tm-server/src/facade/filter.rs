@@ -23,6 +23,8 @@ pub struct InfoQuery {
     pub offset: Option<i64>,
     /// `|`-separated.
     pub hashes: Option<String>,
+    /// `true`: only private torrents, `false`: only public ones.
+    pub private: Option<String>,
 }
 
 impl Facade<'_> {
@@ -44,6 +46,12 @@ impl Facade<'_> {
                 None => true,
                 Some("") => e.tags.is_empty(),
                 Some(tag) => e.tags.iter().any(|t| t == tag),
+            })
+            .filter(|e| {
+                query
+                    .private
+                    .as_deref()
+                    .is_none_or(|p| is_true(Some(p)) == e.info().is_private)
             })
             .map(|e| super::torrent_object(e, self.limits_of(e), now))
             .filter(|o| {

@@ -31,6 +31,7 @@ pub async fn info(
         limit: number("limit"),
         offset: number("offset"),
         hashes: text("hashes"),
+        private: text("private"),
     };
     let facade = Facade::load(&core, &identity.user).await?;
     let mut objects = facade.torrents_info(&query, now_seconds());
