@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use serde_json::{Map, Value, json};
 
 use super::Facade;
+use crate::core::Result;
 
 /// States kept per user: a few callers (web UIs, scripts) polling at once.
 const KEPT_PER_USER: usize = 4;
@@ -59,11 +60,9 @@ impl SyncStates {
 
 impl Facade<'_> {
     /// The answer to `sync/maindata?rid=…`.
-    pub fn maindata(&self, states: &SyncStates, rid: u64, now: i64) -> Value {
+    pub async fn maindata(&self, states: &SyncStates, rid: u64, now: i64) -> Result<Value> {
         let entries = self.entries();
-        let mut tags: Vec<String> = entries.iter().flat_map(|e| e.tags.clone()).collect();
-        tags.sort();
-        tags.dedup();
+        let tags = self.tags_of(&entries).await?;
         let torrents = entries
             .iter()
             .map(|e| {
@@ -84,15 +83,15 @@ impl Facade<'_> {
         let previous = (rid > 0).then(|| states.get(&self.user.id, rid)).flatten();
         let new_rid = states.put(&self.user.id, Arc::clone(&state));
         match previous {
-            None => json!({
+            None => Ok(json!({
                 "rid": new_rid,
                 "full_update": true,
                 "torrents": state.torrents,
                 "categories": state.categories,
                 "tags": state.tags,
                 "server_state": state.server_state,
-            }),
-            Some(before) => delta(new_rid, &before, &state),
+            })),
+            Some(before) => Ok(delta(new_rid, &before, &state)),
         }
     }
 }

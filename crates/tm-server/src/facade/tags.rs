@@ -26,6 +26,11 @@ impl Facade<'_> {
 
     /// `torrents/tags`: the created tags and every tag in use, sorted.
     pub async fn tags(&self) -> Result<Vec<String>> {
+        self.tags_of(&self.entries()).await
+    }
+
+    /// The created tags and those `entries` carry, sorted.
+    pub(super) async fn tags_of(&self, entries: &[Entry]) -> Result<Vec<String>> {
         let mut tags: BTreeSet<String> = self
             .core
             .store()
@@ -33,7 +38,7 @@ impl Facade<'_> {
             .await?
             .into_iter()
             .collect();
-        tags.extend(self.entries().into_iter().flat_map(|entry| entry.tags));
+        tags.extend(entries.iter().flat_map(|entry| entry.tags.iter().cloned()));
         Ok(tags.into_iter().collect())
     }
 

@@ -40,6 +40,8 @@ async fn tags_and_limits(daemon: ClientUnderTest) {
         qbit.json("/torrents/tags", &[]).await,
         json!(["cross-seed", "unused"])
     );
+    let main = qbit.json("/sync/maindata", &[]).await;
+    assert_eq!(main["tags"], json!(["cross-seed", "unused"]));
 
     let torrent = TestTorrent::single_file(&dir, "show.mkv", 100_000, Some(TRACKER)).unwrap();
     let hash = torrent.info_hash.as_str();

@@ -24,5 +24,5 @@ pub async fn maindata(
         .and_then(|rid| rid.trim().parse().ok())
         .unwrap_or(0);
     let facade = Facade::load(&core, &identity.user).await?;
-    Ok(Json(facade.maindata(&states, rid, now_seconds())))
+    Ok(Json(facade.maindata(&states, rid, now_seconds()).await?))
 }
