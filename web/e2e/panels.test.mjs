@@ -421,6 +421,49 @@ describe('web panels', { timeout: 300_000 }, () => {
     assert.match(await card.locator('dd.free-space').textContent(), /^[\d.]+ [KMGTP]iB$/);
   });
 
+  step('servers: the Categories panel adds, edits and removes where Sonarr/Radarr adds go', async () => {
+    const categories = async () => (await callApi(page, 'GET', '/categories')).body.categories;
+    const tv = `${stack.transmission.downloadDir}/tv`;
+    await page.goto(`${stack.server.url}/#/servers`);
+    const panel = page.locator('section.categories');
+    await panel.getByText('Sonarr/Radarr categories: adds in a category go to this server and folder.').waitFor();
+    await panel.getByText('No categories yet').waitFor();
+
+    // A relative folder is refused with the server's reason; the dialog stays.
+    await panel.getByRole('button', { name: '+ Add category' }).click();
+    const form = page.locator('dialog form.category-form');
+    await form.locator('input[name=name]').fill('tv-sonarr');
+    await form.locator('select[name=server_id]').selectOption({ label: 'Local Transmission' });
+    await form.locator('input[name=save_path]').fill('tv');
+    await form.locator('button[type=submit]').click();
+    await form.locator('.error', { hasText: 'absolute' }).waitFor();
+    await form.locator('input[name=save_path]').fill(tv);
+    await form.locator('button[type=submit]').click();
+    await form.waitFor({ state: 'detached' });
+    await page.locator('.toast', { hasText: 'Added tv-sonarr.' }).waitFor();
+    const row = panel.locator('tr[data-category="tv-sonarr"]');
+    await row.getByText('Local Transmission').waitFor();
+    assert.equal(await row.locator('td').nth(2).textContent(), tv);
+    await screenshot(page, 'panels-categories');
+    assert.deepEqual(await categories(), [{ name: 'tv-sonarr', save_path: tv, server_id: serverId, server_name: 'Local Transmission' }]);
+
+    // Edit: back to the default server and its own folder.
+    await row.getByRole('button', { name: 'Edit' }).click();
+    assert.equal(await form.locator('select[name=server_id]').inputValue(), serverId);
+    await form.locator('select[name=server_id]').selectOption({ label: 'Default server' });
+    await form.locator('input[name=save_path]').fill('');
+    await form.locator('button[type=submit]').click();
+    await page.locator('.toast', { hasText: 'Saved tv-sonarr.' }).waitFor();
+    await row.getByText('Default server').waitFor();
+    assert.deepEqual(await categories(), [{ name: 'tv-sonarr', save_path: null, server_id: null, server_name: null }]);
+
+    await row.getByRole('button', { name: 'Remove' }).click();
+    await page.locator('dialog').getByRole('button', { name: 'Remove' }).click();
+    await page.locator('.toast', { hasText: 'Removed tv-sonarr.' }).waitFor();
+    await row.waitFor({ state: 'detached' });
+    assert.deepEqual(await categories(), []);
+  });
+
   step('admin: creating a user says so; the Admin checkbox asks first, and cancel puts it back', async () => {
     await page.goto(`${stack.server.url}/#/admin`);
     const form = page.locator('form', { hasText: 'Create a user' });

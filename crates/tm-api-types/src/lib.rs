@@ -6,6 +6,7 @@
 //! also derives `utoipa::ToSchema`, which the server uses for `/openapi.json`.
 
 mod auth;
+mod categories;
 mod clients;
 mod error;
 mod servers;
@@ -14,6 +15,7 @@ mod torrents;
 mod users;
 
 pub use auth::*;
+pub use categories::*;
 pub use clients::*;
 pub use error::*;
 pub use servers::*;

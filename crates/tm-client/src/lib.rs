@@ -24,6 +24,7 @@
 
 mod admin;
 mod auth;
+mod categories;
 mod client;
 mod error;
 mod servers;

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from ._accounts import Accounts
 from ._admin import Admin
+from ._categories import Categories
 from ._servers import Servers
 from ._torrents import Torrents
 # BASE_URL_ENV and JSON stay importable from here, where they used to live.
@@ -27,7 +28,7 @@ from .errors import TorrentManagerError
 __all__ = ["CLEAR", "DEFAULT_BASE_URL", "TorrentManagerClient", "TorrentManagerError"]
 
 
-class TorrentManagerClient(Accounts, Servers, Torrents, Admin):
+class TorrentManagerClient(Accounts, Servers, Torrents, Categories, Admin):
     """Client for the torrent-manager REST API.
 
     Args:

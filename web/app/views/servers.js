@@ -10,6 +10,7 @@ import { h, replaceChildren, setText } from '../dom.js';
 import * as format from '../format.js';
 import { reloadServers } from '../live.js';
 import { store } from '../store.js';
+import { categoriesPanel } from './categories.js';
 import { openServerForm } from './server-form.js';
 
 // The stream sends the server list when a server's health changes; free
@@ -31,6 +32,8 @@ export async function serversView() {
   const cards = new Map(); // server id → ServerCard
   // Test results survive the redraws that live health updates cause.
   const testResults = new Map();
+  const categories = categoriesPanel();
+  let serverNames = null;
 
   const draw = () => {
     message.hidden = store.loaded && store.servers.length > 0;
@@ -57,6 +60,12 @@ export async function serversView() {
         card.element.remove();
         cards.delete(id);
       }
+    }
+    // Categories show server names: re-read them when a server is renamed or goes.
+    const names = store.servers.map((server) => `${server.id}=${server.name}`).join('\n');
+    if (store.loaded && names !== serverNames) {
+      if (serverNames !== null) categories.refresh();
+      serverNames = names;
     }
   };
 
@@ -106,7 +115,8 @@ export async function serversView() {
     h('header.page-head', {}, h('h1', {}, 'Servers'),
       h('button.primary', { type: 'button', onclick: () => openServerForm() }, '+ Add server')),
     message,
-    list);
+    list,
+    categories.element);
   // Speeds follow the torrents' deltas, at most once a frame.
   let ratesFrame = 0;
   const showRates = () => {

@@ -3,6 +3,7 @@
 
 mod admin;
 mod auth;
+mod categories;
 mod every_client;
 mod harness;
 mod keys;

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod api_keys;
+mod categories;
 mod credentials;
 mod error;
 mod hashing;
@@ -32,6 +33,7 @@ use crate::db::Store;
 use crate::fleet::Fleet;
 
 pub use accounts::User;
+pub use categories::CategoryWrite;
 pub use error::{Error, Result};
 pub use key_usage::KeyUsage;
 pub use list_cache::RenderedList;

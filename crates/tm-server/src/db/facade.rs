@@ -64,15 +64,33 @@ impl Store {
         Ok(done > 0)
     }
 
-    pub async fn delete_facade_category(&self, user_id: &str, name: &str) -> DbResult<()> {
-        const SQL: &str = "DELETE FROM facade_categories WHERE user_id = $1 AND name = $2";
+    /// Adds a category, or replaces the server and save path of the user's
+    /// category of that name.
+    pub async fn put_facade_category(&self, user_id: &str, row: &CategoryRow) -> DbResult<()> {
+        const SQL: &str = "INSERT INTO facade_categories (user_id, name, server_id, save_path) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, name) DO UPDATE SET \
+             server_id = excluded.server_id, save_path = excluded.save_path";
         on_pool!(self, |pool| sqlx::query(SQL)
             .bind(user_id)
-            .bind(name)
+            .bind(&row.name)
+            .bind(&row.server_id)
+            .bind(&row.save_path)
             .execute(pool)
             .await
             .map(|_| ()))?;
         Ok(())
+    }
+
+    /// Removes a category; false when the user has none of that name.
+    pub async fn delete_facade_category(&self, user_id: &str, name: &str) -> DbResult<bool> {
+        const SQL: &str = "DELETE FROM facade_categories WHERE user_id = $1 AND name = $2";
+        let done = on_pool!(self, |pool| sqlx::query(SQL)
+            .bind(user_id)
+            .bind(name)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(done > 0)
     }
 
     pub async fn share_limits_of(&self, user_id: &str) -> DbResult<Vec<ShareLimitRow>> {

@@ -8,10 +8,10 @@
 //! core.
 
 use serde_json::{Map, Value, json};
+use tm_api_types::CategoryRequest;
 
 use super::{Entry, Facade};
-use crate::core::{Error, Result, check_save_path, clean_labels};
-use crate::db::CategoryRow;
+use crate::core::{CategoryWrite, Error, Result, clean_labels};
 
 /// `createCategory`/`editCategory`: the save path and, as torrent-manager's
 /// extension, the server (`server_id`, or its name in `server`).
@@ -42,58 +42,41 @@ impl Facade<'_> {
     }
 
     pub async fn create_category(&self, update: CategoryUpdate) -> Result<()> {
-        let row = self.category_row(update).await?;
-        match self
-            .core
-            .store()
-            .insert_facade_category(&self.user.id, &row)
-            .await
-        {
-            Err(crate::db::DbError::Conflict(_)) => {
-                Err(Error::Conflict("Category already exists".into()))
-            }
-            other => Ok(other?),
-        }
+        self.save_category(update, CategoryWrite::Create).await
     }
 
     pub async fn edit_category(&self, update: CategoryUpdate) -> Result<()> {
-        let row = self.category_row(update).await?;
-        if self
-            .core
-            .store()
-            .update_facade_category(&self.user.id, &row)
-            .await?
-        {
-            Ok(())
-        } else {
-            Err(Error::Conflict("Category does not exist".into()))
-        }
+        self.save_category(update, CategoryWrite::Edit).await
     }
 
     /// Removes categories (newline-separated names); torrents keep their
-    /// labels, which are tags from then on.
+    /// labels, which are tags from then on. Unknown names are skipped, as
+    /// qBittorrent does.
     pub async fn remove_categories(&self, names: &str) -> Result<()> {
         for name in names.lines().map(str::trim).filter(|n| !n.is_empty()) {
-            self.core
-                .store()
-                .delete_facade_category(&self.user.id, name)
-                .await?;
+            match self.core.delete_category(self.user, name).await {
+                Ok(()) | Err(Error::NotFound(_)) => {}
+                Err(other) => return Err(other),
+            }
         }
         Ok(())
     }
 
-    async fn category_row(&self, update: CategoryUpdate) -> Result<CategoryRow> {
-        let name = category_name(&update.name)?;
-        let save_path = check_save_path(update.save_path)?.unwrap_or_default();
+    /// The core's write, with the server named by id or name (this API's
+    /// extension) resolved to its id.
+    async fn save_category(&self, update: CategoryUpdate, write: CategoryWrite) -> Result<()> {
         let server_id = match update.server.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(wanted) => Some(self.server_named(wanted).await?),
         };
-        Ok(CategoryRow {
-            name,
+        let request = CategoryRequest {
+            save_path: update.save_path,
             server_id,
-            save_path,
-        })
+        };
+        self.core
+            .save_category(self.user, &update.name, request, write)
+            .await
+            .map(|_| ())
     }
 
     /// The id of the user's server with id or name `wanted`.
@@ -147,18 +130,4 @@ impl Facade<'_> {
             .await
             .map(|_| ())
     }
-}
-
-/// A category name fit to be a label on every client.
-fn category_name(name: &str) -> Result<String> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(Error::BadRequest("Category name is empty".into()));
-    }
-    let cleaned = clean_labels(vec![name.to_string()])
-        .map_err(|_| Error::BadRequest("Category name is invalid".into()))?;
-    cleaned
-        .into_iter()
-        .next()
-        .ok_or_else(|| Error::BadRequest("Category name is invalid".into()))
 }

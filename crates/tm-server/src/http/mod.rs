@@ -29,7 +29,7 @@ use utoipa_axum::routes;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::core::{Core, Error};
-use handlers::{admin, api_keys, auth, events, health, servers, targets, torrents};
+use handlers::{admin, api_keys, auth, categories, events, health, servers, targets, torrents};
 
 /// JSON bodies are small; uploads get their own limit where they are accepted.
 const MAX_JSON_BODY: usize = 1024 * 1024;
@@ -52,6 +52,7 @@ const DOCS_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'sel
         (name = "api-keys", description = "API keys for scripts"),
         (name = "servers", description = "The torrent clients you manage"),
         (name = "torrents", description = "Torrents across all your servers"),
+        (name = "categories", description = "Where the torrents Sonarr or Radarr add through /api/v2 go, per category"),
         (name = "admin", description = "Users and instance settings (admins only)"),
         (name = "health", description = "Liveness")
     )
@@ -112,6 +113,8 @@ pub fn router(core: Core) -> Router {
             torrents::add_label
         ))
         .routes(routes!(torrents::remove_label))
+        .routes(routes!(categories::list))
+        .routes(routes!(categories::put, categories::delete))
         .routes(routes!(events::events))
         .merge(
             OpenApiRouter::new()

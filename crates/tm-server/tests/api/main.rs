@@ -6,6 +6,7 @@ mod harness;
 mod admin;
 mod api_keys;
 mod auth;
+mod categories;
 mod events;
 mod faults;
 mod isolation;

@@ -59,6 +59,9 @@ async fn openapi_describes_every_endpoint_and_docs_work_offline() {
         ("/auth/sessions/{id}", "delete"),
         ("/servers/test", "post"),
         ("/clients", "get"),
+        ("/categories", "get"),
+        ("/categories/{name}", "put"),
+        ("/categories/{name}", "delete"),
     ];
     for (path, method) in expected {
         let operation = &doc["paths"][path][method];

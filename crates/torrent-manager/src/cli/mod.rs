@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 use tm_client::Client;
 
-use commands::{auth, keys, servers, torrents};
+use commands::{auth, categories, keys, servers, torrents};
 use output::{Format, Output};
 use session::{SavedSession, SessionFile};
 
@@ -65,6 +65,8 @@ pub enum CredentialedCommand {
     // Boxed: a listing's filters would make every command value that large.
     #[command(visible_alias = "ls")]
     Torrents(Box<torrents::TorrentsArgs>),
+    /// Where the torrents Sonarr or Radarr add in each category go (server and folder).
+    Categories(categories::CategoriesArgs),
 }
 
 /// A mistake in how the command was called: exit code 2, like clap's own.
@@ -111,6 +113,7 @@ async fn dispatch(global: GlobalArgs, command: ClientCommand) -> anyhow::Result<
                 CredentialedCommand::Keys(command) => keys::run(&context, command).await,
                 CredentialedCommand::Servers(command) => servers::run(&context, command).await,
                 CredentialedCommand::Torrents(args) => torrents::run(&context, *args).await,
+                CredentialedCommand::Categories(args) => categories::run(&context, args).await,
             };
             context.keep_renewed_session()?;
             outcome

@@ -2,6 +2,7 @@
 //! against the real server started in-process on a free loopback port.
 
 mod auth;
+mod categories;
 mod every_client;
 mod harness;
 mod keys;

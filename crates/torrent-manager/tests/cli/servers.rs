@@ -4,7 +4,7 @@ use crate::harness::{TestEnv, add_transmission_box};
 
 /// `servers add` of a Transmission `box` on a port where nothing listens
 /// (saved without the connection test, which would fail).
-const ADD_BOX: [&str; 12] = {
+pub const ADD_BOX: [&str; 12] = {
     let [a, b, c, d, e, f, g, h, i, j, k] = add_transmission_box("1", "admin");
     [a, b, c, d, e, f, g, h, i, j, k, "--skip-test"]
 };

@@ -1,6 +1,7 @@
 //! One module per group of subcommands.
 
 pub mod auth;
+pub mod categories;
 pub mod keys;
 pub mod servers;
 pub mod torrents;
