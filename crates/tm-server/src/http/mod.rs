@@ -6,6 +6,7 @@ mod error;
 mod extract;
 mod handlers;
 mod host;
+mod metrics;
 mod openapi_errors;
 mod params;
 mod qbit;
@@ -50,6 +51,7 @@ const DOCS_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'sel
         (name = "servers", description = "The torrent clients you manage"),
         (name = "torrents", description = "Torrents across all your servers"),
         (name = "admin", description = "Users and instance settings (admins only)"),
+        (name = "metrics", description = "Prometheus metrics (admins, or anyone with --metrics-public)"),
         (name = "health", description = "Liveness")
     )
 )]
@@ -110,6 +112,7 @@ pub fn router(core: Core) -> Router {
         ))
         .routes(routes!(torrents::remove_label))
         .routes(routes!(events::events))
+        .routes(routes!(metrics::metrics))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(torrents::upload))
@@ -154,6 +157,10 @@ pub fn router(core: Core) -> Router {
         // Large torrent lists compress well; event streams are left alone.
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn_with_state(
+            core.clone(),
+            metrics::record_request,
+        ))
         // Outermost: a request for a foreign host name is not even authenticated.
         .layer(middleware::from_fn_with_state(
             core.clone(),

@@ -59,6 +59,7 @@ async fn openapi_describes_every_endpoint_and_docs_work_offline() {
         ("/auth/sessions/{id}", "delete"),
         ("/servers/test", "post"),
         ("/clients", "get"),
+        ("/metrics", "get"),
     ];
     for (path, method) in expected {
         let operation = &doc["paths"][path][method];
