@@ -101,3 +101,18 @@ def test_duplicate_user_is_409(admin_client: TorrentManagerClient, client: Torre
     with pytest.raises(TorrentManagerError) as info:
         admin_client.create_user(username, PASSWORD)
     assert info.value.status_code == 409
+
+
+def test_metrics(
+    admin_client: TorrentManagerClient,
+    client: TorrentManagerClient,
+    anon_client: TorrentManagerClient,
+) -> None:
+    text = admin_client.metrics()
+    assert "# TYPE tm_http_requests_total counter" in text.splitlines()
+    assert any(line.startswith("tm_sse_clients ") for line in text.splitlines())
+    for caller, status in ((client, 403), (anon_client, 401)):
+        with pytest.raises(TorrentManagerError) as info:
+            caller.metrics()
+        assert info.value.status_code == status
+        assert info.value.code == ("forbidden" if status == 403 else "unauthenticated")

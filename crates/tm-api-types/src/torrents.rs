@@ -22,6 +22,17 @@ pub enum TorrentState {
 }
 
 impl TorrentState {
+    /// Every state, in declaration order.
+    pub const ALL: [TorrentState; 7] = [
+        TorrentState::Downloading,
+        TorrentState::Seeding,
+        TorrentState::Paused,
+        TorrentState::Queued,
+        TorrentState::Checking,
+        TorrentState::Error,
+        TorrentState::Metadata,
+    ];
+
     /// The wire name (`"downloading"`, …).
     pub fn as_str(self) -> &'static str {
         match self {

@@ -1,4 +1,4 @@
-//! User administration and instance settings (admins only).
+//! User administration, instance settings and metrics (admins only).
 
 use reqwest::Method;
 use tm_api_types::{
@@ -63,6 +63,16 @@ impl Client {
     pub async fn settings(&self) -> Result<InstanceSettings, Error> {
         self.call(self.request(Method::GET, &["admin", "settings"])?)
             .await
+    }
+
+    /// `GET /metrics`: the Prometheus text exposition (admins, or anyone
+    /// when the server runs with `--metrics-public`).
+    pub async fn metrics(&self) -> Result<String, Error> {
+        let response = self.send(self.request(Method::GET, &["metrics"])?).await?;
+        response
+            .text()
+            .await
+            .map_err(|e| Error::from_transport(self.base_url(), e))
     }
 
     pub async fn update_settings(

@@ -60,6 +60,9 @@ pub struct Config {
     /// Time between two full lists of a server's torrents (between them the
     /// poller asks only for changes, which can miss some).
     pub full_resync_interval: Duration,
+    /// Serve `GET /metrics` to anyone, not only admins (a scraper that
+    /// reaches it only over a private network).
+    pub metrics_public: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -81,6 +84,7 @@ impl std::fmt::Debug for Config {
             .field("allow_private_targets", &self.allow_private_targets)
             .field("public_origins", &self.public_origins)
             .field("full_resync_interval", &self.full_resync_interval)
+            .field("metrics_public", &self.metrics_public)
             .finish_non_exhaustive()
     }
 }
@@ -112,6 +116,7 @@ impl Config {
             body_idle_timeout: Duration::from_secs(30),
             credential_recheck: Duration::from_secs(2),
             full_resync_interval: crate::fleet::DEFAULT_RESYNC_INTERVAL,
+            metrics_public: false,
         }
     }
 

@@ -134,6 +134,7 @@ async fn maintain(core: Core, shutdown: CancellationToken) {
                 if let Err(error) = core.flush_key_usage().await {
                     tracing::warn!(%error, "could not save API key use times");
                 }
+                core.process_metrics().run_upkeep();
             }
             _ = purge.tick() => match core.purge_expired().await {
                 Ok(0) => {}

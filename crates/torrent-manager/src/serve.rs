@@ -71,6 +71,11 @@ pub struct ServeArgs {
     /// 15 minutes.
     #[arg(long, env = "TM_REGISTER_LIMIT", default_value_t = 10)]
     register_limit: i64,
+
+    /// Serve GET /metrics (Prometheus) to anyone, not only to admins. Only
+    /// when nobody untrusted can reach the port (server names show in labels).
+    #[arg(long, env = "TM_METRICS_PUBLIC")]
+    metrics_public: bool,
 }
 
 impl ServeArgs {
@@ -93,6 +98,7 @@ impl ServeArgs {
         config.allow_private_targets = self.allow_private_targets;
         config.public_origins = self.public_origins;
         config.register_throttle.max_per_address = self.register_limit;
+        config.metrics_public = self.metrics_public;
         Ok(config)
     }
 }

@@ -1,4 +1,4 @@
-"""Administration: users and instance settings (admins only)."""
+"""Administration: users, instance settings and metrics (admins only)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from ._transport import JSON, Transport, _segment
 
 
 class Admin(Transport):
-    """Users, who may contact private targets, and the registration mode."""
+    """Users, who may contact private targets, the registration mode and the
+    Prometheus metrics."""
 
     def list_users(self) -> List[JSON]:
         """All users: ``[{id, username, is_admin, created_at}]``."""
@@ -65,3 +66,8 @@ class Admin(Transport):
         """Opens (``"open"``) or closes (``"closed"``) self-service registration;
         returns the settings."""
         return self._request("PUT", "/admin/settings", json={"registration_mode": mode})
+
+    def metrics(self) -> str:
+        """``GET /metrics``: the Prometheus text exposition (admins, or anyone
+        when the server runs with ``--metrics-public``)."""
+        return self._request_text("GET", "/metrics")

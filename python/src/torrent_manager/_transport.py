@@ -129,6 +129,29 @@ class Transport:
         ``None`` values in ``params`` are left out; ``data`` are the text
         fields of a multipart ``files`` upload.
         """
+        response = self._send(method, path, params=params, json=json, data=data, files=files)
+        return self._parse(response)
+
+    def _request_text(self, method: str, path: str) -> str:
+        """Sends one request and returns its answer as text (errors are
+        raised as for :meth:`_request`)."""
+        response = self._send(method, path)
+        if not response.ok:
+            self._parse(response)
+        return response.text
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Optional[Mapping[str, Any]] = None,
+        json: Any = None,
+        data: Optional[Mapping[str, str]] = None,
+        files: Any = None,
+    ) -> requests.Response:
+        """Sends one request; connection failures become
+        :class:`~torrent_manager.errors.TorrentManagerError`."""
         url = self.base_url + path
         query = {k: v for k, v in (params or {}).items() if v is not None}
         try:
@@ -152,7 +175,7 @@ class Transport:
             ) from error
         except requests.exceptions.RequestException as error:
             raise TorrentManagerError(f"{method} {path} failed: {error}") from error
-        return self._parse(response)
+        return response
 
     @staticmethod
     def _parse(response: requests.Response) -> Any:

@@ -10,6 +10,18 @@ async fn admins_manage_users_and_registration() {
 
     assert!(matches!(bob.list_users().await, Err(Error::Forbidden(_))));
     assert!(matches!(bob.settings().await, Err(Error::Forbidden(_))));
+    assert!(matches!(bob.metrics().await, Err(Error::Forbidden(_))));
+    assert!(matches!(
+        server.client().metrics().await,
+        Err(Error::Unauthorized(_))
+    ));
+    let metrics = admin.metrics().await.unwrap();
+    assert!(
+        metrics
+            .lines()
+            .any(|line| line == "# TYPE tm_http_requests_total counter"),
+        "{metrics}"
+    );
 
     let users = admin.list_users().await.unwrap();
     assert_eq!(users.len(), 2);

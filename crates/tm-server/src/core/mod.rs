@@ -9,6 +9,7 @@ mod error;
 mod hashing;
 mod key_usage;
 mod list_cache;
+mod metrics;
 mod removal;
 mod servers;
 mod sessions;
@@ -32,6 +33,7 @@ use crate::crypto::SecretBox;
 use crate::db::Store;
 use crate::fleet::Fleet;
 
+pub use self::metrics::{ProcessMetrics, UNMATCHED_ROUTE};
 pub use accounts::User;
 pub use categories::CategoryWrite;
 pub use error::{Error, Result};
@@ -59,6 +61,8 @@ struct CoreInner {
     fleet: Fleet,
     torrent_lists: list_cache::ListCache,
     streams: stream_slots::StreamSlots,
+    /// What `GET /metrics` reports of this process (not a global recorder).
+    metrics: ProcessMetrics,
     /// Runs argon2 work, a bounded number at a time (~19 MiB each).
     hashing: hashing::HashingPool,
 }
@@ -82,6 +86,7 @@ impl Core {
                 fleet: Fleet::new(shutdown, resync_interval),
                 torrent_lists: list_cache::ListCache::default(),
                 streams: stream_slots::StreamSlots::default(),
+                metrics: ProcessMetrics::default(),
                 hashing: hashing::HashingPool::new(permits),
             }),
         }

@@ -19,6 +19,15 @@ pub struct StreamSlot {
 }
 
 impl StreamSlots {
+    /// Streams open now, of every user.
+    pub fn open_total(&self) -> usize {
+        self.open
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .sum()
+    }
+
     fn take(&self, user_id: &str, max: usize) -> Option<StreamSlot> {
         let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
         let count = open.entry(user_id.to_owned()).or_default();
@@ -68,7 +77,9 @@ mod tests {
         let _second = slots.take("alice", 2).unwrap();
         assert!(slots.take("alice", 2).is_none());
         assert!(slots.take("bob", 2).is_some(), "others are not affected");
+        assert_eq!(slots.open_total(), 2, "bob's slot was given back");
         drop(first);
+        assert_eq!(slots.open_total(), 1);
         assert!(slots.take("alice", 2).is_some());
     }
 }

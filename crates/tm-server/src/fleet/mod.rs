@@ -6,6 +6,7 @@
 //! before answering, so callers read their own writes. A failing server backs
 //! off on its own and never slows the others.
 
+mod metrics;
 mod poller;
 mod snapshot;
 mod stream_json;

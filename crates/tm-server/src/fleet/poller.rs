@@ -55,6 +55,8 @@ pub struct Health {
     pub client: Option<ClientInfo>,
     /// Bytes free in the client's default download directory, when known.
     pub free_space: Option<u64>,
+    /// How long the last poll took, failed or not; `None` before the first.
+    pub last_poll_duration: Option<Duration>,
 }
 
 /// Polls one server and holds its snapshot.
@@ -97,6 +99,7 @@ impl Poller {
                 retry_at: None,
                 client: None,
                 free_space: None,
+                last_poll_duration: None,
             }),
             poll_lock: tokio::sync::Mutex::new(()),
             wake: Notify::new(),
@@ -169,6 +172,17 @@ impl Poller {
     /// else the client's changes since the last poll.
     pub async fn refresh(&self) -> Result<(), BackendError> {
         let _polling = self.poll_lock.lock().await;
+        let started = Instant::now();
+        let outcome = self.poll().await;
+        self.health
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .last_poll_duration = Some(started.elapsed());
+        outcome
+    }
+
+    /// One poll (see `refresh`). Callers hold `poll_lock`.
+    async fn poll(&self) -> Result<(), BackendError> {
         self.ensure_probed().await?;
         if self.full_list_due() {
             self.full_list().await?;

@@ -6,6 +6,7 @@ mod error;
 mod extract;
 mod handlers;
 mod host;
+mod metrics;
 mod openapi_errors;
 mod params;
 mod qbit;
@@ -54,6 +55,7 @@ const DOCS_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'sel
         (name = "torrents", description = "Torrents across all your servers"),
         (name = "categories", description = "Where the torrents Sonarr or Radarr add through /api/v2 go, per category"),
         (name = "admin", description = "Users and instance settings (admins only)"),
+        (name = "metrics", description = "Prometheus metrics (admins, or anyone with --metrics-public)"),
         (name = "health", description = "Liveness")
     )
 )]
@@ -116,6 +118,7 @@ pub fn router(core: Core) -> Router {
         .routes(routes!(categories::list))
         .routes(routes!(categories::put, categories::delete))
         .routes(routes!(events::events))
+        .routes(routes!(metrics::metrics))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(torrents::upload))
@@ -160,6 +163,10 @@ pub fn router(core: Core) -> Router {
         // Large torrent lists compress well; event streams are left alone.
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn_with_state(
+            core.clone(),
+            metrics::record_request,
+        ))
         // Outermost: a request for a foreign host name is not even authenticated.
         .layer(middleware::from_fn_with_state(
             core.clone(),

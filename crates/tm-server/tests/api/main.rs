@@ -12,6 +12,7 @@ mod faults;
 mod isolation;
 mod labels;
 mod limits;
+mod metrics;
 mod openapi;
 mod passwords;
 mod qbit_auth;

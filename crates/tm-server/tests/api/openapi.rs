@@ -62,6 +62,7 @@ async fn openapi_describes_every_endpoint_and_docs_work_offline() {
         ("/categories", "get"),
         ("/categories/{name}", "put"),
         ("/categories/{name}", "delete"),
+        ("/metrics", "get"),
     ];
     for (path, method) in expected {
         let operation = &doc["paths"][path][method];
