@@ -27,4 +27,5 @@ mod swarm;
 mod targets;
 mod throttling;
 mod torrents;
+mod tracker_status;
 mod transport;
