@@ -146,6 +146,23 @@ pub fn from_message(message: &str) -> (Option<TrackerHealth>, Option<String>) {
     (Some(classify(message)), Some(message.to_owned()))
 }
 
+/// One qBittorrent tracker's health from its `status` and `msg`
+/// (`torrents/trackers`, `torrents/info?includeTrackers`): 0 disabled (none),
+/// 1 not contacted, 2 working, 3 updating, 4 not working, and from 5.x
+/// (WebAPI 2.13) 5 tracker error and 6 unreachable. 4 and 5 are what the
+/// message says (5.x reports unregistered torrents as 5, not 4).
+pub fn from_qbittorrent(status: i64, message: &str) -> Option<TrackerHealth> {
+    match status {
+        1 => Some(TrackerHealth::NotContacted),
+        2 => Some(TrackerHealth::Working),
+        3 => Some(TrackerHealth::Updating),
+        4 | 5 if message.trim().is_empty() => Some(TrackerHealth::Error),
+        4 | 5 => Some(classify(message)),
+        6 => Some(TrackerHealth::TrackerDown),
+        _ => None,
+    }
+}
+
 /// Lower case, URLs dropped (a torrent name in a link must not match),
 /// typographic apostrophes straightened, runs of white space made one.
 fn normalise(message: &str) -> String {
@@ -300,6 +317,34 @@ mod tests {
             "Some tracker message",
         ] {
             assert_eq!(classify(message), TrackerHealth::Error, "{message}");
+        }
+    }
+
+    #[test]
+    fn qbittorrent_tracker_statuses() {
+        use TrackerHealth::*;
+        for (status, message, health) in [
+            (0, "", None),
+            (1, "", Some(NotContacted)),
+            (2, "", Some(Working)),
+            (3, "", Some(Updating)),
+            (4, "", Some(Error)),
+            (4, "Connection refused", Some(TrackerDown)),
+            (4, "Unregistered torrent", Some(Unregistered)),
+            (
+                5,
+                "Torrent not registered with this tracker",
+                Some(Unregistered),
+            ),
+            (5, "Invalid passkey", Some(Error)),
+            (6, "Host not found (authoritative)", Some(TrackerDown)),
+            (6, "", Some(TrackerDown)),
+        ] {
+            assert_eq!(
+                from_qbittorrent(status, message),
+                health,
+                "{status} {message}"
+            );
         }
     }
 
