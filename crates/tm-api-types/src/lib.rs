@@ -5,6 +5,7 @@
 //! that existing scripts keep working. With the `openapi` feature every type
 //! also derives `utoipa::ToSchema`, which the server uses for `/openapi.json`.
 
+mod activity;
 mod auth;
 mod categories;
 mod clients;
@@ -14,6 +15,7 @@ mod targets;
 mod torrents;
 mod users;
 
+pub use activity::*;
 pub use auth::*;
 pub use categories::*;
 pub use clients::*;

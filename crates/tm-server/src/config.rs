@@ -63,6 +63,11 @@ pub struct Config {
     /// Serve `GET /metrics` to anyone, not only admins (a scraper that
     /// reaches it only over a private network).
     pub metrics_public: bool,
+    /// Days the activity log keeps an entry (0: pruned at the next
+    /// maintenance tick).
+    pub activity_retention_days: u32,
+    /// How often entries past the retention are pruned.
+    pub activity_prune_interval: Duration,
 }
 
 impl std::fmt::Debug for Config {
@@ -85,6 +90,7 @@ impl std::fmt::Debug for Config {
             .field("public_origins", &self.public_origins)
             .field("full_resync_interval", &self.full_resync_interval)
             .field("metrics_public", &self.metrics_public)
+            .field("activity_retention_days", &self.activity_retention_days)
             .finish_non_exhaustive()
     }
 }
@@ -117,6 +123,8 @@ impl Config {
             credential_recheck: Duration::from_secs(2),
             full_resync_interval: crate::fleet::DEFAULT_RESYNC_INTERVAL,
             metrics_public: false,
+            activity_retention_days: 30,
+            activity_prune_interval: Duration::from_secs(600),
         }
     }
 

@@ -126,6 +126,7 @@ async fn maintain(core: Core, shutdown: CancellationToken) {
     let mut flush = tokio::time::interval(KEY_USAGE_FLUSH);
     let mut purge = tokio::time::interval(PURGE_INTERVAL);
     let mut sync = tokio::time::interval(FLEET_SYNC_INTERVAL);
+    let mut prune = tokio::time::interval(core.config().activity_prune_interval);
     sync.tick().await; // the first tick is immediate: the fleet was just loaded
     loop {
         tokio::select! {
@@ -140,6 +141,11 @@ async fn maintain(core: Core, shutdown: CancellationToken) {
                 Ok(0) => {}
                 Ok(removed) => tracing::debug!(removed, "purged expired credentials"),
                 Err(error) => tracing::warn!(%error, "could not purge expired credentials"),
+            },
+            _ = prune.tick() => match core.prune_activity().await {
+                Ok(0) => {}
+                Ok(removed) => tracing::debug!(removed, "pruned old activity"),
+                Err(error) => tracing::warn!(%error, "could not prune the activity log"),
             },
             _ = sync.tick() => {
                 if let Err(error) = core.sync_fleet().await {

@@ -76,6 +76,10 @@ pub struct ServeArgs {
     /// when nobody untrusted can reach the port (server names show in labels).
     #[arg(long, env = "TM_METRICS_PUBLIC")]
     metrics_public: bool,
+
+    /// Days the activity log (GET /activity) keeps each entry.
+    #[arg(long, env = "TM_ACTIVITY_RETENTION_DAYS", default_value_t = 30)]
+    activity_retention_days: u32,
 }
 
 impl ServeArgs {
@@ -99,6 +103,7 @@ impl ServeArgs {
         config.public_origins = self.public_origins;
         config.register_throttle.max_per_address = self.register_limit;
         config.metrics_public = self.metrics_public;
+        config.activity_retention_days = self.activity_retention_days;
         Ok(config)
     }
 }

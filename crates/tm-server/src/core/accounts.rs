@@ -6,6 +6,7 @@ use tm_api_types::{
 };
 use zeroize::Zeroizing;
 
+use super::activity::Change;
 use super::{Core, Error, Identity, Result, from_millis, now_millis, validate};
 use crate::crypto;
 use crate::db::UserRow;
@@ -89,23 +90,34 @@ impl Core {
         if closed && self.store().user_count().await? > 0 {
             return Err(registration_closed());
         }
-        self.insert_user(&request.username, &request.password, None, closed)
+        let user = self
+            .insert_user(&request.username, &request.password, None, closed)
             .await?
-            .ok_or_else(registration_closed)
+            .ok_or_else(registration_closed)?;
+        let message = format!("user {} registered", user.username);
+        self.record_one(Change::account(&user.id, "user_register", message))
+            .await;
+        Ok(user)
     }
 
     /// An admin creates an account.
     pub async fn create_user(&self, request: CreateUserRequest) -> Result<User> {
         validate::username(&request.username)?;
         validate::password(&request.password)?;
-        self.insert_user(
-            &request.username,
-            &request.password,
-            Some(request.is_admin),
-            false,
-        )
-        .await?
-        .ok_or_else(|| Error::Internal("an admin's user insert was refused".into()))
+        let user = self
+            .insert_user(
+                &request.username,
+                &request.password,
+                Some(request.is_admin),
+                false,
+            )
+            .await?
+            .ok_or_else(|| Error::Internal("an admin's user insert was refused".into()))?;
+        let role = if user.is_admin { "admin" } else { "user" };
+        let message = format!("{role} {} created", user.username);
+        self.record_one(Change::account(&user.id, "user_create", message))
+            .await;
+        Ok(user)
     }
 
     /// `None` when `only_first` and the account would not be the first one.
@@ -164,12 +176,27 @@ impl Core {
                 "cannot remove the admin role from the last admin".into(),
             ));
         }
+        let mut changes = Vec::new();
+        if let Some(is_admin) = request.is_admin
+            && is_admin != existing.is_admin
+        {
+            let role = if is_admin {
+                "now an admin"
+            } else {
+                "no longer an admin"
+            };
+            let message = format!("user {} is {role}", existing.username);
+            changes.push(Change::account(id, "user_role", message));
+        }
         if let Some(password) = &request.password {
             let keep = (acting.user.id == id)
                 .then_some(acting.session_token_hash.as_deref())
                 .flatten();
             self.replace_password(id, password, keep).await?;
+            let message = format!("password of {} replaced", existing.username);
+            changes.push(Change::account(id, "user_password", message));
         }
+        self.record(changes).await;
         self.user(id).await
     }
 
@@ -198,7 +225,10 @@ impl Core {
             &request.new_password,
             identity.session_token_hash.as_deref(),
         )
-        .await
+        .await?;
+        let change = Change::account(&identity.user.id, "password_change", "password changed");
+        self.record_one(change).await;
+        Ok(())
     }
 
     async fn replace_password(&self, id: &str, password: &str, keep: Option<&str>) -> Result<()> {
@@ -212,10 +242,13 @@ impl Core {
         if acting.id == id {
             return Err(Error::BadRequest("you cannot delete yourself".into()));
         }
-        self.user(id).await?;
+        let user = self.user(id).await?;
         if !self.store().delete_user(id).await? {
             return Err(Error::Conflict("cannot delete the last admin".into()));
         }
+        let message = format!("user {} deleted", user.username);
+        self.record_one(Change::account(id, "user_delete", message))
+            .await;
         Ok(())
     }
 
@@ -249,10 +282,13 @@ impl Core {
     }
 
     pub async fn set_registration_mode(&self, mode: RegistrationMode) -> Result<()> {
-        Ok(self
-            .store()
+        self.store()
             .set_setting(REGISTRATION_MODE, mode.as_str())
-            .await?)
+            .await?;
+        let message = format!("registration set to {}", mode.as_str());
+        self.record_one(Change::setting("registration", message))
+            .await;
+        Ok(())
     }
 }
 

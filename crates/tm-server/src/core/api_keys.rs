@@ -1,5 +1,6 @@
 use tm_api_types::{ApiKeyInfo, CreateApiKeyRequest, CreateApiKeyResponse};
 
+use super::activity::Change;
 use super::{Core, Error, Result, User, from_millis, now_millis, validate};
 use crate::crypto;
 use crate::db::ApiKeyRow;
@@ -46,6 +47,9 @@ impl Core {
         self.store()
             .insert_api_key(&row, &crypto::token_hash(&api_key))
             .await?;
+        let message = format!("API key {} ({}) created", row.name, row.prefix);
+        self.record_one(Change::account(&user.id, "api_key_create", message))
+            .await;
         Ok(CreateApiKeyResponse {
             message: "API key created successfully".into(),
             api_key,
@@ -106,6 +110,9 @@ impl Core {
         if !self.store().delete_api_key(&key.id, &user.id).await? {
             return Err(Error::NotFound("API key not found".into()));
         }
+        let message = format!("API key {} ({}) revoked", key.name, key.prefix);
+        self.record_one(Change::account(&user.id, "api_key_revoke", message))
+            .await;
         Ok(key.name)
     }
 }

@@ -43,6 +43,7 @@ impl Core {
             },
             session_token_hash: None,
             api_key_hash,
+            api_key_name: None,
         })
     }
 

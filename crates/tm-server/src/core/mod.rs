@@ -2,6 +2,8 @@
 //! registry. HTTP handlers are thin wrappers around these methods.
 
 mod accounts;
+pub mod activity;
+mod activity_record;
 mod api_keys;
 mod categories;
 mod credentials;

@@ -1,11 +1,13 @@
 //! The registry of torrent-client servers each user manages.
 
 use tm_api_types::{
-    ConnectionStatus, CreateServerRequest, Patch, ServerInfo, ServerStatus, ServerType,
-    TestServerResponse, Transport, UpdateServerRequest,
+    ActivityScope, ConnectionStatus, CreateServerRequest, Patch, ServerInfo, ServerStatus,
+    ServerType, TestServerResponse, Transport, UpdateServerRequest,
 };
 use tm_backends::{BackendConfig, Connection, Secret, ServerSettings, TargetPolicy};
 
+use super::activity::Change;
+use super::activity_record::changed_fields;
 use super::targets::forbidden_target;
 use super::{Core, Error, Result, User, from_millis, now_millis, validate};
 use crate::db::{ServerRow, TargetGrant};
@@ -17,6 +19,21 @@ impl Core {
         user: &User,
         request: CreateServerRequest,
     ) -> Result<ServerInfo> {
+        let name = request.name.clone();
+        let result = self.insert_server(user, request).await;
+        let change = match &result {
+            Ok(info) => Change::server(&user.id, "server_create", &info.id, &info.name),
+            Err(_) => Change::new(ActivityScope::Server, "server_create", &user.id),
+        };
+        let change = Change {
+            server_name: Some(name),
+            ..change
+        };
+        self.recorded(change, result, |_| "server added".into())
+            .await
+    }
+
+    async fn insert_server(&self, user: &User, request: CreateServerRequest) -> Result<ServerInfo> {
         let (row, policy) = self.new_server_row(user, request).await?;
         self.check_server_quota(user).await?;
         let stored = self.store().insert_server(&row).await?;
@@ -79,6 +96,20 @@ impl Core {
     }
 
     pub async fn update_server(
+        &self,
+        user: &User,
+        id: &str,
+        update: UpdateServerRequest,
+    ) -> Result<ServerInfo> {
+        let change = self.server_change(user, "server_update", id).await;
+        // The fields sent, never their values (passwords).
+        let fields = changed_fields(&update);
+        let result = self.apply_server_update(user, id, update).await;
+        self.recorded(change, result, |_| format!("changed: {fields}"))
+            .await
+    }
+
+    async fn apply_server_update(
         &self,
         user: &User,
         id: &str,
@@ -151,6 +182,13 @@ impl Core {
     }
 
     pub async fn delete_server(&self, user: &User, id: &str) -> Result<String> {
+        let change = self.server_change(user, "server_delete", id).await;
+        let result = self.apply_server_delete(user, id).await;
+        self.recorded(change, result, |_| "server removed".into())
+            .await
+    }
+
+    async fn apply_server_delete(&self, user: &User, id: &str) -> Result<String> {
         let row = self.server_row(user, id).await?;
         if !self.store().delete_server(id, &user.id).await? {
             return Err(Error::ServerNotFound);

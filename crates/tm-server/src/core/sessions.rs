@@ -17,6 +17,8 @@ pub struct Identity {
     pub session_token_hash: Option<String>,
     /// Hash of the API key, to re-check it on long-lived streams.
     pub api_key_hash: Option<String>,
+    /// The API key's name, for the activity log.
+    pub api_key_name: Option<String>,
 }
 
 /// A new session, with the tokens the client must keep.
@@ -133,6 +135,7 @@ impl Core {
             method: AuthMethod::Session,
             session_token_hash: Some(hash),
             api_key_hash: None,
+            api_key_name: None,
         }))
     }
 
@@ -179,6 +182,7 @@ impl Core {
             method: AuthMethod::ApiKey,
             session_token_hash: None,
             api_key_hash: Some(key_hash),
+            api_key_name: Some(key_row.name),
         })
     }
 

@@ -10,6 +10,7 @@ use tm_api_types::{
 };
 use tm_backends::{AddTorrent, TorrentSource};
 
+use super::activity::Change;
 use super::torrent_details::clean_labels;
 use super::torrent_source::parse_torrent;
 use super::torrents::settle;
@@ -42,6 +43,21 @@ impl Core {
         server_id: Option<&str>,
         filing: Filing,
     ) -> Result<AddTorrentResponse> {
+        let result = self.apply_add_uri(user, uri, server_id, filing).await;
+        let change = match &result {
+            Ok(added) => self.torrent_change(user, "add", Some(&added.server_id), &added.info_hash),
+            Err(_) => Change::failed_add(user, server_id),
+        };
+        self.recorded(change, result, |r| r.message.clone()).await
+    }
+
+    async fn apply_add_uri(
+        &self,
+        user: &User,
+        uri: &str,
+        server_id: Option<&str>,
+        filing: Filing,
+    ) -> Result<AddTorrentResponse> {
         let filing = filing.checked()?;
         let (source, uri) = self.resolve_uri(user, uri).await?;
         let poller = self.server_for_add(user, server_id).await?;
@@ -65,6 +81,21 @@ impl Core {
         filing: Filing,
         bytes: Vec<u8>,
     ) -> Result<UploadTorrentResponse> {
+        let result = self.apply_upload(user, server_id, filing, bytes).await;
+        let change = match &result {
+            Ok(added) => self.torrent_change(user, "add", Some(&added.server_id), &added.info_hash),
+            Err(_) => Change::failed_add(user, server_id),
+        };
+        self.recorded(change, result, |r| r.message.clone()).await
+    }
+
+    async fn apply_upload(
+        &self,
+        user: &User,
+        server_id: Option<&str>,
+        filing: Filing,
+        bytes: Vec<u8>,
+    ) -> Result<UploadTorrentResponse> {
         let filing = filing.checked()?;
         let poller = self.server_for_add(user, server_id).await?;
         let (info_hash, torrent_name) = add_file(&poller, filing, bytes).await?;
@@ -81,6 +112,22 @@ impl Core {
     /// Adds several .torrent files to one server; each file succeeds or fails
     /// on its own. The added torrents are read back once, after the last file.
     pub async fn upload_torrents(
+        &self,
+        user: &User,
+        server_id: Option<&str>,
+        filing: Filing,
+        files: Vec<(String, Vec<u8>)>,
+    ) -> Result<BatchUploadResponse> {
+        let result = self.apply_uploads(user, server_id, filing, files).await;
+        let changes = match &result {
+            Ok(batch) => self.batch_changes(user, batch),
+            Err(error) => vec![Change::failed_add(user, server_id).failed(error)],
+        };
+        self.record(changes).await;
+        result
+    }
+
+    async fn apply_uploads(
         &self,
         user: &User,
         server_id: Option<&str>,

@@ -51,6 +51,22 @@ impl Core {
         server_id: Option<&str>,
         changes: Vec<FilePriorityChange>,
     ) -> Result<TorrentFilesResponse> {
+        let change = self.torrent_change(user, "file_priorities", server_id, hash);
+        let count = changes.len();
+        let result = self
+            .apply_file_priorities(user, hash, server_id, changes)
+            .await;
+        self.recorded(change, result, |_| format!("{count} file priorities set"))
+            .await
+    }
+
+    async fn apply_file_priorities(
+        &self,
+        user: &User,
+        hash: &str,
+        server_id: Option<&str>,
+        changes: Vec<FilePriorityChange>,
+    ) -> Result<TorrentFilesResponse> {
         if changes.is_empty() {
             return Err(Error::Invalid(
                 "priorities must name at least one file".into(),
@@ -142,14 +158,22 @@ impl Core {
         server_id: Option<&str>,
         edit: impl FnOnce(Vec<String>) -> Vec<String>,
     ) -> Result<LabelsResponse> {
-        let target = self.target(user, hash, server_id).await?;
-        write_labels(target.poller.client(), &target.hash, edit).await?;
-        let labels = reread_one(&target).await?.labels;
-        Ok(LabelsResponse {
-            info_hash: target.hash.clone(),
-            labels,
-            server_id: target.poller.spec().id.clone(),
+        let change = self.torrent_change(user, "labels", server_id, hash);
+        let result = async {
+            let target = self.target(user, hash, server_id).await?;
+            write_labels(target.poller.client(), &target.hash, edit).await?;
+            let labels = reread_one(&target).await?.labels;
+            Ok(LabelsResponse {
+                info_hash: target.hash.clone(),
+                labels,
+                server_id: target.poller.spec().id.clone(),
+            })
+        }
+        .await;
+        self.recorded(change, result, |r| {
+            format!("labels: {}", r.labels.join(", "))
         })
+        .await
     }
 
     /// Files a torrent in its client's own category (`None`: in none), on
@@ -161,13 +185,21 @@ impl Core {
         server_id: Option<&str>,
         category: Option<&str>,
     ) -> Result<Option<String>> {
-        let target = self.target(user, hash, server_id).await?;
-        target
-            .poller
-            .client()
-            .set_category(&target.hash, category)
-            .await?;
-        Ok(reread_one(&target).await?.category)
+        let change = self.torrent_change(user, "set_category", server_id, hash);
+        let result = async {
+            let target = self.target(user, hash, server_id).await?;
+            target
+                .poller
+                .client()
+                .set_category(&target.hash, category)
+                .await?;
+            Ok(reread_one(&target).await?.category)
+        }
+        .await;
+        self.recorded(change, result, |held| {
+            format!("category: {}", held.as_deref().unwrap_or("(none)"))
+        })
+        .await
     }
 }
 

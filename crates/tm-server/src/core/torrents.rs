@@ -42,6 +42,15 @@ impl TorrentAction {
             TorrentAction::Reannounce => "Torrent reannounce requested",
         }
     }
+
+    /// Its name in the activity log.
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            TorrentAction::Start => "start",
+            TorrentAction::Stop => "stop",
+            TorrentAction::Recheck => "recheck",
+        }
+    }
 }
 
 /// Most torrents one bulk request may name.
@@ -132,6 +141,18 @@ impl Core {
         server_id: Option<&str>,
         action: TorrentAction,
     ) -> Result<TorrentActionResponse> {
+        let change = self.torrent_change(user, action.name(), server_id, hash);
+        let result = self.apply_action(user, hash, server_id, action).await;
+        self.recorded(change, result, |r| r.message.clone()).await
+    }
+
+    async fn apply_action(
+        &self,
+        user: &User,
+        hash: &str,
+        server_id: Option<&str>,
+        action: TorrentAction,
+    ) -> Result<TorrentActionResponse> {
         let target = self.target(user, hash, server_id).await?;
         let hashes = std::slice::from_ref(&target.hash);
         send_action(target.poller.client(), action, hashes).await?;
@@ -140,6 +161,18 @@ impl Core {
     }
 
     pub async fn remove_torrent(
+        &self,
+        user: &User,
+        hash: &str,
+        server_id: Option<&str>,
+        delete_data: bool,
+    ) -> Result<TorrentActionResponse> {
+        let change = self.torrent_change(user, "remove", server_id, hash);
+        let result = self.apply_removal(user, hash, server_id, delete_data).await;
+        self.recorded(change, result, |r| r.message.clone()).await
+    }
+
+    async fn apply_removal(
         &self,
         user: &User,
         hash: &str,
@@ -186,6 +219,7 @@ impl Core {
             }
             _ => Vec::new(),
         };
+        let recorder = self.bulk_recorder(user, request.action, &request.torrents);
         let mut results = Vec::with_capacity(request.torrents.len());
         // Grouped by server, in the order servers first appear.
         let mut groups: Vec<(String, Vec<String>)> = Vec::new();
@@ -281,6 +315,7 @@ impl Core {
             };
             settle_action(&poller, action, &done).await;
         }
+        self.record(recorder.changes(&results)).await;
         let success_count = results.iter().filter(|r| r.success).count();
         Ok(BulkActionResponse {
             failure_count: results.len() - success_count,

@@ -4,6 +4,7 @@
 //! BIGINT times, BOOLEAN, TEXT ids) and run on whichever pool is configured by
 //! the [`on_pool!`] macro, which monomorphises the same body for both.
 
+mod activity;
 mod api_keys;
 mod facade;
 mod servers;
@@ -21,6 +22,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub use activity::{ActivityFilter, ActivityRow};
 pub use api_keys::ApiKeyRow;
 pub use facade::{CategoryRow, ShareLimitRow};
 pub use servers::ServerRow;

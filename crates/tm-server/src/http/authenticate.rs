@@ -17,7 +17,8 @@ use super::cookies;
 use super::extract::client_address;
 use super::qbit;
 use crate::config::Config;
-use crate::core::{Core, Error};
+use crate::core::activity::{Actor, with_actor};
+use crate::core::{Core, Error, Identity};
 
 pub async fn authenticate(State(core): State<Core>, request: Request, next: Next) -> Response {
     let facade = qbit::is_facade_path(request.uri().path());
@@ -37,8 +38,9 @@ async fn resolve(
 ) -> Result<Response, Error> {
     if let Some(key) = bearer_token(request.headers()) {
         let identity = core.authenticate_api_key(key).await?;
+        let actor = actor_of(&identity, facade, request.headers());
         request.extensions_mut().insert(identity);
-        return Ok(next.run(request).await);
+        return Ok(with_actor(actor, next.run(request)).await);
     }
 
     // Without an API key the browser's cookies may be speaking: refuse writes
@@ -78,7 +80,14 @@ async fn resolve(
     }
 
     let secure = cookies::wants_secure(core.config(), request.headers());
-    let response = next.run(request).await;
+    let actor = request
+        .extensions()
+        .get::<Identity>()
+        .map(|identity| actor_of(identity, facade, request.headers()));
+    let response = match actor {
+        Some(actor) => with_actor(actor, next.run(request)).await,
+        None => next.run(request).await,
+    };
     match minted {
         // The handler (logout) may have cleared the cookies already; it wins.
         Some(issued) if !sets_session_cookie(&response) => {
@@ -87,6 +96,11 @@ async fn resolve(
         }
         _ => Ok(response),
     }
+}
+
+/// Who the activity log names for this request's changes.
+fn actor_of(identity: &Identity, facade: bool, headers: &HeaderMap) -> Actor {
+    Actor::of_request(identity, facade, user_agent(headers).as_deref())
 }
 
 /// The User-Agent header as text (the core cleans and shortens it).

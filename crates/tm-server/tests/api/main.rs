@@ -3,6 +3,7 @@
 mod daemons;
 mod harness;
 
+mod activity;
 mod admin;
 mod api_keys;
 mod auth;

@@ -1,5 +1,6 @@
 //! Thin HTTP handlers: extract, call the core, shape the answer.
 
+pub mod activity;
 pub mod admin;
 pub mod api_keys;
 pub mod auth;
