@@ -148,6 +148,7 @@ fn bulk_action_name(action: BulkAction) -> &'static str {
         BulkAction::Start => "start",
         BulkAction::Stop => "stop",
         BulkAction::Recheck => "recheck",
+        BulkAction::Reannounce => "reannounce",
         BulkAction::Remove => "remove",
         BulkAction::AddLabels => "add_labels",
         BulkAction::RemoveLabels => "remove_labels",

@@ -49,6 +49,7 @@ impl TorrentAction {
             TorrentAction::Start => "start",
             TorrentAction::Stop => "stop",
             TorrentAction::Recheck => "recheck",
+            TorrentAction::Reannounce => "reannounce",
         }
     }
 }

@@ -104,9 +104,9 @@ on_both_databases! {
         // Removal (bulk), then the filters.
         alice.put(&format!("/servers/{server_id}"), json!({"enabled": true})).await;
         wait_until(Duration::from_secs(20), || async {
-            let (_, server) = alice.get(&format!("/servers/{server_id}")).await;
-            (server["status"] == "connected").then_some(())
-        }).await.expect("connected again");
+            let (_, list) = alice.get(&format!("/torrents?server_id={server_id}")).await;
+            list.as_array().is_some_and(|l| l.iter().any(|t| t["info_hash"] == hash)).then_some(())
+        }).await.expect("listed again");
         let (status, body) = alice.post("/torrents/actions", json!({"action": "remove", "torrents": [{"server_id": server_id, "info_hash": hash}]})).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let (entries, total) = items(&alice, &format!("?info_hash={hash}")).await;

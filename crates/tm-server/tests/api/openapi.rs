@@ -64,6 +64,7 @@ async fn openapi_describes_every_endpoint_and_docs_work_offline() {
         ("/categories/{name}", "put"),
         ("/categories/{name}", "delete"),
         ("/metrics", "get"),
+        ("/activity", "get"),
     ];
     for (path, method) in expected {
         let operation = &doc["paths"][path][method];
