@@ -22,6 +22,7 @@
 //! # Ok(()) }
 //! ```
 
+mod activity;
 mod admin;
 mod auth;
 mod categories;

@@ -1,6 +1,7 @@
 //! The client against the real server, started in-process on a free
 //! loopback port with a temporary SQLite database.
 
+mod activity;
 mod admin;
 mod auth;
 mod categories;

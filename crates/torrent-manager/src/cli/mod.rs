@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 use tm_client::Client;
 
-use commands::{auth, categories, keys, servers, torrents};
+use commands::{activity, auth, categories, keys, servers, torrents};
 use output::{Format, Output};
 use session::{SavedSession, SessionFile};
 
@@ -67,6 +67,8 @@ pub enum CredentialedCommand {
     Torrents(Box<torrents::TorrentsArgs>),
     /// Where the torrents Sonarr or Radarr add in each category go (server and folder).
     Categories(categories::CategoriesArgs),
+    /// Who changed which torrent, server or account, when, and how it went.
+    Activity(activity::ActivityArgs),
 }
 
 /// A mistake in how the command was called: exit code 2, like clap's own.
@@ -114,6 +116,7 @@ async fn dispatch(global: GlobalArgs, command: ClientCommand) -> anyhow::Result<
                 CredentialedCommand::Servers(command) => servers::run(&context, command).await,
                 CredentialedCommand::Torrents(args) => torrents::run(&context, *args).await,
                 CredentialedCommand::Categories(args) => categories::run(&context, args).await,
+                CredentialedCommand::Activity(args) => activity::run(&context, args).await,
             };
             context.keep_renewed_session()?;
             outcome

@@ -1,6 +1,7 @@
 //! The `torrent-manager` binary's client commands, run as a user runs them,
 //! against the real server started in-process on a free loopback port.
 
+mod activity;
 mod auth;
 mod categories;
 mod every_client;

@@ -1,5 +1,6 @@
 //! One module per group of subcommands.
 
+pub mod activity;
 pub mod auth;
 pub mod categories;
 pub mod keys;
