@@ -17,6 +17,7 @@ request fails.
 from __future__ import annotations
 
 from ._accounts import Accounts
+from ._activity import Activity
 from ._admin import Admin
 from ._categories import Categories
 from ._servers import Servers
@@ -28,7 +29,7 @@ from .errors import TorrentManagerError
 __all__ = ["CLEAR", "DEFAULT_BASE_URL", "TorrentManagerClient", "TorrentManagerError"]
 
 
-class TorrentManagerClient(Accounts, Servers, Torrents, Categories, Admin):
+class TorrentManagerClient(Accounts, Servers, Torrents, Categories, Admin, Activity):
     """Client for the torrent-manager REST API.
 
     Args:
