@@ -13,6 +13,7 @@ const ROUTES = {
   torrents: () => torrentsView(),
   servers: async () => (await import('./views/servers.js')).serversView(),
   'api-keys': async () => (await import('./views/api-keys.js')).apiKeysView(),
+  activity: async () => (await import('./views/activity.js')).activityView(),
   admin: async (me) => (me.is_admin ? (await import('./views/admin.js')).adminView(me) : null),
   account: async (me) => (await import('./views/account.js')).accountView(me),
 };

@@ -1,5 +1,5 @@
-// The details panel of one torrent: overview, files, peers, trackers and
-// labels. A tab is built once when shown; while it stays open its lists
+// The details panel of one torrent: overview, files, peers, trackers,
+// labels and activity. A tab is built once when shown; while it stays open its lists
 // are fetched again and patched in place (rows keyed by file, peer or
 // tracker), so focus, an open dropdown or a half-made selection survive.
 
@@ -28,6 +28,7 @@ const TABS = {
     create: (torrent, capabilities) => new LabelsTab(torrent, capabilities),
     offered: (c) => c?.labels !== 'none',
   },
+  activity: { title: 'Activity', create: () => activityTab() },
 };
 
 export class TorrentDetails {
@@ -212,5 +213,28 @@ function trackersTab() {
     periodic: true,
     load: async (torrent) => (await api.get(torrentPath(torrent, 'trackers'), onServer(torrent))).trackers,
     apply: (trackers) => table.update(trackers),
+  };
+}
+
+/** Who changed this torrent, newest first (the activity log, this torrent only). */
+function activityTab() {
+  const table = new KeyedTable({
+    className: 'activity',
+    key: (entry) => entry.id,
+    emptyText: 'No changes recorded.',
+    columns: [
+      { title: 'Time', value: (entry) => format.dateTime(entry.at) },
+      { title: 'Actor', value: (entry) => `${entry.actor.kind}: ${entry.actor.name}` },
+      { title: 'Action', value: (entry) => entry.action },
+      { title: 'Outcome', value: (entry) => (entry.success ? 'ok' : 'failed') },
+      { title: 'Message', value: (entry) => entry.message },
+    ],
+  });
+  return {
+    element: table.element,
+    periodic: true,
+    load: async (torrent) => (await api.get('/activity',
+      { info_hash: torrent.info_hash, server_id: torrent.server_id, limit: 50 })).items,
+    apply: (items) => table.update(items),
   };
 }

@@ -1,0 +1,100 @@
+// Browser test of the activity log: the Activity page lists who changed
+// what (web UI, API key), filters by kind of actor and by text, and the
+// torrent details have an Activity tab — against the real server and a
+// real transmission-daemon. Run: cd web && node --test e2e/activity.test.mjs
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { screenshot, startStack, watchPage, withScreenshotOnFailure } from './harness.mjs';
+import { callApi, uploadTorrent } from './page-api.mjs';
+import { makeTorrent } from './torrent-file.mjs';
+
+const USER = 'activity-admin';
+const PASSWORD = 'activity admin password';
+
+describe('activity log', { timeout: 180_000 }, () => {
+  let stack;
+  let page;
+  let problems;
+  const torrent = makeTorrent('logged <i>torrent</i>');
+
+  before(async () => {
+    stack = await startStack();
+    const context = await stack.browser.newContext({ viewport: { width: 1440, height: 900 } });
+    page = await context.newPage();
+    problems = watchPage(page, stack.server.url);
+  });
+
+  after(async () => {
+    await stack?.stop();
+  });
+
+  const step = (name, body) => test(name, () => withScreenshotOnFailure(page, name, body));
+
+  step('changes made in the UI and with a key are listed', async () => {
+    await page.goto(`${stack.server.url}/`);
+    await page.locator('h1', { hasText: 'Create the admin account' }).waitFor();
+    await page.fill('input[name=username]', USER);
+    await page.fill('input[name=password]', PASSWORD);
+    await page.fill('input[name=confirm_password]', PASSWORD);
+    await page.click('form.login button[type=submit]');
+    await page.locator('.whoami', { hasText: USER }).waitFor();
+    await page.click('dialog >> text=Keep it open');
+    const { transmission } = stack;
+    const server = await callApi(page, 'POST', '/servers', {
+      name: 'seedbox', server_type: 'transmission', host: '127.0.0.1', port: transmission.port,
+      rpc_path: transmission.rpcPath, username: transmission.username, password: transmission.password,
+    });
+    assert.equal(server.status, 200, JSON.stringify(server.body));
+    const serverId = server.body.id;
+    for (let i = 0; i < 100; i++) {
+      const state = await callApi(page, 'GET', `/servers/${serverId}`);
+      if (state.body.status === 'connected') break;
+      await page.waitForTimeout(200);
+    }
+    assert.equal(await uploadTorrent(page, torrent, { server_id: serverId, start: 'false' }), 200);
+    const key = await callApi(page, 'POST', '/auth/api-keys', { name: 'e2e-script' });
+    const stopped = await fetch(`${stack.server.url}/torrents/${torrent.infoHash}/stop?server_id=${serverId}`, {
+      method: 'POST', headers: { Authorization: `Bearer ${key.body.api_key}` },
+    });
+    assert.equal(stopped.status, 200);
+
+    await page.click('nav >> text=Activity');
+    const rows = page.locator('table.activity tbody tr');
+    await rows.first().waitFor();
+    const first = rows.first();
+    assert.match(await first.textContent(), /API key: e2e-script/);
+    assert.match(await first.textContent(), /stop/);
+    // Names are text, never markup.
+    await page.locator('table.activity td', { hasText: 'logged <i>torrent</i> (seedbox)' }).first().waitFor();
+    assert.equal(await page.locator('table.activity i').count(), 0);
+    await screenshot(page, 'activity-page');
+  });
+
+  step('filters by kind of actor and by text', async () => {
+    await page.selectOption('select[name=actor_kind]', 'api_key');
+    const rows = page.locator('table.activity tbody tr');
+    await page.waitForFunction(() => document.querySelectorAll('table.activity tbody tr').length === 1);
+    assert.match(await rows.first().textContent(), /e2e-script/);
+    await page.selectOption('select[name=actor_kind]', '');
+    await page.fill('input[name=search]', 'server_create');
+    await page.waitForFunction(() => {
+      const cells = [...document.querySelectorAll('table.activity tbody tr .activity-action')];
+      return cells.length === 1 && cells[0].textContent === 'server_create';
+    });
+    await page.fill('input[name=search]', 'nothing matches this');
+    await page.locator('text=No activity matches.').waitFor();
+  });
+
+  step('the torrent details have an Activity tab', async () => {
+    await page.click('nav >> text=Torrents');
+    const row = page.locator('.vrow:not([hidden])', { has: page.locator('.vcell.name', { hasText: 'logged' }) });
+    await row.dblclick();
+    await page.click('.details [data-tab=activity]');
+    const entries = page.locator('.details table.activity tbody tr');
+    await page.waitForFunction(() => document.querySelectorAll('.details table.activity tbody tr').length === 2);
+    assert.match(await entries.first().textContent(), /api_key: e2e-script/);
+    await screenshot(page, 'activity-tab');
+    assert.deepEqual(problems, []);
+  });
+});
