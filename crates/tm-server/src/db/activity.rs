@@ -68,11 +68,9 @@ macro_rules! filtered {
     };
 }
 
-const INSERT: &str = concat!(
-    "INSERT INTO activity (",
-    columns!(),
-    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
-);
+const INSERT: &str = concat!("INSERT INTO activity (", columns!(), ") ");
+/// 15 parameters a row, under SQLite's oldest limit of 999 a statement.
+const ROWS_PER_INSERT: usize = 60;
 const PAGE: &str = concat!(
     "SELECT ",
     columns!(),
@@ -100,29 +98,32 @@ macro_rules! bind_filter {
 }
 
 impl Store {
-    /// Writes the rows in one transaction.
+    /// Writes the rows in one transaction, many to a statement (a bulk
+    /// action on thousands of torrents is a few round trips).
     pub async fn insert_activity(&self, rows: &[ActivityRow]) -> DbResult<()> {
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
-            for row in rows {
-                sqlx::query(INSERT)
-                    .bind(&row.id)
-                    .bind(row.at)
-                    .bind(&row.owner_id)
-                    .bind(&row.scope)
-                    .bind(&row.action)
-                    .bind(&row.actor_kind)
-                    .bind(&row.actor_name)
-                    .bind(&row.actor_user_id)
-                    .bind(&row.actor_detail)
-                    .bind(&row.server_id)
-                    .bind(&row.server_name)
-                    .bind(&row.info_hash)
-                    .bind(&row.torrent_name)
-                    .bind(&row.outcome)
-                    .bind(&row.message)
-                    .execute(&mut *tx)
-                    .await?;
+            for chunk in rows.chunks(ROWS_PER_INSERT) {
+                let mut insert = sqlx::QueryBuilder::new(INSERT);
+                insert.push_values(chunk, |mut values, row| {
+                    values
+                        .push_bind(&row.id)
+                        .push_bind(row.at)
+                        .push_bind(&row.owner_id)
+                        .push_bind(&row.scope)
+                        .push_bind(&row.action)
+                        .push_bind(&row.actor_kind)
+                        .push_bind(&row.actor_name)
+                        .push_bind(&row.actor_user_id)
+                        .push_bind(&row.actor_detail)
+                        .push_bind(&row.server_id)
+                        .push_bind(&row.server_name)
+                        .push_bind(&row.info_hash)
+                        .push_bind(&row.torrent_name)
+                        .push_bind(&row.outcome)
+                        .push_bind(&row.message);
+                });
+                insert.build().execute(&mut *tx).await?;
             }
             tx.commit().await
         })?;

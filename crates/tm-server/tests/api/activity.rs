@@ -188,6 +188,15 @@ on_both_databases! {
         });
         let alice = app.user("alice").await;
         alice.create_key("kept").await;
+        // A bulk action records every torrent, in batches.
+        let refs: Vec<Value> = (0..130)
+            .map(|n| json!({"server_id": "no-such-server", "info_hash": format!("{n:040x}")}))
+            .collect();
+        let (status, body) = alice.post("/torrents/actions", json!({"action": "stop", "torrents": refs})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (stops, total) = items(&alice, "?limit=1000&scope=torrent").await;
+        assert_eq!(total, 130);
+        assert!(stops.iter().all(|e| e["action"] == "stop" && e["success"] == false && e["message"] == "Server not found"), "{:?}", stops[0]);
         let (_, me) = alice.get("/auth/me").await;
         let user_id = me["user_id"].as_str().unwrap();
         app.execute_sql(&format!(
@@ -195,7 +204,7 @@ on_both_databases! {
              VALUES ('old-entry', 1000, '{user_id}', 'account', 'api_key_create', 'web', 'alice', 'ok', 'long ago')"
         )).await;
         let pruned = wait_until(Duration::from_secs(10), || async {
-            let (entries, _) = items(&alice, "").await;
+            let (entries, _) = items(&alice, "?scope=account").await;
             entries.iter().all(|e| e["id"] != "old-entry").then_some(entries)
         }).await.expect("the old entry is pruned");
         assert!(newest(&pruned, "api_key_create").is_some(), "recent entries stay");
