@@ -181,12 +181,46 @@ impl Change {
     }
 }
 
-/// The error as the caller sees it (internal faults are not spelled out).
+/// The error as the caller sees it (internal faults are not spelled out),
+/// with URLs cut short: a tracker passkey in a .torrent URL's query is a
+/// secret the log keeps no copy of.
 fn shown_error(error: &Error) -> String {
     match error {
         Error::Internal(_) => "Internal server error".into(),
-        other => other.to_string(),
+        other => without_url_secrets(&other.to_string()),
     }
+}
+
+/// `text` with each URL's user info, query and fragment left out, and
+/// magnet links reduced to their scheme.
+fn without_url_secrets(text: &str) -> String {
+    text.split(' ')
+        .map(|word| {
+            if word.starts_with("magnet:") {
+                return "magnet:…".to_string();
+            }
+            if !word.contains("://") {
+                return word.to_string();
+            }
+            match url::Url::parse(word.trim_end_matches([':', ',', ')'])) {
+                Ok(mut url) => {
+                    let secret = url.query().is_some() || url.fragment().is_some();
+                    let _ = url.set_username("");
+                    let _ = url.set_password(None);
+                    url.set_query(None);
+                    url.set_fragment(None);
+                    let tail: String = word
+                        .chars()
+                        .rev()
+                        .take_while(|c| [':', ',', ')'].contains(c))
+                        .collect();
+                    format!("{url}{}{tail}", if secret { "?…" } else { "" })
+                }
+                Err(_) => "(a URL)".to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 impl Core {
@@ -373,6 +407,28 @@ mod tests {
         assert_eq!(seen, rule);
         assert_eq!(seen.detail.as_deref(), Some("r1"));
         assert_eq!(Actor::current().kind, ActorKind::System);
+    }
+
+    #[test]
+    fn urls_in_messages_lose_their_secrets() {
+        assert_eq!(
+            without_url_secrets(
+                "Could not fetch https://u:p@tracker.example/dl/1.torrent?passkey=abc: could not connect"
+            ),
+            "Could not fetch https://tracker.example/dl/1.torrent?…: could not connect"
+        );
+        assert_eq!(
+            without_url_secrets("Could not fetch http://host/a.torrent: too many redirects"),
+            "Could not fetch http://host/a.torrent: too many redirects"
+        );
+        assert_eq!(
+            without_url_secrets("bad magnet:?xt=urn&tr=x"),
+            "bad magnet:…"
+        );
+        assert_eq!(
+            without_url_secrets("Torrent not found"),
+            "Torrent not found"
+        );
     }
 
     #[test]

@@ -59,9 +59,17 @@ on_both_databases! {
         let (status, _) = alice.post(&format!("/torrents/{unknown}/stop"), json!({})).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
 
+        // A failed add by URL: the log keeps no passkey.
+        let url = "http://127.0.0.1:1/get.torrent?passkey=secret-passkey";
+        let (status, _) = alice.post("/torrents", json!({"uri": url, "server_id": server_id})).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+
         let (entries, total) = items(&alice, "").await;
         assert_eq!(total as usize, entries.len());
-        let added = newest(&entries, "add").expect("the upload");
+        let fetch = entries.iter().find(|e| e["action"] == "add" && e["success"] == false).expect("failed add");
+        assert_eq!(fetch["message"], "Could not fetch http://127.0.0.1:1/get.torrent?…: could not connect");
+        assert!(!entries.iter().any(|e| e.to_string().contains("secret-passkey")));
+        let added = entries.iter().find(|e| e["action"] == "add" && e["success"] == true).expect("the upload");
         assert_eq!(added["actor"]["kind"], "web");
         assert_eq!(added["torrent_name"], "logged.bin");
         assert_eq!(added["server_name"], "box");
