@@ -63,6 +63,9 @@ pub struct Config {
     /// Serve `GET /metrics` to anyone, not only admins (a scraper that
     /// reaches it only over a private network).
     pub metrics_public: bool,
+    /// Most torrents one run of an automation rule removes, unless the rule
+    /// sets its own cap: a tracker outage must not make a rule wipe a library.
+    pub rule_max_removals_per_run: u32,
 }
 
 impl std::fmt::Debug for Config {
@@ -85,6 +88,7 @@ impl std::fmt::Debug for Config {
             .field("public_origins", &self.public_origins)
             .field("full_resync_interval", &self.full_resync_interval)
             .field("metrics_public", &self.metrics_public)
+            .field("rule_max_removals_per_run", &self.rule_max_removals_per_run)
             .finish_non_exhaustive()
     }
 }
@@ -117,6 +121,7 @@ impl Config {
             credential_recheck: Duration::from_secs(2),
             full_resync_interval: crate::fleet::DEFAULT_RESYNC_INTERVAL,
             metrics_public: false,
+            rule_max_removals_per_run: 20,
         }
     }
 

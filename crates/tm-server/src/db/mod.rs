@@ -6,6 +6,7 @@
 
 mod api_keys;
 mod facade;
+mod rules;
 mod servers;
 mod sessions;
 mod settings;
@@ -23,6 +24,7 @@ use sqlx::sqlite::{
 
 pub use api_keys::ApiKeyRow;
 pub use facade::{CategoryRow, ShareLimitRow};
+pub use rules::{OUTCOME_DONE, RuleActionRow, RuleRow};
 pub use servers::ServerRow;
 pub use sessions::NewSession;
 pub use targets::TargetGrant;
