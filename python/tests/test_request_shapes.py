@@ -155,7 +155,8 @@ def test_single_torrent_calls(tm: TorrentManagerClient, rec: Recorder) -> None:
     tm.get_torrent(HASH, server_id="s1")
     assert sent(rec) == ("GET", f"/torrents/{HASH}", {"server_id": "s1"}, None)
     for action, call in (("start", tm.start_torrent), ("stop", tm.stop_torrent),
-                         ("recheck", tm.recheck_torrent)):
+                         ("recheck", tm.recheck_torrent),
+                         ("reannounce", tm.reannounce_torrent)):
         call(HASH, "s1")
         assert sent(rec) == ("POST", f"/torrents/{HASH}/{action}", {"server_id": "s1"}, None)
     tm.delete_torrent(HASH)

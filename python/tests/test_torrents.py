@@ -29,6 +29,8 @@ def test_torrent_round_trip(client, server_id, transmission):
     assert client.get_torrent(info_hash, server_id)["is_active"] is False
     assert client.start_torrent(info_hash, server_id)["message"] == "Torrent started"
     assert client.recheck_torrent(info_hash)["info_hash"] == info_hash
+    reannounced = client.reannounce_torrent(info_hash, server_id)
+    assert reannounced["message"] == "Torrent reannounce requested"
 
     assert client.set_labels(info_hash, ["tv", "hd"])["labels"] == ["tv", "hd"]
     assert client.add_label(info_hash, "keep")["labels"] == ["tv", "hd", "keep"]
@@ -86,6 +88,10 @@ def test_magnets_batches_and_refusals(client, server_id, tmp_path):
 
     stopped = client.bulk_action("stop", client.list_torrents())
     assert (stopped["success_count"], stopped["failure_count"]) == (4, 0)
+    # An unknown torrent fails alone, as for every bulk action.
+    picked = [{"server_id": server_id, "info_hash": h} for h in (first_hash, "0" * 40)]
+    reannounced = client.bulk_action("reannounce", picked)
+    assert (reannounced["success_count"], reannounced["failure_count"]) == (1, 1)
     gone = client.bulk_action("remove", [{"server_id": server_id, "info_hash": first_hash},
                                           {"server_id": server_id, "info_hash": "0" * 40}])
     assert (gone["success_count"], gone["failure_count"]) == (1, 1)

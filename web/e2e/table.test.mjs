@@ -231,12 +231,12 @@ describe('torrents view', { timeout: 300_000 }, () => {
     await page.click('.column-chooser summary');
   });
 
-  step('context menu: stop and start from a right click', async () => {
+  step('context menu: start, stop and reannounce from a right click', async () => {
     const row = rowOf(page, 'alpha-01');
     await row.click({ button: 'right' });
     const menu = page.locator('.context-menu[role=menu]');
     assert.deepEqual(await menu.locator('[role=menuitem]').allTextContents(),
-      ['Start', 'Stop', 'Recheck', 'Labels…', 'Remove…', 'Details']);
+      ['Start', 'Stop', 'Recheck', 'Reannounce', 'Labels…', 'Remove…', 'Details']);
     assert.equal(await row.getAttribute('aria-selected'), 'true');
     await menu.locator('text=Start').click();
     await row.locator('.vcell.state[data-state=downloading]').waitFor({ timeout: LIVE });
@@ -255,6 +255,13 @@ describe('torrents view', { timeout: 300_000 }, () => {
     const answer = await (await stopped).json();
     assert.equal(answer.success_count, 1, JSON.stringify(answer));
     await row.locator('.vcell.state[data-state=paused]').waitFor({ timeout: LIVE });
+    await row.click({ button: 'right' });
+    const reannounced = page.waitForResponse((r) => r.url().endsWith('/torrents/actions'));
+    await menu.locator('text=Reannounce').click();
+    const response = await reannounced;
+    assert.equal(response.request().postDataJSON().action, 'reannounce');
+    assert.equal((await response.json()).success_count, 1);
+    await page.locator('.toast', { hasText: 'Reannounced 1 torrent.' }).waitFor();
   });
 
   step('shortcuts: / s p r l Delete, not while typing', async () => {

@@ -279,6 +279,10 @@ pub struct ClientCapabilities {
     pub peers: bool,
     pub trackers: bool,
     pub recheck: bool,
+    /// Asking the trackers again now. Absent (false) in answers of servers
+    /// from before it existed.
+    #[serde(default)]
+    pub reannounce: bool,
     pub delete_data: bool,
     /// Polls fetch only what changed.
     pub incremental_list: bool,

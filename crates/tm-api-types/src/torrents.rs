@@ -187,7 +187,7 @@ pub struct BatchUploadResponse {
     pub results: Vec<BatchUploadResult>,
 }
 
-/// Answer of start, stop, recheck and remove.
+/// Answer of start, stop, recheck, reannounce and remove.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TorrentActionResponse {
@@ -389,6 +389,8 @@ pub enum BulkAction {
     Start,
     Stop,
     Recheck,
+    /// Asks the trackers for peers now.
+    Reannounce,
     Remove,
     /// Adds `labels` to each torrent's labels.
     AddLabels,

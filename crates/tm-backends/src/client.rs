@@ -70,6 +70,13 @@ pub trait TorrentClient: Send + Sync {
         Err(unsupported(self, "rechecking data"))
     }
 
+    /// Asks the torrents' trackers for peers now, without waiting for the
+    /// next announce (clients may still hold it back within the tracker's
+    /// minimum interval).
+    async fn reannounce(&self, _info_hashes: &[String]) -> Result<()> {
+        Err(unsupported(self, "reannouncing"))
+    }
+
     async fn files(&self, _info_hash: &str) -> Result<Vec<TorrentFile>> {
         Err(unsupported(self, "listing files"))
     }

@@ -264,6 +264,16 @@ impl Client {
         self.torrent_action(info_hash, "recheck", server_id).await
     }
 
+    /// Asks the torrent's trackers for peers now.
+    pub async fn reannounce_torrent(
+        &self,
+        info_hash: &str,
+        server_id: Option<&str>,
+    ) -> Result<TorrentActionResponse, Error> {
+        self.torrent_action(info_hash, "reannounce", server_id)
+            .await
+    }
+
     async fn torrent_action(
         &self,
         info_hash: &str,

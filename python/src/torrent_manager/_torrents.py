@@ -159,6 +159,10 @@ class Torrents(Transport):
         """Verifies a torrent's data on disk: ``{message, info_hash, server_id}``."""
         return self._torrent_action(info_hash, "recheck", server_id)
 
+    def reannounce_torrent(self, info_hash: str, server_id: Optional[str] = None) -> JSON:
+        """Asks a torrent's trackers for peers now: ``{message, info_hash, server_id}``."""
+        return self._torrent_action(info_hash, "reannounce", server_id)
+
     def _torrent_action(self, info_hash: str, action: str, server_id: Optional[str]) -> JSON:
         return self._request(
             "POST",
@@ -183,8 +187,8 @@ class Torrents(Transport):
         delete_data: bool = False,
         labels: Optional[Sequence[str]] = None,
     ) -> JSON:
-        """One action (``"start"``, ``"stop"``, ``"recheck"``, ``"remove"``,
-        ``"add_labels"`` or ``"remove_labels"``) on many torrents, on any
+        """One action (``"start"``, ``"stop"``, ``"recheck"``, ``"reannounce"``,
+        ``"remove"``, ``"add_labels"`` or ``"remove_labels"``) on many torrents, on any
         servers, in one request. ``labels`` are what the label actions add or
         remove.
 

@@ -1,5 +1,5 @@
-// What can be done to the selected torrents: start, stop, recheck, labels,
-// remove; one request for the whole selection (the server groups it per
+// What can be done to the selected torrents: start, stop, recheck,
+// reannounce, labels, remove; one request for the whole selection (the server groups it per
 // client) and one summary. Also the keyboard shortcuts that run them.
 
 import { api } from '../api.js';
@@ -10,7 +10,7 @@ import { store } from '../store.js';
 
 const NAMES_LISTED = 10;
 const DONE_WORDS = {
-  start: 'Started', stop: 'Stopped', remove: 'Removed', recheck: 'Rechecking',
+  start: 'Started', stop: 'Stopped', remove: 'Removed', recheck: 'Rechecking', reannounce: 'Reannounced',
   add_labels: 'Labelled', remove_labels: 'Unlabelled',
 };
 

@@ -41,6 +41,7 @@ export function torrentsView() {
     start: () => runBulk('start', selected()),
     stop: () => runBulk('stop', selected()),
     recheck: () => runBulk('recheck', selected()),
+    reannounce: () => runBulk('reannounce', selected()),
     labels: () => editLabels(selected()),
     remove: async () => {
       if (await removeTorrents(selected())) selection.clear();
@@ -115,6 +116,7 @@ export function torrentsView() {
     h('button', { type: 'button', onclick: actions.start, title: 'Start (s)' }, 'Start'),
     h('button', { type: 'button', onclick: actions.stop, title: 'Stop (p)' }, 'Stop'),
     h('button', { type: 'button', onclick: actions.recheck, title: 'Recheck (r)' }, 'Recheck'),
+    h('button', { type: 'button', onclick: actions.reannounce, title: 'Ask the trackers for peers now' }, 'Reannounce'),
     h('button', { type: 'button', onclick: actions.labels, title: 'Add or remove labels (l)' }, 'Labels…'),
     h('button.danger', { type: 'button', onclick: actions.remove, title: 'Remove (Delete)' }, 'Remove'),
     h('button', { type: 'button', onclick: actions.details }, 'Details'),
@@ -306,6 +308,7 @@ export function torrentsView() {
       { label: `Start${many}`, action: actions.start },
       { label: `Stop${many}`, action: actions.stop },
       { label: `Recheck${many}`, action: actions.recheck },
+      { label: `Reannounce${many}`, action: actions.reannounce },
       { label: `Labels…${many}`, action: actions.labels },
       { label: `Remove${many}…`, action: actions.remove, danger: true },
       { label: 'Details', action: () => openDetails(torrent) },

@@ -197,6 +197,7 @@ impl TorrentClient for Deluge {
                 peers: true,
                 trackers: true,
                 recheck: true,
+                reannounce: true,
                 delete_data: true,
                 incremental_list: false,
             },
@@ -302,6 +303,10 @@ impl TorrentClient for Deluge {
 
     async fn recheck(&self, info_hashes: &[String]) -> Result<()> {
         self.act("core.force_recheck", info_hashes).await
+    }
+
+    async fn reannounce(&self, info_hashes: &[String]) -> Result<()> {
+        self.act("core.force_reannounce", info_hashes).await
     }
 
     async fn remove(&self, info_hash: &str, delete_data: bool) -> Result<RemoveOutcome> {

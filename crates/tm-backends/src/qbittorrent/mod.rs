@@ -269,6 +269,7 @@ impl TorrentClient for Qbittorrent {
                 peers: true,
                 trackers: true,
                 recheck: true,
+                reannounce: true,
                 delete_data: true,
                 incremental_list: true,
             },
@@ -326,6 +327,10 @@ impl TorrentClient for Qbittorrent {
 
     async fn recheck(&self, info_hashes: &[String]) -> Result<()> {
         self.act("torrents/recheck", info_hashes).await
+    }
+
+    async fn reannounce(&self, info_hashes: &[String]) -> Result<()> {
+        self.act("torrents/reannounce", info_hashes).await
     }
 
     async fn remove(&self, info_hash: &str, delete_data: bool) -> Result<RemoveOutcome> {

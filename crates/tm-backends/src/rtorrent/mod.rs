@@ -155,6 +155,7 @@ impl TorrentClient for Rtorrent {
                 peers: true,
                 trackers: true,
                 recheck: true,
+                reannounce: true,
                 delete_data: true,
                 incremental_list: false,
             },
@@ -328,6 +329,10 @@ impl TorrentClient for Rtorrent {
 
     async fn recheck(&self, info_hashes: &[String]) -> Result<()> {
         self.for_each(info_hashes, &["d.check_hash"]).await
+    }
+
+    async fn reannounce(&self, info_hashes: &[String]) -> Result<()> {
+        self.for_each(info_hashes, &["d.tracker_announce"]).await
     }
 
     async fn remove(&self, info_hash: &str, delete_data: bool) -> Result<RemoveOutcome> {

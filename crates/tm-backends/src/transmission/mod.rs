@@ -249,6 +249,7 @@ impl TorrentClient for Transmission {
                 peers: true,
                 trackers: true,
                 recheck: true,
+                reannounce: true,
                 delete_data: true,
                 incremental_list: true,
             },
@@ -395,6 +396,10 @@ impl TorrentClient for Transmission {
 
     async fn recheck(&self, info_hashes: &[String]) -> Result<()> {
         self.act("torrent-verify", info_hashes).await
+    }
+
+    async fn reannounce(&self, info_hashes: &[String]) -> Result<()> {
+        self.act("torrent-reannounce", info_hashes).await
     }
 
     async fn remove(&self, info_hash: &str, delete_data: bool) -> Result<RemoveOutcome> {

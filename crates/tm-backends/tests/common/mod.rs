@@ -155,8 +155,8 @@ fn hashes(hash: &str) -> Vec<String> {
     vec![hash.to_owned()]
 }
 
-/// Probe, add (file, magnet, duplicate), list, get, start/stop, labels,
-/// recheck, trackers, peers, files and priorities, remove with and without data.
+/// Probe, add (file, magnet, duplicate), list, get, start/stop, reannounce,
+/// labels, recheck, trackers, peers, files and priorities, remove with and without data.
 pub async fn full_scenario(client: Arc<dyn TorrentClient>, expected: ClientKind, data_dir: &Path) {
     let client = client.as_ref();
     let info = client.probe().await.expect("probe");
@@ -225,6 +225,8 @@ pub async fn full_scenario(client: Arc<dyn TorrentClient>, expected: ClientKind,
     assert_eq!(seeding.progress, 100.0);
     assert_eq!(seeding.downloaded, 100_000);
     assert_eq!(seeding.eta, None);
+    // The tracker is unreachable: asking it again is accepted all the same.
+    client.reannounce(&hashes(&hash)).await.expect("reannounce");
     client.stop(&hashes(&hash)).await.expect("stop");
     let stopped = wait_for(client, &hash, "paused again", |t| {
         t.state == TorrentState::Paused
@@ -353,8 +355,13 @@ pub async fn full_scenario(client: Arc<dyn TorrentClient>, expected: ClientKind,
     let unknown = "0123456789abcdef0123456789abcdef01234567";
     let err = client.remove(unknown, false).await.unwrap_err();
     assert_eq!(err.kind, ErrorKind::NotFound(unknown.to_owned()), "{err}");
-    let err = client.start(&hashes(unknown)).await.unwrap_err();
-    assert_eq!(err.kind, ErrorKind::NotFound(unknown.to_owned()), "{err}");
+    for err in [
+        client.start(&hashes(unknown)).await.unwrap_err(),
+        client.recheck(&hashes(unknown)).await.unwrap_err(),
+        client.reannounce(&hashes(unknown)).await.unwrap_err(),
+    ] {
+        assert_eq!(err.kind, ErrorKind::NotFound(unknown.to_owned()), "{err}");
+    }
     let err = client.files("xyz").await.unwrap_err();
     assert!(matches!(err.kind, ErrorKind::Invalid(_)), "{err}");
     let err = client

@@ -155,6 +155,8 @@ async fn torrents_through_transmission() {
     .await
     .expect("it stops");
     alice.recheck_torrent(hash, None).await.unwrap();
+    let reannounced = alice.reannounce_torrent(hash, None).await.unwrap();
+    assert_eq!(reannounced.message, "Torrent reannounce requested");
 
     // Files, priorities, peers, trackers.
     let files = alice.torrent_files(hash, None).await.unwrap();
@@ -225,6 +227,17 @@ async fn torrents_through_transmission() {
         server_id: remaining.torrents[0].server_id.clone(),
         info_hash: "0".repeat(40),
     });
+    let reannounced = alice
+        .bulk_action(&BulkActionRequest {
+            action: BulkAction::Reannounce,
+            torrents: torrents.clone(),
+            delete_data: false,
+            labels: Vec::new(),
+        })
+        .await
+        .unwrap();
+    let counts = (reannounced.success_count, reannounced.failure_count);
+    assert_eq!(counts, (2, 1));
     let answer = alice
         .bulk_action(&BulkActionRequest {
             action: BulkAction::Remove,

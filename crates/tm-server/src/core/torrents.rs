@@ -29,6 +29,8 @@ pub enum TorrentAction {
     Start,
     Stop,
     Recheck,
+    /// Asks the trackers for peers now.
+    Reannounce,
 }
 
 impl TorrentAction {
@@ -37,6 +39,7 @@ impl TorrentAction {
             TorrentAction::Start => "Torrent started",
             TorrentAction::Stop => "Torrent stopped",
             TorrentAction::Recheck => "Torrent recheck started",
+            TorrentAction::Reannounce => "Torrent reannounce requested",
         }
     }
 }
@@ -121,7 +124,7 @@ impl Core {
             .ok_or(Error::TorrentNotFound)
     }
 
-    /// Starts, stops or rechecks a torrent, then waits for the client to show it.
+    /// Starts, stops, rechecks or reannounces a torrent, then waits for the client to show it.
     pub async fn torrent_action(
         &self,
         user: &User,
@@ -158,8 +161,8 @@ impl Core {
         Ok(response)
     }
 
-    /// One action on many torrents: one call per server for start, stop and
-    /// recheck, one re-read per server; each torrent succeeds or fails alone.
+    /// One action on many torrents: one call per server for start, stop,
+    /// recheck and reannounce, one re-read per server; each torrent succeeds or fails alone.
     /// Labels are edited torrent by torrent, each from what its client holds.
     pub async fn bulk_action(
         &self,
@@ -226,6 +229,7 @@ impl Core {
                 BulkAction::Start => TorrentAction::Start,
                 BulkAction::Stop => TorrentAction::Stop,
                 BulkAction::Recheck => TorrentAction::Recheck,
+                BulkAction::Reannounce => TorrentAction::Reannounce,
                 BulkAction::Remove => {
                     let mut removed = Vec::new();
                     for hash in &hashes {
@@ -381,7 +385,7 @@ pub(super) fn hashes_of(target: &Target) -> &[String] {
     std::slice::from_ref(&target.hash)
 }
 
-/// Sends start, stop or recheck to the client.
+/// Sends start, stop, recheck or reannounce to the client.
 async fn send_action(
     client: &dyn tm_backends::TorrentClient,
     action: TorrentAction,
@@ -391,6 +395,7 @@ async fn send_action(
         TorrentAction::Start => client.start(hashes).await?,
         TorrentAction::Stop => client.stop(hashes).await?,
         TorrentAction::Recheck => client.recheck(hashes).await?,
+        TorrentAction::Reannounce => client.reannounce(hashes).await?,
     }
     Ok(())
 }
@@ -400,7 +405,7 @@ async fn settle_action(poller: &Poller, action: TorrentAction, hashes: &[String]
     match action {
         TorrentAction::Start => settle(poller, hashes, |t| t.is_none_or(|t| t.is_active)).await,
         TorrentAction::Stop => settle(poller, hashes, |t| t.is_none_or(|t| !t.is_active)).await,
-        TorrentAction::Recheck => reread(poller, hashes).await,
+        TorrentAction::Recheck | TorrentAction::Reannounce => reread(poller, hashes).await,
     }
 }
 

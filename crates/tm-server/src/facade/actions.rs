@@ -104,7 +104,7 @@ impl Facade<'_> {
         })
     }
 
-    /// Start, stop or recheck each torrent where it is shown.
+    /// Start, stop, recheck or reannounce each torrent where it is shown.
     pub async fn act(&self, entries: &[Entry], action: TorrentAction) -> Result<()> {
         for entry in entries {
             self.core

@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 use tm_api_types::CategoryRequest;
 
 use super::{Entry, Facade};
-use crate::core::{CategoryWrite, Error, Result, clean_labels};
+use crate::core::{CategoryWrite, Error, Result};
 
 /// `createCategory`/`editCategory`: the save path and, as torrent-manager's
 /// extension, the server (`server_id`, or its name in `server`).

@@ -1,6 +1,6 @@
 //! The qBittorrent API over real clients: categories routing adds to a
-//! server and save path, qBittorrent's units and state names, actions,
-//! tags, share limits, and deletion with the data.
+//! server and save path, qBittorrent's units and state names, actions
+//! (reannounce too), tags, share limits, and deletion with the data.
 
 use std::time::Duration;
 
@@ -303,6 +303,14 @@ async fn facade_over(daemon: ClientUnderTest) {
         &["stalledUP", "uploading", "queuedUP", "checkingUP"],
     )
     .await;
+
+    // Reannounce (autobrr's loop): by hash and for all; unknown hashes are
+    // ignored, as qBittorrent ignores them.
+    let unknown = "0".repeat(40);
+    let known_and_unknown = format!("{}|{unknown}", seeded.info_hash);
+    for hashes in [known_and_unknown.as_str(), "all", unknown.as_str()] {
+        qbit.ok("/torrents/reannounce", &[("hashes", hashes)]).await;
+    }
 
     // Tags are labels; the category label is not a tag.
     qbit.ok(

@@ -45,7 +45,7 @@ tm_testkit::for_every_client! {
         assert!(info["last_success_at"].is_string());
         assert!(info["last_error"].is_null());
         let capabilities = &info["capabilities"];
-        for feature in ["file_priorities", "peers", "trackers", "recheck", "delete_data"] {
+        for feature in ["file_priorities", "peers", "trackers", "recheck", "reannounce", "delete_data"] {
             assert_eq!(capabilities[feature], true, "{feature}: {capabilities}");
         }
         // What each client can do (Deluge: its Label plugin is enabled).
@@ -212,6 +212,13 @@ tm_testkit::for_every_client! {
         }).await.expect("the torrent is listed as paused");
         let (status, _) = api.post(&format!("/torrents/{hash}/recheck"), json!({})).await;
         assert_eq!(status, StatusCode::OK);
+        let (status, reannounced) = api.post(&format!("/torrents/{hash}/reannounce"), json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{reannounced}");
+        assert_eq!(reannounced["message"], "Torrent reannounce requested");
+        // Named on its server, an unknown torrent reaches the client, which says so.
+        let unknown = format!("/torrents/{}/reannounce?server_id={server_id}", "0".repeat(40));
+        let (status, body) = api.post(&unknown, json!({})).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::NOT_FOUND, Some("torrent_not_found")), "{body}");
 
         // Labels: replace, add, remove.
         label_edits(&api, &hash, daemon, labels).await;
@@ -487,6 +494,28 @@ async fn bulk_actions_span_servers_and_report_each_torrent() {
         failures.iter().any(|m| m.contains("40 hex")),
         "{failures:?}"
     );
+
+    let (_, reannounced) = api
+        .post(
+            "/torrents/actions",
+            json!({"action": "reannounce", "torrents": with_bad}),
+        )
+        .await;
+    assert_eq!(
+        (
+            reannounced["success_count"].as_u64(),
+            reannounced["failure_count"].as_u64()
+        ),
+        (Some(3), Some(3)),
+        "{reannounced}"
+    );
+    let done = reannounced["results"].as_array().unwrap().iter();
+    for result in done.filter(|r| r["success"] == true) {
+        assert_eq!(
+            result["message"], "Torrent reannounce requested",
+            "{result}"
+        );
+    }
 
     let (_, stopped) = api
         .post(

@@ -46,6 +46,8 @@ tm_testkit::for_every_client! {
         wait_until(SETTLE, || async { (state(&env, hash).await? != "paused").then_some(()) })
             .await
             .expect("started");
+        let reannounced = env.run(&["torrents", "reannounce", &hash[..8]]).await.ok();
+        assert!(reannounced.stdout.contains("Torrent reannounce requested"), "{reannounced:?}");
         env.run(&["torrents", "stop", hash]).await.ok();
         wait_until(SETTLE, || async { (state(&env, hash).await? == "paused").then_some(()) })
             .await

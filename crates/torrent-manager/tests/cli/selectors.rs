@@ -64,6 +64,12 @@ async fn selectors_pick_the_torrents_of_bulk_actions() {
             && state_of(list, &hashes[2]) == "paused"
     })
     .await;
+    let reannounced = env
+        .run(&["torrents", "reannounce", "--all", "-o", "json"])
+        .await
+        .ok()
+        .json();
+    assert_eq!(reannounced["success_count"], 3, "{reannounced}");
     env.run(&["torrents", "stop", "--all"]).await.ok();
     wait_for_listing(&env, "all stop", all_paused).await;
 

@@ -213,7 +213,7 @@ pub async fn upload_batch(
     ))
 }
 
-/// One action (start, stop, recheck, remove, add or remove labels) on many
+/// One action (start, stop, recheck, reannounce, remove, add or remove labels) on many
 /// torrents across servers.
 #[utoipa::path(post, path = "/torrents/actions", tag = "torrents", request_body = BulkActionRequest,
     responses((status = 200, body = BulkActionResponse, description = "each torrent's outcome"), (status = 422, body = ErrorBody)))]
@@ -291,6 +291,28 @@ pub async fn recheck(
             &torrent.hash,
             torrent.server(),
             TorrentAction::Recheck,
+        )
+        .await?,
+    ))
+}
+
+/// Ask the torrent's trackers for peers now (clients may hold the announce
+/// back within the tracker's minimum interval).
+#[utoipa::path(post, path = "/torrents/{info_hash}/reannounce", tag = "torrents",
+    params(("info_hash" = String, Path), ServerParam),
+    responses((status = 200, body = TorrentActionResponse), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "the client cannot reannounce"), (status = 502, body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub async fn reannounce(
+    State(core): State<Core>,
+    CurrentUser(identity): CurrentUser,
+    torrent: TorrentRef,
+) -> Result<Json<TorrentActionResponse>, Error> {
+    Ok(Json(
+        core.torrent_action(
+            &identity.user,
+            &torrent.hash,
+            torrent.server(),
+            TorrentAction::Reannounce,
         )
         .await?,
     ))

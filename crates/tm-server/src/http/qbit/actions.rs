@@ -1,5 +1,5 @@
 //! `torrents/add`, `delete`, `start`/`stop` (and their 4.x names),
-//! `recheck`, priorities and share limits.
+//! `recheck`, `reannounce`, priorities and share limits.
 
 use axum::extract::State;
 use axum::response::Response;
@@ -121,6 +121,16 @@ pub async fn recheck(
     params: Params,
 ) -> QbitResult<Response> {
     act(core, user, params, TorrentAction::Recheck).await
+}
+
+/// `reannounce` (autobrr's reannounce loop): unknown hashes are ignored, as
+/// qBittorrent ignores them.
+pub async fn reannounce(
+    State(core): State<Core>,
+    user: QbitUser,
+    params: Params,
+) -> QbitResult<Response> {
+    act(core, user, params, TorrentAction::Reannounce).await
 }
 
 /// Queue positions: queueing is off, so 409 as qBittorrent answers then.

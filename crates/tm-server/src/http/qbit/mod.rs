@@ -66,6 +66,7 @@ pub fn router() -> Router<Core> {
         .route("/torrents/stop", post(actions::stop))
         .route("/torrents/pause", post(actions::stop))
         .route("/torrents/recheck", post(actions::recheck))
+        .route("/torrents/reannounce", post(actions::reannounce))
         .route("/torrents/topPrio", post(actions::priority))
         .route("/torrents/bottomPrio", post(actions::priority))
         .route("/torrents/increasePrio", post(actions::priority))

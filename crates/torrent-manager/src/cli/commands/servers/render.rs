@@ -16,7 +16,7 @@ fn address(server: &ServerInfo) -> String {
 }
 
 /// What the client was found to support, e.g. "one label, file priorities
-/// (low too), peers, trackers, recheck, delete data".
+/// (low too), peers, trackers, recheck, reannounce, delete data".
 fn capabilities_text(c: &ClientCapabilities) -> String {
     let labels = match c.labels {
         LabelSupport::None => None,
@@ -35,6 +35,7 @@ fn capabilities_text(c: &ClientCapabilities) -> String {
         c.peers.then_some("peers"),
         c.trackers.then_some("trackers"),
         c.recheck.then_some("recheck"),
+        c.reannounce.then_some("reannounce"),
         c.delete_data.then_some("delete data"),
         c.incremental_list.then_some("incremental list"),
     ]

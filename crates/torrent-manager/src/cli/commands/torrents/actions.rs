@@ -1,4 +1,4 @@
-//! `start`, `stop`, `recheck` and `rm`, by hash or by selectors.
+//! `start`, `stop`, `recheck`, `reannounce` and `rm`, by hash or by selectors.
 
 use std::io::Write;
 
@@ -34,6 +34,7 @@ pub enum Action {
     Start,
     Stop,
     Recheck,
+    Reannounce,
     Remove { delete_data: bool, yes: bool },
 }
 
@@ -91,6 +92,7 @@ async fn act_on_one(
         Action::Start => client.start_torrent(hash, server).await,
         Action::Stop => client.stop_torrent(hash, server).await,
         Action::Recheck => client.recheck_torrent(hash, server).await,
+        Action::Reannounce => client.reannounce_torrent(hash, server).await,
         Action::Remove { delete_data, .. } => {
             client.remove_torrent(hash, server, delete_data).await
         }
@@ -111,6 +113,7 @@ async fn act_on_selection(
         Action::Start => (BulkAction::Start, false),
         Action::Stop => (BulkAction::Stop, false),
         Action::Recheck => (BulkAction::Recheck, false),
+        Action::Reannounce => (BulkAction::Reannounce, false),
         Action::Remove { delete_data, yes } => {
             if !yes {
                 confirm_removal(torrents, delete_data)?;

@@ -1,4 +1,4 @@
-//! `torrents` (alias `ls`): list, and `add|show|start|stop|rm|recheck|files|peers|trackers|labels`.
+//! `torrents` (alias `ls`): list, and `add|show|start|stop|rm|recheck|reannounce|files|peers|trackers|labels`.
 
 mod actions;
 mod add;
@@ -51,6 +51,8 @@ enum TorrentCommand {
     Stop(ManyTorrents),
     /// Verify the data of torrents on disk.
     Recheck(ManyTorrents),
+    /// Ask the trackers of torrents for peers now.
+    Reannounce(ManyTorrents),
     /// Remove torrents from their client.
     #[command(visible_alias = "remove")]
     Rm {
@@ -98,6 +100,9 @@ pub async fn run(context: &Context, args: TorrentsArgs) -> anyhow::Result<()> {
         TorrentCommand::Start(many) => actions::act(client, out, many, Action::Start).await,
         TorrentCommand::Stop(many) => actions::act(client, out, many, Action::Stop).await,
         TorrentCommand::Recheck(many) => actions::act(client, out, many, Action::Recheck).await,
+        TorrentCommand::Reannounce(many) => {
+            actions::act(client, out, many, Action::Reannounce).await
+        }
         TorrentCommand::Rm {
             torrents,
             delete_data,
