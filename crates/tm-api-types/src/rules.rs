@@ -51,6 +51,8 @@ pub enum RuleAction {
     Stop,
     Start,
     Recheck,
+    /// Asks the trackers for peers now.
+    Reannounce,
     /// Removes the torrent, keeping its data.
     Remove,
     /// Removes the torrent and deletes its data.
@@ -73,6 +75,7 @@ impl RuleAction {
             RuleAction::Stop => "stop".into(),
             RuleAction::Start => "start".into(),
             RuleAction::Recheck => "recheck".into(),
+            RuleAction::Reannounce => "reannounce".into(),
             RuleAction::Remove => "remove".into(),
             RuleAction::RemoveWithData => "remove_with_data".into(),
             RuleAction::AddLabel { label } => format!("add_label {label}"),

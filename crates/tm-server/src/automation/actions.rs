@@ -83,18 +83,18 @@ async fn perform(
 ) -> Result<String> {
     let server = Some(server_id);
     match action {
-        RuleAction::Stop => Ok(core
-            .torrent_action(owner, hash, server, TorrentAction::Stop)
-            .await?
-            .message),
-        RuleAction::Start => Ok(core
-            .torrent_action(owner, hash, server, TorrentAction::Start)
-            .await?
-            .message),
-        RuleAction::Recheck => Ok(core
-            .torrent_action(owner, hash, server, TorrentAction::Recheck)
-            .await?
-            .message),
+        RuleAction::Stop | RuleAction::Start | RuleAction::Recheck | RuleAction::Reannounce => {
+            let action = match action {
+                RuleAction::Stop => TorrentAction::Stop,
+                RuleAction::Start => TorrentAction::Start,
+                RuleAction::Recheck => TorrentAction::Recheck,
+                _ => TorrentAction::Reannounce,
+            };
+            Ok(core
+                .torrent_action(owner, hash, server, action)
+                .await?
+                .message)
+        }
         RuleAction::Remove | RuleAction::RemoveWithData => {
             let with_data = matches!(action, RuleAction::RemoveWithData);
             Ok(core
