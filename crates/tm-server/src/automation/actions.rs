@@ -52,9 +52,7 @@ pub async fn run_rule(core: &Core, rule: &CompiledRule) -> Result<RuleRunResult>
                 outcome: outcome.to_string(),
                 message,
             };
-            if let Err(error) = core.store().insert_rule_action(&row).await {
-                tracing::warn!(%error, rule = %rule.id, "could not record a rule's action");
-            }
+            record(core, &row).await;
             records.push(record_of(row));
             if action.is_removal() && outcome == OUTCOME_DONE {
                 removed += 1;
@@ -120,6 +118,27 @@ async fn perform(
             .edit_labels(owner, hash, server, |_| labels.clone())
             .await
             .map(|_| "Labels set".to_string()),
+    }
+}
+
+/// Stores what was done. A failure or hold-back that repeats the one last
+/// recorded for the same torrent and action is not stored again, so a rule
+/// retrying every second cannot grow its history without end.
+async fn record(core: &Core, row: &RuleActionRow) {
+    let store = core.store();
+    if row.outcome != OUTCOME_DONE {
+        let last = store
+            .last_rule_action(&row.rule_id, &row.server_id, &row.info_hash, &row.action)
+            .await;
+        if let Ok(Some((outcome, message))) = last
+            && outcome == row.outcome
+            && message == row.message
+        {
+            return;
+        }
+    }
+    if let Err(error) = store.insert_rule_action(row).await {
+        tracing::warn!(%error, rule = %row.rule_id, "could not record a rule's action");
     }
 }
 

@@ -62,3 +62,55 @@ impl IdleTracker {
         servers.get(server_id)?.since.get(hash).copied()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::sync::Arc;
+
+    use super::IdleTracker;
+    use crate::automation::test_support::torrent;
+    use crate::fleet::Snapshot;
+
+    fn snapshot(revision: u64, upload_rate: u64) -> Snapshot {
+        let mut moving = torrent();
+        moving.upload_rate = upload_rate;
+        Snapshot {
+            revision,
+            torrents: Arc::new(HashMap::from([(moving.info_hash.clone(), moving)])),
+            ..Snapshot::default()
+        }
+    }
+
+    #[test]
+    fn idle_time_counts_from_the_last_tick_data_moved() {
+        let idle = IdleTracker::default();
+        let hash = torrent().info_hash;
+        idle.observe("s1", &snapshot(1, 0), 100);
+        idle.observe("s1", &snapshot(1, 0), 150);
+        assert_eq!(idle.idle_since("s1", &hash), Some(100), "first seen");
+        idle.observe("s1", &snapshot(2, 500), 200);
+        // Still moving in an unchanged snapshot: bumped every tick.
+        idle.observe("s1", &snapshot(2, 500), 210);
+        assert_eq!(idle.idle_since("s1", &hash), Some(210));
+        idle.observe("s1", &snapshot(3, 0), 220);
+        idle.observe("s1", &snapshot(3, 0), 300);
+        assert_eq!(idle.idle_since("s1", &hash), Some(210));
+        idle.observe(
+            "s1",
+            &Snapshot {
+                revision: 4,
+                ..Snapshot::default()
+            },
+            310,
+        );
+        assert_eq!(
+            idle.idle_since("s1", &hash),
+            None,
+            "gone torrents are forgotten"
+        );
+        idle.observe("s1", &snapshot(5, 0), 320);
+        idle.retain_servers(&Default::default());
+        assert_eq!(idle.idle_since("s1", &hash), None, "and removed servers");
+    }
+}

@@ -11,6 +11,8 @@ mod plan;
 mod recipes;
 mod rules;
 mod subject;
+#[cfg(test)]
+mod test_support;
 
 pub use engine::{RuleRuns, run_engine};
 pub use recipes::recipes;

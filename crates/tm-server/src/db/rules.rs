@@ -176,6 +176,25 @@ impl Store {
             .await)?)
     }
 
+    /// The outcome and message last recorded for one action on one torrent.
+    pub async fn last_rule_action(
+        &self,
+        rule_id: &str,
+        server_id: &str,
+        info_hash: &str,
+        action: &str,
+    ) -> DbResult<Option<(String, String)>> {
+        const SQL: &str = "SELECT outcome, message FROM rule_actions WHERE rule_id = $1 \
+            AND server_id = $2 AND info_hash = $3 AND action = $4 ORDER BY at DESC, id DESC LIMIT 1";
+        Ok(on_pool!(self, |pool| sqlx::query_as(SQL)
+            .bind(rule_id)
+            .bind(server_id)
+            .bind(info_hash)
+            .bind(action)
+            .fetch_optional(pool)
+            .await)?)
+    }
+
     /// One page of the rule's record, newest first, and how many in all.
     pub async fn rule_history(
         &self,

@@ -176,11 +176,28 @@ on_both_databases! {
         let (status, rule) = alice.post("/rules", json!({
             "name": "clean up", "enabled": false, "server_ids": [server_id],
             "conditions": labelled("old"), "actions": [{"type": "remove_with_data"}],
-            "max_removals_per_run": 2,
+            "max_removals_per_run": 0,
         })).await;
         assert_eq!(status, StatusCode::OK, "{rule}");
         let id = rule["id"].as_str().unwrap();
 
+        // With a cap of 0 nothing is removed; a repeated hold-back is recorded once.
+        for _ in 0..2 {
+            let (status, run) = alice.post(&format!("/rules/{id}/run"), json!({})).await;
+            assert_eq!(status, StatusCode::OK, "{run}");
+            assert_eq!(run["actions"].as_array().unwrap().len(), 3, "{run}");
+            assert!(run["actions"].as_array().unwrap().iter().all(|a| a["outcome"] == "cap_reached"), "{run}");
+        }
+        assert_eq!(states(&alice).await.len(), 4);
+        assert_eq!(history(&alice, id).await["total"], 3);
+
+        let mut capped = rule.clone();
+        capped["max_removals_per_run"] = json!(2);
+        for key in ["id", "created_at", "updated_at"] {
+            capped.as_object_mut().unwrap().remove(key);
+        }
+        let (status, body) = alice.put(&format!("/rules/{id}"), capped).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
         let (status, run) = alice.post(&format!("/rules/{id}/run"), json!({})).await;
         assert_eq!(status, StatusCode::OK, "{run}");
         assert_eq!(run["matched"], 3, "{run}");
@@ -200,7 +217,7 @@ on_both_databases! {
             assert!(settled.is_some(), "{name}: kept {kept}, exists {}", path.exists());
         }
         let recorded = history(&alice, id).await;
-        assert_eq!(recorded["total"], 3, "{recorded}");
+        assert_eq!(recorded["total"], 6, "{recorded}");
         assert_eq!(recorded["entries"][0]["outcome"], "cap_reached", "{recorded}");
         assert_eq!(recorded["entries"][0]["action"], "remove_with_data", "{recorded}");
 
@@ -213,7 +230,7 @@ on_both_databases! {
         assert_eq!(remaining[0].0, hashes[3]);
         let (status, paged) = alice.get(&format!("/rules/{id}/history?limit=2&offset=2")).await;
         assert_eq!(status, StatusCode::OK);
-        assert_eq!((paged["total"].clone(), paged["entries"].as_array().unwrap().len()), (json!(4), 2), "{paged}");
+        assert_eq!((paged["total"].clone(), paged["entries"].as_array().unwrap().len()), (json!(7), 2), "{paged}");
     }
 
     async fn a_rule_never_touches_another_users_servers(db: Db) {
