@@ -160,7 +160,10 @@ pub struct RuleMatch {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RulePreview {
+    /// The first 1,000 matches, by server and name.
     pub matches: Vec<RuleMatch>,
+    /// How many torrents match in all.
+    pub total: usize,
 }
 
 /// One thing a rule did (or tried, or held back from).

@@ -76,6 +76,11 @@ pub struct ServeArgs {
     /// when nobody untrusted can reach the port (server names show in labels).
     #[arg(long, env = "TM_METRICS_PUBLIC")]
     metrics_public: bool,
+
+    /// Most torrents one run of an automation rule removes, unless the rule
+    /// sets its own `max_removals_per_run`.
+    #[arg(long, env = "TM_RULE_MAX_REMOVALS", default_value_t = 20)]
+    rule_max_removals: u32,
 }
 
 impl ServeArgs {
@@ -99,6 +104,7 @@ impl ServeArgs {
         config.public_origins = self.public_origins;
         config.register_throttle.max_per_address = self.register_limit;
         config.metrics_public = self.metrics_public;
+        config.rule_max_removals_per_run = self.rule_max_removals;
         Ok(config)
     }
 }

@@ -9,6 +9,9 @@ use super::rules::CompiledRule;
 use super::subject::Subject;
 use crate::core::{Core, Result, User, now_millis};
 
+/// Most matches a preview lists (the total is given).
+const MAX_PREVIEW: usize = 1_000;
+
 /// A matching torrent and the actions it still needs, in the rule's order.
 pub struct Planned {
     pub server_id: String,
@@ -79,9 +82,11 @@ impl Core {
     /// What a run of the rule would do now; changes nothing.
     pub async fn preview_rule(&self, user: &User, id: &str) -> Result<RulePreview> {
         let rule = CompiledRule::from_row(&self.rule_row(user, id).await?)?;
-        let matches = plan(self, &rule)
-            .await?
+        let planned = plan(self, &rule).await?;
+        let total = planned.len();
+        let matches = planned
             .into_iter()
+            .take(MAX_PREVIEW)
             .map(|p| RuleMatch {
                 actions: p.actions.iter().map(RuleAction::describe).collect(),
                 server_id: p.server_id,
@@ -89,6 +94,6 @@ impl Core {
                 name: p.name,
             })
             .collect();
-        Ok(RulePreview { matches })
+        Ok(RulePreview { matches, total })
     }
 }

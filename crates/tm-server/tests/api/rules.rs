@@ -250,7 +250,7 @@ on_both_databases! {
         assert_eq!(status, StatusCode::OK, "{rule}");
         let id = rule["id"].as_str().unwrap();
         let (_, preview) = alice.post(&format!("/rules/{id}/preview"), json!({})).await;
-        assert_eq!(preview, json!({"matches": []}));
+        assert_eq!(preview, json!({"matches": [], "total": 0}));
         let (_, run) = alice.post(&format!("/rules/{id}/run"), json!({})).await;
         assert_eq!(run, json!({"matched": 0, "actions": []}));
         tokio::time::sleep(Duration::from_secs(3)).await;
@@ -280,7 +280,7 @@ tm_testkit::for_every_client! {
         let before = states(&api).await;
         let (status, preview) = api.post(&format!("/rules/{id}/preview"), json!({})).await;
         assert_eq!(status, StatusCode::OK, "{preview}");
-        assert_eq!(preview, json!({"matches": [{"server_id": server_id, "info_hash": target, "name": "labelled.bin", "actions": ["stop"]}]}));
+        assert_eq!(preview, json!({"matches": [{"server_id": server_id, "info_hash": target, "name": "labelled.bin", "actions": ["stop"]}], "total": 1}));
         tokio::time::sleep(Duration::from_secs(2)).await;
         assert_eq!(states(&api).await, before);
         assert_eq!(history(&api, &id).await["total"], 0);
