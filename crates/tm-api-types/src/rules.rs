@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 
 /// A node of a rule's condition tree: `{"all": [...]}`, `{"any": [...]}`,
 /// `{"not": {...}}`, or a comparison `{"field", "op", "value"}`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum RuleCondition {
@@ -26,6 +26,35 @@ pub enum RuleCondition {
     },
     /// One comparison of a torrent's field.
     Compare(RuleComparison),
+}
+
+/// Read strictly: a node with a group key and anything else (`{"all": [..],
+/// "not": ..}`) is refused rather than half-read.
+impl<'de> serde::Deserialize<'de> for RuleCondition {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let node = serde_json::Map::<String, serde_json::Value>::deserialize(deserializer)?;
+        let is_group = ["all", "any", "not"].iter().any(|k| node.contains_key(*k));
+        if !is_group {
+            return RuleComparison::deserialize(serde_json::Value::Object(node))
+                .map(RuleCondition::Compare)
+                .map_err(D::Error::custom);
+        }
+        let mut entries = node.into_iter();
+        let (Some((key, value)), None) = (entries.next(), entries.next()) else {
+            return Err(D::Error::custom(
+                "a condition holds exactly one of all, any or not, or is a comparison {field, op, value}",
+            ));
+        };
+        let list = |value| Vec::<RuleCondition>::deserialize(value).map_err(D::Error::custom);
+        match key.as_str() {
+            "all" => list(value).map(|all| RuleCondition::All { all }),
+            "any" => list(value).map(|any| RuleCondition::Any { any }),
+            _ => RuleCondition::deserialize(value)
+                .map(|not| RuleCondition::Not { not: Box::new(not) })
+                .map_err(D::Error::custom),
+        }
+    }
 }
 
 /// `field op value`. Fields: `state`, `ratio`, `seeding_time`,

@@ -126,6 +126,8 @@ on_both_databases! {
             (bad(cmp("state", "eq", json!("asleep"))), "not one of"),
             (bad(json!({"not": {"not": {"not": {"not": {"not": {"not": {"not": {"not": labelled("x")}}}}}}}})), "nested deeper than 8"),
             (json!({"name": "x", "conditions": labelled("x"), "actions": []}), "actions must list 1 to 16"),
+            (bad(json!({"all": [labelled("x")], "not": labelled("y")})), "exactly one of all, any or not"),
+            (bad(json!({"field": "ratio", "op": "ge", "valeu": 2})), "unknown field `valeu`"),
             (json!({"name": "x", "conditions": labelled("x"), "actions": [{"type": "explode"}]}), "Invalid request body"),
             (json!({"name": "x", "conditions": labelled("x"), "actions": [{"type": "stop"}], "interval_seconds": 0}), "interval_seconds"),
             (json!({"name": " ", "conditions": labelled("x"), "actions": [{"type": "stop"}]}), "name must be"),
