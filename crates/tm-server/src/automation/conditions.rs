@@ -19,7 +19,7 @@ const MAX_REGEX_LEN: usize = 512;
 const MAX_IN_VALUES: usize = 1_000;
 
 /// A normalised torrent field a rule can test. Adding one is a variant here,
-/// a name in [`Field::ALL`] and its value in `Subject::value`.
+/// its row in [`Field::ALL`] and its value in `Subject::value`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
     State,
@@ -47,30 +47,31 @@ pub enum Kind {
 }
 
 impl Field {
-    const ALL: [(&'static str, Field); 14] = [
-        ("state", Field::State),
-        ("ratio", Field::Ratio),
-        ("seeding_time", Field::SeedingTime),
-        ("inactive_time", Field::InactiveTime),
-        ("added_age", Field::AddedAge),
-        ("completed_age", Field::CompletedAge),
-        ("size", Field::Size),
-        ("progress", Field::Progress),
-        ("label", Field::Label),
-        ("tracker", Field::Tracker),
-        ("name", Field::Name),
-        ("server", Field::Server),
-        ("client", Field::Client),
-        ("free_space", Field::FreeSpace),
+    /// Every field: its name in the API and the kind of value it has.
+    const ALL: [(&'static str, Field, Kind); 14] = [
+        ("state", Field::State, Kind::Text),
+        ("ratio", Field::Ratio, Kind::Number),
+        ("seeding_time", Field::SeedingTime, Kind::Number),
+        ("inactive_time", Field::InactiveTime, Kind::Number),
+        ("added_age", Field::AddedAge, Kind::Number),
+        ("completed_age", Field::CompletedAge, Kind::Number),
+        ("size", Field::Size, Kind::Number),
+        ("progress", Field::Progress, Kind::Number),
+        ("label", Field::Label, Kind::Labels),
+        ("tracker", Field::Tracker, Kind::Text),
+        ("name", Field::Name, Kind::Text),
+        ("server", Field::Server, Kind::Text),
+        ("client", Field::Client, Kind::Text),
+        ("free_space", Field::FreeSpace, Kind::Number),
     ];
 
     fn parse(name: &str) -> Result<Field> {
         Field::ALL
             .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, f)| *f)
+            .find(|(n, _, _)| *n == name)
+            .map(|(_, f, _)| *f)
             .ok_or_else(|| {
-                let names: Vec<&str> = Field::ALL.iter().map(|(n, _)| *n).collect();
+                let names: Vec<&str> = Field::ALL.iter().map(|(n, _, _)| *n).collect();
                 Error::Invalid(format!(
                     "unknown condition field '{name}' (fields: {})",
                     names.join(", ")
@@ -79,20 +80,10 @@ impl Field {
     }
 
     pub fn kind(self) -> Kind {
-        match self {
-            Field::Ratio
-            | Field::SeedingTime
-            | Field::InactiveTime
-            | Field::AddedAge
-            | Field::CompletedAge
-            | Field::Size
-            | Field::Progress
-            | Field::FreeSpace => Kind::Number,
-            Field::State | Field::Tracker | Field::Name | Field::Server | Field::Client => {
-                Kind::Text
-            }
-            Field::Label => Kind::Labels,
-        }
+        Field::ALL
+            .iter()
+            .find(|(_, f, _)| *f == self)
+            .map_or(Kind::Text, |(_, _, k)| *k)
     }
 
     /// The values a text field can take, when they are a closed set.
