@@ -84,6 +84,10 @@ def test_list_torrents(tm: TorrentManagerClient, rec: Recorder) -> None:
     tm.list_torrents(error="tracker", tracker="tracker.example.org")
     assert sent(rec) == ("GET", "/torrents", {"error": "tracker",
                                               "tracker": "tracker.example.org"}, None)
+    tm.list_torrents(tracker_status="unregistered")
+    assert sent(rec)[2] == {"tracker_status": "unregistered"}
+    tm.list_torrents(tracker_status=("unregistered", "tracker_down"))
+    assert sent(rec)[2] == {"tracker_status": "unregistered,tracker_down"}
 
 
 def test_bulk_action_labels(tm: TorrentManagerClient, rec: Recorder) -> None:

@@ -107,3 +107,41 @@ def test_magnets_batches_and_refusals(client, server_id, tmp_path):
     with pytest.raises(TorrentManagerError) as duplicate:
         client.upload_torrent(str(second), server_id)
     assert (duplicate.value.status_code, duplicate.value.code) == (409, "duplicate_torrent")
+
+
+def test_tracker_status_filter(client, server_id, transmission):
+    # A tracker on loopback that answers every announce as trackers do for a
+    # torrent they deleted; Transmission lists that answer as its error.
+    import http.server
+    import threading
+
+    class Unregistered(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (the standard library's name)
+            body = b"d14:failure reason20:Unregistered torrente"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    tracker = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Unregistered)
+    threading.Thread(target=tracker.serve_forever, daemon=True).start()
+    try:
+        announce = f"http://127.0.0.1:{tracker.server_address[1]}/announce"
+        gone_path, gone = make_torrent(transmission.download_dir, "gone.bin", announce=announce)
+        client.upload_torrent(str(gone_path), server_id, start=True)
+        quiet_path, _ = make_torrent(transmission.download_dir, "quiet.bin")
+        client.upload_torrent(str(quiet_path), server_id, start=False)
+        listed = wait_for(lambda: client.list_torrents(tracker_status="unregistered"))
+        assert [t["info_hash"] for t in listed] == [gone]
+        assert listed[0]["tracker_message"] == "Unregistered torrent"
+        both = client.list_torrents(tracker_status=["unregistered", "tracker_down"])
+        assert [t["info_hash"] for t in both] == [gone]
+        assert client.list_torrents(tracker_status="working") == []
+        with pytest.raises(TorrentManagerError) as refused:
+            client.list_torrents(tracker_status="gone")
+        assert refused.value.code == "invalid_input"
+    finally:
+        tracker.shutdown()

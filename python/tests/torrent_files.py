@@ -27,9 +27,11 @@ def bencode(value) -> bytes:
     raise TypeError(type(value))
 
 
-def make_torrent(directory: Path, name: str, size: int = 40_000) -> Tuple[Path, str]:
-    """Writes ``directory/name`` (random data) and ``directory/name.torrent``;
-    returns the .torrent's path and its info hash."""
+def make_torrent(
+    directory: Path, name: str, size: int = 40_000, announce: str = TRACKER
+) -> Tuple[Path, str]:
+    """Writes ``directory/name`` (random data) and ``directory/name.torrent``
+    (announcing to ``announce``); returns the .torrent's path and its info hash."""
     data = os.urandom(size)
     (directory / name).write_bytes(data)
     pieces = b"".join(
@@ -38,5 +40,5 @@ def make_torrent(directory: Path, name: str, size: int = 40_000) -> Tuple[Path, 
     info = {"name": name, "length": size, "piece length": PIECE_LENGTH, "pieces": pieces}
     info_hash = hashlib.sha1(bencode(info)).hexdigest()
     path = directory / f"{name}.torrent"
-    path.write_bytes(bencode({"announce": TRACKER, "info": info}))
+    path.write_bytes(bencode({"announce": announce, "info": info}))
     return path, info_hash

@@ -1,5 +1,5 @@
-// How many torrents have each state, server, label, tracker and kind of
-// error: the filter sidebar's counts. Kept incrementally: each torrent's
+// How many torrents have each state, server, label, tracker, kind of error
+// and tracker status: the filter sidebar's counts. Kept incrementally: each torrent's
 // last counted values are remembered, so a live tick costs in proportion to
 // the torrents it changed, and nothing when no counted field changed.
 
@@ -7,9 +7,9 @@ import { errorKind } from './query.js';
 import { keyOf } from './store.js';
 
 /** Torrent fields the counts depend on. */
-const FACET_FIELDS = new Set(['state', 'labels', 'tracker', 'error', 'error_kind']);
+const FACET_FIELDS = new Set(['state', 'labels', 'tracker', 'error', 'error_kind', 'tracker_status']);
 
-const FACETS = ['state', 'server', 'label', 'tracker', 'error'];
+const FACETS = ['state', 'server', 'label', 'tracker', 'error', 'trackerStatus'];
 const NO_LABELS = [];
 
 /** What a torrent is counted under: one small object, no per-facet arrays (10,000 at a reset). */
@@ -19,13 +19,14 @@ function valuesOf(torrent) {
     server: torrent.server_id,
     tracker: torrent.tracker || null,
     error: errorKind(torrent),
+    trackerStatus: torrent.tracker_status ?? null,
     labels: torrent.labels.length ? [...torrent.labels] : NO_LABELS,
   };
 }
 
 function sameValues(a, b) {
   return Boolean(a) && a.state === b.state && a.server === b.server && a.tracker === b.tracker
-    && a.error === b.error && a.labels.length === b.labels.length
+    && a.error === b.error && a.trackerStatus === b.trackerStatus && a.labels.length === b.labels.length
     && a.labels.every((label, i) => label === b.labels[i]);
 }
 
@@ -95,6 +96,7 @@ export class FacetCounts {
       this.#bump('error', 'any', delta);
       this.#bump('error', values.error, delta);
     }
+    if (values.trackerStatus) this.#bump('trackerStatus', values.trackerStatus, delta);
     for (const label of values.labels) this.#bump('label', label, delta);
   }
 

@@ -3,14 +3,14 @@
 // localStorage, so a reload or a visit to another page keeps it.
 
 /** Fields whose change can move a torrent in or out of the current filter. */
-export const FILTER_FIELDS = new Set(['name', 'state', 'labels', 'tracker', 'error', 'error_kind']);
+export const FILTER_FIELDS = new Set(['name', 'state', 'labels', 'tracker', 'error', 'error_kind', 'tracker_status']);
 
 const STORAGE_KEY = 'tm.torrents.query';
 
 /** The default query: everything, by name. */
 function emptyQuery() {
   return {
-    search: '', serverId: '', state: '', label: '', tracker: '', error: '', sortKey: 'name', descending: false,
+    search: '', serverId: '', state: '', label: '', tracker: '', error: '', trackerStatus: '', sortKey: 'name', descending: false,
   };
 }
 
@@ -30,6 +30,7 @@ function matches(torrent, query, searchLower) {
     && (!query.label || torrent.labels.includes(query.label))
     && (!query.tracker || torrent.tracker === query.tracker)
     && (!query.error || (query.error === 'any' ? errorKind(torrent) !== null : errorKind(torrent) === query.error))
+    && (!query.trackerStatus || torrent.tracker_status === query.trackerStatus)
     && (!searchLower || torrent.name.toLowerCase().includes(searchLower));
 }
 
@@ -68,8 +69,11 @@ function compare(a, b, direction) {
 
 // --- URL and storage ----------------------------------------------------------
 const PARAMS = [['q', 'search'], ['server', 'serverId'], ['state', 'state'], ['label', 'label'],
-  ['tracker', 'tracker'], ['error', 'error']];
+  ['tracker', 'tracker'], ['error', 'error'], ['tracker_status', 'trackerStatus']];
 const ERROR_VALUES = new Set(['any', 'tracker', 'client']);
+
+/** A torrent's `tracker_status` values (null: no tracker, or the client cannot tell). */
+export const TRACKER_STATUSES = ['working', 'updating', 'not_contacted', 'unregistered', 'tracker_down', 'error'];
 
 /** The query as URL parameters: only what differs from the default. */
 function queryToParams(query) {
@@ -84,6 +88,7 @@ function queryFromParams(params, sortKeys) {
   const query = emptyQuery();
   for (const [param, field] of PARAMS) query[field] = params.get(param) ?? '';
   if (!ERROR_VALUES.has(query.error)) query.error = '';
+  if (!TRACKER_STATUSES.includes(query.trackerStatus)) query.trackerStatus = '';
   const sort = params.get('sort') ?? '';
   const key = sort.replace(/^-/, '');
   if (sortKeys.has(key)) {

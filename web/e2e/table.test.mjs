@@ -182,6 +182,22 @@ describe('torrents view', { timeout: 300_000 }, () => {
     await page.locator('.status-text', { hasText: /^16 torrents/ }).waitFor();
   });
 
+  step('tracker status: counted, filterable, kept in the address', async () => {
+    // "not authorized" is a tracker's message, not one saying the torrent is gone.
+    const other = facet(page, 'trackerStatus', 'error');
+    await page.waitForFunction(() => document.querySelector(
+      '.sidebar button.facet[data-facet=trackerStatus][data-value=error] .facet-count',
+    )?.textContent === '1', null, { timeout: LIVE });
+    assert.equal(await facet(page, 'trackerStatus', 'unregistered').locator('.facet-count').textContent(), '0');
+    assert.equal(await facet(page, 'trackerStatus', 'unregistered').getAttribute('class'), 'facet empty');
+    await other.click();
+    await page.locator('.status-text', { hasText: '1 of 16 torrents' }).waitFor();
+    assert.match(page.url(), /tracker_status=error/);
+    assert.equal(await rowOf(page, 'alpha-announcing').count(), 1);
+    await other.click();
+    await page.locator('.status-text', { hasText: /^16 torrents/ }).waitFor();
+  });
+
   step('trackers: grouped by host, counted, filterable', async () => {
     await facet(page, 'tracker', '127.0.0.2').waitFor({ timeout: LIVE });
     assert.equal(await facet(page, 'tracker', '127.0.0.1').locator('.facet-count').textContent(), '15');

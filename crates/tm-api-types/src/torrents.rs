@@ -58,6 +58,49 @@ pub enum TorrentErrorKind {
     Client,
 }
 
+/// A torrent's tracker health, the same for every client (`tracker_status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TrackerHealth {
+    /// The last announce succeeded.
+    Working,
+    /// An announce is under way.
+    Updating,
+    /// No tracker has answered yet (or the client cannot say it has).
+    NotContacted,
+    /// The tracker says it does not know the torrent (deleted, trumped, never
+    /// registered): see `tracker_message`.
+    Unregistered,
+    /// The tracker could not be reached, timed out or answered a server error.
+    TrackerDown,
+    /// Another tracker message.
+    Error,
+}
+
+impl TrackerHealth {
+    pub const ALL: [TrackerHealth; 6] = [
+        TrackerHealth::Working,
+        TrackerHealth::Updating,
+        TrackerHealth::NotContacted,
+        TrackerHealth::Unregistered,
+        TrackerHealth::TrackerDown,
+        TrackerHealth::Error,
+    ];
+
+    /// The wire name (`"working"`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TrackerHealth::Working => "working",
+            TrackerHealth::Updating => "updating",
+            TrackerHealth::NotContacted => "not_contacted",
+            TrackerHealth::Unregistered => "unregistered",
+            TrackerHealth::TrackerDown => "tracker_down",
+            TrackerHealth::Error => "error",
+        }
+    }
+}
+
 /// A torrent, normalised: the same fields and units whatever the client.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -112,6 +155,15 @@ pub struct TorrentInfo {
     pub error_kind: Option<TorrentErrorKind>,
     /// Host of the torrent's first tracker (e.g. `tracker.example.org`).
     pub tracker: Option<String>,
+    /// The trackers' health: `working`, `updating`, `not_contacted`,
+    /// `unregistered` (the tracker no longer knows the torrent), `tracker_down`
+    /// (unreachable, timeout, 5xx) or `error` (another message); null when the
+    /// torrent has no tracker or the client cannot tell.
+    #[serde(default)]
+    pub tracker_status: Option<TrackerHealth>,
+    /// The tracker's own message behind `tracker_status`, as the client reports it.
+    #[serde(default)]
+    pub tracker_message: Option<String>,
     /// Same as `downloaded` (the original API's name).
     pub bytes_done: u64,
     /// Same as `save_path` (the original API's name).
@@ -369,6 +421,10 @@ pub struct TorrentQuery {
     /// Only torrents whose first tracker is this host (case-insensitive).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracker: Option<String>,
+    /// Comma-separated tracker statuses (working, updating, not_contacted,
+    /// unregistered, tracker_down, error; see `tracker_status`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracker_status: Option<String>,
     /// A field to sort by (name, size, progress, state, ratio, download_rate,
     /// upload_rate, eta, added_at, completed_at, server_name, peers, seeds,
     /// uploaded, downloaded); prefix with `-` for descending. Default: name.

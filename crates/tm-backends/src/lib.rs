@@ -60,6 +60,7 @@ mod rtorrent;
 #[doc(hidden)]
 pub use deluge::DelugeNative;
 pub mod torrent_file;
+pub mod tracker_health;
 mod transmission;
 
 pub use client::{TorrentClient, connect};
@@ -73,7 +74,7 @@ pub use error::{BackendError, ErrorKind, Result};
 pub use model::{
     AddTorrent, Capabilities, ClientInfo, DataRemoval, FileIssue, FilePriority, FileReport, Peer,
     RemoveOutcome, Torrent, TorrentChanges, TorrentErrorKind, TorrentFile, TorrentSource,
-    TorrentState, Tracker, TrackerStatus, tracker_host,
+    TorrentState, Tracker, TrackerHealth, TrackerStatus, tracker_host,
 };
 
 /// Calls rTorrent's `method` with string parameters the way other front ends

@@ -19,11 +19,35 @@
 //! works. [`Torrent::error_kind`] tells the two apart.
 //! qBittorrent's `Torrent::tracker` is its current (working) tracker: its
 //! list has no first tracker without a call per torrent.
+//!
+//! Tracker health ([`Torrent::tracker_status`]), from the list call alone (no
+//! call per torrent; first matching rule wins). A tracker message is
+//! classified by [`crate::tracker_health::classify`] into `unregistered`,
+//! `tracker_down` or `error` and kept in [`Torrent::tracker_message`]:
+//!
+//! | status | rTorrent | Transmission | qBittorrent | Deluge |
+//! |---|---|---|---|---|
+//! | none | no tracker (`dht://` aside) | no tracker message | no tracker (`trackers_count` 0, no `tr=`) | no `trackers`, or a `tracker_status` not understood (another language) |
+//! | message classified | `d.message` `Tracker: [message]` | `error` 1 or 2: `errorString` (a tracker's answer, e.g. "Unregistered torrent") | (`torrents/info` has no message) | `tracker_status` "Error: …", "Warning: …" |
+//! | `working` | a tracker's `t.success_counter` > 0 (reset by a failure) | | `tracker` non-empty (the one working) | "Announce OK" |
+//! | `updating` | a tracker's `t.is_busy` | | | "Announce Sent" |
+//! | `error` | | | `has_tracker_error`/`has_tracker_warning` (WebAPI 2.11.7+), no message | |
+//! | `not_contacted` | otherwise | | otherwise: before 2.11.7 a failing tracker looks the same | "" |
+//!
+//! rTorrent's three tracker values travel in the one `TRACKER_URLS` command
+//! of its `d.multicall2`. Transmission puts only a tracker's answers in
+//! `error`: "Could not connect to tracker", success and "not yet" live in
+//! `trackerStats` alone, measured at about 630 bytes per tracker against a
+//! listed row of about 300 (3 times the list), so it is not listed: a
+//! Transmission torrent shows `unregistered` or `error` (and `tracker_down`
+//! for a 5xx answer), else none. qBittorrent's messages (and so
+//! `unregistered`) are only in `trackers()`. `trackers()` has every
+//! tracker's own status on every client.
 
 use serde::{Deserialize, Serialize};
 
 use crate::config::ClientKind;
-pub use tm_api_types::{ClientCapabilities as Capabilities, LabelSupport};
+pub use tm_api_types::{ClientCapabilities as Capabilities, LabelSupport, TrackerHealth};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -92,6 +116,11 @@ pub struct Torrent {
     pub error_kind: Option<TorrentErrorKind>,
     /// Host of the torrent's first tracker, lower-case.
     pub tracker: Option<String>,
+    /// The trackers' health as the list shows it (see the table above);
+    /// `None` when the torrent has no tracker or the client cannot tell.
+    pub tracker_status: Option<TrackerHealth>,
+    /// The tracker's own message behind `tracker_status`, when the list has one.
+    pub tracker_message: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -118,6 +118,14 @@ impl Client {
     /// for torrent in client.list_torrents(&query).await?.torrents {
     ///     println!("{} {:.1}%", torrent.name, torrent.progress);
     /// }
+    /// // Torrents their trackers no longer know (see `tracker_status`).
+    /// let gone = tm_client::TorrentQuery {
+    ///     tracker_status: Some("unregistered".into()),
+    ///     ..Default::default()
+    /// };
+    /// for torrent in client.list_torrents(&gone).await?.torrents {
+    ///     println!("{}: {:?}", torrent.name, torrent.tracker_message);
+    /// }
     /// # Ok(()) }
     /// ```
     pub async fn list_torrents(&self, query: &TorrentQuery) -> Result<TorrentPage, Error> {

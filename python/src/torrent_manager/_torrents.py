@@ -24,13 +24,20 @@ class Torrents(Transport):
         offset: Optional[int] = None,
         error: Optional[str] = None,
         tracker: Optional[str] = None,
+        tracker_status: Union[str, Sequence[str], None] = None,
     ) -> List[JSON]:
         """Torrents across the caller's enabled servers (or one server), as a list.
 
         The filters are passed to ``GET /torrents`` as query parameters; ``None``
         leaves one out. ``error`` is ``"any"``, ``"tracker"`` or ``"client"``
-        (torrents with such an error); ``tracker`` a tracker host name.
+        (torrents with such an error); ``tracker`` a tracker host name;
+        ``tracker_status`` one or several of ``"working"``, ``"updating"``,
+        ``"not_contacted"``, ``"unregistered"``, ``"tracker_down"``, ``"error"``
+        (each torrent's ``tracker_status``, with the tracker's words in
+        ``tracker_message``).
         """
+        if tracker_status is not None and not isinstance(tracker_status, str):
+            tracker_status = ",".join(tracker_status)
         return self._request(
             "GET",
             "/torrents",
@@ -44,6 +51,7 @@ class Torrents(Transport):
                 "offset": offset,
                 "error": error,
                 "tracker": tracker,
+                "tracker_status": tracker_status,
             },
         )
 

@@ -117,6 +117,17 @@ export const TORRENT_COLUMNS = [
   textColumn('ratio', 'Ratio', 4, (t) => format.ratio(t.ratio), number({ fit: 2, hidden: true })),
   textColumn('peers', 'Peers/Seeds', 6.25, (t) => `${t.peers} / ${t.seeds}`, number({ fit: 1, hidden: true })),
   textColumn('tracker', 'Tracker', 8, (t) => t.tracker ?? '–', { titled: true, fit: 3, hidden: true }),
+  // The trackers' health, the tracker's own message on hover.
+  textColumn('tracker_status', 'Tracker status', 7.5, null, {
+    fit: 2.5,
+    hidden: true,
+    update(cell, torrent) {
+      const status = torrent.tracker_status ?? '';
+      setText(cell, status ? status.replace('_', ' ') : '–');
+      if ((cell.dataset.trackerStatus ?? '') !== status) cell.dataset.trackerStatus = status;
+      setTitle(cell, torrent.tracker_message ?? status);
+    },
+  }),
   textColumn('labels', 'Labels', 8, (t) => t.labels.join(', '), { titled: true, fit: 7 }),
   // qBittorrent's category, which is not one of its labels (tags); chosen, it
   // makes way only after the labels.
@@ -145,6 +156,7 @@ export function sortValue(key, torrent) {
     case 'labels': return torrent.labels.join(',');
     case 'eta': return torrent.eta ?? null;
     case 'tracker': return torrent.tracker ?? null;
+    case 'tracker_status': return torrent.tracker_status ?? null;
     case 'category': return torrent.category ?? null;
     case 'added_at': return torrent.added_at ?? null; // RFC 3339 in UTC sorts as text
     default: return torrent[key];

@@ -1,20 +1,26 @@
-// The filter sidebar: states, errors, servers (with their speeds and free
-// space), labels and trackers, each with how many torrents it has; a click
+// The filter sidebar: states, errors, tracker statuses, servers (with their
+// speeds and free space), labels and trackers, each with how many torrents it has; a click
 // filters by it, a second click stops. Lists are rebuilt only when their
 // values change; otherwise only the numbers are written.
 
 import { h, setText } from '../dom.js';
 import * as format from '../format.js';
+import { TRACKER_STATUSES } from '../query.js';
 
 const STATES = ['downloading', 'seeding', 'paused', 'queued', 'checking', 'error', 'metadata'];
 const ERRORS = [['any', 'Any error'], ['tracker', 'Tracker error'], ['client', 'Client error']];
+const TRACKER_STATUS_NAMES = {
+  working: 'Working', updating: 'Updating', not_contacted: 'Not contacted',
+  unregistered: 'Unregistered', tracker_down: 'Tracker down', error: 'Tracker message',
+};
 
 /** facet → the query field it sets. */
 export const FACET_QUERY_FIELDS = {
-  state: 'state', error: 'error', server: 'serverId', label: 'label', tracker: 'tracker',
+  state: 'state', error: 'error', trackerStatus: 'trackerStatus', server: 'serverId', label: 'label', tracker: 'tracker',
 };
 
-const SECTIONS = [['state', 'States'], ['error', 'Errors'], ['server', 'Servers'], ['label', 'Labels'], ['tracker', 'Trackers']];
+const SECTIONS = [['state', 'States'], ['error', 'Errors'], ['trackerStatus', 'Tracker status'], ['server', 'Servers'],
+  ['label', 'Labels'], ['tracker', 'Trackers']];
 
 export class FilterSidebar {
   #sections = {};
@@ -42,6 +48,7 @@ export class FilterSidebar {
       }));
     this.#rebuild('state', STATES.map((state) => [state, state]));
     this.#rebuild('error', ERRORS);
+    this.#rebuild('trackerStatus', TRACKER_STATUSES.map((status) => [status, TRACKER_STATUS_NAMES[status]]));
   }
 
   /**

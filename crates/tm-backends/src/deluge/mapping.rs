@@ -7,8 +7,9 @@ use serde_json::{Map, Value};
 
 use crate::model::{
     FilePriority, Peer, Torrent, TorrentErrorKind, TorrentFile, TorrentState, Tracker,
-    TrackerStatus, tracker_host,
+    TrackerHealth, TrackerStatus, tracker_host,
 };
+use crate::tracker_health;
 
 /// Asked for by `list` and `get` (`core.get_torrents_status`). `label` is the
 /// Label plugin's field; Deluge leaves out fields nobody provides.
@@ -166,6 +167,10 @@ pub fn torrent_from_status(value: &Value) -> Result<Torrent, String> {
         .and_then(|t| t.get("url"))
         .and_then(Value::as_str)
         .and_then(tracker_host);
+    let (tracker_status, tracker_message) = match &tracker {
+        Some(_) => torrent_tracker_health(s.text("tracker_status")?),
+        None => (None, None),
+    };
     let seeds = s.count("num_seeds")?;
     Ok(Torrent {
         info_hash: s.text("hash")?.to_ascii_lowercase(),
@@ -202,8 +207,26 @@ pub fn torrent_from_status(value: &Value) -> Result<Torrent, String> {
         error,
         error_kind,
         tracker,
+        tracker_status,
+        tracker_message,
         name,
     })
+}
+
+/// `tracker_status` of a torrent with trackers: "Announce OK", "Announce
+/// Sent", "Error: …" or "Warning: …" (the message classified), or empty
+/// before any announce. Anything else (a daemon in another language) is
+/// not understood.
+fn torrent_tracker_health(status: &str) -> (Option<TrackerHealth>, Option<String>) {
+    match status.trim() {
+        "" => (Some(TrackerHealth::NotContacted), None),
+        "Announce OK" => (Some(TrackerHealth::Working), None),
+        "Announce Sent" => (Some(TrackerHealth::Updating), None),
+        _ => match tracker_problem(status) {
+            Some(problem) => tracker_health::from_message(problem),
+            None => (None, None),
+        },
+    }
 }
 
 /// The problem in a `tracker_status` ("Error: …", "Warning: …"); "Announce
@@ -419,6 +442,52 @@ mod tests {
         assert!(t.labels.is_empty() && t.is_active && !t.complete);
         assert_eq!(t.tracker.as_deref(), Some("tracker.example.org"));
         assert_eq!((t.error, t.error_kind), (None, None));
+    }
+
+    #[test]
+    fn tracker_health_from_tracker_status() {
+        let health = |status: &str| {
+            let t = torrent(json!({ "tracker_status": status }));
+            (t.tracker_status, t.tracker_message)
+        };
+        assert_eq!(health("Announce OK"), (Some(TrackerHealth::Working), None));
+        assert_eq!(
+            health("Announce Sent"),
+            (Some(TrackerHealth::Updating), None)
+        );
+        assert_eq!(health(""), (Some(TrackerHealth::NotContacted), None));
+        for (status, health_of, message) in [
+            (
+                "Error: Unregistered torrent",
+                TrackerHealth::Unregistered,
+                "Unregistered torrent",
+            ),
+            (
+                "Error: Connection refused",
+                TrackerHealth::TrackerDown,
+                "Connection refused",
+            ),
+            ("Error: timed out", TrackerHealth::TrackerDown, "timed out"),
+            (
+                "Warning: Torrent not registered with this tracker",
+                TrackerHealth::Unregistered,
+                "Torrent not registered with this tracker",
+            ),
+            (
+                "Error: Invalid passkey",
+                TrackerHealth::Error,
+                "Invalid passkey",
+            ),
+        ] {
+            assert_eq!(
+                health(status),
+                (Some(health_of), Some(message.to_owned())),
+                "{status}"
+            );
+        }
+        assert_eq!(health("Annonce OK"), (None, None), "not understood");
+        let none = torrent(json!({"trackers": [], "tracker_status": "Error: x"}));
+        assert_eq!((none.tracker_status, none.tracker_message), (None, None));
     }
 
     #[test]

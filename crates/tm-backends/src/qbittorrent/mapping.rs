@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use crate::model::{Torrent, TorrentErrorKind, TorrentState, tracker_host};
+use crate::model::{Torrent, TorrentErrorKind, TorrentState, TrackerHealth, tracker_host};
 
 /// qBittorrent's ETA for "never" (100 days).
 const ETA_INFINITE: i64 = 8_640_000;
@@ -47,6 +47,7 @@ pub(super) struct QbtTorrent {
     /// WebAPI 2.11.7+.
     pub has_tracker_warning: bool,
     pub has_tracker_error: bool,
+    pub trackers_count: i64,
 }
 
 /// The model's state for qBittorrent's `state` (4.x and 5.x names).
@@ -141,6 +142,8 @@ impl QbtTorrent {
             ),
             _ => (None, None),
         };
+        let tracker = first_tracker(&self.magnet_uri).or_else(|| tracker_host(&self.tracker));
+        let tracker_status = self.tracker_health(tracker.is_some());
         let eta = (!complete && (0..ETA_INFINITE).contains(&self.eta)).then_some(self.eta);
         let save_path = clean_dir(&self.save_path);
         let base_path = content_path(&save_path, &self.content_path);
@@ -178,7 +181,26 @@ impl QbtTorrent {
             complete,
             error,
             error_kind,
-            tracker: first_tracker(&self.magnet_uri).or_else(|| tracker_host(&self.tracker)),
+            tracker,
+            tracker_status,
+            // `torrents/info` carries no tracker message (see `trackers()`).
+            tracker_message: None,
+        }
+    }
+
+    /// From the list alone: `tracker` names a tracker that works; WebAPI
+    /// 2.11.7+ flags errors (their messages need a call per torrent);
+    /// otherwise no tracker is known to work, which before 2.11.7 includes
+    /// failing ones.
+    fn tracker_health(&self, has_tracker_url: bool) -> Option<TrackerHealth> {
+        if !self.tracker.is_empty() {
+            Some(TrackerHealth::Working)
+        } else if self.trackers_count <= 0 && !has_tracker_url {
+            None
+        } else if self.has_tracker_error || self.has_tracker_warning {
+            Some(TrackerHealth::Error)
+        } else {
+            Some(TrackerHealth::NotContacted)
         }
     }
 }
@@ -222,6 +244,52 @@ mod tests {
                            &tr=http%3a%2f%2fFirst.example%3a1%2fannounce&tr=udp%3a%2f%2fb%3a80"
         }));
         assert_eq!(tracked.tracker.as_deref(), Some("first.example"));
+    }
+
+    #[test]
+    fn tracker_health_from_the_list() {
+        let health = |fields: serde_json::Value| {
+            let mut object = serde_json::json!({
+                "hash": "abcdef0123456789abcdef0123456789abcdef01", "state": "stalledUP",
+            });
+            for (key, value) in fields.as_object().unwrap() {
+                object[key] = value.clone();
+            }
+            let t = torrent(object);
+            assert_eq!(t.tracker_message, None);
+            t.tracker_status
+        };
+        let working = "http://t.example/announce";
+        assert_eq!(
+            health(serde_json::json!({"tracker": working, "trackers_count": 1})),
+            Some(TrackerHealth::Working)
+        );
+        assert_eq!(
+            health(serde_json::json!({"tracker": working, "has_tracker_error": true})),
+            Some(TrackerHealth::Working),
+            "another tracker works"
+        );
+        assert_eq!(
+            health(serde_json::json!({"tracker": "", "trackers_count": 2})),
+            Some(TrackerHealth::NotContacted)
+        );
+        assert_eq!(
+            health(serde_json::json!({"trackers_count": 1, "has_tracker_error": true})),
+            Some(TrackerHealth::Error)
+        );
+        assert_eq!(
+            health(serde_json::json!({"trackers_count": 1, "has_tracker_warning": true})),
+            Some(TrackerHealth::Error)
+        );
+        assert_eq!(health(serde_json::json!({"trackers_count": 0})), None);
+        assert_eq!(
+            health(serde_json::json!({
+                "magnet_uri": "magnet:?xt=urn:btih:abcdef0123456789abcdef0123456789abcdef01\
+                               &tr=http%3a%2f%2ft.example%2fannounce"
+            })),
+            Some(TrackerHealth::NotContacted),
+            "no trackers_count: the magnet names one"
+        );
     }
 
     #[test]

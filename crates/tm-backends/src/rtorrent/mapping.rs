@@ -5,8 +5,9 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_perc
 use super::xmlrpc::Value;
 use crate::model::{
     FilePriority, Peer, Torrent, TorrentErrorKind, TorrentFile, TorrentState, Tracker,
-    TrackerStatus, tracker_host,
+    TrackerHealth, TrackerStatus, tracker_host,
 };
+use crate::tracker_health;
 
 /// Fields of one torrent, in the order `torrent_from_row` reads them. Used as
 /// `d.multicall2` commands (list) and, but for the last, as single calls (get).
@@ -42,10 +43,16 @@ pub const TORRENT_FIELDS: [&str; 26] = [
 /// The `d.custom` key holding a magnet's `dn`, its name until the metadata comes.
 pub const MAGNET_NAME_KEY: &str = "tm_name";
 
-/// The torrent's tracker URLs, each followed by `#`, as one string (a fixed
-/// command: no user text in it). Only valid inside `d.multicall2`; `get`
-/// asks `t.multicall` instead.
-pub const TRACKER_URLS: &str = "cat=\"$t.multicall=,t.url=,cat={#}\"";
+/// The torrent's trackers as one string (a fixed command: no user text in
+/// it): per tracker `url|successes|busy#` (`t.url`, `t.success_counter`,
+/// `t.is_busy`), for the first host and the tracker health without a call
+/// per torrent. Only valid inside `d.multicall2`; `get` asks `t.multicall`
+/// for `TRACKER_SUMMARY_FIELDS` and joins them the same way.
+pub const TRACKER_URLS: &str =
+    "cat=\"$t.multicall=,t.url=,cat={|},t.success_counter=,cat={|},t.is_busy=,cat={#}\"";
+
+/// The `t.multicall` fields of one `TRACKER_URLS` entry.
+pub const TRACKER_SUMMARY_FIELDS: [&str; 3] = ["t.url=", "t.success_counter=", "t.is_busy="];
 
 /// Reads values in `TORRENT_FIELDS` order, failing on a type mismatch.
 /// Strings are moved out of the row, not copied.
@@ -118,7 +125,7 @@ pub fn torrent_from_row(row: Vec<Value>) -> Result<Torrent, String> {
     let finished = r.int()?;
     let private = r.flag()?;
     let magnet_name = r.text()?;
-    let tracker = r.text()?.split('#').find_map(tracker_host);
+    let trackers = TrackerSummary::parse(&r.text()?);
     // While the metadata comes, the magnet's `dn` rather than "HASH.meta".
     let name = if is_meta && !magnet_name.is_empty() {
         magnet_name
@@ -138,6 +145,10 @@ pub fn torrent_from_row(row: Vec<Value>) -> Result<Torrent, String> {
         TorrentState::Seeding
     } else {
         TorrentState::Downloading
+    };
+    let (tracker_status, tracker_message) = match message.strip_prefix("Tracker:") {
+        Some(tracker_message) => tracker_health::from_message(unbracket(tracker_message)),
+        None => (trackers.health(), None),
     };
     let error = (!message.is_empty()).then_some(message);
     let error_kind = error
@@ -176,10 +187,70 @@ pub fn torrent_from_row(row: Vec<Value>) -> Result<Torrent, String> {
         complete,
         error,
         error_kind,
-        tracker,
+        tracker: trackers.first_host,
+        tracker_status,
+        tracker_message,
         info_hash: hash,
         name,
     })
+}
+
+/// What `TRACKER_URLS` says of a torrent's trackers.
+#[derive(Debug, Default, PartialEq)]
+struct TrackerSummary {
+    first_host: Option<String>,
+    /// Real trackers (not `dht://`).
+    count: usize,
+    /// Trackers whose last announce succeeded (the counter resets on failure).
+    working: usize,
+    /// Trackers announcing right now.
+    busy: usize,
+}
+
+impl TrackerSummary {
+    /// Entries `url|successes|busy#`; a bare `url#` (older replies) counts
+    /// as a tracker not contacted yet.
+    fn parse(joined: &str) -> Self {
+        let mut summary = TrackerSummary::default();
+        for entry in joined.split('#').filter(|e| !e.is_empty()) {
+            let mut fields = entry.rsplitn(3, '|');
+            let (url, successes, busy) = match (fields.next(), fields.next(), fields.next()) {
+                (Some(busy), Some(successes), Some(url)) => (url, successes, busy),
+                _ => (entry, "0", "0"),
+            };
+            let Some(host) = tracker_host(url).filter(|_| !url.starts_with("dht://")) else {
+                continue;
+            };
+            summary.first_host.get_or_insert(host);
+            summary.count += 1;
+            summary.working += usize::from(successes.trim().parse::<u64>().unwrap_or(0) > 0);
+            summary.busy += usize::from(busy.trim() == "1");
+        }
+        summary
+    }
+
+    /// Without a tracker message: updating, working, not contacted; `None`
+    /// without trackers.
+    fn health(&self) -> Option<TrackerHealth> {
+        if self.count == 0 {
+            None
+        } else if self.busy > 0 {
+            Some(TrackerHealth::Updating)
+        } else if self.working > 0 {
+            Some(TrackerHealth::Working)
+        } else {
+            Some(TrackerHealth::NotContacted)
+        }
+    }
+}
+
+/// `[text]` → `text` (rTorrent writes `Tracker: [message]`).
+fn unbracket(message: &str) -> &str {
+    let message = message.trim();
+    message
+        .strip_prefix('[')
+        .and_then(|m| m.strip_suffix(']'))
+        .unwrap_or(message)
 }
 
 /// Where a torrent's data lives. `d.base_path` is empty while the torrent is
@@ -391,8 +462,75 @@ mod tests {
             Value::Int(0),
             Value::Int(1),
             Value::from(""),
-            Value::from("http://Tracker.Example.org:6969/announce#udp://other.example.net:80#"),
+            Value::from(
+                "http://Tracker.Example.org:6969/announce|0|0#udp://other.example.net:80|3|0#",
+            ),
         ]
+    }
+
+    #[test]
+    fn tracker_health_from_the_message_and_the_counters() {
+        let health = |message: &str, trackers: &str| {
+            let mut row = row(1, 1, 0, message, "x.bin");
+            row[25] = Value::from(trackers);
+            let t = torrent_from_row(row).unwrap();
+            (t.tracker_status, t.tracker_message)
+        };
+        let one = "http://t.example/announce";
+        assert_eq!(
+            health("", &format!("{one}|2|0#")),
+            (Some(TrackerHealth::Working), None)
+        );
+        assert_eq!(
+            health("", &format!("{one}|0|0#")),
+            (Some(TrackerHealth::NotContacted), None)
+        );
+        assert_eq!(
+            health("", &format!("{one}|0|1#")),
+            (Some(TrackerHealth::Updating), None)
+        );
+        assert_eq!(health("", ""), (None, None));
+        assert_eq!(health("", "dht://ABCDEF|0|0#"), (None, None));
+        // Replies without the counters still name the trackers.
+        assert_eq!(
+            health("", &format!("{one}#")),
+            (Some(TrackerHealth::NotContacted), None)
+        );
+        // A message wins over the counters of another tracker.
+        let both = format!("{one}|0|0#udp://b.example:80|4|0#");
+        for (message, status, text) in [
+            (
+                "Tracker: [Failure reason \"Unregistered torrent\"]",
+                TrackerHealth::Unregistered,
+                "Failure reason \"Unregistered torrent\"",
+            ),
+            (
+                "Tracker: [Couldn't connect to server]",
+                TrackerHealth::TrackerDown,
+                "Couldn't connect to server",
+            ),
+            (
+                "Tracker: [Timeout was reached]",
+                TrackerHealth::TrackerDown,
+                "Timeout was reached",
+            ),
+            (
+                "Tracker: [Failure reason \"Invalid passkey\"]",
+                TrackerHealth::Error,
+                "Failure reason \"Invalid passkey\"",
+            ),
+        ] {
+            assert_eq!(
+                health(message, &both),
+                (Some(status), Some(text.to_owned())),
+                "{message}"
+            );
+        }
+        // A client error is not the tracker's.
+        assert_eq!(
+            health("Storage error: [No space]", &both),
+            (Some(TrackerHealth::Working), None)
+        );
     }
 
     #[test]

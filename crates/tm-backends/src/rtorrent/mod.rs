@@ -19,8 +19,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use self::mapping::{
-    FILE_FIELDS, MAGNET_NAME_KEY, PEER_FIELDS, TORRENT_FIELDS, TRACKER_FIELDS, encode_labels,
-    file_from_row, peer_from_row, priority_value, torrent_from_row, tracker_from_row,
+    FILE_FIELDS, MAGNET_NAME_KEY, PEER_FIELDS, TORRENT_FIELDS, TRACKER_FIELDS,
+    TRACKER_SUMMARY_FIELDS, encode_labels, file_from_row, peer_from_row, priority_value,
+    torrent_from_row, tracker_from_row,
 };
 use self::paths::validate_save_path;
 use self::rpc::RtorrentRpc;
@@ -195,18 +196,25 @@ impl TorrentClient for Rtorrent {
             Err(e) if matches!(e.kind, ErrorKind::NotFound(_)) => return Ok(None),
             Err(e) => return Err(e),
         };
-        let urls = match self
-            .sub_multicall("t.multicall", info_hash, &["t.url="])
+        let trackers = match self
+            .sub_multicall("t.multicall", info_hash, &TRACKER_SUMMARY_FIELDS)
             .await
         {
-            Ok(urls) => urls,
+            Ok(trackers) => trackers,
             Err(e) if matches!(e.kind, ErrorKind::NotFound(_)) => return Ok(None),
             Err(e) => return Err(e),
         };
-        let joined: String = urls
+        // As `TRACKER_URLS` joins them in a list.
+        let joined: String = trackers
             .iter()
-            .filter_map(|row| row.first().and_then(Value::as_str))
-            .flat_map(|url| [url, "#"])
+            .map(|row| {
+                let text = |i: usize| match row.get(i) {
+                    Some(Value::String(s)) => s.clone(),
+                    Some(other) => other.as_i64().map(|n| n.to_string()).unwrap_or_default(),
+                    None => String::new(),
+                };
+                format!("{}|{}|{}#", text(0), text(1), text(2))
+            })
             .collect();
         row.push(Value::from(joined));
         torrent_from_row(row)
@@ -448,7 +456,7 @@ mod tests {
     /// A list captured from rTorrent 0.9.8 (names with `&`, `<`, quotes,
     /// non-ASCII; seeding, paused, missing data, magnet), and what the
     /// adapter made of it before the fast row decoder was added (plus the
-    /// error kinds). It was captured before the magnet name and tracker URLs
+    /// error kinds and tracker health). It was captured before the magnet name and tracker URLs
     /// were asked for: those come empty.
     #[test]
     fn pins_a_captured_list() {

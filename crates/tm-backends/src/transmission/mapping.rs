@@ -7,6 +7,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use serde_json::Value;
 
 use crate::model::{Torrent, TorrentErrorKind, TorrentState, tracker_host};
+use crate::tracker_health;
 
 /// Requested for lists and single torrents (`id` only to map `removed` ids
 /// to hashes), in `Field` order.
@@ -134,6 +135,8 @@ const STATUS_SEEDING: i64 = 6;
 /// `error` value for a local (non-tracker) error; 1 and 2 are a tracker's
 /// warning and error.
 const ERROR_LOCAL: i64 = 3;
+const ERROR_TRACKER_WARNING: i64 = 1;
+const ERROR_TRACKER: i64 = 2;
 
 /// One `TORRENT_FIELDS` value, parsed straight into its type.
 #[derive(Debug, Default)]
@@ -259,6 +262,13 @@ pub(super) fn torrent_from_cells(f: &mut Cells) -> Result<(i64, Torrent), String
         (false, _, rate) if state == TorrentState::Downloading => i64::try_from(left / rate).ok(),
         _ => None,
     };
+    // Only a tracker's answer reaches `error` (e.g. "Unregistered torrent");
+    // a tracker that cannot be reached, or works, shows only in
+    // `trackerStats`, which is not listed (see the model's table).
+    let (tracker_status, tracker_message) = match error_code {
+        ERROR_TRACKER_WARNING | ERROR_TRACKER => tracker_health::from_message(&error_text),
+        _ => (None, None),
+    };
     let error = (!error_text.is_empty()).then_some(error_text);
     let error_kind = error.as_ref().map(|_| match error_code {
         ERROR_LOCAL => TorrentErrorKind::Client,
@@ -291,6 +301,8 @@ pub(super) fn torrent_from_cells(f: &mut Cells) -> Result<(i64, Torrent), String
         error,
         error_kind,
         tracker: f.host(Trackers)?,
+        tracker_status,
+        tracker_message,
         name,
     };
     Ok((f.int(Id)?, torrent))
@@ -426,6 +438,7 @@ pub(super) mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::model::TrackerHealth;
 
     /// A `torrent-get` object with every field of `TORRENT_FIELDS`.
     pub(crate) fn torrent(status: i64, error: i64, metadata: f64, percent: f64) -> Value {
@@ -481,6 +494,39 @@ pub(super) mod tests {
         let mut object = torrent(4, 0, 1.0, 0.5);
         object["trackers"] = json!([]);
         assert_eq!(torrent_from_object(object).unwrap().1.tracker, None);
+    }
+
+    #[test]
+    fn tracker_health_from_a_trackers_answer() {
+        let health = |error: i64, text: &str| {
+            let mut object = torrent(4, error, 1.0, 0.5);
+            object["errorString"] = json!(text);
+            let t = torrent_from_object(object).unwrap().1;
+            (t.tracker_status, t.tracker_message)
+        };
+        assert_eq!(health(0, ""), (None, None), "working or not: not listed");
+        for (code, text, status) in [
+            (2, "Unregistered torrent", TrackerHealth::Unregistered),
+            (
+                2,
+                "Requested download is not authorized for use with this tracker.",
+                TrackerHealth::Unregistered,
+            ),
+            (
+                1,
+                "Tracker gave HTTP response code 503 (Service Unavailable)",
+                TrackerHealth::TrackerDown,
+            ),
+            (2, "Invalid passkey", TrackerHealth::Error),
+        ] {
+            assert_eq!(
+                health(code, text),
+                (Some(status), Some(text.to_owned())),
+                "{text}"
+            );
+        }
+        // A local error says nothing of the trackers.
+        assert_eq!(health(3, "No data found!"), (None, None));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use std::cmp::Ordering;
 use std::sync::Arc;
 
-use tm_api_types::{TorrentErrorKind, TorrentInfo, TorrentQuery, TorrentState};
+use tm_api_types::{TorrentErrorKind, TorrentInfo, TorrentQuery, TorrentState, TrackerHealth};
 
 use super::torrents::TorrentPage;
 use super::{Error, Result};
@@ -15,6 +15,7 @@ pub(super) fn page_of(snapshots: &[Snapshot], query: &TorrentQuery) -> Result<To
     let sort = SortKey::parse(query.sort.as_deref())?;
     let search = query.search.as_deref().map(str::to_lowercase);
     let error = ErrorFilter::parse(query.error.as_deref())?;
+    let tracker_statuses = parse_tracker_statuses(query.tracker_status.as_deref())?;
     let tracker = query
         .tracker
         .as_deref()
@@ -33,6 +34,11 @@ pub(super) fn page_of(snapshots: &[Snapshot], query: &TorrentQuery) -> Result<To
         })
         .filter(|v| search.as_ref().is_none_or(|s| v.name_key.contains(s)))
         .filter(|v| error.is_none_or(|e| e.matches(&v.info)))
+        .filter(|v| {
+            tracker_statuses
+                .as_ref()
+                .is_none_or(|s| v.info.tracker_status.is_some_and(|t| s.contains(&t)))
+        })
         .filter(|v| {
             tracker
                 .as_ref()
@@ -65,6 +71,29 @@ pub(super) fn parse_states(value: Option<&str>) -> Result<Option<Vec<TorrentStat
                     s.trim()
                 ))
             })
+        })
+        .collect::<Result<Vec<_>>>()
+        .map(Some)
+}
+
+/// `tracker_status=unregistered,tracker_down`: any of these.
+fn parse_tracker_statuses(value: Option<&str>) -> Result<Option<Vec<TrackerHealth>>> {
+    let Some(value) = value.filter(|v| !v.trim().is_empty()) else {
+        return Ok(None);
+    };
+    value
+        .split(',')
+        .map(|name| {
+            let name = name.trim();
+            TrackerHealth::ALL
+                .into_iter()
+                .find(|status| status.as_str() == name)
+                .ok_or_else(|| {
+                    Error::Invalid(format!(
+                        "unknown tracker status '{name}': use working, updating, not_contacted, \
+                         unregistered, tracker_down or error"
+                    ))
+                })
         })
         .collect::<Result<Vec<_>>>()
         .map(Some)

@@ -150,21 +150,18 @@ impl Store {
     pub async fn insert_facade_tags(&self, user_id: &str, names: &[String]) -> DbResult<()> {
         const SQL: &str = "INSERT INTO facade_tags (user_id, name) VALUES ($1, $2) \
              ON CONFLICT (user_id, name) DO NOTHING";
-        for name in names {
-            on_pool!(self, |pool| sqlx::query(SQL)
-                .bind(user_id)
-                .bind(name)
-                .execute(pool)
-                .await
-                .map(|_| ()))?;
-        }
-        Ok(())
+        self.per_tag(SQL, user_id, names).await
     }
 
     pub async fn delete_facade_tags(&self, user_id: &str, names: &[String]) -> DbResult<()> {
         const SQL: &str = "DELETE FROM facade_tags WHERE user_id = $1 AND name = $2";
+        self.per_tag(SQL, user_id, names).await
+    }
+
+    /// Runs `sql` (`$1` the user, `$2` a tag) once per tag.
+    async fn per_tag(&self, sql: &'static str, user_id: &str, names: &[String]) -> DbResult<()> {
         for name in names {
-            on_pool!(self, |pool| sqlx::query(SQL)
+            on_pool!(self, |pool| sqlx::query(sql)
                 .bind(user_id)
                 .bind(name)
                 .execute(pool)

@@ -140,6 +140,8 @@ mod tests {
             error: None,
             error_kind: None,
             tracker: None,
+            tracker_status: None,
+            tracker_message: None,
         }
     }
 

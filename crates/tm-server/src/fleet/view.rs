@@ -59,6 +59,8 @@ pub fn torrent_info(server: &ServerSpec, t: &Torrent) -> TorrentInfo {
             tm_backends::TorrentErrorKind::Client => TorrentErrorKind::Client,
         }),
         tracker: t.tracker.clone(),
+        tracker_status: t.tracker_status,
+        tracker_message: t.tracker_message.clone(),
         bytes_done: t.downloaded,
         directory: t.save_path.clone(),
         is_magnet: state == TorrentState::Metadata,

@@ -30,4 +30,5 @@ mod swarm;
 mod targets;
 mod throttling;
 mod torrents;
+mod tracker_status;
 mod transport;

@@ -4,7 +4,10 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::harness::TestApp;
+use tm_testkit::RunningClient;
+
+use crate::daemons::register;
+use crate::harness::{Api, Db, TestApp};
 
 pub struct Qbit {
     pub http: reqwest::Client,
@@ -120,5 +123,31 @@ impl WithForm for reqwest::RequestBuilder {
             .finish();
         self.header("content-type", "application/x-www-form-urlencoded")
             .body(body)
+    }
+}
+
+/// alice with one real client registered as `server`, and a facade client
+/// logged in with one of her API keys as its password, as Sonarr does.
+pub struct FacadeOverClient {
+    pub app: TestApp,
+    pub api: Api,
+    pub server_id: String,
+    pub qbit: Qbit,
+}
+
+pub async fn facade_over_client(client: &RunningClient, server: &str) -> FacadeOverClient {
+    let app = TestApp::try_spawn(Db::Sqlite, |_| {})
+        .await
+        .expect("sqlite");
+    let api = app.user("alice").await;
+    let key = api.create_key("sonarr").await;
+    let server_id = register(&api, server, &client.config).await;
+    let qbit = Qbit::new(&app);
+    assert_eq!(qbit.login("alice", &key).await, "Ok.");
+    FacadeOverClient {
+        app,
+        api,
+        server_id,
+        qbit,
     }
 }

@@ -8,9 +8,8 @@ use std::time::Duration;
 use serde_json::json;
 use tm_testkit::{Opentracker, TestTorrent};
 
-use crate::daemons::{ClientUnderTest, register, wait_until};
-use crate::harness::{Db, TestApp};
-use crate::qbit_client::Qbit;
+use crate::daemons::{ClientUnderTest, wait_until};
+use crate::qbit_client::{FacadeOverClient, facade_over_client};
 use crate::qbit_torrents::{add_file, info, one, tags_of};
 
 /// rTorrent (with DHT off) drops torrents that name no tracker.
@@ -20,14 +19,12 @@ async fn tags_and_limits(daemon: ClientUnderTest) {
     let Some(client) = daemon.start().await else {
         return;
     };
-    let app = TestApp::try_spawn(Db::Sqlite, |_| {})
-        .await
-        .expect("sqlite");
-    let api = app.user("alice").await;
-    let key = api.create_key("cross-seed").await;
-    register(&api, "box", &client.config).await;
-    let qbit = Qbit::new(&app);
-    assert_eq!(qbit.login("alice", &key).await, "Ok.");
+    let FacadeOverClient {
+        app: _app,
+        api: _,
+        qbit,
+        ..
+    } = facade_over_client(&client, "box").await;
     let dir = qbit
         .routed_category("tv", &client.download_dir, "box")
         .await;
@@ -103,16 +100,12 @@ async fn include_trackers_names_the_working_tracker() {
     let Some(client) = ClientUnderTest::Transmission.start().await else {
         return;
     };
-    let app = TestApp::try_spawn(Db::Sqlite, |_| {})
-        .await
-        .expect("sqlite");
-    let api = app.user("alice").await;
-    register(&api, "box", &client.config).await;
-    let qbit = Qbit::new(&app);
-    assert_eq!(
-        qbit.login("alice", &api.create_key("xs").await).await,
-        "Ok."
-    );
+    let FacadeOverClient {
+        app: _app,
+        api: _,
+        qbit,
+        ..
+    } = facade_over_client(&client, "box").await;
     let dir = qbit
         .routed_category("tv", &client.download_dir, "box")
         .await;

@@ -8,9 +8,8 @@ use reqwest::StatusCode;
 use tm_backends::{Torrent, TorrentClient};
 use tm_testkit::TestTorrent;
 
-use crate::daemons::{ClientUnderTest, register, wait_until};
-use crate::harness::{Db, TestApp};
-use crate::qbit_client::Qbit;
+use crate::daemons::{ClientUnderTest, wait_until};
+use crate::qbit_client::{FacadeOverClient, facade_over_client};
 use crate::qbit_torrents::{add_file, hashes, info, one, tags_of};
 
 /// The torrent as the daemon holds it.
@@ -24,14 +23,12 @@ async fn categories_on_qbittorrent_are_its_own() {
         return;
     };
     let daemon = tm_backends::connect(&client.config).unwrap();
-    let app = TestApp::try_spawn(Db::Sqlite, |_| {})
-        .await
-        .expect("sqlite");
-    let api = app.user("alice").await;
-    let key = api.create_key("sonarr").await;
-    register(&api, "qbt", &client.config).await;
-    let qbit = Qbit::new(&app);
-    assert_eq!(qbit.login("alice", &key).await, "Ok.");
+    let FacadeOverClient {
+        app: _app,
+        api,
+        qbit,
+        ..
+    } = facade_over_client(&client, "qbt").await;
 
     let tv_dir = qbit
         .routed_category("tv", &client.download_dir, "qbt")
@@ -167,16 +164,12 @@ async fn skip_checking_reaches_qbittorrent() {
         return;
     };
     let daemon = tm_backends::connect(&client.config).unwrap();
-    let app = TestApp::try_spawn(Db::Sqlite, |_| {})
-        .await
-        .expect("sqlite");
-    let api = app.user("alice").await;
-    register(&api, "qbt", &client.config).await;
-    let qbit = Qbit::new(&app);
-    assert_eq!(
-        qbit.login("alice", &api.create_key("xs").await).await,
-        "Ok."
-    );
+    let FacadeOverClient {
+        app: _app,
+        api: _,
+        qbit,
+        ..
+    } = facade_over_client(&client, "qbt").await;
     let dir = qbit
         .routed_category("xs", &client.download_dir, "qbt")
         .await;

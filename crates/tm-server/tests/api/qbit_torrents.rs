@@ -9,8 +9,7 @@ use serde_json::Value;
 use tm_testkit::TestTorrent;
 
 use crate::daemons::{ClientUnderTest, register, wait_until};
-use crate::harness::{Db, TestApp};
-use crate::qbit_client::Qbit;
+use crate::qbit_client::{FacadeOverClient, Qbit, facade_over_client};
 
 /// rTorrent (with DHT off) drops torrents that name no tracker.
 const TRACKER: &str = "http://127.0.0.1:1/announce";
@@ -74,14 +73,13 @@ async fn facade_over(daemon: ClientUnderTest) {
     let Some(client) = daemon.start().await else {
         return;
     };
-    let app = TestApp::try_spawn(Db::Sqlite, |_| {})
-        .await
-        .expect("sqlite");
-    let api = app.user("alice").await;
-    let key = api.create_key("sonarr").await;
-    let box_id = register(&api, "box", &client.config).await;
-    let qbit = Qbit::new(&app);
-    assert_eq!(qbit.login("alice", &key).await, "Ok.");
+    let FacadeOverClient {
+        app: _app,
+        api,
+        server_id: box_id,
+        qbit,
+        ..
+    } = facade_over_client(&client, "box").await;
 
     // A category routed to the server and a save path on it.
     let tv_dir = qbit

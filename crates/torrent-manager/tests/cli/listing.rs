@@ -214,6 +214,11 @@ async fn watch_redraws_until_interrupted() {
 /// `failure reason` (Transmission calls an unreachable tracker no error);
 /// returns its announce URL.
 async fn refusing_tracker() -> String {
+    refusing_tracker_saying("torrent not allowed").await
+}
+
+/// A tracker refusing every announce with `reason`; returns its announce URL.
+async fn refusing_tracker_saying(reason: &'static str) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/announce", listener.local_addr().unwrap());
@@ -222,13 +227,13 @@ async fn refusing_tracker() -> String {
             tokio::spawn(async move {
                 let mut head = [0u8; 4096];
                 let _ = socket.read(&mut head).await;
-                let body = b"d14:failure reason19:torrent not allowede";
+                let body = format!("d14:failure reason{}:{reason}e", reason.len());
                 let reply = format!(
                     "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
                     body.len()
                 );
                 let _ = socket.write_all(reply.as_bytes()).await;
-                let _ = socket.write_all(body).await;
+                let _ = socket.write_all(body.as_bytes()).await;
             });
         }
     });
@@ -300,5 +305,61 @@ async fn errors_are_marked_and_filtered() {
     assert_eq!(
         env.listing(&["--tracker", "127.0.0.2"]).await,
         serde_json::json!([])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tracker_status_is_filtered_and_shown() {
+    let Some((_daemon, env)) = TestEnv::with_default_box().await else {
+        return;
+    };
+    let scratch = tempfile::tempdir().unwrap();
+    let mut hashes = Vec::new();
+    for (name, reason) in [
+        ("gone.bin", "Unregistered torrent"),
+        ("down.bin", "Service Unavailable"),
+    ] {
+        let tracker = refusing_tracker_saying(reason).await;
+        let torrent =
+            TestTorrent::single_file(scratch.path(), name, 20_000, Some(&tracker)).unwrap();
+        let path = scratch.path().join(format!("{name}.torrent"));
+        std::fs::write(&path, &torrent.bytes).unwrap();
+        env.run(&["torrents", "add", path.to_str().unwrap()])
+            .await
+            .ok();
+        hashes.push(torrent.info_hash);
+    }
+    let (gone, down) = (hashes[0].as_str(), hashes[1].as_str());
+    let both = crate::harness::wait_until(Duration::from_secs(30), || async {
+        let listed = env
+            .listing(&["--tracker-status", "unregistered,tracker_down"])
+            .await;
+        (listed.as_array()?.len() == 2).then_some(listed)
+    })
+    .await;
+    let Some(both) = both else {
+        panic!("both refusals listed: {}", env.listing(&[]).await);
+    };
+    assert!(
+        find(&both, gone).is_some() && find(&both, down).is_some(),
+        "{both}"
+    );
+
+    let unregistered = env.listing(&["--tracker-status", "unregistered"]).await;
+    assert_eq!(unregistered.as_array().unwrap().len(), 1, "{unregistered}");
+    assert_eq!(unregistered[0]["info_hash"], gone);
+    assert_eq!(unregistered[0]["tracker_message"], "Unregistered torrent");
+    assert_eq!(
+        env.listing(&["--tracker-status", "working"]).await,
+        serde_json::json!([])
+    );
+    env.run(&["ls", "--tracker-status", "gone"])
+        .await
+        .failed_with(2);
+    let shown = env.run(&["torrents", "show", &gone[..8]]).await.ok();
+    assert!(
+        shown.stdout.contains("unregistered (Unregistered torrent)"),
+        "{}",
+        shown.stdout
     );
 }

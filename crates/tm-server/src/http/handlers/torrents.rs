@@ -10,7 +10,7 @@ use tm_api_types::{
     TorrentTrackersResponse, UploadTorrentResponse,
 };
 
-use crate::core::{Core, Error, Filing, TorrentAction};
+use crate::core::{Core, Error, Filing, Identity, TorrentAction};
 use crate::http::extract::{ApiJson, CurrentUser};
 use crate::http::params::{ApiMultipart, ApiPath, ApiQuery, ServerParam, TorrentRef};
 
@@ -247,15 +247,7 @@ pub async fn start(
     CurrentUser(identity): CurrentUser,
     torrent: TorrentRef,
 ) -> Result<Json<TorrentActionResponse>, Error> {
-    Ok(Json(
-        core.torrent_action(
-            &identity.user,
-            &torrent.hash,
-            torrent.server(),
-            TorrentAction::Start,
-        )
-        .await?,
-    ))
+    act(&core, &identity, &torrent, TorrentAction::Start).await
 }
 
 #[utoipa::path(post, path = "/torrents/{info_hash}/stop", tag = "torrents",
@@ -266,15 +258,7 @@ pub async fn stop(
     CurrentUser(identity): CurrentUser,
     torrent: TorrentRef,
 ) -> Result<Json<TorrentActionResponse>, Error> {
-    Ok(Json(
-        core.torrent_action(
-            &identity.user,
-            &torrent.hash,
-            torrent.server(),
-            TorrentAction::Stop,
-        )
-        .await?,
-    ))
+    act(&core, &identity, &torrent, TorrentAction::Stop).await
 }
 
 #[utoipa::path(post, path = "/torrents/{info_hash}/recheck", tag = "torrents",
@@ -285,15 +269,7 @@ pub async fn recheck(
     CurrentUser(identity): CurrentUser,
     torrent: TorrentRef,
 ) -> Result<Json<TorrentActionResponse>, Error> {
-    Ok(Json(
-        core.torrent_action(
-            &identity.user,
-            &torrent.hash,
-            torrent.server(),
-            TorrentAction::Recheck,
-        )
-        .await?,
-    ))
+    act(&core, &identity, &torrent, TorrentAction::Recheck).await
 }
 
 /// Ask the torrent's trackers for peers now (clients may hold the announce
@@ -307,15 +283,7 @@ pub async fn reannounce(
     CurrentUser(identity): CurrentUser,
     torrent: TorrentRef,
 ) -> Result<Json<TorrentActionResponse>, Error> {
-    Ok(Json(
-        core.torrent_action(
-            &identity.user,
-            &torrent.hash,
-            torrent.server(),
-            TorrentAction::Reannounce,
-        )
-        .await?,
-    ))
+    act(&core, &identity, &torrent, TorrentAction::Reannounce).await
 }
 
 /// Remove a torrent, and with `delete_data=true` its data (only the torrent's own).
@@ -473,4 +441,17 @@ pub async fn remove_label(
         })
         .await?,
     ))
+}
+
+/// Start, stop, recheck or reannounce one torrent.
+async fn act(
+    core: &Core,
+    identity: &Identity,
+    torrent: &TorrentRef,
+    action: TorrentAction,
+) -> Result<Json<TorrentActionResponse>, Error> {
+    let done = core
+        .torrent_action(&identity.user, &torrent.hash, torrent.server(), action)
+        .await?;
+    Ok(Json(done))
 }

@@ -110,6 +110,13 @@ fn render_details(out: &Output, t: &TorrentInfo) -> String {
     if let Some(tracker) = &t.tracker {
         rows.push(("Tracker", tracker.clone()));
     }
+    if let Some(status) = t.tracker_status {
+        let text = match &t.tracker_message {
+            Some(message) => format!("{} ({message})", status.as_str()),
+            None => status.as_str().to_owned(),
+        };
+        rows.push(("Tracker status", text));
+    }
     if let Some(error) = &t.error {
         let label = match t.error_kind {
             Some(TorrentErrorKind::Tracker) => "Tracker error",

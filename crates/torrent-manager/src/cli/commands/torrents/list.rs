@@ -1,8 +1,11 @@
 //! `torrents` / `ls`: the listing, with a `Sum:` line like transmission-remote's.
 
 use clap::Args;
+use clap::builder::PossibleValuesParser;
 use comfy_table::{Cell, CellAlignment, Color};
-use tm_client::{Client, TorrentErrorKind, TorrentInfo, TorrentPage, TorrentQuery, TorrentState};
+use tm_client::{
+    Client, TorrentErrorKind, TorrentInfo, TorrentPage, TorrentQuery, TorrentState, TrackerHealth,
+};
 
 use super::lookup::server_id;
 use crate::cli::layout::short_id;
@@ -37,6 +40,15 @@ pub struct ListArgs {
     /// Only torrents whose first tracker is this host (as `show` gives it).
     #[arg(long, value_name = "HOST")]
     tracker: Option<String>,
+    /// Only torrents whose trackers are in one of these states
+    /// (comma-separated; `show` gives a torrent's, with the tracker's message).
+    #[arg(
+        long,
+        value_name = "STATUS",
+        value_delimiter = ',',
+        value_parser = PossibleValuesParser::new(TrackerHealth::ALL.map(TrackerHealth::as_str))
+    )]
+    tracker_status: Vec<String>,
     /// Order by name, size, progress, state, ratio, download_rate, upload_rate,
     /// eta, added_at, completed_at, server_name, peers, seeds, uploaded or
     /// downloaded; a leading `-` reverses it (e.g. `-added_at`).
@@ -57,6 +69,7 @@ pub async fn list_torrents(client: &Client, out: &Output, list: ListArgs) -> any
         search: list.search,
         error: list.errors,
         tracker: list.tracker,
+        tracker_status: (!list.tracker_status.is_empty()).then(|| list.tracker_status.join(",")),
         sort: list.sort,
         limit: list.limit,
         ..Default::default()
