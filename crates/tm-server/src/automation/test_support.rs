@@ -61,5 +61,7 @@ pub fn torrent() -> Torrent {
         error: None,
         error_kind: None,
         tracker: Some("tracker.example.org".into()),
+        tracker_status: None,
+        tracker_message: None,
     }
 }
