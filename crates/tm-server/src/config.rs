@@ -68,6 +68,9 @@ pub struct Config {
     pub activity_retention_days: u32,
     /// How often entries past the retention are pruned.
     pub activity_prune_interval: Duration,
+    /// Most torrents one run of an automation rule removes, unless the rule
+    /// sets its own cap: a tracker outage must not make a rule wipe a library.
+    pub rule_max_removals_per_run: u32,
 }
 
 impl std::fmt::Debug for Config {
@@ -91,6 +94,7 @@ impl std::fmt::Debug for Config {
             .field("full_resync_interval", &self.full_resync_interval)
             .field("metrics_public", &self.metrics_public)
             .field("activity_retention_days", &self.activity_retention_days)
+            .field("rule_max_removals_per_run", &self.rule_max_removals_per_run)
             .finish_non_exhaustive()
     }
 }
@@ -125,6 +129,7 @@ impl Config {
             metrics_public: false,
             activity_retention_days: 30,
             activity_prune_interval: Duration::from_secs(600),
+            rule_max_removals_per_run: 20,
         }
     }
 

@@ -4,6 +4,7 @@
 //! [`start`] connects the database (running migrations), loads the master
 //! key, binds the listener and serves until [`RunningServer::stop`].
 
+mod automation;
 pub mod config;
 mod core;
 pub mod crypto;
@@ -41,6 +42,7 @@ pub struct RunningServer {
     shutdown: CancellationToken,
     serve: JoinHandle<std::io::Result<()>>,
     maintenance: JoinHandle<()>,
+    automation: JoinHandle<()>,
     core: Core,
 }
 
@@ -65,6 +67,7 @@ impl RunningServer {
         let served = self.serve.await;
         self.shutdown.cancel();
         let _ = self.maintenance.await;
+        let _ = self.automation.await;
         if let Err(error) = self.core.flush_key_usage().await {
             tracing::warn!(%error, "could not save API key use times");
         }
@@ -112,11 +115,13 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
         tokio::spawn(async move { listen::serve(listener, app, &config, shutdown).await })
     };
     let maintenance = tokio::spawn(maintain(core.clone(), shutdown.clone()));
+    let automation = tokio::spawn(automation::run_engine(core.clone(), shutdown.clone()));
     Ok(RunningServer {
         local_addr,
         shutdown,
         serve,
         maintenance,
+        automation,
         core,
     })
 }

@@ -80,6 +80,10 @@ pub struct ServeArgs {
     /// Days the activity log (GET /activity) keeps each entry.
     #[arg(long, env = "TM_ACTIVITY_RETENTION_DAYS", default_value_t = 30)]
     activity_retention_days: u32,
+    /// Most torrents one run of an automation rule removes, unless the rule
+    /// sets its own `max_removals_per_run`.
+    #[arg(long, env = "TM_RULE_MAX_REMOVALS", default_value_t = 20)]
+    rule_max_removals: u32,
 }
 
 impl ServeArgs {
@@ -104,6 +108,7 @@ impl ServeArgs {
         config.register_throttle.max_per_address = self.register_limit;
         config.metrics_public = self.metrics_public;
         config.activity_retention_days = self.activity_retention_days;
+        config.rule_max_removals_per_run = self.rule_max_removals;
         Ok(config)
     }
 }

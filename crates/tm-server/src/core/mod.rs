@@ -67,6 +67,8 @@ struct CoreInner {
     metrics: ProcessMetrics,
     /// Runs argon2 work, a bounded number at a time (~19 MiB each).
     hashing: hashing::HashingPool,
+    /// The automation engine's state (runs in progress, idle times).
+    rule_runs: crate::automation::RuleRuns,
 }
 
 impl Core {
@@ -90,6 +92,7 @@ impl Core {
                 streams: stream_slots::StreamSlots::default(),
                 metrics: ProcessMetrics::default(),
                 hashing: hashing::HashingPool::new(permits),
+                rule_runs: crate::automation::RuleRuns::default(),
             }),
         }
     }
@@ -112,6 +115,10 @@ impl Core {
 
     fn hashing(&self) -> &hashing::HashingPool {
         &self.inner.hashing
+    }
+
+    pub fn rule_runs(&self) -> &crate::automation::RuleRuns {
+        &self.inner.rule_runs
     }
 
     pub fn key_usage(&self) -> &KeyUsage {

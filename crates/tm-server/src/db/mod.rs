@@ -7,6 +7,7 @@
 mod activity;
 mod api_keys;
 mod facade;
+mod rules;
 mod servers;
 mod sessions;
 mod settings;
@@ -25,6 +26,7 @@ use sqlx::sqlite::{
 pub use activity::{ActivityFilter, ActivityRow};
 pub use api_keys::ApiKeyRow;
 pub use facade::{CategoryRow, ShareLimitRow};
+pub use rules::{OUTCOME_DONE, RuleActionRow, RuleRow};
 pub use servers::ServerRow;
 pub use sessions::NewSession;
 pub use targets::TargetGrant;

@@ -31,7 +31,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::core::{Core, Error};
 use handlers::{
-    activity, admin, api_keys, auth, categories, events, health, servers, targets, torrents,
+    activity, admin, api_keys, auth, categories, events, health, rules, servers, targets, torrents,
 };
 
 /// JSON bodies are small; uploads get their own limit where they are accepted.
@@ -57,6 +57,7 @@ const DOCS_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'sel
         (name = "torrents", description = "Torrents across all your servers"),
         (name = "categories", description = "Where the torrents Sonarr or Radarr add through /api/v2 go, per category"),
         (name = "activity", description = "Who changed what, when, and how it went"),
+        (name = "rules", description = "Automation: conditions over your torrents, actions run in the background"),
         (name = "admin", description = "Users and instance settings (admins only)"),
         (name = "metrics", description = "Prometheus metrics (admins, or anyone with --metrics-public)"),
         (name = "health", description = "Liveness")
@@ -121,6 +122,12 @@ pub fn router(core: Core) -> Router {
         .routes(routes!(torrents::remove_label))
         .routes(routes!(categories::list))
         .routes(routes!(categories::put, categories::delete))
+        .routes(routes!(rules::list, rules::create))
+        .routes(routes!(rules::recipes))
+        .routes(routes!(rules::get, rules::update, rules::delete))
+        .routes(routes!(rules::preview))
+        .routes(routes!(rules::run))
+        .routes(routes!(rules::history))
         .routes(routes!(events::events))
         .routes(routes!(activity::list))
         .routes(routes!(metrics::metrics))

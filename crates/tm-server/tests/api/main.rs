@@ -21,6 +21,7 @@ mod qbit_client;
 mod qbit_cross_seed;
 mod qbit_native;
 mod qbit_torrents;
+mod rules;
 mod secrets_at_rest;
 mod server_settings;
 mod servers;

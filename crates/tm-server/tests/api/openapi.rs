@@ -65,6 +65,15 @@ async fn openapi_describes_every_endpoint_and_docs_work_offline() {
         ("/categories/{name}", "delete"),
         ("/metrics", "get"),
         ("/activity", "get"),
+        ("/rules", "get"),
+        ("/rules", "post"),
+        ("/rules/recipes", "get"),
+        ("/rules/{id}", "get"),
+        ("/rules/{id}", "put"),
+        ("/rules/{id}", "delete"),
+        ("/rules/{id}/preview", "post"),
+        ("/rules/{id}/run", "post"),
+        ("/rules/{id}/history", "get"),
     ];
     for (path, method) in expected {
         let operation = &doc["paths"][path][method];

@@ -1,0 +1,120 @@
+use serde_json::{Value, json};
+use tm_api_types::{RuleCondition, TorrentState};
+
+use super::{Condition, MAX_DEPTH, MAX_NODES};
+use crate::automation::subject::Subject;
+use crate::automation::test_support::{NOW, server, torrent};
+use crate::core::Error;
+
+fn compile(tree: Value) -> Result<Condition, Error> {
+    let tree: RuleCondition = serde_json::from_value(tree).expect("a condition tree");
+    Condition::compile(&tree)
+}
+
+fn matches(tree: Value) -> bool {
+    let (torrent, server) = (torrent(), server());
+    let subject = Subject {
+        torrent: &torrent,
+        state: TorrentState::Seeding,
+        server: &server,
+        free_space: Some(1_000),
+        now: NOW,
+        idle_since: Some(NOW - 3_600),
+    };
+    compile(tree).expect("a valid tree").matches(&subject)
+}
+
+fn invalid(tree: Value) -> String {
+    match compile(tree) {
+        Err(Error::Invalid(why)) => why,
+        other => panic!("expected a 422, got {other:?}"),
+    }
+}
+
+fn cmp(field: &str, op: &str, value: Value) -> Value {
+    json!({"field": field, "op": op, "value": value})
+}
+
+#[test]
+fn numbers_compare_with_every_operator() {
+    assert!(matches(cmp("ratio", "ge", json!(2))));
+    assert!(matches(cmp("ratio", "gt", json!(2.4))));
+    assert!(!matches(cmp("ratio", "lt", json!(2.5))));
+    assert!(matches(cmp("ratio", "le", json!(2.5))));
+    assert!(matches(cmp("ratio", "eq", json!(2.5))));
+    assert!(matches(cmp("ratio", "ne", json!(1))));
+    assert!(matches(cmp("size", "in", json!([1, 5000]))));
+    assert!(matches(cmp("progress", "ge", json!(100))));
+    assert!(matches(cmp("free_space", "lt", json!(2000))));
+}
+
+#[test]
+fn durations_are_seconds_from_the_torrents_times() {
+    assert!(matches(cmp("seeding_time", "ge", json!(7 * 86_400))));
+    assert!(!matches(cmp("seeding_time", "ge", json!(9 * 86_400))));
+    assert!(matches(cmp("completed_age", "eq", json!(8 * 86_400))));
+    assert!(matches(cmp("added_age", "eq", json!(10 * 86_400))));
+    assert!(matches(cmp("inactive_time", "eq", json!(3_600))));
+}
+
+#[test]
+fn text_fields_labels_and_regexes() {
+    assert!(matches(cmp("state", "eq", json!("seeding"))));
+    assert!(matches(cmp("state", "in", json!(["paused", "seeding"]))));
+    assert!(matches(cmp("client", "eq", json!("rtorrent"))));
+    assert!(matches(cmp("server", "eq", json!("s1"))));
+    assert!(matches(cmp("tracker", "contains", json!("example"))));
+    assert!(matches(cmp(
+        "name",
+        "matches",
+        json!("(?i)^ubuntu .* iso$")
+    )));
+    assert!(!matches(cmp("name", "matches", json!("^debian"))));
+    assert!(matches(cmp("label", "contains", json!("done"))));
+    assert!(!matches(cmp("label", "contains", json!("don"))));
+    assert!(matches(cmp("label", "in", json!(["x", "linux"]))));
+    assert!(matches(cmp("label", "matches", json!("^lin"))));
+}
+
+#[test]
+fn trees_combine_all_any_and_not() {
+    let goal = json!({"all": [
+        cmp("label", "contains", json!("done")),
+        {"any": [cmp("ratio", "ge", json!(3)), cmp("seeding_time", "ge", json!(7 * 86_400))]},
+    ]});
+    assert!(matches(goal.clone()));
+    assert!(!matches(json!({"not": goal})));
+    assert!(matches(json!({"all": []})));
+    assert!(!matches(json!({"any": []})));
+}
+
+#[test]
+fn mistakes_are_explained() {
+    assert!(
+        invalid(cmp("colour", "eq", json!("red"))).contains("unknown condition field 'colour'")
+    );
+    assert!(
+        invalid(cmp("ratio", "matches", json!("x")))
+            .contains("operator 'matches' does not apply to 'ratio'")
+    );
+    assert!(invalid(cmp("ratio", "approx", json!(1))).contains("unknown operator 'approx'"));
+    assert!(invalid(cmp("ratio", "ge", json!("two"))).contains("is not a number"));
+    assert!(invalid(cmp("state", "eq", json!("sleeping"))).contains("not one of"));
+    assert!(invalid(cmp("name", "matches", json!("(unclosed"))).contains("bad regex"));
+    // Compiles to more than the size limit.
+    assert!(invalid(cmp("name", "matches", json!("\\w{1000}\\w{1000}"))).contains("bad regex"));
+}
+
+#[test]
+fn deep_or_large_trees_are_refused() {
+    let mut tree = cmp("ratio", "ge", json!(1));
+    for _ in 0..MAX_DEPTH - 1 {
+        tree = json!({"not": tree});
+    }
+    assert!(compile(tree.clone()).is_ok());
+    assert!(invalid(json!({"not": tree})).contains("nested deeper"));
+    let wide: Vec<Value> = (0..MAX_NODES)
+        .map(|_| cmp("ratio", "ge", json!(1)))
+        .collect();
+    assert!(invalid(json!({"any": wide})).contains("nodes"));
+}

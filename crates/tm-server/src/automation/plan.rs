@@ -1,0 +1,99 @@
+//! Which torrents a rule matches now, and which of its actions each still
+//! needs (an action the rule did to a torrent is not done again).
+
+use std::collections::HashSet;
+
+use tm_api_types::{RuleAction, RuleMatch, RulePreview};
+
+use super::rules::CompiledRule;
+use super::subject::Subject;
+use crate::core::{Core, Result, User, now_millis};
+
+/// Most matches a preview lists (the total is given).
+const MAX_PREVIEW: usize = 1_000;
+
+/// A matching torrent and the actions it still needs, in the rule's order.
+pub struct Planned {
+    pub server_id: String,
+    pub info_hash: String,
+    pub name: String,
+    pub actions: Vec<RuleAction>,
+}
+
+/// Every torrent of the rule's servers (the owner's, reachable now) that the
+/// conditions match, from the snapshots, in a stable order.
+pub async fn plan(core: &Core, rule: &CompiledRule) -> Result<Vec<Planned>> {
+    let done: HashSet<(String, String, String)> = core
+        .store()
+        .rule_actions_done(&rule.id)
+        .await?
+        .into_iter()
+        .collect();
+    let now = now_millis() / 1000;
+    let idle = &core.rule_runs().idle;
+    let mut planned = Vec::new();
+    for poller in core.fleet().of_user(&rule.user_id) {
+        let server = poller.spec();
+        if !rule.server_ids.is_empty() && !rule.server_ids.contains(&server.id) {
+            continue;
+        }
+        // A server that is down is left for a later run (nothing can be done).
+        if poller.check_available().is_err() {
+            continue;
+        }
+        let snapshot = poller.snapshot();
+        let free_space = poller.health().free_space;
+        for (hash, torrent) in snapshot.torrents.iter() {
+            let Some(view) = snapshot.views.get(hash) else {
+                continue;
+            };
+            let subject = Subject {
+                torrent,
+                state: view.info.state,
+                server,
+                free_space,
+                now,
+                idle_since: idle.idle_since(&server.id, hash),
+            };
+            if !rule.condition.matches(&subject) {
+                continue;
+            }
+            let actions = rule
+                .actions
+                .iter()
+                .filter(|a| !done.contains(&(server.id.clone(), hash.clone(), a.describe())))
+                .cloned()
+                .collect();
+            planned.push(Planned {
+                server_id: server.id.clone(),
+                info_hash: hash.clone(),
+                name: torrent.name.clone(),
+                actions,
+            });
+        }
+    }
+    planned.sort_by(|a, b| {
+        (&a.server_id, &a.name, &a.info_hash).cmp(&(&b.server_id, &b.name, &b.info_hash))
+    });
+    Ok(planned)
+}
+
+impl Core {
+    /// What a run of the rule would do now; changes nothing.
+    pub async fn preview_rule(&self, user: &User, id: &str) -> Result<RulePreview> {
+        let rule = CompiledRule::from_row(&self.rule_row(user, id).await?)?;
+        let planned = plan(self, &rule).await?;
+        let total = planned.len();
+        let matches = planned
+            .into_iter()
+            .take(MAX_PREVIEW)
+            .map(|p| RuleMatch {
+                actions: p.actions.iter().map(RuleAction::describe).collect(),
+                server_id: p.server_id,
+                info_hash: p.info_hash,
+                name: p.name,
+            })
+            .collect();
+        Ok(RulePreview { matches, total })
+    }
+}

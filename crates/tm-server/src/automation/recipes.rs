@@ -1,0 +1,73 @@
+//! Built-in rules, offered ready to `POST /rules` with default values.
+
+use serde_json::json;
+use tm_api_types::{RuleAction, RuleComparison, RuleCondition, RuleRecipe, RuleRequest};
+
+const DEFAULT_RATIO: f64 = 2.0;
+const DEFAULT_SEEDING_SECONDS: u64 = 7 * 24 * 3600;
+const DEFAULT_INTERVAL_SECONDS: u64 = 300;
+const DEFAULT_RECIPE_REMOVALS: u32 = 5;
+
+fn compare(field: &str, op: &str, value: serde_json::Value) -> RuleCondition {
+    RuleCondition::Compare(RuleComparison {
+        field: field.into(),
+        op: op.into(),
+        value,
+    })
+}
+
+/// Complete torrents that reached the ratio or the seeding time.
+fn seeding_goal_reached() -> RuleCondition {
+    RuleCondition::All {
+        all: vec![
+            compare("progress", "ge", json!(100)),
+            RuleCondition::Any {
+                any: vec![
+                    compare("ratio", "ge", json!(DEFAULT_RATIO)),
+                    compare("seeding_time", "ge", json!(DEFAULT_SEEDING_SECONDS)),
+                ],
+            },
+        ],
+    }
+}
+
+fn recipe(id: &str, title: &str, description: &str, rule: RuleRequest) -> RuleRecipe {
+    RuleRecipe {
+        id: id.into(),
+        title: title.into(),
+        description: description.into(),
+        rule,
+    }
+}
+
+pub fn recipes() -> Vec<RuleRecipe> {
+    let seeding_goal = |name: &str, actions, max_removals| RuleRequest {
+        name: name.into(),
+        enabled: true,
+        server_ids: Vec::new(),
+        conditions: seeding_goal_reached(),
+        actions,
+        interval_seconds: DEFAULT_INTERVAL_SECONDS,
+        max_removals_per_run: max_removals,
+    };
+    vec![
+        recipe(
+            "stop_at_seeding_goal",
+            "Stop when ratio ≥ R or seeded ≥ T",
+            "Stops complete torrents once their ratio reaches 2 or they seeded 7 days \
+             (change `value` in the conditions to set R and T, in seconds).",
+            seeding_goal("Stop at seeding goal", vec![RuleAction::Stop], None),
+        ),
+        recipe(
+            "remove_at_seeding_goal",
+            "Remove with data when ratio ≥ R or seeded ≥ T",
+            "Removes complete torrents and their data once their ratio reaches 2 or they \
+             seeded 7 days, at most 5 per run (use `remove` to keep the data).",
+            seeding_goal(
+                "Remove at seeding goal",
+                vec![RuleAction::RemoveWithData],
+                Some(DEFAULT_RECIPE_REMOVALS),
+            ),
+        ),
+    ]
+}
