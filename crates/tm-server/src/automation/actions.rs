@@ -6,6 +6,7 @@ use tm_api_types::{RuleAction, RuleActionRecord, RuleHistory, RuleRunResult};
 
 use super::plan::plan;
 use super::rules::CompiledRule;
+use crate::core::activity::{Actor, with_actor};
 use crate::core::{Core, Error, Result, TorrentAction, User, from_millis, now_millis};
 use crate::db::{OUTCOME_DONE, RuleActionRow};
 
@@ -37,7 +38,8 @@ pub async fn run_rule(core: &Core, rule: &CompiledRule) -> Result<RuleRunResult>
                     format!("not removed: the cap of {cap} removals per run is reached"),
                 )
             } else {
-                match perform(core, &owner, &torrent.server_id, &torrent.info_hash, action).await {
+                let done = perform(core, &owner, &torrent.server_id, &torrent.info_hash, action);
+                match with_actor(Actor::rule(&rule.id, &rule.name), done).await {
                     Ok(message) => (OUTCOME_DONE, message),
                     Err(error) => (OUTCOME_FAILED, error.to_string()),
                 }
@@ -71,7 +73,8 @@ pub async fn run_rule(core: &Core, rule: &CompiledRule) -> Result<RuleRunResult>
 }
 
 /// Does one action to one torrent, as the rule's owner. The single place a
-/// rule changes a torrent (where an actor for the activity log is set).
+/// rule changes a torrent; `run_rule` runs it as the rule's actor, so the
+/// activity log names the rule.
 async fn perform(
     core: &Core,
     owner: &User,

@@ -39,7 +39,6 @@ pub struct Actor {
 
 impl Actor {
     /// An automation rule acting on its owner's torrents.
-    #[allow(dead_code)] // for the rules engine
     pub fn rule(id: &str, name: &str) -> Self {
         Self {
             kind: ActorKind::Rule,

@@ -301,6 +301,14 @@ tm_testkit::for_every_client! {
         assert_eq!(recorded["total"], 1, "{recorded}");
         let entry = &recorded["entries"][0];
         assert_eq!((&entry["info_hash"], &entry["action"], &entry["outcome"]), (&json!(target), &json!("stop"), &json!("done")), "{entry}");
+        // The activity log names the rule as the one who stopped it.
+        let (status, activity) = api.get(&format!("/activity?rule_id={id}")).await;
+        assert_eq!(status, StatusCode::OK, "{activity}");
+        let by_rule = activity["items"].as_array().unwrap();
+        assert_eq!(by_rule.len(), 1, "{activity}");
+        assert_eq!((&by_rule[0]["action"], &by_rule[0]["info_hash"]), (&json!("stop"), &json!(target)));
+        assert_eq!((&by_rule[0]["actor"]["kind"], &by_rule[0]["actor"]["name"]), (&json!("rule"), &json!("stop labelled")));
+        assert_eq!(by_rule[0]["success"], true);
 
         // At most once: started by hand, it stays started.
         let (status, body) = api.post(&format!("/torrents/{target}/start?server_id={server_id}"), json!({})).await;
