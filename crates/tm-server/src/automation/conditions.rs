@@ -3,7 +3,7 @@
 
 use regex::Regex;
 use serde_json::Value;
-use tm_api_types::{RuleComparison, RuleCondition, ServerType, TorrentState};
+use tm_api_types::{RuleComparison, RuleCondition, ServerType, TorrentState, TrackerHealth};
 
 use super::subject::{FieldValue, Subject};
 use crate::core::{Error, Result};
@@ -32,6 +32,7 @@ pub enum Field {
     Progress,
     Label,
     Tracker,
+    TrackerStatus,
     Name,
     Server,
     Client,
@@ -48,7 +49,7 @@ pub enum Kind {
 
 impl Field {
     /// Every field: its name in the API and the kind of value it has.
-    const ALL: [(&'static str, Field, Kind); 14] = [
+    const ALL: [(&'static str, Field, Kind); 15] = [
         ("state", Field::State, Kind::Text),
         ("ratio", Field::Ratio, Kind::Number),
         ("seeding_time", Field::SeedingTime, Kind::Number),
@@ -59,6 +60,7 @@ impl Field {
         ("progress", Field::Progress, Kind::Number),
         ("label", Field::Label, Kind::Labels),
         ("tracker", Field::Tracker, Kind::Text),
+        ("tracker_status", Field::TrackerStatus, Kind::Text),
         ("name", Field::Name, Kind::Text),
         ("server", Field::Server, Kind::Text),
         ("client", Field::Client, Kind::Text),
@@ -91,6 +93,7 @@ impl Field {
         match self {
             Field::State => Some(TorrentState::ALL.iter().map(|s| s.as_str()).collect()),
             Field::Client => Some(ServerType::ALL.iter().map(|k| k.as_str()).collect()),
+            Field::TrackerStatus => Some(TrackerHealth::ALL.iter().map(|h| h.as_str()).collect()),
             _ => None,
         }
     }

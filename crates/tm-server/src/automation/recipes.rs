@@ -69,5 +69,21 @@ pub fn recipes() -> Vec<RuleRecipe> {
                 Some(DEFAULT_RECIPE_REMOVALS),
             ),
         ),
+        recipe(
+            "remove_unregistered",
+            "Remove unregistered torrents",
+            "Removes torrents whose tracker says it no longer knows them (deleted, trumped, \
+             never registered; an unreachable tracker is `tracker_down`, never this), at \
+             most 5 per run, keeping the data (use `remove_with_data` to delete it).",
+            RuleRequest {
+                name: "Remove unregistered".into(),
+                enabled: true,
+                server_ids: Vec::new(),
+                conditions: compare("tracker_status", "eq", json!("unregistered")),
+                actions: vec![RuleAction::Remove],
+                interval_seconds: DEFAULT_INTERVAL_SECONDS,
+                max_removals_per_run: Some(DEFAULT_RECIPE_REMOVALS),
+            },
+        ),
     ]
 }

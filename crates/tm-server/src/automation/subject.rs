@@ -1,7 +1,7 @@
 //! A torrent as a rule sees it: its normalised fields, read from the fleet's
 //! snapshot of its server.
 
-use tm_api_types::TorrentState;
+use tm_api_types::{TorrentState, TrackerHealth};
 use tm_backends::Torrent;
 
 use super::conditions::Field;
@@ -43,6 +43,7 @@ impl Subject<'_> {
             Field::Progress => FieldValue::Number(Some(t.progress)),
             Field::Label => FieldValue::Labels(&t.labels),
             Field::Tracker => FieldValue::Text(t.tracker.as_deref()),
+            Field::TrackerStatus => FieldValue::Text(t.tracker_status.map(TrackerHealth::as_str)),
             Field::Name => FieldValue::Text(Some(&t.name)),
             Field::Server => FieldValue::Text(Some(&self.server.id)),
             Field::Client => FieldValue::Text(Some(self.server.server_type.as_str())),

@@ -1,6 +1,7 @@
 //! `tracker_status` in the list and its filter, on a real Transmission and
 //! rTorrent with a real opentracker that knows one torrent and refuses the
-//! other ("not authorized": unregistered).
+//! other ("not authorized": unregistered), which the built-in rule
+//! "remove unregistered torrents" then removes.
 
 use std::time::Duration;
 
@@ -92,6 +93,33 @@ async fn known_and_refused(daemon: ClientUnderTest, known_status: Option<&str>) 
             .unwrap()
             .contains("unregistered, tracker_down or error"),
         "{body}"
+    );
+
+    // The built-in recipe removes the unregistered torrent, and only it.
+    let (_, recipes) = api.get("/rules/recipes").await;
+    let recipe = recipes["recipes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "remove_unregistered")
+        .expect("the recipe is offered");
+    let mut rule = recipe["rule"].clone();
+    rule["interval_seconds"] = serde_json::json!(1);
+    let (status, created) = api.post("/rules", rule).await;
+    assert_eq!(status, StatusCode::OK, "{created}");
+    let removed = wait_until(Duration::from_secs(20), || async {
+        let (_, list) = api.get("/torrents").await;
+        listed(&refused.info_hash, &list).is_none().then_some(list)
+    })
+    .await
+    .expect("the rule removes the unregistered torrent");
+    assert!(listed(&known.info_hash, &removed).is_some(), "{removed}");
+    let rule_id = created["id"].as_str().unwrap();
+    let (_, activity) = api.get(&format!("/activity?rule_id={rule_id}")).await;
+    assert_eq!(activity["items"][0]["action"], "remove", "{activity}");
+    assert_eq!(
+        activity["items"][0]["info_hash"],
+        refused.info_hash.as_str()
     );
 }
 
