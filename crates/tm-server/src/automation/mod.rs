@@ -12,7 +12,7 @@ mod recipes;
 mod rules;
 mod subject;
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
 
 pub use engine::{RuleRuns, run_engine};
 pub use recipes::recipes;

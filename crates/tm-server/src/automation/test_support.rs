@@ -1,4 +1,4 @@
-//! Fixtures of the automation unit tests.
+//! Unit-test fixtures: a server spec and a torrent (automation and fleet tests).
 
 use std::time::Duration;
 

@@ -79,38 +79,10 @@ impl Snapshot {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
-    use tm_api_types::ServerType;
-    use tm_backends::{
-        BackendConfig, Connection, HttpEndpoint, Tls, Torrent, TorrentChanges, TorrentState,
-    };
+    use tm_backends::{Torrent, TorrentChanges, TorrentState};
 
     use super::*;
-
-    fn server() -> ServerSpec {
-        ServerSpec {
-            id: "s1".into(),
-            user_id: "u1".into(),
-            name: "box".into(),
-            server_type: ServerType::Transmission,
-            version: 1,
-            backend: BackendConfig {
-                name: "box".into(),
-                connection: Connection::Transmission {
-                    endpoint: HttpEndpoint {
-                        host: "127.0.0.1".into(),
-                        port: 9091,
-                        path: None,
-                        tls: Tls::Off,
-                    },
-                    login: None,
-                },
-                timeout: Duration::from_secs(1),
-                egress: tm_backends::TargetPolicy::unrestricted(),
-            },
-        }
-    }
+    use crate::automation::test_support::server;
 
     fn torrent(hash: &str, rate: u64) -> Torrent {
         Torrent {
