@@ -253,7 +253,8 @@ describe('torrents view', { timeout: 300_000 }, () => {
     const menu = page.locator('.context-menu[role=menu]');
     assert.deepEqual(await menu.locator('[role=menuitem]').allTextContents(),
       ['Start', 'Stop', 'Recheck', 'Reannounce', 'Labels…', 'Remove…', 'Details']);
-    assert.equal(await row.getAttribute('aria-selected'), 'true');
+    // The selection shows at the table's next render, not synchronously.
+    await row.and(page.locator('[aria-selected=true]')).waitFor({ timeout: 5000 });
     await menu.locator('text=Start').click();
     await row.locator('.vcell.state[data-state=downloading]').waitFor({ timeout: LIVE });
     // A menu closed at once (before the page's next task) must leave nothing
