@@ -80,12 +80,19 @@ pub enum RuleAction {
     Stop,
     Start,
     Recheck,
-    /// Asks the trackers for peers now.
-    Reannounce,
+    /// Asks the trackers for peers now; with `every_seconds`, again at that
+    /// interval for as long as the rule matches (the one action that may
+    /// repeat: "reannounce until a tracker answers").
+    Reannounce {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        every_seconds: Option<u64>,
+    },
     /// Removes the torrent, keeping its data.
     Remove,
     /// Removes the torrent and deletes its data.
     RemoveWithData,
+    /// `{tracker}` in the label is the torrent's tracker host, `{server}`
+    /// its server's name ("label by tracker").
     AddLabel {
         label: String,
     },
@@ -104,12 +111,21 @@ impl RuleAction {
             RuleAction::Stop => "stop".into(),
             RuleAction::Start => "start".into(),
             RuleAction::Recheck => "recheck".into(),
-            RuleAction::Reannounce => "reannounce".into(),
+            RuleAction::Reannounce { .. } => "reannounce".into(),
             RuleAction::Remove => "remove".into(),
             RuleAction::RemoveWithData => "remove_with_data".into(),
             RuleAction::AddLabel { label } => format!("add_label {label}"),
             RuleAction::RemoveLabel { label } => format!("remove_label {label}"),
             RuleAction::SetLabels { labels } => format!("set_labels {}", labels.join(",")),
+        }
+    }
+
+    /// How long after it was done the action is due again; `None`: never
+    /// (at most once per torrent).
+    pub fn repeats_after_seconds(&self) -> Option<u64> {
+        match self {
+            RuleAction::Reannounce { every_seconds } => *every_seconds,
+            _ => None,
         }
     }
 

@@ -4,8 +4,9 @@
 
 use tm_api_types::{RuleAction, RuleActionRecord, RuleHistory, RuleRunResult};
 
-use super::plan::plan;
+use super::plan::{Planned, plan};
 use super::rules::CompiledRule;
+use super::rules::{SERVER_FIELD, TRACKER_FIELD};
 use crate::core::activity::{Actor, with_actor};
 use crate::core::{Core, Error, Result, TorrentAction, User, from_millis, now_millis};
 use crate::db::{OUTCOME_DONE, RuleActionRow};
@@ -38,7 +39,7 @@ pub async fn run_rule(core: &Core, rule: &CompiledRule) -> Result<RuleRunResult>
                     format!("not removed: the cap of {cap} removals per run is reached"),
                 )
             } else {
-                let done = perform(core, &owner, &torrent.server_id, &torrent.info_hash, action);
+                let done = perform(core, &owner, torrent, action);
                 match with_actor(Actor::rule(&rule.id, &rule.name), done).await {
                     Ok(message) => (OUTCOME_DONE, message),
                     Err(error) => (OUTCOME_FAILED, error.to_string()),
@@ -78,13 +79,16 @@ pub async fn run_rule(core: &Core, rule: &CompiledRule) -> Result<RuleRunResult>
 async fn perform(
     core: &Core,
     owner: &User,
-    server_id: &str,
-    hash: &str,
+    torrent: &Planned,
     action: &RuleAction,
 ) -> Result<String> {
-    let server = Some(server_id);
+    let server = Some(torrent.server_id.as_str());
+    let hash = torrent.info_hash.as_str();
     match action {
-        RuleAction::Stop | RuleAction::Start | RuleAction::Recheck | RuleAction::Reannounce => {
+        RuleAction::Stop
+        | RuleAction::Start
+        | RuleAction::Recheck
+        | RuleAction::Reannounce { .. } => {
             let action = match action {
                 RuleAction::Stop => TorrentAction::Stop,
                 RuleAction::Start => TorrentAction::Start,
@@ -103,13 +107,15 @@ async fn perform(
                 .await?
                 .message)
         }
-        RuleAction::AddLabel { label } => core
-            .edit_labels(owner, hash, server, |mut labels| {
+        RuleAction::AddLabel { label } => {
+            let label = expand_label(label, torrent)?;
+            core.edit_labels(owner, hash, server, |mut labels| {
                 labels.push(label.clone());
                 labels
             })
             .await
-            .map(|_| "Label added".to_string()),
+            .map(|_| format!("Label {label} added"))
+        }
         RuleAction::RemoveLabel { label } => core
             .edit_labels(owner, hash, server, |mut labels| {
                 labels.retain(|l| l != label);
@@ -122,6 +128,22 @@ async fn perform(
             .await
             .map(|_| "Labels set".to_string()),
     }
+}
+
+/// The label with its template fields filled in for this torrent.
+fn expand_label(label: &str, torrent: &Planned) -> Result<String> {
+    let mut expanded = label.replace(SERVER_FIELD, &torrent.server_name);
+    if expanded.contains(TRACKER_FIELD) {
+        let Some(tracker) = torrent.tracker.as_deref() else {
+            return Err(Error::Invalid(
+                "the torrent has no tracker to label by".into(),
+            ));
+        };
+        expanded = expanded.replace(TRACKER_FIELD, tracker);
+    }
+    crate::core::clean_labels(vec![expanded])?
+        .pop()
+        .ok_or_else(|| Error::Invalid("the label is empty once filled in".into()))
 }
 
 /// Stores what was done. A failure or hold-back that repeats the one last

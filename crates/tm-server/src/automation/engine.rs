@@ -12,9 +12,12 @@ use tokio_util::sync::CancellationToken;
 use super::actions::run_rule;
 use super::idle::IdleTracker;
 use super::rules::CompiledRule;
+use super::share_limits;
 use crate::core::{Core, now_millis};
 
 const TICK: Duration = Duration::from_secs(1);
+/// Share limits are checked every this many ticks (they are minutes-scale).
+const SHARE_LIMIT_TICKS: u64 = 5;
 
 /// The engine's state, shared with `POST /rules/{id}/run`.
 #[derive(Default)]
@@ -71,15 +74,17 @@ impl RuleRuns {
 pub async fn run_engine(core: Core, shutdown: CancellationToken) {
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut count = 0u64;
     loop {
         tokio::select! {
             _ = shutdown.cancelled() => return,
-            _ = tick.tick() => tick_once(&core).await,
+            _ = tick.tick() => tick_once(&core, count % SHARE_LIMIT_TICKS == 0).await,
         }
+        count = count.wrapping_add(1);
     }
 }
 
-async fn tick_once(core: &Core) {
+async fn tick_once(core: &Core, check_share_limits: bool) {
     let rows = match core.store().enabled_rules().await {
         Ok(rows) => rows,
         Err(error) => {
@@ -88,9 +93,16 @@ async fn tick_once(core: &Core) {
         }
     };
     let runs = core.rule_runs();
-    // Idle times are followed on the servers of users who have rules.
+    let limits = if check_share_limits {
+        share_limits::users_with_limits(core).await
+    } else {
+        Vec::new()
+    };
+    // Idle times are followed on the servers of users who have rules or
+    // share limits.
     let now = now_millis() / 1000;
-    let users: HashSet<&str> = rows.iter().map(|r| r.user_id.as_str()).collect();
+    let mut users: HashSet<&str> = rows.iter().map(|r| r.user_id.as_str()).collect();
+    users.extend(limits.iter().map(|(user_id, _)| user_id.as_str()));
     let mut watched = HashSet::new();
     for user_id in users {
         for poller in core.fleet().of_user(user_id) {
@@ -99,7 +111,21 @@ async fn tick_once(core: &Core) {
             watched.insert(poller.spec().id.clone());
         }
     }
-    runs.idle.retain_servers(&watched);
+    if check_share_limits {
+        runs.idle.retain_servers(&watched);
+    }
+    // In a task of its own, like a rule, so a slow client delays nothing.
+    if !limits.is_empty()
+        && let Some(claim) = runs.claim(share_limits::CLAIM)
+    {
+        let core = core.clone();
+        tokio::spawn(async move {
+            let _claim = claim;
+            for (user_id, limits) in &limits {
+                share_limits::enforce(&core, user_id, limits, now).await;
+            }
+        });
+    }
     runs.forget_except(&rows.iter().map(|r| r.id.as_str()).collect());
 
     for row in &rows {

@@ -10,6 +10,7 @@ mod idle;
 mod plan;
 mod recipes;
 mod rules;
+mod share_limits;
 mod subject;
 #[cfg(test)]
 pub(crate) mod test_support;

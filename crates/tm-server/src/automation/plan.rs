@@ -1,7 +1,7 @@
 //! Which torrents a rule matches now, and which of its actions each still
 //! needs (an action the rule did to a torrent is not done again).
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use tm_api_types::{RuleAction, RuleMatch, RulePreview};
 
@@ -17,19 +17,33 @@ pub struct Planned {
     pub server_id: String,
     pub info_hash: String,
     pub name: String,
+    /// Tracker host and server name, for label templates.
+    pub tracker: Option<String>,
+    pub server_name: String,
     pub actions: Vec<RuleAction>,
 }
 
 /// Every torrent of the rule's servers (the owner's, reachable now) that the
 /// conditions match, from the snapshots, in a stable order.
 pub async fn plan(core: &Core, rule: &CompiledRule) -> Result<Vec<Planned>> {
-    let done: HashSet<(String, String, String)> = core
+    let done: HashMap<(String, String, String), i64> = core
         .store()
         .rule_actions_done(&rule.id)
         .await?
         .into_iter()
+        .map(|(server, hash, action, at)| ((server, hash, action), at))
         .collect();
-    let now = now_millis() / 1000;
+    let now_ms = now_millis();
+    let now = now_ms / 1000;
+    // Done once is done for good, unless the action repeats and is due.
+    let pending = |server: &str, hash: &str, action: &RuleAction| {
+        let key = (server.to_string(), hash.to_string(), action.describe());
+        match (done.get(&key), action.repeats_after_seconds()) {
+            (None, _) => true,
+            (Some(at), Some(every)) => now_ms - at >= (every as i64).saturating_mul(1000),
+            (Some(_), None) => false,
+        }
+    };
     let idle = &core.rule_runs().idle;
     let mut planned = Vec::new();
     for poller in core.fleet().of_user(&rule.user_id) {
@@ -61,13 +75,15 @@ pub async fn plan(core: &Core, rule: &CompiledRule) -> Result<Vec<Planned>> {
             let actions = rule
                 .actions
                 .iter()
-                .filter(|a| !done.contains(&(server.id.clone(), hash.clone(), a.describe())))
+                .filter(|a| pending(&server.id, hash, a))
                 .cloned()
                 .collect();
             planned.push(Planned {
                 server_id: server.id.clone(),
                 info_hash: hash.clone(),
                 name: torrent.name.clone(),
+                tracker: torrent.tracker.clone(),
+                server_name: server.name.clone(),
                 actions,
             });
         }

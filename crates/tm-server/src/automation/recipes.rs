@@ -7,6 +7,11 @@ const DEFAULT_RATIO: f64 = 2.0;
 const DEFAULT_SEEDING_SECONDS: u64 = 7 * 24 * 3600;
 const DEFAULT_INTERVAL_SECONDS: u64 = 300;
 const DEFAULT_RECIPE_REMOVALS: u32 = 5;
+/// "Reannounce until a tracker answers": for this long after the add, every
+/// so often (qui's defaults are of the same order).
+const REANNOUNCE_WINDOW_SECONDS: u64 = 15 * 60;
+const REANNOUNCE_EVERY_SECONDS: u64 = 30;
+const REANNOUNCE_RULE_INTERVAL: u64 = 10;
 
 fn compare(field: &str, op: &str, value: serde_json::Value) -> RuleCondition {
     RuleCondition::Compare(RuleComparison {
@@ -40,15 +45,33 @@ fn recipe(id: &str, title: &str, description: &str, rule: RuleRequest) -> RuleRe
     }
 }
 
-pub fn recipes() -> Vec<RuleRecipe> {
-    let seeding_goal = |name: &str, actions, max_removals| RuleRequest {
+/// A rule on all the user's servers, enabled, with the default removal cap.
+fn rule(
+    name: &str,
+    conditions: RuleCondition,
+    actions: Vec<RuleAction>,
+    interval: u64,
+) -> RuleRequest {
+    RuleRequest {
         name: name.into(),
         enabled: true,
         server_ids: Vec::new(),
-        conditions: seeding_goal_reached(),
+        conditions,
         actions,
-        interval_seconds: DEFAULT_INTERVAL_SECONDS,
+        interval_seconds: interval,
+        max_removals_per_run: None,
+    }
+}
+
+pub fn recipes() -> Vec<RuleRecipe> {
+    let seeding_goal = |name: &str, actions, max_removals| RuleRequest {
         max_removals_per_run: max_removals,
+        ..rule(
+            name,
+            seeding_goal_reached(),
+            actions,
+            DEFAULT_INTERVAL_SECONDS,
+        )
     };
     vec![
         recipe(
@@ -76,14 +99,54 @@ pub fn recipes() -> Vec<RuleRecipe> {
              never registered; an unreachable tracker is `tracker_down`, never this), at \
              most 5 per run, keeping the data (use `remove_with_data` to delete it).",
             RuleRequest {
-                name: "Remove unregistered".into(),
-                enabled: true,
-                server_ids: Vec::new(),
-                conditions: compare("tracker_status", "eq", json!("unregistered")),
-                actions: vec![RuleAction::Remove],
-                interval_seconds: DEFAULT_INTERVAL_SECONDS,
                 max_removals_per_run: Some(DEFAULT_RECIPE_REMOVALS),
+                ..rule(
+                    "Remove unregistered",
+                    compare("tracker_status", "eq", json!("unregistered")),
+                    vec![RuleAction::Remove],
+                    DEFAULT_INTERVAL_SECONDS,
+                )
             },
+        ),
+        recipe(
+            "reannounce_until_tracker_answers",
+            "Reannounce new torrents until a tracker answers",
+            "For 15 minutes after a torrent is added, reannounces it every 30 seconds while \
+             no tracker answered (not contacted yet, unreachable or failing), so a torrent \
+             uploaded moments ago to a private tracker starts at once. Some clients hold a \
+             reannounce back within the tracker's minimum interval; Transmission reports \
+             a tracker's error answers but not a failure to reach it.",
+            rule(
+                "Reannounce until a tracker answers",
+                RuleCondition::All {
+                    all: vec![
+                        compare("added_age", "lt", json!(REANNOUNCE_WINDOW_SECONDS)),
+                        compare(
+                            "tracker_status",
+                            "in",
+                            json!(["not_contacted", "tracker_down", "error"]),
+                        ),
+                    ],
+                },
+                vec![RuleAction::Reannounce {
+                    every_seconds: Some(REANNOUNCE_EVERY_SECONDS),
+                }],
+                REANNOUNCE_RULE_INTERVAL,
+            ),
+        ),
+        recipe(
+            "label_by_tracker",
+            "Label by tracker",
+            "Adds the tracker's host name as a label to every torrent that has a tracker \
+             (once per torrent; `{server}` in a label is the server's name).",
+            rule(
+                "Label by tracker",
+                compare("tracker", "matches", json!(".")),
+                vec![RuleAction::AddLabel {
+                    label: "{tracker}".into(),
+                }],
+                DEFAULT_INTERVAL_SECONDS,
+            ),
         ),
     ]
 }

@@ -174,6 +174,12 @@ impl Core {
     }
 }
 
+/// Label template fields (see `RuleAction::AddLabel`).
+pub const TRACKER_FIELD: &str = "{tracker}";
+pub const SERVER_FIELD: &str = "{server}";
+/// Trackers ask for minutes between announces; every few seconds is abuse.
+const MIN_REANNOUNCE_SECONDS: u64 = 10;
+
 /// The actions with their labels cleaned, or why they cannot be run.
 fn checked_actions(actions: Vec<RuleAction>) -> Result<Vec<RuleAction>> {
     if actions.is_empty() || actions.len() > MAX_ACTIONS {
@@ -186,13 +192,30 @@ fn checked_actions(actions: Vec<RuleAction>) -> Result<Vec<RuleAction>> {
             .pop()
             .ok_or_else(|| Error::Invalid("a label action needs a non-empty label".into()))
     };
+    let template = |label: String| -> Result<String> {
+        let label = one_label(label)?;
+        let fields_left = label.replace(TRACKER_FIELD, "").replace(SERVER_FIELD, "");
+        if fields_left.contains('{') || fields_left.contains('}') {
+            return Err(Error::Invalid(format!(
+                "label {label:?}: the fields a label may hold are {TRACKER_FIELD} and {SERVER_FIELD}"
+            )));
+        }
+        Ok(label)
+    };
     actions
         .into_iter()
         .map(|action| {
             Ok(match action {
                 RuleAction::AddLabel { label } => RuleAction::AddLabel {
-                    label: one_label(label)?,
+                    label: template(label)?,
                 },
+                RuleAction::Reannounce {
+                    every_seconds: Some(every),
+                } if every < MIN_REANNOUNCE_SECONDS => {
+                    return Err(Error::Invalid(format!(
+                        "a repeated reannounce waits at least {MIN_REANNOUNCE_SECONDS} seconds"
+                    )));
+                }
                 RuleAction::RemoveLabel { label } => RuleAction::RemoveLabel {
                     label: one_label(label)?,
                 },

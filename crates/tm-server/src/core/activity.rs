@@ -48,6 +48,28 @@ impl Actor {
         }
     }
 
+    /// A user signing in through the web UI or the API (no credential is
+    /// attached to the request yet).
+    pub fn signing_in(user: &User) -> Self {
+        Self {
+            kind: ActorKind::Web,
+            user_id: Some(user.id.clone()),
+            name: user.username.clone(),
+            detail: None,
+        }
+    }
+
+    /// The share limits kept for the facade, stopping a torrent (`why`:
+    /// which limit it reached).
+    pub fn share_limits(why: &str) -> Self {
+        Self {
+            kind: ActorKind::System,
+            user_id: None,
+            name: "share limits".into(),
+            detail: Some(why.to_string()),
+        }
+    }
+
     /// The server itself (no request behind the change).
     pub fn system() -> Self {
         Self {

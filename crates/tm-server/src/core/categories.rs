@@ -5,6 +5,7 @@
 
 use tm_api_types::{Category, CategoryRequest};
 
+use super::activity::Change;
 use super::{Core, Error, Result, User, check_save_path, clean_labels};
 use crate::db::{CategoryRow, DbError};
 
@@ -77,7 +78,19 @@ impl Core {
             }
             CategoryWrite::CreateOrReplace => store.put_facade_category(&user.id, &row).await?,
         }
-        Ok(category_info(row, server.map(|s| s.name)))
+        let category = category_info(row, server.map(|s| s.name));
+        let message = format!(
+            "category '{}': server {}, save path {}",
+            category.name,
+            category.server_name.as_deref().unwrap_or("default"),
+            category
+                .save_path
+                .as_deref()
+                .unwrap_or("the server's default"),
+        );
+        self.record_one(Change::account(&user.id, "category_save", message))
+            .await;
+        Ok(category)
     }
 
     /// Removes the category `name`; torrents keep their labels.
@@ -87,6 +100,9 @@ impl Core {
             .delete_facade_category(&user.id, name.trim())
             .await?
         {
+            let message = format!("category '{}' removed", name.trim());
+            self.record_one(Change::account(&user.id, "category_delete", message))
+                .await;
             Ok(())
         } else {
             Err(Error::NotFound(format!(

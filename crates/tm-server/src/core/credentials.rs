@@ -22,8 +22,12 @@ impl Core {
         user_agent: Option<&str>,
     ) -> Result<IssuedSession> {
         let (user, _) = self.verify_secret(username, secret, address).await?;
-        self.issue_session(user, None, now_millis(), user_agent)
-            .await
+        let issued = self
+            .issue_session(user, None, now_millis(), user_agent)
+            .await?;
+        let message = format!("signed in to the qBittorrent API from {address}");
+        self.record_sign_in(&issued.user, "login", message).await;
+        Ok(issued)
     }
 
     /// The caller behind `Authorization: Basic` (password or API key).

@@ -4,6 +4,7 @@ use std::sync::OnceLock;
 
 use tm_api_types::{AuthMethod, LoginRequest, SessionInfo};
 
+use super::activity::{Actor, Change, with_actor};
 use super::{Core, Error, Result, User, from_millis, now_millis};
 use crate::crypto;
 use crate::db::NewSession;
@@ -58,11 +59,21 @@ impl Core {
                 let remember_until = request
                     .remember_me
                     .then(|| now + self.config().sessions.remember_lifetime.as_millis() as i64);
-                self.issue_session(user.into(), remember_until, now, user_agent)
-                    .await
+                let issued = self
+                    .issue_session(user.into(), remember_until, now, user_agent)
+                    .await?;
+                self.record_sign_in(&issued.user, "login", format!("signed in from {address}"))
+                    .await;
+                Ok(issued)
             }
             // The reserved attempt stays: it is the failure record.
-            _ => Err(Error::Unauthorized(INVALID_CREDENTIALS.into())),
+            Some(user) => {
+                let user = User::from(user);
+                let message = format!("wrong password from {address}");
+                self.record_sign_in(&user, "login_failed", message).await;
+                Err(Error::Unauthorized(INVALID_CREDENTIALS.into()))
+            }
+            None => Err(Error::Unauthorized(INVALID_CREDENTIALS.into())),
         }
     }
 
@@ -157,9 +168,24 @@ impl Core {
         let Some(user) = self.store().user_by_id(&user_id).await? else {
             return Ok(None);
         };
-        self.issue_session(user.into(), Some(expires_at), now, user_agent)
-            .await
-            .map(Some)
+        let issued = self
+            .issue_session(user.into(), Some(expires_at), now, user_agent)
+            .await?;
+        let message = "signed in with a remembered session";
+        self.record_sign_in(&issued.user, "login", message).await;
+        Ok(Some(issued))
+    }
+
+    /// Records a sign-in (or a failed one) in the account's audit trail,
+    /// as the user signing in.
+    pub(super) async fn record_sign_in(
+        &self,
+        user: &User,
+        action: &str,
+        message: impl Into<String>,
+    ) {
+        let change = Change::account(&user.id, action, message);
+        with_actor(Actor::signing_in(user), self.record_one(change)).await
     }
 
     pub async fn authenticate_api_key(&self, key: &str) -> Result<Identity> {
@@ -211,6 +237,8 @@ impl Core {
     pub async fn logout(&self, identity: &Identity) -> Result<()> {
         if let Some(hash) = &identity.session_token_hash {
             self.store().delete_session(hash).await?;
+            let change = Change::account(&identity.user.id, "logout", "signed out");
+            self.record_one(change).await;
         }
         Ok(())
     }
@@ -243,6 +271,8 @@ impl Core {
     /// Ends one of the caller's sessions (and its remember-me token).
     pub async fn end_session(&self, identity: &Identity, id: &str) -> Result<()> {
         if self.store().end_session_of(&identity.user.id, id).await? {
+            let change = Change::account(&identity.user.id, "session_end", "ended a session");
+            self.record_one(change).await;
             Ok(())
         } else {
             Err(Error::NotFound("Session not found".into()))
@@ -252,14 +282,18 @@ impl Core {
     /// Ends all the caller's sessions and remember-me tokens except the
     /// current session; returns how many sessions ended.
     pub async fn end_other_sessions(&self, identity: &Identity) -> Result<u64> {
-        Ok(self
+        let ended = self
             .store()
             .end_sessions_of(
                 &identity.user.id,
                 identity.session_token_hash.as_deref(),
                 now_millis(),
             )
-            .await?)
+            .await?;
+        let message = format!("ended {ended} other session(s)");
+        self.record_one(Change::account(&identity.user.id, "sessions_end", message))
+            .await;
+        Ok(ended)
     }
 }
 

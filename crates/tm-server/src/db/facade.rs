@@ -21,6 +21,13 @@ pub struct ShareLimitRow {
     pub inactive_seeding_time_limit: i64,
 }
 
+#[derive(sqlx::FromRow)]
+struct UserShareLimitRow {
+    user_id: String,
+    #[sqlx(flatten)]
+    limits: ShareLimitRow,
+}
+
 impl Store {
     pub async fn facade_categories(&self, user_id: &str) -> DbResult<Vec<CategoryRow>> {
         const SQL: &str = "SELECT name, server_id, save_path FROM facade_categories \
@@ -125,6 +132,24 @@ impl Store {
 }
 
 impl Store {
+    /// Every stored share limit that limits something, by user.
+    pub async fn share_limits_by_user(&self) -> DbResult<Vec<(String, Vec<ShareLimitRow>)>> {
+        const SQL: &str = "SELECT user_id, server_id, info_hash, ratio_limit, seeding_time_limit, \
+             inactive_seeding_time_limit FROM share_limits WHERE ratio_limit >= 0 \
+             OR seeding_time_limit >= 0 OR inactive_seeding_time_limit >= 0 ORDER BY user_id";
+        let rows = on_pool!(self, |pool| sqlx::query_as::<_, UserShareLimitRow>(SQL)
+            .fetch_all(pool)
+            .await)?;
+        let mut by_user: Vec<(String, Vec<ShareLimitRow>)> = Vec::new();
+        for row in rows {
+            match by_user.last_mut() {
+                Some((user_id, limits)) if *user_id == row.user_id => limits.push(row.limits),
+                _ => by_user.push((row.user_id, vec![row.limits])),
+            }
+        }
+        Ok(by_user)
+    }
+
     /// Drops the share limits kept for a torrent that is gone.
     pub async fn delete_share_limits(&self, server_id: &str, info_hash: &str) -> DbResult<()> {
         const SQL: &str = "DELETE FROM share_limits WHERE server_id = $1 AND info_hash = $2";

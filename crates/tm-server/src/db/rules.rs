@@ -162,13 +162,14 @@ impl Store {
         Ok(())
     }
 
-    /// The (server id, info hash, action) the rule has carried out.
+    /// The (server id, info hash, action) the rule has carried out, with
+    /// when it last did (unix ms).
     pub async fn rule_actions_done(
         &self,
         rule_id: &str,
-    ) -> DbResult<Vec<(String, String, String)>> {
-        const SQL: &str = "SELECT server_id, info_hash, action FROM rule_actions \
-            WHERE rule_id = $1 AND outcome = $2";
+    ) -> DbResult<Vec<(String, String, String, i64)>> {
+        const SQL: &str = "SELECT server_id, info_hash, action, MAX(at) FROM rule_actions \
+            WHERE rule_id = $1 AND outcome = $2 GROUP BY server_id, info_hash, action";
         Ok(on_pool!(self, |pool| sqlx::query_as(SQL)
             .bind(rule_id)
             .bind(OUTCOME_DONE)

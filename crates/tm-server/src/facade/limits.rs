@@ -64,6 +64,21 @@ impl ShareLimits {
         }
     }
 
+    /// For the activity log: `ratio 1.5, seeding 60 min, inactive none`.
+    pub fn describe(&self) -> String {
+        let limit = |value: f64, unit: &str| match value {
+            v if v == GLOBAL as f64 => "global".to_string(),
+            v if v < 0.0 => "none".to_string(),
+            v => format!("{v}{unit}"),
+        };
+        format!(
+            "ratio {}, seeding {}, inactive {}",
+            limit(self.ratio, ""),
+            limit(self.seeding_minutes as f64, " min"),
+            limit(self.inactive_seeding_minutes as f64, " min"),
+        )
+    }
+
     pub fn effective_seeding_minutes(&self) -> i64 {
         self.seeding_minutes.max(UNLIMITED)
     }

@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::{Entry, Facade};
+use crate::core::activity::Change;
 use crate::core::{Result, clean_labels};
 
 impl Facade<'_> {
@@ -45,11 +46,14 @@ impl Facade<'_> {
     /// `createTags`: kept until deleted, listed even while unused.
     pub async fn create_tags(&self, tags: &str) -> Result<()> {
         let tags = clean_labels(split_tags(tags))?;
-        Ok(self
-            .core
+        self.core
             .store()
             .insert_facade_tags(&self.user.id, &tags)
-            .await?)
+            .await?;
+        let message = format!("tags created: {}", tags.join(", "));
+        let change = Change::account(&self.user.id, "tags_create", message);
+        self.core.record_one(change).await;
+        Ok(())
     }
 
     /// `deleteTags`: forgotten, and taken off every torrent carrying them.
@@ -59,6 +63,9 @@ impl Facade<'_> {
             .store()
             .delete_facade_tags(&self.user.id, &names)
             .await?;
+        let message = format!("tags deleted: {}", names.join(", "));
+        let change = Change::account(&self.user.id, "tags_delete", message);
+        self.core.record_one(change).await;
         let carrying: Vec<Entry> = self
             .entries()
             .into_iter()

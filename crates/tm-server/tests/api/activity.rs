@@ -146,7 +146,8 @@ on_both_databases! {
         let (theirs, total) = items(&bob, "").await;
         let alice_id = alice.get("/auth/me").await.1["user_id"].clone();
         assert!(theirs.iter().all(|e| e["owner_id"] != alice_id), "{theirs:?}");
-        assert_eq!(total, 1, "only bob's own registration: {theirs:?}");
+        assert_eq!(total, 2, "only bob's own registration and sign-in: {theirs:?}");
+        assert_eq!((&theirs[0]["action"], &theirs[0]["actor"]["name"]), (&json!("login"), &json!("bob")));
         let (none, _) = items(&bob, &format!("?server_id={server_id}")).await;
         assert!(none.is_empty());
     }

@@ -14,7 +14,7 @@ use crate::harness::{Api, Db, TestApp, on_both_databases, spawn};
 /// rTorrent (with DHT off) drops torrents that name no tracker.
 const TRACKER: &str = "http://127.0.0.1:1/announce";
 
-fn cmp(field: &str, op: &str, value: Value) -> Value {
+pub(crate) fn cmp(field: &str, op: &str, value: Value) -> Value {
     json!({"field": field, "op": op, "value": value})
 }
 
@@ -24,7 +24,7 @@ fn labelled(label: &str) -> Value {
 
 /// Seeding torrents (their data already in the client's download directory),
 /// each with `labels`; answers their info hashes once all seed.
-async fn seeding(
+pub(crate) async fn seeding(
     api: &Api,
     client: &RunningClient,
     server_id: &str,
@@ -74,7 +74,7 @@ async fn state_of(api: &Api, hash: &str) -> Value {
     api.get(&format!("/torrents/{hash}")).await.1["state"].clone()
 }
 
-async fn history(api: &Api, rule_id: &str) -> Value {
+pub(crate) async fn history(api: &Api, rule_id: &str) -> Value {
     let (status, history) = api.get(&format!("/rules/{rule_id}/history")).await;
     assert_eq!(status, StatusCode::OK, "{history}");
     history
