@@ -33,3 +33,4 @@ mod throttling;
 mod torrents;
 mod tracker_status;
 mod transport;
+mod webhooks;
