@@ -15,6 +15,7 @@ mod servers;
 mod targets;
 mod torrents;
 mod users;
+mod webhooks;
 
 pub use activity::*;
 pub use auth::*;
@@ -26,6 +27,7 @@ pub use servers::*;
 pub use targets::*;
 pub use torrents::*;
 pub use users::*;
+pub use webhooks::*;
 
 pub use time::OffsetDateTime;
 

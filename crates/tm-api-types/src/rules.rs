@@ -102,6 +102,10 @@ pub enum RuleAction {
     SetLabels {
         labels: Vec<String>,
     },
+    /// Sends a `rule.notify` event with `message` to the owner's webhooks.
+    Notify {
+        message: String,
+    },
 }
 
 impl RuleAction {
@@ -117,6 +121,7 @@ impl RuleAction {
             RuleAction::AddLabel { label } => format!("add_label {label}"),
             RuleAction::RemoveLabel { label } => format!("remove_label {label}"),
             RuleAction::SetLabels { labels } => format!("set_labels {}", labels.join(",")),
+            RuleAction::Notify { message } => format!("notify {message}"),
         }
     }
 

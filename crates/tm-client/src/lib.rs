@@ -30,6 +30,7 @@ mod client;
 mod error;
 mod servers;
 mod torrents;
+mod webhooks;
 
 pub use client::{Client, ClientBuilder, DEFAULT_URL};
 pub use error::{ApiError, Error};

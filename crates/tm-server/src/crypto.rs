@@ -20,11 +20,30 @@ pub fn random_token(n: usize) -> String {
     URL_SAFE_NO_PAD.encode(bytes.as_slice())
 }
 
+/// `n` random bytes as lowercase hex.
+pub fn random_hex(n: usize) -> String {
+    let mut bytes = Zeroizing::new(vec![0u8; n]);
+    rand::rng().fill(bytes.as_mut_slice());
+    hex(bytes.as_slice())
+}
+
+/// Lowercase hex HMAC-SHA256 of `message` under `key` (webhook signatures).
+pub fn hmac_sha256_hex(key: &[u8], message: &[u8]) -> Result<String, CryptoError> {
+    use hmac::{KeyInit, Mac};
+    let mut mac =
+        <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(key).map_err(|_| CryptoError::Encrypt)?;
+    mac.update(message);
+    Ok(hex(&mac.finalize().into_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// The form in which tokens and API keys are stored: hex SHA-256. A fast hash
 /// is enough for 256-bit random secrets (no dictionary to attack).
 pub fn token_hash(token: &str) -> String {
-    let digest = Sha256::digest(token.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(token.as_bytes()))
 }
 
 /// argon2id PHC string of `password`. CPU-heavy: call from `spawn_blocking`.
@@ -186,6 +205,16 @@ fn write_private_file(path: &Path, content: &str) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hmac_matches_rfc_4231() {
+        // Test case 2 of RFC 4231.
+        assert_eq!(
+            hmac_sha256_hex(b"Jefe", b"what do ya want for nothing?").unwrap(),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        assert_eq!(random_hex(32).len(), 64);
+    }
 
     #[test]
     fn secret_box_round_trips_and_binds_context() {

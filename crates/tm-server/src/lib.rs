@@ -9,12 +9,14 @@ pub mod config;
 mod core;
 pub mod crypto;
 mod db;
+mod events;
 mod facade;
 mod fleet;
 mod http;
 mod listen;
 mod logsafe;
 mod private_files;
+mod webhooks;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -43,6 +45,7 @@ pub struct RunningServer {
     serve: JoinHandle<std::io::Result<()>>,
     maintenance: JoinHandle<()>,
     automation: JoinHandle<()>,
+    webhooks: JoinHandle<()>,
     core: Core,
 }
 
@@ -68,6 +71,7 @@ impl RunningServer {
         self.shutdown.cancel();
         let _ = self.maintenance.await;
         let _ = self.automation.await;
+        let _ = self.webhooks.await;
         if let Err(error) = self.core.flush_key_usage().await {
             tracing::warn!(%error, "could not save API key use times");
         }
@@ -104,6 +108,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
     let listener = tokio::net::TcpListener::bind(&address)
         .await
         .with_context(|| format!("could not listen on {address}"))?;
+    core.refresh_webhook_users().await?;
     core.sync_fleet().await?;
     let local_addr = listener.local_addr()?;
     tracing::info!("torrent-manager listening on http://{local_addr}");
@@ -116,12 +121,14 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
     };
     let maintenance = tokio::spawn(maintain(core.clone(), shutdown.clone()));
     let automation = tokio::spawn(automation::run_engine(core.clone(), shutdown.clone()));
+    let webhooks = tokio::spawn(webhooks::run_dispatcher(core.clone(), shutdown.clone()));
     Ok(RunningServer {
         local_addr,
         shutdown,
         serve,
         maintenance,
         automation,
+        webhooks,
         core,
     })
 }
@@ -155,6 +162,10 @@ async fn maintain(core: Core, shutdown: CancellationToken) {
             _ = sync.tick() => {
                 if let Err(error) = core.sync_fleet().await {
                     tracing::warn!(%error, "could not reload the server list");
+                }
+                // Webhooks made through another instance sharing the database.
+                if let Err(error) = core.refresh_webhook_users().await {
+                    tracing::warn!(%error, "could not reload the webhook owners");
                 }
             }
         }

@@ -22,6 +22,7 @@ from ._admin import Admin
 from ._categories import Categories
 from ._servers import Servers
 from ._torrents import Torrents
+from ._webhooks import Webhooks
 # BASE_URL_ENV and JSON stay importable from here, where they used to live.
 from ._transport import BASE_URL_ENV, CLEAR, DEFAULT_BASE_URL, JSON
 from .errors import TorrentManagerError
@@ -29,7 +30,9 @@ from .errors import TorrentManagerError
 __all__ = ["CLEAR", "DEFAULT_BASE_URL", "TorrentManagerClient", "TorrentManagerError"]
 
 
-class TorrentManagerClient(Accounts, Servers, Torrents, Categories, Admin, Activity):
+class TorrentManagerClient(
+    Accounts, Servers, Torrents, Categories, Admin, Activity, Webhooks
+):
     """Client for the torrent-manager REST API.
 
     Args:

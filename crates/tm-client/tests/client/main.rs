@@ -11,3 +11,4 @@ mod keys;
 mod servers;
 mod sessions;
 mod torrents;
+mod webhooks;

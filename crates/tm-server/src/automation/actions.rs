@@ -67,6 +67,7 @@ pub async fn run_rule(core: &Core, rule: &CompiledRule) -> Result<RuleRunResult>
             }
         }
     }
+    super::notify::rule_fired(core, rule, &records);
     Ok(RuleRunResult {
         matched: planned.len(),
         actions: records,
@@ -127,6 +128,10 @@ async fn perform(
             .edit_labels(owner, hash, server, |_| labels.clone())
             .await
             .map(|_| "Labels set".to_string()),
+        RuleAction::Notify { message } => {
+            super::notify::rule_notify(core, &owner.id, &torrent.server_id, hash, message);
+            Ok("Notified".to_string())
+        }
     }
 }
 

@@ -78,7 +78,7 @@ pub async fn run_engine(core: Core, shutdown: CancellationToken) {
     loop {
         tokio::select! {
             _ = shutdown.cancelled() => return,
-            _ = tick.tick() => tick_once(&core, count % SHARE_LIMIT_TICKS == 0).await,
+            _ = tick.tick() => tick_once(&core, count.is_multiple_of(SHARE_LIMIT_TICKS)).await,
         }
         count = count.wrapping_add(1);
     }

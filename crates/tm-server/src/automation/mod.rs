@@ -7,6 +7,7 @@ mod actions;
 mod conditions;
 mod engine;
 mod idle;
+mod notify;
 mod plan;
 mod recipes;
 mod rules;

@@ -10,6 +10,7 @@ use crate::db::RuleRow;
 const MAX_RULES_PER_USER: i64 = 100;
 const MAX_ACTIONS: usize = 16;
 const MAX_NAME_LEN: usize = 100;
+const MAX_MESSAGE_LEN: usize = 500;
 /// A week: longer intervals are better served by a cron job.
 const MAX_INTERVAL_SECONDS: u64 = 7 * 24 * 3600;
 const MAX_REMOVALS_CAP: u32 = 10_000;
@@ -222,10 +223,24 @@ fn checked_actions(actions: Vec<RuleAction>) -> Result<Vec<RuleAction>> {
                 RuleAction::SetLabels { labels } => RuleAction::SetLabels {
                     labels: clean_labels(labels)?,
                 },
+                RuleAction::Notify { message } => RuleAction::Notify {
+                    message: checked_message(message)?,
+                },
                 other => other,
             })
         })
         .collect()
+}
+
+/// A notify action's message: trimmed, 1 to 500 characters.
+fn checked_message(message: String) -> Result<String> {
+    let message = message.trim();
+    if message.is_empty() || message.chars().count() > MAX_MESSAGE_LEN {
+        return Err(Error::Invalid(format!(
+            "a notify action needs a message of 1 to {MAX_MESSAGE_LEN} characters"
+        )));
+    }
+    Ok(message.to_string())
 }
 
 fn rule_not_found() -> Error {

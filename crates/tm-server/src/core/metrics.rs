@@ -19,6 +19,7 @@ use super::Core;
 const REQUESTS: &str = "tm_http_requests_total";
 const REQUEST_DURATION: &str = "tm_http_request_duration_seconds";
 const SSE_CLIENTS: &str = "tm_sse_clients";
+const EVENTS_DROPPED: &str = "tm_webhook_events_dropped_total";
 /// Upper bounds (seconds) of the latency histogram's buckets: from a list
 /// served from memory to a slow client's timeout.
 const LATENCY_BUCKETS: [f64; 13] = [
@@ -50,6 +51,10 @@ impl Default for ProcessMetrics {
                 "Time until a request's answer started, by method and route template"
             );
             metrics::describe_gauge!(SSE_CLIENTS, "Open live-update streams (GET /events)");
+            metrics::describe_counter!(
+                EVENTS_DROPPED,
+                "Lifecycle events dropped because the webhook queue was full"
+            );
         });
         let handle = recorder.handle();
         Self { recorder, handle }
@@ -105,6 +110,7 @@ impl Core {
         let streams = self.inner.streams.open_total();
         metrics::with_local_recorder(&metrics.recorder, || {
             metrics::gauge!(SSE_CLIENTS).set(streams as f64);
+            metrics::counter!(EVENTS_DROPPED).absolute(self.events().dropped());
         });
         let mut text = metrics.handle.render();
         text.push_str(&self.fleet().render_metrics());

@@ -25,6 +25,7 @@ mod torrent_query;
 mod torrent_source;
 mod torrents;
 mod validate;
+mod webhooks;
 
 use std::sync::Arc;
 
@@ -43,6 +44,7 @@ pub use key_usage::KeyUsage;
 pub use list_cache::RenderedList;
 pub use sessions::{Identity, IssuedSession, clean_user_agent};
 pub use stream_slots::StreamSlot;
+pub(crate) use targets::refusal_in;
 pub use time::{from_millis, now_millis};
 pub use torrent_add::Filing;
 pub(crate) use torrent_details::clean_labels;
@@ -69,6 +71,8 @@ struct CoreInner {
     hashing: hashing::HashingPool,
     /// The automation engine's state (runs in progress, idle times).
     rule_runs: crate::automation::RuleRuns,
+    /// Lifecycle events on their way to webhooks.
+    events: Arc<crate::events::EventBus>,
 }
 
 impl Core {
@@ -81,18 +85,20 @@ impl Core {
     ) -> Self {
         let permits = hashing_permits(&config);
         let resync_interval = config.full_resync_interval;
+        let events = Arc::new(crate::events::EventBus::default());
         Self {
             inner: Arc::new(CoreInner {
                 store,
                 secrets,
                 config,
                 key_usage: KeyUsage::default(),
-                fleet: Fleet::new(shutdown, resync_interval),
+                fleet: Fleet::new(shutdown, resync_interval, Arc::clone(&events)),
                 torrent_lists: list_cache::ListCache::default(),
                 streams: stream_slots::StreamSlots::default(),
                 metrics: ProcessMetrics::default(),
                 hashing: hashing::HashingPool::new(permits),
                 rule_runs: crate::automation::RuleRuns::default(),
+                events,
             }),
         }
     }
@@ -115,6 +121,10 @@ impl Core {
 
     fn hashing(&self) -> &hashing::HashingPool {
         &self.inner.hashing
+    }
+
+    pub fn events(&self) -> &crate::events::EventBus {
+        &self.inner.events
     }
 
     pub fn rule_runs(&self) -> &crate::automation::RuleRuns {

@@ -76,3 +76,20 @@ impl Core {
 pub(super) fn forbidden_target(refusal: tm_backends::egress::Refusal) -> Error {
     Error::ForbiddenTarget(format!("Target not allowed: {}", refusal.0))
 }
+
+/// The egress refusal a failed request ran into, when that is why it failed.
+pub(crate) fn refusal_in(error: &reqwest::Error) -> Option<tm_backends::egress::Refusal> {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(current) = cause {
+        if let Some(refusal) = current.downcast_ref::<tm_backends::egress::Refusal>() {
+            return Some(refusal.clone());
+        }
+        if let Some(tm_backends::egress::ResolveError::Refused(refusal)) =
+            current.downcast_ref::<tm_backends::egress::ResolveError>()
+        {
+            return Some(refusal.clone());
+        }
+        cause = current.source();
+    }
+    None
+}

@@ -7,7 +7,7 @@ use futures::StreamExt;
 use tm_backends::torrent_file::MetaInfo;
 use tm_backends::{TargetPolicy, TorrentSource};
 
-use super::targets::forbidden_target;
+use super::targets::{forbidden_target, refusal_in};
 use super::{Core, Error, Result, User};
 
 /// Largest .torrent accepted, uploaded or fetched from a URL.
@@ -111,17 +111,8 @@ pub(super) async fn fetch_torrent(url: &str, policy: TargetPolicy) -> Result<Vec
 /// Names the cause of a failed fetch: a refused target, a timeout, a
 /// refused connection, TLS — never text from the far side.
 fn fetch_error(url: &str, error: &reqwest::Error) -> Error {
-    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(current) = cause {
-        if let Some(refusal) = current.downcast_ref::<tm_backends::egress::Refusal>() {
-            return forbidden_target(refusal.clone());
-        }
-        if let Some(tm_backends::egress::ResolveError::Refused(refusal)) =
-            current.downcast_ref::<tm_backends::egress::ResolveError>()
-        {
-            return forbidden_target(refusal.clone());
-        }
-        cause = current.source();
+    if let Some(refusal) = refusal_in(error) {
+        return forbidden_target(refusal);
     }
     let reason = if error.is_timeout() {
         "no answer in time"

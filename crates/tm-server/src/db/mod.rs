@@ -14,6 +14,7 @@ mod settings;
 mod targets;
 mod throttle;
 mod users;
+mod webhooks;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -31,6 +32,7 @@ pub use servers::ServerRow;
 pub use sessions::NewSession;
 pub use targets::TargetGrant;
 pub use users::UserRow;
+pub use webhooks::{DeliveryRow, WebhookRow};
 
 /// A failed database operation.
 #[derive(Debug, thiserror::Error)]

@@ -23,7 +23,7 @@ use tokio_util::sync::CancellationToken;
 pub use poller::{DEFAULT_RESYNC_INTERVAL, Poller, PollerState};
 pub use snapshot::Snapshot;
 pub use stream_json::stream_array;
-pub use view::{TorrentView, json_array};
+pub use view::{TorrentView, json_array, state_of};
 
 use view::delta;
 
@@ -65,16 +65,23 @@ const EVENT_BUFFER: usize = 128;
 pub struct Fleet {
     pollers: RwLock<HashMap<String, Arc<Poller>>>,
     events: broadcast::Sender<Arc<FleetEvent>>,
+    /// Where pollers send lifecycle events (webhooks).
+    lifecycle: Arc<crate::events::EventBus>,
     /// Time between two full lists of a server.
     resync_interval: std::time::Duration,
     shutdown: CancellationToken,
 }
 
 impl Fleet {
-    pub fn new(shutdown: CancellationToken, resync_interval: std::time::Duration) -> Self {
+    pub fn new(
+        shutdown: CancellationToken,
+        resync_interval: std::time::Duration,
+        lifecycle: Arc<crate::events::EventBus>,
+    ) -> Self {
         Self {
             pollers: RwLock::new(HashMap::new()),
             events: broadcast::channel(EVENT_BUFFER).0,
+            lifecycle,
             resync_interval,
             shutdown,
         }
@@ -106,6 +113,7 @@ impl Fleet {
             self.resync_interval,
             self.shutdown.child_token(),
             self.events.clone(),
+            Arc::clone(&self.lifecycle),
         )?;
         let user_id = poller.spec().user_id.clone();
         pollers.insert(poller.spec().id.clone(), poller);

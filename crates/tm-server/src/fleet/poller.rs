@@ -1,4 +1,4 @@
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -8,6 +8,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{FleetEvent, ServerSpec, Snapshot, delta};
 use crate::core::now_millis;
+use crate::events::{EventBus, server_transition, torrent_events};
 
 /// Poll interval while torrents move data or someone is watching.
 const BUSY_INTERVAL: Duration = Duration::from_secs(2);
@@ -76,6 +77,10 @@ pub struct Poller {
     free_space_asked: Mutex<Option<Instant>>,
     cancel: CancellationToken,
     events: broadcast::Sender<Arc<FleetEvent>>,
+    lifecycle: Arc<EventBus>,
+    /// Set once a full list was applied: torrents of the first list are
+    /// what the server already had, not added ones.
+    listed: AtomicBool,
 }
 
 impl Poller {
@@ -85,6 +90,7 @@ impl Poller {
         resync_interval: Duration,
         cancel: CancellationToken,
         events: broadcast::Sender<Arc<FleetEvent>>,
+        lifecycle: Arc<EventBus>,
     ) -> Result<Arc<Self>, BackendError> {
         let client = tm_backends::connect(&spec.backend)?;
         let poller = Arc::new(Self {
@@ -109,6 +115,8 @@ impl Poller {
             free_space_asked: Mutex::new(None),
             cancel,
             events,
+            lifecycle,
+            listed: AtomicBool::new(false),
         });
         tokio::spawn(Arc::clone(&poller).run());
         Ok(poller)
@@ -289,7 +297,9 @@ impl Poller {
             .last_full_list
             .lock()
             .unwrap_or_else(|e| e.into_inner()) = Some(started);
-        self.publish(changes).await
+        self.publish(changes).await?;
+        self.listed.store(true, Ordering::Relaxed);
+        Ok(())
     }
 
     /// Applies `changes` to the snapshot and tells live clients what changed.
@@ -301,15 +311,24 @@ impl Poller {
         let current = self.snapshot();
         let spec = self.spec.clone();
         let listening = self.events.receiver_count() > 0;
+        // Lifecycle events only after the first list, and only for a user
+        // with webhooks.
+        let deriving =
+            self.listed.load(Ordering::Relaxed) && self.lifecycle.wants(&self.spec.user_id);
         let built = tokio::task::spawn_blocking(move || {
             let next = current.apply(&spec, changes)?;
             // Deltas are built only while someone listens.
             let delta =
                 listening.then(|| delta(&spec.id, next.revision, &current.views, &next.views));
-            Some((next, delta))
+            let events = if deriving {
+                torrent_events(&spec, &current.torrents, &next.torrents)
+            } else {
+                Vec::new()
+            };
+            Some((next, delta, events))
         })
         .await;
-        let Ok(Some((next, delta))) = built else {
+        let Ok(Some((next, delta, events))) = built else {
             return Ok(());
         };
         if next.torrents.len() > MAX_TORRENTS_PER_SERVER {
@@ -322,6 +341,9 @@ impl Poller {
             }));
         }
         *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = next;
+        for event in events {
+            self.lifecycle.emit(event);
+        }
         Ok(())
     }
 
@@ -376,6 +398,16 @@ impl Poller {
             let _ = self.events.send(Arc::new(FleetEvent::Health {
                 user_id: self.spec.user_id.clone(),
             }));
+        }
+        let transition = server_transition(
+            &self.spec,
+            before.0,
+            health.state,
+            health.last_error.as_deref(),
+        );
+        drop(health);
+        if let Some(event) = transition {
+            self.lifecycle.emit(event);
         }
         outcome
     }

@@ -32,6 +32,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::core::{Core, Error};
 use handlers::{
     activity, admin, api_keys, auth, categories, events, health, rules, servers, targets, torrents,
+    webhooks,
 };
 
 /// JSON bodies are small; uploads get their own limit where they are accepted.
@@ -58,6 +59,7 @@ const DOCS_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'sel
         (name = "categories", description = "Where the torrents Sonarr or Radarr add through /api/v2 go, per category"),
         (name = "activity", description = "Who changed what, when, and how it went"),
         (name = "rules", description = "Automation: conditions over your torrents, actions run in the background"),
+        (name = "webhooks", description = "Lifecycle events POSTed as signed JSON to your URLs"),
         (name = "admin", description = "Users and instance settings (admins only)"),
         (name = "metrics", description = "Prometheus metrics (admins, or anyone with --metrics-public)"),
         (name = "health", description = "Liveness")
@@ -128,6 +130,11 @@ pub fn router(core: Core) -> Router {
         .routes(routes!(rules::preview))
         .routes(routes!(rules::run))
         .routes(routes!(rules::history))
+        .routes(routes!(webhooks::list, webhooks::create))
+        .routes(routes!(webhooks::events))
+        .routes(routes!(webhooks::get, webhooks::delete))
+        .routes(routes!(webhooks::test))
+        .routes(routes!(webhooks::deliveries))
         .routes(routes!(events::events))
         .routes(routes!(activity::list))
         .routes(routes!(metrics::metrics))

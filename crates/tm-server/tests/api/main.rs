@@ -35,3 +35,4 @@ mod throttling;
 mod torrents;
 mod tracker_status;
 mod transport;
+mod webhooks;

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 use tm_client::Client;
 
-use commands::{activity, auth, categories, keys, servers, torrents};
+use commands::{activity, auth, categories, keys, servers, torrents, webhooks};
 use output::{Format, Output};
 use session::{SavedSession, SessionFile};
 
@@ -69,6 +69,8 @@ pub enum CredentialedCommand {
     Categories(categories::CategoriesArgs),
     /// Who changed which torrent, server or account, when, and how it went.
     Activity(activity::ActivityArgs),
+    /// Lifecycle events POSTed as signed JSON to your URLs.
+    Webhooks(webhooks::WebhooksArgs),
 }
 
 /// A mistake in how the command was called: exit code 2, like clap's own.
@@ -117,6 +119,7 @@ async fn dispatch(global: GlobalArgs, command: ClientCommand) -> anyhow::Result<
                 CredentialedCommand::Torrents(args) => torrents::run(&context, *args).await,
                 CredentialedCommand::Categories(args) => categories::run(&context, args).await,
                 CredentialedCommand::Activity(args) => activity::run(&context, args).await,
+                CredentialedCommand::Webhooks(args) => webhooks::run(&context, args).await,
             };
             context.keep_renewed_session()?;
             outcome

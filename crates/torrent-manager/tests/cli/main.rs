@@ -12,3 +12,4 @@ mod selectors;
 mod servers;
 mod torrents;
 mod usage;
+mod webhooks;

@@ -11,3 +11,4 @@ pub mod rules;
 pub mod servers;
 pub mod targets;
 pub mod torrents;
+pub mod webhooks;

@@ -6,3 +6,4 @@ pub mod categories;
 pub mod keys;
 pub mod servers;
 pub mod torrents;
+pub mod webhooks;
