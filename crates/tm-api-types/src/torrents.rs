@@ -386,6 +386,15 @@ pub struct LabelsResponse {
     pub server_id: String,
 }
 
+/// `POST /torrents/{info_hash}/location`: where the data goes.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MoveTorrentRequest {
+    /// The new save directory on the client's host: absolute, without `.`
+    /// or `..` components.
+    pub path: String,
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SetLabelsRequest {

@@ -121,6 +121,7 @@ async fn perform(
             .edit_labels(owner, hash, server, |_| labels.clone())
             .await
             .map(|_| "Labels set".to_string()),
+        RuleAction::Move { path } => Ok(core.move_torrent(owner, hash, server, path).await?.message),
     }
 }
 

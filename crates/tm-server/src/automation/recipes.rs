@@ -7,6 +7,8 @@ const DEFAULT_RATIO: f64 = 2.0;
 const DEFAULT_SEEDING_SECONDS: u64 = 7 * 24 * 3600;
 const DEFAULT_INTERVAL_SECONDS: u64 = 300;
 const DEFAULT_RECIPE_REMOVALS: u32 = 5;
+/// Where the "move completed" recipe moves to until the user changes it.
+const DEFAULT_COMPLETED_DIR: &str = "/downloads/completed";
 
 fn compare(field: &str, op: &str, value: serde_json::Value) -> RuleCondition {
     RuleCondition::Compare(RuleComparison {
@@ -83,6 +85,29 @@ pub fn recipes() -> Vec<RuleRecipe> {
                 actions: vec![RuleAction::Remove],
                 interval_seconds: DEFAULT_INTERVAL_SECONDS,
                 max_removals_per_run: Some(DEFAULT_RECIPE_REMOVALS),
+            },
+        ),
+        recipe(
+            "move_completed",
+            "Move completed to a folder",
+            "Moves the data of complete torrents not already there into /downloads/completed, \
+             through the client's own move (change the path in the condition and the action; \
+             it must be a directory on the client's host).",
+            RuleRequest {
+                name: "Move completed".into(),
+                enabled: true,
+                server_ids: Vec::new(),
+                conditions: RuleCondition::All {
+                    all: vec![
+                        compare("progress", "ge", json!(100)),
+                        compare("save_path", "ne", json!(DEFAULT_COMPLETED_DIR)),
+                    ],
+                },
+                actions: vec![RuleAction::Move {
+                    path: DEFAULT_COMPLETED_DIR.into(),
+                }],
+                interval_seconds: DEFAULT_INTERVAL_SECONDS,
+                max_removals_per_run: None,
             },
         ),
     ]

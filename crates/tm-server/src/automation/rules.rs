@@ -3,7 +3,9 @@
 use tm_api_types::{Rule, RuleAction, RuleCondition, RuleRequest};
 
 use super::conditions::Condition;
-use crate::core::{Core, Error, Result, User, clean_labels, from_millis, now_millis};
+use crate::core::{
+    Core, Error, Result, User, clean_labels, from_millis, move_target, now_millis,
+};
 use crate::db::RuleRow;
 
 /// Most rules one user keeps.
@@ -174,7 +176,7 @@ impl Core {
     }
 }
 
-/// The actions with their labels cleaned, or why they cannot be run.
+/// The actions with their labels and paths cleaned, or why they cannot be run.
 fn checked_actions(actions: Vec<RuleAction>) -> Result<Vec<RuleAction>> {
     if actions.is_empty() || actions.len() > MAX_ACTIONS {
         return Err(Error::Invalid(format!(
@@ -198,6 +200,9 @@ fn checked_actions(actions: Vec<RuleAction>) -> Result<Vec<RuleAction>> {
                 },
                 RuleAction::SetLabels { labels } => RuleAction::SetLabels {
                     labels: clean_labels(labels)?,
+                },
+                RuleAction::Move { path } => RuleAction::Move {
+                    path: move_target(&path)?,
                 },
                 other => other,
             })

@@ -390,7 +390,17 @@ pub(super) async fn settle(
     hashes: &[String],
     done: impl Fn(Option<&Torrent>) -> bool,
 ) {
-    let deadline = tokio::time::Instant::now() + SETTLE_TIMEOUT;
+    settle_within(poller, hashes, SETTLE_TIMEOUT, done).await
+}
+
+/// `settle`, giving up after `timeout`.
+pub(super) async fn settle_within(
+    poller: &Poller,
+    hashes: &[String],
+    timeout: Duration,
+    done: impl Fn(Option<&Torrent>) -> bool,
+) {
+    let deadline = tokio::time::Instant::now() + timeout;
     loop {
         reread(poller, hashes).await;
         let snapshot = poller.snapshot();
@@ -445,7 +455,7 @@ async fn settle_action(poller: &Poller, action: TorrentAction, hashes: &[String]
     }
 }
 
-fn action_done(target: &Target, message: &str) -> TorrentActionResponse {
+pub(super) fn action_done(target: &Target, message: &str) -> TorrentActionResponse {
     TorrentActionResponse {
         message: message.to_string(),
         info_hash: target.hash.clone(),
