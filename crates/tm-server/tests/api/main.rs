@@ -12,6 +12,7 @@ mod events;
 mod faults;
 mod isolation;
 mod labels;
+mod moves;
 mod limits;
 mod metrics;
 mod openapi;
