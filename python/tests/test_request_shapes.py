@@ -163,6 +163,9 @@ def test_single_torrent_calls(tm: TorrentManagerClient, rec: Recorder) -> None:
                          ("reannounce", tm.reannounce_torrent)):
         call(HASH, "s1")
         assert sent(rec) == ("POST", f"/torrents/{HASH}/{action}", {"server_id": "s1"}, None)
+    tm.move_torrent_data(HASH, "/srv/done", "s1")
+    assert sent(rec) == ("POST", f"/torrents/{HASH}/location", {"server_id": "s1"},
+                         {"path": "/srv/done"})
     tm.delete_torrent(HASH)
     assert sent(rec) == ("DELETE", f"/torrents/{HASH}", {"delete_data": "false"}, None)
     tm.delete_torrent(HASH, server_id="s1", delete_data=True)

@@ -7,7 +7,7 @@ use reqwest::multipart::{Form, Part};
 use tm_api_types::{
     AddLabelRequest, AddTorrentRequest, AddTorrentResponse, BatchUploadResponse, BulkActionRequest,
     BulkActionResponse, FilePriorityChange, LabelsResponse, SetFilePrioritiesRequest,
-    SetLabelsRequest, TorrentActionResponse, TorrentFilesResponse, TorrentInfo,
+    MoveTorrentRequest, SetLabelsRequest, TorrentActionResponse, TorrentFilesResponse, TorrentInfo,
     TorrentPeersResponse, TorrentQuery, TorrentTrackersResponse, UploadTorrentResponse,
 };
 
@@ -280,6 +280,19 @@ impl Client {
     ) -> Result<TorrentActionResponse, Error> {
         self.torrent_action(info_hash, "reannounce", server_id)
             .await
+    }
+
+    /// Moves the torrent's data into `path` (a directory on the client's
+    /// host) through the client's own move.
+    pub async fn move_torrent_data(
+        &self,
+        info_hash: &str,
+        path: &str,
+        server_id: Option<&str>,
+    ) -> Result<TorrentActionResponse, Error> {
+        let request = self.request(Method::POST, &["torrents", info_hash, "location"])?;
+        let body = MoveTorrentRequest { path: path.into() };
+        self.call(on_server(request, server_id).json(&body)).await
     }
 
     async fn torrent_action(

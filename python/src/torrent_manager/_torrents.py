@@ -171,6 +171,18 @@ class Torrents(Transport):
         """Asks a torrent's trackers for peers now: ``{message, info_hash, server_id}``."""
         return self._torrent_action(info_hash, "reannounce", server_id)
 
+    def move_torrent_data(
+        self, info_hash: str, path: str, server_id: Optional[str] = None
+    ) -> JSON:
+        """Moves a torrent's data into ``path`` (a directory on the client's
+        host) through the client's own move: ``{message, info_hash, server_id}``."""
+        return self._request(
+            "POST",
+            f"/torrents/{_segment(info_hash)}/location",
+            params={"server_id": server_id},
+            json={"path": path},
+        )
+
     def _torrent_action(self, info_hash: str, action: str, server_id: Optional[str]) -> JSON:
         return self._request(
             "POST",

@@ -11,6 +11,7 @@ use tm_testkit::TestTorrent;
 
 use crate::daemons::{register, seed, wait_until};
 use crate::harness::{Api, Db, TestApp};
+use crate::qbit_client::{FacadeOverClient, facade_over_client};
 
 /// rTorrent (with DHT off) drops torrents that name no tracker.
 const TRACKER: &str = "http://127.0.0.1:1/announce";
@@ -159,4 +160,37 @@ tm_testkit::for_every_client! {
         assert_eq!(items.len(), 1, "{activity}");
         assert_eq!((&items[0]["action"], &items[0]["actor"]["kind"]), (&json!("move"), &json!("rule")));
     }
+}
+
+/// The qBittorrent facade's `setLocation` moves through the same path, and
+/// refuses a relative location before any client sees it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_facade_sets_the_location() {
+    let Some(client) = tm_testkit::ClientUnderTest::Transmission.start().await else {
+        return;
+    };
+    let FacadeOverClient {
+        app: _app,
+        api,
+        server_id,
+        qbit,
+    } = facade_over_client(&client, "box").await;
+    let torrent = TestTorrent::single_file(&client.download_dir, "facade.bin", 40_000, Some(TRACKER)).unwrap();
+    seed(&api, &server_id, &torrent, "").await;
+    let hash = torrent.info_hash.as_str();
+    let (status, _) = qbit.post("/torrents/setLocation", &[("hashes", hash), ("location", "relative")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(torrent.data_path.exists());
+
+    let to = client.download_dir.join("by facade");
+    qbit.ok("/torrents/setLocation", &[("hashes", hash), ("location", to.to_str().unwrap())]).await;
+    let moved = wait_until(Duration::from_secs(30), || async {
+        let (_, t) = api.get(&format!("/torrents/{hash}")).await;
+        (trimmed(&t["save_path"]) == to.to_str().unwrap() && to.join("facade.bin").exists() && !torrent.data_path.exists()).then_some(())
+    })
+    .await;
+    assert!(moved.is_some(), "{:?}", api.get(&format!("/torrents/{hash}")).await);
+    let (_, activity) = api.get(&format!("/activity?info_hash={hash}")).await;
+    let last = &activity["items"][0];
+    assert_eq!((&last["action"], &last["success"], &last["actor"]["kind"]), (&json!("move"), &json!(true), &json!("facade")), "{activity}");
 }
