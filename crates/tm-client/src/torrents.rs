@@ -6,9 +6,10 @@ use reqwest::Method;
 use reqwest::multipart::{Form, Part};
 use tm_api_types::{
     AddLabelRequest, AddTorrentRequest, AddTorrentResponse, BatchUploadResponse, BulkActionRequest,
-    BulkActionResponse, FilePriorityChange, LabelsResponse, SetFilePrioritiesRequest,
-    MoveTorrentRequest, SetLabelsRequest, TorrentActionResponse, TorrentFilesResponse, TorrentInfo,
-    TorrentPeersResponse, TorrentQuery, TorrentTrackersResponse, UploadTorrentResponse,
+    BulkActionResponse, FilePriorityChange, LabelsResponse, MoveTorrentRequest,
+    SetFilePrioritiesRequest, SetLabelsRequest, TorrentActionResponse, TorrentFilesResponse,
+    TorrentInfo, TorrentPeersResponse, TorrentQuery, TorrentTrackersResponse,
+    UploadTorrentResponse,
 };
 
 use crate::client::{decode, on_server};

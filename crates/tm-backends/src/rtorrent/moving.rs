@@ -132,7 +132,11 @@ impl Rtorrent {
                 first.path, first.reason
             )));
         }
-        let mut lookup = vec![here.default_dir.clone(), data_path.clone(), directory.into()];
+        let mut lookup = vec![
+            here.default_dir.clone(),
+            data_path.clone(),
+            directory.into(),
+        ];
         lookup.extend(paths.iter().cloned());
         let resolved = self.realpath("-m", &lookup).await?;
         let (root, base, destination) = (&resolved[0], &resolved[1], &resolved[2]);
@@ -140,7 +144,8 @@ impl Rtorrent {
             Some((_, name)) if !name.is_empty() => name.to_owned(),
             _ => return Err(refused(format!("no data to move at {data_path}"))),
         };
-        if *base != data_path.trim_end_matches('/') {
+        // rTorrent finds the data by its name: it must keep it.
+        if base.rsplit_once('/').map(|(_, last)| last) != Some(name.as_str()) {
             return Err(refused(format!(
                 "the data path {data_path} is a symbolic link (to {base})"
             )));
@@ -182,24 +187,23 @@ impl Rtorrent {
     /// Moves the files and re-points the (closed) torrent; on failure puts
     /// back what moved.
     async fn relocate(&self, target: &str, moves: &Moves) -> Result<()> {
+        // A failed move or re-pointing puts back what moved.
         let repointed = match self.move_files(&moves.files).await {
             Ok(()) => self
                 .rpc
                 .call(
                     "d.directory_base.set",
-                    &[Value::from(target), Value::from(moves.new_directory.as_str())],
+                    &[
+                        Value::from(target),
+                        Value::from(moves.new_directory.as_str()),
+                    ],
                 )
                 .await
                 .map(drop),
             Err(e) => Err(e),
         };
         if let Err(e) = repointed {
-            let back: Vec<(String, String)> = moves
-                .files
-                .iter()
-                .map(|(from, to)| (to.clone(), from.clone()))
-                .collect();
-            let _ = self.move_files(&back).await;
+            self.move_back(&moves.files).await;
             return Err(e);
         }
         let sources = moves.files.iter().map(|(from, _)| from.as_str());
@@ -218,9 +222,26 @@ impl Rtorrent {
         Ok(())
     }
 
+    /// Puts the files that arrived back where they were (best effort: the
+    /// error of the move is what the caller reports).
+    async fn move_back(&self, files: &[(String, String)]) {
+        let targets: Vec<String> = files.iter().map(|(_, to)| to.clone()).collect();
+        let arrived: HashSet<String> = match self.realpath("-e", &targets).await {
+            Ok(arrived) => arrived.into_iter().collect(),
+            Err(_) => return,
+        };
+        let back: Vec<(String, String)> = files
+            .iter()
+            .filter(|(_, to)| arrived.contains(to))
+            .map(|(from, to)| (to.clone(), from.clone()))
+            .collect();
+        let _ = self.move_files(&back).await;
+    }
+
     /// `mv` of each `(from, to)`, grouped by target directory, which
     /// `mkdir -p` creates first; checked on disk afterwards. Nothing is
-    /// overwritten (`-n`).
+    /// overwritten (`-n`). A failing `mv` does not stop the others, so a
+    /// move back brings back all it can.
     async fn move_files(&self, files: &[(String, String)]) -> Result<()> {
         let mut by_dir: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for (from, to) in files {
@@ -232,21 +253,26 @@ impl Rtorrent {
         for chunk in chunks(&dirs) {
             self.run("execute.throw", "mkdir", &["-p"], chunk).await?;
         }
+        let mut failure = None;
         for (dir, sources) in &by_dir {
+            let options = ["-n", "-t", dir.as_str()];
             for chunk in chunks(sources) {
-                self.run("execute.throw", "mv", &["-n", "-t", dir], chunk)
-                    .await?;
+                if let Err(e) = self.run("execute.throw", "mv", &options, chunk).await {
+                    failure.get_or_insert(e);
+                }
             }
         }
         let targets: Vec<String> = files.iter().map(|(_, to)| to.clone()).collect();
         let arrived = self.realpath("-e", &targets).await?;
-        if arrived.len() != targets.len() {
-            return Err(self.error(ErrorKind::Rejected(format!(
-                "mv moved {} of {} files",
+        if arrived.len() == targets.len() {
+            return Ok(());
+        }
+        Err(failure.unwrap_or_else(|| {
+            self.error(ErrorKind::Rejected(format!(
+                "mv moved {} of {} files; the torrent stays where it was",
                 arrived.len(),
                 targets.len()
-            ))));
-        }
-        Ok(())
+            )))
+        }))
     }
 }

@@ -121,7 +121,9 @@ async fn perform(
             .edit_labels(owner, hash, server, |_| labels.clone())
             .await
             .map(|_| "Labels set".to_string()),
-        RuleAction::Move { path } => Ok(core.move_torrent(owner, hash, server, path).await?.message),
+        RuleAction::Move { path } => {
+            Ok(core.move_torrent(owner, hash, server, path).await?.message)
+        }
     }
 }
 

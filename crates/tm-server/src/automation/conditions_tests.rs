@@ -140,8 +140,17 @@ fn save_path_compares_without_a_trailing_separator() {
         compile(tree).expect("a valid tree").matches(&subject)
     };
     // Deluge reports its directories with a trailing '/'.
-    assert!(on("/data/done/", cmp("save_path", "eq", json!("/data/done"))));
-    assert!(!on("/data/done/", cmp("save_path", "ne", json!("/data/done"))));
+    assert!(on(
+        "/data/done/",
+        cmp("save_path", "eq", json!("/data/done"))
+    ));
+    assert!(!on(
+        "/data/done/",
+        cmp("save_path", "ne", json!("/data/done"))
+    ));
     assert!(on("/", cmp("save_path", "eq", json!("/"))));
-    assert!(on("/data/incoming", cmp("save_path", "matches", json!("^/data/"))));
+    assert!(on(
+        "/data/incoming",
+        cmp("save_path", "matches", json!("^/data/"))
+    ));
 }

@@ -3,9 +3,7 @@
 use tm_api_types::{Rule, RuleAction, RuleCondition, RuleRequest};
 
 use super::conditions::Condition;
-use crate::core::{
-    Core, Error, Result, User, clean_labels, from_millis, move_target, now_millis,
-};
+use crate::core::{Core, Error, Result, User, clean_labels, from_millis, move_target, now_millis};
 use crate::db::RuleRow;
 
 /// Most rules one user keeps.

@@ -47,7 +47,10 @@ impl Core {
             |t| t.is_none_or(|t| same_dir(&t.save_path, &path)),
         )
         .await;
-        Ok(action_done(&target, &format!("Torrent data moved to {path}")))
+        Ok(action_done(
+            &target,
+            &format!("Torrent data moved to {path}"),
+        ))
     }
 }
 
@@ -76,7 +79,10 @@ mod tests {
     #[test]
     fn move_targets_are_checked_like_save_paths() {
         assert_eq!(move_target("/srv//done/").unwrap(), "/srv/done");
-        assert_eq!(move_target("/data/Films (2024)").unwrap(), "/data/Films (2024)");
+        assert_eq!(
+            move_target("/data/Films (2024)").unwrap(),
+            "/data/Films (2024)"
+        );
         for bad in [
             "",
             "   ",

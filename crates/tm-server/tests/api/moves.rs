@@ -24,7 +24,11 @@ fn contents(path: &Path) -> Vec<(String, Vec<u8>)> {
                 walk(root, &entry.unwrap().path(), out);
             }
         } else if let Ok(bytes) = std::fs::read(at) {
-            let relative = at.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+            let relative = at
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             out.push((relative, bytes));
         }
     }
@@ -35,7 +39,10 @@ fn contents(path: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 fn trimmed(dir: &Value) -> String {
-    dir.as_str().unwrap_or_default().trim_end_matches('/').to_owned()
+    dir.as_str()
+        .unwrap_or_default()
+        .trim_end_matches('/')
+        .to_owned()
 }
 
 /// Moves the seeding `torrent` into `to` through the API and checks the
@@ -46,10 +53,17 @@ async fn moves_and_keeps_seeding(api: &Api, server_id: &str, torrent: &TestTorre
     assert!(!before.is_empty());
     let to_text = to.to_str().unwrap();
     let (status, moved) = api
-        .post(&format!("/torrents/{hash}/location?server_id={server_id}"), json!({"path": format!("{to_text}/")}))
+        .post(
+            &format!("/torrents/{hash}/location?server_id={server_id}"),
+            json!({"path": format!("{to_text}/")}),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{moved}");
-    assert_eq!(moved["message"], format!("Torrent data moved to {to_text}"), "{moved}");
+    assert_eq!(
+        moved["message"],
+        format!("Torrent data moved to {to_text}"),
+        "{moved}"
+    );
     assert_eq!(moved["info_hash"], json!(hash));
 
     let new_path = to.join(torrent.data_path.file_name().unwrap());
@@ -76,9 +90,22 @@ async fn moves_and_keeps_seeding(api: &Api, server_id: &str, torrent: &TestTorre
     let (status, activity) = api.get(&format!("/activity?info_hash={hash}")).await;
     assert_eq!(status, StatusCode::OK, "{activity}");
     // Newest first: the move, after any refused attempts (recorded as failed).
-    let moves: Vec<&Value> = activity["items"].as_array().unwrap().iter().filter(|e| e["action"] == "move").collect();
-    assert_eq!(moves.iter().filter(|e| e["success"] == true).count(), 1, "{activity}");
-    assert_eq!((&moves[0]["success"], &moves[0]["message"]), (&json!(true), &moved["message"]), "{activity}");
+    let moves: Vec<&Value> = activity["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "move")
+        .collect();
+    assert_eq!(
+        moves.iter().filter(|e| e["success"] == true).count(),
+        1,
+        "{activity}"
+    );
+    assert_eq!(
+        (&moves[0]["success"], &moves[0]["message"]),
+        (&json!(true), &moved["message"]),
+        "{activity}"
+    );
     assert_eq!(moves[0]["actor"]["kind"], "web", "{activity}");
 }
 
@@ -115,6 +142,19 @@ tm_testkit::for_every_client! {
             seed(&api, &server_id, &album, "").await;
             moves_and_keeps_seeding(&api, &server_id, &album, &moved_dir.join("albums")).await;
             assert!(!album.data_path.exists(), "the emptied folder stays at {:?}", album.data_path);
+
+            // Nothing is overwritten: with the name taken at the target, the
+            // move is refused and the torrent stays, seeding where it was.
+            let clash = TestTorrent::single_file(&client.download_dir, "clash.bin", 20_000, Some(TRACKER)).unwrap();
+            seed(&api, &server_id, &clash, "").await;
+            std::fs::write(moved_dir.join("clash.bin"), b"someone else's").unwrap();
+            let (status, body) = api.post(&format!("/torrents/{}/location", clash.info_hash), json!({"path": moved_dir})).await;
+            assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("client_rejected")), "{body}");
+            assert!(body["detail"].as_str().unwrap().contains("already exists"), "{body}");
+            assert_eq!(std::fs::read(moved_dir.join("clash.bin")).unwrap(), b"someone else's");
+            assert_eq!(contents(&clash.data_path).len(), 1);
+            let (_, t) = api.get(&format!("/torrents/{}", clash.info_hash)).await;
+            assert_eq!((trimmed(&t["save_path"]), &t["state"]), (client.download_dir.to_str().unwrap().to_owned(), &json!("seeding")), "{t}");
         }
     }
 
@@ -175,22 +215,44 @@ async fn the_facade_sets_the_location() {
         server_id,
         qbit,
     } = facade_over_client(&client, "box").await;
-    let torrent = TestTorrent::single_file(&client.download_dir, "facade.bin", 40_000, Some(TRACKER)).unwrap();
+    let torrent =
+        TestTorrent::single_file(&client.download_dir, "facade.bin", 40_000, Some(TRACKER))
+            .unwrap();
     seed(&api, &server_id, &torrent, "").await;
     let hash = torrent.info_hash.as_str();
-    let (status, _) = qbit.post("/torrents/setLocation", &[("hashes", hash), ("location", "relative")]).await;
+    let (status, _) = qbit
+        .post(
+            "/torrents/setLocation",
+            &[("hashes", hash), ("location", "relative")],
+        )
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(torrent.data_path.exists());
 
     let to = client.download_dir.join("by facade");
-    qbit.ok("/torrents/setLocation", &[("hashes", hash), ("location", to.to_str().unwrap())]).await;
+    qbit.ok(
+        "/torrents/setLocation",
+        &[("hashes", hash), ("location", to.to_str().unwrap())],
+    )
+    .await;
     let moved = wait_until(Duration::from_secs(30), || async {
         let (_, t) = api.get(&format!("/torrents/{hash}")).await;
-        (trimmed(&t["save_path"]) == to.to_str().unwrap() && to.join("facade.bin").exists() && !torrent.data_path.exists()).then_some(())
+        (trimmed(&t["save_path"]) == to.to_str().unwrap()
+            && to.join("facade.bin").exists()
+            && !torrent.data_path.exists())
+        .then_some(())
     })
     .await;
-    assert!(moved.is_some(), "{:?}", api.get(&format!("/torrents/{hash}")).await);
+    assert!(
+        moved.is_some(),
+        "{:?}",
+        api.get(&format!("/torrents/{hash}")).await
+    );
     let (_, activity) = api.get(&format!("/activity?info_hash={hash}")).await;
     let last = &activity["items"][0];
-    assert_eq!((&last["action"], &last["success"], &last["actor"]["kind"]), (&json!("move"), &json!(true), &json!("facade")), "{activity}");
+    assert_eq!(
+        (&last["action"], &last["success"], &last["actor"]["kind"]),
+        (&json!("move"), &json!(true), &json!("facade")),
+        "{activity}"
+    );
 }

@@ -5,9 +5,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tm_api_types::{
     AddLabelRequest, AddTorrentRequest, AddTorrentResponse, BatchUploadResponse, BulkActionRequest,
-    BulkActionResponse, ErrorBody, LabelsResponse, MoveTorrentRequest, SetFilePrioritiesRequest, SetLabelsRequest,
-    TorrentActionResponse, TorrentFilesResponse, TorrentInfo, TorrentPeersResponse, TorrentQuery,
-    TorrentTrackersResponse, UploadTorrentResponse,
+    BulkActionResponse, ErrorBody, LabelsResponse, MoveTorrentRequest, SetFilePrioritiesRequest,
+    SetLabelsRequest, TorrentActionResponse, TorrentFilesResponse, TorrentInfo,
+    TorrentPeersResponse, TorrentQuery, TorrentTrackersResponse, UploadTorrentResponse,
 };
 
 use crate::core::{Core, Error, Filing, Identity, TorrentAction};
