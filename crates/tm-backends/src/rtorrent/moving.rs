@@ -159,7 +159,11 @@ impl Rtorrent {
                 "{directory} lies inside the torrent's own data {base}"
             )));
         }
-        if !self.realpath("-e", &[new_base.clone()]).await?.is_empty() {
+        if !self
+            .realpath("-e", std::slice::from_ref(&new_base))
+            .await?
+            .is_empty()
+        {
             return Err(refused(format!("{new_base} already exists")));
         }
         let existing: HashSet<String> = self.realpath("-e", &paths).await?.into_iter().collect();
