@@ -190,7 +190,7 @@ impl Client {
     ///     .iter()
     ///     .map(|t| TorrentRef { server_id: t.server_id.clone(), info_hash: t.info_hash.clone() })
     ///     .collect();
-    /// let request = BulkActionRequest { action: BulkAction::Stop, torrents, delete_data: false, labels: vec![] };
+    /// let request = BulkActionRequest { action: BulkAction::Stop, torrents, delete_data: false, labels: vec![], path: None };
     /// let answer = client.bulk_action(&request).await?;
     /// println!("stopped {}, failed {}", answer.success_count, answer.failure_count);
     /// # Ok(()) }

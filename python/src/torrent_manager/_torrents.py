@@ -206,11 +206,12 @@ class Torrents(Transport):
         torrents: Iterable[Mapping[str, Any]],
         delete_data: bool = False,
         labels: Optional[Sequence[str]] = None,
+        path: Optional[str] = None,
     ) -> JSON:
         """One action (``"start"``, ``"stop"``, ``"recheck"``, ``"reannounce"``,
-        ``"remove"``, ``"add_labels"`` or ``"remove_labels"``) on many torrents, on any
-        servers, in one request. ``labels`` are what the label actions add or
-        remove.
+        ``"remove"``, ``"add_labels"``, ``"remove_labels"`` or ``"move"``) on many
+        torrents, on any servers, in one request. ``labels`` are what the label
+        actions add or remove; ``path`` is where ``"move"`` moves the data.
 
         ``torrents`` are mappings with ``server_id`` and ``info_hash`` (the dicts
         :meth:`list_torrents` returns will do). Answers
@@ -226,6 +227,8 @@ class Torrents(Transport):
         }
         if labels is not None:
             body["labels"] = list(labels)
+        if path is not None:
+            body["path"] = path
         return self._request("POST", "/torrents/actions", json=body)
 
     def list_torrent_files(self, info_hash: str, server_id: Optional[str] = None) -> JSON:

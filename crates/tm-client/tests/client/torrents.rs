@@ -253,6 +253,7 @@ async fn torrents_through_transmission() {
             torrents: torrents.clone(),
             delete_data: false,
             labels: Vec::new(),
+            path: None,
         })
         .await
         .unwrap();
@@ -264,6 +265,7 @@ async fn torrents_through_transmission() {
             torrents,
             delete_data: false,
             labels: Vec::new(),
+            path: None,
         })
         .await
         .unwrap();

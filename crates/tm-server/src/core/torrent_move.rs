@@ -5,8 +5,9 @@ use std::time::Duration;
 
 use tm_api_types::TorrentActionResponse;
 
-use super::torrents::{action_done, hashes_of, settle_within};
+use super::torrents::{action_done, settle_within};
 use super::{Core, Error, Result, User, validate};
+use crate::fleet::Poller;
 
 /// How long a move waits for the client to report the new save path (the
 /// clients move in the background; a large move answers before it ends).
@@ -35,23 +36,21 @@ impl Core {
     ) -> Result<TorrentActionResponse> {
         let path = move_target(path)?;
         let target = self.target(user, hash, server_id).await?;
-        target
-            .poller
-            .client()
-            .move_data(&target.hash, &path)
-            .await?;
-        settle_within(
-            &target.poller,
-            hashes_of(&target),
-            MOVE_SETTLE_TIMEOUT,
-            |t| t.is_none_or(|t| same_dir(&t.save_path, &path)),
-        )
-        .await;
-        Ok(action_done(
-            &target,
-            &format!("Torrent data moved to {path}"),
-        ))
+        let message = move_on(&target.poller, &target.hash, &path).await?;
+        Ok(action_done(&target, &message))
     }
+}
+
+/// Moves one torrent of `poller` into the checked `path`, waits for the
+/// client to show it, and answers the message.
+pub(super) async fn move_on(poller: &Poller, hash: &str, path: &str) -> Result<String> {
+    poller.client().move_data(hash, path).await?;
+    let hashes = [hash.to_owned()];
+    settle_within(poller, &hashes, MOVE_SETTLE_TIMEOUT, |t| {
+        t.is_none_or(|t| same_dir(&t.save_path, path))
+    })
+    .await;
+    Ok(format!("Torrent data moved to {path}"))
 }
 
 /// The directory a move goes to: required, and checked like an added

@@ -202,10 +202,11 @@ tm_testkit::for_every_client! {
     }
 }
 
-/// The qBittorrent facade's `setLocation` moves through the same path, and
-/// refuses a relative location before any client sees it.
+/// The qBittorrent facade's `setLocation` and the bulk action `move` move
+/// through the same path, and refuse a relative location before any client
+/// sees it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_facade_sets_the_location() {
+async fn the_facade_and_the_bulk_action_move_data() {
     let Some(client) = tm_testkit::ClientUnderTest::Transmission.start().await else {
         return;
     };
@@ -254,5 +255,43 @@ async fn the_facade_sets_the_location() {
         (&last["action"], &last["success"], &last["actor"]["kind"]),
         (&json!("move"), &json!(true), &json!("facade")),
         "{activity}"
+    );
+
+    // In bulk: each torrent alone, an unknown one fails; no path is a 400.
+    let back = client.download_dir.join("back");
+    let unknown = "0".repeat(40);
+    let torrents = json!([{"server_id": server_id, "info_hash": hash}, {"server_id": server_id, "info_hash": unknown}]);
+    let (status, body) = api
+        .post(
+            "/torrents/actions",
+            json!({"action": "move", "torrents": torrents}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, answer) = api
+        .post(
+            "/torrents/actions",
+            json!({"action": "move", "torrents": torrents, "path": back}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(
+        (
+            answer["success_count"].clone(),
+            answer["failure_count"].clone()
+        ),
+        (json!(1), json!(1)),
+        "{answer}"
+    );
+    let moved = wait_until(Duration::from_secs(30), || async {
+        let (_, t) = api.get(&format!("/torrents/{hash}")).await;
+        (trimmed(&t["save_path"]) == back.to_str().unwrap() && back.join("facade.bin").exists())
+            .then_some(())
+    })
+    .await;
+    assert!(
+        moved.is_some(),
+        "{:?}",
+        api.get(&format!("/torrents/{hash}")).await
     );
 }
