@@ -45,7 +45,9 @@ def test_torrent_round_trip(client, server_id, transmission):
     assert client.list_trackers(info_hash)["trackers"][0]["url"] == TRACKER
     assert client.list_peers(info_hash)["peers"] == []
 
-    # The data moves to another directory and keeps seeding from there.
+    # The data moves to another directory and keeps seeding from there
+    # (once the recheck above is over: it reads the data where it was).
+    wait_for(lambda: client.get_torrent(info_hash)["state"] == "seeding")
     moved_dir = transmission.download_dir / "moved"
     moved = client.move_torrent_data(info_hash, str(moved_dir), server_id)
     assert moved["message"] == f"Torrent data moved to {moved_dir}"
