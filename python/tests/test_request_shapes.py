@@ -163,6 +163,12 @@ def test_single_torrent_calls(tm: TorrentManagerClient, rec: Recorder) -> None:
                          ("reannounce", tm.reannounce_torrent)):
         call(HASH, "s1")
         assert sent(rec) == ("POST", f"/torrents/{HASH}/{action}", {"server_id": "s1"}, None)
+    tm.move_torrent_data(HASH, "/srv/done", "s1")
+    assert sent(rec) == ("POST", f"/torrents/{HASH}/location", {"server_id": "s1"},
+                         {"path": "/srv/done"})
+    tm.bulk_action("move", [{"server_id": "s1", "info_hash": HASH}], path="/srv/done")
+    assert sent(rec)[3] == {"action": "move", "delete_data": False, "path": "/srv/done",
+                            "torrents": [{"server_id": "s1", "info_hash": HASH}]}
     tm.delete_torrent(HASH)
     assert sent(rec) == ("DELETE", f"/torrents/{HASH}", {"delete_data": "false"}, None)
     tm.delete_torrent(HASH, server_id="s1", delete_data=True)

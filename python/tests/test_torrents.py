@@ -45,10 +45,27 @@ def test_torrent_round_trip(client, server_id, transmission):
     assert client.list_trackers(info_hash)["trackers"][0]["url"] == TRACKER
     assert client.list_peers(info_hash)["peers"] == []
 
+    # The data moves to another directory and keeps seeding from there
+    # (once the recheck above is over: it reads the data where it was).
+    wait_for(lambda: client.get_torrent(info_hash)["state"] == "seeding")
+    moved_dir = transmission.download_dir / "moved"
+    moved = client.move_torrent_data(info_hash, str(moved_dir), server_id)
+    assert moved["message"] == f"Torrent data moved to {moved_dir}"
+    wait_for(
+        lambda: (t := client.get_torrent(info_hash))
+        and t["save_path"].rstrip("/") == str(moved_dir)
+        and t["state"] == "seeding"
+        and (moved_dir / "round-trip.bin").exists()
+    )
+    assert not (transmission.download_dir / "round-trip.bin").exists()
+    with pytest.raises(TorrentManagerError) as refused:
+        client.move_torrent_data(info_hash, "relative/dir")
+    assert (refused.value.status_code, refused.value.code) == (400, "invalid_input")
+
     removed = client.delete_torrent(info_hash, server_id, delete_data=True)
     assert removed["message"] == "Torrent and data removed"
     assert client.list_torrents() == []
-    wait_for(lambda: not (transmission.download_dir / "round-trip.bin").exists())
+    wait_for(lambda: not (moved_dir / "round-trip.bin").exists())
 
 
 def test_uploads_download_into_save_path(client, server_id, tmp_path):

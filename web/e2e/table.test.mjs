@@ -252,7 +252,7 @@ describe('torrents view', { timeout: 300_000 }, () => {
     await row.click({ button: 'right' });
     const menu = page.locator('.context-menu[role=menu]');
     assert.deepEqual(await menu.locator('[role=menuitem]').allTextContents(),
-      ['Start', 'Stop', 'Recheck', 'Reannounce', 'Labels…', 'Remove…', 'Details']);
+      ['Start', 'Stop', 'Recheck', 'Reannounce', 'Labels…', 'Move data…', 'Remove…', 'Details']);
     // The selection shows at the table's next render, not synchronously.
     await row.and(page.locator('[aria-selected=true]')).waitFor({ timeout: 5000 });
     await menu.locator('text=Start').click();
@@ -279,6 +279,21 @@ describe('torrents view', { timeout: 300_000 }, () => {
     assert.equal(response.request().postDataJSON().action, 'reannounce');
     assert.equal((await response.json()).success_count, 1);
     await page.locator('.toast', { hasText: 'Reannounced 1 torrent.' }).waitFor();
+    // Move data…: a dialog prefilled with the save path; the client moves it.
+    await row.click({ button: 'right' });
+    await menu.locator('text=Move data…').click();
+    const field = page.locator('.move-dialog input[name=path]');
+    const savePath = await field.inputValue();
+    assert.ok(savePath.startsWith('/'), savePath);
+    const target = `${savePath.replace(/\/+$/, '')}/moved`;
+    await field.fill(target);
+    const moved = page.waitForResponse((r) => r.url().includes('/location'));
+    await page.locator('.move-dialog button[type=submit]').click();
+    const movedAnswer = await moved;
+    assert.equal(movedAnswer.status(), 200, await movedAnswer.text());
+    assert.deepEqual(movedAnswer.request().postDataJSON(), { path: target });
+    await page.locator('.toast', { hasText: `Moved 1 torrent to ${target}.` }).waitFor();
+    await page.locator('.move-dialog').waitFor({ state: 'detached' });
   });
 
   step('shortcuts: / s p r l Delete, not while typing', async () => {

@@ -60,7 +60,7 @@ impl<'de> serde::Deserialize<'de> for RuleCondition {
 /// `field op value`. Fields: `state`, `ratio`, `seeding_time`,
 /// `inactive_time`, `added_age`, `completed_age` (seconds), `size`,
 /// `free_space` (bytes), `progress` (0–100), `label`, `tracker` (host),
-/// `name`, `server` (id), `client` (kind). Operators: `eq`, `ne`, `lt`, `le`,
+/// `name`, `save_path`, `server` (id), `client` (kind). Operators: `eq`, `ne`, `lt`, `le`,
 /// `gt`, `ge` (numbers), `in` (a list), `matches` (a regex), `contains`
 /// (text; for `label`: has the label).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -106,6 +106,11 @@ pub enum RuleAction {
     Notify {
         message: String,
     },
+    /// Moves the torrent's data into `path` (an absolute directory on the
+    /// client's host), through the client's own move.
+    Move {
+        path: String,
+    },
 }
 
 impl RuleAction {
@@ -122,6 +127,7 @@ impl RuleAction {
             RuleAction::RemoveLabel { label } => format!("remove_label {label}"),
             RuleAction::SetLabels { labels } => format!("set_labels {}", labels.join(",")),
             RuleAction::Notify { message } => format!("notify {message}"),
+            RuleAction::Move { path } => format!("move {path}"),
         }
     }
 

@@ -283,6 +283,10 @@ pub struct ClientCapabilities {
     /// from before it existed.
     #[serde(default)]
     pub reannounce: bool,
+    /// Moving a torrent's data to another directory. Absent (false) in
+    /// answers of servers from before it existed.
+    #[serde(rename = "move", default)]
+    pub move_data: bool,
     pub delete_data: bool,
     /// Polls fetch only what changed.
     pub incremental_list: bool,

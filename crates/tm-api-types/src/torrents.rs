@@ -386,6 +386,15 @@ pub struct LabelsResponse {
     pub server_id: String,
 }
 
+/// `POST /torrents/{info_hash}/location`: where the data goes.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MoveTorrentRequest {
+    /// The new save directory on the client's host: absolute, without `.`
+    /// or `..` components.
+    pub path: String,
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SetLabelsRequest {
@@ -452,6 +461,8 @@ pub enum BulkAction {
     AddLabels,
     /// Removes `labels` from each torrent's labels.
     RemoveLabels,
+    /// Moves each torrent's data into `path`.
+    Move,
 }
 
 /// A torrent on one server.
@@ -474,6 +485,9 @@ pub struct BulkActionRequest {
     /// With `add_labels` and `remove_labels`: the labels to add or remove.
     #[serde(default)]
     pub labels: Vec<String>,
+    /// With `move`: the directory the data moves into (absolute).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

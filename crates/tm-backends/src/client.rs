@@ -109,6 +109,14 @@ pub trait TorrentClient: Send + Sync {
         Err(unsupported(self, "categories"))
     }
 
+    /// Moves the torrent's data into `directory` (its new save path, already
+    /// validated as absolute and normalised) through the client's own move,
+    /// for clients whose capabilities say `move`. The torrent keeps its
+    /// state; a failed move leaves it where it was.
+    async fn move_data(&self, _info_hash: &str, _directory: &str) -> Result<()> {
+        Err(unsupported(self, "moving data"))
+    }
+
     /// Bytes free in the client's default download directory, `None` when
     /// the client cannot tell.
     async fn free_space(&self) -> Result<Option<u64>> {

@@ -6,9 +6,10 @@ use reqwest::Method;
 use reqwest::multipart::{Form, Part};
 use tm_api_types::{
     AddLabelRequest, AddTorrentRequest, AddTorrentResponse, BatchUploadResponse, BulkActionRequest,
-    BulkActionResponse, FilePriorityChange, LabelsResponse, SetFilePrioritiesRequest,
-    SetLabelsRequest, TorrentActionResponse, TorrentFilesResponse, TorrentInfo,
-    TorrentPeersResponse, TorrentQuery, TorrentTrackersResponse, UploadTorrentResponse,
+    BulkActionResponse, FilePriorityChange, LabelsResponse, MoveTorrentRequest,
+    SetFilePrioritiesRequest, SetLabelsRequest, TorrentActionResponse, TorrentFilesResponse,
+    TorrentInfo, TorrentPeersResponse, TorrentQuery, TorrentTrackersResponse,
+    UploadTorrentResponse,
 };
 
 use crate::client::{decode, on_server};
@@ -189,7 +190,7 @@ impl Client {
     ///     .iter()
     ///     .map(|t| TorrentRef { server_id: t.server_id.clone(), info_hash: t.info_hash.clone() })
     ///     .collect();
-    /// let request = BulkActionRequest { action: BulkAction::Stop, torrents, delete_data: false, labels: vec![] };
+    /// let request = BulkActionRequest { action: BulkAction::Stop, torrents, delete_data: false, labels: vec![], path: None };
     /// let answer = client.bulk_action(&request).await?;
     /// println!("stopped {}, failed {}", answer.success_count, answer.failure_count);
     /// # Ok(()) }
@@ -280,6 +281,19 @@ impl Client {
     ) -> Result<TorrentActionResponse, Error> {
         self.torrent_action(info_hash, "reannounce", server_id)
             .await
+    }
+
+    /// Moves the torrent's data into `path` (a directory on the client's
+    /// host) through the client's own move.
+    pub async fn move_torrent_data(
+        &self,
+        info_hash: &str,
+        path: &str,
+        server_id: Option<&str>,
+    ) -> Result<TorrentActionResponse, Error> {
+        let request = self.request(Method::POST, &["torrents", info_hash, "location"])?;
+        let body = MoveTorrentRequest { path: path.into() };
+        self.call(on_server(request, server_id).json(&body)).await
     }
 
     async fn torrent_action(

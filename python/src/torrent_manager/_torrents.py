@@ -171,6 +171,18 @@ class Torrents(Transport):
         """Asks a torrent's trackers for peers now: ``{message, info_hash, server_id}``."""
         return self._torrent_action(info_hash, "reannounce", server_id)
 
+    def move_torrent_data(
+        self, info_hash: str, path: str, server_id: Optional[str] = None
+    ) -> JSON:
+        """Moves a torrent's data into ``path`` (a directory on the client's
+        host) through the client's own move: ``{message, info_hash, server_id}``."""
+        return self._request(
+            "POST",
+            f"/torrents/{_segment(info_hash)}/location",
+            params={"server_id": server_id},
+            json={"path": path},
+        )
+
     def _torrent_action(self, info_hash: str, action: str, server_id: Optional[str]) -> JSON:
         return self._request(
             "POST",
@@ -194,11 +206,12 @@ class Torrents(Transport):
         torrents: Iterable[Mapping[str, Any]],
         delete_data: bool = False,
         labels: Optional[Sequence[str]] = None,
+        path: Optional[str] = None,
     ) -> JSON:
         """One action (``"start"``, ``"stop"``, ``"recheck"``, ``"reannounce"``,
-        ``"remove"``, ``"add_labels"`` or ``"remove_labels"``) on many torrents, on any
-        servers, in one request. ``labels`` are what the label actions add or
-        remove.
+        ``"remove"``, ``"add_labels"``, ``"remove_labels"`` or ``"move"``) on many
+        torrents, on any servers, in one request. ``labels`` are what the label
+        actions add or remove; ``path`` is where ``"move"`` moves the data.
 
         ``torrents`` are mappings with ``server_id`` and ``info_hash`` (the dicts
         :meth:`list_torrents` returns will do). Answers
@@ -214,6 +227,8 @@ class Torrents(Transport):
         }
         if labels is not None:
             body["labels"] = list(labels)
+        if path is not None:
+            body["path"] = path
         return self._request("POST", "/torrents/actions", json=body)
 
     def list_torrent_files(self, info_hash: str, server_id: Optional[str] = None) -> JSON:

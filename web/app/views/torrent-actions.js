@@ -1,8 +1,9 @@
 // What can be done to the selected torrents: start, stop, recheck,
 // reannounce, labels, remove; one request for the whole selection (the server groups it per
-// client) and one summary. Also the keyboard shortcuts that run them.
+// client) and one summary. Moving data goes torrent by torrent. Also the
+// keyboard shortcuts that run them.
 
-import { api } from '../api.js';
+import { api, onServer, torrentPath } from '../api.js';
 import { confirmDialog, notify, openDialog } from '../dialog.js';
 import { h } from '../dom.js';
 import { parseLabels } from '../format.js';
@@ -91,6 +92,46 @@ export function editLabels(torrents) {
   });
   const dialog = openDialog({ title: 'Labels', content: form, className: 'labels-dialog' });
   input.focus();
+}
+
+/**
+ * Moves the data of `torrents` into one directory on their clients' hosts,
+ * asked for in a dialog prefilled with the first one's save path.
+ */
+export function moveData(torrents) {
+  if (!torrents.length) return;
+  const input = h('input', {
+    type: 'text', name: 'path', autocomplete: 'off', required: true, spellcheck: false,
+    'aria-label': 'New directory', value: torrents[0].save_path ?? '',
+  });
+  const form = h('form.dialog-body.move-form', {},
+    h('p', {}, `${plural(torrents.length, 'torrent')} selected. The client moves the data; `
+      + 'a running torrent keeps running.'),
+    h('label.field', {}, h('span.field-label', {}, 'New directory (absolute, on the client\'s host)'), input),
+    h('div.actions', {},
+      h('button', { type: 'button', onclick: () => dialog.close() }, 'Cancel'),
+      h('button.primary', { type: 'submit' }, 'Move')));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const path = input.value.trim();
+    if (!path) return;
+    let moved = 0;
+    const failures = [];
+    for (const torrent of torrents) {
+      try {
+        await api.post(torrentPath(torrent, 'location'), { path }, onServer(torrent));
+        moved += 1;
+      } catch (error) {
+        failures.push(`${torrent.name}: ${error.message}`);
+      }
+    }
+    if (moved) notify(`Moved ${plural(moved, 'torrent')} to ${path}.`);
+    if (failures.length) notify(failures.slice(0, 3).join('\n') + (failures.length > 3 ? '\n…' : ''), 'error');
+    if (!failures.length) dialog.close();
+  });
+  const dialog = openDialog({ title: 'Move data', content: form, className: 'move-dialog' });
+  input.focus();
+  input.select();
 }
 
 function commonLabels(torrents) {

@@ -14,7 +14,9 @@ import { VirtualTable } from '../table.js';
 import { openAddTorrent } from './add-torrent.js';
 import { ColumnPrefs, columnChooser } from './column-chooser.js';
 import { SpeedGraph } from './speed-graph.js';
-import { bindShortcuts, editLabels, removeTorrents, runBulk } from './torrent-actions.js';
+import {
+  bindShortcuts, editLabels, moveData, removeTorrents, runBulk,
+} from './torrent-actions.js';
 import {
   CARD_COLUMNS, fitColumns, isNumericColumn, SORT_KEYS, SORTABLE_COLUMNS, sortValue, trackOf,
 } from './torrent-columns.js';
@@ -43,6 +45,7 @@ export function torrentsView() {
     recheck: () => runBulk('recheck', selected()),
     reannounce: () => runBulk('reannounce', selected()),
     labels: () => editLabels(selected()),
+    move: () => moveData(selected()),
     remove: async () => {
       if (await removeTorrents(selected())) selection.clear();
     },
@@ -118,6 +121,7 @@ export function torrentsView() {
     h('button', { type: 'button', onclick: actions.recheck, title: 'Recheck (r)' }, 'Recheck'),
     h('button', { type: 'button', onclick: actions.reannounce, title: 'Ask the trackers for peers now' }, 'Reannounce'),
     h('button', { type: 'button', onclick: actions.labels, title: 'Add or remove labels (l)' }, 'Labels…'),
+    h('button', { type: 'button', onclick: actions.move, title: 'Move the data to another directory' }, 'Move data…'),
     h('button.danger', { type: 'button', onclick: actions.remove, title: 'Remove (Delete)' }, 'Remove'),
     h('button', { type: 'button', onclick: actions.details }, 'Details'),
   ];
@@ -310,6 +314,7 @@ export function torrentsView() {
       { label: `Recheck${many}`, action: actions.recheck },
       { label: `Reannounce${many}`, action: actions.reannounce },
       { label: `Labels…${many}`, action: actions.labels },
+      { label: `Move data…${many}`, action: actions.move },
       { label: `Remove${many}…`, action: actions.remove, danger: true },
       { label: 'Details', action: () => openDetails(torrent) },
     ], `Actions for ${count > 1 ? `${count} torrents` : torrent.name}`);

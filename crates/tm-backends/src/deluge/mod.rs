@@ -198,6 +198,7 @@ impl TorrentClient for Deluge {
                 trackers: true,
                 recheck: true,
                 reannounce: true,
+                move_data: true,
                 delete_data: true,
                 incremental_list: false,
             },
@@ -307,6 +308,13 @@ impl TorrentClient for Deluge {
 
     async fn reannounce(&self, info_hashes: &[String]) -> Result<()> {
         self.act("core.force_reannounce", info_hashes).await
+    }
+
+    async fn move_data(&self, info_hash: &str, directory: &str) -> Result<()> {
+        let hashes = self.existing(&[info_hash.to_owned()]).await?;
+        self.call("core.move_storage", vec![json!(hashes), json!(directory)])
+            .await?;
+        Ok(())
     }
 
     async fn remove(&self, info_hash: &str, delete_data: bool) -> Result<RemoveOutcome> {

@@ -270,6 +270,7 @@ impl TorrentClient for Qbittorrent {
                 trackers: true,
                 recheck: true,
                 reannounce: true,
+                move_data: true,
                 delete_data: true,
                 incremental_list: true,
             },
@@ -331,6 +332,19 @@ impl TorrentClient for Qbittorrent {
 
     async fn reannounce(&self, info_hashes: &[String]) -> Result<()> {
         self.act("torrents/reannounce", info_hashes).await
+    }
+
+    async fn move_data(&self, info_hash: &str, directory: &str) -> Result<()> {
+        let torrents = self.existing(&[info_hash.to_owned()]).await?;
+        for torrent in &torrents {
+            self.api
+                .text(
+                    "torrents/setLocation",
+                    &[("hashes", &torrent.hash), ("location", directory)],
+                )
+                .await?;
+        }
+        Ok(())
     }
 
     async fn remove(&self, info_hash: &str, delete_data: bool) -> Result<RemoveOutcome> {

@@ -3,11 +3,12 @@
 //! Labels live in `d.custom1` (ruTorrent's label field), each URL-encoded and
 //! comma-separated. Nothing a user sends is put into a command string that
 //! rTorrent would parse (it evaluates `$…` there): values travel only as
-//! XML-RPC parameters. Deleting data runs on rTorrent's own host, file by
-//! file (see `removal`), so it also works for remote clients.
+//! XML-RPC parameters. Deleting and moving data run on rTorrent's own host,
+//! file by file (see `removal`, `moving`), so they also work for remote clients.
 
 mod magnet_settings;
 pub(crate) mod mapping;
+mod moving;
 mod paths;
 mod removal;
 pub(crate) mod rpc;
@@ -157,6 +158,7 @@ impl TorrentClient for Rtorrent {
                 trackers: true,
                 recheck: true,
                 reannounce: true,
+                move_data: true,
                 delete_data: true,
                 incremental_list: false,
             },
@@ -345,6 +347,10 @@ impl TorrentClient for Rtorrent {
 
     async fn remove(&self, info_hash: &str, delete_data: bool) -> Result<RemoveOutcome> {
         self.remove_torrent(info_hash, delete_data).await
+    }
+
+    async fn move_data(&self, info_hash: &str, directory: &str) -> Result<()> {
+        self.move_torrent_data(info_hash, directory).await
     }
 
     async fn files(&self, info_hash: &str) -> Result<Vec<TorrentFile>> {

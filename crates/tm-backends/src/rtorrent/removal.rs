@@ -10,7 +10,6 @@
 use std::collections::HashSet;
 
 use super::Rtorrent;
-use super::mapping::DataLocation;
 use super::paths::{emptied_dirs, is_below, is_plain_relative, is_within};
 use super::xmlrpc::Value;
 use crate::error::{ErrorKind, Result};
@@ -42,29 +41,14 @@ impl Rtorrent {
     ) -> Result<RemoveOutcome> {
         let target = self.target(info_hash)?;
         let info_hash = target.to_ascii_lowercase();
-        let on_target = |method| (method, vec![Value::from(target.as_str())]);
-        let answers = self
-            .rpc
-            .multicall_all(&[
-                on_target("d.name"),
-                on_target("d.directory"),
-                on_target("d.base_path"),
-                on_target("d.is_multi_file"),
-                ("directory.default", vec![]),
-            ])
-            .await?;
-        let text = |i: usize| answers.get(i).and_then(Value::as_str).unwrap_or_default();
-        let multi_file = answers.get(3).and_then(Value::as_i64).unwrap_or(0) != 0;
-        let location = DataLocation {
-            name: text(0),
-            directory: text(1),
-            base_path: text(2),
-            multi_file,
-        };
-        let path = location.data_path();
+        let here = self.locate(&target).await?;
+        let path = here.data_path();
         // Decide before erasing, so a refusal leaves the torrent in place.
         let plan = if delete_data {
-            Some(self.plan(&target, &path, multi_file, text(4)).await?)
+            Some(
+                self.plan(&target, &path, here.multi_file, &here.default_dir)
+                    .await?,
+            )
         } else {
             None
         };
@@ -125,27 +109,7 @@ impl Rtorrent {
                     .to_owned(),
             ));
         }
-        let rows = self
-            .sub_multicall("f.multicall", target, &["f.path="])
-            .await?;
-        let mut kept = Vec::new();
-        let mut paths = Vec::new();
-        for row in rows {
-            let relative = row.first().and_then(Value::as_str).unwrap_or_default();
-            let path = if multi_file {
-                format!("{}/{relative}", data_path.trim_end_matches('/'))
-            } else {
-                data_path.to_owned()
-            };
-            if multi_file && !is_plain_relative(relative) {
-                kept.push(issue(path, "the file path is not a plain relative path"));
-            } else if path.contains('\n') {
-                // `realpath` answers one line per path.
-                kept.push(issue(path, "the file name contains a line break"));
-            } else {
-                paths.push(path);
-            }
-        }
+        let (paths, mut kept) = self.own_files(target, data_path, multi_file).await?;
         if data_path.contains('\n') || default_dir.contains('\n') {
             return Err(unsafe_error(
                 "the data path or download directory contains a line break".to_owned(),
@@ -161,18 +125,8 @@ impl Rtorrent {
         let mut delete = Vec::new();
         let mut missing = 0;
         for (path, resolved) in paths.into_iter().zip(resolved.into_iter().skip(2)) {
-            if !is_within(&resolved, &base) {
-                kept.push(issue(
-                    path,
-                    &format!("resolves to {resolved}, outside the torrent's data path {base}"),
-                ));
-            } else if !is_below(&resolved, &root) {
-                kept.push(issue(
-                    path,
-                    &format!(
-                        "resolves to {resolved}, outside rTorrent's download directory {root}"
-                    ),
-                ));
+            if let Some(reason) = outside(&resolved, &base, &root) {
+                kept.push(issue(path, &reason));
             } else if !existing.contains(&resolved) {
                 missing += 1;
             } else {
@@ -195,6 +149,38 @@ impl Rtorrent {
             base,
             root,
         })
+    }
+
+    /// The torrent's files as full paths (from `f.multicall`), and those
+    /// that must not be touched: not plain relative paths, or with a line
+    /// break (`realpath` answers one line per path).
+    pub(super) async fn own_files(
+        &self,
+        target: &str,
+        data_path: &str,
+        multi_file: bool,
+    ) -> Result<(Vec<String>, Vec<FileIssue>)> {
+        let rows = self
+            .sub_multicall("f.multicall", target, &["f.path="])
+            .await?;
+        let mut kept = Vec::new();
+        let mut paths = Vec::new();
+        for row in rows {
+            let relative = row.first().and_then(Value::as_str).unwrap_or_default();
+            let path = if multi_file {
+                format!("{}/{relative}", data_path.trim_end_matches('/'))
+            } else {
+                data_path.to_owned()
+            };
+            if multi_file && !is_plain_relative(relative) {
+                kept.push(issue(path, "the file path is not a plain relative path"));
+            } else if path.contains('\n') {
+                kept.push(issue(path, "the file name contains a line break"));
+            } else {
+                paths.push(path);
+            }
+        }
+        Ok((paths, kept))
     }
 
     /// Deletes the planned files, then the directories left empty, and
@@ -254,7 +240,7 @@ impl Rtorrent {
 
     /// `realpath <flag> -- paths…` on rTorrent's host, one line per path.
     /// `-m` answers every path (checked); `-e` only those that exist.
-    async fn realpath(&self, flag: &str, paths: &[String]) -> Result<Vec<String>> {
+    pub(super) async fn realpath(&self, flag: &str, paths: &[String]) -> Result<Vec<String>> {
         let mut lines = Vec::with_capacity(paths.len());
         for chunk in chunks(paths) {
             // `_nothrow`: with `-e`, missing paths make realpath exit 1.
@@ -276,7 +262,7 @@ impl Rtorrent {
     }
 
     /// `method "" program options… -- paths…`: every path its own argument.
-    async fn run(
+    pub(super) async fn run(
         &self,
         method: &str,
         program: &str,
@@ -288,6 +274,23 @@ impl Rtorrent {
         params.push(Value::from("--"));
         params.extend(paths.iter().map(|p| Value::from(p.as_str())));
         self.rpc.call(method, &params).await
+    }
+}
+
+/// Why a resolved file of the torrent must not be touched: it lies outside
+/// the torrent's resolved data path `base`, or not below rTorrent's resolved
+/// download directory `root`.
+pub(super) fn outside(resolved: &str, base: &str, root: &str) -> Option<String> {
+    if !is_within(resolved, base) {
+        Some(format!(
+            "resolves to {resolved}, outside the torrent's data path {base}"
+        ))
+    } else if !is_below(resolved, root) {
+        Some(format!(
+            "resolves to {resolved}, outside rTorrent's download directory {root}"
+        ))
+    } else {
+        None
     }
 }
 
@@ -312,7 +315,7 @@ fn summary(report: &FileReport) -> String {
 }
 
 /// `paths` in slices of at most `CHUNK_BYTES` (at least one path each).
-fn chunks(paths: &[String]) -> Vec<&[String]> {
+pub(super) fn chunks(paths: &[String]) -> Vec<&[String]> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut bytes = 0;

@@ -250,6 +250,7 @@ impl TorrentClient for Transmission {
                 trackers: true,
                 recheck: true,
                 reannounce: true,
+                move_data: true,
                 delete_data: true,
                 incremental_list: true,
             },
@@ -400,6 +401,17 @@ impl TorrentClient for Transmission {
 
     async fn reannounce(&self, info_hashes: &[String]) -> Result<()> {
         self.act("torrent-reannounce", info_hashes).await
+    }
+
+    async fn move_data(&self, info_hash: &str, directory: &str) -> Result<()> {
+        let hashes = self.existing(&[info_hash.to_owned()]).await?;
+        self.rpc
+            .call(
+                "torrent-set-location",
+                json!({ "ids": hashes, "location": directory, "move": true }),
+            )
+            .await?;
+        Ok(())
     }
 
     async fn remove(&self, info_hash: &str, delete_data: bool) -> Result<RemoveOutcome> {

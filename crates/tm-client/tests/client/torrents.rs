@@ -158,6 +158,26 @@ async fn torrents_through_transmission() {
     let reannounced = alice.reannounce_torrent(hash, None).await.unwrap();
     assert_eq!(reannounced.message, "Torrent reannounce requested");
 
+    // Its data moves to another directory; a relative path is refused.
+    let moved_dir = transmission.download_dir.join("moved");
+    let moved_text = moved_dir.to_str().unwrap();
+    let moved = alice
+        .move_torrent_data(hash, moved_text, Some(&server_id))
+        .await
+        .unwrap();
+    assert_eq!(moved.message, format!("Torrent data moved to {moved_text}"));
+    wait_until(Duration::from_secs(15), || async {
+        let torrent = alice.get_torrent(hash, None).await.ok()?;
+        (torrent.save_path.trim_end_matches('/') == moved_text).then_some(())
+    })
+    .await
+    .expect("the new save path shows");
+    let refused = alice.move_torrent_data(hash, "elsewhere", None).await;
+    assert_eq!(
+        refused.err().and_then(|e| e.code()),
+        Some(ErrorCode::InvalidInput)
+    );
+
     // Files, priorities, peers, trackers.
     let files = alice.torrent_files(hash, None).await.unwrap();
     assert_eq!(files.files.len(), 2);
@@ -233,6 +253,7 @@ async fn torrents_through_transmission() {
             torrents: torrents.clone(),
             delete_data: false,
             labels: Vec::new(),
+            path: None,
         })
         .await
         .unwrap();
@@ -244,6 +265,7 @@ async fn torrents_through_transmission() {
             torrents,
             delete_data: false,
             labels: Vec::new(),
+            path: None,
         })
         .await
         .unwrap();

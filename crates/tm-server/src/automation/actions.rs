@@ -132,6 +132,9 @@ async fn perform(
             super::notify::rule_notify(core, &owner.id, &torrent.server_id, hash, message);
             Ok("Notified".to_string())
         }
+        RuleAction::Move { path } => {
+            Ok(core.move_torrent(owner, hash, server, path).await?.message)
+        }
     }
 }
 

@@ -34,6 +34,7 @@ pub enum Field {
     Tracker,
     TrackerStatus,
     Name,
+    SavePath,
     Server,
     Client,
     FreeSpace,
@@ -49,7 +50,7 @@ pub enum Kind {
 
 impl Field {
     /// Every field: its name in the API and the kind of value it has.
-    const ALL: [(&'static str, Field, Kind); 15] = [
+    const ALL: [(&'static str, Field, Kind); 16] = [
         ("state", Field::State, Kind::Text),
         ("ratio", Field::Ratio, Kind::Number),
         ("seeding_time", Field::SeedingTime, Kind::Number),
@@ -62,6 +63,7 @@ impl Field {
         ("tracker", Field::Tracker, Kind::Text),
         ("tracker_status", Field::TrackerStatus, Kind::Text),
         ("name", Field::Name, Kind::Text),
+        ("save_path", Field::SavePath, Kind::Text),
         ("server", Field::Server, Kind::Text),
         ("client", Field::Client, Kind::Text),
         ("free_space", Field::FreeSpace, Kind::Number),

@@ -118,3 +118,39 @@ fn deep_or_large_trees_are_refused() {
         .collect();
     assert!(invalid(json!({"any": wide})).contains("nodes"));
 }
+
+#[test]
+fn save_path_compares_without_a_trailing_separator() {
+    assert!(matches(cmp("save_path", "eq", json!("/d"))));
+    assert!(matches(cmp("save_path", "ne", json!("/done"))));
+    let server = server();
+    let on = |save_path: &str, tree: Value| {
+        let torrent = tm_backends::Torrent {
+            save_path: save_path.into(),
+            ..torrent()
+        };
+        let subject = Subject {
+            torrent: &torrent,
+            state: TorrentState::Seeding,
+            server: &server,
+            free_space: None,
+            now: NOW,
+            idle_since: None,
+        };
+        compile(tree).expect("a valid tree").matches(&subject)
+    };
+    // Deluge reports its directories with a trailing '/'.
+    assert!(on(
+        "/data/done/",
+        cmp("save_path", "eq", json!("/data/done"))
+    ));
+    assert!(!on(
+        "/data/done/",
+        cmp("save_path", "ne", json!("/data/done"))
+    ));
+    assert!(on("/", cmp("save_path", "eq", json!("/"))));
+    assert!(on(
+        "/data/incoming",
+        cmp("save_path", "matches", json!("^/data/"))
+    ));
+}

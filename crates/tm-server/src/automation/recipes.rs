@@ -12,6 +12,8 @@ const DEFAULT_RECIPE_REMOVALS: u32 = 5;
 const REANNOUNCE_WINDOW_SECONDS: u64 = 15 * 60;
 const REANNOUNCE_EVERY_SECONDS: u64 = 30;
 const REANNOUNCE_RULE_INTERVAL: u64 = 10;
+/// Where the "move completed" recipe moves to until the user changes it.
+const DEFAULT_COMPLETED_DIR: &str = "/downloads/completed";
 
 fn compare(field: &str, op: &str, value: serde_json::Value) -> RuleCondition {
     RuleCondition::Compare(RuleComparison {
@@ -144,6 +146,26 @@ pub fn recipes() -> Vec<RuleRecipe> {
                 compare("tracker", "matches", json!(".")),
                 vec![RuleAction::AddLabel {
                     label: "{tracker}".into(),
+                }],
+                DEFAULT_INTERVAL_SECONDS,
+            ),
+        ),
+        recipe(
+            "move_completed",
+            "Move completed to a folder",
+            "Moves the data of complete torrents not already there into /downloads/completed, \
+             through the client's own move (change the path in the condition and the action; \
+             it must be a directory on the client's host).",
+            rule(
+                "Move completed",
+                RuleCondition::All {
+                    all: vec![
+                        compare("progress", "ge", json!(100)),
+                        compare("save_path", "ne", json!(DEFAULT_COMPLETED_DIR)),
+                    ],
+                },
+                vec![RuleAction::Move {
+                    path: DEFAULT_COMPLETED_DIR.into(),
                 }],
                 DEFAULT_INTERVAL_SECONDS,
             ),

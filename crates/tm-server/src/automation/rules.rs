@@ -3,7 +3,7 @@
 use tm_api_types::{Rule, RuleAction, RuleCondition, RuleRequest};
 
 use super::conditions::Condition;
-use crate::core::{Core, Error, Result, User, clean_labels, from_millis, now_millis};
+use crate::core::{Core, Error, Result, User, clean_labels, from_millis, move_target, now_millis};
 use crate::db::RuleRow;
 
 /// Most rules one user keeps.
@@ -181,7 +181,7 @@ pub const SERVER_FIELD: &str = "{server}";
 /// Trackers ask for minutes between announces; every few seconds is abuse.
 const MIN_REANNOUNCE_SECONDS: u64 = 10;
 
-/// The actions with their labels cleaned, or why they cannot be run.
+/// The actions with their labels and paths cleaned, or why they cannot be run.
 fn checked_actions(actions: Vec<RuleAction>) -> Result<Vec<RuleAction>> {
     if actions.is_empty() || actions.len() > MAX_ACTIONS {
         return Err(Error::Invalid(format!(
@@ -225,6 +225,9 @@ fn checked_actions(actions: Vec<RuleAction>) -> Result<Vec<RuleAction>> {
                 },
                 RuleAction::Notify { message } => RuleAction::Notify {
                     message: checked_message(message)?,
+                },
+                RuleAction::Move { path } => RuleAction::Move {
+                    path: move_target(&path)?,
                 },
                 other => other,
             })

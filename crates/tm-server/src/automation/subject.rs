@@ -45,9 +45,18 @@ impl Subject<'_> {
             Field::Tracker => FieldValue::Text(t.tracker.as_deref()),
             Field::TrackerStatus => FieldValue::Text(t.tracker_status.map(TrackerHealth::as_str)),
             Field::Name => FieldValue::Text(Some(&t.name)),
+            Field::SavePath => FieldValue::Text(Some(without_trailing_slash(&t.save_path))),
             Field::Server => FieldValue::Text(Some(&self.server.id)),
             Field::Client => FieldValue::Text(Some(self.server.server_type.as_str())),
             Field::FreeSpace => FieldValue::Number(self.free_space.map(|b| b as f64)),
         }
+    }
+}
+
+/// A directory as rules compare it: clients differ in a trailing separator.
+fn without_trailing_slash(dir: &str) -> &str {
+    match dir.trim_end_matches(['/', '\\']) {
+        "" if !dir.is_empty() => &dir[..1],
+        trimmed => trimmed,
     }
 }

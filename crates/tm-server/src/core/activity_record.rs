@@ -152,5 +152,6 @@ fn bulk_action_name(action: BulkAction) -> &'static str {
         BulkAction::Remove => "remove",
         BulkAction::AddLabels => "add_labels",
         BulkAction::RemoveLabels => "remove_labels",
+        BulkAction::Move => "move",
     }
 }

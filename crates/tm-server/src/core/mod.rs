@@ -21,6 +21,7 @@ mod throttle;
 mod time;
 mod torrent_add;
 mod torrent_details;
+mod torrent_move;
 mod torrent_query;
 mod torrent_source;
 mod torrents;
@@ -48,6 +49,7 @@ pub(crate) use targets::refusal_in;
 pub use time::{from_millis, now_millis};
 pub use torrent_add::Filing;
 pub(crate) use torrent_details::clean_labels;
+pub use torrent_move::move_target;
 pub use torrents::TorrentAction;
 pub use validate::save_path as check_save_path;
 

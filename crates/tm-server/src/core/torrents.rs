@@ -14,6 +14,7 @@ use tm_backends::Torrent;
 use super::list_cache::Sources;
 use super::removal::removal_summary;
 use super::torrent_details::{clean_labels, edit_labels_in_bulk};
+use super::torrent_move::{move_on, move_target};
 use super::torrent_query::page_of;
 use super::{Core, Error, RenderedList, Result, User};
 use crate::fleet::{Poller, Snapshot, TorrentView, json_array};
@@ -197,7 +198,8 @@ impl Core {
 
     /// One action on many torrents: one call per server for start, stop,
     /// recheck and reannounce, one re-read per server; each torrent succeeds or fails alone.
-    /// Labels are edited torrent by torrent, each from what its client holds.
+    /// Labels are edited torrent by torrent, each from what its client
+    /// holds; data is moved torrent by torrent.
     pub async fn bulk_action(
         &self,
         user: &User,
@@ -219,6 +221,10 @@ impl Core {
                 labels
             }
             _ => Vec::new(),
+        };
+        let path = match request.action {
+            BulkAction::Move => Some(move_target(request.path.as_deref().unwrap_or_default())?),
+            _ => None,
         };
         let recorder = self.bulk_recorder(user, request.action, &request.torrents);
         let mut results = Vec::with_capacity(request.torrents.len());
@@ -265,6 +271,15 @@ impl Core {
                 BulkAction::Stop => TorrentAction::Stop,
                 BulkAction::Recheck => TorrentAction::Recheck,
                 BulkAction::Reannounce => TorrentAction::Reannounce,
+                BulkAction::Move => {
+                    let path = path.as_deref().unwrap_or_default();
+                    for hash in &hashes {
+                        let moved = move_on(&poller, hash, path).await;
+                        let outcome = moved.map_err(|error| error.to_string());
+                        results.push(bulk_result(&server_id, hash, outcome));
+                    }
+                    continue;
+                }
                 BulkAction::Remove => {
                     let mut removed = Vec::new();
                     for hash in &hashes {
@@ -390,7 +405,17 @@ pub(super) async fn settle(
     hashes: &[String],
     done: impl Fn(Option<&Torrent>) -> bool,
 ) {
-    let deadline = tokio::time::Instant::now() + SETTLE_TIMEOUT;
+    settle_within(poller, hashes, SETTLE_TIMEOUT, done).await
+}
+
+/// `settle`, giving up after `timeout`.
+pub(super) async fn settle_within(
+    poller: &Poller,
+    hashes: &[String],
+    timeout: Duration,
+    done: impl Fn(Option<&Torrent>) -> bool,
+) {
+    let deadline = tokio::time::Instant::now() + timeout;
     loop {
         reread(poller, hashes).await;
         let snapshot = poller.snapshot();
@@ -445,7 +470,7 @@ async fn settle_action(poller: &Poller, action: TorrentAction, hashes: &[String]
     }
 }
 
-fn action_done(target: &Target, message: &str) -> TorrentActionResponse {
+pub(super) fn action_done(target: &Target, message: &str) -> TorrentActionResponse {
     TorrentActionResponse {
         message: message.to_string(),
         info_hash: target.hash.clone(),

@@ -115,6 +115,17 @@ impl Facade<'_> {
         Ok(())
     }
 
+    /// `setLocation`: moves each torrent's data into `location` through the
+    /// core's move (which checks the path first).
+    pub async fn move_data(&self, entries: &[Entry], location: &str) -> Result<()> {
+        for entry in entries {
+            self.core
+                .move_torrent(self.user, entry.hash(), Some(entry.server_id()), location)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Removes each torrent (and its data when asked) through the core's
     /// removal path.
     pub async fn delete(&self, entries: &[Entry], delete_files: bool) -> Result<()> {

@@ -113,6 +113,7 @@ pub fn router(core: Core) -> Router {
         .routes(routes!(torrents::stop))
         .routes(routes!(torrents::recheck))
         .routes(routes!(torrents::reannounce))
+        .routes(routes!(torrents::move_data))
         .routes(routes!(torrents::files, torrents::set_files))
         .routes(routes!(torrents::peers))
         .routes(routes!(torrents::trackers))

@@ -41,6 +41,21 @@ pub async fn upload(api: &Api, query: &str, filename: &str, bytes: Vec<u8>) -> (
     .await
 }
 
+/// Uploads `torrent` (its data already in place) started, with `labels`
+/// (comma-separated), and waits until it seeds.
+pub async fn seed(api: &Api, server_id: &str, torrent: &TestTorrent, labels: &str) {
+    let query = format!("?server_id={server_id}&start=true&labels={labels}");
+    let (status, added) = upload(api, &query, "t.torrent", torrent.bytes.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{added}");
+    let hash = &torrent.info_hash;
+    wait_until(Duration::from_secs(30), || async {
+        let (_, t) = api.get(&format!("/torrents/{hash}")).await;
+        (t["complete"] == true && t["state"] == "seeding").then_some(())
+    })
+    .await
+    .unwrap_or_else(|| panic!("{hash} never seeded"));
+}
+
 /// Uploads one small paused torrent to each of `server_ids` (with `query`
 /// added to the upload's query) and answers their `{server_id, info_hash}`
 /// references, as `POST /torrents/actions` takes them.

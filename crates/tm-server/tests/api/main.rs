@@ -14,6 +14,7 @@ mod isolation;
 mod labels;
 mod limits;
 mod metrics;
+mod moves;
 mod openapi;
 mod passwords;
 mod qbit_auth;

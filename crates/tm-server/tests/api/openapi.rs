@@ -42,6 +42,7 @@ async fn openapi_describes_every_endpoint_and_docs_work_offline() {
         ("/torrents/{info_hash}/stop", "post"),
         ("/torrents/{info_hash}/recheck", "post"),
         ("/torrents/{info_hash}/reannounce", "post"),
+        ("/torrents/{info_hash}/location", "post"),
         ("/torrents/{info_hash}/files", "get"),
         ("/torrents/{info_hash}/files", "put"),
         ("/torrents/{info_hash}/peers", "get"),

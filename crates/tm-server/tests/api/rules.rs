@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tm_testkit::{RunningClient, TestTorrent};
 
-use crate::daemons::{ClientUnderTest, register, upload, wait_until};
+use crate::daemons::{ClientUnderTest, register, seed, wait_until};
 use crate::harness::{Api, Db, TestApp, on_both_databases, spawn};
 
 /// rTorrent (with DHT off) drops torrents that name no tracker.
@@ -34,18 +34,8 @@ pub(crate) async fn seeding(
     for (name, labels) in names {
         let torrent =
             TestTorrent::single_file(&client.download_dir, name, 40_000, Some(TRACKER)).unwrap();
-        let query = format!("?server_id={server_id}&start=true&labels={labels}");
-        let (status, added) = upload(api, &query, "t.torrent", torrent.bytes.clone()).await;
-        assert_eq!(status, StatusCode::OK, "{added}");
+        seed(api, server_id, &torrent, labels).await;
         hashes.push(torrent.info_hash);
-    }
-    for hash in &hashes {
-        wait_until(Duration::from_secs(30), || async {
-            let (_, t) = api.get(&format!("/torrents/{hash}")).await;
-            (t["complete"] == true && t["state"] == "seeding").then_some(())
-        })
-        .await
-        .unwrap_or_else(|| panic!("{hash} never seeded"));
     }
     hashes
 }

@@ -5,9 +5,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tm_api_types::{
     AddLabelRequest, AddTorrentRequest, AddTorrentResponse, BatchUploadResponse, BulkActionRequest,
-    BulkActionResponse, ErrorBody, LabelsResponse, SetFilePrioritiesRequest, SetLabelsRequest,
-    TorrentActionResponse, TorrentFilesResponse, TorrentInfo, TorrentPeersResponse, TorrentQuery,
-    TorrentTrackersResponse, UploadTorrentResponse,
+    BulkActionResponse, ErrorBody, LabelsResponse, MoveTorrentRequest, SetFilePrioritiesRequest,
+    SetLabelsRequest, TorrentActionResponse, TorrentFilesResponse, TorrentInfo,
+    TorrentPeersResponse, TorrentQuery, TorrentTrackersResponse, UploadTorrentResponse,
 };
 
 use crate::core::{Core, Error, Filing, Identity, TorrentAction};
@@ -284,6 +284,29 @@ pub async fn reannounce(
     torrent: TorrentRef,
 ) -> Result<Json<TorrentActionResponse>, Error> {
     act(&core, &identity, &torrent, TorrentAction::Reannounce).await
+}
+
+/// Move the torrent's data to another directory, through the client's own
+/// move (rTorrent: stopped, its own files moved, restarted).
+#[utoipa::path(post, path = "/torrents/{info_hash}/location", tag = "torrents",
+    params(("info_hash" = String, Path), ServerParam), request_body = MoveTorrentRequest,
+    responses((status = 200, body = TorrentActionResponse), (status = 400, body = ErrorBody, description = "the path is not an absolute, normalised directory, or the client refused the move"),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody, description = "the client cannot move data"), (status = 502, body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub async fn move_data(
+    State(core): State<Core>,
+    CurrentUser(identity): CurrentUser,
+    torrent: TorrentRef,
+    ApiJson(request): ApiJson<MoveTorrentRequest>,
+) -> Result<Json<TorrentActionResponse>, Error> {
+    Ok(Json(
+        core.move_torrent(
+            &identity.user,
+            &torrent.hash,
+            torrent.server(),
+            &request.path,
+        )
+        .await?,
+    ))
 }
 
 /// Remove a torrent, and with `delete_data=true` its data (only the torrent's own).

@@ -1,5 +1,5 @@
 //! `torrents/add`, `delete`, `start`/`stop` (and their 4.x names),
-//! `recheck`, `reannounce`, priorities and share limits.
+//! `recheck`, `reannounce`, `setLocation`, priorities and share limits.
 
 use axum::extract::State;
 use axum::response::Response;
@@ -7,7 +7,7 @@ use axum::response::Response;
 use super::error::{QbitResult, fails_text, ok_text};
 use super::form::Params;
 use super::{QbitError, QbitUser};
-use crate::core::{Core, Error, TorrentAction};
+use crate::core::{Core, Error, TorrentAction, move_target};
 use crate::facade::{AddRequest, Facade, ShareLimits, is_true, split_tags};
 
 /// Multipart `torrents` files and newline-separated `urls`, routed by
@@ -131,6 +131,20 @@ pub async fn reannounce(
     params: Params,
 ) -> QbitResult<Response> {
     act(core, user, params, TorrentAction::Reannounce).await
+}
+
+/// `setLocation`: the torrents' data moves into `location`, as qBittorrent
+/// moves it (a relative or unclean path is refused with 400 before any move).
+pub async fn set_location(
+    State(core): State<Core>,
+    QbitUser(identity): QbitUser,
+    params: Params,
+) -> QbitResult<Response> {
+    let location = move_target(params.required("location")?)?;
+    let facade = Facade::load(&core, &identity.user).await?;
+    let entries = facade.selected(params.required("hashes")?);
+    facade.move_data(&entries, &location).await?;
+    Ok(ok_text())
 }
 
 /// Queue positions: queueing is off, so 409 as qBittorrent answers then.

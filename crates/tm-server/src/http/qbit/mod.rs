@@ -67,6 +67,7 @@ pub fn router() -> Router<Core> {
         .route("/torrents/pause", post(actions::stop))
         .route("/torrents/recheck", post(actions::recheck))
         .route("/torrents/reannounce", post(actions::reannounce))
+        .route("/torrents/setLocation", post(actions::set_location))
         .route("/torrents/topPrio", post(actions::priority))
         .route("/torrents/bottomPrio", post(actions::priority))
         .route("/torrents/increasePrio", post(actions::priority))

@@ -16,7 +16,7 @@ fn address(server: &ServerInfo) -> String {
 }
 
 /// What the client was found to support, e.g. "one label, file priorities
-/// (low too), peers, trackers, recheck, reannounce, delete data".
+/// (low too), peers, trackers, recheck, reannounce, move data, delete data".
 fn capabilities_text(c: &ClientCapabilities) -> String {
     let labels = match c.labels {
         LabelSupport::None => None,
@@ -36,6 +36,7 @@ fn capabilities_text(c: &ClientCapabilities) -> String {
         c.trackers.then_some("trackers"),
         c.recheck.then_some("recheck"),
         c.reannounce.then_some("reannounce"),
+        c.move_data.then_some("move data"),
         c.delete_data.then_some("delete data"),
         c.incremental_list.then_some("incremental list"),
     ]

@@ -126,6 +126,7 @@ async fn act_on_selection(
         torrents: torrents.iter().map(reference).collect(),
         delete_data,
         labels: Vec::new(),
+        path: None,
     };
     let answer = client.bulk_action(&request).await?;
     report(out, torrents, &answer)

@@ -109,6 +109,7 @@ async fn change_selection(
             torrents: picked.iter().map(reference).collect(),
             delete_data: false,
             labels: labels.clone(),
+            path: None,
         };
         let done = client.bulk_action(&request).await?;
         answer.success_count += done.success_count;

@@ -1,4 +1,4 @@
-//! `torrents` (alias `ls`): list, and `add|show|start|stop|rm|recheck|reannounce|files|peers|trackers|labels`.
+//! `torrents` (alias `ls`): list, and `add|show|start|stop|rm|recheck|reannounce|move|files|peers|trackers|labels`.
 
 mod actions;
 mod add;
@@ -65,6 +65,13 @@ enum TorrentCommand {
         #[arg(long, short = 'y')]
         yes: bool,
     },
+    /// Move a torrent's data to another directory on its client's host.
+    Move {
+        #[command(flatten)]
+        torrent: OneTorrent,
+        /// The new directory (absolute, on the client's host).
+        path: String,
+    },
     /// The files of a torrent, or set their priority.
     Files(files::FilesArgs),
     /// The peers a torrent is connected to.
@@ -110,6 +117,14 @@ pub async fn run(context: &Context, args: TorrentsArgs) -> anyhow::Result<()> {
         } => {
             let action = Action::Remove { delete_data, yes };
             actions::act(client, out, torrents, action).await
+        }
+        TorrentCommand::Move { torrent, path } => {
+            let target = torrent.resolve(client).await?;
+            let server = target.server_id.as_deref();
+            let moved = client
+                .move_torrent_data(&target.info_hash, &path, server)
+                .await?;
+            out.show(&moved, || format!("{}: {}", moved.message, moved.info_hash))
         }
         TorrentCommand::Files(args) => files::files(client, out, args).await,
         TorrentCommand::Peers(one) => inspect::peers(client, out, one).await,
