@@ -20,6 +20,7 @@ from ._accounts import Accounts
 from ._activity import Activity
 from ._admin import Admin
 from ._categories import Categories
+from ._rules import Rules
 from ._servers import Servers
 from ._torrents import Torrents
 # BASE_URL_ENV and JSON stay importable from here, where they used to live.
@@ -29,7 +30,7 @@ from .errors import TorrentManagerError
 __all__ = ["CLEAR", "DEFAULT_BASE_URL", "TorrentManagerClient", "TorrentManagerError"]
 
 
-class TorrentManagerClient(Accounts, Servers, Torrents, Categories, Admin, Activity):
+class TorrentManagerClient(Accounts, Servers, Torrents, Categories, Admin, Activity, Rules):
     """Client for the torrent-manager REST API.
 
     Args:
