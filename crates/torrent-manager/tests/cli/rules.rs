@@ -211,7 +211,7 @@ async fn rules_from_recipes_and_files_preview_run_and_go() {
         words(lines[1])[2..6],
         ["box", &seeded.info_hash[..8], "stop", "done"]
     );
-    assert_eq!(lines[2], "Matched 1 torrents");
+    assert_eq!(lines[2], "Matched 1 torrent");
     wait_until(Duration::from_secs(20), || async {
         let list = env.listing(&[]).await;
         (find(&list, &seeded.info_hash)?["state"] == "paused").then_some(())
@@ -224,7 +224,7 @@ async fn rules_from_recipes_and_files_preview_run_and_go() {
     );
     // Done once: nothing left to do.
     let again = env.run(&["rules", "run", &id]).await.ok();
-    assert_eq!(again.stdout, "Nothing to do.\nMatched 1 torrents\n");
+    assert_eq!(again.stdout, "Nothing to do.\nMatched 1 torrent\n");
 
     let history = env.run(&["rules", "history", "stop seeded"]).await.ok();
     let lines: Vec<&str> = history.stdout.lines().collect();

@@ -10,6 +10,7 @@ use tm_client::{Client, Rule, RuleHistoryQuery};
 use super::servers;
 use crate::cli::Context;
 use crate::cli::pick::Named;
+use crate::cli::units::torrents;
 use input::{read_rule_file, recipe_rule, request_of};
 use render::{
     ServerNames, render_details, render_list, render_preview, render_recipes, render_records,
@@ -136,7 +137,7 @@ pub async fn run(context: &Context, args: RulesArgs) -> anyhow::Result<()> {
             let servers = server_names(client).await?;
             out.show(&run, || {
                 let done = render_records(out, &run.actions, &servers, "Nothing to do.");
-                format!("{done}\nMatched {} torrents", run.matched)
+                format!("{done}\nMatched {}", torrents(run.matched))
             })?;
             let failed = run.actions.iter().filter(|a| a.outcome == "failed").count();
             if failed > 0 {
