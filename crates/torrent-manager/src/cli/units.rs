@@ -47,6 +47,14 @@ pub fn percent(progress: f64) -> String {
     format!("{progress:.1}%")
 }
 
+/// `1 torrent`, `3 torrents`.
+pub fn torrents(count: usize) -> String {
+    match count {
+        1 => "1 torrent".to_string(),
+        n => format!("{n} torrents"),
+    }
+}
+
 /// A UTC timestamp to the minute: `2026-03-01 14:05`.
 pub fn timestamp(at: OffsetDateTime) -> String {
     let at = at.to_offset(time::UtcOffset::UTC);

@@ -3,25 +3,14 @@
 
 use axum::Json;
 use axum::extract::State;
-use serde::Deserialize;
 use tm_api_types::{
-    ErrorBody, MessageResponse, Rule, RuleHistory, RuleList, RulePreview, RuleRecipeList,
-    RuleRequest, RuleRunResult,
+    ErrorBody, MessageResponse, Rule, RuleHistory, RuleHistoryQuery, RuleList, RulePreview,
+    RuleRecipeList, RuleRequest, RuleRunResult,
 };
 
 use crate::core::{Core, Error};
 use crate::http::extract::{ApiJson, CurrentUser};
 use crate::http::params::{ApiPath, ApiQuery};
-
-/// `?limit=&offset=` of `GET /rules/{id}/history`.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct HistoryPage {
-    /// Entries per page, 1–500 (default 100).
-    limit: Option<u32>,
-    /// Entries to skip (default 0).
-    offset: Option<u64>,
-}
 
 #[utoipa::path(get, path = "/rules", tag = "rules",
     responses((status = 200, body = RuleList), (status = 401, body = ErrorBody)))]
@@ -119,13 +108,13 @@ pub async fn run(
 
 /// What the rule did (done, failed, or held back by the removal cap), newest first.
 #[utoipa::path(get, path = "/rules/{id}/history", tag = "rules",
-    params(("id" = String, Path), HistoryPage),
+    params(("id" = String, Path), RuleHistoryQuery),
     responses((status = 200, body = RuleHistory), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn history(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
     ApiPath(id): ApiPath<String>,
-    ApiQuery(page): ApiQuery<HistoryPage>,
+    ApiQuery(page): ApiQuery<RuleHistoryQuery>,
 ) -> Result<Json<RuleHistory>, Error> {
     Ok(Json(
         core.rule_history(&identity.user, &id, page.limit, page.offset)

@@ -8,7 +8,7 @@ use clap::Subcommand;
 use tm_client::{Client, ConnectionStatus, ServerInfo};
 
 use crate::cli::Context;
-use crate::cli::layout::SHORT_ID;
+use crate::cli::pick::Named;
 use crate::cli::watch::WatchArgs;
 use render::{render_details, render_list};
 use settings::{AddArgs, UpdateArgs, create_request, update_request};
@@ -91,36 +91,16 @@ pub async fn run(context: &Context, command: ServersCommand) -> anyhow::Result<(
     }
 }
 
-/// The ID of the server named `id_or_name`: an ID, else a name, else a
-/// unique prefix of an ID as `servers list` shows them.
+/// The ID of the server `id_or_name` names: an ID, a name, or a unique
+/// prefix of an ID as `servers list` shows them.
 pub async fn resolve(client: &Client, id_or_name: &str) -> anyhow::Result<String> {
     let servers = client.list_servers().await?;
-    let exact = servers
-        .iter()
-        .find(|s| s.id == id_or_name)
-        .or_else(|| servers.iter().find(|s| s.name == id_or_name));
-    if let Some(server) = exact {
-        return Ok(server.id.clone());
+    Named {
+        items: &servers,
+        id: |s: &ServerInfo| &s.id,
+        name: |s: &ServerInfo| &s.name,
+        kind: "server",
+        listing: "servers list",
     }
-    let by_prefix: Vec<&ServerInfo> = if id_or_name.len() >= SHORT_ID {
-        servers
-            .iter()
-            .filter(|s| s.id.starts_with(id_or_name))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    match by_prefix.as_slice() {
-        [only] => Ok(only.id.clone()),
-        [] => anyhow::bail!(
-            "no server with the ID or name '{id_or_name}' (see `torrent-manager servers list`)"
-        ),
-        several => {
-            let names: Vec<&str> = several.iter().map(|s| s.name.as_str()).collect();
-            anyhow::bail!(
-                "'{id_or_name}' starts the IDs of several servers ({}): give their names",
-                names.join(", ")
-            )
-        }
-    }
+    .pick(id_or_name)
 }

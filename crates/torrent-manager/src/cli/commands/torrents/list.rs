@@ -10,7 +10,7 @@ use tm_client::{
 use super::lookup::server_id;
 use crate::cli::layout::short_id;
 use crate::cli::output::{Output, fixed, optional, rows, secondary, shrinking};
-use crate::cli::units::{duration, percent, rate, size};
+use crate::cli::units::{self, duration, percent, rate, size};
 use crate::cli::watch::WatchArgs;
 
 #[derive(Args)]
@@ -136,12 +136,9 @@ fn render(out: &Output, page: &TorrentPage) -> String {
 /// `Sum: 3 torrents, 1.2 GiB, down 1.0 MiB/s, up 20.0 KiB/s`.
 fn sum_line(torrents: &[TorrentInfo]) -> String {
     let total = |field: fn(&TorrentInfo) -> u64| torrents.iter().map(field).sum::<u64>();
-    let count = match torrents.len() {
-        1 => "1 torrent".to_string(),
-        n => format!("{n} torrents"),
-    };
     format!(
-        "Sum: {count}, {}, down {}, up {}",
+        "Sum: {}, {}, down {}, up {}",
+        units::torrents(torrents.len()),
         size(total(|t| t.size)),
         rate(total(|t| t.download_rate)),
         rate(total(|t| t.upload_rate))
