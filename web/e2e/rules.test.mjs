@@ -170,6 +170,40 @@ describe('automation rules', { timeout: 120_000 }, () => {
     await page.click('dialog >> button:has-text("Delete")');
     await page.locator('text=No rules yet.').waitFor();
     assert.deepEqual((await callApi(page, 'GET', '/rules')).body.rules, []);
+  });
+
+  step('a recipe fills the editor: nested groups, values in units', async () => {
+    await page.click('text=+ New rule');
+    await page.click('.recipe[data-recipe=stop_at_seeding_goal] button');
+    assert.equal(await page.inputValue('input[name=name]'), 'Stop at seeding goal');
+    const nested = page.locator('.cond-root > .cond-group .cond-group');
+    assert.equal(await nested.locator('.cond-join').inputValue(), 'any');
+    const seeding = nested.locator('.cond-row').nth(1);
+    assert.equal(await seeding.locator('.cond-field').inputValue(), 'seeding_time');
+    assert.equal(await seeding.locator('.cond-value').inputValue(), '7');
+    assert.equal(await seeding.locator('.cond-unit option:checked').textContent(), 'days');
+    assert.equal(await page.locator('.action-row .action-type').inputValue(), 'stop');
+    await screenshot(page, 'rule-recipe');
+    await page.click('text=All rules');
+    await page.click('text=+ New rule');
+    await page.click('.recipe[data-recipe=remove_unregistered] button');
+    const row = page.locator('.cond-row');
+    assert.equal(await row.count(), 1);
+    assert.equal(await row.locator('.cond-field').inputValue(), 'tracker_status');
+    assert.equal(await row.locator('select.cond-value').inputValue(), 'unregistered');
+    assert.equal(await page.inputValue('input[name=max_removals_per_run]'), '5');
+    assert.equal(await page.locator('.action-row .action-type').inputValue(), 'remove');
+    // On a phone the editor fits the width (no sideways scrolling).
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.click('.cond-root > .cond-group > .cond-add button:has-text("+ Group")');
+    await page.click('.cond-root .cond-group .cond-group > .cond-add button:has-text("+ Condition")');
+    await page.locator('.cond-group .cond-group .cond-row').waitFor();
+    const overflow = await page.evaluate(() => {
+      const editor = document.querySelector('.rule-page');
+      return editor.scrollWidth - editor.clientWidth;
+    });
+    assert.equal(overflow, 0);
+    await screenshot(page, 'rule-editor-phone');
     assert.deepEqual(problems, []);
   });
 });

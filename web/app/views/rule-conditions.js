@@ -81,7 +81,7 @@ function defaultValue(field, op, servers) {
   if (op === 'in') return [];
   if (field.kind === 'number') return 0;
   const values = valuesOf(field, servers);
-  return values && op !== 'contains' && op !== 'matches' ? values[0][0] : '';
+  return values?.length && op !== 'contains' && op !== 'matches' ? values[0][0] : '';
 }
 
 /** [[value, title]] of a closed set, or null. */

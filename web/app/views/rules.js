@@ -29,11 +29,6 @@ export async function rulesView() {
   }
 }
 
-function page(title, ...children) {
-  return h('section.page', {}, h('header.page-head', {}, h('h1', {}, title),
-    h('button.primary', { type: 'button', onclick: () => { location.hash = '#/rules/new'; } }, '+ New rule')), ...children);
-}
-
 /** "every 5 minutes" for 300 seconds. */
 function every(seconds) {
   const units = [[86400, 'day'], [3600, 'hour'], [60, 'minute'], [1, 'second']];
@@ -89,7 +84,11 @@ function listView(servers) {
         h('tbody', {}, rules.map(row)))
       : h('p.muted', {}, 'No rules yet. A rule stops, labels or removes torrents by itself when they match its conditions.'));
   }).catch((failure) => replaceChildren(list, h('p.error', {}, failure.message)));
-  return { element: page('Rules', list), title: 'Rules' };
+  const newRule = h('button.primary', { type: 'button', onclick: () => { location.hash = '#/rules/new'; } }, '+ New rule');
+  return {
+    element: h('section.page', {}, h('header.page-head', {}, h('h1', {}, 'Rules'), newRule), list),
+    title: 'Rules',
+  };
 }
 
 /** `#/rules/new`: a recipe or a blank rule, then the editor in place. */
