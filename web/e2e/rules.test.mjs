@@ -193,6 +193,18 @@ describe('automation rules', { timeout: 120_000 }, () => {
     assert.equal(await row.locator('select.cond-value').inputValue(), 'unregistered');
     assert.equal(await page.inputValue('input[name=max_removals_per_run]'), '5');
     assert.equal(await page.locator('.action-row .action-type').inputValue(), 'remove');
+    // Edited as JSON: an action type this page does not know stays JSON in
+    // the form, and the server's 422 about it is shown.
+    await page.click('.rule-buttons button:has-text("JSON")');
+    const json = JSON.parse(await page.locator('textarea.rule-json').inputValue());
+    json.actions.push({ type: 'move_data', path: '/elsewhere' });
+    await page.fill('textarea.rule-json', JSON.stringify(json));
+    await page.click('.rule-buttons button:has-text("JSON")');
+    const unknown = page.locator('.action-row').nth(1);
+    assert.equal(await unknown.locator('.action-type option:checked').textContent(), 'move_data (JSON)');
+    assert.deepEqual(JSON.parse(await unknown.locator('textarea.action-json').inputValue()), { type: 'move_data', path: '/elsewhere' });
+    await page.click('.rule-form button[type=submit]');
+    await page.locator('.rule-form p.error', { hasText: 'move_data' }).waitFor();
     // On a phone the editor fits the width (no sideways scrolling).
     await page.setViewportSize({ width: 390, height: 844 });
     await page.click('.cond-root > .cond-group > .cond-add button:has-text("+ Group")');
