@@ -76,12 +76,18 @@ function operatorsOf(field) {
   return OPERATORS[field.kind];
 }
 
+/** Whether the value is a list, one of a closed set, or free: an operator change keeps it if the same. */
+function valueShape(field, op, servers) {
+  if (op === 'in') return 'list';
+  return valuesOf(field, servers) && op !== 'contains' && op !== 'matches' ? 'choice' : 'free';
+}
+
 /** The value a fresh comparison of this field and operator starts with. */
 function defaultValue(field, op, servers) {
   if (op === 'in') return [];
   if (field.kind === 'number') return 0;
   const values = valuesOf(field, servers);
-  return values?.length && op !== 'contains' && op !== 'matches' ? values[0][0] : '';
+  return values?.length && valueShape(field, op, servers) === 'choice' ? values[0][0] : '';
 }
 
 /** [[value, title]] of a closed set, or null. */
@@ -90,7 +96,7 @@ function valuesOf(field, servers) {
   return field.values ? field.values.map((value) => [value, value.replaceAll('_', ' ')]) : null;
 }
 
-/** The biggest unit every number is a whole multiple of. */
+/** The biggest unit every number is a whole multiple of; for zero, the third (hours, MiB). */
 function unitFor(units, numbers) {
   const fits = units.filter(([, factor]) => numbers.every((n) => Number.isFinite(n) && n % factor === 0));
   return (numbers.some((n) => n !== 0) ? fits.at(-1) : null) ?? units[units.length > 2 ? 2 : 0];
@@ -112,14 +118,13 @@ export function conditionsEditor(tree, servers) {
 }
 
 function groupBox(group, onRemove, servers, redraw) {
-  const join = h('select.cond-join', { 'aria-label': 'Combine', onchange: () => { group.join = join.value; } },
-    options(JOINS, group.join));
+  const join = h('select.cond-join', { 'aria-label': 'Combine' }, options(JOINS, group.join));
   const add = (node) => {
     group.items.push(node);
     redraw();
   };
   const firstField = FIELDS[0];
-  return h('div.cond-group', { dataset: { join: group.join } },
+  const box = h('div.cond-group', { dataset: { join: group.join } },
     h('div.cond-group-head', {}, join, h('span.muted', {}, 'these hold'),
       onRemove ? h('button.small.danger', { type: 'button', onclick: onRemove, 'aria-label': 'Remove group' }, 'Remove group') : null),
     h('div.cond-items', {}, group.items.map((item, index) => {
@@ -132,6 +137,11 @@ function groupBox(group, onRemove, servers, redraw) {
     h('div.cond-add', {},
       h('button.small', { type: 'button', onclick: () => add({ field: firstField.name, op: 'contains', value: '' }) }, '+ Condition'),
       h('button.small', { type: 'button', onclick: () => add({ join: 'any', items: [] }) }, '+ Group')));
+  join.addEventListener('change', () => {
+    group.join = join.value;
+    box.dataset.join = join.value;
+  });
+  return box;
 }
 
 function comparisonRow(node, onRemove, servers) {
@@ -158,9 +168,9 @@ function comparisonRow(node, onRemove, servers) {
     rebuild('.cond-field');
   });
   opSelect.addEventListener('change', () => {
-    const wasList = node.op === 'in';
+    const shape = valueShape(field, node.op, servers);
     node.op = opSelect.value;
-    if (wasList !== (node.op === 'in') || valuesOf(field, servers)) node.value = defaultValue(field, node.op, servers);
+    if (valueShape(field, node.op, servers) !== shape) node.value = defaultValue(field, node.op, servers);
     rebuild('.cond-op');
   });
   return row;
@@ -170,7 +180,7 @@ function comparisonRow(node, onRemove, servers) {
 function valueInput(node, field, servers) {
   const values = valuesOf(field, servers);
   const list = node.op === 'in';
-  if (values && node.op !== 'contains' && node.op !== 'matches') {
+  if (values && valueShape(field, node.op, servers) !== 'free') {
     const chosen = list ? new Set(Array.isArray(node.value) ? node.value : []) : new Set([node.value]);
     const unknown = [...chosen].filter((value) => !values.some(([known]) => known === value));
     const select = h('select.cond-value', { 'aria-label': 'Value', multiple: list, size: list ? Math.min(values.length + unknown.length, 6) : undefined },

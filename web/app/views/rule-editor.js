@@ -46,7 +46,7 @@ export function ruleEditor({ rule, draft, servers }) {
   const cap = h('input', { type: 'number', name: 'max_removals_per_run', min: 0, step: 1, placeholder: 'server default' });
   const conditionsSlot = h('div');
   const actionsSlot = h('div');
-  const json = h('textarea.rule-json', { name: 'json', rows: 20, 'aria-label': 'Rule as JSON', spellcheck: false });
+  const json = h('textarea.rule-json', { name: 'json', rows: 20, 'aria-label': 'Rule as JSON', spellcheck: 'false' });
   const jsonToggle = h('button', { type: 'button', 'aria-pressed': 'false' }, 'JSON');
   const formSections = h('div.rule-form-sections');
   const jsonSection = h('div.rule-json-section', { hidden: true },
