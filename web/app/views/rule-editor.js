@@ -41,7 +41,7 @@ export function ruleEditor({ rule, draft, servers }) {
   const name = h('input', { type: 'text', name: 'name', required: true, maxLength: 200 });
   const enabled = h('input', { type: 'checkbox', name: 'enabled' });
   const serverBoxes = h('div.rule-servers');
-  let interval = durationInput(300, { name: 'interval' });
+  let interval = null; // durationInput of the loaded rule
   const intervalSlot = h('span');
   const cap = h('input', { type: 'number', name: 'max_removals_per_run', min: 0, step: 1, placeholder: 'server default' });
   const conditionsSlot = h('div');
@@ -57,6 +57,9 @@ export function ruleEditor({ rule, draft, servers }) {
   const heading = h('h1');
 
   const load = (request) => {
+    for (const list of ['actions', 'server_ids']) {
+      if (!Array.isArray(request[list] ?? [])) throw new Error(`"${list}" is a list.`);
+    }
     model = { tree: treeFromJson(request.conditions), actions: structuredClone(request.actions ?? []) };
     name.value = request.name ?? '';
     enabled.checked = request.enabled !== false;
