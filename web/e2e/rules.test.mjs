@@ -165,6 +165,12 @@ describe('automation rules', { timeout: 120_000 }, () => {
     await box.check();
     await page.waitForFunction(async () => (await (await fetch('/rules')).json()).rules[0].enabled === true);
     await screenshot(page, 'rules-list');
+    // On a phone each rule is a card: name and switch on top, facts below.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const [nameBox, switchBox] = await Promise.all([row.locator('td.rule-name').boundingBox(), box.boundingBox()]);
+    assert.ok(Math.abs(nameBox.y + nameBox.height / 2 - (switchBox.y + switchBox.height / 2)) < 12, 'switch beside the name');
+    await screenshot(page, 'rules-list-phone');
+    await page.setViewportSize({ width: 1440, height: 900 });
     await row.locator('a', { hasText: 'stop done' }).click();
     await page.click('button[name=delete]');
     await page.click('dialog >> button:has-text("Delete")');

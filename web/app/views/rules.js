@@ -68,7 +68,7 @@ function listView(servers) {
     box.addEventListener('change', () => setEnabled(rule, box));
     return h('tr', { dataset: { id: rule.id } },
       h('td.rule-name', {}, h('a', { href: `#/rules/${rule.id}` }, rule.name)),
-      h('td', { 'data-label': 'Enabled' }, box),
+      h('td.rule-switch', {}, box),
       h('td', { 'data-label': 'Servers' }, rule.server_ids.length
         ? rule.server_ids.map((id) => serverName.get(id) ?? id).join(', ')
         : 'all'),

@@ -106,9 +106,9 @@ export async function webhooksView() {
       h('td', { 'data-label': 'Enabled' }, hook.enabled ? 'yes' : 'no'),
       h('td.last-delivery', { 'data-label': 'Last delivery' },
         last ? [deliveryOutcome(last), ` ${format.ago(last.at)}`] : 'none yet'),
-      h('td.row-actions', {}, testButton,
+      h('td.row-actions', {}, h('span.row-buttons', {}, testButton,
         h('button', { type: 'button', name: 'deliveries', onclick: () => showDeliveries(hook) }, 'Deliveries'),
-        h('button.danger', { type: 'button', name: 'delete', onclick: () => remove(hook) }, 'Delete')));
+        h('button.danger', { type: 'button', name: 'delete', onclick: () => remove(hook) }, 'Delete'))));
   };
 
   const load = async () => {
