@@ -4,7 +4,8 @@
 import { h, replaceChildren } from '../dom.js';
 import { parseLabels } from '../format.js';
 
-// RuleAction (crates/tm-api-types/src/rules.rs), plus `notify` (webhooks):
+// RuleAction (crates/tm-api-types/src/rules.rs), with `move` (moving data)
+// and `notify` (webhooks) from the work merged alongside this page:
 // [type, title, parameter name, parameter kind].
 const ACTION_TYPES = [
   ['stop', 'Stop'],
@@ -14,6 +15,7 @@ const ACTION_TYPES = [
   ['add_label', 'Add label', 'label', 'text'],
   ['remove_label', 'Remove label', 'label', 'text'],
   ['set_labels', 'Set labels', 'labels', 'list'],
+  ['move', 'Move data to', 'path', 'text'],
   ['remove', 'Remove (keep data)'],
   ['remove_with_data', 'Remove with data'],
   ['notify', 'Notify (webhooks)', 'message', 'text'],

@@ -25,6 +25,7 @@ const FIELDS = [
   { name: 'size', title: 'Size', kind: 'number', units: SIZE_UNITS },
   { name: 'free_space', title: 'Free space on its server', kind: 'number', units: SIZE_UNITS },
   { name: 'name', title: 'Name', kind: 'text' },
+  { name: 'save_path', title: 'Save path', kind: 'text' },
   { name: 'tracker', title: 'Tracker host', kind: 'text' },
   { name: 'tracker_status', title: 'Tracker status', kind: 'text',
     values: ['working', 'updating', 'not_contacted', 'unregistered', 'tracker_down', 'error'] },
