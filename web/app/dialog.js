@@ -48,6 +48,34 @@ export function confirmDialog({
   });
 }
 
+/**
+ * The only time a secret (an API key, a webhook's signing secret) is
+ * shown: a read-only field with a copy button, `warning` above, `note` below.
+ */
+export function secretDialog({ title, secret, label, warning, note }) {
+  const secretField = h('input.key-value', { type: 'text', readOnly: true, value: secret, 'aria-label': label });
+  const copied = h('span.muted', { role: 'status' });
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(secret);
+    } catch {
+      // Clipboard API refused (permissions): fall back to the selection.
+      secretField.select();
+      document.execCommand('copy');
+    }
+    copied.textContent = 'Copied.';
+  };
+  openDialog({
+    title,
+    content: h('div.dialog-body', {},
+      h('p.warning', {}, warning),
+      h('div.inline-form', {}, secretField, h('button.primary.copy', { type: 'button', onclick: copy }, 'Copy')),
+      copied,
+      note ? h('p.muted', {}, note) : null),
+  });
+  secretField.select();
+}
+
 /** A short message in the corner that goes away by itself. */
 export function notify(message, kind = 'info') {
   const region = document.querySelector('.toasts');

@@ -14,6 +14,8 @@ const ROUTES = {
   servers: async () => (await import('./views/servers.js')).serversView(),
   'api-keys': async () => (await import('./views/api-keys.js')).apiKeysView(),
   activity: async () => (await import('./views/activity.js')).activityView(),
+  rules: async () => (await import('./views/rules.js')).rulesView(),
+  webhooks: async () => (await import('./views/webhooks.js')).webhooksView(),
   admin: async (me) => (me.is_admin ? (await import('./views/admin.js')).adminView(me) : null),
   account: async (me) => (await import('./views/account.js')).accountView(me),
 };

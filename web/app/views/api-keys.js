@@ -1,7 +1,7 @@
 // API keys: create one (shown once, with a copy button), list, revoke.
 
 import { api } from '../api.js';
-import { confirmDialog, notify, openDialog } from '../dialog.js';
+import { confirmDialog, notify, secretDialog } from '../dialog.js';
 import { errorLine, field, h, replaceChildren } from '../dom.js';
 import * as format from '../format.js';
 
@@ -85,25 +85,11 @@ function visibleStart(key) {
 
 /** The only time the full key is visible: show it with a copy button. */
 function showNewKey(created) {
-  const keyField = h('input.key-value', { type: 'text', readOnly: true, value: created.api_key, 'aria-label': 'New API key' });
-  const copied = h('span.muted', { role: 'status' });
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(created.api_key);
-    } catch {
-      // Clipboard API refused (permissions): fall back to the selection.
-      keyField.select();
-      document.execCommand('copy');
-    }
-    copied.textContent = 'Copied.';
-  };
-  openDialog({
+  secretDialog({
     title: `API key “${created.name}”`,
-    content: h('div.dialog-body', {},
-      h('p.warning', {}, created.warning || 'Copy this key now: it will not be shown again.'),
-      h('div.inline-form', {}, keyField, h('button.primary.copy', { type: 'button', onclick: copy }, 'Copy')),
-      copied,
-      h('p.muted', {}, `Send it as “Authorization: Bearer <key>”${created.expires_at ? `; it expires ${format.dateTime(created.expires_at)}` : ''}.`)),
+    secret: created.api_key,
+    label: 'New API key',
+    warning: created.warning || 'Copy this key now: it will not be shown again.',
+    note: `Send it as “Authorization: Bearer <key>”${created.expires_at ? `; it expires ${format.dateTime(created.expires_at)}` : ''}.`,
   });
-  keyField.select();
 }
