@@ -190,6 +190,19 @@ describe('automation rules', { timeout: 120_000 }, () => {
     assert.equal(await seeding.locator('.cond-unit option:checked').textContent(), 'days');
     assert.equal(await page.locator('.action-row .action-type').inputValue(), 'stop');
     await screenshot(page, 'rule-recipe');
+    // A repeating reannounce shows its interval; cleared, it is once per torrent.
+    await page.click('text=All rules');
+    await page.click('text=+ New rule');
+    await page.click('.recipe[data-recipe=reannounce_until_tracker_answers] button');
+    const every = page.locator('.action-row[data-type=reannounce] input[aria-label=every_seconds]');
+    assert.equal(await every.inputValue(), '30');
+    await page.click('.rule-buttons button:has-text("JSON")');
+    assert.deepEqual(JSON.parse(await page.locator('textarea.rule-json').inputValue()).actions, [{ type: 'reannounce', every_seconds: 30 }]);
+    await page.click('.rule-buttons button:has-text("JSON")');
+    await every.fill('');
+    await page.click('.rule-buttons button:has-text("JSON")');
+    assert.deepEqual(JSON.parse(await page.locator('textarea.rule-json').inputValue()).actions, [{ type: 'reannounce' }]);
+    await page.click('.rule-buttons button:has-text("JSON")');
     await page.click('text=All rules');
     await page.click('text=+ New rule');
     await page.click('.recipe[data-recipe=remove_unregistered] button');

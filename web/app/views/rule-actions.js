@@ -11,7 +11,7 @@ const ACTION_TYPES = [
   ['stop', 'Stop'],
   ['start', 'Start'],
   ['recheck', 'Recheck'],
-  ['reannounce', 'Reannounce'],
+  ['reannounce', 'Reannounce', 'every_seconds', 'seconds'],
   ['add_label', 'Add label', 'label', 'text'],
   ['remove_label', 'Remove label', 'label', 'text'],
   ['set_labels', 'Set labels', 'labels', 'list'],
@@ -26,10 +26,11 @@ function typeOf(action) {
   return ACTION_TYPES.find(([type]) => type === action.type) ?? null;
 }
 
-/** A fresh action of `type` with an empty parameter. */
+/** A fresh action of `type` with an empty parameter (an optional one absent). */
 function newAction(type) {
   const [, , parameter, kind] = typeOf({ type });
-  return parameter ? { type, [parameter]: kind === 'list' ? [] : '' } : { type };
+  if (!parameter || kind === 'seconds') return { type };
+  return { type, [parameter]: kind === 'list' ? [] : '' };
 }
 
 /** The list editor for `actions` (changed in place). */
@@ -81,6 +82,7 @@ function actionRow(actions, index, redraw) {
 
 function parameterInput(action, [, , parameter, kind]) {
   if (!parameter) return null;
+  if (kind === 'seconds') return secondsInput(action, parameter);
   const list = kind === 'list';
   const input = h('input.action-param', {
     type: 'text', 'aria-label': parameter, placeholder: list ? 'a, b, c' : parameter,
@@ -88,6 +90,21 @@ function parameterInput(action, [, , parameter, kind]) {
   });
   input.addEventListener('input', () => {
     action[parameter] = list ? parseLabels(input.value) : input.value.trim();
+  });
+  return input;
+}
+
+/** An optional repeat interval: empty means once per torrent. */
+function secondsInput(action, parameter) {
+  const input = h('input.action-param', {
+    type: 'number', min: 10, step: 1, 'aria-label': parameter,
+    placeholder: 'once, or every … s', title: 'Empty: once per torrent; a number (at least 10): again every that many seconds while the rule matches',
+    value: action[parameter] ?? '',
+  });
+  input.addEventListener('input', () => {
+    const seconds = input.valueAsNumber;
+    if (Number.isFinite(seconds)) action[parameter] = seconds;
+    else delete action[parameter];
   });
   return input;
 }
