@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { screenshot, startStack, watchPage, withScreenshotOnFailure } from './harness.mjs';
-import { callApi, uploadTorrent } from './page-api.mjs';
+import { callApi, uploadTorrent, createFirstAdmin, registerTransmission } from './page-api.mjs';
 import { makeTorrent } from './torrent-file.mjs';
 
 const USER = 'activity-admin';
@@ -32,26 +32,8 @@ describe('activity log', { timeout: 180_000 }, () => {
   const step = (name, body) => test(name, () => withScreenshotOnFailure(page, name, body));
 
   step('changes made in the UI and with a key are listed', async () => {
-    await page.goto(`${stack.server.url}/`);
-    await page.locator('h1', { hasText: 'Create the admin account' }).waitFor();
-    await page.fill('input[name=username]', USER);
-    await page.fill('input[name=password]', PASSWORD);
-    await page.fill('input[name=confirm_password]', PASSWORD);
-    await page.click('form.login button[type=submit]');
-    await page.locator('.whoami', { hasText: USER }).waitFor();
-    await page.click('dialog >> text=Keep it open');
-    const { transmission } = stack;
-    const server = await callApi(page, 'POST', '/servers', {
-      name: 'seedbox', server_type: 'transmission', host: '127.0.0.1', port: transmission.port,
-      rpc_path: transmission.rpcPath, username: transmission.username, password: transmission.password,
-    });
-    assert.equal(server.status, 200, JSON.stringify(server.body));
-    const serverId = server.body.id;
-    for (let i = 0; i < 100; i++) {
-      const state = await callApi(page, 'GET', `/servers/${serverId}`);
-      if (state.body.status === 'connected') break;
-      await page.waitForTimeout(200);
-    }
+    await createFirstAdmin(page, stack.server.url, USER, PASSWORD);
+    const serverId = await registerTransmission(page, stack.transmission);
     assert.equal(await uploadTorrent(page, torrent, { server_id: serverId, start: 'false' }), 200);
     const key = await callApi(page, 'POST', '/auth/api-keys', { name: 'e2e-script' });
     const stopped = await fetch(`${stack.server.url}/torrents/${torrent.infoHash}/stop?server_id=${serverId}`, {

@@ -20,3 +20,30 @@ export function uploadTorrent(page, torrent, query) {
     return response.status;
   }, { bytes: torrent.buffer.toString('base64'), name: torrent.name, query });
 }
+
+/** Creates the first (admin) account on a fresh install and keeps registration open. */
+export async function createFirstAdmin(page, url, username, password) {
+  await page.goto(`${url}/`);
+  await page.locator('h1', { hasText: 'Create the admin account' }).waitFor();
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', password);
+  await page.fill('input[name=confirm_password]', password);
+  await page.click('form.login button[type=submit]');
+  await page.locator('.whoami', { hasText: username }).waitFor();
+  await page.click('dialog >> text=Keep it open');
+}
+
+/** Registers the stack's transmission-daemon as `name`; resolves its id once it is connected. */
+export async function registerTransmission(page, transmission, name = 'seedbox') {
+  const server = await callApi(page, 'POST', '/servers', {
+    name, server_type: 'transmission', host: '127.0.0.1', port: transmission.port,
+    rpc_path: transmission.rpcPath, username: transmission.username, password: transmission.password,
+  });
+  if (server.status !== 200) throw new Error(`adding the server: ${JSON.stringify(server.body)}`);
+  for (let i = 0; i < 100; i++) {
+    const state = await callApi(page, 'GET', `/servers/${server.body.id}`);
+    if (state.body.status === 'connected') return server.body.id;
+    await page.waitForTimeout(200);
+  }
+  throw new Error('the server never connected');
+}

@@ -7,8 +7,44 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use tm_testkit::{Opentracker, TestTorrent, daemon_available};
 
-use crate::daemons::{ClientUnderTest, register, upload, wait_until};
-use crate::harness::{Db, TestApp};
+use crate::daemons::{ClientUnderTest, register, seed, upload, wait_until};
+use crate::harness::{Api, Db, TestApp};
+
+/// A 1 MiB file behind a real opentracker, seeded through the API.
+pub struct TrackedSeed {
+    pub torrent: TestTorrent,
+    _tracker: Opentracker,
+}
+
+/// Makes `name` in `dir` (the seeding server's download directory) and
+/// seeds it on `seed_id` until the tracker has its announce, so a client
+/// started on it next finds the seed among the peers.
+pub async fn tracked_seed(
+    api: &Api,
+    seed_id: &str,
+    dir: &std::path::Path,
+    name: &str,
+) -> TrackedSeed {
+    let untracked = TestTorrent::single_file(dir, name, 1 << 20, None).unwrap();
+    let tracker = Opentracker::start(std::slice::from_ref(&untracked.info_hash))
+        .await
+        .unwrap();
+    let torrent = untracked.with_tracker(&tracker.announce_url());
+    seed(api, seed_id, &torrent, "").await;
+    let hash = &torrent.info_hash;
+    wait_until(Duration::from_secs(30), || async {
+        let (_, t) = api
+            .get(&format!("/torrents/{hash}/trackers?server_id={seed_id}"))
+            .await;
+        (t["trackers"][0]["status"] == "working").then_some(())
+    })
+    .await
+    .expect("the seed announced to the tracker");
+    TrackedSeed {
+        torrent,
+        _tracker: tracker,
+    }
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rtorrent_downloads_from_transmission_through_the_api() {
@@ -28,40 +64,9 @@ async fn rtorrent_downloads_from_transmission_through_the_api() {
     let seed_id = register(&api, "seedbox", &seeder.config).await;
     let leech_id = register(&api, "home", &leecher.config).await;
 
-    let untracked =
-        TestTorrent::single_file(&seeder.download_dir, "swarm.bin", 1 << 20, None).unwrap();
-    let tracker = Opentracker::start(std::slice::from_ref(&untracked.info_hash))
-        .await
-        .unwrap();
-    let torrent = untracked.with_tracker(&tracker.announce_url());
+    let seeded = tracked_seed(&api, &seed_id, &seeder.download_dir, "swarm.bin").await;
+    let torrent = &seeded.torrent;
     let hash = torrent.info_hash.clone();
-
-    let (status, body) = upload(
-        &api,
-        &format!("?server_id={seed_id}&start=true"),
-        "swarm.torrent",
-        torrent.bytes.clone(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    wait_until(Duration::from_secs(30), || async {
-        let (_, t) = api
-            .get(&format!("/torrents/{hash}?server_id={seed_id}"))
-            .await;
-        (t["state"] == "seeding").then_some(())
-    })
-    .await
-    .expect("Transmission seeds");
-    // rTorrent asks the tracker for peers when it starts: the seed must have
-    // announced by then.
-    wait_until(Duration::from_secs(30), || async {
-        let (_, t) = api
-            .get(&format!("/torrents/{hash}/trackers?server_id={seed_id}"))
-            .await;
-        (t["trackers"][0]["status"] == "working").then_some(())
-    })
-    .await
-    .expect("Transmission announced to the tracker");
 
     let (status, body) = upload(
         &api,

@@ -11,10 +11,11 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode as AxumStatus};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use tm_testkit::{Opentracker, TestTorrent, daemon_available};
+use tm_testkit::{TestTorrent, daemon_available};
 
 use crate::daemons::{ClientUnderTest, paused_torrents_on, register, upload, wait_until};
 use crate::harness::{Api, Db, TestApp, on_both_databases, spawn};
+use crate::swarm::tracked_seed;
 
 /// How the receiver answers.
 #[derive(Clone, Copy)]
@@ -562,29 +563,9 @@ async fn a_loopback_download_reports_completion() {
     let receiver = Receiver::start(Answer::Ok).await;
     let (_, secret) = hook(&api, &receiver.url, &["torrent.completed", "torrent.added"]).await;
 
-    let untracked =
-        TestTorrent::single_file(&seeder.download_dir, "done.bin", 1 << 20, None).unwrap();
-    let tracker = Opentracker::start(std::slice::from_ref(&untracked.info_hash))
-        .await
-        .unwrap();
-    let torrent = untracked.with_tracker(&tracker.announce_url());
+    let seeded = tracked_seed(&api, &seed_id, &seeder.download_dir, "done.bin").await;
+    let torrent = &seeded.torrent;
     let hash = torrent.info_hash.clone();
-    let (status, body) = upload(
-        &api,
-        &format!("?server_id={seed_id}&start=true"),
-        "d.torrent",
-        torrent.bytes.clone(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    wait_until(Duration::from_secs(30), || async {
-        let (_, t) = api
-            .get(&format!("/torrents/{hash}/trackers?server_id={seed_id}"))
-            .await;
-        (t["trackers"][0]["status"] == "working").then_some(())
-    })
-    .await
-    .expect("Transmission announced to the tracker");
     let (status, body) = upload(
         &api,
         &format!("?server_id={leech_id}&start=true"),
