@@ -211,18 +211,9 @@ impl Rtorrent {
             return Err(e);
         }
         let sources = moves.files.iter().map(|(from, _)| from.as_str());
-        let emptied = emptied_dirs(sources, &moves.base, &moves.root);
-        for chunk in chunks(&emptied) {
-            // Directories holding other files stay: only ours went.
-            let _ = self
-                .run(
-                    "execute.nothrow",
-                    "rmdir",
-                    &["--ignore-fail-on-non-empty"],
-                    chunk,
-                )
-                .await;
-        }
+        // Directories holding other files stay: only ours went.
+        self.remove_empty_dirs(&emptied_dirs(sources, &moves.base, &moves.root))
+            .await;
         Ok(())
     }
 

@@ -214,17 +214,7 @@ impl Rtorrent {
         }
 
         let dirs = emptied_dirs(deleted.iter().map(String::as_str), &plan.base, &plan.root);
-        for chunk in chunks(&dirs) {
-            // Non-empty or already gone directories are fine: count below.
-            let _ = self
-                .run(
-                    "execute.nothrow",
-                    "rmdir",
-                    &["--ignore-fail-on-non-empty"],
-                    chunk,
-                )
-                .await;
-        }
+        self.remove_empty_dirs(&dirs).await;
         let removed_dirs = match self.realpath("-e", &dirs).await {
             Ok(left) => dirs.len().saturating_sub(left.len()),
             Err(_) => 0,
@@ -259,6 +249,21 @@ impl Rtorrent {
             ));
         }
         Ok(lines)
+    }
+
+    /// Removes those of `dirs` that are empty; the others, and any already
+    /// gone, stay (best effort: callers count or ignore what is left).
+    pub(super) async fn remove_empty_dirs(&self, dirs: &[String]) {
+        for chunk in chunks(dirs) {
+            let _ = self
+                .run(
+                    "execute.nothrow",
+                    "rmdir",
+                    &["--ignore-fail-on-non-empty"],
+                    chunk,
+                )
+                .await;
+        }
     }
 
     /// `method "" program options… -- paths…`: every path its own argument.
