@@ -185,6 +185,17 @@ describe('automation rules', { timeout: 120_000 }, () => {
     await page.click('.rule-buttons button:has-text("JSON")');
     assert.deepEqual(JSON.parse(await page.locator('textarea.rule-json').inputValue()).actions, [{ type: 'reannounce' }]);
     await page.click('.rule-buttons button:has-text("JSON")');
+    // Share limits: a ratio and minutes, sent as seconds; an empty one is no limit.
+    await page.selectOption('.action-row .action-type', 'set_share_limits');
+    const limits = page.locator('.action-row[data-type=set_share_limits]');
+    await limits.locator('input[aria-label=ratio]').fill('1.5');
+    await limits.locator('input[aria-label=seeding_time]').fill('90');
+    await page.click('.rule-buttons button:has-text("JSON")');
+    assert.deepEqual(JSON.parse(await page.locator('textarea.rule-json').inputValue()).actions,
+      [{ type: 'set_share_limits', ratio: 1.5, seeding_time: 5400 }]);
+    await page.click('.rule-buttons button:has-text("JSON")');
+    assert.equal(await limits.locator('input[aria-label=seeding_time]').inputValue(), '90');
+    assert.equal(await limits.locator('input[aria-label=inactive_time]').inputValue(), '');
     await page.click('text=All rules');
     await page.click('text=+ New rule');
     await page.click('.recipe[data-recipe=remove_unregistered] button');

@@ -73,7 +73,7 @@ pub struct RuleComparison {
 }
 
 /// One action of a rule, run in order on each matching torrent.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum RuleAction {
@@ -111,6 +111,20 @@ pub enum RuleAction {
     Move {
         path: String,
     },
+    /// Sets the torrent's share limits, the ones the qBittorrent-compatible
+    /// API's `setShareLimits` sets: once a complete torrent reaches its
+    /// `ratio`, has seeded `seeding_time` seconds or been inactive
+    /// `inactive_time` seconds, torrent-manager stops it, on every client
+    /// kind. A limit left out is none; times count in whole minutes,
+    /// rounded up.
+    SetShareLimits {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ratio: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        seeding_time: Option<u64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        inactive_time: Option<u64>,
+    },
 }
 
 impl RuleAction {
@@ -128,6 +142,19 @@ impl RuleAction {
             RuleAction::SetLabels { labels } => format!("set_labels {}", labels.join(",")),
             RuleAction::Notify { message } => format!("notify {message}"),
             RuleAction::Move { path } => format!("move {path}"),
+            RuleAction::SetShareLimits {
+                ratio,
+                seeding_time,
+                inactive_time,
+            } => {
+                let limit = |value: Option<String>| value.unwrap_or_else(|| "none".into());
+                format!(
+                    "set_share_limits ratio {}, seeding {}, inactive {}",
+                    limit(ratio.map(|r| r.to_string())),
+                    limit(seeding_time.map(|s| format!("{s} s"))),
+                    limit(inactive_time.map(|s| format!("{s} s"))),
+                )
+            }
         }
     }
 

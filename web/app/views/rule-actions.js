@@ -16,6 +16,7 @@ const ACTION_TYPES = [
   ['remove_label', 'Remove label', 'label', 'text'],
   ['set_labels', 'Set labels', 'labels', 'list'],
   ['move', 'Move data to', 'path', 'text'],
+  ['set_share_limits', 'Set share limits', 'limits', 'limits'],
   ['remove', 'Remove (keep data)'],
   ['remove_with_data', 'Remove with data'],
   ['notify', 'Notify (webhooks)', 'message', 'text'],
@@ -29,7 +30,7 @@ function typeOf(action) {
 /** A fresh action of `type` with an empty parameter (an optional one absent). */
 function newAction(type) {
   const [, , parameter, kind] = typeOf({ type });
-  if (!parameter || kind === 'seconds') return { type };
+  if (!parameter || kind === 'seconds' || kind === 'limits') return { type };
   return { type, [parameter]: kind === 'list' ? [] : '' };
 }
 
@@ -83,6 +84,7 @@ function actionRow(actions, index, redraw) {
 function parameterInput(action, [, , parameter, kind]) {
   if (!parameter) return null;
   if (kind === 'seconds') return secondsInput(action, parameter);
+  if (kind === 'limits') return limitsInputs(action);
   const list = kind === 'list';
   const input = h('input.action-param', {
     type: 'text', 'aria-label': parameter, placeholder: list ? 'a, b, c' : parameter,
@@ -107,6 +109,30 @@ function secondsInput(action, parameter) {
     else delete action[parameter];
   });
   return input;
+}
+
+// [field, label, seconds per unit (none: a ratio)]: empty means no limit.
+const LIMITS = [
+  ['ratio', 'ratio', null],
+  ['seeding_time', 'seeding min', 60],
+  ['inactive_time', 'inactive min', 60],
+];
+
+/** Share limits: a ratio and times in minutes (sent in seconds); each optional. */
+function limitsInputs(action) {
+  return h('span.action-limits', {}, LIMITS.map(([field, label, unit]) => {
+    const input = h('input.action-param', {
+      type: 'number', min: 0, step: unit ? 1 : 0.01, 'aria-label': field, placeholder: label,
+      title: `${label} (empty: no limit)`,
+      value: action[field] == null ? '' : unit ? action[field] / unit : action[field],
+    });
+    input.addEventListener('input', () => {
+      const value = input.valueAsNumber;
+      if (Number.isFinite(value)) action[field] = unit ? Math.round(value * unit) : value;
+      else delete action[field];
+    });
+    return input;
+  }));
 }
 
 /** An action of a type this page does not know: its JSON, replaced when it parses. */

@@ -10,6 +10,7 @@ use super::rules::{SERVER_FIELD, TRACKER_FIELD};
 use crate::core::activity::{Actor, with_actor};
 use crate::core::{Core, Error, Result, TorrentAction, User, from_millis, now_millis};
 use crate::db::{OUTCOME_DONE, RuleActionRow};
+use crate::facade::{ShareLimits, set_torrent_share_limits};
 
 /// Outcome of a removal held back by the per-run cap.
 const OUTCOME_CAP_REACHED: &str = "cap_reached";
@@ -134,6 +135,14 @@ async fn perform(
         }
         RuleAction::Move { path } => {
             Ok(core.move_torrent(owner, hash, server, path).await?.message)
+        }
+        RuleAction::SetShareLimits {
+            ratio,
+            seeding_time,
+            inactive_time,
+        } => {
+            let limits = ShareLimits::from_seconds(*ratio, *seeding_time, *inactive_time);
+            set_torrent_share_limits(core, owner, &torrent.server_id, hash, limits).await
         }
     }
 }

@@ -180,6 +180,8 @@ pub const TRACKER_FIELD: &str = "{tracker}";
 pub const SERVER_FIELD: &str = "{server}";
 /// Trackers ask for minutes between announces; every few seconds is abuse.
 const MIN_REANNOUNCE_SECONDS: u64 = 10;
+/// qBittorrent's own ceiling for a ratio limit.
+const MAX_RATIO: f64 = 9998.0;
 
 /// The actions with their labels and paths cleaned, or why they cannot be run.
 fn checked_actions(actions: Vec<RuleAction>) -> Result<Vec<RuleAction>> {
@@ -229,6 +231,14 @@ fn checked_actions(actions: Vec<RuleAction>) -> Result<Vec<RuleAction>> {
                 RuleAction::Move { path } => RuleAction::Move {
                     path: move_target(&path)?,
                 },
+                RuleAction::SetShareLimits { ratio, .. }
+                    if ratio
+                        .is_some_and(|r| !(r.is_finite() && (0.0..=MAX_RATIO).contains(&r))) =>
+                {
+                    return Err(Error::Invalid(format!(
+                        "a share limit's ratio is a number from 0 to {MAX_RATIO}"
+                    )));
+                }
                 other => other,
             })
         })

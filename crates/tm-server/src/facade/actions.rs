@@ -1,8 +1,8 @@
 //! Adding, removing, starting and stopping through the facade: each goes
 //! to the core on the server the torrent (or its category) routes to.
 
+use super::limits::set_torrent_share_limits;
 use super::{Entry, Facade, ShareLimits};
-use crate::core::activity::Change;
 use crate::core::{Error, Filing, Result, TorrentAction, clean_labels};
 use crate::db::CategoryRow;
 
@@ -144,22 +144,16 @@ impl Facade<'_> {
 
     /// `setShareLimits`: stored for each torrent.
     pub async fn set_share_limits(&self, entries: &[Entry], limits: ShareLimits) -> Result<()> {
-        let mut changes = Vec::with_capacity(entries.len());
         for entry in entries {
-            self.store_limits(entry.server_id(), entry.hash(), limits)
-                .await?;
-            let change = Change::torrent(
+            set_torrent_share_limits(
+                self.core,
                 self.user,
-                "share_limits",
-                Some(entry.server_id()),
+                entry.server_id(),
                 entry.hash(),
-            );
-            changes.push(Change {
-                outcome: Ok(limits.describe()),
-                ..change
-            });
+                limits,
+            )
+            .await?;
         }
-        self.core.record(changes).await;
         Ok(())
     }
 }

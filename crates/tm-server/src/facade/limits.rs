@@ -5,7 +5,8 @@
 use serde_json::{Value, json};
 
 use super::{Entry, Facade};
-use crate::core::{Error, Result};
+use crate::core::activity::Change;
+use crate::core::{Core, Error, Result, User};
 use crate::db::ShareLimitRow;
 
 /// qBittorrent's "use the global limit".
@@ -52,6 +53,21 @@ impl ShareLimits {
             seeding_minutes,
             inactive_seeding_minutes,
         })
+    }
+
+    /// Limits given in seconds (the rule action): `None` is no limit, times
+    /// round up to whole minutes.
+    pub fn from_seconds(ratio: Option<f64>, seeding: Option<u64>, inactive: Option<u64>) -> Self {
+        let minutes = |seconds: Option<u64>| {
+            seconds.map_or(UNLIMITED, |s| {
+                i64::try_from(s.div_ceil(60)).unwrap_or(i64::MAX)
+            })
+        };
+        Self {
+            ratio: ratio.unwrap_or(UNLIMITED as f64),
+            seeding_minutes: minutes(seeding),
+            inactive_seeding_minutes: minutes(inactive),
+        }
     }
 
     /// The limit in force: global limits are disabled in `preferences`, so
@@ -114,19 +130,47 @@ impl Facade<'_> {
         info_hash: &str,
         limits: ShareLimits,
     ) -> Result<()> {
-        let row = ShareLimitRow {
-            server_id: server_id.to_string(),
-            info_hash: info_hash.to_string(),
-            ratio_limit: limits.ratio,
-            seeding_time_limit: limits.seeding_minutes,
-            inactive_seeding_time_limit: limits.inactive_seeding_minutes,
-        };
-        Ok(self
-            .core
-            .store()
-            .set_share_limits(&self.user.id, &row)
-            .await?)
+        store_share_limits(self.core, &self.user.id, server_id, info_hash, limits).await
     }
+}
+
+/// Stores `limits` for `user_id`'s torrent on `server_id`; enforcing them is
+/// the automation's job.
+pub async fn store_share_limits(
+    core: &Core,
+    user_id: &str,
+    server_id: &str,
+    info_hash: &str,
+    limits: ShareLimits,
+) -> Result<()> {
+    let row = ShareLimitRow {
+        server_id: server_id.to_string(),
+        info_hash: info_hash.to_string(),
+        ratio_limit: limits.ratio,
+        seeding_time_limit: limits.seeding_minutes,
+        inactive_seeding_time_limit: limits.inactive_seeding_minutes,
+    };
+    Ok(core.store().set_share_limits(user_id, &row).await?)
+}
+
+/// Sets a torrent's share limits as a change of its own, recorded in the
+/// activity log (what `setShareLimits` and the rule action do).
+pub async fn set_torrent_share_limits(
+    core: &Core,
+    owner: &User,
+    server_id: &str,
+    info_hash: &str,
+    limits: ShareLimits,
+) -> Result<String> {
+    store_share_limits(core, &owner.id, server_id, info_hash, limits).await?;
+    let message = limits.describe();
+    let change = Change::torrent(owner, "share_limits", Some(server_id), info_hash);
+    core.record(vec![Change {
+        outcome: Ok(message.clone()),
+        ..change
+    }])
+    .await;
+    Ok(message)
 }
 
 /// `app/preferences`: what the *arr apps read. No global share limits

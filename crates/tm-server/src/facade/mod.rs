@@ -23,7 +23,7 @@ use crate::db::{CategoryRow, ShareLimitRow};
 pub use actions::AddRequest;
 pub use categories::CategoryUpdate;
 pub use filter::{InfoQuery, is_true};
-pub use limits::{ShareLimits, preferences};
+pub use limits::{ShareLimits, preferences, set_torrent_share_limits};
 pub use routing::Entry;
 pub use shape::{file_object, is_single_file, properties, torrent_object, tracker_object};
 pub use sync::SyncStates;

@@ -2,16 +2,19 @@
 //! every client kind, as qBittorrent does: a complete torrent past its limit
 //! is stopped (and stopped again if started while still past it), by
 //! "share limits" in the activity log. rTorrent has no share limits of its
-//! own; Transmission's are not set by us.
+//! own; Transmission's are not set by us. A rule can set the same limits.
 
 use std::time::Duration;
 
+use reqwest::StatusCode;
 use serde_json::json;
 use tm_testkit::TestTorrent;
 
-use crate::daemons::{ClientUnderTest, wait_until};
+use crate::daemons::{ClientUnderTest, register, wait_until};
+use crate::harness::{Db, spawn};
 use crate::qbit_client::{FacadeOverClient, facade_over_client};
 use crate::qbit_torrents::{add_file, one};
+use crate::rules::{cmp, history, seeding};
 
 /// rTorrent (with DHT off) drops torrents that name no tracker.
 const TRACKER: &str = "http://127.0.0.1:1/announce";
@@ -123,4 +126,74 @@ async fn share_limits_stop_torrents_on_transmission() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn share_limits_stop_torrents_on_rtorrent() {
     share_limits_stop_torrents(ClientUnderTest::RtorrentScgi).await;
+}
+
+/// The rule action `set_share_limits` sets the same limits: the rule records
+/// them, then the torrent is stopped at its limit like one set through the
+/// qBittorrent API (here on Deluge, whose own limits are not used).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rule_sets_share_limits_that_stop_the_torrent() {
+    let Some(client) = ClientUnderTest::DelugeRpc.start().await else {
+        return;
+    };
+    let app = spawn!(Db::Sqlite, |_| {});
+    let api = app.user("alice").await;
+    let server_id = register(&api, "box", &client.config).await;
+    let hashes = seeding(
+        &api,
+        &client,
+        &server_id,
+        &[("goal.bin", "goal"), ("other.bin", "")],
+    )
+    .await;
+    let (goal, other) = (hashes[0].as_str(), hashes[1].as_str());
+
+    let bad = json!({"name": "bad", "conditions": {"all": []},
+        "actions": [{"type": "set_share_limits", "ratio": -1.0}]});
+    let (status, body) = api.post("/rules", bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+
+    let rule = json!({
+        "name": "seeding goal", "interval_seconds": 1,
+        "conditions": cmp("label", "contains", json!("goal")),
+        "actions": [{"type": "set_share_limits", "ratio": 0.0, "seeding_time": 90}],
+    });
+    let (status, created) = api.post("/rules", rule).await;
+    assert_eq!(status, StatusCode::OK, "{created}");
+    let id = created["id"].as_str().unwrap();
+    let stopped = wait_until(Duration::from_secs(30), || async {
+        let (_, t) = api.get(&format!("/torrents/{goal}")).await;
+        (t["state"] == "paused").then_some(())
+    })
+    .await;
+    assert!(stopped.is_some(), "stopped at the limit the rule set");
+    let (_, t) = api.get(&format!("/torrents/{other}")).await;
+    assert_eq!(t["state"], "seeding", "{t}");
+
+    let recorded = history(&api, id).await;
+    assert_eq!(recorded["total"], 1, "{recorded}");
+    assert_eq!(
+        recorded["entries"][0]["action"],
+        "set_share_limits ratio 0, seeding 90 s, inactive none"
+    );
+    let (_, activity) = api.get(&format!("/activity?info_hash={goal}")).await;
+    let items = activity["items"].as_array().unwrap();
+    let set = items.iter().find(|i| i["action"] == "share_limits");
+    let set = set.unwrap_or_else(|| panic!("{activity}"));
+    assert_eq!(
+        (
+            &set["actor"]["kind"],
+            &set["actor"]["name"],
+            &set["message"]
+        ),
+        (
+            &json!("rule"),
+            &json!("seeding goal"),
+            &json!("ratio 0, seeding 2 min, inactive none")
+        ),
+        "{set}"
+    );
+    let stop = items.iter().find(|i| i["action"] == "stop");
+    let stop = stop.unwrap_or_else(|| panic!("{activity}"));
+    assert_eq!(stop["actor"]["name"], "share limits", "{stop}");
 }
