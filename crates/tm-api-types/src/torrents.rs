@@ -179,9 +179,13 @@ pub struct AddTorrentRequest {
     /// A magnet link, a bare info hash (40 hex or 32 base32 characters), or
     /// an http(s) URL of a .torrent file that the manager downloads.
     pub uri: String,
-    /// Target server; the default server when absent.
+    /// Target server; the default server when absent; `auto`: chosen by
+    /// your placement rules (`GET /placement`).
     #[serde(default)]
     pub server_id: Option<String>,
+    /// Add to each of these servers instead (one outcome per server).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub server_ids: Vec<String>,
     #[serde(default = "default_true")]
     pub start: bool,
     #[serde(default)]
@@ -204,6 +208,9 @@ pub struct AddTorrentResponse {
     pub uri: String,
     pub server_id: String,
     pub server_name: String,
+    /// Where `server_id: "auto"` placed the torrent and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placement: Option<crate::PlacementDecision>,
 }
 
 /// `POST /torrents/upload`.
@@ -215,6 +222,9 @@ pub struct UploadTorrentResponse {
     pub torrent_name: String,
     pub server_id: String,
     pub server_name: String,
+    /// Where `server_id=auto` placed the torrent and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placement: Option<crate::PlacementDecision>,
 }
 
 /// One file's outcome in `POST /torrents/upload/batch`.
@@ -237,6 +247,10 @@ pub struct BatchUploadResponse {
     pub server_id: String,
     pub server_name: String,
     pub results: Vec<BatchUploadResult>,
+    /// Where `server_id=auto` placed the batch (placed as one, by all its
+    /// files' sizes and trackers) and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placement: Option<crate::PlacementDecision>,
 }
 
 /// Answer of start, stop, recheck, reannounce and remove.

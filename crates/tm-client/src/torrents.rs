@@ -162,6 +162,7 @@ impl Client {
     ///     .add_torrent(&tm_client::AddTorrentRequest {
     ///         uri: "magnet:?xt=urn:btih:…".into(),
     ///         server_id: None,
+    ///         server_ids: vec![],
     ///         start: true,
     ///         labels: vec!["linux".into()],
     ///         save_path: None,

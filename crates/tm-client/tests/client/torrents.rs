@@ -99,6 +99,7 @@ async fn torrents_through_transmission() {
         .add_torrent(&AddTorrentRequest {
             uri: magnet.magnet(Some(TRACKER)),
             server_id: None,
+            server_ids: Vec::new(),
             start: true,
             labels: Vec::new(),
             save_path: None,

@@ -12,6 +12,7 @@ mod hashing;
 mod key_usage;
 mod list_cache;
 mod metrics;
+mod placement;
 mod removal;
 mod servers;
 mod sessions;

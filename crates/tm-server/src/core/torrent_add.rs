@@ -1,5 +1,6 @@
 //! Adding torrents: by magnet, hash or URL, one .torrent file, or a batch;
-//! to the server named or the user's default. The answer comes once the
+//! to the server named, the user's default, or where placement puts it
+//! (`core::placement`). The answer comes once the
 //! client lists what was added.
 
 use std::sync::Arc;
@@ -60,7 +61,12 @@ impl Core {
     ) -> Result<AddTorrentResponse> {
         let filing = filing.checked()?;
         let (source, uri) = self.resolve_uri(user, uri).await?;
-        let poller = self.server_for_add(user, server_id).await?;
+        let file = match &source {
+            TorrentSource::File(bytes) => vec![bytes.as_slice()],
+            _ => Vec::new(),
+        };
+        let placed = self.server_for_new(user, server_id, &filing, &file).await?;
+        let poller = placed.poller;
         let add = filing.into_add(&poller, source).await?;
         let info_hash = poller.client().add(add).await?;
         settle(&poller, std::slice::from_ref(&info_hash), |t| t.is_some()).await;
@@ -70,6 +76,7 @@ impl Core {
             uri,
             server_id: poller.spec().id.clone(),
             server_name: poller.spec().name.clone(),
+            placement: placed.decision,
         })
     }
 
@@ -97,7 +104,10 @@ impl Core {
         bytes: Vec<u8>,
     ) -> Result<UploadTorrentResponse> {
         let filing = filing.checked()?;
-        let poller = self.server_for_add(user, server_id).await?;
+        let placed = self
+            .server_for_new(user, server_id, &filing, &[&bytes])
+            .await?;
+        let poller = placed.poller;
         let (info_hash, torrent_name) = add_file(&poller, filing, bytes).await?;
         settle(&poller, std::slice::from_ref(&info_hash), |t| t.is_some()).await;
         Ok(UploadTorrentResponse {
@@ -106,6 +116,7 @@ impl Core {
             torrent_name,
             server_id: poller.spec().id.clone(),
             server_name: poller.spec().name.clone(),
+            placement: placed.decision,
         })
     }
 
@@ -135,7 +146,11 @@ impl Core {
         files: Vec<(String, Vec<u8>)>,
     ) -> Result<BatchUploadResponse> {
         let filing = filing.checked()?;
-        let poller = self.server_for_add(user, server_id).await?;
+        let bytes: Vec<&[u8]> = files.iter().map(|(_, b)| b.as_slice()).collect();
+        let placed = self
+            .server_for_new(user, server_id, &filing, &bytes)
+            .await?;
+        let poller = placed.poller;
         let mut results = Vec::with_capacity(files.len());
         for (filename, bytes) in files {
             results.push(match add_file(&poller, filing.clone(), bytes).await {
@@ -167,10 +182,12 @@ impl Core {
             server_id: poller.spec().id.clone(),
             server_name: poller.spec().name.clone(),
             results,
+            placement: placed.decision,
         })
     }
 
-    /// The server a new torrent goes to: the one named, else the user's default.
+    /// The server named, else the user's default (`server_for_new` also
+    /// places by the rules).
     pub async fn server_for_add(
         &self,
         user: &User,

@@ -17,6 +17,7 @@ mod metrics;
 mod moves;
 mod openapi;
 mod passwords;
+mod placement;
 mod qbit_auth;
 mod qbit_client;
 mod qbit_cross_seed;

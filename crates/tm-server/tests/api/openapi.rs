@@ -66,6 +66,8 @@ async fn openapi_describes_every_endpoint_and_docs_work_offline() {
         ("/categories/{name}", "delete"),
         ("/metrics", "get"),
         ("/activity", "get"),
+        ("/placement", "get"),
+        ("/placement", "put"),
         ("/rules", "get"),
         ("/rules", "post"),
         ("/rules/recipes", "get"),

@@ -5,9 +5,10 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tm_api_types::{
     AddLabelRequest, AddTorrentRequest, AddTorrentResponse, BatchUploadResponse, BulkActionRequest,
-    BulkActionResponse, ErrorBody, LabelsResponse, MoveTorrentRequest, SetFilePrioritiesRequest,
-    SetLabelsRequest, TorrentActionResponse, TorrentFilesResponse, TorrentInfo,
-    TorrentPeersResponse, TorrentQuery, TorrentTrackersResponse, UploadTorrentResponse,
+    BulkActionResponse, ErrorBody, LabelsResponse, MoveTorrentRequest, MultiAddResponse,
+    SetFilePrioritiesRequest, SetLabelsRequest, TorrentActionResponse, TorrentFilesResponse,
+    TorrentInfo, TorrentPeersResponse, TorrentQuery, TorrentTrackersResponse,
+    UploadTorrentResponse,
 };
 
 use crate::core::{Core, Error, Filing, Identity, TorrentAction};
@@ -31,8 +32,12 @@ pub struct LabelPath {
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct UploadParams {
-    /// Target server; the default server when absent.
+    /// Target server; the default server when absent; `auto`: chosen by
+    /// your placement rules.
     server_id: Option<String>,
+    /// Comma-separated servers to add the torrent to, each on its own
+    /// (`/torrents/upload` only).
+    server_ids: Option<String>,
     /// Start right away (true/false/True/False/1/0; default true).
     #[param(value_type = Option<bool>)]
     start: Option<String>,
@@ -83,17 +88,32 @@ pub async fn list(
     Ok((headers, list.body).into_response())
 }
 
-/// Add a magnet link, an info hash, or the .torrent at an http(s) URL.
+/// The answer of an add: where the torrent went, or with `server_ids`, each
+/// server's outcome.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum AddAnswer<T> {
+    One(T),
+    Several(MultiAddResponse),
+}
+
+/// Add a magnet link, an info hash, or the .torrent at an http(s) URL: to
+/// `server_id`, to where your placement rules say (`server_id: "auto"`), or
+/// to each of `server_ids`.
 #[utoipa::path(post, path = "/torrents", tag = "torrents", request_body = AddTorrentRequest,
-    responses((status = 200, body = AddTorrentResponse), (status = 400, body = ErrorBody, description = "not a magnet, hash or URL"),
+    responses((status = 200, body = AddAnswer<AddTorrentResponse>, description = "AddTorrentResponse, or MultiAddResponse when server_ids is given"), (status = 400, body = ErrorBody, description = "not a magnet, hash or URL"),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "already on the server"),
         (status = 502, body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub async fn add(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
     ApiJson(request): ApiJson<AddTorrentRequest>,
-) -> Result<Json<AddTorrentResponse>, Error> {
-    Ok(Json(core.add_torrent(&identity.user, request).await?))
+) -> Result<Json<AddAnswer<AddTorrentResponse>>, Error> {
+    Ok(Json(if request.server_ids.is_empty() {
+        AddAnswer::One(core.add_torrent(&identity.user, request).await?)
+    } else {
+        AddAnswer::Several(core.add_torrent_to_servers(&identity.user, request).await?)
+    }))
 }
 
 /// What an upload form carries: its .torrent files (fields named as the
@@ -157,29 +177,32 @@ fn filing(start: bool, labels: Vec<String>, save_path: Option<String>) -> Filing
 #[utoipa::path(post, path = "/torrents/upload", tag = "torrents", params(UploadParams),
     request_body(content_type = "multipart/form-data",
         description = "field `file`: the .torrent; optional field `save_path`: the absolute directory to download into"),
-    responses((status = 200, body = UploadTorrentResponse), (status = 400, body = ErrorBody, description = "not a .torrent"),
+    responses((status = 200, body = AddAnswer<UploadTorrentResponse>, description = "UploadTorrentResponse, or MultiAddResponse when server_ids is given"), (status = 400, body = ErrorBody, description = "not a .torrent"),
         (status = 409, body = ErrorBody), (status = 413, body = ErrorBody)))]
 pub async fn upload(
     State(core): State<Core>,
     CurrentUser(identity): CurrentUser,
     ApiQuery(params): ApiQuery<UploadParams>,
     ApiMultipart(mut multipart): ApiMultipart,
-) -> Result<Json<UploadTorrentResponse>, Error> {
+) -> Result<Json<AddAnswer<UploadTorrentResponse>>, Error> {
     let start = flag("start", params.start.as_deref(), true)?;
     let form = read_upload_form(&mut multipart, &["file"]).await?;
     let (_, bytes) = form.files.into_iter().next().ok_or_else(|| {
         Error::Invalid("the multipart field 'file' with the .torrent is missing".into())
     })?;
     let labels = labels_param(params.labels.as_deref());
-    Ok(Json(
-        core.upload_torrent(
-            &identity.user,
-            params.server_id.as_deref(),
-            filing(start, labels, form.save_path),
-            bytes,
-        )
-        .await?,
-    ))
+    let filing = filing(start, labels, form.save_path);
+    let user = &identity.user;
+    Ok(Json(match params.server_ids {
+        Some(ids) => AddAnswer::Several(
+            core.upload_torrent_to_servers(user, labels_param(Some(&ids)), filing, bytes)
+                .await?,
+        ),
+        None => AddAnswer::One(
+            core.upload_torrent(user, params.server_id.as_deref(), filing, bytes)
+                .await?,
+        ),
+    }))
 }
 
 /// Upload several .torrent files at once (repeated multipart field `files`;
@@ -195,6 +218,11 @@ pub async fn upload_batch(
     ApiMultipart(mut multipart): ApiMultipart,
 ) -> Result<Json<BatchUploadResponse>, Error> {
     let start = flag("start", params.start.as_deref(), true)?;
+    if params.server_ids.is_some() {
+        return Err(Error::Invalid(
+            "a batch goes to one server: use server_id (or auto)".into(),
+        ));
+    }
     let labels = labels_param(params.labels.as_deref());
     let form = read_upload_form(&mut multipart, &["files", "file"]).await?;
     if form.files.is_empty() {

@@ -138,6 +138,7 @@ async fn add_one(
         let request = AddTorrentRequest {
             uri: source.to_string(),
             server_id: options.server_id.clone(),
+            server_ids: Vec::new(),
             start: options.start,
             labels: options.labels.clone(),
             save_path: add.save_path.clone(),
