@@ -44,7 +44,7 @@ impl TorrentUpload {
         })
     }
 
-    fn into_part(self) -> Result<Part, Error> {
+    pub(crate) fn into_part(self) -> Result<Part, Error> {
         Part::bytes(self.bytes)
             .file_name(self.filename)
             .mime_str("application/x-bittorrent")
@@ -78,9 +78,12 @@ impl Default for UploadOptions {
 
 /// The query string of the upload endpoints.
 #[derive(serde::Serialize)]
-struct UploadQuery<'a> {
+pub(crate) struct UploadQuery<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
-    server_id: Option<&'a str>,
+    pub(crate) server_id: Option<&'a str>,
+    /// Comma-separated: the upload goes to each (`upload_torrent_to_servers`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) server_ids: Option<String>,
     start: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     labels: Option<String>,
@@ -90,6 +93,7 @@ impl<'a> From<&'a UploadOptions> for UploadQuery<'a> {
     fn from(options: &'a UploadOptions) -> Self {
         UploadQuery {
             server_id: options.server_id.as_deref(),
+            server_ids: None,
             start: options.start,
             labels: (!options.labels.is_empty()).then(|| options.labels.join(",")),
         }
@@ -98,7 +102,7 @@ impl<'a> From<&'a UploadOptions> for UploadQuery<'a> {
 
 /// The upload form with its optional `save_path` field (a form field, not
 /// a query parameter, as the API takes it).
-fn with_save_path(form: Form, options: &UploadOptions) -> Form {
+pub(crate) fn with_save_path(form: Form, options: &UploadOptions) -> Form {
     match &options.save_path {
         Some(path) => form.text("save_path", path.clone()),
         None => form,

@@ -8,6 +8,7 @@ mod categories;
 mod every_client;
 mod harness;
 mod keys;
+mod placement;
 mod rules;
 mod servers;
 mod sessions;
