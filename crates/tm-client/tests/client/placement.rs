@@ -37,7 +37,7 @@ async fn placement_rules_decide_where_auto_adds_go() {
         }),
     };
     let stored = alice.set_placement(vec![tv.clone()]).await.unwrap();
-    assert_eq!(stored, [tv.clone()]);
+    assert_eq!(stored, std::slice::from_ref(&tv));
     assert_eq!(alice.placement().await.unwrap(), [tv]);
     let mut foreign = stored[0].clone();
     foreign.target = PlacementTarget::Server(ServerTarget {
