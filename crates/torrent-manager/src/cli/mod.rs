@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 use tm_client::Client;
 
-use commands::{activity, auth, categories, keys, rules, servers, torrents, webhooks};
+use commands::{activity, auth, categories, keys, placement, rules, servers, torrents, webhooks};
 use output::{Format, Output};
 use session::{SavedSession, SessionFile};
 
@@ -70,6 +70,9 @@ pub enum CredentialedCommand {
     Categories(categories::CategoriesArgs),
     /// Who changed which torrent, server or account, when, and how it went.
     Activity(activity::ActivityArgs),
+    /// Placement rules: where `torrents add --server auto` puts a torrent.
+    #[command(subcommand)]
+    Placement(placement::PlacementCommand),
     /// Automation rules: what they match, what they would do and what they did.
     Rules(rules::RulesArgs),
     /// Lifecycle events POSTed as signed JSON to your URLs.
@@ -122,6 +125,7 @@ async fn dispatch(global: GlobalArgs, command: ClientCommand) -> anyhow::Result<
                 CredentialedCommand::Torrents(args) => torrents::run(&context, *args).await,
                 CredentialedCommand::Categories(args) => categories::run(&context, args).await,
                 CredentialedCommand::Activity(args) => activity::run(&context, args).await,
+                CredentialedCommand::Placement(command) => placement::run(&context, command).await,
                 CredentialedCommand::Rules(args) => rules::run(&context, args).await,
                 CredentialedCommand::Webhooks(args) => webhooks::run(&context, args).await,
             };

@@ -8,6 +8,7 @@ mod every_client;
 mod harness;
 mod keys;
 mod listing;
+mod placement;
 mod rules;
 mod selectors;
 mod servers;

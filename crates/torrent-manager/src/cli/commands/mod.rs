@@ -4,6 +4,7 @@ pub mod activity;
 pub mod auth;
 pub mod categories;
 pub mod keys;
+pub mod placement;
 pub mod rules;
 pub mod servers;
 pub mod torrents;

@@ -5,9 +5,10 @@ use std::path::Path;
 use clap::Args;
 use comfy_table::Cell;
 use indicatif::{ProgressBar, ProgressStyle};
-use tm_client::{AddTorrentRequest, Client, TorrentUpload, UploadOptions};
+use tm_client::{AUTO_SERVER, AddTorrentRequest, Client, TorrentUpload, UploadOptions};
 
 use super::lookup::server_id;
+use crate::cli::commands::servers::resolve;
 use crate::cli::layout::short_id;
 use crate::cli::output::{Output, fixed, rows, secondary, shrinking};
 
@@ -16,9 +17,13 @@ pub struct AddArgs {
     /// Magnet links, info hashes, http(s) URLs or paths of .torrent files.
     #[arg(required = true)]
     sources: Vec<String>,
-    /// The server to add to (ID or name) [default: your default server].
+    /// The server to add to (ID or name), or `auto`: where your placement
+    /// rules say [default: your default server].
     #[arg(long)]
     server: Option<String>,
+    /// Add to each of these servers (IDs or names, comma-separated).
+    #[arg(long, value_delimiter = ',', conflicts_with = "server")]
+    servers: Vec<String>,
     /// Add without starting.
     #[arg(long)]
     paused: bool,
@@ -38,10 +43,24 @@ struct AddOutcome {
     /// Known at once for uploaded files only.
     name: Option<String>,
     server_name: Option<String>,
+    /// Why `--server auto` put it there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    placement: Option<String>,
     error: Option<String>,
 }
 
 impl AddOutcome {
+    fn of(source: &str) -> Self {
+        AddOutcome {
+            source: source.to_string(),
+            info_hash: None,
+            name: None,
+            server_name: None,
+            placement: None,
+            error: None,
+        }
+    }
+
     /// What the table calls it: the torrent's name, a magnet's `dn`, else the source.
     fn title(&self) -> String {
         self.name
@@ -52,7 +71,14 @@ impl AddOutcome {
 }
 
 pub async fn add_torrents(client: &Client, out: &Output, add: AddArgs) -> anyhow::Result<()> {
-    let server = server_id(client, add.server.as_deref()).await?;
+    let server = match add.server.as_deref() {
+        Some(AUTO_SERVER) => Some(AUTO_SERVER.to_string()),
+        other => server_id(client, other).await?,
+    };
+    let mut servers = Vec::with_capacity(add.servers.len());
+    for server in &add.servers {
+        servers.push(resolve(client, server).await?);
+    }
     let options = UploadOptions {
         server_id: server.clone(),
         start: !add.paused,
@@ -70,11 +96,20 @@ pub async fn add_torrents(client: &Client, out: &Output, add: AddArgs) -> anyhow
     let mut outcomes = Vec::new();
     for source in &add.sources {
         progress.set_message(source.clone());
-        let outcome = add_one(client, source, &options, &add).await;
-        if let Some(error) = &outcome.error {
-            progress.suspend(|| eprintln!("error: {source}: {error}"));
+        let added = if servers.is_empty() {
+            vec![add_one(client, source, &options, &add).await]
+        } else {
+            add_to_servers(client, source, &options, &add, &servers).await
+        };
+        for outcome in added {
+            if let Some(error) = &outcome.error {
+                progress.suspend(|| eprintln!("error: {source}: {error}"));
+            }
+            if let Some(placement) = &outcome.placement {
+                progress.suspend(|| eprintln!("{source}: {placement}"));
+            }
+            outcomes.push(outcome);
         }
-        outcomes.push(outcome);
         progress.inc(1);
     }
     progress.finish_and_clear();
@@ -109,13 +144,7 @@ async fn add_one(
     options: &UploadOptions,
     add: &AddArgs,
 ) -> AddOutcome {
-    let mut outcome = AddOutcome {
-        source: source.to_string(),
-        info_hash: None,
-        name: None,
-        server_name: None,
-        error: None,
-    };
+    let mut outcome = AddOutcome::of(source);
     if Path::new(source).is_file() {
         let uploaded = match TorrentUpload::from_path(source) {
             Ok(file) => client
@@ -129,29 +158,93 @@ async fn add_one(
                 outcome.info_hash = Some(added.info_hash);
                 outcome.name = Some(added.torrent_name);
                 outcome.server_name = Some(added.server_name);
+                outcome.placement = added.placement.map(|p| p.reason);
             }
             Err(error) => outcome.error = Some(crate::cli::errors::describe(&error)),
         }
-    } else if source.ends_with(".torrent") && !source.contains("://") {
+    } else if is_missing_file(source) {
         outcome.error = Some("no such file".to_string());
     } else {
-        let request = AddTorrentRequest {
-            uri: source.to_string(),
-            server_id: options.server_id.clone(),
-            server_ids: Vec::new(),
-            start: options.start,
-            labels: options.labels.clone(),
-            save_path: add.save_path.clone(),
-        };
+        let request = uri_request(source, options, add, Vec::new());
         match client.add_torrent(&request).await {
             Ok(added) => {
                 outcome.info_hash = Some(added.info_hash);
                 outcome.server_name = Some(added.server_name);
+                outcome.placement = added.placement.map(|p| p.reason);
             }
             Err(error) => outcome.error = Some(crate::cli::errors::client_error(&error)),
         }
     }
     outcome
+}
+
+/// Adds one source to each of `servers`: one outcome per server.
+async fn add_to_servers(
+    client: &Client,
+    source: &str,
+    options: &UploadOptions,
+    add: &AddArgs,
+    servers: &[String],
+) -> Vec<AddOutcome> {
+    let answer = if Path::new(source).is_file() {
+        match TorrentUpload::from_path(source) {
+            Ok(file) => client
+                .upload_torrent_to_servers(file, options, servers)
+                .await
+                .map_err(|e| crate::cli::errors::client_error(&e)),
+            Err(error) => Err(crate::cli::errors::describe(
+                &anyhow::Error::from(error).context("reading the file"),
+            )),
+        }
+    } else if is_missing_file(source) {
+        Err("no such file".to_string())
+    } else {
+        let request = uri_request(source, options, add, servers.to_vec());
+        client
+            .add_torrent_to_servers(&request)
+            .await
+            .map_err(|e| crate::cli::errors::client_error(&e))
+    };
+    match answer {
+        Ok(answer) => answer
+            .outcomes
+            .into_iter()
+            .map(|o| AddOutcome {
+                info_hash: o.info_hash,
+                server_name: Some(o.server_name)
+                    .filter(|n| !n.is_empty())
+                    .or(Some(o.server_id)),
+                error: (!o.success).then_some(o.message),
+                ..AddOutcome::of(source)
+            })
+            .collect(),
+        Err(error) => vec![AddOutcome {
+            error: Some(error),
+            ..AddOutcome::of(source)
+        }],
+    }
+}
+
+/// A path that looks like a .torrent file but is not there.
+fn is_missing_file(source: &str) -> bool {
+    source.ends_with(".torrent") && !source.contains("://")
+}
+
+/// `POST /torrents` for a magnet, hash or URL.
+fn uri_request(
+    source: &str,
+    options: &UploadOptions,
+    add: &AddArgs,
+    server_ids: Vec<String>,
+) -> AddTorrentRequest {
+    AddTorrentRequest {
+        uri: source.to_string(),
+        server_id: options.server_id.clone(),
+        server_ids,
+        start: options.start,
+        labels: options.labels.clone(),
+        save_path: add.save_path.clone(),
+    }
 }
 
 /// The display name (`dn`) of a magnet link, percent-decoded.
