@@ -62,15 +62,22 @@ class Torrents(Transport):
         start: bool = True,
         labels: Optional[Sequence[str]] = None,
         save_path: Optional[str] = None,
+        server_ids: Optional[Sequence[str]] = None,
     ) -> JSON:
         """Adds a torrent from a magnet link, a bare info hash or an HTTP(S) URL of a
         ``.torrent`` file: ``{message, info_hash, uri, server_id, server_name}``.
 
-        ``server_id`` ``None`` targets the caller's default server.
+        ``server_id`` ``None`` targets the caller's default server; ``"auto"``
+        lets your placement rules choose (the answer's ``placement`` says which
+        rule and why). ``server_ids`` adds to each of those servers instead:
+        ``{total, success_count, failure_count, outcomes: [{server_id,
+        server_name, success, message, info_hash}]}``.
         """
         body: JSON = {"uri": uri, "start": start}
         if server_id is not None:
             body["server_id"] = server_id
+        if server_ids is not None:
+            body["server_ids"] = list(server_ids)
         if labels is not None:
             body["labels"] = list(labels)
         if save_path is not None:
@@ -105,20 +112,28 @@ class Torrents(Transport):
         server_id: Optional[str] = None,
         start: bool = True,
         save_path: Optional[str] = None,
+        labels: Optional[Sequence[str]] = None,
+        server_ids: Optional[Sequence[str]] = None,
     ) -> JSON:
         """Uploads a local ``.torrent`` file:
         ``{message, info_hash, torrent_name, server_id, server_name}``.
 
-        ``server_id`` ``None`` leaves the choice of server to the API (its default server);
-        ``save_path`` (an absolute directory on the client's host) where to download,
-        ``None`` for the client's default.
+        ``server_id`` ``None`` leaves the choice of server to the API (its default server),
+        ``"auto"`` to your placement rules; ``save_path`` (an absolute directory on the
+        client's host) where to download, ``None`` for the client's default.
+        ``server_ids`` uploads to each of them (the answer as for :meth:`add_torrent`).
         """
         path = os.fspath(file_path)
+        params = {"server_id": server_id, "start": _bool_param(start)}
+        if labels:
+            params["labels"] = ",".join(labels)
+        if server_ids is not None:
+            params["server_ids"] = ",".join(server_ids)
         with open(path, "rb") as handle:
             return self._request(
                 "POST",
                 "/torrents/upload",
-                params={"server_id": server_id, "start": _bool_param(start)},
+                params=params,
                 data=_save_path_field(save_path),
                 files={"file": _torrent_part(path, handle)},
             )
