@@ -15,6 +15,7 @@ const ROUTES = {
   'api-keys': async () => (await import('./views/api-keys.js')).apiKeysView(),
   activity: async () => (await import('./views/activity.js')).activityView(),
   rules: async () => (await import('./views/rules.js')).rulesView(),
+  placement: async () => (await import('./views/placement.js')).placementView(),
   webhooks: async () => (await import('./views/webhooks.js')).webhooksView(),
   admin: async (me) => (me.is_admin ? (await import('./views/admin.js')).adminView(me) : null),
   account: async (me) => (await import('./views/account.js')).accountView(me),

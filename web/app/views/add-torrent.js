@@ -1,5 +1,6 @@
 // Adding torrents: magnet links, info hashes or URLs, and .torrent files by
-// picker or dropped anywhere on the page, to a chosen server.
+// picker or dropped anywhere on the page, to a chosen server, to where the
+// placement rules say (auto), or to several servers at once.
 
 import { api } from '../api.js';
 import { openDialog, notify } from '../dialog.js';
@@ -22,7 +23,14 @@ export function openAddTorrent({ uris: links = [], files = [] } = {}) {
   const fileError = errorLine();
   const servers = store.servers;
   const server = h('select', { name: 'server', required: true },
-    servers.map((s) => h('option', { value: s.id, selected: s.is_default }, `${s.name} (${s.server_type})`)));
+    servers.map((s) => h('option', { value: s.id, selected: s.is_default }, `${s.name} (${s.server_type})`)),
+    h('option', { value: 'auto' }, 'Automatic (placement rules)'),
+    h('option', { value: SEVERAL }, 'Several…'));
+  const severalBoxes = servers.map((s) => h('input', { type: 'checkbox', name: 'server_ids', value: s.id }));
+  const several = h('fieldset.several-servers', { hidden: true }, h('legend', {}, 'Add to each of'),
+    servers.map((s, index) => h('label.check', {}, severalBoxes[index], s.name)));
+  server.addEventListener('change', () => { several.hidden = server.value !== SEVERAL; });
+  const reportList = h('ul.add-report');
   const labels = h('input', { type: 'text', name: 'labels', placeholder: 'e.g. movies, linux' });
   const savePath = h('input', { type: 'text', name: 'save_path', placeholder: 'the server\'s default folder', autocapitalize: 'off' });
   const start = h('input', { type: 'checkbox', name: 'start', checked: true });
@@ -46,10 +54,11 @@ export function openAddTorrent({ uris: links = [], files = [] } = {}) {
     field('Magnet links, info hashes or URLs — one per line', uris), uriError.element,
     field('.torrent files (or drop them on the page)', picker), fileList, fileError.element,
     servers.length ? field('Server', server) : h('p.error', {}, 'Add a server first (Servers page).'),
+    several,
     field('Labels', labels, 'Separated by commas'),
     field('Save to', savePath, 'A folder on the server\'s host, e.g. /srv/downloads/linux.'),
     h('label.check', {}, start, 'Start right away (otherwise added paused)'),
-    formError.element,
+    formError.element, reportList,
     h('div.actions', {}, h('button', { type: 'button', onclick: () => dialog.close() }, 'Cancel'), submit));
 
   form.addEventListener('submit', async (event) => {
@@ -62,12 +71,23 @@ export function openAddTorrent({ uris: links = [], files = [] } = {}) {
       return;
     }
     const target = {
-      server_id: server.value, start: start.checked, labels: parseLabels(labels.value),
+      start: start.checked, labels: parseLabels(labels.value),
       save_path: savePath.value.trim() || undefined,
     };
+    if (server.value === SEVERAL) {
+      target.server_ids = severalBoxes.filter((box) => box.checked).map((box) => box.value);
+      if (!target.server_ids.length) {
+        formError.show('Tick the servers to add to.');
+        return;
+      }
+    } else {
+      target.server_id = server.value;
+    }
     submit.disabled = true;
-    const uriFailures = await addUris(lines, target);
-    const fileFailures = await addFiles(chosen, target);
+    const report = [];
+    const uriFailures = await addUris(lines, target, report);
+    const fileFailures = await addFiles(chosen, target, report);
+    replaceChildren(reportList, report.map((line) => h('li', {}, line)));
     submit.disabled = false;
     const added = lines.length + chosen.length - uriFailures.length - fileFailures.length;
     if (added) notify(`Added ${added} torrent${added === 1 ? '' : 's'}.`);
@@ -77,7 +97,8 @@ export function openAddTorrent({ uris: links = [], files = [] } = {}) {
     chosen.splice(0, chosen.length, ...chosen.filter((file) => fileFailures.some((f) => f.name === file.name)));
     drawFiles();
     fileError.show(fileFailures.map((failure) => `${failure.name}: ${failure.message}`).join('\n'));
-    if (!uriFailures.length && !fileFailures.length) dialog.close();
+    // What auto or several did stays in view; a plain add closes the dialog.
+    if (!uriFailures.length && !fileFailures.length && !report.length) dialog.close();
   });
 
   const dialog = openDialog({ title: 'Add torrents', content: form, className: 'add-torrent' });
@@ -85,12 +106,30 @@ export function openAddTorrent({ uris: links = [], files = [] } = {}) {
   if (!servers.length) submit.disabled = true;
 }
 
+const SEVERAL = '__several';
+
+/** Where an answer put the torrent: the lines of the report (placement's
+ * reason, each server's outcome) and the failure, if any. */
+function outcomeOf(what, answer, report) {
+  if (answer.placement) report.push(`${what} → ${answer.server_name}: ${answer.placement.reason}`);
+  if (!answer.outcomes) return null;
+  for (const outcome of answer.outcomes) {
+    const name = outcome.server_name || outcome.server_id;
+    report.push(`${what} → ${name}: ${outcome.success ? 'added' : outcome.message}`);
+  }
+  const failed = answer.outcomes.filter((outcome) => !outcome.success);
+  return failed.length
+    ? failed.map((outcome) => `${outcome.server_name || outcome.server_id}: ${outcome.message}`).join('; ')
+    : null;
+}
+
 /** POST /torrents per line; returns the failures. */
-async function addUris(lines, target) {
+async function addUris(lines, target, report) {
   const failures = [];
   for (const uri of lines) {
     try {
-      await api.post('/torrents', { uri, ...target });
+      const message = outcomeOf(uri, await api.post('/torrents', { uri, ...target }), report);
+      if (message) failures.push({ uri, message });
     } catch (error) {
       failures.push({ uri, message: error.message });
     }
@@ -98,21 +137,37 @@ async function addUris(lines, target) {
   return failures;
 }
 
-/** One file: /torrents/upload; several: one batch request. Returns the failures. */
-async function addFiles(files, target) {
+/** One file: /torrents/upload; several: one batch request (to several
+ * servers: one upload per file). Returns the failures. */
+async function addFiles(files, target, report) {
   if (!files.length) return [];
-  const query = { server_id: target.server_id, start: String(target.start) };
+  const query = { start: String(target.start) };
+  if (target.server_ids) query.server_ids = target.server_ids.join(',');
+  else query.server_id = target.server_id;
   if (target.labels.length) query.labels = target.labels.join(',');
-  const form = new FormData();
-  if (target.save_path) form.append('save_path', target.save_path);
-  try {
-    if (files.length === 1) {
-      form.append('file', files[0], files[0].name);
-      await api.upload('/torrents/upload', form, query);
-      return [];
+  const formWith = (file) => {
+    const form = new FormData();
+    if (target.save_path) form.append('save_path', target.save_path);
+    if (file) form.append('file', file, file.name);
+    return form;
+  };
+  if (target.server_ids || files.length === 1) {
+    const failures = [];
+    for (const file of files) {
+      try {
+        const message = outcomeOf(file.name, await api.upload('/torrents/upload', formWith(file), query), report);
+        if (message) failures.push({ name: file.name, message });
+      } catch (error) {
+        failures.push({ name: file.name, message: error.message });
+      }
     }
+    return failures;
+  }
+  const form = formWith(null);
+  try {
     for (const file of files) form.append('files', file, file.name);
     const answer = await api.upload('/torrents/upload/batch', form, query);
+    outcomeOf(`${files.length} files`, answer, report);
     return answer.results.filter((result) => !result.success)
       .map((result) => ({ name: result.filename, message: result.message }));
   } catch (error) {
