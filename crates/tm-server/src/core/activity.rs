@@ -196,7 +196,10 @@ impl Change {
     /// An add that failed before it named a torrent.
     pub fn failed_add(owner: &User, server_id: Option<&str>) -> Self {
         Self {
-            server_id: server_id.map(str::to_string),
+            // `auto` names no server: placement failed before choosing one.
+            server_id: server_id
+                .filter(|id| *id != tm_api_types::AUTO_SERVER)
+                .map(str::to_string),
             ..Self::new(ActivityScope::Torrent, "add", &owner.id)
         }
     }
