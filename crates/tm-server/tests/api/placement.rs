@@ -70,6 +70,13 @@ fn torrent(dir: &std::path::Path, name: &str) -> TestTorrent {
     TestTorrent::single_file(dir, name, 40_000, Some(TRACKER)).unwrap()
 }
 
+fn torrent_part(torrent: &TestTorrent) -> reqwest::multipart::Part {
+    reqwest::multipart::Part::bytes(torrent.bytes.clone())
+        .file_name(format!("{}.torrent", torrent.name))
+        .mime_str("application/x-bittorrent")
+        .unwrap()
+}
+
 /// Uploads with `query` and answers the body, asserting success.
 async fn placed(api: &Api, query: &str, torrent: &TestTorrent) -> Value {
     let (status, body) = upload(api, query, "t.torrent", torrent.bytes.clone()).await;
@@ -127,6 +134,33 @@ async fn auto_places_by_the_rules_on_real_servers() {
         ))
         .await;
     assert_eq!(status, StatusCode::OK, "{on_b}");
+
+    // A batch is placed as one, and says so.
+    let form = reqwest::multipart::Form::new()
+        .part(
+            "files",
+            torrent_part(&torrent(scratch.path(), "batch1.bin")),
+        )
+        .part(
+            "files",
+            torrent_part(&torrent(scratch.path(), "batch2.bin")),
+        );
+    let (status, batch) = api
+        .send(
+            api.request(
+                reqwest::Method::POST,
+                "/torrents/upload/batch?server_id=auto&start=false&labels=tv",
+            )
+            .multipart(form),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{batch}");
+    assert_eq!(
+        (batch["server_id"].clone(), batch["success_count"].clone()),
+        (json!(b_id), json!(2)),
+        "{batch}"
+    );
+    assert_eq!(batch["placement"]["rule"], "tv", "{batch}");
 
     // round_robin alternates between its servers.
     let mut turns = Vec::new();
