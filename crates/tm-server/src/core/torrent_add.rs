@@ -62,6 +62,7 @@ impl Core {
         let (source, uri) = self.resolve_uri(user, uri).await?;
         let poller = self.server_for_add(user, server_id).await?;
         let add = filing.into_add(&poller, source).await?;
+        self.keep_metainfo(user, &add.source).await;
         let info_hash = poller.client().add(add).await?;
         settle(&poller, std::slice::from_ref(&info_hash), |t| t.is_some()).await;
         Ok(AddTorrentResponse {
@@ -98,7 +99,7 @@ impl Core {
     ) -> Result<UploadTorrentResponse> {
         let filing = filing.checked()?;
         let poller = self.server_for_add(user, server_id).await?;
-        let (info_hash, torrent_name) = add_file(&poller, filing, bytes).await?;
+        let (info_hash, torrent_name) = self.add_file(user, &poller, filing, bytes).await?;
         settle(&poller, std::slice::from_ref(&info_hash), |t| t.is_some()).await;
         Ok(UploadTorrentResponse {
             message: "Torrent uploaded and added successfully".into(),
@@ -138,22 +139,24 @@ impl Core {
         let poller = self.server_for_add(user, server_id).await?;
         let mut results = Vec::with_capacity(files.len());
         for (filename, bytes) in files {
-            results.push(match add_file(&poller, filing.clone(), bytes).await {
-                Ok((info_hash, torrent_name)) => BatchUploadResult {
-                    filename,
-                    success: true,
-                    message: "Added successfully".into(),
-                    info_hash: Some(info_hash),
-                    torrent_name: Some(torrent_name),
+            results.push(
+                match self.add_file(user, &poller, filing.clone(), bytes).await {
+                    Ok((info_hash, torrent_name)) => BatchUploadResult {
+                        filename,
+                        success: true,
+                        message: "Added successfully".into(),
+                        info_hash: Some(info_hash),
+                        torrent_name: Some(torrent_name),
+                    },
+                    Err(error) => BatchUploadResult {
+                        filename,
+                        success: false,
+                        message: error.to_string(),
+                        info_hash: None,
+                        torrent_name: None,
+                    },
                 },
-                Err(error) => BatchUploadResult {
-                    filename,
-                    success: false,
-                    message: error.to_string(),
-                    info_hash: None,
-                    torrent_name: None,
-                },
-            });
+            );
         }
         let added: Vec<String> = results.iter().filter_map(|r| r.info_hash.clone()).collect();
         if !added.is_empty() {
@@ -237,10 +240,19 @@ impl Filing {
     }
 }
 
-/// Checks a .torrent and adds it; returns its info hash and name.
-async fn add_file(poller: &Poller, filing: Filing, bytes: Vec<u8>) -> Result<(String, String)> {
-    let (meta, bytes) = parse_torrent(bytes).await?;
-    let add = filing.into_add(poller, TorrentSource::File(bytes)).await?;
-    let info_hash = poller.client().add(add).await?;
-    Ok((info_hash, meta.name))
+impl Core {
+    /// Checks a .torrent and adds it; returns its info hash and name.
+    async fn add_file(
+        &self,
+        user: &User,
+        poller: &Poller,
+        filing: Filing,
+        bytes: Vec<u8>,
+    ) -> Result<(String, String)> {
+        let (meta, bytes) = parse_torrent(bytes).await?;
+        let add = filing.into_add(poller, TorrentSource::File(bytes)).await?;
+        self.keep_metainfo(user, &add.source).await;
+        let info_hash = poller.client().add(add).await?;
+        Ok((info_hash, meta.name))
+    }
 }
