@@ -136,6 +136,31 @@ mod tests {
     }
 
     #[test]
+    fn a_stored_metainfo_renews_the_view_without_a_change_in_the_client() {
+        let stored = MetainfoIndex::default();
+        let full = TorrentChanges {
+            full: true,
+            torrents: vec![torrent("a", 1), torrent("b", 1)],
+            removed: vec![],
+        };
+        let first = Snapshot::default().apply(&server(), full, &stored).unwrap();
+        assert!(!first.views["a"].info.has_metainfo);
+        let nothing = || TorrentChanges {
+            full: false,
+            torrents: vec![],
+            removed: vec![],
+        };
+        assert!(first.apply(&server(), nothing(), &stored).is_none());
+        stored.extend(["a".to_string()]);
+        let second = first.apply(&server(), nothing(), &stored).unwrap();
+        assert_eq!(second.revision, 2, "lists rendered before are stale");
+        assert!(second.views["a"].info.has_metainfo);
+        assert!(second.views["a"].json.contains(r#""has_metainfo":true"#));
+        assert!(Arc::ptr_eq(&first.views["b"], &second.views["b"]));
+        assert!(second.apply(&server(), nothing(), &stored).is_none());
+    }
+
+    #[test]
     fn unchanged_torrents_keep_their_serialized_view() {
         let full = TorrentChanges {
             full: true,

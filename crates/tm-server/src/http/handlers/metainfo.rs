@@ -71,7 +71,7 @@ mod tests {
             super::file_stem("Some Show (2024) [x]"),
             "Some Show (2024) [x]"
         );
-        assert_eq!(super::file_stem("a\"b\r\n/../c"), "a_b__.._c");
+        assert_eq!(super::file_stem("a\"b\r\n/../c"), "a_b___.._c");
         assert_eq!(super::file_stem("../.."), "_");
         assert_eq!(super::file_stem("..."), "metainfo");
         assert_eq!(super::file_stem("été"), "_t_");
