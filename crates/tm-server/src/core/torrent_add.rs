@@ -139,24 +139,23 @@ impl Core {
         let poller = self.server_for_add(user, server_id).await?;
         let mut results = Vec::with_capacity(files.len());
         for (filename, bytes) in files {
-            results.push(
-                match self.add_file(user, &poller, filing.clone(), bytes).await {
-                    Ok((info_hash, torrent_name)) => BatchUploadResult {
-                        filename,
-                        success: true,
-                        message: "Added successfully".into(),
-                        info_hash: Some(info_hash),
-                        torrent_name: Some(torrent_name),
-                    },
-                    Err(error) => BatchUploadResult {
-                        filename,
-                        success: false,
-                        message: error.to_string(),
-                        info_hash: None,
-                        torrent_name: None,
-                    },
+            let added = self.add_file(user, &poller, filing.clone(), bytes).await;
+            results.push(match added {
+                Ok((info_hash, torrent_name)) => BatchUploadResult {
+                    filename,
+                    success: true,
+                    message: "Added successfully".into(),
+                    info_hash: Some(info_hash),
+                    torrent_name: Some(torrent_name),
                 },
-            );
+                Err(error) => BatchUploadResult {
+                    filename,
+                    success: false,
+                    message: error.to_string(),
+                    info_hash: None,
+                    torrent_name: None,
+                },
+            });
         }
         let added: Vec<String> = results.iter().filter_map(|r| r.info_hash.clone()).collect();
         if !added.is_empty() {
