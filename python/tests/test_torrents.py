@@ -90,6 +90,11 @@ def test_magnets_batches_and_refusals(client, server_id, tmp_path):
     second, second_hash = make_torrent(tmp_path, "two.bin")
     batch = client.upload_torrents([str(first), str(second)], server_id, start=False)
     assert (batch["total"], batch["success_count"], batch["failure_count"]) == (2, 2, 0)
+    # Their .torrent files are kept, byte for byte.
+    saved = tmp_path / "saved.torrent"
+    assert client.download_metainfo(second_hash, path=saved) == second.read_bytes()
+    assert saved.read_bytes() == second.read_bytes()
+    assert client.get_torrent(first_hash)["has_metainfo"] is True
     again = client.upload_torrents([str(first)], server_id, start=False)
     assert again["failure_count"] == 1 and "already" in again["results"][0]["message"]
 
@@ -100,6 +105,11 @@ def test_magnets_batches_and_refusals(client, server_id, tmp_path):
     by_hash = client.add_torrent(bare_hash.upper(), server_id, start=False)
     assert by_hash["info_hash"] == bare_hash
     assert by_hash["uri"] == f"magnet:?xt=urn:btih:{bare_hash}"
+    # A magnet on Transmission has no .torrent to download.
+    assert client.get_torrent(magnet_hash)["has_metainfo"] is False
+    with pytest.raises(TorrentManagerError) as unstored:
+        client.download_metainfo(magnet_hash)
+    assert (unstored.value.status_code, unstored.value.code) == (404, "not_found")
     listed = {t["info_hash"] for t in client.list_torrents()}
     assert listed == {first_hash, second_hash, magnet_hash, bare_hash}
 

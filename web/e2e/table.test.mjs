@@ -4,6 +4,7 @@
 // Run: cargo build -p torrent-manager && cd web && node --test e2e/table.test.mjs
 
 import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
 import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import {
@@ -252,7 +253,7 @@ describe('torrents view', { timeout: 300_000 }, () => {
     await row.click({ button: 'right' });
     const menu = page.locator('.context-menu[role=menu]');
     assert.deepEqual(await menu.locator('[role=menuitem]').allTextContents(),
-      ['Start', 'Stop', 'Recheck', 'Reannounce', 'Labels…', 'Move data…', 'Remove…', 'Details']);
+      ['Start', 'Stop', 'Recheck', 'Reannounce', 'Labels…', 'Move data…', 'Download .torrent', 'Remove…', 'Details']);
     // The selection shows at the table's next render, not synchronously.
     await row.and(page.locator('[aria-selected=true]')).waitFor({ timeout: 5000 });
     await menu.locator('text=Start').click();
@@ -279,6 +280,15 @@ describe('torrents view', { timeout: 300_000 }, () => {
     assert.equal(response.request().postDataJSON().action, 'reannounce');
     assert.equal((await response.json()).success_count, 1);
     await page.locator('.toast', { hasText: 'Reannounced 1 torrent.' }).waitFor();
+    // Download .torrent: the uploaded file, byte for byte, named after the torrent.
+    await row.click({ button: 'right' });
+    const downloading = page.waitForEvent('download');
+    await menu.locator('text=Download .torrent').click();
+    const download = await downloading;
+    assert.equal(download.suggestedFilename(), 'alpha-01.torrent');
+    const saved = await fs.readFile(await download.path());
+    const alpha01 = torrents.a.find((torrent) => torrent.name === 'alpha-01');
+    assert.ok(saved.equals(alpha01.buffer), 'the stored .torrent is the uploaded one');
     // Move data…: a dialog prefilled with the save path; the client moves it.
     await row.click({ button: 'right' });
     await menu.locator('text=Move data…').click();

@@ -287,6 +287,11 @@ pub struct ClientCapabilities {
     /// answers of servers from before it existed.
     #[serde(rename = "move", default)]
     pub move_data: bool,
+    /// Handing back a torrent's .torrent metainfo (qBittorrent 4.5 and
+    /// later); the manager keeps it for magnets added there. Absent (false)
+    /// in answers of servers from before it existed.
+    #[serde(default)]
+    pub export_metainfo: bool,
     pub delete_data: bool,
     /// Polls fetch only what changed.
     pub incremental_list: bool,

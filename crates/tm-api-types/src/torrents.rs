@@ -164,6 +164,11 @@ pub struct TorrentInfo {
     /// The tracker's own message behind `tracker_status`, as the client reports it.
     #[serde(default)]
     pub tracker_message: Option<String>,
+    /// Whether the manager holds this torrent's .torrent metainfo
+    /// (`GET /torrents/{hash}/metainfo`). Absent (false) in answers of
+    /// servers from before it existed.
+    #[serde(default)]
+    pub has_metainfo: bool,
     /// Same as `downloaded` (the original API's name).
     pub bytes_done: u64,
     /// Same as `save_path` (the original API's name).

@@ -117,6 +117,13 @@ pub trait TorrentClient: Send + Sync {
         Err(unsupported(self, "moving data"))
     }
 
+    /// The torrent's .torrent metainfo as the client holds it, for clients
+    /// whose capabilities say `export_metainfo`. Unchecked: callers verify
+    /// that its `info` hashes to the torrent's hash.
+    async fn export_metainfo(&self, _info_hash: &str) -> Result<Vec<u8>> {
+        Err(unsupported(self, "metainfo export"))
+    }
+
     /// Bytes free in the client's default download directory, `None` when
     /// the client cannot tell.
     async fn free_space(&self) -> Result<Option<u64>> {

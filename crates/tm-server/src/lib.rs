@@ -109,6 +109,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
         .await
         .with_context(|| format!("could not listen on {address}"))?;
     core.refresh_webhook_users().await?;
+    core.load_metainfo_index().await?;
     core.sync_fleet().await?;
     let local_addr = listener.local_addr()?;
     tracing::info!("torrent-manager listening on http://{local_addr}");
@@ -122,6 +123,8 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
     let maintenance = tokio::spawn(maintain(core.clone(), shutdown.clone()));
     let automation = tokio::spawn(automation::run_engine(core.clone(), shutdown.clone()));
     let webhooks = tokio::spawn(webhooks::run_dispatcher(core.clone(), shutdown.clone()));
+    // Ends with `shutdown`; an export in flight is simply dropped.
+    tokio::spawn(crate::core::run_exporter(core.clone(), shutdown.clone()));
     Ok(RunningServer {
         local_addr,
         shutdown,

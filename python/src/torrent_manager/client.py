@@ -20,6 +20,7 @@ from ._accounts import Accounts
 from ._activity import Activity
 from ._admin import Admin
 from ._categories import Categories
+from ._metainfo import Metainfo
 from ._placement import Placement
 from ._rules import Rules
 from ._servers import Servers
@@ -33,7 +34,7 @@ __all__ = ["CLEAR", "DEFAULT_BASE_URL", "TorrentManagerClient", "TorrentManagerE
 
 
 class TorrentManagerClient(
-    Accounts, Servers, Torrents, Categories, Admin, Activity, Rules, Webhooks, Placement
+    Accounts, Servers, Torrents, Metainfo, Categories, Admin, Activity, Rules, Webhooks, Placement
 ):
     """Client for the torrent-manager REST API.
 

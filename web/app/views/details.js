@@ -169,6 +169,7 @@ function overviewFacts(torrent) {
     ...(torrent.category ? [['Category', torrent.category]] : []),
     ['Saved in', torrent.save_path],
     ['Info hash', torrent.info_hash],
+    ['.torrent', torrent.has_metainfo ? 'Stored (menu: Download .torrent)' : 'Not stored'],
     ['Added', format.dateTime(torrent.added_at)],
     ['Completed', format.dateTime(torrent.completed_at)],
   ];

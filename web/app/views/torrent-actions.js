@@ -95,6 +95,19 @@ export function editLabels(torrents) {
 }
 
 /**
+ * Saves the torrent's .torrent file as the manager stored it: a link the
+ * browser follows (the session cookie rides along), named by the server.
+ */
+export function downloadMetainfo(torrent) {
+  if (!torrent?.has_metainfo) return;
+  const query = new URLSearchParams(onServer(torrent));
+  const link = h('a', { href: `${torrentPath(torrent, 'metainfo')}?${query}`, download: '' });
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+/**
  * Moves the data of `torrents` into one directory on their clients' hosts,
  * asked for in a dialog prefilled with the first one's save path.
  */

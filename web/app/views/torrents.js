@@ -15,7 +15,7 @@ import { openAddTorrent } from './add-torrent.js';
 import { ColumnPrefs, columnChooser } from './column-chooser.js';
 import { SpeedGraph } from './speed-graph.js';
 import {
-  bindShortcuts, editLabels, moveData, removeTorrents, runBulk,
+  bindShortcuts, downloadMetainfo, editLabels, moveData, removeTorrents, runBulk,
 } from './torrent-actions.js';
 import {
   CARD_COLUMNS, fitColumns, isNumericColumn, SORT_KEYS, SORTABLE_COLUMNS, sortValue, trackOf,
@@ -315,6 +315,9 @@ export function torrentsView() {
       { label: `Reannounce${many}`, action: actions.reannounce },
       { label: `Labels…${many}`, action: actions.labels },
       { label: `Move data…${many}`, action: actions.move },
+      ...(count === 1 && torrent.has_metainfo
+        ? [{ label: 'Download .torrent', action: () => downloadMetainfo(torrent) }]
+        : []),
       { label: `Remove${many}…`, action: actions.remove, danger: true },
       { label: 'Details', action: () => openDetails(torrent) },
     ], `Actions for ${count > 1 ? `${count} torrents` : torrent.name}`);

@@ -199,6 +199,7 @@ impl TorrentClient for Deluge {
                 recheck: true,
                 reannounce: true,
                 move_data: true,
+                export_metainfo: false,
                 delete_data: true,
                 incremental_list: false,
             },

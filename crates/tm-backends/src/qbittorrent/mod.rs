@@ -271,6 +271,7 @@ impl TorrentClient for Qbittorrent {
                 recheck: true,
                 reannounce: true,
                 move_data: true,
+                export_metainfo: version >= ApiVersion::EXPORT,
                 delete_data: true,
                 incremental_list: true,
             },
@@ -345,6 +346,21 @@ impl TorrentClient for Qbittorrent {
                 .await?;
         }
         Ok(())
+    }
+
+    async fn export_metainfo(&self, info_hash: &str) -> Result<Vec<u8>> {
+        let version = self.api_version().await?;
+        if version < ApiVersion::EXPORT {
+            return Err(self.error(ErrorKind::Unsupported(format!(
+                "WebAPI {version} has no torrents/export"
+            ))));
+        }
+        let torrent = self.one(info_hash).await?;
+        let bytes = self
+            .api
+            .text("torrents/export", &[("hash", &torrent.hash)])
+            .await?;
+        Ok(bytes.to_vec())
     }
 
     async fn remove(&self, info_hash: &str, delete_data: bool) -> Result<RemoveOutcome> {

@@ -8,6 +8,8 @@ pub(super) struct ApiVersion(pub u32, pub u32, pub u32);
 impl ApiVersion {
     /// Tags (our labels) came with WebAPI 2.3.0 (qBittorrent 4.2).
     pub const TAGS: ApiVersion = ApiVersion(2, 3, 0);
+    /// `torrents/export` came with WebAPI 2.8.14 (qBittorrent 4.5).
+    pub const EXPORT: ApiVersion = ApiVersion(2, 8, 14);
     /// qBittorrent 5.0: `stop`/`start`, `stopped`, states `stoppedUP/DL`.
     pub const STOP_NAMES: ApiVersion = ApiVersion(2, 11, 0);
 

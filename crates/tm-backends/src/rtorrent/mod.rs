@@ -159,6 +159,7 @@ impl TorrentClient for Rtorrent {
                 recheck: true,
                 reannounce: true,
                 move_data: true,
+                export_metainfo: false,
                 delete_data: true,
                 incremental_list: false,
             },

@@ -251,6 +251,7 @@ impl TorrentClient for Transmission {
                 recheck: true,
                 reannounce: true,
                 move_data: true,
+                export_metainfo: false,
                 delete_data: true,
                 incremental_list: true,
             },

@@ -109,6 +109,18 @@ async fn torrents_through_transmission() {
     assert_eq!(added.info_hash, magnet.info_hash);
     assert_eq!(added.server_id, server_id);
 
+    // The uploads' .torrent files are kept; Transmission cannot hand back a
+    // magnet's.
+    let kept = alice
+        .torrent_metainfo(&second.info_hash, None)
+        .await
+        .unwrap();
+    assert_eq!(kept, second.bytes);
+    let listed = alice.get_torrent(&second.info_hash, None).await.unwrap();
+    assert!(listed.has_metainfo);
+    let missing = alice.torrent_metainfo(&magnet.info_hash, None).await;
+    assert!(matches!(missing, Err(Error::NotFound(_))), "{missing:?}");
+
     // Listing, filtering, paging.
     let all = alice.list_torrents(&TorrentQuery::default()).await.unwrap();
     assert_eq!(all.total, 3);

@@ -68,6 +68,7 @@ impl Core {
         let placed = self.server_for_new(user, server_id, &filing, &file).await?;
         let poller = placed.poller;
         let add = filing.into_add(&poller, source).await?;
+        self.keep_metainfo(user, &add.source).await;
         let info_hash = poller.client().add(add).await?;
         settle(&poller, std::slice::from_ref(&info_hash), |t| t.is_some()).await;
         Ok(AddTorrentResponse {
@@ -108,7 +109,7 @@ impl Core {
             .server_for_new(user, server_id, &filing, &[&bytes])
             .await?;
         let poller = placed.poller;
-        let (info_hash, torrent_name) = add_file(&poller, filing, bytes).await?;
+        let (info_hash, torrent_name) = self.add_file(user, &poller, filing, bytes).await?;
         settle(&poller, std::slice::from_ref(&info_hash), |t| t.is_some()).await;
         Ok(UploadTorrentResponse {
             message: "Torrent uploaded and added successfully".into(),
@@ -153,7 +154,8 @@ impl Core {
         let poller = placed.poller;
         let mut results = Vec::with_capacity(files.len());
         for (filename, bytes) in files {
-            results.push(match add_file(&poller, filing.clone(), bytes).await {
+            let added = self.add_file(user, &poller, filing.clone(), bytes).await;
+            results.push(match added {
                 Ok((info_hash, torrent_name)) => BatchUploadResult {
                     filename,
                     success: true,
@@ -254,10 +256,19 @@ impl Filing {
     }
 }
 
-/// Checks a .torrent and adds it; returns its info hash and name.
-async fn add_file(poller: &Poller, filing: Filing, bytes: Vec<u8>) -> Result<(String, String)> {
-    let (meta, bytes) = parse_torrent(bytes).await?;
-    let add = filing.into_add(poller, TorrentSource::File(bytes)).await?;
-    let info_hash = poller.client().add(add).await?;
-    Ok((info_hash, meta.name))
+impl Core {
+    /// Checks a .torrent and adds it; returns its info hash and name.
+    async fn add_file(
+        &self,
+        user: &User,
+        poller: &Poller,
+        filing: Filing,
+        bytes: Vec<u8>,
+    ) -> Result<(String, String)> {
+        let (meta, bytes) = parse_torrent(bytes).await?;
+        let add = filing.into_add(poller, TorrentSource::File(bytes)).await?;
+        self.keep_metainfo(user, &add.source).await;
+        let info_hash = poller.client().add(add).await?;
+        Ok((info_hash, meta.name))
+    }
 }

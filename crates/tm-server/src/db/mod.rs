@@ -7,6 +7,7 @@
 mod activity;
 mod api_keys;
 mod facade;
+mod metainfo;
 mod placement;
 mod rules;
 mod servers;

@@ -6,6 +6,7 @@
 //! before answering, so callers read their own writes. A failing server backs
 //! off on its own and never slows the others.
 
+mod metainfo_index;
 mod metrics;
 mod poller;
 mod snapshot;
@@ -20,6 +21,7 @@ use tm_backends::BackendConfig;
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
+pub use metainfo_index::MetainfoIndex;
 pub use poller::{DEFAULT_RESYNC_INTERVAL, Poller, PollerState};
 pub use snapshot::Snapshot;
 pub use stream_json::stream_array;
@@ -70,6 +72,8 @@ pub struct Fleet {
     /// Time between two full lists of a server.
     resync_interval: std::time::Duration,
     shutdown: CancellationToken,
+    /// Which torrents have their metainfo stored (their views say so).
+    metainfo: Arc<MetainfoIndex>,
 }
 
 impl Fleet {
@@ -84,7 +88,13 @@ impl Fleet {
             lifecycle,
             resync_interval,
             shutdown,
+            metainfo: Arc::default(),
         }
+    }
+
+    /// The hashes whose metainfo is stored.
+    pub fn metainfo(&self) -> &MetainfoIndex {
+        &self.metainfo
     }
 
     /// Cancelled when the server shuts down (live streams end then).
@@ -114,6 +124,7 @@ impl Fleet {
             self.shutdown.child_token(),
             self.events.clone(),
             Arc::clone(&self.lifecycle),
+            Arc::clone(&self.metainfo),
         )?;
         let user_id = poller.spec().user_id.clone();
         pollers.insert(poller.spec().id.clone(), poller);
@@ -181,6 +192,16 @@ impl Fleet {
             .unwrap_or_else(|e| e.into_inner())
             .get(server_id)
             .cloned()
+    }
+
+    /// Every poller.
+    pub fn all(&self) -> Vec<Arc<Poller>> {
+        self.pollers
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .cloned()
+            .collect()
     }
 
     /// The pollers of one user's servers.

@@ -6,7 +6,7 @@ use tm_backends::{BackendError, ClientInfo, ErrorKind, Torrent, TorrentChanges, 
 use tokio::sync::{Notify, broadcast};
 use tokio_util::sync::CancellationToken;
 
-use super::{FleetEvent, ServerSpec, Snapshot, delta};
+use super::{FleetEvent, MetainfoIndex, ServerSpec, Snapshot, delta};
 use crate::core::now_millis;
 use crate::events::{EventBus, server_transition, torrent_events};
 
@@ -81,6 +81,7 @@ pub struct Poller {
     /// Set once a full list was applied: torrents of the first list are
     /// what the server already had, not added ones.
     listed: AtomicBool,
+    metainfo: Arc<MetainfoIndex>,
 }
 
 impl Poller {
@@ -91,6 +92,7 @@ impl Poller {
         cancel: CancellationToken,
         events: broadcast::Sender<Arc<FleetEvent>>,
         lifecycle: Arc<EventBus>,
+        metainfo: Arc<MetainfoIndex>,
     ) -> Result<Arc<Self>, BackendError> {
         let client = tm_backends::connect(&spec.backend)?;
         let poller = Arc::new(Self {
@@ -117,6 +119,7 @@ impl Poller {
             events,
             lifecycle,
             listed: AtomicBool::new(false),
+            metainfo,
         });
         tokio::spawn(Arc::clone(&poller).run());
         Ok(poller)
@@ -311,12 +314,13 @@ impl Poller {
         let current = self.snapshot();
         let spec = self.spec.clone();
         let listening = self.events.receiver_count() > 0;
+        let stored = Arc::clone(&self.metainfo);
         // Lifecycle events only after the first list, and only for a user
         // with webhooks.
         let deriving =
             self.listed.load(Ordering::Relaxed) && self.lifecycle.wants(&self.spec.user_id);
         let built = tokio::task::spawn_blocking(move || {
-            let next = current.apply(&spec, changes)?;
+            let next = current.apply(&spec, changes, &stored)?;
             // Deltas are built only while someone listens.
             let delta =
                 listening.then(|| delta(&spec.id, next.revision, &current.views, &next.views));

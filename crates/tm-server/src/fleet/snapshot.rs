@@ -4,6 +4,7 @@ use std::sync::Arc;
 use tm_backends::{Torrent, TorrentChanges};
 
 use super::ServerSpec;
+use super::metainfo_index::MetainfoIndex;
 use super::view::TorrentView;
 
 /// A server's torrents at one moment. Immutable: a poll builds the next one.
@@ -21,18 +22,30 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// The snapshot after `changes`, or `None` when nothing changed.
-    pub fn apply(&self, server: &ServerSpec, changes: TorrentChanges) -> Option<Snapshot> {
-        let next: HashMap<String, Torrent> = if changes.full {
-            changes
-                .torrents
-                .into_iter()
-                .map(|t| (t.info_hash.clone(), t))
-                .collect()
+    /// The snapshot after `changes`, or `None` when nothing changed (in the
+    /// torrents, or in which of them have their metainfo in `stored`).
+    pub fn apply(
+        &self,
+        server: &ServerSpec,
+        changes: TorrentChanges,
+        stored: &MetainfoIndex,
+    ) -> Option<Snapshot> {
+        let stored = stored.read();
+        let flags_changed = self
+            .views
+            .iter()
+            .any(|(hash, view)| view.info.has_metainfo != stored.contains(hash));
+        let next: Arc<HashMap<String, Torrent>> = if changes.full {
+            Arc::new(
+                changes
+                    .torrents
+                    .into_iter()
+                    .map(|t| (t.info_hash.clone(), t))
+                    .collect(),
+            )
+        } else if changes.torrents.is_empty() && changes.removed.is_empty() {
+            Arc::clone(&self.torrents)
         } else {
-            if changes.torrents.is_empty() && changes.removed.is_empty() {
-                return None;
-            }
             let mut next = (*self.torrents).clone();
             for hash in &changes.removed {
                 next.remove(hash);
@@ -40,18 +53,23 @@ impl Snapshot {
             for torrent in changes.torrents {
                 next.insert(torrent.info_hash.clone(), torrent);
             }
-            next
+            Arc::new(next)
         };
-        if next == *self.torrents {
+        if !flags_changed && *next == *self.torrents {
             return None;
         }
         // Unchanged torrents keep their view (and its serialized form).
         let views = next
             .iter()
             .map(|(hash, torrent)| {
+                let has_metainfo = stored.contains(hash);
                 let view = match (self.torrents.get(hash), self.views.get(hash)) {
-                    (Some(old), Some(view)) if old == torrent => Arc::clone(view),
-                    _ => Arc::new(TorrentView::new(server, torrent)),
+                    (Some(old), Some(view))
+                        if old == torrent && view.info.has_metainfo == has_metainfo =>
+                    {
+                        Arc::clone(view)
+                    }
+                    _ => Arc::new(TorrentView::new(server, torrent, has_metainfo)),
                 };
                 (hash.clone(), view)
             })
@@ -61,7 +79,7 @@ impl Snapshot {
             revision: self.revision + 1,
             download_rate: rate(|t| t.download_rate),
             upload_rate: rate(|t| t.upload_rate),
-            torrents: Arc::new(next),
+            torrents: next,
             views: Arc::new(views),
         })
     }
@@ -118,13 +136,40 @@ mod tests {
     }
 
     #[test]
+    fn a_stored_metainfo_renews_the_view_without_a_change_in_the_client() {
+        let stored = MetainfoIndex::default();
+        let full = TorrentChanges {
+            full: true,
+            torrents: vec![torrent("a", 1), torrent("b", 1)],
+            removed: vec![],
+        };
+        let first = Snapshot::default().apply(&server(), full, &stored).unwrap();
+        assert!(!first.views["a"].info.has_metainfo);
+        let nothing = || TorrentChanges {
+            full: false,
+            torrents: vec![],
+            removed: vec![],
+        };
+        assert!(first.apply(&server(), nothing(), &stored).is_none());
+        stored.extend(["a".to_string()]);
+        let second = first.apply(&server(), nothing(), &stored).unwrap();
+        assert_eq!(second.revision, 2, "lists rendered before are stale");
+        assert!(second.views["a"].info.has_metainfo);
+        assert!(second.views["a"].json.contains(r#""has_metainfo":true"#));
+        assert!(Arc::ptr_eq(&first.views["b"], &second.views["b"]));
+        assert!(second.apply(&server(), nothing(), &stored).is_none());
+    }
+
+    #[test]
     fn unchanged_torrents_keep_their_serialized_view() {
         let full = TorrentChanges {
             full: true,
             torrents: vec![torrent("a", 1), torrent("b", 1)],
             removed: vec![],
         };
-        let first = Snapshot::default().apply(&server(), full).unwrap();
+        let first = Snapshot::default()
+            .apply(&server(), full, &MetainfoIndex::default())
+            .unwrap();
         assert_eq!(first.revision, 1);
         assert_eq!((first.download_rate, first.upload_rate), (2, 0));
         let delta = TorrentChanges {
@@ -132,7 +177,9 @@ mod tests {
             torrents: vec![torrent("b", 2)],
             removed: vec![],
         };
-        let second = first.apply(&server(), delta).unwrap();
+        let second = first
+            .apply(&server(), delta, &MetainfoIndex::default())
+            .unwrap();
         assert_eq!(second.revision, 2);
         assert_eq!(second.download_rate, 3);
         assert!(Arc::ptr_eq(&first.views["a"], &second.views["a"]));
@@ -144,7 +191,9 @@ mod tests {
             removed: vec![],
         };
         assert!(
-            second.apply(&server(), same).is_none(),
+            second
+                .apply(&server(), same, &MetainfoIndex::default())
+                .is_none(),
             "no change, no revision"
         );
 

@@ -23,8 +23,9 @@ pub fn state_of(torrent: &Torrent) -> TorrentState {
     }
 }
 
-/// The API's view of a torrent on `server`.
-pub fn torrent_info(server: &ServerSpec, t: &Torrent) -> TorrentInfo {
+/// The API's view of a torrent on `server`; `has_metainfo` tells whether
+/// the store holds its .torrent.
+pub fn torrent_info(server: &ServerSpec, t: &Torrent, has_metainfo: bool) -> TorrentInfo {
     let state = state_of(t);
     TorrentInfo {
         info_hash: t.info_hash.clone(),
@@ -61,6 +62,7 @@ pub fn torrent_info(server: &ServerSpec, t: &Torrent) -> TorrentInfo {
         tracker: t.tracker.clone(),
         tracker_status: t.tracker_status,
         tracker_message: t.tracker_message.clone(),
+        has_metainfo,
         bytes_done: t.downloaded,
         directory: t.save_path.clone(),
         is_magnet: state == TorrentState::Metadata,
@@ -80,8 +82,8 @@ pub struct TorrentView {
 }
 
 impl TorrentView {
-    pub fn new(server: &ServerSpec, torrent: &Torrent) -> Self {
-        let info = torrent_info(server, torrent);
+    pub fn new(server: &ServerSpec, torrent: &Torrent, has_metainfo: bool) -> Self {
+        let info = torrent_info(server, torrent, has_metainfo);
         let json = to_json(&info).into_boxed_str();
         Self {
             name_key: info.name.to_lowercase(),

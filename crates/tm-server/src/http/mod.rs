@@ -31,8 +31,8 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::core::{Core, Error};
 use handlers::{
-    activity, admin, api_keys, auth, categories, events, health, placement, rules, servers,
-    targets, torrents, webhooks,
+    activity, admin, api_keys, auth, categories, events, health, metainfo, placement, rules,
+    servers, targets, torrents, webhooks,
 };
 
 /// JSON bodies are small; uploads get their own limit where they are accepted.
@@ -118,6 +118,7 @@ pub fn router(core: Core) -> Router {
         .routes(routes!(torrents::files, torrents::set_files))
         .routes(routes!(torrents::peers))
         .routes(routes!(torrents::trackers))
+        .routes(routes!(metainfo::download))
         .routes(routes!(
             torrents::get_labels,
             torrents::set_labels,

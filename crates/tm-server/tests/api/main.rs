@@ -13,6 +13,7 @@ mod faults;
 mod isolation;
 mod labels;
 mod limits;
+mod metainfo;
 mod metrics;
 mod moves;
 mod openapi;

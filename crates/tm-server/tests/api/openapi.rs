@@ -47,6 +47,7 @@ async fn openapi_describes_every_endpoint_and_docs_work_offline() {
         ("/torrents/{info_hash}/files", "put"),
         ("/torrents/{info_hash}/peers", "get"),
         ("/torrents/{info_hash}/trackers", "get"),
+        ("/torrents/{info_hash}/metainfo", "get"),
         ("/torrents/{info_hash}/labels", "get"),
         ("/torrents/{info_hash}/labels", "put"),
         ("/torrents/{info_hash}/labels", "post"),
@@ -123,6 +124,15 @@ async fn openapi_describes_every_endpoint_and_docs_work_offline() {
             "{schema} schema"
         );
     }
+
+    // The metainfo download is a .torrent file; torrents say whether they have one.
+    let metainfo = &doc["paths"]["/torrents/{info_hash}/metainfo"]["get"]["responses"]["200"];
+    assert!(
+        metainfo["content"]["application/x-bittorrent"].is_object(),
+        "{metainfo}"
+    );
+    let torrent = &doc["components"]["schemas"]["TorrentInfo"]["properties"];
+    assert_eq!(torrent["has_metainfo"]["type"], "boolean", "{torrent}");
 
     // Testing a saved server takes optional changes, in the update's shape.
     let body = &doc["paths"]["/servers/{id}/test"]["post"]["requestBody"];

@@ -131,6 +131,21 @@ async fn facade_over(daemon: ClientUnderTest) {
         "Fails."
     );
 
+    // Its .torrent is kept, as for the REST API's uploads.
+    let kept = api
+        .request(
+            reqwest::Method::GET,
+            &format!("/torrents/{}/metainfo", seeded.info_hash),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(kept.status(), StatusCode::OK);
+    assert_eq!(
+        kept.bytes().await.unwrap().as_ref(),
+        seeded.bytes.as_slice()
+    );
+
     // Listed in the category, in qBittorrent's units.
     let torrent = state_in(&qbit, &seeded.info_hash, &["stalledUP", "uploading"]).await;
     assert_eq!(torrent["hash"], seeded.info_hash.as_str());

@@ -278,6 +278,10 @@ tm_testkit::for_every_client! {
         assert_eq!(added["uri"], url.as_str());
         let (_, listed) = api.get(&format!("/torrents/{}", torrent.info_hash)).await;
         assert_eq!(listed["labels"], json!(["web"]));
+        // The fetched .torrent is kept as it came.
+        assert_eq!(listed["has_metainfo"], true, "{listed}");
+        let kept = api.request(reqwest::Method::GET, &format!("/torrents/{}/metainfo", torrent.info_hash)).send().await.unwrap();
+        assert_eq!(kept.bytes().await.unwrap().as_ref(), torrent.bytes.as_slice());
         for (path, expected) in [("/not-a-torrent", "not a .torrent file"), ("/huge.torrent", "larger than 10 MiB"), ("/missing", "HTTP 404")] {
             let (status, body) = api.post("/torrents", json!({"uri": format!("{files}{path}"), "server_id": server_id})).await;
             assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {body}");

@@ -66,6 +66,27 @@ async fn torrents_add_list_stop_start_rm() {
         find(&list, &magnet.info_hash).is_some(),
         "the magnet is listed: {list}"
     );
+    assert_eq!(listed["has_metainfo"], true);
+
+    // The file's .torrent comes back byte for byte; the magnet's is not
+    // stored (Transmission cannot hand it back).
+    let saved = scratch.path().join("saved.torrent");
+    let prefix = &file.info_hash[..8];
+    env.run(&[
+        "torrents",
+        "metainfo",
+        prefix,
+        "-f",
+        saved.to_str().unwrap(),
+    ])
+    .await
+    .ok();
+    assert_eq!(std::fs::read(&saved).unwrap(), file.bytes);
+    let missing = env
+        .run(&["torrents", "metainfo", &magnet.info_hash, "-f", "-"])
+        .await
+        .failed_with(1);
+    assert!(missing.stderr.contains("metainfo"), "{missing:?}");
     let table = env.run(&["torrents"]).await.ok();
     let header = table.stdout.lines().next().unwrap_or_default();
     for column in ["NAME", "STATE", "DONE", "SIZE", "HASH"] {

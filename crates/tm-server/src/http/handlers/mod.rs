@@ -7,6 +7,7 @@ pub mod auth;
 pub mod categories;
 pub mod events;
 pub mod health;
+pub mod metainfo;
 pub mod placement;
 pub mod rules;
 pub mod servers;

@@ -37,6 +37,7 @@ fn capabilities_text(c: &ClientCapabilities) -> String {
         c.recheck.then_some("recheck"),
         c.reannounce.then_some("reannounce"),
         c.move_data.then_some("move data"),
+        c.export_metainfo.then_some("export metainfo"),
         c.delete_data.then_some("delete data"),
         c.incremental_list.then_some("incremental list"),
     ]

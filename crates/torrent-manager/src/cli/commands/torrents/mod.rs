@@ -1,4 +1,4 @@
-//! `torrents` (alias `ls`): list, and `add|show|start|stop|rm|recheck|reannounce|move|files|peers|trackers|labels`.
+//! `torrents` (alias `ls`): list, and `add|show|start|stop|rm|recheck|reannounce|move|metainfo|files|peers|trackers|labels`.
 
 mod actions;
 mod add;
@@ -7,6 +7,7 @@ mod inspect;
 mod labels;
 mod list;
 mod lookup;
+mod metainfo;
 
 use clap::{Args, Subcommand};
 use tm_client::Client;
@@ -72,6 +73,8 @@ enum TorrentCommand {
         /// The new directory (absolute, on the client's host).
         path: String,
     },
+    /// Save a torrent's .torrent file, as the manager stored it.
+    Metainfo(metainfo::MetainfoArgs),
     /// The files of a torrent, or set their priority.
     Files(files::FilesArgs),
     /// The peers a torrent is connected to.
@@ -126,6 +129,7 @@ pub async fn run(context: &Context, args: TorrentsArgs) -> anyhow::Result<()> {
                 .await?;
             out.show(&moved, || format!("{}: {}", moved.message, moved.info_hash))
         }
+        TorrentCommand::Metainfo(args) => metainfo::save(client, out, args).await,
         TorrentCommand::Files(args) => files::files(client, out, args).await,
         TorrentCommand::Peers(one) => inspect::peers(client, out, one).await,
         TorrentCommand::Trackers(one) => inspect::trackers(client, out, one).await,
