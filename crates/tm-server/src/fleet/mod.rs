@@ -183,6 +183,16 @@ impl Fleet {
             .cloned()
     }
 
+    /// Every poller, of every user.
+    pub fn all(&self) -> Vec<Arc<Poller>> {
+        self.pollers
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .cloned()
+            .collect()
+    }
+
     /// The pollers of one user's servers.
     pub fn of_user(&self, user_id: &str) -> Vec<Arc<Poller>> {
         self.pollers

@@ -31,8 +31,8 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::core::{Core, Error};
 use handlers::{
-    activity, admin, api_keys, auth, categories, events, health, rules, servers, targets, torrents,
-    webhooks,
+    activity, admin, api_keys, auth, categories, events, fleet, health, rules, servers, targets,
+    torrents, webhooks,
 };
 
 /// JSON bodies are small; uploads get their own limit where they are accepted.
@@ -109,6 +109,8 @@ pub fn router(core: Core) -> Router {
         .routes(routes!(torrents::list, torrents::add))
         .routes(routes!(torrents::get, torrents::remove))
         .routes(routes!(torrents::bulk))
+        .routes(routes!(fleet::duplicates))
+        .routes(routes!(fleet::cross_seed))
         .routes(routes!(torrents::start))
         .routes(routes!(torrents::stop))
         .routes(routes!(torrents::recheck))
