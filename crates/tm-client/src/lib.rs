@@ -28,6 +28,7 @@ mod auth;
 mod categories;
 mod client;
 mod error;
+mod fleet;
 mod rules;
 mod servers;
 mod torrents;
