@@ -20,6 +20,7 @@ from ._accounts import Accounts
 from ._activity import Activity
 from ._admin import Admin
 from ._categories import Categories
+from ._fleet import Fleet
 from ._rules import Rules
 from ._servers import Servers
 from ._torrents import Torrents
@@ -32,7 +33,7 @@ __all__ = ["CLEAR", "DEFAULT_BASE_URL", "TorrentManagerClient", "TorrentManagerE
 
 
 class TorrentManagerClient(
-    Accounts, Servers, Torrents, Categories, Admin, Activity, Rules, Webhooks
+    Accounts, Servers, Torrents, Fleet, Categories, Admin, Activity, Rules, Webhooks
 ):
     """Client for the torrent-manager REST API.
 
