@@ -8,7 +8,7 @@ use tm_api_types::{RuleAction, RuleMatch, RulePreview};
 use super::conditions::Field;
 use super::rules::CompiledRule;
 use super::subject::Subject;
-use crate::content::FleetIndex;
+use crate::content::{FleetIndex, Wants};
 use crate::core::{Core, Result, User, now_millis};
 
 /// Most matches a preview lists (the total is given).
@@ -47,9 +47,12 @@ pub async fn plan(core: &Core, rule: &CompiledRule) -> Result<Vec<Planned>> {
         }
     };
     let idle = &core.rule_runs().idle;
-    // File lists are read only for rules that test them.
-    let with_content = rule.condition.uses(Field::CrossSeeds);
-    let fleet = FleetIndex::load(core, &rule.user_id, with_content).await?;
+    // Copies are counted, and file lists read, only for rules that test them.
+    let wants = Wants {
+        copies: rule.condition.uses(Field::Copies),
+        content: rule.condition.uses(Field::CrossSeeds),
+    };
+    let fleet = FleetIndex::load(core, &rule.user_id, wants).await?;
     let mut planned = Vec::new();
     for poller in fleet.pollers() {
         let server = poller.spec();

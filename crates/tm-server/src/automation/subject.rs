@@ -18,7 +18,8 @@ pub struct Subject<'a> {
     pub now: i64,
     /// Unix seconds since which no data moved (see `idle`).
     pub idle_since: Option<i64>,
-    /// How many of the user's servers hold this info hash.
+    /// How many of the user's servers hold this info hash (counted only
+    /// for a rule that tests it).
     pub copies: u32,
     /// How many other torrents hold the same content; `None` while the
     /// torrent's file list is not fetched (or the rule does not ask).

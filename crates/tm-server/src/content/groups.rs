@@ -10,7 +10,7 @@ use tm_api_types::{
     DuplicatesResponse, TorrentInfo,
 };
 
-use super::index::FleetIndex;
+use super::index::{FleetIndex, Wants};
 use super::key::has_metadata;
 use crate::core::{Core, Result, User};
 use crate::fleet::TorrentView;
@@ -18,7 +18,11 @@ use crate::fleet::TorrentView;
 impl Core {
     /// Torrents present on more than one of the user's servers.
     pub async fn duplicates(&self, user: &User) -> Result<DuplicatesResponse> {
-        let index = FleetIndex::load(self, &user.id, false).await?;
+        let wants = Wants {
+            copies: true,
+            content: false,
+        };
+        let index = FleetIndex::load(self, &user.id, wants).await?;
         let mut by_hash: BTreeMap<String, Vec<Arc<TorrentView>>> = BTreeMap::new();
         for view in views(&index) {
             if index.copies(&view.info.info_hash) > 1 {
@@ -50,7 +54,11 @@ impl Core {
 
     /// Torrents of different info hashes holding the same files.
     pub async fn cross_seed_groups(&self, user: &User) -> Result<CrossSeedResponse> {
-        let index = FleetIndex::load(self, &user.id, true).await?;
+        let wants = Wants {
+            copies: false,
+            content: true,
+        };
+        let index = FleetIndex::load(self, &user.id, wants).await?;
         let mut pending = 0;
         let mut by_content: HashMap<Arc<str>, Vec<Arc<TorrentView>>> = HashMap::new();
         for view in views(&index) {

@@ -15,6 +15,14 @@ pub struct ContentSize {
     pub file_count: usize,
 }
 
+/// What a [`FleetIndex`] is built with: each part costs a pass over every
+/// torrent (copies) or a read of the stored file lists (content).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wants {
+    pub copies: bool,
+    pub content: bool,
+}
+
 /// The fleet of one user, indexed by info hash and by content.
 pub struct FleetIndex {
     pollers: Vec<Arc<Poller>>,
@@ -27,14 +35,16 @@ pub struct FleetIndex {
 }
 
 impl FleetIndex {
-    /// Counts the copies of every torrent of the user's servers; with
-    /// `with_content`, also reads the cached file lists.
-    pub async fn load(core: &Core, user_id: &str, with_content: bool) -> Result<FleetIndex> {
+    /// The user's servers, with the copies of every torrent and the
+    /// stored file lists as `wants` asks.
+    pub async fn load(core: &Core, user_id: &str, wants: Wants) -> Result<FleetIndex> {
         let pollers = core.fleet().of_user(user_id);
         let mut copies: HashMap<String, u32> = HashMap::new();
-        for poller in &pollers {
-            for hash in poller.snapshot().torrents.keys() {
-                *copies.entry(hash.clone()).or_default() += 1;
+        if wants.copies {
+            for poller in &pollers {
+                for hash in poller.snapshot().torrents.keys() {
+                    *copies.entry(hash.clone()).or_default() += 1;
+                }
             }
         }
         let mut index = FleetIndex {
@@ -43,7 +53,7 @@ impl FleetIndex {
             content_of: HashMap::new(),
             by_content: HashMap::new(),
         };
-        if with_content {
+        if wants.content {
             for row in core.store().file_lists_of_user(user_id).await? {
                 let digest: Arc<str> = Arc::from(row.content);
                 let size = ContentSize {
@@ -68,7 +78,8 @@ impl FleetIndex {
         &self.pollers
     }
 
-    /// How many of the user's servers hold `info_hash`.
+    /// How many of the user's servers hold `info_hash` (0 unless `copies`
+    /// was wanted).
     pub fn copies(&self, info_hash: &str) -> u32 {
         self.copies.get(info_hash).copied().unwrap_or(0)
     }

@@ -9,4 +9,4 @@ mod index;
 mod key;
 
 pub use fetcher::run_fetcher;
-pub use index::FleetIndex;
+pub use index::{FleetIndex, Wants};
