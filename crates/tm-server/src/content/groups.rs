@@ -18,31 +18,31 @@ use crate::fleet::TorrentView;
 impl Core {
     /// Torrents present on more than one of the user's servers.
     pub async fn duplicates(&self, user: &User) -> Result<DuplicatesResponse> {
+        // One pass over the snapshots: counts and copies agree.
         let wants = Wants {
-            copies: true,
+            copies: false,
             content: false,
         };
         let index = FleetIndex::load(self, &user.id, wants).await?;
         let mut by_hash: BTreeMap<String, Vec<Arc<TorrentView>>> = BTreeMap::new();
         for view in views(&index) {
-            if index.copies(&view.info.info_hash) > 1 {
-                by_hash
-                    .entry(view.info.info_hash.clone())
-                    .or_default()
-                    .push(view);
-            }
+            by_hash
+                .entry(view.info.info_hash.clone())
+                .or_default()
+                .push(view);
         }
         let mut groups: Vec<DuplicateGroup> = by_hash
             .into_iter()
-            .map(|(info_hash, mut copies)| {
+            .filter(|(_, copies)| copies.len() > 1)
+            .filter_map(|(info_hash, mut copies)| {
                 copies.sort_by(|a, b| by_server(&a.info, &b.info));
-                let first = &copies[0].info;
-                DuplicateGroup {
+                let first = &copies.first()?.info;
+                Some(DuplicateGroup {
                     info_hash,
                     name: first.name.clone(),
                     size: first.size,
                     copies: copies.iter().map(|v| copy_of(&v.info)).collect(),
-                }
+                })
             })
             .collect();
         groups.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.name.cmp(&b.name)));
@@ -96,7 +96,7 @@ impl Core {
         groups.sort_by(|a, b| {
             b.size
                 .cmp(&a.size)
-                .then_with(|| a.torrents[0].name.cmp(&b.torrents[0].name))
+                .then_with(|| first_name(a).cmp(&first_name(b)))
         });
         Ok(CrossSeedResponse { groups, pending })
     }
@@ -109,6 +109,10 @@ fn views(index: &FleetIndex) -> Vec<Arc<TorrentView>> {
         .iter()
         .flat_map(|p| p.snapshot().views.values().cloned().collect::<Vec<_>>())
         .collect()
+}
+
+fn first_name(group: &CrossSeedGroup) -> Option<&str> {
+    group.torrents.first().map(|t| t.name.as_str())
 }
 
 fn by_server(a: &TorrentInfo, b: &TorrentInfo) -> std::cmp::Ordering {
