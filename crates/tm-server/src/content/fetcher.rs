@@ -45,7 +45,8 @@ pub async fn run_fetcher(core: Core, shutdown: CancellationToken) {
     }
 }
 
-/// One round over every server at once: a slow server delays no other.
+/// One round over every server at once (a round lasts as long as its
+/// slowest server, each call bounded by the client's timeout).
 async fn fetch_round(core: &Core, servers: &mut HashMap<String, ServerLists>) {
     let pollers = core.fleet().all();
     let live: HashSet<&str> = pollers.iter().map(|p| p.spec().id.as_str()).collect();
