@@ -34,11 +34,26 @@ def make_torrent(
     (announcing to ``announce``); returns the .torrent's path and its info hash."""
     data = os.urandom(size)
     (directory / name).write_bytes(data)
+    return _torrent_of(directory / f"{name}.torrent", name, data, announce, None)
+
+
+def reissue(
+    directory: Path, name: str, announce: str, source: str
+) -> Tuple[Path, str]:
+    """The data ``make_torrent`` wrote at ``directory/name`` as another
+    tracker issues it: a ``source`` tag gives a new info hash. Returns the
+    new .torrent's path and info hash."""
+    data = (directory / name).read_bytes()
+    return _torrent_of(directory / f"{name}.{source}.torrent", name, data, announce, source)
+
+
+def _torrent_of(path: Path, name: str, data: bytes, announce: str, source) -> Tuple[Path, str]:
     pieces = b"".join(
-        hashlib.sha1(data[i:i + PIECE_LENGTH]).digest() for i in range(0, size, PIECE_LENGTH)
+        hashlib.sha1(data[i:i + PIECE_LENGTH]).digest() for i in range(0, len(data), PIECE_LENGTH)
     )
-    info = {"name": name, "length": size, "piece length": PIECE_LENGTH, "pieces": pieces}
+    info = {"name": name, "length": len(data), "piece length": PIECE_LENGTH, "pieces": pieces}
+    if source is not None:
+        info["source"] = source
     info_hash = hashlib.sha1(bencode(info)).hexdigest()
-    path = directory / f"{name}.torrent"
     path.write_bytes(bencode({"announce": announce, "info": info}))
     return path, info_hash

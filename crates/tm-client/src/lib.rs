@@ -28,6 +28,7 @@ mod auth;
 mod categories;
 mod client;
 mod error;
+mod fleet;
 mod metainfo;
 mod placement;
 mod rules;

@@ -36,7 +36,7 @@ pub fn hmac_sha256_hex(key: &[u8], message: &[u8]) -> Result<String, CryptoError
     Ok(hex(&mac.finalize().into_bytes()))
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -6,6 +6,7 @@
 
 mod automation;
 pub mod config;
+mod content;
 mod core;
 pub mod crypto;
 mod db;
@@ -46,6 +47,7 @@ pub struct RunningServer {
     maintenance: JoinHandle<()>,
     automation: JoinHandle<()>,
     webhooks: JoinHandle<()>,
+    file_lists: JoinHandle<()>,
     core: Core,
 }
 
@@ -72,6 +74,7 @@ impl RunningServer {
         let _ = self.maintenance.await;
         let _ = self.automation.await;
         let _ = self.webhooks.await;
+        let _ = self.file_lists.await;
         if let Err(error) = self.core.flush_key_usage().await {
             tracing::warn!(%error, "could not save API key use times");
         }
@@ -125,6 +128,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
     let webhooks = tokio::spawn(webhooks::run_dispatcher(core.clone(), shutdown.clone()));
     // Ends with `shutdown`; an export in flight is simply dropped.
     tokio::spawn(crate::core::run_exporter(core.clone(), shutdown.clone()));
+    let file_lists = tokio::spawn(content::run_fetcher(core.clone(), shutdown.clone()));
     Ok(RunningServer {
         local_addr,
         shutdown,
@@ -132,6 +136,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
         maintenance,
         automation,
         webhooks,
+        file_lists,
         core,
     })
 }

@@ -147,6 +147,24 @@ impl TestTorrent {
         }
     }
 
+    /// The same data as another torrent, the way a private tracker re-issues
+    /// it: a `source` tag in the info dictionary gives a new info hash, and
+    /// it announces to `announce`.
+    pub fn with_source(&self, source: &str, announce: Option<&str>) -> Self {
+        // "source" sorts after every other key of the info dictionary, so it
+        // goes last, before the dictionary's closing 'e'.
+        let mut info = self.info[..self.info.len() - 1].to_vec();
+        Bencode::text("source").encode(&mut info);
+        Bencode::text(source).encode(&mut info);
+        info.push(b'e');
+        Self {
+            bytes: metainfo(&info, announce),
+            info_hash: data_encoding::HEXLOWER.encode(&Sha1::digest(&info)),
+            info,
+            ..self.clone()
+        }
+    }
+
     /// A magnet link for this torrent.
     pub fn magnet(&self, tracker: Option<&str>) -> String {
         let mut link = format!("magnet:?xt=urn:btih:{}&dn={}", self.info_hash, self.name);

@@ -20,6 +20,7 @@ from ._accounts import Accounts
 from ._activity import Activity
 from ._admin import Admin
 from ._categories import Categories
+from ._fleet import Fleet
 from ._metainfo import Metainfo
 from ._placement import Placement
 from ._rules import Rules
@@ -34,7 +35,17 @@ __all__ = ["CLEAR", "DEFAULT_BASE_URL", "TorrentManagerClient", "TorrentManagerE
 
 
 class TorrentManagerClient(
-    Accounts, Servers, Torrents, Metainfo, Categories, Admin, Activity, Rules, Webhooks, Placement
+    Accounts,
+    Servers,
+    Torrents,
+    Metainfo,
+    Fleet,
+    Categories,
+    Admin,
+    Activity,
+    Rules,
+    Webhooks,
+    Placement,
 ):
     """Client for the torrent-manager REST API.
 

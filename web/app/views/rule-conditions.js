@@ -24,6 +24,8 @@ const FIELDS = [
   { name: 'inactive_time', title: 'Inactive for', kind: 'number', units: DURATION_UNITS },
   { name: 'size', title: 'Size', kind: 'number', units: SIZE_UNITS },
   { name: 'free_space', title: 'Free space on its server', kind: 'number', units: SIZE_UNITS },
+  { name: 'copies', title: 'Copies on your servers', kind: 'number' },
+  { name: 'cross_seeds', title: 'Other torrents with the same files', kind: 'number' },
   { name: 'name', title: 'Name', kind: 'text' },
   { name: 'save_path', title: 'Save path', kind: 'text' },
   { name: 'tracker', title: 'Tracker host', kind: 'text' },

@@ -6,6 +6,7 @@ mod admin;
 mod auth;
 mod categories;
 mod every_client;
+mod fleet;
 mod harness;
 mod keys;
 mod placement;

@@ -38,6 +38,8 @@ pub enum Field {
     Server,
     Client,
     FreeSpace,
+    Copies,
+    CrossSeeds,
 }
 
 /// What kind of value a field has, which decides its operators.
@@ -50,7 +52,7 @@ pub enum Kind {
 
 impl Field {
     /// Every field: its name in the API and the kind of value it has.
-    const ALL: [(&'static str, Field, Kind); 16] = [
+    const ALL: [(&'static str, Field, Kind); 18] = [
         ("state", Field::State, Kind::Text),
         ("ratio", Field::Ratio, Kind::Number),
         ("seeding_time", Field::SeedingTime, Kind::Number),
@@ -67,6 +69,8 @@ impl Field {
         ("server", Field::Server, Kind::Text),
         ("client", Field::Client, Kind::Text),
         ("free_space", Field::FreeSpace, Kind::Number),
+        ("copies", Field::Copies, Kind::Number),
+        ("cross_seeds", Field::CrossSeeds, Kind::Number),
     ];
 
     fn parse(name: &str) -> Result<Field> {
@@ -179,6 +183,15 @@ impl Condition {
     pub fn compile(tree: &RuleCondition) -> Result<Condition> {
         let mut nodes = 0;
         compile_node(tree, 1, &mut nodes)
+    }
+
+    /// True when a comparison in the tree tests `field`.
+    pub fn uses(&self, field: Field) -> bool {
+        match self {
+            Condition::All(list) | Condition::Any(list) => list.iter().any(|c| c.uses(field)),
+            Condition::Not(not) => not.uses(field),
+            Condition::Compare { field: f, .. } => *f == field,
+        }
     }
 
     /// True when the torrent matches.

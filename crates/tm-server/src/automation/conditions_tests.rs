@@ -20,6 +20,8 @@ fn matches(tree: Value) -> bool {
         free_space: Some(1_000),
         now: NOW,
         idle_since: Some(NOW - 3_600),
+        copies: 2,
+        cross_seeds: Some(1),
     };
     compile(tree).expect("a valid tree").matches(&subject)
 }
@@ -46,6 +48,44 @@ fn numbers_compare_with_every_operator() {
     assert!(matches(cmp("size", "in", json!([1, 5000]))));
     assert!(matches(cmp("progress", "ge", json!(100))));
     assert!(matches(cmp("free_space", "lt", json!(2000))));
+}
+
+#[test]
+fn fleet_counts_compare_as_numbers() {
+    assert!(matches(cmp("copies", "ge", json!(2))));
+    assert!(!matches(cmp("copies", "eq", json!(1))));
+    assert!(matches(cmp("cross_seeds", "ge", json!(1))));
+    assert!(matches(cmp("cross_seeds", "in", json!([1, 2]))));
+    assert!(invalid(cmp("copies", "matches", json!("2"))).contains("does not apply"));
+}
+
+#[test]
+fn an_unfetched_file_list_matches_no_cross_seed_count() {
+    let (torrent, server) = (torrent(), server());
+    let subject = Subject {
+        torrent: &torrent,
+        state: TorrentState::Seeding,
+        server: &server,
+        free_space: None,
+        now: NOW,
+        idle_since: None,
+        copies: 1,
+        cross_seeds: None,
+    };
+    let on = |tree: Value| compile(tree).expect("a valid tree").matches(&subject);
+    assert!(!on(cmp("cross_seeds", "ge", json!(0))));
+    assert!(!on(cmp("cross_seeds", "eq", json!(0))));
+    assert!(on(cmp("cross_seeds", "ne", json!(0))));
+    assert!(on(cmp("copies", "eq", json!(1))));
+}
+
+#[test]
+fn a_tree_says_which_fields_it_tests() {
+    use super::Field;
+    let tree = compile(json!({"all": [cmp("ratio", "ge", json!(1)), {"not": {"any": [cmp("cross_seeds", "ge", json!(1))]}}]})).unwrap();
+    assert!(tree.uses(Field::CrossSeeds));
+    assert!(tree.uses(Field::Ratio));
+    assert!(!tree.uses(Field::Copies));
 }
 
 #[test]
@@ -136,6 +176,8 @@ fn save_path_compares_without_a_trailing_separator() {
             free_space: None,
             now: NOW,
             idle_since: None,
+            copies: 1,
+            cross_seeds: None,
         };
         compile(tree).expect("a valid tree").matches(&subject)
     };

@@ -5,8 +5,10 @@ use std::collections::HashMap;
 
 use tm_api_types::{RuleAction, RuleMatch, RulePreview};
 
+use super::conditions::Field;
 use super::rules::CompiledRule;
 use super::subject::Subject;
+use crate::content::{FleetIndex, Wants};
 use crate::core::{Core, Result, User, now_millis};
 
 /// Most matches a preview lists (the total is given).
@@ -45,8 +47,14 @@ pub async fn plan(core: &Core, rule: &CompiledRule) -> Result<Vec<Planned>> {
         }
     };
     let idle = &core.rule_runs().idle;
+    // Copies are counted, and file lists read, only for rules that test them.
+    let wants = Wants {
+        copies: rule.condition.uses(Field::Copies),
+        content: rule.condition.uses(Field::CrossSeeds),
+    };
+    let fleet = FleetIndex::load(core, &rule.user_id, wants).await?;
     let mut planned = Vec::new();
-    for poller in core.fleet().of_user(&rule.user_id) {
+    for poller in fleet.pollers() {
         let server = poller.spec();
         if !rule.server_ids.is_empty() && !rule.server_ids.contains(&server.id) {
             continue;
@@ -68,6 +76,8 @@ pub async fn plan(core: &Core, rule: &CompiledRule) -> Result<Vec<Planned>> {
                 free_space,
                 now,
                 idle_since: idle.idle_since(&server.id, hash),
+                copies: fleet.copies(hash),
+                cross_seeds: fleet.cross_seeds(&server.id, hash),
             };
             if !rule.condition.matches(&subject) {
                 continue;

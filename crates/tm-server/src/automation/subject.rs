@@ -18,6 +18,12 @@ pub struct Subject<'a> {
     pub now: i64,
     /// Unix seconds since which no data moved (see `idle`).
     pub idle_since: Option<i64>,
+    /// How many of the user's servers hold this info hash (counted only
+    /// for a rule that tests it).
+    pub copies: u32,
+    /// How many other torrents hold the same content; `None` while the
+    /// torrent's file list is not fetched (or the rule does not ask).
+    pub cross_seeds: Option<u32>,
 }
 
 /// A field's value; `None` when the torrent has none (no tracker, not
@@ -49,6 +55,8 @@ impl Subject<'_> {
             Field::Server => FieldValue::Text(Some(&self.server.id)),
             Field::Client => FieldValue::Text(Some(self.server.server_type.as_str())),
             Field::FreeSpace => FieldValue::Number(self.free_space.map(|b| b as f64)),
+            Field::Copies => FieldValue::Number(Some(f64::from(self.copies))),
+            Field::CrossSeeds => FieldValue::Number(self.cross_seeds.map(f64::from)),
         }
     }
 }

@@ -7,6 +7,7 @@
 mod activity;
 mod api_keys;
 mod facade;
+mod file_lists;
 mod metainfo;
 mod placement;
 mod rules;
@@ -29,6 +30,7 @@ use sqlx::sqlite::{
 pub use activity::{ActivityFilter, ActivityRow};
 pub use api_keys::ApiKeyRow;
 pub use facade::{CategoryRow, ShareLimitRow};
+pub use file_lists::FileListRow;
 pub use rules::{OUTCOME_DONE, RuleActionRow, RuleRow};
 pub use servers::ServerRow;
 pub use sessions::NewSession;

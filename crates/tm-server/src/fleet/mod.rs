@@ -194,7 +194,7 @@ impl Fleet {
             .cloned()
     }
 
-    /// Every poller.
+    /// Every poller, of every user.
     pub fn all(&self) -> Vec<Arc<Poller>> {
         self.pollers
             .read()

@@ -31,7 +31,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::core::{Core, Error};
 use handlers::{
-    activity, admin, api_keys, auth, categories, events, health, metainfo, placement, rules,
+    activity, admin, api_keys, auth, categories, events, fleet, health, metainfo, placement, rules,
     servers, targets, torrents, webhooks,
 };
 
@@ -110,6 +110,8 @@ pub fn router(core: Core) -> Router {
         .routes(routes!(torrents::list, torrents::add))
         .routes(routes!(torrents::get, torrents::remove))
         .routes(routes!(torrents::bulk))
+        .routes(routes!(fleet::duplicates))
+        .routes(routes!(fleet::cross_seed))
         .routes(routes!(torrents::start))
         .routes(routes!(torrents::stop))
         .routes(routes!(torrents::recheck))

@@ -48,8 +48,11 @@ pub async fn seed(api: &Api, server_id: &str, torrent: &TestTorrent, labels: &st
     let (status, added) = upload(api, &query, "t.torrent", torrent.bytes.clone()).await;
     assert_eq!(status, StatusCode::OK, "{added}");
     let hash = &torrent.info_hash;
+    // On this server: the same torrent may be on others too.
     wait_until(Duration::from_secs(30), || async {
-        let (_, t) = api.get(&format!("/torrents/{hash}")).await;
+        let (_, t) = api
+            .get(&format!("/torrents/{hash}?server_id={server_id}"))
+            .await;
         (t["complete"] == true && t["state"] == "seeding").then_some(())
     })
     .await

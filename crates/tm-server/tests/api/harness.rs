@@ -169,8 +169,24 @@ impl TestApp {
 
     /// Counts rows of `table` belonging to `user_id`.
     pub async fn count_rows(&self, table: &str, user_id: &str) -> i64 {
+        self.count(&format!(
+            "SELECT COUNT(*) FROM {table} WHERE user_id = '{user_id}'"
+        ))
+        .await
+    }
+
+    /// Counts the stored file lists of `info_hash`.
+    pub async fn count_file_lists(&self, info_hash: &str) -> i64 {
+        self.count(&format!(
+            "SELECT COUNT(*) FROM file_lists WHERE info_hash = '{info_hash}'"
+        ))
+        .await
+    }
+
+    /// Runs a `SELECT COUNT(*)` on the test's database.
+    async fn count(&self, sql: &str) -> i64 {
         use sqlx::Connection;
-        let sql = format!("SELECT COUNT(*) FROM {table} WHERE user_id = '{user_id}'");
+        let sql = sql.to_string();
         let url = self.config.database_url();
         match self.db {
             Db::Sqlite => {

@@ -8,6 +8,7 @@ mod admin;
 mod api_keys;
 mod auth;
 mod categories;
+mod duplicates;
 mod events;
 mod faults;
 mod isolation;

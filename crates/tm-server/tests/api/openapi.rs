@@ -54,6 +54,8 @@ async fn openapi_describes_every_endpoint_and_docs_work_offline() {
         ("/torrents/{info_hash}/labels/{label}", "delete"),
         ("/events", "get"),
         ("/torrents/actions", "post"),
+        ("/torrents/duplicates", "get"),
+        ("/torrents/cross-seed", "get"),
         ("/admin/users/{id}/targets", "get"),
         ("/admin/users/{id}/targets", "put"),
         ("/auth/status", "get"),

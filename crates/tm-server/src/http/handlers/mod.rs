@@ -6,6 +6,7 @@ pub mod api_keys;
 pub mod auth;
 pub mod categories;
 pub mod events;
+pub mod fleet;
 pub mod health;
 pub mod metainfo;
 pub mod placement;

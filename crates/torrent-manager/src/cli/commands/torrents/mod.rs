@@ -1,8 +1,9 @@
-//! `torrents` (alias `ls`): list, and `add|show|start|stop|rm|recheck|reannounce|move|metainfo|files|peers|trackers|labels`.
+//! `torrents` (alias `ls`): list, and `add|show|start|stop|rm|recheck|reannounce|move|metainfo|files|peers|trackers|labels|duplicates|cross-seed`.
 
 mod actions;
 mod add;
 mod files;
+mod fleet;
 mod inspect;
 mod labels;
 mod list;
@@ -83,6 +84,10 @@ enum TorrentCommand {
     Trackers(OneTorrent),
     /// Show or change the labels of torrents.
     Labels(labels::LabelsArgs),
+    /// Torrents on more than one of your servers, and where each copy is.
+    Duplicates,
+    /// Torrents of different info hashes (trackers) with the same files.
+    CrossSeed,
 }
 
 #[derive(Args)]
@@ -134,5 +139,7 @@ pub async fn run(context: &Context, args: TorrentsArgs) -> anyhow::Result<()> {
         TorrentCommand::Peers(one) => inspect::peers(client, out, one).await,
         TorrentCommand::Trackers(one) => inspect::trackers(client, out, one).await,
         TorrentCommand::Labels(args) => labels::change_labels(client, out, args).await,
+        TorrentCommand::Duplicates => fleet::duplicates(client, out).await,
+        TorrentCommand::CrossSeed => fleet::cross_seed(client, out).await,
     }
 }

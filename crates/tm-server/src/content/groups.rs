@@ -1,0 +1,143 @@
+//! `GET /torrents/duplicates` and `GET /torrents/cross-seed`: groups built
+//! from the snapshots of the user's servers (and the cached file lists); no
+//! client is asked.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+use tm_api_types::{
+    CrossSeedGroup, CrossSeedResponse, CrossSeedTorrent, DuplicateCopy, DuplicateGroup,
+    DuplicatesResponse, TorrentInfo,
+};
+
+use super::index::{FleetIndex, Wants};
+use super::key::has_metadata;
+use crate::core::{Core, Result, User};
+use crate::fleet::TorrentView;
+
+impl Core {
+    /// Torrents present on more than one of the user's servers.
+    pub async fn duplicates(&self, user: &User) -> Result<DuplicatesResponse> {
+        // One pass over the snapshots: counts and copies agree.
+        let wants = Wants {
+            copies: false,
+            content: false,
+        };
+        let index = FleetIndex::load(self, &user.id, wants).await?;
+        let mut by_hash: BTreeMap<String, Vec<Arc<TorrentView>>> = BTreeMap::new();
+        for view in views(&index) {
+            by_hash
+                .entry(view.info.info_hash.clone())
+                .or_default()
+                .push(view);
+        }
+        let mut groups: Vec<DuplicateGroup> = by_hash
+            .into_iter()
+            .filter(|(_, copies)| copies.len() > 1)
+            .filter_map(|(info_hash, mut copies)| {
+                copies.sort_by(|a, b| by_server(&a.info, &b.info));
+                let first = &copies.first()?.info;
+                Some(DuplicateGroup {
+                    info_hash,
+                    name: first.name.clone(),
+                    size: first.size,
+                    copies: copies.iter().map(|v| copy_of(&v.info)).collect(),
+                })
+            })
+            .collect();
+        groups.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.name.cmp(&b.name)));
+        Ok(DuplicatesResponse {
+            total: groups.len(),
+            groups,
+        })
+    }
+
+    /// Torrents of different info hashes holding the same files.
+    pub async fn cross_seed_groups(&self, user: &User) -> Result<CrossSeedResponse> {
+        let wants = Wants {
+            copies: false,
+            content: true,
+        };
+        let index = FleetIndex::load(self, &user.id, wants).await?;
+        let mut pending = 0;
+        let mut by_content: HashMap<Arc<str>, Vec<Arc<TorrentView>>> = HashMap::new();
+        for view in views(&index) {
+            if !has_metadata(view.info.is_magnet, view.info.size) {
+                continue;
+            }
+            match index.content_of(&view.info.server_id, &view.info.info_hash) {
+                Some(digest) => by_content.entry(Arc::clone(digest)).or_default().push(view),
+                None => pending += 1,
+            }
+        }
+        let mut groups: Vec<CrossSeedGroup> = by_content
+            .into_iter()
+            .filter_map(|(digest, mut torrents)| {
+                // Counted over the listed torrents: a stored list of a torrent
+                // that just left makes no group.
+                let distinct: HashSet<&String> =
+                    torrents.iter().map(|v| &v.info.info_hash).collect();
+                if distinct.len() < 2 {
+                    return None;
+                }
+                let content = index.content_size(&digest)?;
+                torrents.sort_by(|a, b| {
+                    a.name_key
+                        .cmp(&b.name_key)
+                        .then_with(|| by_server(&a.info, &b.info))
+                });
+                Some(CrossSeedGroup {
+                    size: content.size,
+                    files: content.file_count,
+                    torrents: torrents.iter().map(|v| cross_seed_of(&v.info)).collect(),
+                })
+            })
+            .collect();
+        groups.sort_by(|a, b| {
+            b.size
+                .cmp(&a.size)
+                .then_with(|| first_name(a).cmp(&first_name(b)))
+        });
+        Ok(CrossSeedResponse { groups, pending })
+    }
+}
+
+/// Every torrent view of the index's servers.
+fn views(index: &FleetIndex) -> Vec<Arc<TorrentView>> {
+    index
+        .pollers()
+        .iter()
+        .flat_map(|p| p.snapshot().views.values().cloned().collect::<Vec<_>>())
+        .collect()
+}
+
+fn first_name(group: &CrossSeedGroup) -> Option<&str> {
+    group.torrents.first().map(|t| t.name.as_str())
+}
+
+fn by_server(a: &TorrentInfo, b: &TorrentInfo) -> std::cmp::Ordering {
+    (&a.server_name, &a.server_id).cmp(&(&b.server_name, &b.server_id))
+}
+
+fn copy_of(t: &TorrentInfo) -> DuplicateCopy {
+    DuplicateCopy {
+        server_id: t.server_id.clone(),
+        server_name: t.server_name.clone(),
+        server_type: t.server_type,
+        state: t.state,
+        progress: t.progress,
+        save_path: t.save_path.clone(),
+    }
+}
+
+fn cross_seed_of(t: &TorrentInfo) -> CrossSeedTorrent {
+    CrossSeedTorrent {
+        server_id: t.server_id.clone(),
+        server_name: t.server_name.clone(),
+        info_hash: t.info_hash.clone(),
+        name: t.name.clone(),
+        tracker: t.tracker.clone(),
+        state: t.state,
+        progress: t.progress,
+    }
+}
