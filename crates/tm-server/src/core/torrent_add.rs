@@ -25,13 +25,7 @@ impl Core {
         user: &User,
         request: AddTorrentRequest,
     ) -> Result<AddTorrentResponse> {
-        let filing = Filing {
-            start: request.start,
-            labels: request.labels,
-            save_path: request.save_path,
-            category: None,
-            skip_checking: false,
-        };
+        let filing = Filing::labelled(request.start, request.labels, request.save_path);
         self.add_uri(user, &request.uri, request.server_id.as_deref(), filing)
             .await
     }
@@ -226,6 +220,17 @@ pub struct Filing {
 }
 
 impl Filing {
+    /// How this API files a torrent: it has labels, not categories.
+    pub fn labelled(start: bool, labels: Vec<String>, save_path: Option<String>) -> Self {
+        Self {
+            start,
+            labels,
+            save_path,
+            category: None,
+            skip_checking: false,
+        }
+    }
+
     /// Checked before anything is fetched or sent.
     fn checked(self) -> Result<Self> {
         let category = clean_labels(self.category.into_iter().collect())?.pop();

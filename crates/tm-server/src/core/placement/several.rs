@@ -16,13 +16,7 @@ impl Core {
         request: AddTorrentRequest,
     ) -> Result<MultiAddResponse> {
         let server_ids = checked_server_ids(request.server_ids)?;
-        let filing = Filing {
-            start: request.start,
-            labels: request.labels,
-            save_path: request.save_path,
-            category: None,
-            skip_checking: false,
-        };
+        let filing = Filing::labelled(request.start, request.labels, request.save_path);
         let mut outcomes = Vec::with_capacity(server_ids.len());
         for id in server_ids {
             let result = self

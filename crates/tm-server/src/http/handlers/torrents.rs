@@ -161,17 +161,6 @@ fn labels_param(labels: Option<&str>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// How an upload is filed: this API has labels, not categories.
-fn filing(start: bool, labels: Vec<String>, save_path: Option<String>) -> Filing {
-    Filing {
-        start,
-        labels,
-        save_path,
-        category: None,
-        skip_checking: false,
-    }
-}
-
 /// Upload a .torrent file (multipart field `file`, at most 10 MiB; optional
 /// field `save_path`, checked as for `POST /torrents`).
 #[utoipa::path(post, path = "/torrents/upload", tag = "torrents", params(UploadParams),
@@ -191,7 +180,7 @@ pub async fn upload(
         Error::Invalid("the multipart field 'file' with the .torrent is missing".into())
     })?;
     let labels = labels_param(params.labels.as_deref());
-    let filing = filing(start, labels, form.save_path);
+    let filing = Filing::labelled(start, labels, form.save_path);
     let user = &identity.user;
     Ok(Json(match params.server_ids {
         Some(ids) => AddAnswer::Several(
@@ -234,7 +223,7 @@ pub async fn upload_batch(
         core.upload_torrents(
             &identity.user,
             params.server_id.as_deref(),
-            filing(start, labels, form.save_path),
+            Filing::labelled(start, labels, form.save_path),
             form.files,
         )
         .await?,
