@@ -243,6 +243,20 @@ pub struct AddTorrent {
     pub skip_checking: bool,
 }
 
+impl AddTorrent {
+    /// `source` without labels or category, into the client's own directory, checked.
+    pub fn plain(source: TorrentSource, start: bool) -> Self {
+        Self {
+            source,
+            start,
+            labels: Vec::new(),
+            save_path: None,
+            category: None,
+            skip_checking: false,
+        }
+    }
+}
+
 /// What `remove` did, honestly.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RemoveOutcome {

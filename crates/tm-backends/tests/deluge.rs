@@ -102,12 +102,11 @@ async fn magnet_before_its_metadata_and_free_space() {
     let torrent = TestTorrent::single_file(dir, "lonely.bin", 1000, None).unwrap();
     let hash = client
         .add(AddTorrent {
-            source: TorrentSource::Magnet(torrent.magnet(Some(common::DEAD_TRACKER))),
-            start: true,
             labels: vec!["music".to_owned()],
-            save_path: None,
-            category: None,
-            skip_checking: false,
+            ..AddTorrent::plain(
+                TorrentSource::Magnet(torrent.magnet(Some(common::DEAD_TRACKER))),
+                true,
+            )
         })
         .await
         .unwrap();

@@ -253,14 +253,10 @@ async fn adding_twice_is_a_duplicate() {
     wait_for(client.as_ref(), &torrent.info_hash, "listed", |_| true).await;
     // Not a torrent: refused before qBittorrent sees it (it would answer 415).
     let err = client
-        .add(tm_backends::AddTorrent {
-            source: tm_backends::TorrentSource::File(b"[LegalNotice]".to_vec()),
-            start: false,
-            labels: vec![],
-            save_path: None,
-            category: None,
-            skip_checking: false,
-        })
+        .add(tm_backends::AddTorrent::plain(
+            tm_backends::TorrentSource::File(b"[LegalNotice]".to_vec()),
+            false,
+        ))
         .await
         .unwrap_err();
     assert!(matches!(err.kind, ErrorKind::Invalid(_)), "{err}");
@@ -417,12 +413,8 @@ async fn privacy_is_read_for_single_torrents() {
     bytes.extend_from_slice(b"7:privatei1eee");
     let hash = client
         .add(tm_backends::AddTorrent {
-            source: tm_backends::TorrentSource::File(bytes),
-            start: false,
-            labels: vec![],
             save_path: Some(dir.display().to_string()),
-            category: None,
-            skip_checking: false,
+            ..tm_backends::AddTorrent::plain(tm_backends::TorrentSource::File(bytes), false)
         })
         .await
         .unwrap();

@@ -87,14 +87,10 @@ async fn magnet_without_tracker_is_reported_not_silently_dropped() {
     let torrent =
         TestTorrent::single_file(daemon.scratch_dir(), "m.bin", 10, Some(DEAD_TRACKER)).unwrap();
     let err = client
-        .add(AddTorrent {
-            source: TorrentSource::Magnet(torrent.magnet(None)),
-            start: true,
-            labels: vec![],
-            save_path: None,
-            category: None,
-            skip_checking: false,
-        })
+        .add(AddTorrent::plain(
+            TorrentSource::Magnet(torrent.magnet(None)),
+            true,
+        ))
         .await
         .unwrap_err();
     assert!(

@@ -26,12 +26,9 @@ async fn downloads_and_removes<L>(swarm: &Swarm<L>, leecher: &BackendConfig, dow
     let client = connect(leecher).unwrap();
     client
         .add(AddTorrent {
-            source: TorrentSource::File(torrent.bytes.clone()),
-            start: true,
             labels: vec!["swarm".into()],
             save_path: Some(download_dir.display().to_string()),
-            category: None,
-            skip_checking: false,
+            ..AddTorrent::plain(TorrentSource::File(torrent.bytes.clone()), true)
         })
         .await
         .unwrap();

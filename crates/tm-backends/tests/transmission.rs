@@ -75,14 +75,10 @@ async fn corrupt_torrent_is_invalid_before_reaching_the_daemon() {
     let daemon = TransmissionDaemon::start().await.unwrap();
     let client: std::sync::Arc<dyn TorrentClient> = connect(&daemon.config()).unwrap();
     let err = client
-        .add(tm_backends::AddTorrent {
-            source: tm_backends::TorrentSource::File(b"d4:spam3:egge".to_vec()),
-            start: false,
-            labels: vec![],
-            save_path: None,
-            category: None,
-            skip_checking: false,
-        })
+        .add(tm_backends::AddTorrent::plain(
+            tm_backends::TorrentSource::File(b"d4:spam3:egge".to_vec()),
+            false,
+        ))
         .await
         .unwrap_err();
     assert_eq!(

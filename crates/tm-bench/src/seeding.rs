@@ -22,14 +22,7 @@ pub(crate) async fn load_with_adapter(
             let client = Arc::clone(&client);
             async move {
                 client
-                    .add(AddTorrent {
-                        source: TorrentSource::File(bytes),
-                        start: false,
-                        labels: Vec::new(),
-                        save_path: None,
-                        category: None,
-                        skip_checking: false,
-                    })
+                    .add(AddTorrent::plain(TorrentSource::File(bytes), false))
                     .await
             }
         })

@@ -71,12 +71,8 @@ where
     let transmission = connect(&seeder.config()).unwrap();
     let hash = transmission
         .add(AddTorrent {
-            source: TorrentSource::File(torrent.bytes.clone()),
-            start: true,
-            labels: vec![],
             save_path: Some(seeder.scratch_dir().display().to_string()),
-            category: None,
-            skip_checking: false,
+            ..AddTorrent::plain(TorrentSource::File(torrent.bytes.clone()), true)
         })
         .await
         .unwrap();
@@ -142,12 +138,9 @@ pub async fn wait_until_gone(path: &Path) {
 
 pub fn add_paused(torrent: &TestTorrent, dir: &Path, labels: &[&str]) -> AddTorrent {
     AddTorrent {
-        source: TorrentSource::File(torrent.bytes.clone()),
-        start: false,
         labels: labels.iter().map(|l| l.to_string()).collect(),
         save_path: Some(dir.display().to_string()),
-        category: None,
-        skip_checking: false,
+        ..AddTorrent::plain(TorrentSource::File(torrent.bytes.clone()), false)
     }
 }
 
@@ -307,14 +300,10 @@ pub async fn full_scenario(client: Arc<dyn TorrentClient>, expected: ClientKind,
     let magnet_torrent =
         TestTorrent::single_file(data_dir, "magnet.bin", 1000, Some(DEAD_TRACKER)).unwrap();
     let magnet_hash = client
-        .add(AddTorrent {
-            source: TorrentSource::Magnet(magnet_torrent.magnet(Some(DEAD_TRACKER))),
-            start: false,
-            labels: vec![],
-            save_path: None,
-            category: None,
-            skip_checking: false,
-        })
+        .add(AddTorrent::plain(
+            TorrentSource::Magnet(magnet_torrent.magnet(Some(DEAD_TRACKER))),
+            false,
+        ))
         .await
         .expect("add magnet");
     assert_eq!(magnet_hash, magnet_torrent.info_hash);
@@ -365,14 +354,10 @@ pub async fn full_scenario(client: Arc<dyn TorrentClient>, expected: ClientKind,
     let err = client.files("xyz").await.unwrap_err();
     assert!(matches!(err.kind, ErrorKind::Invalid(_)), "{err}");
     let err = client
-        .add(AddTorrent {
-            source: TorrentSource::Magnet("magnet:?xt=urn:btih:ABC123DEF456...".into()),
-            start: false,
-            labels: vec![],
-            save_path: None,
-            category: None,
-            skip_checking: false,
-        })
+        .add(AddTorrent::plain(
+            TorrentSource::Magnet("magnet:?xt=urn:btih:ABC123DEF456...".into()),
+            false,
+        ))
         .await
         .unwrap_err();
     assert!(err.to_string().contains("40 hex or 32 base32"), "{err}");

@@ -203,12 +203,9 @@ async fn data_lands_in_the_requested_directory() {
     for (torrent, labels) in [(&single, vec!["tv".to_owned()]), (&multi, vec![])] {
         let hash = client
             .add(AddTorrent {
-                source: TorrentSource::File(torrent.bytes.clone()),
-                start: true,
                 labels: labels.clone(),
                 save_path: Some(spelled.clone()),
-                category: None,
-                skip_checking: false,
+                ..AddTorrent::plain(TorrentSource::File(torrent.bytes.clone()), true)
             })
             .await
             .unwrap();
@@ -259,14 +256,7 @@ async fn upper_case_magnet_scheme_is_loaded_as_a_magnet() {
         .magnet(Some(DEAD_TRACKER))
         .replacen("magnet:", " MAGNET:", 1);
     let hash = client
-        .add(AddTorrent {
-            source: TorrentSource::Magnet(link),
-            start: false,
-            labels: vec![],
-            save_path: None,
-            category: None,
-            skip_checking: false,
-        })
+        .add(AddTorrent::plain(TorrentSource::Magnet(link), false))
         .await
         .unwrap();
     assert_eq!(hash, torrent.info_hash);

@@ -25,12 +25,12 @@ async fn magnet_downloads_into_the_requested_directory() {
     let save_path = leecher.download_dir.join("magnets $x \"q\"");
     rtorrent
         .add(AddTorrent {
-            source: TorrentSource::Magnet(torrent.magnet(Some(&tracker.announce_url()))),
-            start: true,
             labels: vec!["from magnet".into()],
             save_path: Some(save_path.display().to_string()),
-            category: None,
-            skip_checking: false,
+            ..AddTorrent::plain(
+                TorrentSource::Magnet(torrent.magnet(Some(&tracker.announce_url()))),
+                true,
+            )
         })
         .await
         .unwrap();

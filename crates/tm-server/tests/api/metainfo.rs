@@ -155,14 +155,10 @@ async fn a_magnets_metainfo_is_exported_from_qbittorrent_not_transmission() {
     let hash = torrent.info_hash.clone();
     tm_backends::connect(&seeder.config)
         .unwrap()
-        .add(AddTorrent {
-            source: TorrentSource::File(torrent.bytes.clone()),
-            start: true,
-            labels: vec![],
-            save_path: None,
-            category: None,
-            skip_checking: false,
-        })
+        .add(AddTorrent::plain(
+            TorrentSource::File(torrent.bytes.clone()),
+            true,
+        ))
         .await
         .unwrap();
     wait_until(Duration::from_secs(30), || async {
