@@ -6,9 +6,9 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tm_backends::BackendConfig;
-use tm_testkit::{TestTorrent, server_body};
+use tm_testkit::{RunningClient, TestTorrent, server_body};
 
-use crate::harness::Api;
+use crate::harness::{Api, Db, TestApp};
 
 /// Registers the client and waits until the server's first poll succeeded.
 pub async fn register(api: &Api, name: &str, config: &BackendConfig) -> String {
@@ -26,6 +26,38 @@ pub async fn register(api: &Api, name: &str, config: &BackendConfig) -> String {
 }
 
 pub use tm_testkit::{ClientUnderTest, wait_until};
+
+/// Alice on a fresh SQLite app with two real clients registered under
+/// their names, for tests across servers.
+pub struct TwoServers {
+    pub app: TestApp,
+    pub alice: Api,
+    pub clients: [RunningClient; 2],
+    pub ids: [String; 2],
+}
+
+/// `None` (the test skips) when either daemon is not installed.
+pub async fn two_servers(
+    first: (ClientUnderTest, &str),
+    second: (ClientUnderTest, &str),
+) -> Option<TwoServers> {
+    let one = first.0.start().await?;
+    let two = second.0.start().await?;
+    let app = TestApp::try_spawn(Db::Sqlite, |_| {})
+        .await
+        .expect("sqlite");
+    let alice = app.user("alice").await;
+    let ids = [
+        register(&alice, first.1, &one.config).await,
+        register(&alice, second.1, &two.config).await,
+    ];
+    Some(TwoServers {
+        app,
+        alice,
+        clients: [one, two],
+        ids,
+    })
+}
 
 /// Uploads a .torrent through the multipart endpoint.
 pub async fn upload(api: &Api, query: &str, filename: &str, bytes: Vec<u8>) -> (StatusCode, Value) {

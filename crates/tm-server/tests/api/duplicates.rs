@@ -10,8 +10,8 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tm_testkit::TestTorrent;
 
-use crate::daemons::{ClientUnderTest, register, seed, wait_until};
-use crate::harness::{Api, Db, TestApp, on_both_databases, spawn};
+use crate::daemons::{ClientUnderTest, TwoServers, register, seed, two_servers, wait_until};
+use crate::harness::{Api, on_both_databases, spawn};
 use crate::rules::cmp;
 
 /// rTorrent (with DHT off) drops torrents that name no tracker.
@@ -46,19 +46,20 @@ async fn previewed(api: &Api, condition: Value) -> Vec<(String, String)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_torrent_on_two_servers_is_one_duplicate() {
-    let Some(transmission) = ClientUnderTest::Transmission.start().await else {
+    let Some(TwoServers {
+        app,
+        alice,
+        clients: [transmission, rtorrent],
+        ids: [on_transmission, on_rtorrent],
+    }) = two_servers(
+        (ClientUnderTest::Transmission, "tr"),
+        (ClientUnderTest::RtorrentScgi, "rt"),
+    )
+    .await
+    else {
         return;
     };
-    let Some(rtorrent) = ClientUnderTest::RtorrentScgi.start().await else {
-        return;
-    };
-    let app = TestApp::try_spawn(Db::Sqlite, |_| {})
-        .await
-        .expect("sqlite");
-    let alice = app.user("alice").await;
     let bob = app.user("bob").await;
-    let on_transmission = register(&alice, "tr", &transmission.config).await;
-    let on_rtorrent = register(&alice, "rt", &rtorrent.config).await;
     let dup = TestTorrent::single_file(
         &transmission.download_dir,
         "dup.bin",

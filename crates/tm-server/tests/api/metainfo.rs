@@ -10,7 +10,7 @@ use sha1::{Digest, Sha1};
 use tm_backends::{AddTorrent, TorrentSource};
 use tm_testkit::{Opentracker, TestTorrent, daemon_available};
 
-use crate::daemons::{ClientUnderTest, register, upload, wait_until};
+use crate::daemons::{ClientUnderTest, TwoServers, register, two_servers, upload, wait_until};
 use crate::harness::{Api, Db, TestApp};
 
 /// `GET /torrents/{hash}/metainfo`: status, content type, disposition, body.
@@ -127,18 +127,19 @@ async fn a_magnets_metainfo_is_exported_from_qbittorrent_not_transmission() {
     if !daemon_available("opentracker") {
         return;
     }
-    let Some(seeder) = ClientUnderTest::Transmission.start().await else {
+    let Some(TwoServers {
+        app: _app,
+        alice: api,
+        clients: [seeder, _qbit],
+        ids: [seed_id, qbit_id],
+    }) = two_servers(
+        (ClientUnderTest::Transmission, "seedbox"),
+        (ClientUnderTest::Qbittorrent, "qbit"),
+    )
+    .await
+    else {
         return;
     };
-    let Some(qbit) = ClientUnderTest::Qbittorrent.start().await else {
-        return;
-    };
-    let app = TestApp::try_spawn(Db::Sqlite, |_| {})
-        .await
-        .expect("sqlite");
-    let api = app.user("alice").await;
-    let seed_id = register(&api, "seedbox", &seeder.config).await;
-    let qbit_id = register(&api, "qbit", &qbit.config).await;
     let (_, server) = api.get(&format!("/servers/{qbit_id}")).await;
     assert_eq!(server["capabilities"]["export_metainfo"], true, "{server}");
     let (_, server) = api.get(&format!("/servers/{seed_id}")).await;

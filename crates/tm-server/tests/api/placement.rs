@@ -112,6 +112,8 @@ async fn auto_places_by_the_rules_on_real_servers() {
          "target": {"strategy": "round_robin", "server_ids": [a_id, c_id]}},
         {"name": "roomy", "match": {"labels": ["space"], "tracker": "127.0.0.1"},
          "target": {"strategy": "most_free_space"}},
+        {"name": "calm", "match": {"labels": ["calm"]},
+         "target": {"strategy": "fewest_active", "server_ids": [a_id, c_id]}},
         {"name": "huge", "match": {"min_size": 1_000_000_000_000u64}, "target": {"server_id": c_id}}
     ]});
     let (status, body) = api.put("/placement", rules).await;
@@ -199,6 +201,44 @@ async fn auto_places_by_the_rules_on_real_servers() {
             .unwrap()
             .contains("most_free_space"),
         "{roomy}"
+    );
+
+    // fewest_active: C gets two running torrents, A has only paused ones.
+    for n in 0..2 {
+        let busy = placed(
+            &api,
+            &format!("?server_id={c_id}&start=true"),
+            &torrent(scratch.path(), &format!("busy{n}.bin")),
+        )
+        .await;
+        assert_eq!(busy["server_id"], json!(c_id), "{busy}");
+        let path = format!(
+            "/torrents/{}?server_id={c_id}",
+            busy["info_hash"].as_str().unwrap()
+        );
+        wait_until(Duration::from_secs(30), || async {
+            let (_, t) = api.get(&path).await;
+            ["downloading", "seeding", "checking"]
+                .contains(&t["state"].as_str().unwrap_or_default())
+                .then_some(())
+        })
+        .await
+        .expect("the busy torrent runs");
+    }
+    let calm = placed(
+        &api,
+        "?server_id=auto&start=false&labels=calm",
+        &torrent(scratch.path(), "calm.bin"),
+    )
+    .await;
+    assert_eq!(calm["server_id"], json!(a_id), "{calm}");
+    assert_eq!(calm["placement"]["rule"], "calm", "{calm}");
+    assert!(
+        calm["placement"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("fewest_active chose 'A' (0 active torrents)"),
+        "{calm}"
     );
 
     // A magnet link has no known size: no size rule, the default server.

@@ -10,7 +10,9 @@ use serde_json::{Value, json};
 use tm_backends::{ClientKind, TorrentClient};
 use tm_testkit::TestTorrent;
 
-use crate::daemons::{ClientUnderTest, paused_torrents_on, register, upload, wait_until};
+use crate::daemons::{
+    ClientUnderTest, TwoServers, paused_torrents_on, register, two_servers, upload, wait_until,
+};
 use crate::events::EventReader;
 use crate::harness::{Api, Db, TestApp};
 use crate::labels::{LabelSupport, held, label_support};
@@ -323,18 +325,19 @@ tm_testkit::for_every_client! {
 /// each from the labels its client holds.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bulk_label_edits_keep_what_each_client_holds() {
-    let Some(transmission) = ClientUnderTest::Transmission.start().await else {
+    let Some(TwoServers {
+        app: _app,
+        alice: api,
+        clients: [transmission, rtorrent],
+        ids: [t_id, r_id],
+    }) = two_servers(
+        (ClientUnderTest::Transmission, "tr"),
+        (ClientUnderTest::RtorrentScgi, "rt"),
+    )
+    .await
+    else {
         return;
     };
-    let Some(rtorrent) = ClientUnderTest::RtorrentScgi.start().await else {
-        return;
-    };
-    let app = TestApp::try_spawn(Db::Sqlite, |_| {})
-        .await
-        .expect("sqlite");
-    let api = app.user("alice").await;
-    let t_id = register(&api, "tr", &transmission.config).await;
-    let r_id = register(&api, "rt", &rtorrent.config).await;
     let scratch = tempfile::tempdir().unwrap();
     let refs =
         paused_torrents_on(&api, scratch.path(), &[&t_id, &t_id, &r_id], "&labels=old").await;

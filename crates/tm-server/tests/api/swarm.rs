@@ -7,8 +7,8 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use tm_testkit::{Opentracker, TestTorrent, daemon_available};
 
-use crate::daemons::{ClientUnderTest, register, seed, upload, wait_until};
-use crate::harness::{Api, Db, TestApp};
+use crate::daemons::{ClientUnderTest, TwoServers, seed, two_servers, upload, wait_until};
+use crate::harness::Api;
 
 /// A 1 MiB file behind a real opentracker, seeded through the API.
 pub struct TrackedSeed {
@@ -51,18 +51,19 @@ async fn rtorrent_downloads_from_transmission_through_the_api() {
     if !daemon_available("opentracker") {
         return;
     }
-    let Some(seeder) = ClientUnderTest::Transmission.start().await else {
+    let Some(TwoServers {
+        app: _app,
+        alice: api,
+        clients: [seeder, leecher],
+        ids: [seed_id, leech_id],
+    }) = two_servers(
+        (ClientUnderTest::Transmission, "seedbox"),
+        (ClientUnderTest::RtorrentScgi, "home"),
+    )
+    .await
+    else {
         return;
     };
-    let Some(leecher) = ClientUnderTest::RtorrentScgi.start().await else {
-        return;
-    };
-    let app = TestApp::try_spawn(Db::Sqlite, |_| {})
-        .await
-        .expect("sqlite");
-    let api = app.user("alice").await;
-    let seed_id = register(&api, "seedbox", &seeder.config).await;
-    let leech_id = register(&api, "home", &leecher.config).await;
 
     let seeded = tracked_seed(&api, &seed_id, &seeder.download_dir, "swarm.bin").await;
     let torrent = &seeded.torrent;

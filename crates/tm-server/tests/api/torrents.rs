@@ -9,7 +9,9 @@ use serde_json::{Value, json};
 use tm_backends::ClientKind;
 use tm_testkit::TestTorrent;
 
-use crate::daemons::{ClientUnderTest, paused_torrents_on, register, upload, wait_until};
+use crate::daemons::{
+    ClientUnderTest, TwoServers, paused_torrents_on, register, two_servers, upload, wait_until,
+};
 use crate::harness::{Api, Db, TestApp};
 use crate::labels::{LabelSupport, held, label_support};
 
@@ -440,18 +442,19 @@ async fn serve_files(files: Vec<(&'static str, Vec<u8>)>) -> String {
 /// is reported, and a bad one does not stop the others.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bulk_actions_span_servers_and_report_each_torrent() {
-    let Some(transmission) = ClientUnderTest::Transmission.start().await else {
+    let Some(TwoServers {
+        app: _app,
+        alice: api,
+        clients: _clients,
+        ids: [t_id, r_id],
+    }) = two_servers(
+        (ClientUnderTest::Transmission, "tr"),
+        (ClientUnderTest::RtorrentScgi, "rt"),
+    )
+    .await
+    else {
         return;
     };
-    let Some(rtorrent) = ClientUnderTest::RtorrentScgi.start().await else {
-        return;
-    };
-    let app = TestApp::try_spawn(Db::Sqlite, |_| {})
-        .await
-        .expect("sqlite");
-    let api = app.user("alice").await;
-    let t_id = register(&api, "tr", &transmission.config).await;
-    let r_id = register(&api, "rt", &rtorrent.config).await;
     let scratch = tempfile::tempdir().unwrap();
     let refs = paused_torrents_on(&api, scratch.path(), &[&t_id, &t_id, &r_id], "").await;
     let mut with_bad = refs.clone();
