@@ -9,8 +9,8 @@ use super::{daemon_command, free_port, temp_dir};
 
 pub struct Opentracker {
     pub port: u16,
-    _process: DaemonProcess,
-    _dir: tempfile::TempDir,
+    process: DaemonProcess,
+    dir: tempfile::TempDir,
 }
 
 impl Opentracker {
@@ -18,10 +18,7 @@ impl Opentracker {
     pub async fn start(info_hashes: &[String]) -> io::Result<Self> {
         let dir = temp_dir("tm-opentracker-")?;
         let port = free_port(Ipv4Addr::LOCALHOST)?;
-        std::fs::write(
-            dir.path().join("whitelist.txt"),
-            info_hashes.join("\n") + "\n",
-        )?;
+        write_whitelist(dir.path(), info_hashes)?;
         let mut command = daemon_command("opentracker");
         // As root it chroots into -d and drops to nobody: the whitelist path
         // is relative to that directory.
@@ -43,14 +40,22 @@ impl Opentracker {
         process
             .wait_ready(|| tcp_ready(format!("127.0.0.1:{port}")))
             .await?;
-        Ok(Self {
-            port,
-            _process: process,
-            _dir: dir,
-        })
+        Ok(Self { port, process, dir })
+    }
+
+    /// From now on accepts only `info_hashes`: the others become unknown to
+    /// it, as a torrent deleted from a private tracker (the whitelist is
+    /// rewritten and reloaded on SIGHUP).
+    pub fn accept_only(&self, info_hashes: &[String]) -> io::Result<()> {
+        write_whitelist(self.dir.path(), info_hashes)?;
+        self.process.hang_up()
     }
 
     pub fn announce_url(&self) -> String {
         format!("http://127.0.0.1:{}/announce", self.port)
     }
+}
+
+fn write_whitelist(dir: &std::path::Path, info_hashes: &[String]) -> io::Result<()> {
+    std::fs::write(dir.join("whitelist.txt"), info_hashes.join("\n") + "\n")
 }

@@ -56,6 +56,18 @@ impl DaemonProcess {
         }
     }
 
+    /// Sends SIGHUP (daemons reload their configuration on it).
+    pub fn hang_up(&self) -> io::Result<()> {
+        let status = Command::new("kill")
+            .args(["-HUP", &self.child.id().to_string()])
+            .status()?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(self.failure(&format!("did not take SIGHUP ({status})")))
+        }
+    }
+
     /// Kills the daemon (SIGKILL) and waits until it is gone.
     pub fn stop(&mut self) {
         let _ = self.child.kill();

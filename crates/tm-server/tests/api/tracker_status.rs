@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use serde_json::Value;
+use serde_json::{Value, json};
 use tm_testkit::{Opentracker, TestTorrent, daemon_available};
 
 use crate::daemons::{ClientUnderTest, register, upload, wait_until};
@@ -121,6 +121,26 @@ async fn known_and_refused(daemon: ClientUnderTest, known_status: Option<&str>) 
         activity["items"][0]["info_hash"],
         refused.info_hash.as_str()
     );
+
+    // The tracker drops the torrent it knew. A stop and start always
+    // announces (a manual reannounce inside the tracker's interval may be
+    // ignored); the rule, still running, removes it too.
+    tracker.accept_only(&[]).unwrap();
+    let known_hash = &known.info_hash;
+    for action in ["stop", "start"] {
+        let path = format!("/torrents/{known_hash}/{action}?server_id={server_id}");
+        let (status, body) = api.post(&path, json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{action}: {body}");
+    }
+    wait_until(Duration::from_secs(60), || async {
+        let (_, list) = api.get("/torrents").await;
+        listed(known_hash, &list).is_none().then_some(())
+    })
+    .await
+    .expect("the rule removes the torrent the tracker dropped");
+    let (_, activity) = api.get(&format!("/activity?rule_id={rule_id}")).await;
+    assert_eq!(activity["items"][0]["action"], "remove", "{activity}");
+    assert_eq!(activity["items"][0]["info_hash"], known_hash.as_str());
 }
 
 /// Transmission lists only a tracker's answers: a working tracker is not
