@@ -469,3 +469,38 @@ async fn a_move_is_checked_before_it_starts() {
     let (_, jobs) = setup.api.get("/jobs").await;
     assert_eq!(jobs["jobs"], json!([]), "no refused move made a job");
 }
+
+#[tokio::test]
+async fn jobs_are_kept_on_postgres_too() {
+    let Some(mut app) = TestApp::try_spawn(Db::Postgres, |_| {}).await else {
+        return;
+    };
+    let api = app.user("alice").await;
+    let (status, jobs) = api.get("/jobs").await;
+    assert_eq!((status, &jobs["jobs"]), (StatusCode::OK, &json!([])));
+    let (_, me) = api.get("/auth/me").await;
+    let user_id = me["user_id"].as_str().unwrap();
+    app.execute_sql(&format!(
+        "INSERT INTO jobs (id, user_id, kind, state, phase, info_hash, name, from_server_id, \
+         to_server_id, save_path, remove_source, delete_data, size, progress, download_rate, \
+         message, created_at, updated_at, finished_at) VALUES ('j1', '{user_id}', 'move', \
+         'running', 'downloading', '{hash}', 'x', 'a', 'b', NULL, TRUE, FALSE, 10, 0.5, 7, NULL, \
+         1, 2, NULL)",
+        hash = "a".repeat(40)
+    ))
+    .await;
+    let (_, job) = api.get("/jobs/j1").await;
+    assert_eq!(
+        (&job["state"], &job["progress"]),
+        (&json!("running"), &json!(0.5))
+    );
+    app.restart().await;
+    let api = api.rebased(&app.base);
+    let (status, job) = api.get("/jobs/j1").await;
+    assert_eq!(status, StatusCode::OK, "{job}");
+    assert_eq!(job["state"], "failed");
+    assert_eq!(job["phase"], "done");
+    assert_eq!(job["message"], "interrupted by a restart");
+    let (status, body) = api.post("/jobs/j1/cancel", json!({})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+}
