@@ -466,6 +466,18 @@ async fn a_move_is_checked_before_it_starts() {
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{answer}");
     assert_eq!(answer["code"], "incomplete");
+    // A disabled target takes nothing.
+    let (status, body) = setup
+        .api
+        .put(
+            &format!("/servers/{}", setup.target_id),
+            json!({"enabled": false}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, answer) = setup.post_move(setup.request()).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{answer}");
+    assert_eq!(answer["code"], "conflict");
     let (_, jobs) = setup.api.get("/jobs").await;
     assert_eq!(jobs["jobs"], json!([]), "no refused move made a job");
 }
