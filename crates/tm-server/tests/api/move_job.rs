@@ -22,7 +22,10 @@ struct Move {
     app: TestApp,
     api: Api,
     source: RunningClient,
-    target: RunningClient,
+    /// `None` once a test has killed it.
+    target: Option<RunningClient>,
+    /// Where the target saves downloads.
+    target_dir: std::path::PathBuf,
     source_id: String,
     target_id: String,
     seeded: TrackedSeed,
@@ -56,7 +59,8 @@ impl Move {
             app,
             api,
             source,
-            target,
+            target_dir: target.download_dir.clone(),
+            target: Some(target),
             source_id,
             target_id,
             seeded,
@@ -88,18 +92,38 @@ impl Move {
 
     /// Stops the source, so no data flows: the job waits in `downloading`.
     async fn stop_source(&self) {
-        let (status, body) = self
-            .api
-            .post(
-                &format!(
-                    "/torrents/{}/stop?server_id={}",
-                    self.hash(),
-                    self.source_id
-                ),
-                json!({}),
-            )
-            .await;
+        self.source_action("stop").await;
+    }
+
+    /// Starts the source again and waits until it seeds.
+    async fn seed_again(&self) {
+        self.source_action("start").await;
+        let seeding = wait_until(Duration::from_secs(30), || async {
+            let t = self.torrent_on(&self.source_id).await?;
+            (t["state"] == "seeding" && t["complete"] == true).then_some(())
+        })
+        .await;
+        assert!(seeding.is_some(), "the source seeds");
+    }
+
+    async fn source_action(&self, action: &str) {
+        let path = format!(
+            "/torrents/{}/{action}?server_id={}",
+            self.hash(),
+            self.source_id
+        );
+        let (status, body) = self.api.post(&path, json!({})).await;
         assert_eq!(status, StatusCode::OK, "{body}");
+    }
+
+    /// Waits for the job to end; answers it.
+    async fn finished(&self, id: &str) -> Value {
+        wait_until(Duration::from_secs(90), || async {
+            let job = self.job(id).await;
+            (job["state"] != "running").then_some(job)
+        })
+        .await
+        .expect("the job ends")
     }
 
     /// The activity log's `move_to_server` entries of the torrent.
@@ -154,7 +178,7 @@ impl Move {
         .await;
         assert!(gone.is_some(), "the target's copy is removed");
         assert!(
-            !self.target.download_dir.join("moved.bin").exists(),
+            !self.target_dir.join("moved.bin").exists(),
             "the target's partial data is deleted"
         );
     }
@@ -232,7 +256,7 @@ async fn moves_with_its_data(kind: ClientUnderTest) {
             .contains(&json!(LABEL)),
         "the target keeps the label: {on_target}"
     );
-    let copied = std::fs::read(setup.target.download_dir.join("moved.bin")).unwrap();
+    let copied = std::fs::read(setup.target_dir.join("moved.bin")).unwrap();
     assert_eq!(copied.len(), SIZE);
     assert!(copied == original, "byte-identical to what was seeded");
     assert!(
@@ -280,12 +304,7 @@ async fn a_stalled_move_fails_and_leaves_the_source_as_it_was() {
     let (status, job) = setup.post_move(setup.request()).await;
     assert_eq!(status, StatusCode::ACCEPTED, "{job}");
     let id = job["id"].as_str().unwrap();
-    let failed = wait_until(Duration::from_secs(60), || async {
-        let job = setup.job(id).await;
-        (job["state"] != "running").then_some(job)
-    })
-    .await
-    .expect("the job ends");
+    let failed = setup.finished(id).await;
     assert_eq!(failed["state"], "failed", "{failed}");
     assert_eq!(failed["phase"], "done");
     let message = failed["message"].as_str().unwrap();
@@ -295,26 +314,41 @@ async fn a_stalled_move_fails_and_leaves_the_source_as_it_was() {
     setup.assert_target_clean().await;
     setup.assert_source_untouched().await;
     // The source seeds again once started: nothing of it was changed.
-    let (status, _) = setup
-        .api
-        .post(
-            &format!(
-                "/torrents/{}/start?server_id={}",
-                setup.hash(),
-                setup.source_id
-            ),
-            json!({}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    let seeding = wait_until(Duration::from_secs(30), || async {
-        let t = setup.torrent_on(&setup.source_id).await?;
-        (t["state"] == "seeding" && t["complete"] == true).then_some(())
-    })
-    .await;
-    assert!(seeding.is_some(), "the source seeds");
+    setup.seed_again().await;
     let moves = setup.moves_logged().await;
     assert!(moves.iter().any(|e| e["success"] == false), "{moves:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_move_whose_target_dies_fails_and_the_source_keeps_seeding() {
+    let tweak = |config: &mut tm_server::Config| config.move_stall_timeout = Duration::from_secs(5);
+    let Some(mut setup) = Move::start(ClientUnderTest::RtorrentScgi, tweak).await else {
+        return;
+    };
+    setup.stop_source().await;
+    let (status, job) = setup.post_move(setup.request()).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    let id = job["id"].as_str().unwrap().to_string();
+    setup.wait_for_phase(&id, "downloading").await;
+    // The target dies mid-way; the source seeds again meanwhile.
+    drop(setup.target.take());
+    setup.seed_again().await;
+    let failed = setup.finished(&id).await;
+    assert_eq!(failed["state"], "failed", "{failed}");
+    let message = failed["message"].as_str().unwrap();
+    assert!(
+        message.contains("target's copy could not be removed"),
+        "{message}"
+    );
+    setup.assert_source_untouched().await;
+    let source = setup.torrent_on(&setup.source_id).await.unwrap();
+    assert_eq!(source["state"], "seeding", "{source}");
+    assert_eq!(
+        std::fs::read(&setup.seeded.torrent.data_path)
+            .unwrap()
+            .len(),
+        SIZE
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
