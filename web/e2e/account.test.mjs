@@ -8,11 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import {
-  launchPersistentContext, screenshot, startStack, watchPage,
-  withScreenshotOnFailure,
-} from './harness.mjs';
+import { after, before, describe } from 'node:test';
+import { launchPersistentContext, screenshot, startStackWithPage, stepsOn, watchPage } from './harness.mjs';
 import { makeTorrent } from './torrent-file.mjs';
 
 const ADMIN = 'root-admin';
@@ -31,17 +28,14 @@ describe('first run, account page, PWA, add dialog', { timeout: 240_000 }, () =>
   let problems;
 
   before(async () => {
-    stack = await startStack();
-    context = await stack.browser.newContext({ ...DESKTOP, colorScheme: 'light' });
-    page = await context.newPage();
-    problems = watchPage(page, stack.server.url);
+    ({ stack, context, page, problems } = await startStackWithPage({ ...DESKTOP, colorScheme: 'light' }));
   });
 
   after(async () => {
     await stack?.stop();
   });
 
-  const step = (name, body) => test(name, () => withScreenshotOnFailure(page, name, body));
+  const step = stepsOn(() => page);
   const url = (rest = '/') => `${stack.server.url}${rest}`;
 
   /** A logged-out page in its own context with this look; closed by `close()`. */

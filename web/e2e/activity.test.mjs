@@ -4,8 +4,8 @@
 // real transmission-daemon. Run: cd web && node --test e2e/activity.test.mjs
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { screenshot, startStack, watchPage, withScreenshotOnFailure } from './harness.mjs';
+import { after, before, describe } from 'node:test';
+import { screenshot, startStackWithPage, stepsOn } from './harness.mjs';
 import { callApi, uploadTorrent, createFirstAdmin, registerTransmission } from './page-api.mjs';
 import { makeTorrent } from './torrent-file.mjs';
 
@@ -19,17 +19,14 @@ describe('activity log', { timeout: 180_000 }, () => {
   const torrent = makeTorrent('logged <i>torrent</i>');
 
   before(async () => {
-    stack = await startStack();
-    const context = await stack.browser.newContext({ viewport: { width: 1440, height: 900 } });
-    page = await context.newPage();
-    problems = watchPage(page, stack.server.url);
+    ({ stack, page, problems } = await startStackWithPage());
   });
 
   after(async () => {
     await stack?.stop();
   });
 
-  const step = (name, body) => test(name, () => withScreenshotOnFailure(page, name, body));
+  const step = stepsOn(() => page);
 
   step('changes made in the UI and with a key are listed', async () => {
     await createFirstAdmin(page, stack.server.url, USER, PASSWORD);

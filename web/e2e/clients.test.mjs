@@ -5,8 +5,8 @@
 // Run: cd web && node --test e2e/clients.test.mjs
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startStack, startTestDaemon, watchPage, withScreenshotOnFailure } from './harness.mjs';
+import { after, before, describe } from 'node:test';
+import { startStack, startTestDaemon, stepsOn, watchPage } from './harness.mjs';
 import { makeTorrent } from './torrent-file.mjs';
 import { callApi, uploadTorrent } from './page-api.mjs';
 
@@ -78,7 +78,7 @@ describe('client kinds in the web UI', { timeout: 300_000 }, () => {
     await Promise.all(Object.values(daemons).map((daemon) => daemon.stop()));
   });
 
-  const step = (name, body) => test(name, () => withScreenshotOnFailure(page, name, body));
+  const step = stepsOn(() => page);
   const openDetails = async (torrent) => {
     await rowOf(page, torrent.name).dblclick();
     await page.locator('.details-title', { hasText: torrent.name }).waitFor();

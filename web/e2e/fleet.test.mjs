@@ -5,8 +5,8 @@
 // are text, never markup. Run: cd web && node --test e2e/fleet.test.mjs
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { addTransmission, screenshot, startStack, watchPage, withScreenshotOnFailure } from './harness.mjs';
+import { after, before, describe } from 'node:test';
+import { addTransmission, screenshot, startStackWithPage, stepsOn } from './harness.mjs';
 import { createFirstAdmin, registerTransmission, uploadTorrent } from './page-api.mjs';
 import { makeTorrent } from './torrent-file.mjs';
 
@@ -22,17 +22,14 @@ describe('duplicates and cross-seed pages', { timeout: 180_000 }, () => {
   const fromB = makeTorrent('show.mkv', { size: 40_000, announce: 'http://127.0.0.2:1/announce' });
 
   before(async () => {
-    stack = await startStack();
-    const context = await stack.browser.newContext({ viewport: { width: 1440, height: 900 } });
-    page = await context.newPage();
-    problems = watchPage(page, stack.server.url);
+    ({ stack, page, problems } = await startStackWithPage());
   });
 
   after(async () => {
     await stack?.stop();
   });
 
-  const step = (name, body) => test(name, () => withScreenshotOnFailure(page, name, body));
+  const step = stepsOn(() => page);
 
   step('the same torrent on two servers is one duplicate', async () => {
     await createFirstAdmin(page, stack.server.url, USER, PASSWORD);

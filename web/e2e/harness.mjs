@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -143,6 +144,19 @@ async function stopStack(stack) {
   await stopChild(stack.server?.child);
   await stack.transmission?.stop();
   rmSync(stack.root, { recursive: true, force: true });
+}
+
+/** A stack and one watched page in a fresh context (`options` go to newContext). */
+export async function startStackWithPage(options = { viewport: { width: 1440, height: 900 } }) {
+  const stack = await startStack();
+  const context = await stack.browser.newContext(options);
+  const page = await context.newPage();
+  return { stack, context, page, problems: watchPage(page, stack.server.url) };
+}
+
+/** `step(name, body)`: a test that leaves a screenshot of `pageOf()` when it fails. */
+export function stepsOn(pageOf) {
+  return (name, body) => test(name, () => withScreenshotOnFailure(pageOf(), name, body));
 }
 
 /**

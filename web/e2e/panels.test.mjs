@@ -6,9 +6,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import {
-  screenshot, startStack, watchPage, withScreenshotOnFailure,
-} from './harness.mjs';
+import { screenshot, startStackWithPage, stepsOn, watchPage, withScreenshotOnFailure } from './harness.mjs';
 import path from 'node:path';
 import { makeSeedableTorrent, startLeecher, startTracker } from './swarm.mjs';
 import { bencode, makeTorrent } from './torrent-file.mjs';
@@ -60,10 +58,7 @@ describe('web panels', { timeout: 300_000 }, () => {
   const labelled = makeTorrent('e2e-labelled.iso');
 
   before(async () => {
-    stack = await startStack();
-    context = await stack.browser.newContext({ viewport: { width: 1440, height: 900 } });
-    page = await context.newPage();
-    problems = watchPage(page, stack.server.url);
+    ({ stack, context, page, problems } = await startStackWithPage());
     await page.goto(`${stack.server.url}/`);
     assert.equal((await callApi(page, 'POST', '/auth/register', { username: USER, password: PASSWORD })).status, 200);
     assert.equal((await callApi(page, 'POST', '/auth/login', { username: USER, password: PASSWORD, remember_me: true })).status, 200);
@@ -92,7 +87,7 @@ describe('web panels', { timeout: 300_000 }, () => {
     await stack?.stop();
   });
 
-  const step = (name, body) => test(name, () => withScreenshotOnFailure(page, name, body));
+  const step = stepsOn(() => page);
   const filesOf = async (torrent) => (await callApi(page, 'GET',
     `/torrents/${torrent.infoHash}/files?server_id=${serverId}`)).body.files;
 

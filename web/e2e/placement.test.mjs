@@ -4,8 +4,8 @@
 // Run: cd web && node --test e2e/placement.test.mjs
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { addTransmission, startStack, watchPage, withScreenshotOnFailure } from './harness.mjs';
+import { after, before, describe } from 'node:test';
+import { addTransmission, startStackWithPage, stepsOn } from './harness.mjs';
 import { callApi, createFirstAdmin, registerTransmission } from './page-api.mjs';
 import { makeTorrent } from './torrent-file.mjs';
 
@@ -20,17 +20,14 @@ describe('placement', { timeout: 120_000 }, () => {
   let tvId;
 
   before(async () => {
-    stack = await startStack();
-    const context = await stack.browser.newContext({ viewport: { width: 1440, height: 900 } });
-    page = await context.newPage();
-    problems = watchPage(page, stack.server.url);
+    ({ stack, page, problems } = await startStackWithPage());
   });
 
   after(async () => {
     await stack?.stop();
   });
 
-  const step = (name, body) => test(name, () => withScreenshotOnFailure(page, name, body));
+  const step = stepsOn(() => page);
   const rules = async () => (await callApi(page, 'GET', '/placement')).body.rules;
 
   step('set up: an account and two servers', async () => {

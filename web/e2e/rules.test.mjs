@@ -6,8 +6,8 @@
 // delete. Run: cd web && node --test e2e/rules.test.mjs
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { screenshot, startStack, watchPage, withScreenshotOnFailure } from './harness.mjs';
+import { after, before, describe } from 'node:test';
+import { screenshot, startStackWithPage, stepsOn } from './harness.mjs';
 import { callApi, uploadTorrent, createFirstAdmin, registerTransmission } from './page-api.mjs';
 import { makeTorrent } from './torrent-file.mjs';
 
@@ -23,17 +23,14 @@ describe('automation rules', { timeout: 120_000 }, () => {
   const other = makeTorrent('not labelled');
 
   before(async () => {
-    stack = await startStack();
-    const context = await stack.browser.newContext({ viewport: { width: 1440, height: 900 } });
-    page = await context.newPage();
-    problems = watchPage(page, stack.server.url);
+    ({ stack, page, problems } = await startStackWithPage());
   });
 
   after(async () => {
     await stack?.stop();
   });
 
-  const step = (name, body) => test(name, () => withScreenshotOnFailure(page, name, body));
+  const step = stepsOn(() => page);
   const torrentState = async (torrent) => {
     const answer = await callApi(page, 'GET', `/torrents/${torrent.infoHash}?server_id=${serverId}`);
     assert.equal(answer.status, 200, JSON.stringify(answer.body));

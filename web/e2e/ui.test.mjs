@@ -2,10 +2,8 @@
 // transmission-daemon. Run: cd web && npm ci && node --test e2e/
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import {
-  screenshot, startStack, watchPage, withScreenshotOnFailure,
-} from './harness.mjs';
+import { after, before, describe } from 'node:test';
+import { screenshot, startStackWithPage, stepsOn, watchPage } from './harness.mjs';
 import { makeTorrent } from './torrent-file.mjs';
 
 const USER = 'alice';
@@ -34,18 +32,15 @@ describe('web UI', { timeout: 180_000 }, () => {
   let problems;
 
   before(async () => {
-    stack = await startStack();
-    context = await stack.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    ({ stack, context, page, problems } = await startStackWithPage({ viewport: { width: 1280, height: 800 } }));
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.server.url });
-    page = await context.newPage();
-    problems = watchPage(page, stack.server.url);
   });
 
   after(async () => {
     await stack?.stop();
   });
 
-  const step = (name, body) => test(name, () => withScreenshotOnFailure(page, name, body));
+  const step = stepsOn(() => page);
 
   step('register, then log in', async () => {
     await page.goto(`${stack.server.url}/`);

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
-import { after, before, describe, test } from 'node:test';
-import { screenshot, startStack, watchPage, withScreenshotOnFailure } from './harness.mjs';
+import { after, before, describe } from 'node:test';
+import { screenshot, startStackWithPage, stepsOn } from './harness.mjs';
 import { callApi, createFirstAdmin } from './page-api.mjs';
 
 const USER = 'hooks-admin';
@@ -41,13 +41,10 @@ describe('webhooks', { timeout: 120_000 }, () => {
   let secret;
 
   before(async () => {
-    stack = await startStack();
-    receiver = await startReceiver();
-    const context = await stack.browser.newContext({
+    ({ stack, page, problems } = await startStackWithPage({
       viewport: { width: 1440, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'],
-    });
-    page = await context.newPage();
-    problems = watchPage(page, stack.server.url);
+    }));
+    receiver = await startReceiver();
     await createFirstAdmin(page, stack.server.url, USER, PASSWORD);
     // The receiver is on loopback: let this user's hooks reach it.
     const me = (await callApi(page, 'GET', '/auth/me')).body;
@@ -60,7 +57,7 @@ describe('webhooks', { timeout: 120_000 }, () => {
     await stack?.stop();
   });
 
-  const step = (name, body) => test(name, () => withScreenshotOnFailure(page, name, body));
+  const step = stepsOn(() => page);
 
   step('a bad URL is refused with the server\'s reason', async () => {
     await page.click('nav >> text=Webhooks');
