@@ -84,7 +84,10 @@ async fn a_torrent_moves_from_transmission_to_rtorrent() {
         .unwrap();
     assert_eq!(started.kind, "move");
     assert_eq!(
-        (started.from_server_id.as_str(), started.to_server_id.as_str()),
+        (
+            started.from_server_id.as_str(),
+            started.to_server_id.as_str()
+        ),
         (from.as_str(), to.as_str())
     );
     assert_eq!((&started.info_hash, started.size), (hash, 1 << 20));
@@ -118,7 +121,10 @@ async fn a_torrent_moves_from_transmission_to_rtorrent() {
     assert!(torrent.data_path.exists(), "its data is kept");
 
     assert_eq!(alice.job(&started.id).await.unwrap(), done);
-    let again = alice.wait_for_job(&started.id, Duration::ZERO).await.unwrap();
+    let again = alice
+        .wait_for_job(&started.id, Duration::ZERO)
+        .await
+        .unwrap();
     assert_eq!(again.state, JobState::Succeeded);
     let finished = alice.cancel_job(&started.id).await;
     assert!(matches!(finished, Err(Error::Conflict(_))), "{finished:?}");

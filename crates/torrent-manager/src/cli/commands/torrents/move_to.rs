@@ -48,9 +48,7 @@ pub async fn move_to(client: &Client, out: &Output, args: MoveToArgs) -> anyhow:
         remove_source: !args.keep_source,
         delete_data: args.delete_data,
     };
-    let started = client
-        .move_to_server(&target.info_hash, &request)
-        .await?;
+    let started = client.move_to_server(&target.info_hash, &request).await?;
     let job = if args.no_wait {
         started
     } else {
