@@ -37,6 +37,13 @@ pub enum ErrorCode {
     DuplicateTorrent,
     /// Deleting the data was refused: the path is not safe to delete (409).
     UnsafeDelete,
+    /// The torrent does not have all of its data yet (409): only complete
+    /// torrents move to another server.
+    Incomplete,
+    /// No .torrent is stored for this torrent (409): a move needs it.
+    MetainfoMissing,
+    /// No such job among the caller's (404).
+    JobNotFound,
     /// The body is larger than accepted (413).
     TooLarge,
     /// The torrent client cannot do this (422).
@@ -78,6 +85,9 @@ impl ErrorCode {
             ErrorCode::Conflict => "conflict",
             ErrorCode::DuplicateTorrent => "duplicate_torrent",
             ErrorCode::UnsafeDelete => "unsafe_delete",
+            ErrorCode::Incomplete => "incomplete",
+            ErrorCode::MetainfoMissing => "metainfo_missing",
+            ErrorCode::JobNotFound => "job_not_found",
             ErrorCode::TooLarge => "too_large",
             ErrorCode::ClientUnsupported => "client_unsupported",
             ErrorCode::ClientRejected => "client_rejected",

@@ -71,6 +71,9 @@ pub struct Config {
     /// Most torrents one run of an automation rule removes, unless the rule
     /// sets its own cap: a tracker outage must not make a rule wipe a library.
     pub rule_max_removals_per_run: u32,
+    /// A move between servers fails when the target's progress stands still
+    /// this long.
+    pub move_stall_timeout: Duration,
 }
 
 impl std::fmt::Debug for Config {
@@ -95,6 +98,7 @@ impl std::fmt::Debug for Config {
             .field("metrics_public", &self.metrics_public)
             .field("activity_retention_days", &self.activity_retention_days)
             .field("rule_max_removals_per_run", &self.rule_max_removals_per_run)
+            .field("move_stall_timeout", &self.move_stall_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -130,6 +134,7 @@ impl Config {
             activity_retention_days: 30,
             activity_prune_interval: Duration::from_secs(600),
             rule_max_removals_per_run: 20,
+            move_stall_timeout: Duration::from_secs(600),
         }
     }
 

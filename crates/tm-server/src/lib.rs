@@ -113,6 +113,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
         .with_context(|| format!("could not listen on {address}"))?;
     core.refresh_webhook_users().await?;
     core.load_metainfo_index().await?;
+    core.fail_interrupted_jobs().await?;
     core.sync_fleet().await?;
     let local_addr = listener.local_addr()?;
     tracing::info!("torrent-manager listening on http://{local_addr}");

@@ -23,6 +23,17 @@ pub enum Error {
     ServerNotFound,
     #[error("Torrent not found")]
     TorrentNotFound,
+    #[error("Job not found")]
+    JobNotFound,
+    /// The server already has this torrent (409).
+    #[error("{0}")]
+    AlreadyOnServer(String),
+    /// The torrent does not have all of its data (409).
+    #[error("{0}")]
+    Incomplete(String),
+    /// No .torrent is stored for the torrent (409).
+    #[error("{0}")]
+    MetainfoMissing(String),
     /// The egress policy refuses the target (403).
     #[error("{0}")]
     ForbiddenTarget(String),

@@ -9,6 +9,7 @@ mod categories;
 mod credentials;
 mod error;
 mod hashing;
+mod jobs;
 mod key_usage;
 mod list_cache;
 mod metainfo;
@@ -78,6 +79,8 @@ struct CoreInner {
     rule_runs: crate::automation::RuleRuns,
     /// Lifecycle events on their way to webhooks.
     events: Arc<crate::events::EventBus>,
+    /// The jobs (moves between servers) running in this process.
+    jobs: jobs::RunningJobs,
 }
 
 impl Core {
@@ -104,6 +107,7 @@ impl Core {
                 hashing: hashing::HashingPool::new(permits),
                 rule_runs: crate::automation::RuleRuns::default(),
                 events,
+                jobs: jobs::RunningJobs::default(),
             }),
         }
     }

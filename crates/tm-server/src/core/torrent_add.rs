@@ -258,7 +258,7 @@ impl Filing {
 
 impl Core {
     /// Checks a .torrent and adds it; returns its info hash and name.
-    async fn add_file(
+    pub(super) async fn add_file(
         &self,
         user: &User,
         poller: &Poller,

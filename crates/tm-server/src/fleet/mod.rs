@@ -48,12 +48,16 @@ pub enum FleetEvent {
     Torrents { user_id: String, delta: String },
     /// A server's health changed (connected, failing, why).
     Health { user_id: String },
+    /// A job of the user changed; `job` is its JSON (`GET /jobs/{id}`).
+    Job { user_id: String, job: String },
 }
 
 impl FleetEvent {
     pub fn user_id(&self) -> &str {
         match self {
-            FleetEvent::Torrents { user_id, .. } | FleetEvent::Health { user_id } => user_id,
+            FleetEvent::Torrents { user_id, .. }
+            | FleetEvent::Health { user_id }
+            | FleetEvent::Job { user_id, .. } => user_id,
         }
     }
 }
@@ -105,6 +109,11 @@ impl Fleet {
     /// Live changes of every server (filter by user).
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<FleetEvent>> {
         self.events.subscribe()
+    }
+
+    /// Sends `event` to the live streams (none listening is fine).
+    pub fn publish(&self, event: FleetEvent) {
+        let _ = self.events.send(Arc::new(event));
     }
 
     /// Starts polling `spec`, or restarts when its configuration changed.

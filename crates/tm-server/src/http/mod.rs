@@ -31,8 +31,8 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::core::{Core, Error};
 use handlers::{
-    activity, admin, api_keys, auth, categories, events, fleet, health, metainfo, placement, rules,
-    servers, targets, torrents, webhooks,
+    activity, admin, api_keys, auth, categories, events, fleet, health, jobs, metainfo, placement,
+    rules, servers, targets, torrents, webhooks,
 };
 
 /// JSON bodies are small; uploads get their own limit where they are accepted.
@@ -58,6 +58,7 @@ const DOCS_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'sel
         (name = "torrents", description = "Torrents across all your servers"),
         (name = "categories", description = "Where the torrents Sonarr or Radarr add through /api/v2 go, per category"),
         (name = "activity", description = "Who changed what, when, and how it went"),
+        (name = "jobs", description = "Moving a torrent with its data to another server, and following it"),
         (name = "placement", description = "Where server_id \"auto\" puts a new torrent: your ordered placement rules"),
         (name = "rules", description = "Automation: conditions over your torrents, actions run in the background"),
         (name = "webhooks", description = "Lifecycle events POSTed as signed JSON to your URLs"),
@@ -130,6 +131,10 @@ pub fn router(core: Core) -> Router {
         .routes(routes!(categories::list))
         .routes(routes!(categories::put, categories::delete))
         .routes(routes!(placement::get, placement::set))
+        .routes(routes!(jobs::move_to_server))
+        .routes(routes!(jobs::list))
+        .routes(routes!(jobs::get))
+        .routes(routes!(jobs::cancel))
         .routes(routes!(rules::list, rules::create))
         .routes(routes!(rules::recipes))
         .routes(routes!(rules::get, rules::update, rules::delete))

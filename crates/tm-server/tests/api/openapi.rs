@@ -71,6 +71,10 @@ async fn openapi_describes_every_endpoint_and_docs_work_offline() {
         ("/activity", "get"),
         ("/placement", "get"),
         ("/placement", "put"),
+        ("/torrents/{info_hash}/move", "post"),
+        ("/jobs", "get"),
+        ("/jobs/{id}", "get"),
+        ("/jobs/{id}/cancel", "post"),
         ("/rules", "get"),
         ("/rules", "post"),
         ("/rules/recipes", "get"),
@@ -93,7 +97,7 @@ async fn openapi_describes_every_endpoint_and_docs_work_offline() {
         assert!(operation.is_object(), "{method} {path} is documented");
         let responses = &operation["responses"];
         assert!(
-            ["200", "201", "204"]
+            ["200", "201", "202", "204"]
                 .iter()
                 .any(|code| responses[code].is_object()),
             "{method} {path} documents its answer"
@@ -120,6 +124,9 @@ async fn openapi_describes_every_endpoint_and_docs_work_offline() {
         "AddTorrentRequest",
         "WebhookCreated",
         "WebhookDelivery",
+        "MoveToServerRequest",
+        "Job",
+        "JobList",
     ] {
         assert!(
             doc["components"]["schemas"][schema].is_object(),

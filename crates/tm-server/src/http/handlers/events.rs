@@ -31,7 +31,7 @@ const HEARTBEAT: Duration = Duration::from_secs(10);
 /// Live torrent and server updates (text/event-stream).
 #[utoipa::path(get, path = "/events", tag = "torrents",
     responses((status = 200, content_type = "text/event-stream",
-        description = "events `reset` {torrents (as in GET /torrents, without null fields and the aliases bytes_done, directory, is_magnet), servers}, `delta` {server_id, revision, added, changed, removed}, `servers` [ServerInfo], `problem` (a message)"),
+        description = "events `reset` {torrents (as in GET /torrents, without null fields and the aliases bytes_done, directory, is_magnet), servers}, `delta` {server_id, revision, added, changed, removed}, `servers` [ServerInfo], `job` (a Job, whenever one of yours changes), `problem` (a message)"),
         (status = 401, body = ErrorBody), (status = 429, body = ErrorBody, description = "too many open streams")))]
 pub async fn events(
     State(core): State<Core>,
@@ -99,6 +99,7 @@ impl LiveStream {
                                 Event::default().event("delta").data(delta)
                             }
                             FleetEvent::Health { .. } => self.servers().await.unwrap_or_else(error_event),
+                            FleetEvent::Job { job, .. } => Event::default().event("job").data(job),
                         });
                     }
                     Ok(_) => {}

@@ -8,6 +8,7 @@ pub mod categories;
 pub mod events;
 pub mod fleet;
 pub mod health;
+pub mod jobs;
 pub mod metainfo;
 pub mod placement;
 pub mod rules;

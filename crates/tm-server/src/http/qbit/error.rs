@@ -33,8 +33,13 @@ impl QbitError {
             Error::Invalid(_) | Error::BadRequest(_) | Error::ServerNotFound => {
                 StatusCode::BAD_REQUEST
             }
-            Error::NotFound(_) | Error::TorrentNotFound => StatusCode::NOT_FOUND,
-            Error::Conflict(_) => StatusCode::CONFLICT,
+            Error::NotFound(_) | Error::TorrentNotFound | Error::JobNotFound => {
+                StatusCode::NOT_FOUND
+            }
+            Error::Conflict(_)
+            | Error::AlreadyOnServer(_)
+            | Error::Incomplete(_)
+            | Error::MetainfoMissing(_) => StatusCode::CONFLICT,
             Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Error::Backend(error) => match error.kind() {
                 ErrorKind::NotFound(_) => StatusCode::NOT_FOUND,
