@@ -46,6 +46,8 @@ def test_a_torrent_moves_from_transmission_to_rtorrent(
     path, info_hash = make_torrent(transmission.download_dir, "moved.bin", SIZE, announce_url(port))
     with opentracker(port, [info_hash]):
         seed(client, path, info_hash, server_id)
+        wait_for(lambda: client.list_trackers(info_hash, server_id=server_id)["trackers"][0]
+                 ["status"] == "working", what="the source to announce")
         job = client.move_to_server(info_hash, server_id, target)
         assert (job["kind"], job["info_hash"], job["size"]) == ("move", info_hash, SIZE)
         assert (job["remove_source"], job["delete_data"]) == (True, False)

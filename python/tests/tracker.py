@@ -4,6 +4,7 @@ Debian builds it whitelist-only, so the info hashes are given up front."""
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import socket
 import subprocess
@@ -33,6 +34,8 @@ def opentracker(port: int, info_hashes: Sequence[str]) -> Iterator[str]:
     if binary is None:
         pytest.skip("opentracker is not installed")
     with tempfile.TemporaryDirectory(prefix="tm-opentracker-") as directory:
+        # Readable once it has dropped to nobody.
+        os.chmod(directory, 0o755)
         Path(directory, "whitelist.txt").write_text("\n".join(info_hashes) + "\n")
         # As root it chroots into -d and drops to nobody: the whitelist path
         # is relative to that directory.
