@@ -84,6 +84,11 @@ pub struct ServeArgs {
     /// sets its own `max_removals_per_run`.
     #[arg(long, env = "TM_RULE_MAX_REMOVALS", default_value_t = 20)]
     rule_max_removals: u32,
+    /// Minutes a move between servers (POST /torrents/{hash}/move) may see
+    /// no progress on the target before it fails and cleans up.
+    #[arg(long, env = "TM_MOVE_STALL_MINUTES", default_value_t = 10,
+        value_parser = clap::value_parser!(u64).range(1..))]
+    move_stall_minutes: u64,
 }
 
 impl ServeArgs {
@@ -109,6 +114,7 @@ impl ServeArgs {
         config.metrics_public = self.metrics_public;
         config.activity_retention_days = self.activity_retention_days;
         config.rule_max_removals_per_run = self.rule_max_removals;
+        config.move_stall_timeout = std::time::Duration::from_secs(self.move_stall_minutes * 60);
         Ok(config)
     }
 }

@@ -33,7 +33,7 @@ impl EventReader {
     }
 
     /// The next named event, skipping comments; panics after `within`.
-    async fn next(&mut self, within: Duration) -> (String, Value) {
+    pub(crate) async fn next(&mut self, within: Duration) -> (String, Value) {
         tokio::time::timeout(within, async {
             loop {
                 if let Some(end) = self.buffer.find("\n\n") {

@@ -16,6 +16,7 @@ mod labels;
 mod limits;
 mod metainfo;
 mod metrics;
+mod move_job;
 mod moves;
 mod openapi;
 mod passwords;

@@ -25,12 +25,24 @@ pub async fn tracked_seed(
     dir: &std::path::Path,
     name: &str,
 ) -> TrackedSeed {
-    let untracked = TestTorrent::single_file(dir, name, 1 << 20, None).unwrap();
+    tracked_seed_of(api, seed_id, dir, name, 1 << 20, "").await
+}
+
+/// `tracked_seed` of `size` bytes, uploaded with `labels` (comma-separated).
+pub async fn tracked_seed_of(
+    api: &Api,
+    seed_id: &str,
+    dir: &std::path::Path,
+    name: &str,
+    size: usize,
+    labels: &str,
+) -> TrackedSeed {
+    let untracked = TestTorrent::single_file(dir, name, size, None).unwrap();
     let tracker = Opentracker::start(std::slice::from_ref(&untracked.info_hash))
         .await
         .unwrap();
     let torrent = untracked.with_tracker(&tracker.announce_url());
-    seed(api, seed_id, &torrent, "").await;
+    seed(api, seed_id, &torrent, labels).await;
     let hash = &torrent.info_hash;
     wait_until(Duration::from_secs(30), || async {
         let (_, t) = api

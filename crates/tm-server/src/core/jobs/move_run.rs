@@ -40,6 +40,9 @@ pub(super) struct MovePlan {
 enum Stop {
     Failed(String),
     Canceled,
+    /// The server shuts down: the job stays `running` in the database, and
+    /// the next start marks it failed ("interrupted by a restart").
+    ShutDown,
 }
 
 impl From<crate::core::Error> for Stop {
@@ -64,12 +67,17 @@ impl Core {
         let outcome = self.move_steps(&mut plan, &mut copy, &handle.cancel).await;
         let (state, message) = match outcome {
             Ok(message) => (JobState::Succeeded, message),
-            Err(stop) => {
+            Err(Stop::ShutDown) => {
+                self.inner.jobs.end(&plan.row.id);
+                return;
+            }
+            Err(Stop::Failed(why)) => {
                 let cleanup = self.remove_target_copy(&plan, &copy).await;
-                match stop {
-                    Stop::Failed(why) => (JobState::Failed, format!("{why}{cleanup}")),
-                    Stop::Canceled => (JobState::Canceled, format!("Canceled{cleanup}")),
-                }
+                (JobState::Failed, format!("{why}{cleanup}"))
+            }
+            Err(Stop::Canceled) => {
+                let cleanup = self.remove_target_copy(&plan, &copy).await;
+                (JobState::Canceled, format!("Canceled{cleanup}"))
             }
         };
         let row = &mut plan.row;
@@ -203,8 +211,10 @@ impl Core {
                     stall.as_secs()
                 )));
             }
+            let shutdown = self.fleet().shutdown_token();
             tokio::select! {
                 _ = cancel.cancelled() => return Err(Stop::Canceled),
+                _ = shutdown.cancelled() => return Err(Stop::ShutDown),
                 _ = tokio::time::sleep(POLL) => {}
             }
         }

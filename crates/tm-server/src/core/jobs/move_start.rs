@@ -3,7 +3,7 @@
 
 use tm_api_types::{Job, JobState, MovePhase, MoveToServerRequest};
 
-use super::move_checks::{MoveFacts, check_move};
+use super::move_checks::{MoveFacts, check_move, distinct_servers};
 use super::move_run::MovePlan;
 use super::{Core, Error, Result, User, job_of, name_of, now_millis};
 use crate::core::Filing;
@@ -40,28 +40,21 @@ impl Core {
             .map_err(|e| Error::BadRequest(e.to_string()))?;
         let from = self.server_row(user, &request.from_server_id).await?;
         let to = self.server_row(user, &request.to_server_id).await?;
-        let source = self.fleet().get(&from.id);
-        let target = self.fleet().get(&to.id);
-        let torrent = source
-            .as_ref()
-            .and_then(|p| p.snapshot().torrents.get(&hash).cloned());
+        distinct_servers(&from.id, &to.id)?;
+        // Both must be up now; the job re-checks as it goes.
+        let source = self.live_poller(&from.id, &from.name, from.enabled)?;
+        let target = self.live_poller(&to.id, &to.name, to.enabled)?;
+        let torrent = source.snapshot().torrents.get(&hash).cloned();
         let metainfo = self.store().metainfo(&hash).await?;
         let same_host = from.host.eq_ignore_ascii_case(&to.host);
         let facts = MoveFacts {
-            from_server_id: &from.id,
-            to_server_id: &to.id,
             target_name: &to.name,
             source: torrent.as_ref(),
-            on_target: target
-                .as_ref()
-                .is_some_and(|p| p.snapshot().torrents.contains_key(&hash)),
+            on_target: target.snapshot().torrents.contains_key(&hash),
             has_metainfo: metainfo.is_some(),
             same_host,
         };
         let save_path = check_move(&facts, request.save_path)?;
-        // Both must be up now; the job re-checks as it goes.
-        self.live_poller(&from.id, &from.name, from.enabled)?;
-        self.live_poller(&to.id, &to.name, to.enabled)?;
         if self.store().has_running_job(&user.id, &hash).await? {
             return Err(Error::Conflict(
                 "this torrent is already being moved; cancel that job first".into(),
