@@ -76,6 +76,16 @@ async fn a_torrent_moves_from_transmission_to_rtorrent() {
         .unwrap();
     let torrent = untracked.with_tracker(&tracker.announce_url());
     seed(&alice, &from, &torrent).await;
+    // The target hears of the source only if the source announced first.
+    wait_until(Duration::from_secs(30), || async {
+        let found = alice
+            .torrent_trackers(&torrent.info_hash, Some(&from))
+            .await
+            .ok()?;
+        (found.trackers.first()?.status == "working").then_some(())
+    })
+    .await
+    .expect("the source announced to the tracker");
 
     let hash = &torrent.info_hash;
     let started = alice

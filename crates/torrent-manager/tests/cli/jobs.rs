@@ -45,6 +45,17 @@ async fn move_to_follows_the_job_to_the_end() {
         .unwrap();
     let torrent = untracked.with_tracker(&tracker.announce_url());
     seed(&env, &torrent).await;
+    // rTorrent hears of box only if box announced first.
+    wait_until(Duration::from_secs(30), || async {
+        let found = env
+            .run(&["torrents", "trackers", &torrent.info_hash, "-o", "json"])
+            .await
+            .ok()
+            .json();
+        (found["trackers"][0]["status"] == "working").then_some(())
+    })
+    .await
+    .expect("box announced to the tracker");
 
     let hash = &torrent.info_hash;
     // The torrent is on one server only: no --from needed.
