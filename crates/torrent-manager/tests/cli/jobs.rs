@@ -131,6 +131,8 @@ async fn a_started_move_is_listed_and_canceled() {
             "torrents",
             "move-to",
             &torrent.info_hash,
+            "--server",
+            "box",
             "--to",
             "other",
             "--keep-source",

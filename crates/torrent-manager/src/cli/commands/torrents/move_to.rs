@@ -13,7 +13,8 @@ pub struct MoveToArgs {
     /// The info hash, or a unique prefix of it (8 characters or more).
     hash: String,
     /// The server it is on now (ID or name); needed when it is on several.
-    #[arg(long)]
+    // `--server` too: what the other torrent commands (and their hints) call it.
+    #[arg(long, visible_alias = "server")]
     from: Option<String>,
     /// The server to move it to (ID or name).
     #[arg(long)]
