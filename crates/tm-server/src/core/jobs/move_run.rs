@@ -15,6 +15,7 @@ use super::move_start::MOVE_ACTION;
 use super::{Core, JobHandle, User, name_of, now_millis};
 use crate::core::Filing;
 use crate::core::activity::Change;
+use crate::core::torrent_move::same_dir;
 use crate::core::torrents::settle;
 use crate::db::JobRow;
 
@@ -114,11 +115,9 @@ impl Core {
     ) -> Result<String, Stop> {
         self.add_to_target(plan, copy).await?;
         self.enter(plan, MovePhase::Downloading).await;
-        let torrent = self.wait_until_complete(plan, cancel, false).await?;
-        copy.shares_source_files = plan.same_host
-            && torrent.base_path.trim_end_matches('/') == plan.source_data.trim_end_matches('/');
+        self.wait_until_complete(plan, copy, cancel, false).await?;
         self.enter(plan, MovePhase::Verifying).await;
-        let checked = self.verify_on_target(plan, cancel).await?;
+        let checked = self.verify_on_target(plan, copy, cancel).await?;
         if cancel.is_cancelled() {
             return Err(Stop::Canceled);
         }
@@ -182,6 +181,7 @@ impl Core {
     async fn wait_until_complete(
         &self,
         plan: &mut MovePlan,
+        copy: &mut TargetCopy,
         cancel: &CancellationToken,
         checking: bool,
     ) -> Result<Torrent, Stop> {
@@ -191,6 +191,7 @@ impl Core {
         let mut check_seen = !checking;
         loop {
             let torrent = self.target_torrent(plan).await?;
+            copy.shares_source_files |= shares_source_files(plan, &torrent);
             let in_check = matches!(torrent.state, TorrentState::Checking);
             check_seen |= in_check || !torrent.complete || started.elapsed() >= CHECK_GRACE;
             if check_seen && !in_check && torrent.complete && torrent.progress >= 100.0 {
@@ -225,6 +226,7 @@ impl Core {
     async fn verify_on_target(
         &self,
         plan: &mut MovePlan,
+        copy: &mut TargetCopy,
         cancel: &CancellationToken,
     ) -> Result<String, Stop> {
         let poller = self.job_poller(&plan.row.to_server_id)?;
@@ -240,7 +242,7 @@ impl Core {
                 )));
             }
         }
-        self.wait_until_complete(plan, cancel, true).await?;
+        self.wait_until_complete(plan, copy, cancel, true).await?;
         Ok(" and verified".into())
     }
 
@@ -268,7 +270,13 @@ impl Core {
             return String::new();
         }
         let row = &plan.row;
-        let delete_data = !copy.shares_source_files;
+        let now_on_target = self
+            .fleet()
+            .get(&row.to_server_id)
+            .and_then(|p| p.snapshot().torrents.get(&row.info_hash).cloned());
+        let shared = copy.shares_source_files
+            || now_on_target.is_some_and(|t| shares_source_files(plan, &t));
+        let delete_data = !shared;
         match self
             .remove_torrent(
                 &plan.user,
@@ -318,5 +326,27 @@ impl Core {
         self.fleet()
             .get(server_id)
             .map_or_else(|| server_id.to_string(), |p| p.spec().name.clone())
+    }
+}
+
+/// Whether the target's data is the source's own files (same host, same
+/// path): then nothing of it may be deleted.
+fn shares_source_files(plan: &MovePlan, torrent: &Torrent) -> bool {
+    plan.same_host && same_data(&torrent.base_path, &plan.source_data)
+}
+
+/// Two data paths are the same (an unknown one is not).
+fn same_data(target: &str, source: &str) -> bool {
+    !target.is_empty() && same_dir(target, source)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn data_is_shared_only_at_the_very_same_path() {
+        assert!(super::same_data("/data/x.bin", "/data/x.bin"));
+        assert!(super::same_data("/data/show/", "/data/show"));
+        assert!(!super::same_data("/other/x.bin", "/data/x.bin"));
+        assert!(!super::same_data("", "/data/x.bin"));
     }
 }
