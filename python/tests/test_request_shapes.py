@@ -270,3 +270,24 @@ def test_default_server_is_left_to_the_api(
     path.write_bytes(b"de")
     tm.upload_torrent(path)
     assert sent(rec)[2] == {"start": "true"}
+
+
+def test_jobs(tm: TorrentManagerClient, rec: Recorder) -> None:
+    rec.body = b'{"id": "j1", "state": "running"}'
+    tm.move_to_server(HASH, "s1", "s2")
+    assert sent(rec) == ("POST", f"/torrents/{HASH}/move", {},
+                         {"from_server_id": "s1", "to_server_id": "s2",
+                          "remove_source": True, "delete_data": False})
+    tm.move_to_server(HASH, "s1", "s2", save_path="/srv/t", remove_source=False)
+    assert sent(rec)[3]["save_path"] == "/srv/t" and sent(rec)[3]["remove_source"] is False
+    tm.get_job("a/b")
+    assert sent(rec) == ("GET", "/jobs/a%2Fb", {}, None)
+    tm.cancel_job("j1")
+    assert sent(rec) == ("POST", "/jobs/j1/cancel", {}, None)
+    seen = []
+    # Still running when the time is up: answered as last seen.
+    assert tm.wait_for_job("j1", timeout=0, on_update=seen.append)["state"] == "running"
+    assert seen == [{"id": "j1", "state": "running"}]
+    rec.body = b'{"jobs": []}'
+    assert tm.list_jobs() == []
+    assert sent(rec) == ("GET", "/jobs", {}, None)

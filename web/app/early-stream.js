@@ -4,7 +4,7 @@
 // until live.js claims the stream. Loaded by index.html before main.js, and
 // imported by live.js: one module instance, so one stream.
 
-const EVENTS = ['open', 'reset', 'delta', 'servers', 'problem', 'error'];
+const EVENTS = ['open', 'reset', 'delta', 'servers', 'job', 'problem', 'error'];
 
 let early = new EventSource('/events');
 const buffered = [];

@@ -37,6 +37,7 @@ const HANDLERS = {
     serverUpdates += 1;
     store.setServers(JSON.parse(event.data));
   },
+  job: (event) => store.applyJob(JSON.parse(event.data)),
   problem: (event) => showState('live', 'live', `The server reported: ${event.data}`),
   error: onError,
 };

@@ -16,10 +16,13 @@ export const keyOf = (torrent) => torrentKey(torrent.server_id, torrent.info_has
  *    have); added/removed/changed list the torrent objects concerned (all
  *    null after a reset), so that listeners can keep counts incrementally.
  *  - `servers`: the server list changed.
+ *  - `job` detail: a job (a move between servers) that started or changed.
  */
 export class Store extends EventTarget {
   torrents = new Map();
   servers = [];
+  /** Jobs seen on the stream or in answers, by id. */
+  jobs = new Map();
   loaded = false;
 
   reset({ torrents, servers }) {
@@ -33,7 +36,16 @@ export class Store extends EventTarget {
   clear() {
     this.torrents = new Map();
     this.servers = [];
+    this.jobs = new Map();
     this.loaded = false;
+  }
+
+  /** A job's state from the stream or an answer; an older one than known is dropped. */
+  applyJob(job) {
+    const known = this.jobs.get(job.id);
+    if (known && Date.parse(known.updated_at) > Date.parse(job.updated_at)) return;
+    this.jobs.set(job.id, job);
+    this.dispatchEvent(new CustomEvent('job', { detail: job }));
   }
 
   applyDelta({ server_id: serverId, added = [], changed = [], removed = [] }) {

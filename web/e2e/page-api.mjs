@@ -34,11 +34,16 @@ export async function createFirstAdmin(page, url, username, password) {
 }
 
 /** Registers the stack's transmission-daemon as `name`; resolves its id once it is connected. */
-export async function registerTransmission(page, transmission, name = 'seedbox') {
-  const server = await callApi(page, 'POST', '/servers', {
+export function registerTransmission(page, transmission, name = 'seedbox') {
+  return registerServer(page, {
     name, server_type: 'transmission', host: '127.0.0.1', port: transmission.port,
     rpc_path: transmission.rpcPath, username: transmission.username, password: transmission.password,
   });
+}
+
+/** Adds the server `body` (a POST /servers body); resolves its id once it is connected. */
+export async function registerServer(page, body) {
+  const server = await callApi(page, 'POST', '/servers', body);
   if (server.status !== 200) throw new Error(`adding the server: ${JSON.stringify(server.body)}`);
   for (let i = 0; i < 100; i++) {
     const state = await callApi(page, 'GET', `/servers/${server.body.id}`);

@@ -253,7 +253,7 @@ describe('torrents view', { timeout: 300_000 }, () => {
     await row.click({ button: 'right' });
     const menu = page.locator('.context-menu[role=menu]');
     assert.deepEqual(await menu.locator('[role=menuitem]').allTextContents(),
-      ['Start', 'Stop', 'Recheck', 'Reannounce', 'Labels…', 'Move data…', 'Download .torrent', 'Remove…', 'Details']);
+      ['Start', 'Stop', 'Recheck', 'Reannounce', 'Labels…', 'Move data…', 'Move to server…', 'Download .torrent', 'Remove…', 'Details']);
     // The selection shows at the table's next render, not synchronously.
     await row.and(page.locator('[aria-selected=true]')).waitFor({ timeout: 5000 });
     await menu.locator('text=Start').click();

@@ -29,6 +29,7 @@ mod categories;
 mod client;
 mod error;
 mod fleet;
+mod jobs;
 mod metainfo;
 mod placement;
 mod rules;

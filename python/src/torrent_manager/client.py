@@ -21,6 +21,7 @@ from ._activity import Activity
 from ._admin import Admin
 from ._categories import Categories
 from ._fleet import Fleet
+from ._jobs import Jobs
 from ._metainfo import Metainfo
 from ._placement import Placement
 from ._rules import Rules
@@ -46,6 +47,7 @@ class TorrentManagerClient(
     Rules,
     Webhooks,
     Placement,
+    Jobs,
 ):
     """Client for the torrent-manager REST API.
 

@@ -12,6 +12,7 @@ import { Selection } from '../selection.js';
 import { store } from '../store.js';
 import { VirtualTable } from '../table.js';
 import { openAddTorrent } from './add-torrent.js';
+import { canMoveToServer, openMoveToServer } from './move-to-server.js';
 import { ColumnPrefs, columnChooser } from './column-chooser.js';
 import { SpeedGraph } from './speed-graph.js';
 import {
@@ -315,6 +316,9 @@ export function torrentsView() {
       { label: `Reannounce${many}`, action: actions.reannounce },
       { label: `Labels…${many}`, action: actions.labels },
       { label: `Move data…${many}`, action: actions.move },
+      ...(count === 1 && canMoveToServer(torrent)
+        ? [{ label: 'Move to server…', action: () => openMoveToServer(torrent) }]
+        : []),
       ...(count === 1 && torrent.has_metainfo
         ? [{ label: 'Download .torrent', action: () => downloadMetainfo(torrent) }]
         : []),

@@ -8,6 +8,7 @@ mod categories;
 mod every_client;
 mod fleet;
 mod harness;
+mod jobs;
 mod keys;
 mod placement;
 mod rules;

@@ -14,7 +14,9 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 use tm_client::Client;
 
-use commands::{activity, auth, categories, keys, placement, rules, servers, torrents, webhooks};
+use commands::{
+    activity, auth, categories, jobs, keys, placement, rules, servers, torrents, webhooks,
+};
 use output::{Format, Output};
 use session::{SavedSession, SessionFile};
 
@@ -77,6 +79,8 @@ pub enum CredentialedCommand {
     Rules(rules::RulesArgs),
     /// Lifecycle events POSTed as signed JSON to your URLs.
     Webhooks(webhooks::WebhooksArgs),
+    /// Work the server goes on with after answering: moves between servers.
+    Jobs(jobs::JobsArgs),
 }
 
 /// A mistake in how the command was called: exit code 2, like clap's own.
@@ -128,6 +132,7 @@ async fn dispatch(global: GlobalArgs, command: ClientCommand) -> anyhow::Result<
                 CredentialedCommand::Placement(command) => placement::run(&context, command).await,
                 CredentialedCommand::Rules(args) => rules::run(&context, args).await,
                 CredentialedCommand::Webhooks(args) => webhooks::run(&context, args).await,
+                CredentialedCommand::Jobs(args) => jobs::run(&context, args).await,
             };
             context.keep_renewed_session()?;
             outcome

@@ -7,6 +7,7 @@ mod categories;
 mod every_client;
 mod fleet;
 mod harness;
+mod jobs;
 mod keys;
 mod listing;
 mod placement;

@@ -3,6 +3,7 @@
 pub mod activity;
 pub mod auth;
 pub mod categories;
+pub mod jobs;
 pub mod keys;
 pub mod placement;
 pub mod rules;

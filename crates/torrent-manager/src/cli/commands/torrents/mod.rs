@@ -1,4 +1,4 @@
-//! `torrents` (alias `ls`): list, and `add|show|start|stop|rm|recheck|reannounce|move|metainfo|files|peers|trackers|labels|duplicates|cross-seed`.
+//! `torrents` (alias `ls`): list, and `add|show|start|stop|rm|recheck|reannounce|move|move-to|metainfo|files|peers|trackers|labels|duplicates|cross-seed`.
 
 mod actions;
 mod add;
@@ -9,6 +9,7 @@ mod labels;
 mod list;
 mod lookup;
 mod metainfo;
+mod move_to;
 
 use clap::{Args, Subcommand};
 use tm_client::Client;
@@ -74,6 +75,9 @@ enum TorrentCommand {
         /// The new directory (absolute, on the client's host).
         path: String,
     },
+    /// Move a torrent with its data to another of your servers: the target
+    /// downloads it from the source, verifies it, then the source is removed.
+    MoveTo(move_to::MoveToArgs),
     /// Save a torrent's .torrent file, as the manager stored it.
     Metainfo(metainfo::MetainfoArgs),
     /// The files of a torrent, or set their priority.
@@ -134,6 +138,7 @@ pub async fn run(context: &Context, args: TorrentsArgs) -> anyhow::Result<()> {
                 .await?;
             out.show(&moved, || format!("{}: {}", moved.message, moved.info_hash))
         }
+        TorrentCommand::MoveTo(args) => move_to::move_to(client, out, args).await,
         TorrentCommand::Metainfo(args) => metainfo::save(client, out, args).await,
         TorrentCommand::Files(args) => files::files(client, out, args).await,
         TorrentCommand::Peers(one) => inspect::peers(client, out, one).await,
