@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { screenshot, startStack, startTestDaemon, watchPage, withScreenshotOnFailure } from './harness.mjs';
+import { after, before, describe } from 'node:test';
+import { screenshot, startStackWithPage, startTestDaemon, stepsOn } from './harness.mjs';
 import { callApi, createFirstAdmin, registerServer, registerTransmission, uploadTorrent } from './page-api.mjs';
 import { makeSeedableTorrent, startTracker } from './swarm.mjs';
 
@@ -29,10 +29,9 @@ describe('moving a torrent to another server', { timeout: 300_000 }, () => {
   let stuck;
 
   before(async () => {
-    [stack, rtorrent, tracker] = await Promise.all([startStack(), startTestDaemon('rtorrent'), startTracker()]);
-    const context = await stack.browser.newContext({ viewport: { width: 1440, height: 900 } });
-    page = await context.newPage();
-    problems = watchPage(page, stack.server.url);
+    let opened;
+    [opened, rtorrent, tracker] = await Promise.all([startStackWithPage(), startTestDaemon('rtorrent'), startTracker()]);
+    ({ stack, page, problems } = opened);
     moved = makeSeedableTorrent(stack.transmission.downloadDir, 'moved.bin', tracker.url, 1024 * 1024);
     stuck = makeSeedableTorrent(stack.transmission.downloadDir, 'stuck.bin', 'http://127.0.0.1:1/announce', 64 * 1024);
   });
@@ -43,7 +42,7 @@ describe('moving a torrent to another server', { timeout: 300_000 }, () => {
     await stack?.stop();
   });
 
-  const step = (name, body) => test(name, () => withScreenshotOnFailure(page, name, body));
+  const step = stepsOn(() => page);
   const complete = async (torrent) => {
     for (let i = 0; i < 150; i++) {
       const { body } = await callApi(page, 'GET', `/torrents/${torrent.infoHash}?server_id=${source}`);
