@@ -11,6 +11,7 @@ pub mod health;
 pub mod metainfo;
 pub mod placement;
 pub mod rules;
+pub mod server_files;
 pub mod servers;
 pub mod targets;
 pub mod torrents;
