@@ -20,6 +20,7 @@ from ._accounts import Accounts
 from ._activity import Activity
 from ._admin import Admin
 from ._categories import Categories
+from ._files import Files
 from ._fleet import Fleet
 from ._metainfo import Metainfo
 from ._placement import Placement
@@ -37,6 +38,7 @@ __all__ = ["CLEAR", "DEFAULT_BASE_URL", "TorrentManagerClient", "TorrentManagerE
 class TorrentManagerClient(
     Accounts,
     Servers,
+    Files,
     Torrents,
     Metainfo,
     Fleet,
