@@ -44,6 +44,23 @@ fn nginx_autoindex_html() {
 }
 
 #[test]
+fn nginx_autoindex_with_rounded_sizes() {
+    // As captured from nginx 1.26 with `autoindex_exact_size off`.
+    let page = "<html>\r\n<head><title>Index of /rounded/</title></head>\r\n<body>\r\n\
+        <h1>Index of /rounded/</h1><hr><pre><a href=\"../\">../</a>\r\n\
+        <a href=\"Season%201/\">Season 1/</a>                                          03-Dec-2026 06:00       -\r\n\
+        <a href=\"big.bin\">big.bin</a>                                            03-Dec-2026 06:00      3M\r\n\
+        </pre><hr></body>\r\n</html>\r\n";
+    assert_eq!(
+        parse(page).unwrap(),
+        vec![
+            entry("Season 1", true, None, Some(DEC_3 + 6 * 3600)),
+            entry("big.bin", false, Some(3 << 20), Some(DEC_3 + 6 * 3600)),
+        ]
+    );
+}
+
+#[test]
 fn nginx_autoindex_json() {
     let page = r#"[
 { "name":"Season 1", "type":"directory", "mtime":"Thu, 03 Dec 2026 06:00:00 GMT" },

@@ -40,6 +40,12 @@ pub struct SeedboxDownload {
     pub body: std::pin::Pin<Box<dyn Stream<Item = std::io::Result<Bytes>> + Send>>,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    Listing,
+    Download,
+}
+
 /// Where the server's files are, and how to ask for them.
 struct Location {
     base: url::Url,
@@ -60,7 +66,7 @@ impl Core {
     ) -> Result<ServerFileList> {
         let row = self.server_row(user, server_id).await?;
         let folder = RelativePath::parse(path)?;
-        let location = self.location(user, &row, Some(LISTING_TIMEOUT)).await?;
+        let location = self.location(user, &row, Purpose::Listing).await?;
         let response = location.get(&folder, true, None).await?;
         check_status(&location, &response, &folder, "folder")?;
         let body = read_capped(&location, response).await?;
@@ -111,7 +117,7 @@ impl Core {
             _ => return Err(Error::BadRequest("Invalid file path: not a file".into())),
         };
         let range = range.filter(|r| is_byte_range(r));
-        let location = self.location(user, &row, None).await?;
+        let location = self.location(user, &row, Purpose::Download).await?;
         let response = location.get(&file, false, range).await?;
         if response.status() == reqwest::StatusCode::RANGE_NOT_SATISFIABLE {
             return Err(Error::BadRequest(
@@ -143,12 +149,7 @@ impl Core {
         })
     }
 
-    async fn location(
-        &self,
-        user: &User,
-        row: &ServerRow,
-        timeout: Option<Duration>,
-    ) -> Result<Location> {
+    async fn location(&self, user: &User, row: &ServerRow, purpose: Purpose) -> Result<Location> {
         let port = row
             .http_port
             .and_then(|p| u16::try_from(p).ok())
@@ -174,12 +175,16 @@ impl Core {
             .connect_timeout(CONNECT_TIMEOUT)
             .read_timeout(DOWNLOAD_READ_TIMEOUT)
             .dns_resolver(policy.resolver())
-            .redirect(policy.redirects(MAX_REDIRECTS))
+            // A download that redirects is a folder (`dir` → `dir/`), not a file.
+            .redirect(match purpose {
+                Purpose::Listing => policy.redirects(MAX_REDIRECTS),
+                Purpose::Download => reqwest::redirect::Policy::none(),
+            })
             // Bytes as stored: lengths and ranges must be the file's.
             .no_gzip()
             .danger_accept_invalid_certs(row.tls_accept_invalid_certs);
-        if let Some(timeout) = timeout {
-            builder = builder.timeout(timeout);
+        if purpose == Purpose::Listing {
+            builder = builder.timeout(LISTING_TIMEOUT);
         }
         let client = builder
             .build()
@@ -263,6 +268,10 @@ fn check_status(
         401 | 403 => Err(Error::SeedboxAuthFailed(format!(
             "The web server at {target} refused access (HTTP {}): check the server's http_username and http_password",
             status.as_u16()
+        ))),
+        300..=399 if what == "file" => Err(Error::BadRequest(format!(
+            "'{}' is a folder, not a file: list it with /servers/{{id}}/files?path=",
+            path.joined()
         ))),
         404 | 410 => Err(Error::FileNotFound(format!(
             "No such {what} on the seedbox: '{}'",

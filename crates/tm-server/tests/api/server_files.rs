@@ -175,6 +175,13 @@ async fn seedbox_files_are_listed_and_downloaded_through_nginx() {
         (StatusCode::NOT_FOUND, Some("file_not_found"))
     );
 
+    let response = download(&alice, &id, "Season 1", None).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::BAD_REQUEST,
+        "a folder is not a file"
+    );
+
     // Traversal in every form is refused before anything reaches nginx.
     let seen = nginx.requests().len();
     for target in [
