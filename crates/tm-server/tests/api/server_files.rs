@@ -238,3 +238,53 @@ async fn seedbox_files_are_listed_and_downloaded_through_nginx() {
     let response = download(&bob, &id, "big.bin", None).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
+
+/// The egress policy is checked on each request, not only when the server
+/// is saved: a user whose private targets are withdrawn cannot reach the
+/// loopback web server any more, and nothing reaches it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_egress_policy_applies_to_every_listing_and_download() {
+    let files = tempfile::tempdir().unwrap();
+    std::fs::write(files.path().join("notes.txt"), b"hello").unwrap();
+    let nginx = NginxFileServer::start(files.path()).await.expect("nginx");
+    let Some(app) = TestApp::try_spawn(Db::Sqlite, |_| {}).await else {
+        return;
+    };
+    let admin = app.user("admin").await;
+    let carol = app.user("carol").await;
+    let (_, me) = carol.get("/auth/me").await;
+    let grant = format!("/admin/users/{}/targets", me["user_id"].as_str().unwrap());
+    let (status, _) = admin
+        .put(&grant, json!({"allow_private_targets": true}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, server) = carol
+        .post(
+            "/servers",
+            json!({"name": "box", "server_type": "transmission", "host": "127.0.0.1", "port": 9,
+                   "http_port": nginx.port, "http_path": nginx.path,
+                   "http_username": nginx.username, "http_password": nginx.password}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{server}");
+    let id = server["id"].as_str().unwrap();
+    let (status, listing) = carol.get(&format!("/servers/{id}/files")).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the client's host serves the files: {listing}"
+    );
+
+    admin
+        .put(&grant, json!({"allow_private_targets": false}))
+        .await;
+    let seen = nginx.requests().len();
+    let (status, body) = carol.get(&format!("/servers/{id}/files")).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("forbidden_target"))
+    );
+    let response = download(&carol, id, "notes.txt", None).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(nginx.requests().len(), seen);
+}
