@@ -27,6 +27,7 @@ BINARIES = {
     "deluge": ["deluged"],
     "deluge-bare": ["deluged"],
     "deluge-web": ["deluged", "deluge-web"],
+    "files": ["nginx"],
 }
 
 
@@ -69,15 +70,16 @@ class RunningClient:
         return self.server["rpc_path"]
 
 
-def start_client(kind: str) -> Iterator[RunningClient]:
-    """Runs the client of ``kind`` until the generator is closed."""
+def start_client(kind: str, *args: str) -> Iterator[RunningClient]:
+    """Runs the client of ``kind`` until the generator is closed (``files``
+    takes the folder to serve)."""
     for binary in BINARIES.get(kind, []):
         _binary(binary)
     program = os.environ.get("TM_TEST_DAEMON_BIN", DEFAULT_BIN)
     if not os.path.exists(program):
         pytest.fail(f"{program} is missing: cargo build -p tm-testkit --bin tm-test-daemon")
     process = subprocess.Popen(
-        [program, kind], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        [program, kind, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )
     try:
         line = process.stdout.readline() if process.stdout else ""

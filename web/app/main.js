@@ -12,6 +12,7 @@ import { torrentsView } from './views/torrents.js';
 const ROUTES = {
   torrents: () => torrentsView(),
   servers: async () => (await import('./views/servers.js')).serversView(),
+  files: async () => (await import('./views/server-files.js')).serverFilesView(),
   'api-keys': async () => (await import('./views/api-keys.js')).apiKeysView(),
   activity: async () => (await import('./views/activity.js')).activityView(),
   rules: async () => (await import('./views/rules.js')).rulesView(),

@@ -43,13 +43,14 @@ async function startTransmission() {
 const TEST_DAEMON = process.env.TM_TEST_DAEMON_BIN ?? path.join(REPO, 'target/debug/tm-test-daemon');
 
 /**
- * A real client of `kind` from the Rust test kit (`tm-test-daemon`, see
+ * A real client of `kind` (with `args`: `files <dir>` serves a folder from
+ * nginx) from the Rust test kit (`tm-test-daemon`, see
  * crates/tm-testkit/src/bin/tm-test-daemon.rs): resolves `{server (a POST
  * /servers body), downloadDir, stop()}`. It runs until `stop()`
  * closes its standard input.
  */
-export async function startTestDaemon(kind) {
-  const child = spawn(TEST_DAEMON, [kind], { stdio: ['pipe', 'pipe', 'pipe'] });
+export async function startTestDaemon(kind, ...args) {
+  const child = spawn(TEST_DAEMON, [kind, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   const started = await new Promise((resolve, reject) => {
     let output = '';
     let errors = '';
@@ -128,6 +129,14 @@ export async function startStack() {
   }
   stack.stop = () => stopStack(stack);
   return stack;
+}
+
+/** A `tm-test-daemon` of `kind` for the same stack; stopped with it. */
+export async function addTestDaemon(stack, kind, ...args) {
+  stack.extraDaemons ??= [];
+  const daemon = await startTestDaemon(kind, ...args);
+  stack.extraDaemons.push(daemon);
+  return daemon;
 }
 
 /** Another transmission-daemon for the same stack (tests that need two servers); stopped with it. */

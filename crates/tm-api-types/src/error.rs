@@ -64,6 +64,16 @@ pub enum ErrorCode {
     QuotaExceeded,
     /// A dependency of ours (the database) is not answering (503).
     Unavailable,
+    /// The server has no HTTP file location (`http_port`) to list or download from (400).
+    NoHttpLocation,
+    /// No such file or folder on the seedbox's web server (404).
+    FileNotFound,
+    /// The seedbox's web server refused the HTTP location's credentials (502).
+    SeedboxAuthFailed,
+    /// The seedbox's web server cannot be reached or answered unusably (502).
+    SeedboxUnreachable,
+    /// The seedbox's web server did not answer in time (504).
+    SeedboxTimeout,
     /// A fault of ours; the details are in the server's log (500).
     #[default]
     InternalError,
@@ -98,6 +108,11 @@ impl ErrorCode {
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::QuotaExceeded => "quota_exceeded",
             ErrorCode::Unavailable => "unavailable",
+            ErrorCode::NoHttpLocation => "no_http_location",
+            ErrorCode::FileNotFound => "file_not_found",
+            ErrorCode::SeedboxAuthFailed => "seedbox_auth_failed",
+            ErrorCode::SeedboxUnreachable => "seedbox_unreachable",
+            ErrorCode::SeedboxTimeout => "seedbox_timeout",
             ErrorCode::InternalError => "internal_error",
             ErrorCode::Unknown => "unknown",
         }

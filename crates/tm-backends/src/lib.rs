@@ -46,6 +46,7 @@ mod client;
 mod config;
 mod connection;
 mod deluge;
+pub mod dir_listing;
 pub mod egress;
 mod error;
 #[cfg(feature = "fuzzing")]

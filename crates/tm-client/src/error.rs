@@ -86,6 +86,9 @@ pub enum Error {
     /// The client was given a setting it cannot use (a malformed URL or key).
     #[error("{0}")]
     InvalidConfig(String),
+    /// Writing a downloaded file failed (disk full, permissions).
+    #[error("could not write the download: {0}")]
+    Io(String),
 }
 
 impl Error {

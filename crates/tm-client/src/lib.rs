@@ -28,6 +28,7 @@ mod auth;
 mod categories;
 mod client;
 mod error;
+mod files;
 mod fleet;
 mod jobs;
 mod metainfo;
@@ -39,6 +40,7 @@ mod webhooks;
 
 pub use client::{Client, ClientBuilder, DEFAULT_URL};
 pub use error::{ApiError, Error};
+pub use files::Downloaded;
 pub use tm_api_types::*;
 pub use torrents::{TorrentPage, TorrentUpload, UploadOptions};
 

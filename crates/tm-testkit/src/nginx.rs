@@ -1,5 +1,6 @@
 //! nginx on loopback: serving `/RPC2` with basic auth, `scgi_pass`ing to
-//! rTorrent's SCGI port, or proxying torrent-manager under a URL base.
+//! rTorrent's SCGI port, proxying torrent-manager under a URL base, or
+//! serving a folder with `autoindex` as a seedbox's web server does.
 
 use std::io;
 use std::net::Ipv4Addr;
@@ -149,6 +150,61 @@ impl NginxPathProxy {
             self.port,
             base.trim_end_matches('/')
         )
+    }
+}
+
+/// nginx serving a folder under `/files/` with `autoindex on` and basic
+/// auth, logging every request it receives.
+pub struct NginxFileServer {
+    pub port: u16,
+    pub username: String,
+    pub password: String,
+    /// Where `http_path` points.
+    pub path: String,
+    dir: tempfile::TempDir,
+    _process: DaemonProcess,
+}
+
+impl NginxFileServer {
+    pub async fn start(files: &std::path::Path) -> io::Result<Self> {
+        let dir = temp_dir("tm-nginx-")?;
+        let root = dir.path();
+        let port = free_port(Ipv4Addr::LOCALHOST)?;
+        let (username, password) = ("seedbox".to_owned(), "files-pass".to_owned());
+        std::fs::write(
+            root.join("htpasswd"),
+            format!("{username}:{{PLAIN}}{password}\n"),
+        )?;
+        let server = format!(
+            "listen 127.0.0.1:{port};\n\
+             access_log {root}/access.log;\n\
+             location /files/ {{\n\
+               alias {files}/;\n\
+               autoindex on;\n\
+               auth_basic \"seedbox\";\n\
+               auth_basic_user_file {root}/htpasswd;\n\
+             }}\n",
+            root = root.display(),
+            files = files.display(),
+        );
+        let process = spawn_nginx(root, port, &server).await?;
+        Ok(Self {
+            port,
+            username,
+            password,
+            path: "/files/".to_owned(),
+            dir,
+            _process: process,
+        })
+    }
+
+    /// The request lines nginx has received so far (`GET /files/x HTTP/1.1`).
+    pub fn requests(&self) -> Vec<String> {
+        std::fs::read_to_string(self.dir.path().join("access.log"))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|line| line.split('"').nth(1).map(str::to_owned))
+            .collect()
     }
 }
 

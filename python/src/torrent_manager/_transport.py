@@ -149,9 +149,12 @@ class Transport:
         json: Any = None,
         data: Optional[Mapping[str, str]] = None,
         files: Any = None,
+        headers: Optional[Mapping[str, str]] = None,
+        stream: bool = False,
     ) -> requests.Response:
         """Sends one request; connection failures become
-        :class:`~torrent_manager.errors.TorrentManagerError`."""
+        :class:`~torrent_manager.errors.TorrentManagerError`. With ``stream``
+        the body is read as the caller iterates it."""
         url = self.base_url + path
         query = {k: v for k, v in (params or {}).items() if v is not None}
         try:
@@ -162,6 +165,8 @@ class Transport:
                 json=json,
                 data=data,
                 files=files,
+                headers=headers,
+                stream=stream,
                 timeout=self.timeout,
             )
         except requests.exceptions.ConnectionError as error:

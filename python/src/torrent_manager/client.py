@@ -20,6 +20,7 @@ from ._accounts import Accounts
 from ._activity import Activity
 from ._admin import Admin
 from ._categories import Categories
+from ._files import Files
 from ._fleet import Fleet
 from ._jobs import Jobs
 from ._metainfo import Metainfo
@@ -38,6 +39,7 @@ __all__ = ["CLEAR", "DEFAULT_BASE_URL", "TorrentManagerClient", "TorrentManagerE
 class TorrentManagerClient(
     Accounts,
     Servers,
+    Files,
     Torrents,
     Metainfo,
     Fleet,

@@ -49,6 +49,15 @@ export function openServerForm(server, onClose) {
     }),
     use_ssl: input('use_ssl', { type: 'checkbox', checked: server?.use_ssl ?? false }),
     tls_accept_invalid_certs: input('tls_accept_invalid_certs', { type: 'checkbox', checked: server?.tls_accept_invalid_certs ?? false }),
+    http_host: input('http_host', { type: 'text', value: server?.http_host ?? '', placeholder: 'the client\'s host' }),
+    http_port: input('http_port', { type: 'number', min: 1, max: 65535, value: server?.http_port ?? '' }),
+    http_path: input('http_path', { type: 'text', value: server?.http_path ?? '', placeholder: '/downloads/' }),
+    http_username: input('http_username', { type: 'text', autocomplete: 'off', value: server?.http_username ?? '' }),
+    http_password: input('http_password', {
+      type: 'password', autocomplete: 'new-password',
+      placeholder: server?.has_http_password ? 'unchanged — type to replace' : '',
+    }),
+    http_use_ssl: input('http_use_ssl', { type: 'checkbox', checked: server?.http_use_ssl ?? false }),
     enabled: input('enabled', { type: 'checkbox', checked: server?.enabled ?? true }),
     is_default: input('is_default', { type: 'checkbox', checked: server?.is_default ?? false }),
   };
@@ -160,6 +169,15 @@ export function openServerForm(server, onClose) {
     rows.transport, rows.host, rows.port, rows.rpc_path, rows.socket_path,
     rows.username, rows.password,
     rows.use_ssl, rows.tls,
+    h('fieldset.http-location', {},
+      h('legend', {}, 'Finished files over HTTP (optional)'),
+      h('p.hint', {}, 'The seedbox\'s own web server (nginx, Apache, lighttpd listing), for the Files page and downloads.'),
+      field('Web server host', controls.http_host),
+      field('Web server port', controls.http_port, 'Empty: no file downloads.'),
+      field('Folder', controls.http_path),
+      field('Username', controls.http_username),
+      field('Password', controls.http_password, PASSWORD_HINT),
+      h('label.check', {}, controls.http_use_ssl, 'Use HTTPS')),
     h('label.check', {}, controls.enabled, 'Enabled (polled for torrents)'),
     h('label.check', {}, controls.is_default, 'Default server for new torrents'),
     testResult,
@@ -207,8 +225,16 @@ function collect(controls, rows) {
     enabled: controls.enabled.checked,
     is_default: controls.is_default.checked,
   };
+  Object.assign(values, {
+    http_host: text('http_host'),
+    http_port: Number(controls.http_port.value) || null,
+    http_path: text('http_path'),
+    http_username: text('http_username'),
+    http_use_ssl: controls.http_use_ssl.checked,
+  });
   // An empty password box keeps the stored password.
   if (controls.password.value && !rows.password.hidden) values.password = controls.password.value;
+  if (controls.http_password.value) values.http_password = controls.http_password.value;
   return values;
 }
 
@@ -216,7 +242,7 @@ function collect(controls, rows) {
 function changedFields(server, values) {
   const changes = {};
   for (const [name, value] of Object.entries(values)) {
-    if (name === 'password' || (server[name] ?? null) !== value) changes[name] = value;
+    if (name === 'password' || name === 'http_password' || (server[name] ?? null) !== value) changes[name] = value;
   }
   return changes;
 }

@@ -167,12 +167,15 @@ class ServerCard {
       type: 'checkbox', name: 'enabled',
       onchange: () => setEnabled(this.#server, this.enabled.checked, this.enabled),
     });
+    // Shown when the server has an HTTP location: its web server's files.
+    this.filesLink = h('a.button.files-link', { hidden: true }, 'Files');
     this.element = h('article.card.server', {},
       h('header.card-head', {}, this.name,
         h('div.head-controls', {}, h('label.check.enabled-toggle', {}, this.enabled, 'Enabled'), this.badge)),
       this.facts, this.lastError, this.testResult,
       h('div.actions', {},
         h('button', { type: 'button', onclick: () => test(this.#server) }, 'Test connection'),
+        this.filesLink,
         h('button', { type: 'button', onclick: () => openServerForm(this.#server) }, 'Edit'),
         h('button.danger', { type: 'button', onclick: () => remove(this.#server) }, 'Delete')));
   }
@@ -210,6 +213,8 @@ class ServerCard {
     this.lastPoll.show(format.ago(server.last_success_at));
     this.torrents.show(String(server.torrent_count));
     this.isDefault.show(server.is_default ? 'new torrents go here' : null);
+    this.filesLink.hidden = !server.http_enabled;
+    this.filesLink.href = `#/files/${encodeURIComponent(server.id)}`;
     const failing = server.status === 'failing' && server.last_error;
     this.lastError.hidden = !failing;
     if (failing) setText(this.lastError, server.last_error);

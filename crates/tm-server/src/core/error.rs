@@ -59,6 +59,23 @@ pub enum Error {
     QuotaExceeded(String),
     #[error("{0}")]
     TooManyStreams(String),
+    /// The server has no HTTP file location to list or download from (400).
+    #[error(
+        "HTTP downloads not configured for this server: set its http_port (and http_host, http_path)"
+    )]
+    NoHttpLocation,
+    /// No such file or folder on the seedbox's web server (404).
+    #[error("{0}")]
+    FileNotFound(String),
+    /// The seedbox's web server refused the HTTP location's credentials (502).
+    #[error("{0}")]
+    SeedboxAuthFailed(String),
+    /// The seedbox's web server cannot be reached or answered unusably (502).
+    #[error("{0}")]
+    SeedboxUnreachable(String),
+    /// The seedbox's web server did not answer in time (504).
+    #[error("{0}")]
+    SeedboxTimeout(String),
     /// A dependency (database) is not answering.
     #[error("{0}")]
     Unavailable(String),

@@ -461,7 +461,7 @@ impl Core {
 }
 
 /// Associated data of an encrypted server secret: binds it to its row and field.
-fn secret_context(server_id: &str, field: &str) -> String {
+pub(super) fn secret_context(server_id: &str, field: &str) -> String {
     format!("server:{server_id}:{field}")
 }
 

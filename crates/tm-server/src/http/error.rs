@@ -35,6 +35,13 @@ impl Error {
             Error::QuotaExceeded(_) => (StatusCode::FORBIDDEN, ErrorCode::QuotaExceeded),
             Error::TooManyStreams(_) => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::QuotaExceeded),
             Error::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable),
+            Error::NoHttpLocation => (StatusCode::BAD_REQUEST, ErrorCode::NoHttpLocation),
+            Error::FileNotFound(_) => (StatusCode::NOT_FOUND, ErrorCode::FileNotFound),
+            Error::SeedboxAuthFailed(_) => (StatusCode::BAD_GATEWAY, ErrorCode::SeedboxAuthFailed),
+            Error::SeedboxUnreachable(_) => {
+                (StatusCode::BAD_GATEWAY, ErrorCode::SeedboxUnreachable)
+            }
+            Error::SeedboxTimeout(_) => (StatusCode::GATEWAY_TIMEOUT, ErrorCode::SeedboxTimeout),
             Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::InternalError),
         }
     }

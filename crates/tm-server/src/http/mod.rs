@@ -16,10 +16,11 @@ pub use host::warn_about_host_names;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware;
 use axum::routing::get;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -32,7 +33,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::core::{Core, Error};
 use handlers::{
     activity, admin, api_keys, auth, categories, events, fleet, health, jobs, metainfo, placement,
-    rules, servers, targets, torrents, webhooks,
+    rules, server_files, servers, targets, torrents, webhooks,
 };
 
 /// JSON bodies are small; uploads get their own limit where they are accepted.
@@ -104,6 +105,8 @@ pub fn router(core: Core) -> Router {
         .routes(routes!(servers::get, servers::update, servers::delete))
         .routes(routes!(servers::test))
         .routes(routes!(servers::test_settings))
+        .routes(routes!(server_files::list))
+        .routes(routes!(server_files::download))
         .routes(routes!(admin::list_users, admin::create_user))
         .routes(routes!(admin::update_user, admin::delete_user))
         .routes(routes!(admin::get_settings, admin::put_settings))
@@ -162,6 +165,7 @@ pub fn router(core: Core) -> Router {
         .split_for_parts();
     let mut openapi = openapi;
     openapi_errors::add_standard_errors(&mut openapi);
+    server_files::document_wildcard(&mut openapi);
 
     let docs = Router::from(SwaggerUi::new("/docs").url("/openapi.json", openapi)).layer(
         SetResponseHeaderLayer::overriding(
@@ -190,8 +194,15 @@ pub fn router(core: Core) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
-        // Large torrent lists compress well; event streams are left alone.
-        .layer(CompressionLayer::new())
+        // Large torrent lists compress well; event streams and file
+        // downloads (their lengths and ranges are the file's) are left alone.
+        .layer(
+            CompressionLayer::new().compress_when(DefaultPredicate::new().and(
+                |_, _, headers: &HeaderMap, _: &_| {
+                    !headers.contains_key(header::CONTENT_DISPOSITION)
+                },
+            )),
+        )
         .layer(TraceLayer::new_for_http())
         .layer(middleware::from_fn_with_state(
             core.clone(),

@@ -26,6 +26,8 @@ async fn openapi_describes_every_endpoint_and_docs_work_offline() {
         ("/servers/{id}", "put"),
         ("/servers/{id}", "delete"),
         ("/servers/{id}/test", "post"),
+        ("/servers/{id}/files", "get"),
+        ("/servers/{id}/download/{path}", "get"),
         ("/admin/users", "get"),
         ("/admin/users", "post"),
         ("/admin/users/{id}", "put"),

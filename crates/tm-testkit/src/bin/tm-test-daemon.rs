@@ -12,9 +12,13 @@
 //! `/RPC2` with basic auth), `qbittorrent`, `deluge` (daemon
 //! RPC) and `deluge-web`, both with the Label plugin, and `deluge-bare`
 //! (daemon RPC without it).
+//!
+//! `tm-test-daemon files <dir>` serves `<dir>` from nginx with `autoindex`
+//! and basic auth instead; its `server` is the HTTP location's fields
+//! (`http_host`, `http_port`, `http_path`, `http_username`, `http_password`).
 
 use serde_json::json;
-use tm_testkit::{ClientUnderTest, DelugeDaemon, server_body};
+use tm_testkit::{ClientUnderTest, DelugeDaemon, NginxFileServer, server_body};
 use tokio::io::AsyncReadExt;
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
@@ -29,6 +33,23 @@ async fn main() -> Result<()> {
         "qbittorrent" => ClientUnderTest::Qbittorrent,
         "deluge" => ClientUnderTest::DelugeRpc,
         "deluge-web" => ClientUnderTest::DelugeWeb,
+        "files" => {
+            let dir =
+                std::path::PathBuf::from(std::env::args().nth(2).ok_or("files needs a folder")?);
+            let nginx = NginxFileServer::start(&dir).await?;
+            let location = json!({
+                "http_host": "127.0.0.1",
+                "http_port": nginx.port,
+                "http_path": nginx.path,
+                "http_username": nginx.username,
+                "http_password": nginx.password,
+            });
+            println!(
+                "{}",
+                json!({"server": location, "download_dir": dir.display().to_string()})
+            );
+            return wait_for_the_parent().await;
+        }
         "deluge-bare" => {
             let daemon = DelugeDaemon::start(false).await?;
             announce(&kind, &daemon.config(), &daemon.download_dir);
@@ -36,7 +57,7 @@ async fn main() -> Result<()> {
         }
         other => {
             return Err(format!(
-                "unknown kind {other:?}: transmission, rtorrent, rtorrent-http, qbittorrent, deluge, deluge-web or deluge-bare"
+                "unknown kind {other:?}: transmission, rtorrent, rtorrent-http, qbittorrent, deluge, deluge-web, deluge-bare or files"
             )
             .into());
         }

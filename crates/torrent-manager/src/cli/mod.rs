@@ -64,6 +64,8 @@ pub enum CredentialedCommand {
     /// The torrent clients you manage.
     #[command(subcommand)]
     Servers(servers::ServersCommand),
+    /// Save a file from a server's HTTP location, with a progress bar; `--resume` completes it.
+    Download(servers::files::DownloadArgs),
     /// List torrents, or add, start, stop, remove and inspect them.
     // Boxed: a listing's filters would make every command value that large.
     #[command(visible_alias = "ls")]
@@ -126,6 +128,9 @@ async fn dispatch(global: GlobalArgs, command: ClientCommand) -> anyhow::Result<
                 CredentialedCommand::Whoami => auth::whoami(&context).await,
                 CredentialedCommand::Keys(command) => keys::run(&context, command).await,
                 CredentialedCommand::Servers(command) => servers::run(&context, command).await,
+                CredentialedCommand::Download(args) => {
+                    servers::files::download(&context, args).await
+                }
                 CredentialedCommand::Torrents(args) => torrents::run(&context, *args).await,
                 CredentialedCommand::Categories(args) => categories::run(&context, args).await,
                 CredentialedCommand::Activity(args) => activity::run(&context, args).await,

@@ -5,6 +5,7 @@ mod activity;
 mod auth;
 mod categories;
 mod every_client;
+mod files;
 mod fleet;
 mod harness;
 mod jobs;

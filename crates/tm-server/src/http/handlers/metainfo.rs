@@ -43,7 +43,7 @@ pub async fn download(
 
 /// The torrent's name as a file name any browser and shell take: ASCII
 /// letters, digits and `._-()[] `, others as `_`, at most 120 characters.
-fn file_stem(name: &str) -> String {
+pub(super) fn file_stem(name: &str) -> String {
     let stem: String = name
         .chars()
         .map(|c| {

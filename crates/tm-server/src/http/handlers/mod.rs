@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod metainfo;
 pub mod placement;
 pub mod rules;
+pub mod server_files;
 pub mod servers;
 pub mod targets;
 pub mod torrents;

@@ -30,12 +30,14 @@ impl QbitError {
             Error::Unauthorized(_) | Error::Forbidden(_) | Error::RateLimited { .. } => {
                 StatusCode::FORBIDDEN
             }
-            Error::Invalid(_) | Error::BadRequest(_) | Error::ServerNotFound => {
-                StatusCode::BAD_REQUEST
-            }
-            Error::NotFound(_) | Error::TorrentNotFound | Error::JobNotFound => {
-                StatusCode::NOT_FOUND
-            }
+            Error::Invalid(_)
+            | Error::BadRequest(_)
+            | Error::ServerNotFound
+            | Error::NoHttpLocation => StatusCode::BAD_REQUEST,
+            Error::NotFound(_)
+            | Error::TorrentNotFound
+            | Error::JobNotFound
+            | Error::FileNotFound(_) => StatusCode::NOT_FOUND,
             Error::Conflict(_)
             | Error::AlreadyOnServer(_)
             | Error::Incomplete(_)
@@ -47,7 +49,11 @@ impl QbitError {
                 ErrorKind::Invalid(_) | ErrorKind::Rejected(_) => StatusCode::BAD_REQUEST,
                 _ => StatusCode::SERVICE_UNAVAILABLE,
             },
-            Error::ServerUnavailable(_) | Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Error::ServerUnavailable(_)
+            | Error::Unavailable(_)
+            | Error::SeedboxAuthFailed(_)
+            | Error::SeedboxUnreachable(_)
+            | Error::SeedboxTimeout(_) => StatusCode::SERVICE_UNAVAILABLE,
             Error::ForbiddenTarget(_) | Error::QuotaExceeded(_) => StatusCode::FORBIDDEN,
             Error::TooManyStreams(_) => StatusCode::TOO_MANY_REQUESTS,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -1,6 +1,7 @@
-//! `servers add|list|show|update|rm|test`.
+//! `servers add|list|show|update|rm|test|files`.
 
 mod check;
+pub mod files;
 mod render;
 mod settings;
 
@@ -30,10 +31,18 @@ pub enum ServersCommand {
     Rm { server: String },
     /// Connect to the client now and report its version.
     Test { server: String },
+    /// List a folder of the server's HTTP location (its web server's files).
+    Files {
+        server: String,
+        /// The folder, relative to the HTTP location; default its root.
+        #[arg(default_value = "")]
+        path: String,
+    },
 }
 pub async fn run(context: &Context, command: ServersCommand) -> anyhow::Result<()> {
     let (client, out) = (&context.client, &context.out);
     match command {
+        ServersCommand::Files { server, path } => files::list(context, &server, &path).await,
         ServersCommand::Add(mut args) => {
             args.read_password()?;
             let test_first = !args.skip_test;

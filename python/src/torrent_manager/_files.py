@@ -1,0 +1,90 @@
+"""Finished files on a seedbox's own web server (a server's HTTP location)."""
+
+from __future__ import annotations
+
+import os
+from typing import Callable, Optional, Union
+from urllib.parse import quote
+
+import requests
+
+from ._transport import JSON, Transport, _segment
+
+#: Bytes read from the server per chunk, as the original client did.
+CHUNK_SIZE = 64 * 1024
+
+#: ``progress(bytes_done, total_bytes_or_None)``, called after every chunk.
+Progress = Callable[[int, Optional[int]], None]
+
+
+class Files(Transport):
+    """``GET /servers/{id}/files`` and ``GET /servers/{id}/download/{path}``."""
+
+    def list_server_files(self, server_id: str, path: str = "") -> JSON:
+        """One folder of the server's HTTP location: ``{server_id,
+        server_name, path, entries: [{name, path, is_dir, size, modified}]}``,
+        folders first. ``path`` is relative to the location's root."""
+        return self._request(
+            "GET", f"/servers/{_segment(server_id)}/files", params={"path": path}
+        )
+
+    def download_file_stream(
+        self, server_id: str, file_path: str, offset: int = 0
+    ) -> requests.Response:
+        """The file as a streaming :class:`requests.Response` (iterate it, or
+        its ``iter_content(chunk_size)``, for the bytes; close it when done).
+        ``offset`` asks for the file from that byte on (HTTP 206)."""
+        headers = {"Range": f"bytes={offset}-"} if offset else None
+        response = self._send(
+            "GET",
+            f"/servers/{_segment(server_id)}/download/{quote(file_path, safe='/')}",
+            headers=headers,
+            stream=True,
+        )
+        if not response.ok:
+            try:
+                self._parse(response)
+            finally:
+                response.close()
+        return response
+
+    def download_file(
+        self,
+        server_id: str,
+        file_path: str,
+        output_path: Optional[Union[str, "os.PathLike[str]"]] = None,
+        progress: Optional[Progress] = None,
+        resume: bool = False,
+    ) -> str:
+        """Saves the file and returns where: ``output_path``, or the file's
+        name in the current directory (as the original client did).
+
+        With ``resume`` and a partial file at the destination, only the rest
+        is fetched and appended. ``progress(done, total)`` follows the bytes.
+        """
+        destination = (
+            _file_name(file_path) if output_path is None else os.fspath(output_path)
+        )
+        offset = 0
+        if resume and os.path.exists(destination):
+            offset = os.path.getsize(destination)
+        response = self.download_file_stream(server_id, file_path, offset=offset)
+        with response:
+            appending = offset > 0 and response.status_code == 206
+            done = offset if appending else 0
+            length = response.headers.get("Content-Length")
+            total = done + int(length) if length and length.isdigit() else None
+            with open(destination, "ab" if appending else "wb") as file:
+                for chunk in response.iter_content(CHUNK_SIZE):
+                    file.write(chunk)
+                    done += len(chunk)
+                    if progress is not None:
+                        progress(done, total)
+        return destination
+
+
+def _file_name(file_path: str) -> str:
+    """The path's last segment (the name the server's ``Content-Disposition``
+    gives too); never a path."""
+    name = file_path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    return name if name not in ("", ".", "..") else "download"
