@@ -14,5 +14,6 @@ pub mod placement;
 pub mod rules;
 pub mod servers;
 pub mod targets;
+pub mod torrent_settings;
 pub mod torrents;
 pub mod webhooks;
