@@ -34,6 +34,7 @@ mod metainfo;
 mod placement;
 mod rules;
 mod servers;
+mod torrent_settings;
 mod torrents;
 mod webhooks;
 
