@@ -18,7 +18,7 @@ def test_torrent_settings_round_trip(client, server_id, transmission):
 
     fresh = client.get_torrent_settings(info_hash, server_id)
     assert fresh["capabilities"] == {
-        "speed_limits": True, "priority": True, "native_seeding_goals": False,
+        "speed_limits": True, "priority": True, "native_seeding_goals": True,
     }
     assert (fresh["download_limit"], fresh["upload_limit"], fresh["priority"]) == (None, None, "normal")
 

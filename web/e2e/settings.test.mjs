@@ -78,6 +78,7 @@ describe('torrent settings in the web UI', { timeout: 300_000 }, () => {
     await openSettings(onTransmission);
     const tab = page.locator('.settings-tab');
     assert.equal(await tab.getByLabel('Download limit (KiB/s)').isEnabled(), true);
+    await tab.locator('.hint', { hasText: 'by the client itself' }).waitFor();
     await tab.getByLabel('Ratio').fill('1.5');
     await tab.getByLabel('Seeding time (minutes)').fill('90');
     await tab.getByLabel('Download limit (KiB/s)').fill('1000');

@@ -303,6 +303,11 @@ pub struct ClientCapabilities {
     /// in answers of servers from before it existed.
     #[serde(default)]
     pub bandwidth_priority: bool,
+    /// Per-torrent ratio and idle seeding goals of the client's own
+    /// (Transmission), applied there besides torrent-manager's enforcement.
+    /// Absent (false) in answers of servers from before it existed.
+    #[serde(default)]
+    pub seeding_goals: bool,
 }
 
 /// How many labels a torrent can carry on a client.

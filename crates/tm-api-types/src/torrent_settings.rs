@@ -36,9 +36,10 @@ pub struct SeedingGoals {
     pub action: SeedingGoalAction,
 }
 
-/// Which settings the torrent's client holds itself; the others are refused
-/// (speed limits, priority) or kept and enforced by torrent-manager
-/// (seeding goals).
+/// Which settings the torrent's client holds itself. Limits and priority
+/// it lacks are refused; seeding goals are kept and enforced by
+/// torrent-manager on every client, and with `native_seeding_goals` the
+/// ratio and idle goals are set on the client too (Transmission).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TorrentSettingsCapabilities {
@@ -98,13 +99,4 @@ pub struct TorrentSettingsUpdate {
     #[serde(default, skip_serializing_if = "Patch::is_unchanged")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<BandwidthPriority>))]
     pub priority: Patch<BandwidthPriority>,
-}
-
-impl TorrentSettingsUpdate {
-    /// Whether the update touches what the client holds (limits, priority).
-    pub fn changes_client(&self) -> bool {
-        !(self.download_limit.is_unchanged()
-            && self.upload_limit.is_unchanged()
-            && self.priority.is_unchanged())
-    }
 }

@@ -356,12 +356,16 @@ pub struct TransferSettings {
 }
 
 /// What to change of a torrent's transfer settings: `None` leaves a field
-/// as it is; a limit of `Some(None)` lifts it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// as it is; a limit or goal of `Some(None)` lifts it. The goals only for
+/// clients whose capabilities say `seeding_goals`; others ignore them.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct TransferChange {
     pub download_limit: Option<Option<u64>>,
     pub upload_limit: Option<Option<u64>>,
     pub priority: Option<BandwidthPriority>,
+    pub ratio_goal: Option<Option<f64>>,
+    /// Minutes without transfer.
+    pub idle_goal: Option<Option<u64>>,
 }
 
 impl TransferChange {

@@ -41,6 +41,7 @@ export class SettingsTab {
         ['low', 'normal', 'high'].map((p) => h('option', { value: p }, p))),
     };
     const c = this.controls;
+    this.goalsHint = h('small.hint');
     this.limitsHint = h('small.hint');
     this.priorityHint = h('small.hint');
     this.error = errorLine();
@@ -50,7 +51,7 @@ export class SettingsTab {
         field('Ratio', c.ratio),
         field('Seeding time (minutes)', c.seeding_time),
         field('Inactive time (minutes)', c.inactive_time),
-        h('small.hint', {}, 'Kept and enforced by torrent-manager; blank is no goal.')),
+        this.goalsHint),
       h('fieldset', {}, h('legend', {}, 'Speed limits'),
         field('Download limit (KiB/s)', c.download_limit),
         field('Upload limit (KiB/s)', c.upload_limit),
@@ -83,6 +84,8 @@ export class SettingsTab {
     c.priority.value = settings.priority ?? 'normal';
     for (const input of [c.download_limit, c.upload_limit]) input.disabled = !can.speed_limits;
     c.priority.disabled = !can.priority;
+    this.goalsHint.textContent = `Enforced by torrent-manager${can.native_seeding_goals
+      ? ' and, for ratio and inactive time, by the client itself' : ''}; blank is no goal.`;
     this.limitsHint.textContent = can.speed_limits
       ? 'As the client holds them; blank is unlimited.'
       : 'This client has no per-torrent speed limits (only global ones).';

@@ -205,6 +205,7 @@ impl TorrentClient for Deluge {
                 incremental_list: false,
                 speed_limits: true,
                 bandwidth_priority: false,
+                seeding_goals: false,
             },
         })
     }

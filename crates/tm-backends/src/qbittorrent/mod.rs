@@ -277,6 +277,7 @@ impl TorrentClient for Qbittorrent {
                 incremental_list: true,
                 speed_limits: true,
                 bandwidth_priority: false,
+                seeding_goals: false,
             },
         })
     }

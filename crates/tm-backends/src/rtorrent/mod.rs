@@ -165,6 +165,7 @@ impl TorrentClient for Rtorrent {
                 incremental_list: false,
                 speed_limits: false,
                 bandwidth_priority: true,
+                seeding_goals: false,
             },
         })
     }

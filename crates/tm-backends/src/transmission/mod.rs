@@ -258,6 +258,7 @@ impl TorrentClient for Transmission {
                 incremental_list: true,
                 speed_limits: true,
                 bandwidth_priority: true,
+                seeding_goals: true,
             },
         })
     }

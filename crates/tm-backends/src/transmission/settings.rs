@@ -1,5 +1,8 @@
 //! Per-torrent speed limits (`downloadLimit`/`downloadLimited`, in the
-//! daemon's speed unit) and `bandwidthPriority` (-1, 0, 1).
+//! daemon's speed unit), `bandwidthPriority` (-1, 0, 1), and the seeding
+//! goals Transmission has of its own (`seedRatioLimit`/`seedRatioMode`,
+//! `seedIdleLimit`/`seedIdleMode` in minutes; mode 1 is this torrent's
+//! goal, 2 none).
 
 use serde_json::{Map, Value, json};
 
@@ -18,6 +21,29 @@ const FIELDS: [&str; 5] = [
 
 /// Transmission's speed unit when the daemon does not say (kB = 1000 bytes).
 const DEFAULT_SPEED_UNIT: u64 = 1000;
+
+/// `seedRatioMode`/`seedIdleMode`: the torrent's own goal, or none.
+const OWN_GOAL: i64 = 1;
+const NO_GOAL: i64 = 2;
+
+/// `mode` and `limit` for a goal: its own when set, none when lifted.
+fn goal<T: serde::Serialize>(
+    arguments: &mut Map<String, Value>,
+    goal: Option<Option<T>>,
+    mode: &str,
+    limit: &str,
+) {
+    match goal {
+        None => {}
+        Some(None) => {
+            arguments.insert(mode.into(), json!(NO_GOAL));
+        }
+        Some(Some(value)) => {
+            arguments.insert(mode.into(), json!(OWN_GOAL));
+            arguments.insert(limit.into(), json!(value));
+        }
+    }
+}
 
 impl Transmission {
     /// Bytes in the daemon's speed unit, from `session-get`'s `units`.
@@ -82,6 +108,18 @@ impl Transmission {
             };
             arguments.insert("bandwidthPriority".into(), json!(level));
         }
+        goal(
+            &mut arguments,
+            change.ratio_goal,
+            "seedRatioMode",
+            "seedRatioLimit",
+        );
+        goal(
+            &mut arguments,
+            change.idle_goal,
+            "seedIdleMode",
+            "seedIdleLimit",
+        );
         self.rpc
             .call("torrent-set", Value::Object(arguments))
             .await?;

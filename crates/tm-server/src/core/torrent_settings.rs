@@ -6,7 +6,7 @@ use tm_api_types::{
     BandwidthPriority, Patch, SeedingGoals, SeedingGoalsUpdate, TorrentSettings,
     TorrentSettingsCapabilities, TorrentSettingsUpdate,
 };
-use tm_backends::{Capabilities, TransferChange, TransferSettings};
+use tm_backends::{TransferChange, TransferSettings};
 
 use super::torrents::Target;
 use super::{Core, Error, Result, User};
@@ -52,7 +52,7 @@ impl Core {
         target: &Target,
         update: TorrentSettingsUpdate,
     ) -> Result<String> {
-        let transfer = transfer_change(&update)?;
+        let mut transfer = transfer_change(&update)?;
         let goals = match &update.seeding {
             Some(goals) => Some(updated_goals(
                 self.stored_goals(user, target).await?,
@@ -60,7 +60,12 @@ impl Core {
             )?),
             None => None,
         };
-        if update.changes_client() {
+        if let (Some(changed), Some(row)) = (&update.seeding, &goals)
+            && capabilities_of(target).native_seeding_goals
+        {
+            native_goals(&mut transfer, changed, row);
+        }
+        if transfer != TransferChange::default() {
             target
                 .poller
                 .client()
@@ -88,12 +93,7 @@ impl Core {
     }
 
     async fn settings_of(&self, user: &User, target: &Target) -> Result<TorrentSettings> {
-        let capabilities = target
-            .poller
-            .health()
-            .client
-            .map(|c| c.capabilities)
-            .map_or_else(TorrentSettingsCapabilities::default, settings_capabilities);
+        let capabilities = capabilities_of(target);
         let transfer = if capabilities.speed_limits || capabilities.priority {
             target
                 .poller
@@ -132,16 +132,32 @@ impl Core {
     }
 }
 
-fn settings_capabilities(client: Capabilities) -> TorrentSettingsCapabilities {
-    TorrentSettingsCapabilities {
-        speed_limits: client.speed_limits,
-        priority: client.bandwidth_priority,
-        // Goals are kept and enforced by torrent-manager on every client.
-        native_seeding_goals: false,
+/// What the torrent's client holds, as found when it was last reached.
+fn capabilities_of(target: &Target) -> TorrentSettingsCapabilities {
+    let client = target.poller.health().client.map(|c| c.capabilities);
+    client.map_or_else(TorrentSettingsCapabilities::default, |client| {
+        TorrentSettingsCapabilities {
+            speed_limits: client.speed_limits,
+            priority: client.bandwidth_priority,
+            native_seeding_goals: client.seeding_goals,
+        }
+    })
+}
+
+/// The ratio and idle goals `changed` touches, as stored in `row`, for a
+/// client that holds them too (Transmission stops the torrent itself;
+/// torrent-manager's enforcement stays, and covers the seeding time).
+fn native_goals(transfer: &mut TransferChange, changed: &SeedingGoalsUpdate, row: &ShareLimitRow) {
+    let goals = goals_of(row);
+    if !changed.ratio.is_unchanged() {
+        transfer.ratio_goal = Some(goals.ratio);
+    }
+    if !changed.inactive_time.is_unchanged() {
+        transfer.idle_goal = Some(goals.inactive_time.map(|seconds| seconds / 60));
     }
 }
 
-/// The client's part of `update`, checked: a limit is at least 1 byte/s
+/// The limits and priority of `update`, checked: a limit is at least 1 byte/s
 /// (`null` lifts it), a cleared priority is `normal`.
 fn transfer_change(update: &TorrentSettingsUpdate) -> Result<TransferChange> {
     let limit = |patch: &Patch<u64>, name: &str| match patch {
@@ -160,6 +176,7 @@ fn transfer_change(update: &TorrentSettingsUpdate) -> Result<TransferChange> {
             Patch::Clear => Some(BandwidthPriority::Normal),
             Patch::Set(priority) => Some(priority),
         },
+        ..TransferChange::default()
     })
 }
 

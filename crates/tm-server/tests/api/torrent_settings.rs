@@ -1,12 +1,14 @@
 //! `GET/PUT /torrents/{hash}/settings` on every real client: speed limits
 //! and priority read back from the client where it holds them (refused as
 //! `client_unsupported` where not), `null` clears each value, and a seeding
-//! goal is enforced by torrent-manager (the torrent is stopped).
+//! goal is enforced by torrent-manager (the torrent is stopped); on
+//! Transmission the ratio and idle goals are its own too.
 
 use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use tm_backends::{BackendConfig, Connection};
 use tm_testkit::TestTorrent;
 
 use crate::daemons::{register, seed, wait_until};
@@ -33,6 +35,37 @@ async fn get(api: &Api, path: &str) -> Value {
     answer
 }
 
+/// `fields` of the torrent as Transmission's own `torrent-get` has them.
+async fn transmission_fields(config: &BackendConfig, hash: &str, fields: &[&str]) -> Value {
+    let Connection::Transmission { endpoint, login } = &config.connection else {
+        panic!("not Transmission");
+    };
+    let path = endpoint.path.as_deref().unwrap_or("/transmission/rpc");
+    let url = format!("http://{}:{}{path}", endpoint.host, endpoint.port);
+    let body = json!({"method": "torrent-get", "arguments": {"ids": [hash], "fields": fields}});
+    let http = reqwest::Client::new();
+    let send = |session: String| {
+        let mut request = http
+            .post(&url)
+            .header("X-Transmission-Session-Id", session)
+            .json(&body);
+        if let Some(login) = login {
+            request = request.basic_auth(&login.username, Some(login.password.expose()));
+        }
+        request.send()
+    };
+    let mut answer = send(String::new()).await.unwrap();
+    if answer.status() == StatusCode::CONFLICT {
+        let session = answer.headers()["X-Transmission-Session-Id"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        answer = send(session).await.unwrap();
+    }
+    let answer: Value = answer.json().await.unwrap();
+    answer["arguments"]["torrents"][0].clone()
+}
+
 async fn refused(api: &Api, path: &str, body: Value) {
     let (status, answer) = api.put(path, body.clone()).await;
     assert_eq!(
@@ -55,13 +88,14 @@ tm_testkit::for_every_client! {
 
         let kind = daemon.kind();
         let limits = kind != tm_backends::ClientKind::Rtorrent;
-        let priority = matches!(kind, tm_backends::ClientKind::Transmission | tm_backends::ClientKind::Rtorrent);
+        let transmission = kind == tm_backends::ClientKind::Transmission;
+        let priority = transmission || kind == tm_backends::ClientKind::Rtorrent;
         let fresh = get(&api, &path).await;
         assert_eq!(fresh["info_hash"], json!(hash));
         assert_eq!(fresh["server_id"], json!(server_id));
         assert_eq!(
             fresh["capabilities"],
-            json!({"speed_limits": limits, "priority": priority, "native_seeding_goals": false}),
+            json!({"speed_limits": limits, "priority": priority, "native_seeding_goals": transmission}),
             "{fresh}"
         );
         assert_eq!(
@@ -106,9 +140,23 @@ tm_testkit::for_every_client! {
         // Goals are kept by torrent-manager; `null` clears one, the rest stay.
         let goals = put(&api, &path, json!({"seeding": {"ratio": 50, "seeding_time": 86_400, "inactive_time": 90}})).await;
         assert_eq!(goals["seeding"], json!({"ratio": 50.0, "seeding_time": 86_400, "inactive_time": 120, "action": "stop"}), "{goals}");
+        // Transmission holds the ratio and idle goals itself as well.
+        let native = ["seedRatioMode", "seedRatioLimit", "seedIdleMode", "seedIdleLimit"];
+        if transmission {
+            let held = transmission_fields(&client.config, hash, &native).await;
+            assert_eq!(
+                (&held["seedRatioMode"], held["seedRatioLimit"].as_f64(), &held["seedIdleMode"], &held["seedIdleLimit"]),
+                (&json!(1), Some(50.0), &json!(1), &json!(2)),
+                "{held}"
+            );
+        }
         let cleared = put(&api, &path, json!({"seeding": {"inactive_time": null}})).await;
         assert_eq!(cleared["seeding"]["inactive_time"], Value::Null, "{cleared}");
         assert_eq!(cleared["seeding"]["seeding_time"], 86_400, "{cleared}");
+        if transmission {
+            let held = transmission_fields(&client.config, hash, &native).await;
+            assert_eq!((&held["seedRatioMode"], &held["seedIdleMode"]), (&json!(1), &json!(2)), "{held}");
+        }
 
         // A ratio goal of 0 is reached at once: torrent-manager stops it.
         put(&api, &path, json!({"seeding": {"ratio": 0}})).await;
