@@ -5,13 +5,13 @@
 // Run: cd web && node --test e2e/settings.test.mjs
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startStack, startTestDaemon, watchPage, withScreenshotOnFailure } from './harness.mjs';
-import { callApi, uploadTorrent } from './page-api.mjs';
+import { after, before, describe } from 'node:test';
+import { startStackWithPage, startTestDaemon, stepsOn } from './harness.mjs';
+import { callApi, createFirstAdmin, registerServer, registerTransmission, uploadTorrent } from './page-api.mjs';
 import { makeTorrent } from './torrent-file.mjs';
 
-const USER = 'settings-user';
-const PASSWORD = 'settings password 1';
+const USER = 'settings-admin';
+const PASSWORD = 'settings admin password';
 const LIVE_TIMEOUT = 15_000;
 
 const rowOf = (page, name) => page.locator('.vrow:not([hidden])', { has: page.locator('.vcell.name', { hasText: name }) });
@@ -26,38 +26,24 @@ describe('torrent settings in the web UI', { timeout: 300_000 }, () => {
   const onRtorrent = makeTorrent('e2e-settings-rtorrent.iso');
 
   before(async () => {
-    [stack, rtorrent] = await Promise.all([startStack(), startTestDaemon('rtorrent')]);
-    const context = await stack.browser.newContext({ viewport: { width: 1440, height: 900 } });
-    page = await context.newPage();
-    problems = watchPage(page, stack.server.url);
-    await page.goto(`${stack.server.url}/`);
-    assert.equal((await callApi(page, 'POST', '/auth/register', { username: USER, password: PASSWORD })).status, 200);
-    assert.equal((await callApi(page, 'POST', '/auth/login', { username: USER, password: PASSWORD })).status, 200);
-    const bodies = {
-      transmission: {
-        name: 'Local Transmission', server_type: 'transmission', host: '127.0.0.1', port: stack.transmission.port,
-        username: stack.transmission.username, password: stack.transmission.password,
-      },
-      rtorrent: { ...rtorrent.server, name: 'Local rTorrent' },
-    };
-    for (const [kind, body] of Object.entries(bodies)) {
-      const created = await callApi(page, 'POST', '/servers', body);
-      assert.equal(created.status, 200, JSON.stringify(created.body));
-      servers[kind] = created.body.id;
-    }
+    let opened;
+    [opened, rtorrent] = await Promise.all([startStackWithPage(), startTestDaemon('rtorrent')]);
+    ({ stack, page, problems } = opened);
+    await createFirstAdmin(page, stack.server.url, USER, PASSWORD);
+    servers.transmission = await registerTransmission(page, stack.transmission, 'Local Transmission');
+    servers.rtorrent = await registerServer(page, { ...rtorrent.server, name: 'Local rTorrent' });
     assert.equal(await uploadTorrent(page, onTransmission, { start: 'false', server_id: servers.transmission }), 200);
     assert.equal(await uploadTorrent(page, onRtorrent, { start: 'false', server_id: servers.rtorrent }), 200);
     await page.goto(`${stack.server.url}/#/torrents`);
-    await page.reload(); // the page started logged out
     await rowOf(page, onRtorrent.name).waitFor({ timeout: LIVE_TIMEOUT });
   });
 
   after(async () => {
-    await stack?.stop();
     await rtorrent?.stop();
+    await stack?.stop();
   });
 
-  const step = (name, body) => test(name, () => withScreenshotOnFailure(page, name, body));
+  const step = stepsOn(() => page);
   const openSettings = async (torrent) => {
     await rowOf(page, torrent.name).dblclick();
     await page.locator('.details-title', { hasText: torrent.name }).waitFor();
