@@ -97,7 +97,7 @@ describe('client kinds in the web UI', { timeout: 300_000 }, () => {
   step('Deluge without its Label plugin: no Labels tab; its files offer low priority', async () => {
     await openDetails(onDeluge);
     const tabs = await page.locator('.tabs [role=tab]:not([hidden])').allTextContents();
-    assert.deepEqual(tabs, ['Overview', 'Files', 'Peers', 'Trackers', 'Activity']);
+    assert.deepEqual(tabs, ['Overview', 'Files', 'Peers', 'Trackers', 'Settings', 'Activity']);
     await page.click('.tabs >> text=Files');
     const options = await page.getByLabel('Priority for the selected files').locator('option').allTextContents();
     assert.deepEqual(options, ['skip', 'low', 'normal', 'high']);

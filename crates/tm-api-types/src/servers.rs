@@ -295,6 +295,19 @@ pub struct ClientCapabilities {
     pub delete_data: bool,
     /// Polls fetch only what changed.
     pub incremental_list: bool,
+    /// Per-torrent download and upload limits. Absent (false) in answers
+    /// of servers from before it existed.
+    #[serde(default)]
+    pub speed_limits: bool,
+    /// A per-torrent bandwidth priority (low, normal, high). Absent (false)
+    /// in answers of servers from before it existed.
+    #[serde(default)]
+    pub bandwidth_priority: bool,
+    /// Per-torrent ratio and idle seeding goals of the client's own
+    /// (Transmission), applied there besides torrent-manager's enforcement.
+    /// Absent (false) in answers of servers from before it existed.
+    #[serde(default)]
+    pub seeding_goals: bool,
 }
 
 /// How many labels a torrent can carry on a client.

@@ -9,7 +9,7 @@ use crate::connection::Connection;
 use crate::error::{BackendError, ErrorKind, Result};
 use crate::model::{
     AddTorrent, ClientInfo, FilePriority, Peer, RemoveOutcome, Torrent, TorrentChanges,
-    TorrentFile, Tracker,
+    TorrentFile, Tracker, TransferChange, TransferSettings,
 };
 use crate::{deluge, qbittorrent, rtorrent, transmission};
 
@@ -122,6 +122,20 @@ pub trait TorrentClient: Send + Sync {
     /// that its `info` hashes to the torrent's hash.
     async fn export_metainfo(&self, _info_hash: &str) -> Result<Vec<u8>> {
         Err(unsupported(self, "metainfo export"))
+    }
+
+    /// The torrent's own speed limits and bandwidth priority as the client
+    /// holds them, for clients whose capabilities say `speed_limits` or
+    /// `bandwidth_priority`.
+    async fn transfer_settings(&self, _info_hash: &str) -> Result<TransferSettings> {
+        Err(unsupported(self, "per-torrent speed limits or priority"))
+    }
+
+    /// Changes the torrent's own speed limits and bandwidth priority; a
+    /// change the client cannot hold answers [`ErrorKind::Unsupported`]
+    /// before anything is sent.
+    async fn set_transfer_settings(&self, _info_hash: &str, _change: TransferChange) -> Result<()> {
+        Err(unsupported(self, "per-torrent speed limits or priority"))
     }
 
     /// Bytes free in the client's default download directory, `None` when

@@ -73,9 +73,10 @@ pub use connection::{
 pub use egress::TargetPolicy;
 pub use error::{BackendError, ErrorKind, Result};
 pub use model::{
-    AddTorrent, Capabilities, ClientInfo, DataRemoval, FileIssue, FilePriority, FileReport, Peer,
-    RemoveOutcome, Torrent, TorrentChanges, TorrentErrorKind, TorrentFile, TorrentSource,
-    TorrentState, Tracker, TrackerHealth, TrackerStatus, tracker_host,
+    AddTorrent, BandwidthPriority, Capabilities, ClientInfo, DataRemoval, FileIssue, FilePriority,
+    FileReport, Peer, RemoveOutcome, Torrent, TorrentChanges, TorrentErrorKind, TorrentFile,
+    TorrentSource, TorrentState, Tracker, TrackerHealth, TrackerStatus, TransferChange,
+    TransferSettings, tracker_host,
 };
 
 /// Calls rTorrent's `method` with string parameters the way other front ends

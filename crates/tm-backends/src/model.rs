@@ -340,3 +340,42 @@ mod tests {
         );
     }
 }
+
+pub use tm_api_types::BandwidthPriority;
+
+/// A torrent's own transfer settings as its client holds them, for clients
+/// whose capabilities say `speed_limits` or `bandwidth_priority` (what a
+/// client lacks reads `None`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TransferSettings {
+    /// Bytes per second, `None` unlimited.
+    pub download_limit: Option<u64>,
+    /// Bytes per second, `None` unlimited.
+    pub upload_limit: Option<u64>,
+    pub priority: Option<BandwidthPriority>,
+}
+
+/// What to change of a torrent's transfer settings: `None` leaves a field
+/// as it is; a limit or goal of `Some(None)` lifts it. The goals only for
+/// clients whose capabilities say `seeding_goals`; others ignore them.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct TransferChange {
+    pub download_limit: Option<Option<u64>>,
+    pub upload_limit: Option<Option<u64>>,
+    pub priority: Option<BandwidthPriority>,
+    pub ratio_goal: Option<Option<f64>>,
+    /// Minutes without transfer.
+    pub idle_goal: Option<Option<u64>>,
+}
+
+impl TransferChange {
+    pub fn changes_limits(&self) -> bool {
+        self.download_limit.is_some() || self.upload_limit.is_some()
+    }
+}
+
+/// A limit in bytes per second as whole `unit`s (at least 1: a client's 0
+/// often means unlimited).
+pub(crate) fn limit_in_units(bytes_per_second: u64, unit: u64) -> u64 {
+    bytes_per_second.div_ceil(unit).max(1)
+}

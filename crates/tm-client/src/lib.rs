@@ -35,6 +35,7 @@ mod metainfo;
 mod placement;
 mod rules;
 mod servers;
+mod torrent_settings;
 mod torrents;
 mod webhooks;
 

@@ -27,6 +27,7 @@ from ._metainfo import Metainfo
 from ._placement import Placement
 from ._rules import Rules
 from ._servers import Servers
+from ._torrent_settings import TorrentSettings
 from ._torrents import Torrents
 from ._webhooks import Webhooks
 # BASE_URL_ENV and JSON stay importable from here, where they used to live.
@@ -41,6 +42,7 @@ class TorrentManagerClient(
     Servers,
     Files,
     Torrents,
+    TorrentSettings,
     Metainfo,
     Fleet,
     Categories,

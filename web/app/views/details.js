@@ -1,5 +1,5 @@
 // The details panel of one torrent: overview, files, peers, trackers,
-// labels and activity. A tab is built once when shown; while it stays open its lists
+// labels, settings and activity. A tab is built once when shown; while it stays open its lists
 // are fetched again and patched in place (rows keyed by file, peer or
 // tracker), so focus, an open dropdown or a half-made selection survive.
 
@@ -9,6 +9,7 @@ import * as format from '../format.js';
 import { keyOf, store } from '../store.js';
 import { FilesTab } from './details-files.js';
 import { LabelsTab } from './details-labels.js';
+import { SettingsTab } from './details-settings.js';
 import { KeyedTable } from './details-table.js';
 
 const REFRESH_MS = 5000;
@@ -28,6 +29,7 @@ const TABS = {
     create: (torrent, capabilities) => new LabelsTab(torrent, capabilities),
     offered: (c) => c?.labels !== 'none',
   },
+  settings: { title: 'Settings', create: (torrent) => new SettingsTab(torrent) },
   activity: { title: 'Activity', create: () => activityTab() },
 };
 

@@ -3,6 +3,7 @@
 //! same on both transports.
 
 mod labels;
+mod limits;
 pub(crate) mod mapping;
 pub(crate) mod native;
 pub(crate) mod rencode;
@@ -31,7 +32,7 @@ use crate::connection::DelugeConnection;
 use crate::error::{BackendError, ErrorKind, Result};
 use crate::model::{
     AddTorrent, Capabilities, ClientInfo, DataRemoval, FilePriority, LabelSupport, Peer,
-    RemoveOutcome, Torrent, TorrentFile, TorrentSource, Tracker,
+    RemoveOutcome, Torrent, TorrentFile, TorrentSource, Tracker, TransferChange, TransferSettings,
 };
 
 /// How many status calls a stop keeps in flight.
@@ -202,6 +203,9 @@ impl TorrentClient for Deluge {
                 export_metainfo: false,
                 delete_data: true,
                 incremental_list: false,
+                speed_limits: true,
+                bandwidth_priority: false,
+                seeding_goals: false,
             },
         })
     }
@@ -393,6 +397,14 @@ impl TorrentClient for Deluge {
         let (_, status) = self.status_of(info_hash, &TRACKER_FIELDS).await?;
         trackers_from_status(&status)
             .map_err(|e| self.malformed("core.get_torrents_status trackers", e))
+    }
+
+    async fn transfer_settings(&self, info_hash: &str) -> Result<TransferSettings> {
+        self.read_limits(info_hash).await
+    }
+
+    async fn set_transfer_settings(&self, info_hash: &str, change: TransferChange) -> Result<()> {
+        self.write_limits(info_hash, change).await
     }
 
     async fn set_labels(&self, info_hash: &str, labels: &[String]) -> Result<()> {

@@ -48,6 +48,9 @@ pub(super) struct QbtTorrent {
     pub has_tracker_warning: bool,
     pub has_tracker_error: bool,
     pub trackers_count: i64,
+    /// Bytes per second; 0 or -1 unlimited.
+    pub dl_limit: i64,
+    pub up_limit: i64,
 }
 
 /// The model's state for qBittorrent's `state` (4.x and 5.x names).

@@ -8,6 +8,7 @@ mod add;
 mod api;
 mod category;
 mod details;
+mod limits;
 mod mapping;
 mod sync;
 mod version;
@@ -29,7 +30,7 @@ use crate::connection::{HttpEndpoint, QbittorrentAuth};
 use crate::error::{BackendError, ErrorKind, Result};
 use crate::model::{
     AddTorrent, Capabilities, ClientInfo, DataRemoval, FilePriority, LabelSupport, Peer,
-    RemoveOutcome, Torrent, TorrentChanges, TorrentFile, Tracker,
+    RemoveOutcome, Torrent, TorrentChanges, TorrentFile, Tracker, TransferChange, TransferSettings,
 };
 
 /// At most this many `torrents/properties` calls per `get_many`.
@@ -274,6 +275,9 @@ impl TorrentClient for Qbittorrent {
                 export_metainfo: version >= ApiVersion::EXPORT,
                 delete_data: true,
                 incremental_list: true,
+                speed_limits: true,
+                bandwidth_priority: false,
+                seeding_goals: false,
             },
         })
     }
@@ -448,6 +452,14 @@ impl TorrentClient for Qbittorrent {
             .json("torrents/trackers", &[("hash", &torrent.hash)])
             .await?;
         Ok(details::trackers(list))
+    }
+
+    async fn transfer_settings(&self, info_hash: &str) -> Result<TransferSettings> {
+        self.read_limits(info_hash).await
+    }
+
+    async fn set_transfer_settings(&self, info_hash: &str, change: TransferChange) -> Result<()> {
+        self.write_limits(info_hash, change).await
     }
 
     async fn set_labels(&self, info_hash: &str, labels: &[String]) -> Result<()> {

@@ -10,6 +10,7 @@ mod magnet_settings;
 pub(crate) mod mapping;
 mod moving;
 mod paths;
+mod priority;
 mod removal;
 pub(crate) mod rpc;
 mod scgi;
@@ -33,7 +34,7 @@ use crate::connection::RtorrentConnection;
 use crate::error::{BackendError, ErrorKind, Result};
 use crate::model::{
     AddTorrent, Capabilities, ClientInfo, FilePriority, LabelSupport, Peer, RemoveOutcome, Torrent,
-    TorrentFile, TorrentSource, Tracker,
+    TorrentFile, TorrentSource, Tracker, TransferChange, TransferSettings,
 };
 
 /// How often `add` looks for the new torrent (rTorrent loads asynchronously).
@@ -162,6 +163,9 @@ impl TorrentClient for Rtorrent {
                 export_metainfo: false,
                 delete_data: true,
                 incremental_list: false,
+                speed_limits: false,
+                bandwidth_priority: true,
+                seeding_goals: false,
             },
         })
     }
@@ -431,6 +435,14 @@ impl TorrentClient for Rtorrent {
             .filter_map(|bytes| u64::try_from(bytes).ok())
             .max()
             .filter(|bytes| *bytes > 0))
+    }
+
+    async fn transfer_settings(&self, info_hash: &str) -> Result<TransferSettings> {
+        self.read_priority(info_hash).await
+    }
+
+    async fn set_transfer_settings(&self, info_hash: &str, change: TransferChange) -> Result<()> {
+        self.write_priority(info_hash, change).await
     }
 
     async fn set_labels(&self, info_hash: &str, labels: &[String]) -> Result<()> {

@@ -6,6 +6,7 @@ mod details;
 pub(crate) mod mapping;
 pub(crate) mod reply;
 mod rpc;
+mod settings;
 pub(crate) mod table;
 
 use std::collections::HashMap;
@@ -28,6 +29,7 @@ use crate::http::{HttpAuth, HttpChannel};
 use crate::model::{
     AddTorrent, Capabilities, ClientInfo, DataRemoval, FilePriority, LabelSupport, Peer,
     RemoveOutcome, Torrent, TorrentChanges, TorrentFile, TorrentSource, TorrentState, Tracker,
+    TransferChange, TransferSettings,
 };
 
 pub(crate) struct Transmission {
@@ -254,6 +256,9 @@ impl TorrentClient for Transmission {
                 export_metainfo: false,
                 delete_data: true,
                 incremental_list: true,
+                speed_limits: true,
+                bandwidth_priority: true,
+                seeding_goals: true,
             },
         })
     }
@@ -520,6 +525,14 @@ impl TorrentClient for Transmission {
             .get("size-bytes")
             .and_then(Value::as_i64)
             .and_then(|bytes| u64::try_from(bytes).ok()))
+    }
+
+    async fn transfer_settings(&self, info_hash: &str) -> Result<TransferSettings> {
+        self.read_transfer_settings(info_hash).await
+    }
+
+    async fn set_transfer_settings(&self, info_hash: &str, change: TransferChange) -> Result<()> {
+        self.write_transfer_settings(info_hash, change).await
     }
 
     async fn set_labels(&self, info_hash: &str, labels: &[String]) -> Result<()> {

@@ -113,6 +113,8 @@ tm_testkit::for_every_client! {
             assert_eq!(seen.len(), wanted.len(), "{seen:?}");
         }
 
+        crate::torrent_settings::settings_round_trip(&alice, &hash, sid, &can).await;
+
         alice.remove_torrent(&hash, sid, true).await.unwrap();
         assert!(!listed(&alice, &server_id).await.contains(&hash), "gone at once");
     }

@@ -14,5 +14,6 @@ mod placement;
 mod rules;
 mod servers;
 mod sessions;
+mod torrent_settings;
 mod torrents;
 mod webhooks;

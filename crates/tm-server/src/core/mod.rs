@@ -28,6 +28,7 @@ mod torrent_add;
 mod torrent_details;
 mod torrent_move;
 mod torrent_query;
+mod torrent_settings;
 mod torrent_source;
 mod torrents;
 mod validate;

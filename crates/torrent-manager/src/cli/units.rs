@@ -72,9 +72,57 @@ pub fn optional_timestamp(at: Option<OffsetDateTime>, none: &str) -> String {
     at.map_or_else(|| none.to_string(), timestamp)
 }
 
+/// `90s`, `30m`, `6h`, `2d`, `1w` as seconds; `None` when not one.
+pub fn parse_seconds(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let (number, unit) = text.split_at(text.len().checked_sub(1)?);
+    let number: u64 = number.parse().ok()?;
+    let unit = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 604_800,
+        _ => return None,
+    };
+    Some(number.saturating_mul(unit))
+}
+
+/// `500K`, `1M`, `1.5M`, `2G` (binary units, as `size` shows them) or plain
+/// bytes as bytes; `None` when not one.
+pub fn parse_bytes(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let upper = text.to_ascii_uppercase();
+    let digits = upper.trim_end_matches(['B', 'I']);
+    let (number, unit) = match digits.char_indices().last()? {
+        (at, 'K') => (&digits[..at], 1u64 << 10),
+        (at, 'M') => (&digits[..at], 1 << 20),
+        (at, 'G') => (&digits[..at], 1 << 30),
+        _ if digits.len() == upper.len() || upper.ends_with('B') => (digits, 1),
+        _ => return None,
+    };
+    let number: f64 = number.trim().parse().ok()?;
+    (number.is_finite() && number >= 0.0).then(|| (number * unit as f64).round() as u64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_and_sizes_read_back() {
+        assert_eq!(parse_seconds("90s"), Some(90));
+        assert_eq!(parse_seconds("7d"), Some(604_800));
+        assert_eq!(parse_seconds("2x"), None);
+        assert_eq!(parse_seconds(""), None);
+        assert_eq!(parse_bytes("500K"), Some(512_000));
+        assert_eq!(parse_bytes("1M"), Some(1_048_576));
+        assert_eq!(parse_bytes("1.5MiB"), Some(1_572_864));
+        assert_eq!(parse_bytes("1000"), Some(1000));
+        assert_eq!(parse_bytes("12B"), Some(12));
+        assert_eq!(parse_bytes("fast"), None);
+        assert_eq!(parse_bytes("-1K"), None);
+    }
 
     #[test]
     fn sizes_and_rates() {

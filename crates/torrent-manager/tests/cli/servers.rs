@@ -244,7 +244,7 @@ async fn servers_show_what_the_client_was_found_to_do() {
     let shown = env.run(&["servers", "show", "box"]).await.ok();
     for expected in [
         "API version",
-        "labels, file priorities (low too), peers, trackers, recheck, reannounce, move data, delete data, incremental list",
+        "labels, file priorities (low too), peers, trackers, recheck, reannounce, move data, delete data, incremental list, speed limits, bandwidth priority, seeding goals",
     ] {
         assert!(shown.stdout.contains(expected), "{expected}: {shown:?}");
     }

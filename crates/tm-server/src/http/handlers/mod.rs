@@ -15,5 +15,6 @@ pub mod rules;
 pub mod server_files;
 pub mod servers;
 pub mod targets;
+pub mod torrent_settings;
 pub mod torrents;
 pub mod webhooks;

@@ -117,27 +117,15 @@ fn target_of(entry: &ActivityEntry) -> String {
 
 /// `30m`, `6h`, `2d`, `1w` (or `90s`) as a duration.
 fn parse_age(text: &str) -> anyhow::Result<time::Duration> {
-    let text = text.trim();
-    let invalid = || {
+    let seconds = crate::cli::units::parse_seconds(text).ok_or_else(|| {
         UsageError(format!(
-            "--since takes an age like 30m, 6h, 2d or 1w, not '{text}'"
+            "--since takes an age like 30m, 6h, 2d or 1w, not '{}'",
+            text.trim()
         ))
-    };
-    let split = text.len().checked_sub(1).ok_or_else(invalid)?;
-    let (number, unit) = text.split_at(split);
-    let number: i64 = number.parse().map_err(|_| invalid())?;
-    let seconds = match unit {
-        "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        "w" => 604_800,
-        _ => return Err(invalid().into()),
-    };
-    if number < 0 {
-        return Err(invalid().into());
-    }
-    Ok(time::Duration::seconds(number.saturating_mul(seconds)))
+    })?;
+    Ok(time::Duration::seconds(
+        i64::try_from(seconds).unwrap_or(i64::MAX),
+    ))
 }
 
 #[cfg(test)]

@@ -40,6 +40,9 @@ fn capabilities_text(c: &ClientCapabilities) -> String {
         c.export_metainfo.then_some("export metainfo"),
         c.delete_data.then_some("delete data"),
         c.incremental_list.then_some("incremental list"),
+        c.speed_limits.then_some("speed limits"),
+        c.bandwidth_priority.then_some("bandwidth priority"),
+        c.seeding_goals.then_some("seeding goals"),
     ]
     .into_iter()
     .flatten()

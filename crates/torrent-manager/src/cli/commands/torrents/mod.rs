@@ -1,4 +1,4 @@
-//! `torrents` (alias `ls`): list, and `add|show|start|stop|rm|recheck|reannounce|move|move-to|metainfo|files|peers|trackers|labels|duplicates|cross-seed`.
+//! `torrents` (alias `ls`): list, and `add|show|start|stop|rm|recheck|reannounce|move|move-to|metainfo|files|peers|trackers|labels|settings|duplicates|cross-seed`.
 
 mod actions;
 mod add;
@@ -10,6 +10,7 @@ mod list;
 mod lookup;
 mod metainfo;
 mod move_to;
+mod settings;
 
 use clap::{Args, Subcommand};
 use tm_client::Client;
@@ -88,6 +89,8 @@ enum TorrentCommand {
     Trackers(OneTorrent),
     /// Show or change the labels of torrents.
     Labels(labels::LabelsArgs),
+    /// Show or change a torrent's seeding goals, speed limits and priority.
+    Settings(settings::SettingsArgs),
     /// Torrents on more than one of your servers, and where each copy is.
     Duplicates,
     /// Torrents of different info hashes (trackers) with the same files.
@@ -144,6 +147,7 @@ pub async fn run(context: &Context, args: TorrentsArgs) -> anyhow::Result<()> {
         TorrentCommand::Peers(one) => inspect::peers(client, out, one).await,
         TorrentCommand::Trackers(one) => inspect::trackers(client, out, one).await,
         TorrentCommand::Labels(args) => labels::change_labels(client, out, args).await,
+        TorrentCommand::Settings(args) => settings::settings(client, out, args).await,
         TorrentCommand::Duplicates => fleet::duplicates(client, out).await,
         TorrentCommand::CrossSeed => fleet::cross_seed(client, out).await,
     }
