@@ -54,7 +54,10 @@ struct JsonEntry {
 
 fn parse_json(body: &str) -> Result<Vec<ListedEntry>, ListingError> {
     let rows: Vec<JsonEntry> =
-        serde_json::from_str(body).map_err(|e| ListingError::Json(e.to_string()))?;
+        // Where it broke, not serde's text: that quotes the listing's own bytes.
+        serde_json::from_str(body).map_err(|e| {
+            ListingError::Json(format!("line {}, column {}", e.line(), e.column()))
+        })?;
     if rows.len() > MAX_ENTRIES {
         return Err(ListingError::TooManyEntries);
     }

@@ -187,3 +187,15 @@ fn hostile_input_does_not_panic() {
         let _ = parse(page);
     }
 }
+
+#[test]
+fn a_broken_json_listing_is_named_without_its_bytes() {
+    let error = parse(r#"[{"name":"s3cret-token","type":"file","size":"s3cret-size"}]"#)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.starts_with("the listing is not valid JSON: line 1, column"),
+        "{error}"
+    );
+    assert!(!error.contains("s3cret"), "{error}");
+}
