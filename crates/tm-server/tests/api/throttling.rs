@@ -125,7 +125,15 @@ async fn a_registration_burst_does_not_blow_memory() {
         .into_iter()
         .map(|(s, _)| s)
         .collect();
-    assert!(statuses.iter().all(|s| s.is_success()), "{statuses:?}");
+    // A registration that waits too long for a hashing thread is shed with
+    // a 503 (on a busy machine some are); none may fail otherwise.
+    assert!(
+        statuses
+            .iter()
+            .all(|s| s.is_success() || *s == StatusCode::SERVICE_UNAVAILABLE),
+        "{statuses:?}"
+    );
+    assert!(statuses.iter().any(|s| s.is_success()), "{statuses:?}");
     let grown_mib = peak_rss_kib().saturating_sub(before) / 1024;
     // Unbounded, 150 argon2 hashings at 19 MiB each need about 2.8 GiB at
     // once. Bounded, the peak stays flat however large the burst: ~350 MiB
