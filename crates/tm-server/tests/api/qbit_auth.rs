@@ -167,3 +167,71 @@ async fn works_behind_a_url_base() {
         .unwrap();
     assert_eq!(bearer.status(), StatusCode::OK);
 }
+
+/// Sonarr sends topPrio's form, gets 409 at once and reuses the connection:
+/// the unread form must not make the server close it. The body arrives
+/// late on purpose, after the answer, as a slow client's would.
+#[tokio::test]
+async fn an_answer_before_the_form_arrives_keeps_the_connection() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let app = crate::harness::TestApp::try_spawn(crate::harness::Db::Sqlite, |_| {})
+        .await
+        .expect("sqlite");
+    app.user("alice").await;
+    let auth = basic("alice", &password_of("alice"));
+    let address = app.base.trim_start_matches("http://").to_string();
+    let mut socket = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let form = "hashes=0123456789abcdef0123456789abcdef01234567";
+    let head = format!(
+        "POST /api/v2/torrents/topPrio HTTP/1.1\r\nHost: {address}\r\nAuthorization: {auth}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n",
+        form.len()
+    );
+    socket.write_all(head.as_bytes()).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    socket.write_all(form.as_bytes()).await.unwrap();
+    let first = read_answer(&mut socket).await;
+    assert!(first.starts_with("HTTP/1.1 409"), "{first}");
+
+    let next = format!(
+        "GET /api/v2/app/version HTTP/1.1\r\nHost: {address}\r\nAuthorization: {auth}\r\n\r\n"
+    );
+    // A closed connection fails here or answers nothing.
+    let _ = socket.write_all(next.as_bytes()).await;
+    let second = read_answer(&mut socket).await;
+    assert!(
+        second.starts_with("HTTP/1.1 200"),
+        "the connection was closed: {second:?}"
+    );
+
+    /// One answer's head and body (by its Content-Length), or what came
+    /// before the connection ended.
+    async fn read_answer(socket: &mut tokio::net::TcpStream) -> String {
+        let mut answer = Vec::new();
+        let mut chunk = [0u8; 4096];
+        loop {
+            let text = String::from_utf8_lossy(&answer).to_string();
+            if let Some(end) = text.find("\r\n\r\n") {
+                let length = text[..end]
+                    .lines()
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length:")
+                            .map(|v| v.trim().to_string())
+                    })
+                    .and_then(|v| v.parse::<usize>().ok())
+                    .unwrap_or(0);
+                if answer.len() >= end + 4 + length {
+                    return text;
+                }
+            }
+            match tokio::time::timeout(std::time::Duration::from_secs(5), socket.read(&mut chunk))
+                .await
+            {
+                Ok(Ok(n)) if n > 0 => answer.extend_from_slice(&chunk[..n]),
+                _ => return text,
+            }
+        }
+    }
+}

@@ -148,7 +148,10 @@ pub async fn set_location(
 }
 
 /// Queue positions: queueing is off, so 409 as qBittorrent answers then.
-pub async fn priority(_: QbitUser) -> QbitError {
+/// The form is read although unused: hyper closes a keep-alive connection
+/// whose request body is left unread, and the client's next request on it
+/// (Sonarr's, right after topPrio) then fails.
+pub async fn priority(_: QbitUser, _form: Params) -> QbitError {
     QbitError(Error::Conflict("Torrent queueing must be enabled".into()))
 }
 
