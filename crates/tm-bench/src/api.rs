@@ -59,15 +59,19 @@ impl Api {
             .await?)
     }
 
-    /// One timed GET to the last byte; also `X-Total-Count`.
-    pub(crate) async fn get_timed(&self, path: &str) -> Result<(Timed, usize, bytes::Bytes)> {
+    /// One timed GET to the last byte; also `X-Total-Count`. With
+    /// `accept_encoding`, the body is as sent (compressed, not decoded).
+    pub(crate) async fn get_timed(
+        &self,
+        path: &str,
+        accept_encoding: Option<&str>,
+    ) -> Result<(Timed, usize, bytes::Bytes)> {
         let start = Instant::now();
-        let reply = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await?
-            .error_for_status()?;
+        let mut request = self.http.get(format!("{}{path}", self.base));
+        if let Some(coding) = accept_encoding {
+            request = request.header(reqwest::header::ACCEPT_ENCODING, coding);
+        }
+        let reply = request.send().await?.error_for_status()?;
         let total = reply
             .headers()
             .get("x-total-count")

@@ -388,6 +388,16 @@ async fn main() -> Result<()> {
                 Some(0.1),
             ),
             (
+                "c'/c  Transmission, gzip / uncompressed".into(),
+                results.median("cTgz") / results.median("cT"),
+                Some(1.5),
+            ),
+            (
+                "c'/c  Transmission, zstd / uncompressed".into(),
+                results.median("cTzstd") / results.median("cT"),
+                Some(1.5),
+            ),
+            (
                 format!("d/max(a)   d = GET /torrents over {fleet_size} servers"),
                 results.median("d") / max_a,
                 Some(1.1),
@@ -470,17 +480,30 @@ async fn measure_server(
 
     results.declare("cT", "(c)  GET /torrents?server_id=<Transmission>");
     results.declare("cR", "(c)  GET /torrents?server_id=<rTorrent>");
+    results.declare(
+        "cTgz",
+        "(c') GET /torrents?server_id=<Transmission>, Accept-Encoding: gzip",
+    );
+    results.declare(
+        "cTzstd",
+        "(c') GET /torrents?server_id=<Transmission>, Accept-Encoding: zstd",
+    );
     let total_rounds = args.warmups + args.rounds;
     println!("measuring (c): {total_rounds} rounds…");
     let t_path = format!("/torrents?server_id={t_id}");
     let r_path = format!("/torrents?server_id={r_id}");
     for round in 0..total_rounds {
         let m = round >= args.warmups;
-        for (key, path) in [("cT", &t_path), ("cR", &r_path)] {
-            let (t, total, body) = api.get_timed(path).await?;
+        for (key, path, coding) in [
+            ("cT", &t_path, None),
+            ("cR", &r_path, None),
+            ("cTgz", &t_path, Some("gzip")),
+            ("cTzstd", &t_path, Some("zstd")),
+        ] {
+            let (t, total, body) = api.get_timed(path, coding).await?;
             results.record(m, key, t.elapsed, t.bytes);
             assert_eq!(total, n, "{path}: X-Total-Count");
-            if round == 0 {
+            if round == 0 && coding.is_none() {
                 let items: Vec<Value> = serde_json::from_slice(&body)?;
                 assert_eq!(items.len(), n, "{path}: items");
             }
@@ -511,7 +534,7 @@ async fn measure_server(
     println!("measuring (d): {total_rounds} rounds…");
     for round in 0..total_rounds {
         let m = round >= args.warmups;
-        let (t, total, body) = api.get_timed("/torrents").await?;
+        let (t, total, body) = api.get_timed("/torrents", None).await?;
         results.record(m, "d", t.elapsed, t.bytes);
         assert_eq!(total, fleet * n, "/torrents: X-Total-Count");
         if round == 0 {

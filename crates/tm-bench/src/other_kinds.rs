@@ -322,7 +322,7 @@ async fn measure_served(args: &Args, subjects: &[Subject], results: &mut Results
     for round in 0..total_rounds {
         let m = round >= args.warmups;
         for (key, path) in &paths {
-            let (t, total, _) = api.get_timed(path).await?;
+            let (t, total, _) = api.get_timed(path, None).await?;
             results.record(m, key, t.elapsed, t.bytes);
             assert_eq!(total, n, "{path}: X-Total-Count");
         }

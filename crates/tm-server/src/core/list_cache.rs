@@ -4,9 +4,11 @@
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
+
+use super::encoded_body::EncodedBody;
 
 /// Which snapshot each server was at: (server id, configuration version, revision).
 pub type Sources = Vec<(String, i64, u64)>;
@@ -21,6 +23,9 @@ pub struct RenderedList {
     pub total: usize,
     /// A validator for conditional requests: changes with the query or any source.
     pub etag: String,
+    /// The body's compressed forms, made on demand and shared by every
+    /// clone of this entry.
+    pub encoded: Arc<EncodedBody>,
 }
 
 impl RenderedList {
@@ -33,12 +38,15 @@ impl RenderedList {
             sources,
             body,
             total,
+            encoded: Arc::default(),
         }
     }
 }
 
 /// Bounded in entries and bytes, in total and per user, so that one user
-/// asking for many different pages cannot pin memory for everyone.
+/// asking for many different pages cannot pin memory for everyone. The
+/// bytes counted are the JSON bodies'; their compressed forms add a fifth
+/// at most.
 const MAX_ENTRIES: usize = 256;
 const MAX_ENTRIES_PER_USER: usize = 16;
 const MAX_BYTES: usize = 256 * 1024 * 1024;

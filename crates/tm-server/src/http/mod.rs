@@ -9,6 +9,7 @@ mod host;
 mod metrics;
 mod openapi_errors;
 mod params;
+mod precompressed;
 mod qbit;
 mod ui;
 

@@ -14,6 +14,7 @@ mod faults;
 mod isolation;
 mod labels;
 mod limits;
+mod list_encoding;
 mod metainfo;
 mod metrics;
 mod move_job;

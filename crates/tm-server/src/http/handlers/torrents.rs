@@ -14,6 +14,7 @@ use tm_api_types::{
 use crate::core::{Core, Error, Filing, Identity, TorrentAction};
 use crate::http::extract::{ApiJson, CurrentUser};
 use crate::http::params::{ApiMultipart, ApiPath, ApiQuery, ServerParam, TorrentRef};
+use crate::http::precompressed;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -85,7 +86,8 @@ pub async fn list(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
-    Ok((headers, list.body).into_response())
+    let body = precompressed::body_for(&list, &request, &mut headers).await?;
+    Ok((headers, body).into_response())
 }
 
 /// The answer of an add: where the torrent went, or with `server_ids`, each
