@@ -170,7 +170,7 @@ impl Core {
         }
         if let Some(is_admin) = request.is_admin
             && is_admin != existing.is_admin
-            && !self.store().set_user_admin(id, is_admin).await?
+            && !self.admin_role_set(id, is_admin).await?
         {
             return Err(Error::Conflict(
                 "cannot remove the admin role from the last admin".into(),
@@ -243,13 +243,21 @@ impl Core {
             return Err(Error::BadRequest("you cannot delete yourself".into()));
         }
         let user = self.user(id).await?;
-        if !self.store().delete_user(id).await? {
+        let deleted = self.store().delete_user(id).await;
+        self.forget_checked_keys();
+        if !deleted? {
             return Err(Error::Conflict("cannot delete the last admin".into()));
         }
         let message = format!("user {} deleted", user.username);
         self.record_one(Change::account(id, "user_delete", message))
             .await;
         Ok(())
+    }
+
+    async fn admin_role_set(&self, id: &str, is_admin: bool) -> Result<bool> {
+        let done = self.store().set_user_admin(id, is_admin).await;
+        self.forget_checked_keys();
+        Ok(done?)
     }
 
     async fn user(&self, id: &str) -> Result<User> {

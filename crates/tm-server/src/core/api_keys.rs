@@ -107,7 +107,9 @@ impl Core {
                 )));
             }
         };
-        if !self.store().delete_api_key(&key.id, &user.id).await? {
+        let deleted = self.store().delete_api_key(&key.id, &user.id).await;
+        self.forget_checked_keys();
+        if !deleted? {
             return Err(Error::NotFound("API key not found".into()));
         }
         let message = format!("API key {} ({}) revoked", key.name, key.prefix);

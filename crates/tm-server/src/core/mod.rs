@@ -11,6 +11,7 @@ mod encoded_body;
 mod error;
 mod hashing;
 mod jobs;
+mod key_cache;
 mod key_usage;
 mod list_cache;
 mod metainfo;
@@ -74,6 +75,8 @@ struct CoreInner {
     secrets: SecretBox,
     config: Config,
     key_usage: KeyUsage,
+    /// API keys checked recently (SQLite only: see `key_cache`).
+    checked_keys: key_cache::KeyCache,
     fleet: Fleet,
     torrent_lists: list_cache::ListCache,
     streams: stream_slots::StreamSlots,
@@ -100,11 +103,13 @@ impl Core {
         let permits = hashing_permits(&config);
         let resync_interval = config.full_resync_interval;
         let events = Arc::new(crate::events::EventBus::default());
+        let single_process = matches!(store, Store::Sqlite(_));
         Self {
             inner: Arc::new(CoreInner {
                 store,
                 secrets,
                 config,
+                checked_keys: key_cache::KeyCache::new(single_process),
                 key_usage: KeyUsage::default(),
                 fleet: Fleet::new(shutdown, resync_interval, Arc::clone(&events)),
                 torrent_lists: list_cache::ListCache::default(),

@@ -192,6 +192,13 @@ impl Core {
         let now = now_millis();
         let invalid = || Error::Unauthorized("Invalid, revoked or expired API key".into());
         let key_hash = crypto::token_hash(key);
+        let lookup = match self.inner.checked_keys.get(&key_hash, now) {
+            Ok((identity, key_id)) => {
+                self.key_usage().record(&key_id, now);
+                return Ok(identity);
+            }
+            Err(lookup) => lookup,
+        };
         let key_row = self
             .store()
             .live_api_key(&key_hash, now)
@@ -203,13 +210,27 @@ impl Core {
             .await?
             .ok_or_else(invalid)?;
         self.key_usage().record(&key_row.id, now);
-        Ok(Identity {
+        let identity = Identity {
             user: user.into(),
             method: AuthMethod::ApiKey,
             session_token_hash: None,
-            api_key_hash: Some(key_hash),
+            api_key_hash: Some(key_hash.clone()),
             api_key_name: Some(key_row.name),
-        })
+        };
+        self.inner.checked_keys.keep(
+            lookup,
+            &key_hash,
+            &identity,
+            &key_row.id,
+            key_row.expires_at,
+        );
+        Ok(identity)
+    }
+
+    /// After any change to API keys or accounts: keys are checked against
+    /// the database again.
+    pub(super) fn forget_checked_keys(&self) {
+        self.inner.checked_keys.forget_all();
     }
 
     /// Whether the credential behind `identity` still works (not logged out,

@@ -55,8 +55,12 @@ on_both_databases! {
         let second_id = second["user_id"].as_str().unwrap().to_string();
         let other = app.client();
         other.login("second", false).await;
+        // The first admin's key, used (and so checked) before the demotion.
+        let root_key = app.key_client(&admin.create_key("root's").await);
+        assert_eq!(root_key.get("/admin/users").await.0, StatusCode::OK);
         let (status, _) = admin.put(&format!("/admin/users/{root_id}"), json!({"is_admin": false})).await;
         assert_eq!(status, StatusCode::OK, "demoting is fine while another admin remains");
+        assert_eq!(root_key.get("/admin/users").await.0, StatusCode::FORBIDDEN, "the key is no admin's any more");
         let (status, _) = other.put(&format!("/admin/users/{second_id}"), json!({"is_admin": false})).await;
         assert_eq!(status, StatusCode::CONFLICT, "but not the last one");
     }
@@ -68,6 +72,7 @@ on_both_databases! {
         let (_, me) = victim.get("/auth/me").await;
         let victim_id = me["user_id"].as_str().unwrap().to_string();
         let key = victim.create_key("k").await;
+        assert_eq!(app.key_client(&key).get("/auth/me").await.0, StatusCode::OK, "the key works (and is checked)");
         admin.put(&format!("/admin/users/{victim_id}/targets"), serde_json::json!({"allow_private_targets": true})).await;
         victim.create_server("s1").await;
         victim.create_server("s2").await;
