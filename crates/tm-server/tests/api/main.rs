@@ -38,6 +38,7 @@ mod state;
 mod swarm;
 mod targets;
 mod throttling;
+mod torrent_download;
 mod torrent_settings;
 mod torrents;
 mod tracker_status;

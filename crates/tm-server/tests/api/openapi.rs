@@ -51,6 +51,7 @@ async fn openapi_describes_every_endpoint_and_docs_work_offline() {
         ("/torrents/{info_hash}/trackers", "get"),
         ("/torrents/{info_hash}/settings", "get"),
         ("/torrents/{info_hash}/settings", "put"),
+        ("/torrents/{info_hash}/download", "get"),
         ("/torrents/{info_hash}/metainfo", "get"),
         ("/torrents/{info_hash}/labels", "get"),
         ("/torrents/{info_hash}/labels", "put"),
