@@ -30,6 +30,7 @@ mod qbit_torrents;
 mod rules;
 mod rules_recipes;
 mod secrets_at_rest;
+mod seeding_goal_removal;
 mod server_files;
 mod server_settings;
 mod servers;
