@@ -11,7 +11,7 @@ use serde_json::json;
 use tm_testkit::{ClientUnderTest, TestTorrent};
 
 use crate::daemons::{register, seed, wait_until};
-use crate::harness::{Api, Db, TestApp};
+use crate::harness::{Api, Db, on_both_databases, spawn};
 
 /// Nothing answers there; rTorrent (with DHT off) drops torrents without one.
 const TRACKER: &str = "http://127.0.0.1:1/announce";
@@ -36,13 +36,11 @@ async fn gone(api: &Api, server: &str, hash: &str) -> bool {
     .is_some()
 }
 
-async fn goals_remove_torrents(daemon: ClientUnderTest) {
+async fn goals_remove_torrents(daemon: ClientUnderTest, db: Db) {
     let Some(client) = daemon.start().await else {
         return;
     };
-    let app = TestApp::try_spawn(Db::Sqlite, |_| {})
-        .await
-        .expect("sqlite");
+    let app = spawn!(db);
     let api = app.user("alice").await;
     let server = register(&api, "box", &client.config).await;
     let dir = &client.download_dir;
@@ -105,12 +103,12 @@ async fn goals_remove_torrents(daemon: ClientUnderTest) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn transmission_torrents_are_removed_at_their_goal() {
-    goals_remove_torrents(ClientUnderTest::Transmission).await;
-}
+on_both_databases! {
+    async fn transmission_torrents_are_removed_at_their_goal(db: Db) {
+        goals_remove_torrents(ClientUnderTest::Transmission, db).await;
+    }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn rtorrent_torrents_are_removed_at_their_goal() {
-    goals_remove_torrents(ClientUnderTest::RtorrentScgi).await;
+    async fn rtorrent_torrents_are_removed_at_their_goal(db: Db) {
+        goals_remove_torrents(ClientUnderTest::RtorrentScgi, db).await;
+    }
 }

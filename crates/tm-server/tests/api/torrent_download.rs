@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tm_testkit::{ClientUnderTest, NginxFileServer, TestTorrent};
 
-use crate::daemons::{register, seed, wait_until};
+use crate::daemons::{register, seed, upload, wait_until};
 use crate::harness::{Api, on_both_databases, spawn};
 
 /// Nothing answers there: the torrents seed to no one.
@@ -40,12 +40,16 @@ async fn refused(api: &Api, path: &str, status: StatusCode, code: &str) {
 
 /// A changed server is polled afresh: its torrents show again once it answered.
 async fn seen_again(api: &Api, server: &str) {
+    seen_count(api, server, 3).await;
+}
+
+async fn seen_count(api: &Api, server: &str, count: usize) {
     wait_until(Duration::from_secs(20), || async {
         let (_, listed) = api.get(&format!("/torrents?server_id={server}")).await;
-        (listed.as_array().map(Vec::len) == Some(2)).then_some(())
+        (listed.as_array().map(Vec::len) == Some(count)).then_some(())
     })
     .await
-    .expect("the server's torrents show again");
+    .expect("the server's torrents show");
 }
 
 on_both_databases! {
@@ -131,6 +135,18 @@ on_both_databases! {
             .unwrap();
         let by_accept: Value = json_accepted.json().await.unwrap();
         assert_eq!(by_accept, list);
+
+        // An incomplete torrent: refused, and with ?partial=true it has no
+        // complete file yet (its data is elsewhere, never verified).
+        let scratch = tempfile::tempdir().unwrap();
+        let missing = TestTorrent::single_file(scratch.path(), "missing.bin", 100_000, Some(TRACKER)).unwrap();
+        let query = format!("?server_id={server}&start=false");
+        let (status, added) = upload(&alice, &query, "missing.torrent", missing.bytes.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{added}");
+        seen_count(&alice, &server, 3).await;
+        let missing_path = format!("/torrents/{}/download?server_id={server}", missing.info_hash);
+        refused(&alice, &missing_path, StatusCode::CONFLICT, "incomplete").await;
+        refused(&alice, &format!("{missing_path}&partial=true"), StatusCode::CONFLICT, "incomplete").await;
 
         // Someone else's torrent is not found; a bad hash is a 400.
         let bob = app.user("bob").await;
