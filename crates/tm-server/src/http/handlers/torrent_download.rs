@@ -27,6 +27,7 @@ pub struct DownloadParams {
     /// `list` answers the files with their download routes (as does
     /// `Accept: application/json`).
     #[serde(default)]
+    #[param(inline)]
     format: Option<DownloadFormat>,
     /// Give the complete files of an incomplete torrent (else 409 incomplete).
     #[serde(default)]
