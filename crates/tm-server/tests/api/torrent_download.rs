@@ -40,7 +40,7 @@ async fn refused(api: &Api, path: &str, status: StatusCode, code: &str) {
 
 /// A changed server is polled afresh: its torrents show again once it answered.
 async fn seen_again(api: &Api, server: &str) {
-    seen_count(api, server, 3).await;
+    seen_count(api, server, 4).await;
 }
 
 async fn seen_count(api: &Api, server: &str, count: usize) {
@@ -147,6 +147,26 @@ on_both_databases! {
         let missing_path = format!("/torrents/{}/download?server_id={server}", missing.info_hash);
         refused(&alice, &missing_path, StatusCode::CONFLICT, "incomplete").await;
         refused(&alice, &format!("{missing_path}&partial=true"), StatusCode::CONFLICT, "incomplete").await;
+
+        // Half there: with ?partial=true the complete file comes as it is.
+        let half = TestTorrent::multi_file(&dir, "Half", &[("done.bin", 4 * 16 * 1024), ("gone.bin", 50_000)], Some(TRACKER)).unwrap();
+        std::fs::remove_file(half.data_path.join("gone.bin")).unwrap();
+        let (status, added) = upload(&alice, &format!("?server_id={server}&start=true"), "half.torrent", half.bytes.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{added}");
+        let verified = wait_until(Duration::from_secs(30), || async {
+            let (_, t) = alice.get(&format!("/torrents/{}?server_id={server}", half.info_hash)).await;
+            (t["progress"].as_f64().is_some_and(|p| p > 0.0) && t["state"] != "checking").then_some(())
+        })
+        .await;
+        assert!(verified.is_some(), "the present file never verified");
+        let half_path = format!("/torrents/{}/download?server_id={server}", half.info_hash);
+        refused(&alice, &half_path, StatusCode::CONFLICT, "incomplete").await;
+        let response = fetch(&alice, &format!("{half_path}&partial=true"), None).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let expected = std::fs::read(half.data_path.join("done.bin")).unwrap();
+        assert!(response.bytes().await.unwrap() == expected, "the complete file differs");
+        let (_, list) = alice.get(&format!("{half_path}&partial=true&format=list")).await;
+        assert_eq!(list["files"].as_array().map(Vec::len), Some(1), "{list}");
 
         // Someone else's torrent is not found; a bad hash is a 400.
         let bob = app.user("bob").await;
