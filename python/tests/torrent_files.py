@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
-from typing import Tuple
+from typing import Dict, Tuple
 
 PIECE_LENGTH = 16 * 1024
 # rTorrent with DHT off drops torrents that name no tracker; nothing listens here.
@@ -57,3 +57,27 @@ def _torrent_of(path: Path, name: str, data: bytes, announce: str, source) -> Tu
     info_hash = hashlib.sha1(bencode(info)).hexdigest()
     path.write_bytes(bencode({"announce": announce, "info": info}))
     return path, info_hash
+
+
+def make_multi_torrent(
+    directory: Path, name: str, files: Dict[str, int], announce: str = TRACKER
+) -> Tuple[Path, str]:
+    """Writes the folder ``directory/name`` with ``files`` (relative path →
+    size, random data) and ``directory/name.torrent``; returns the
+    .torrent's path and its info hash."""
+    data = b""
+    entries = []
+    for relative, size in files.items():
+        content = os.urandom(size)
+        target = directory / name / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+        data += content
+        entries.append({"length": size, "path": relative.split("/")})
+    pieces = b"".join(
+        hashlib.sha1(data[i:i + PIECE_LENGTH]).digest() for i in range(0, len(data), PIECE_LENGTH)
+    )
+    info = {"name": name, "files": entries, "piece length": PIECE_LENGTH, "pieces": pieces}
+    path = directory / f"{name}.torrent"
+    path.write_bytes(bencode({"announce": announce, "info": info}))
+    return path, hashlib.sha1(bencode(info)).hexdigest()

@@ -98,10 +98,13 @@ describe('torrent settings in the web UI', { timeout: 300_000 }, () => {
     assert.equal(await tab.getByLabel('Upload limit (KiB/s)').isDisabled(), true);
     await tab.getByLabel('Bandwidth priority').selectOption('low');
     await tab.getByLabel('Inactive time (minutes)').fill('30');
+    await tab.getByLabel('When reached').selectOption('remove_with_data');
     await save();
     const held = await settingsOf(onRtorrent, servers.rtorrent);
     assert.equal(held.priority, 'low');
     assert.equal(held.seeding.inactive_time, 1800);
+    assert.equal(held.seeding.action, 'remove_with_data');
+    assert.equal(await tab.getByLabel('When reached').inputValue(), 'remove_with_data');
     assert.equal(held.capabilities.speed_limits, false);
     assert.deepEqual(problems, []);
   });

@@ -66,6 +66,11 @@ pub enum ErrorCode {
     Unavailable,
     /// The server has no HTTP file location (`http_port`) to list or download from (400).
     NoHttpLocation,
+    /// The server has no `http_download_root` mapping its client's paths
+    /// onto the HTTP location (400).
+    NoHttpMapping,
+    /// A torrent's file is outside the server's `http_download_root` (409).
+    OutsideHttpRoot,
     /// No such file or folder on the seedbox's web server (404).
     FileNotFound,
     /// The seedbox's web server refused the HTTP location's credentials (502).
@@ -109,6 +114,8 @@ impl ErrorCode {
             ErrorCode::QuotaExceeded => "quota_exceeded",
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::NoHttpLocation => "no_http_location",
+            ErrorCode::NoHttpMapping => "no_http_mapping",
+            ErrorCode::OutsideHttpRoot => "outside_http_root",
             ErrorCode::FileNotFound => "file_not_found",
             ErrorCode::SeedboxAuthFailed => "seedbox_auth_failed",
             ErrorCode::SeedboxUnreachable => "seedbox_unreachable",

@@ -30,3 +30,31 @@ pub struct ServerFileList {
     /// Folders first, then files, each by name.
     pub entries: Vec<ServerFileEntry>,
 }
+
+/// One file of a torrent as its server's web server serves it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TorrentDownloadFile {
+    /// Path inside the torrent (as `/torrents/{hash}/files` names it).
+    pub path: String,
+    /// Bytes, as the client reports the file.
+    pub size: u64,
+    /// Relative to the HTTP location's root: what
+    /// `/servers/{id}/download/{path}` takes.
+    pub server_path: String,
+    /// The download route of this file (`/servers/{id}/download/…`,
+    /// percent-encoded): fetch it with `Range` to resume.
+    pub url: String,
+}
+
+/// `GET /torrents/{hash}/download?format=list`: a torrent's own files and
+/// where to download each.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TorrentDownloadList {
+    pub info_hash: String,
+    pub server_id: String,
+    /// The torrent's name (the zip's name and top folder).
+    pub name: String,
+    pub files: Vec<TorrentDownloadFile>,
+}

@@ -106,6 +106,11 @@ pub struct CreateServerRequest {
     pub http_password: Option<String>,
     #[serde(default)]
     pub http_use_ssl: bool,
+    /// The directory, as the client names save paths, that the HTTP
+    /// location's root (`http_path`) serves: maps a torrent's files onto
+    /// download URLs (`GET /torrents/{hash}/download`). Absolute, no `..`.
+    #[serde(default)]
+    pub http_download_root: Option<String>,
 }
 
 impl CreateServerRequest {
@@ -136,6 +141,7 @@ impl CreateServerRequest {
             http_username: None,
             http_password: None,
             http_use_ssl: false,
+            http_download_root: None,
         }
     }
 }
@@ -205,6 +211,9 @@ pub struct UpdateServerRequest {
     #[serde(default, skip_serializing_if = "Patch::is_unchanged")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<bool>))]
     pub http_use_ssl: Patch<bool>,
+    #[serde(default, skip_serializing_if = "Patch::is_unchanged")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub http_download_root: Patch<String>,
 }
 
 /// A registered server. Passwords are never returned: `has_password` says whether one is set.
@@ -237,6 +246,10 @@ pub struct ServerInfo {
     pub http_username: Option<String>,
     pub has_http_password: bool,
     pub http_use_ssl: bool,
+    /// The client-side directory the HTTP location's root serves (see
+    /// `CreateServerRequest::http_download_root`).
+    #[serde(default)]
+    pub http_download_root: Option<String>,
     /// True when HTTP file downloads are configured (`http_port` set).
     pub http_enabled: bool,
     /// How polling this server is going.

@@ -21,6 +21,29 @@ pub enum SeedingGoalAction {
     /// Stop it (and stop it again if started while still past its goal).
     #[default]
     Stop,
+    /// Remove the torrent from its client; its data stays.
+    Remove,
+    /// Remove the torrent and delete exactly its own files.
+    RemoveWithData,
+}
+
+impl SeedingGoalAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SeedingGoalAction::Stop => "stop",
+            SeedingGoalAction::Remove => "remove",
+            SeedingGoalAction::RemoveWithData => "remove_with_data",
+        }
+    }
+
+    /// The action named `name`; anything else is `stop`.
+    pub fn from_name(name: &str) -> Self {
+        match name {
+            "remove" => SeedingGoalAction::Remove,
+            "remove_with_data" => SeedingGoalAction::RemoveWithData,
+            _ => SeedingGoalAction::Stop,
+        }
+    }
 }
 
 /// When a complete torrent has seeded enough; `null` is no goal.

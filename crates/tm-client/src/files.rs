@@ -1,10 +1,12 @@
-//! Finished files on a seedbox's own web server (a server's HTTP location).
+//! Finished files on a seedbox's own web server (a server's HTTP location),
+//! by path or as a torrent's own files.
 
 use std::io::Write;
 
 use reqwest::{Method, StatusCode, header};
 
-use crate::{Client, Error, ServerFileList};
+use crate::client::on_server;
+use crate::{Client, Error, ServerFileList, TorrentDownloadList};
 
 /// Longest a single download may take.
 const DOWNLOAD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
@@ -50,10 +52,60 @@ impl Client {
     ) -> Result<Downloaded, Error> {
         let mut segments = vec!["servers", server_id, "download"];
         segments.extend(path.split('/'));
+        let request = self.request(Method::GET, &segments)?;
+        self.download_to(request, resume_from, out, &mut progress)
+            .await
+    }
+
+    /// The torrent's own files as its server's web server serves them, each
+    /// with its download route (see [`Client::download_file`] for one).
+    pub async fn torrent_download_list(
+        &self,
+        info_hash: &str,
+        server_id: Option<&str>,
+    ) -> Result<TorrentDownloadList, Error> {
+        let request = self.request(Method::GET, &["torrents", info_hash, "download"])?;
+        self.call(on_server(request, server_id).query(&[("format", "list")]))
+            .await
+    }
+
+    /// Writes the torrent's data to `out`: its one file (resumable from
+    /// `resume_from`), or a zip of its files (written while sent; a zip
+    /// cannot resume, so `resume_from` must be 0 for one). `ApiError` 409
+    /// `incomplete` while it is not complete.
+    pub async fn download_torrent(
+        &self,
+        info_hash: &str,
+        server_id: Option<&str>,
+        resume_from: u64,
+        out: &mut impl Write,
+        mut progress: impl FnMut(u64, Option<u64>),
+    ) -> Result<Downloaded, Error> {
+        let request = self.request(Method::GET, &["torrents", info_hash, "download"])?;
+        self.download_to(
+            on_server(request, server_id),
+            resume_from,
+            out,
+            &mut progress,
+        )
+        .await
+    }
+
+    /// Sends `request` (with a `Range` from `resume_from`) and writes the
+    /// answer to `out`; `progress(done, total)` follows the whole file.
+    async fn download_to(
+        &self,
+        request: reqwest::RequestBuilder,
+        resume_from: u64,
+        out: &mut impl Write,
+        progress: &mut impl FnMut(u64, Option<u64>),
+    ) -> Result<Downloaded, Error> {
         // A large file takes long: the client's request timeout would cut it off.
-        let mut request = self
-            .request(Method::GET, &segments)?
-            .timeout(DOWNLOAD_TIMEOUT);
+        // Bytes, not the JSON listing `/torrents/{hash}/download` gives to
+        // `Accept: application/json`.
+        let mut request = request
+            .timeout(DOWNLOAD_TIMEOUT)
+            .header(header::ACCEPT, "application/octet-stream, application/zip");
         if resume_from > 0 {
             request = request.header(header::RANGE, format!("bytes={resume_from}-"));
         }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from typing import Callable, Optional, Union
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import requests
 
@@ -18,7 +18,8 @@ Progress = Callable[[int, Optional[int]], None]
 
 
 class Files(Transport):
-    """``GET /servers/{id}/files`` and ``GET /servers/{id}/download/{path}``."""
+    """``GET /servers/{id}/files``, ``GET /servers/{id}/download/{path}`` and
+    ``GET /torrents/{hash}/download``."""
 
     def list_server_files(self, server_id: str, path: str = "") -> JSON:
         """One folder of the server's HTTP location: ``{server_id,
@@ -69,18 +70,80 @@ class Files(Transport):
         if resume and os.path.exists(destination):
             offset = os.path.getsize(destination)
         response = self.download_file_stream(server_id, file_path, offset=offset)
-        with response:
-            appending = offset > 0 and response.status_code == 206
-            done = offset if appending else 0
-            length = response.headers.get("Content-Length")
-            total = done + int(length) if length and length.isdigit() else None
-            with open(destination, "ab" if appending else "wb") as file:
-                for chunk in response.iter_content(CHUNK_SIZE):
-                    file.write(chunk)
-                    done += len(chunk)
-                    if progress is not None:
-                        progress(done, total)
-        return destination
+        return _save(response, destination, offset, progress)
+
+    def torrent_download_list(self, info_hash: str, server_id: Optional[str] = None) -> JSON:
+        """The torrent's own files on its server's web server: ``{info_hash,
+        server_id, name, files: [{path, size, server_path, url}]}``; each
+        ``server_path`` downloads (and resumes) with :meth:`download_file`.
+        Needs the server's ``http_download_root``."""
+        return self._request(
+            "GET",
+            f"/torrents/{_segment(info_hash)}/download",
+            params={"server_id": server_id, "format": "list"},
+        )
+
+    def download_torrent(
+        self,
+        info_hash: str,
+        server_id: Optional[str] = None,
+        output_path: Optional[Union[str, "os.PathLike[str]"]] = None,
+        progress: Optional[Progress] = None,
+    ) -> str:
+        """Saves the torrent's data and returns where: its one file as it
+        is, or a zip of its files (``NAME.zip``), to ``output_path`` or under
+        the name the server gives in the current directory. An incomplete
+        torrent raises :class:`~torrent_manager.errors.TorrentManagerError`
+        (409, ``incomplete``). ``progress(done, total)`` follows the bytes
+        (``total`` is ``None`` for a zip)."""
+        response = self._send(
+            "GET",
+            f"/torrents/{_segment(info_hash)}/download",
+            params={"server_id": server_id},
+            # Bytes, not the JSON listing the route gives to JSON clients.
+            headers={"Accept": "application/octet-stream, application/zip"},
+            stream=True,
+        )
+        if not response.ok:
+            try:
+                self._parse(response)
+            finally:
+                response.close()
+        destination = (
+            _attachment_name(response.headers.get("Content-Disposition", ""), info_hash)
+            if output_path is None
+            else os.fspath(output_path)
+        )
+        return _save(response, destination, 0, progress)
+
+
+def _save(
+    response: requests.Response, destination: str, offset: int, progress: Optional[Progress]
+) -> str:
+    """Writes ``response`` to ``destination``: appended after ``offset``
+    bytes when the server sent that range (206), else from the start."""
+    with response:
+        appending = offset > 0 and response.status_code == 206
+        done = offset if appending else 0
+        length = response.headers.get("Content-Length")
+        total = done + int(length) if length and length.isdigit() else None
+        with open(destination, "ab" if appending else "wb") as file:
+            for chunk in response.iter_content(CHUNK_SIZE):
+                file.write(chunk)
+                done += len(chunk)
+                if progress is not None:
+                    progress(done, total)
+    return destination
+
+
+def _attachment_name(disposition: str, fallback: str) -> str:
+    """The exact name of ``filename*=UTF-8''…`` in a ``Content-Disposition``,
+    as a bare file name; ``fallback`` when there is none."""
+    for part in disposition.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "filename*" and value.lower().startswith("utf-8''"):
+            return _file_name(unquote(value[len("utf-8''"):]))
+    return _file_name(fallback)
 
 
 def _file_name(file_path: str) -> str:

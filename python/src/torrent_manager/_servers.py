@@ -30,6 +30,7 @@ def server_settings(
     tls_accept_invalid_certs: bool = False,
     is_default: bool = False,
     enabled: bool = True,
+    http_download_root: Optional[str] = None,
 ) -> JSON:
     """The settings of a server, as ``POST /servers`` and ``POST /servers/test`` take them.
 
@@ -50,6 +51,8 @@ def server_settings(
         tls_accept_invalid_certs: Accept a self-signed certificate.
         is_default: Make this the user's default server.
         enabled: Whether the manager talks to it.
+        http_download_root: The client's directory (as it names save paths)
+            that the HTTP location's root serves, for :meth:`download_torrent`.
     """
     body: JSON = {
         "name": name,
@@ -73,6 +76,7 @@ def server_settings(
         "http_password": http_password,
         "transport": transport,
         "socket_path": socket_path,
+        "http_download_root": http_download_root,
     }
     body.update({k: v for k, v in optional.items() if v is not None})
     return body
@@ -111,6 +115,7 @@ def server_changes(
     socket_path: Any = None,
     tls_accept_invalid_certs: Optional[bool] = None,
     is_default: Optional[bool] = None,
+    http_download_root: Any = None,
 ) -> JSON:
     """Changes to a server, as ``PUT /servers/{id}`` and ``POST
     /servers/{id}/test`` take them: ``None`` leaves a field out,
@@ -135,6 +140,7 @@ def server_changes(
         "socket_path": socket_path,
         "tls_accept_invalid_certs": tls_accept_invalid_certs,
         "is_default": is_default,
+        "http_download_root": http_download_root,
     }
     body: JSON = {}
     for key, value in fields.items():

@@ -50,7 +50,8 @@ class TorrentSettings(Transport):
         ``set_torrent_settings(h, sid, ratio=2, upload_limit=500_000,
         priority="high", seeding_time=None)``. Fields: ``ratio``,
         ``seeding_time``, ``inactive_time`` (seconds), ``action``
-        (``"stop"``), ``download_limit``, ``upload_limit`` (bytes/s),
+        (``"stop"``, ``"remove"`` or ``"remove_with_data"``: what reaching a
+        goal does), ``download_limit``, ``upload_limit`` (bytes/s),
         ``priority`` (``"low"``, ``"normal"``, ``"high"``); ``None`` or
         :data:`CLEAR` clears one (no goal, unlimited, normal priority).
         A limit or priority the client cannot hold raises

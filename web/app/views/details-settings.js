@@ -8,6 +8,12 @@ import { errorLine, field, h } from '../dom.js';
 
 const KIB = 1024;
 const MINUTE = 60;
+/** What reaching a goal does, as the API names it, and as the menu says it. */
+const GOAL_ACTIONS = [
+  ['stop', 'Stop the torrent'],
+  ['remove', 'Remove the torrent (keep its files)'],
+  ['remove_with_data', 'Remove the torrent and delete its files'],
+];
 
 /** A number box; blank is "none". */
 function numberInput(name, step) {
@@ -35,6 +41,7 @@ export class SettingsTab {
       ratio: numberInput('ratio', '0.01'),
       seeding_time: numberInput('seeding_time', '1'),
       inactive_time: numberInput('inactive_time', '1'),
+      action: h('select', { name: 'action' }, GOAL_ACTIONS.map(([value, title]) => h('option', { value }, title))),
       download_limit: numberInput('download_limit', '1'),
       upload_limit: numberInput('upload_limit', '1'),
       priority: h('select', { name: 'priority' },
@@ -47,10 +54,11 @@ export class SettingsTab {
     this.error = errorLine();
     this.saved = h('span.muted', { role: 'status' });
     const form = h('form.settings-form', {},
-      h('fieldset', {}, h('legend', {}, 'Seeding goals (stop the torrent when reached)'),
+      h('fieldset', {}, h('legend', {}, 'Seeding goals'),
         field('Ratio', c.ratio),
         field('Seeding time (minutes)', c.seeding_time),
         field('Inactive time (minutes)', c.inactive_time),
+        field('When reached', c.action),
         this.goalsHint),
       h('fieldset', {}, h('legend', {}, 'Speed limits'),
         field('Download limit (KiB/s)', c.download_limit),
@@ -79,6 +87,7 @@ export class SettingsTab {
     show(c.ratio, settings.seeding.ratio, 1);
     show(c.seeding_time, settings.seeding.seeding_time, MINUTE);
     show(c.inactive_time, settings.seeding.inactive_time, MINUTE);
+    c.action.value = settings.seeding.action ?? 'stop';
     show(c.download_limit, settings.download_limit, KIB);
     show(c.upload_limit, settings.upload_limit, KIB);
     c.priority.value = settings.priority ?? 'normal';
@@ -102,6 +111,7 @@ export class SettingsTab {
         ratio: valueOf(c.ratio, 1, false),
         seeding_time: valueOf(c.seeding_time, MINUTE),
         inactive_time: valueOf(c.inactive_time, MINUTE),
+        action: c.action.value,
       },
     };
     if (this.capabilities?.speed_limits) {

@@ -58,6 +58,7 @@ export function openServerForm(server, onClose) {
       placeholder: server?.has_http_password ? 'unchanged — type to replace' : '',
     }),
     http_use_ssl: input('http_use_ssl', { type: 'checkbox', checked: server?.http_use_ssl ?? false }),
+    http_download_root: input('http_download_root', { type: 'text', value: server?.http_download_root ?? '', placeholder: '/home/me/downloads' }),
     enabled: input('enabled', { type: 'checkbox', checked: server?.enabled ?? true }),
     is_default: input('is_default', { type: 'checkbox', checked: server?.is_default ?? false }),
   };
@@ -177,7 +178,9 @@ export function openServerForm(server, onClose) {
       field('Folder', controls.http_path),
       field('Username', controls.http_username),
       field('Password', controls.http_password, PASSWORD_HINT),
-      h('label.check', {}, controls.http_use_ssl, 'Use HTTPS')),
+      h('label.check', {}, controls.http_use_ssl, 'Use HTTPS'),
+      field('Serves the client\'s folder', controls.http_download_root,
+        'The client\'s directory (as its save paths name it) that the folder above serves; lets a torrent\'s files be downloaded.')),
     h('label.check', {}, controls.enabled, 'Enabled (polled for torrents)'),
     h('label.check', {}, controls.is_default, 'Default server for new torrents'),
     testResult,
@@ -231,6 +234,7 @@ function collect(controls, rows) {
     http_path: text('http_path'),
     http_username: text('http_username'),
     http_use_ssl: controls.http_use_ssl.checked,
+    http_download_root: text('http_download_root'),
   });
   // An empty password box keeps the stored password.
   if (controls.password.value && !rows.password.hidden) values.password = controls.password.value;

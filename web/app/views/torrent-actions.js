@@ -100,8 +100,28 @@ export function editLabels(torrents) {
  */
 export function downloadMetainfo(torrent) {
   if (!torrent?.has_metainfo) return;
+  followDownload(torrent, 'metainfo');
+}
+
+/** Whether the torrent's files can be downloaded from its server's web server. */
+export function canDownloadFiles(torrent) {
+  const server = store.servers.find((s) => s.id === torrent.server_id);
+  return Boolean(torrent.complete && server?.http_enabled && server.http_download_root);
+}
+
+/**
+ * Saves the torrent's files through its server's web server: its one file,
+ * or a zip of several, named by the server (`GET /torrents/{hash}/download`).
+ */
+export function downloadFiles(torrent) {
+  if (!canDownloadFiles(torrent)) return;
+  followDownload(torrent, 'download');
+}
+
+/** Follows a link to the torrent's `route` (the session cookie rides along). */
+function followDownload(torrent, route) {
   const query = new URLSearchParams(onServer(torrent));
-  const link = h('a', { href: `${torrentPath(torrent, 'metainfo')}?${query}`, download: '' });
+  const link = h('a', { href: `${torrentPath(torrent, route)}?${query}`, download: '' });
   document.body.append(link);
   link.click();
   link.remove();

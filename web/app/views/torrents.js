@@ -16,7 +16,7 @@ import { canMoveToServer, openMoveToServer } from './move-to-server.js';
 import { ColumnPrefs, columnChooser } from './column-chooser.js';
 import { SpeedGraph } from './speed-graph.js';
 import {
-  bindShortcuts, downloadMetainfo, editLabels, moveData, removeTorrents, runBulk,
+  bindShortcuts, canDownloadFiles, downloadFiles, downloadMetainfo, editLabels, moveData, removeTorrents, runBulk,
 } from './torrent-actions.js';
 import {
   CARD_COLUMNS, fitColumns, isNumericColumn, SORT_KEYS, SORTABLE_COLUMNS, sortValue, trackOf,
@@ -321,6 +321,9 @@ export function torrentsView() {
         : []),
       ...(count === 1 && torrent.has_metainfo
         ? [{ label: 'Download .torrent', action: () => downloadMetainfo(torrent) }]
+        : []),
+      ...(count === 1 && canDownloadFiles(torrent)
+        ? [{ label: 'Download files', action: () => downloadFiles(torrent) }]
         : []),
       { label: `Remove${many}…`, action: actions.remove, danger: true },
       { label: 'Details', action: () => openDetails(torrent) },

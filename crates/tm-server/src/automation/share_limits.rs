@@ -1,10 +1,13 @@
 //! Share limits set through the qBittorrent-compatible API
-//! (`setShareLimits`, or on add), enforced for every client kind the way
-//! qBittorrent does: a complete torrent that reaches its ratio, seeding time
-//! or inactive seeding time is stopped (and stopped again if started while
-//! still past its limit).
+//! (`setShareLimits`, or on add) or as a torrent's seeding goals, enforced
+//! for every client kind the way qBittorrent does: a complete torrent that
+//! reaches its ratio, seeding time or inactive seeding time is stopped (and
+//! stopped again if started while still past its limit) — or, with a
+//! removing action, removed through the same hardened removal as
+//! `DELETE /torrents/{hash}`, running or not (a client that holds the goal
+//! itself, Transmission, will have stopped it first).
 
-use tm_api_types::TorrentState;
+use tm_api_types::{SeedingGoalAction, TorrentState};
 
 use crate::core::activity::{Actor, with_actor};
 use crate::core::{Core, TorrentAction, User};
@@ -58,14 +61,19 @@ pub async fn users_with_limits(core: &Core) -> Vec<(String, Vec<ShareLimitRow>)>
     }
 }
 
-/// Stops each running complete torrent of `user_id` past one of its limits.
+/// Stops (or removes, as its action says) each complete torrent of
+/// `user_id` past one of its limits; at most the rules' removal cap of
+/// torrents are removed in one pass, the rest in the next.
 pub async fn enforce(core: &Core, user_id: &str, limits: &[ShareLimitRow], now: i64) {
     let idle = &core.rule_runs().idle;
     let owner = match core.store().user_by_id(user_id).await {
         Ok(Some(row)) => User::from(row),
         _ => return,
     };
+    let cap = core.config().rule_max_removals_per_run;
+    let mut removed = 0;
     for limit in limits {
+        let action = SeedingGoalAction::from_name(&limit.action);
         let Some(poller) = core.fleet().get(&limit.server_id) else {
             continue;
         };
@@ -83,7 +91,7 @@ pub async fn enforce(core: &Core, user_id: &str, limits: &[ShareLimitRow], now: 
             view.info.state,
             TorrentState::Seeding | TorrentState::Queued
         );
-        if !torrent.complete || !running {
+        if !torrent.complete || (action == SeedingGoalAction::Stop && !running) {
             continue;
         }
         let progress = Progress {
@@ -96,14 +104,31 @@ pub async fn enforce(core: &Core, user_id: &str, limits: &[ShareLimitRow], now: 
         let Some(why) = reached(limit, &progress) else {
             continue;
         };
-        let stop = core.torrent_action(
-            &owner,
-            &limit.info_hash,
-            Some(&limit.server_id),
-            TorrentAction::Stop,
-        );
-        if let Err(error) = with_actor(Actor::share_limits(&why), stop).await {
-            tracing::warn!(%error, server = %limit.server_id, "could not stop a torrent at its share limit");
+        let server = Some(limit.server_id.as_str());
+        let hash = &limit.info_hash;
+        let done = match action {
+            SeedingGoalAction::Stop => {
+                let stop = core.torrent_action(&owner, hash, server, TorrentAction::Stop);
+                with_actor(Actor::share_limits(&why), stop).await.map(drop)
+            }
+            _ if removed >= cap => {
+                tracing::info!(
+                    cap,
+                    "share limits: the removal cap is reached; the rest wait for the next pass"
+                );
+                continue;
+            }
+            _ => {
+                removed += 1;
+                let delete_data = action == SeedingGoalAction::RemoveWithData;
+                let remove = core.remove_torrent(&owner, hash, server, delete_data);
+                with_actor(Actor::share_limits(&why), remove)
+                    .await
+                    .map(drop)
+            }
+        };
+        if let Err(error) = done {
+            tracing::warn!(%error, server = %limit.server_id, action = action.as_str(), "could not act on a torrent at its share limit");
         }
     }
 }
@@ -119,6 +144,7 @@ mod tests {
             ratio_limit: ratio,
             seeding_time_limit: seeding,
             inactive_seeding_time_limit: inactive,
+            action: crate::db::STOP_ACTION.to_owned(),
         }
     }
 

@@ -64,6 +64,15 @@ pub enum Error {
         "HTTP downloads not configured for this server: set its http_port (and http_host, http_path)"
     )]
     NoHttpLocation,
+    /// The server has no `http_download_root` to map a torrent's files onto
+    /// its HTTP location (400).
+    #[error(
+        "The server's files are not mapped onto its HTTP location: set http_download_root (the client directory that http_path serves)"
+    )]
+    NoHttpMapping,
+    /// A torrent's file is not under the server's `http_download_root` (409).
+    #[error("{0}")]
+    OutsideHttpRoot(String),
     /// No such file or folder on the seedbox's web server (404).
     #[error("{0}")]
     FileNotFound(String),

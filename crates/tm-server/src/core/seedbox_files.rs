@@ -33,6 +33,8 @@ const MAX_REDIRECTS: usize = 3;
 pub struct SeedboxDownload {
     /// 206 when a range was asked for and served.
     pub partial: bool,
+    /// Whether a `Range` would be honoured (a file, not a zip made on the fly).
+    pub ranges: bool,
     pub file_name: String,
     pub content_type: Option<String>,
     pub content_length: Option<u64>,
@@ -47,7 +49,7 @@ enum Purpose {
 }
 
 /// Where the server's files are, and how to ask for them.
-struct Location {
+pub(super) struct Location {
     base: url::Url,
     username: Option<String>,
     password: Option<zeroize::Zeroizing<String>>,
@@ -116,37 +118,14 @@ impl Core {
             Some(name) if !path.ends_with('/') => name.to_owned(),
             _ => return Err(Error::BadRequest("Invalid file path: not a file".into())),
         };
-        let range = range.filter(|r| is_byte_range(r));
         let location = self.location(user, &row, Purpose::Download).await?;
-        let response = location.get(&file, false, range).await?;
-        if response.status() == reqwest::StatusCode::RANGE_NOT_SATISFIABLE {
-            return Err(Error::BadRequest(
-                "The requested range is not satisfiable (past the end of the file)".into(),
-            ));
-        }
-        check_status(&location, &response, &file, "file")?;
-        let header = |name: reqwest::header::HeaderName| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        };
-        let content_range = header(reqwest::header::CONTENT_RANGE);
-        let content_type = header(reqwest::header::CONTENT_TYPE);
-        let partial = response.status() == reqwest::StatusCode::PARTIAL_CONTENT;
-        let target = location.target.clone();
-        Ok(SeedboxDownload {
-            partial: partial && content_range.is_some(),
-            file_name,
-            content_type,
-            content_length: response.content_length(),
-            content_range: content_range.filter(|_| partial),
-            body: Box::pin(response.bytes_stream().map_err(move |e| {
-                tracing::warn!(target = %target, error = %e, "seedbox download broke off");
-                std::io::Error::other("the seedbox's web server stopped sending the file")
-            })),
-        })
+        location.download(&file, file_name, range).await
+    }
+
+    /// The server's HTTP location for downloading several files in turn
+    /// (the egress policy checked now and on every request).
+    pub(super) async fn download_location(&self, user: &User, row: &ServerRow) -> Result<Location> {
+        self.location(user, row, Purpose::Download).await
     }
 
     async fn location(&self, user: &User, row: &ServerRow, purpose: Purpose) -> Result<Location> {
@@ -207,6 +186,47 @@ impl Core {
 }
 
 impl Location {
+    /// `file`, streamed as `file_name`; `range` is the caller's `Range`
+    /// header, passed on when it is a byte range.
+    pub(super) async fn download(
+        &self,
+        file: &RelativePath,
+        file_name: String,
+        range: Option<&str>,
+    ) -> Result<SeedboxDownload> {
+        let range = range.filter(|r| is_byte_range(r));
+        let response = self.get(file, false, range).await?;
+        if response.status() == reqwest::StatusCode::RANGE_NOT_SATISFIABLE {
+            return Err(Error::BadRequest(
+                "The requested range is not satisfiable (past the end of the file)".into(),
+            ));
+        }
+        check_status(self, &response, file, "file")?;
+        let header = |name: reqwest::header::HeaderName| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let content_range = header(reqwest::header::CONTENT_RANGE);
+        let content_type = header(reqwest::header::CONTENT_TYPE);
+        let partial = response.status() == reqwest::StatusCode::PARTIAL_CONTENT;
+        let target = self.target.clone();
+        Ok(SeedboxDownload {
+            partial: partial && content_range.is_some(),
+            ranges: true,
+            file_name,
+            content_type,
+            content_length: response.content_length(),
+            content_range: content_range.filter(|_| partial),
+            body: Box::pin(response.bytes_stream().map_err(move |e| {
+                tracing::warn!(target = %target, error = %e, "seedbox download broke off");
+                std::io::Error::other("the seedbox's web server stopped sending the file")
+            })),
+        })
+    }
+
     /// The URL of `path` under the location: each segment percent-encoded
     /// (so `%`, `?`, `#` stay part of a name), folders with a trailing `/`.
     fn url(&self, path: &RelativePath, folder: bool) -> url::Url {

@@ -83,9 +83,80 @@ impl RelativePath {
     }
 }
 
+/// Checks a server's `http_download_root`: an absolute client path
+/// without `.` or `..` segments, control characters or backslashes.
+pub fn check_download_root(root: &str) -> Result<()> {
+    let invalid = |why: &str| Error::Invalid(format!("http_download_root {why}"));
+    if !root.starts_with('/') {
+        return Err(invalid("must be an absolute path (starting with '/')"));
+    }
+    if root.len() > MAX_PATH {
+        return Err(invalid("is too long"));
+    }
+    if root.chars().any(|c| c.is_control() || c == '\\') {
+        return Err(invalid(
+            "must not contain control characters or backslashes",
+        ));
+    }
+    if root
+        .split('/')
+        .any(|segment| segment == "." || segment == "..")
+    {
+        return Err(invalid("must not contain '.' or '..'"));
+    }
+    Ok(())
+}
+
+/// Where a file the client names by `absolute` is under the HTTP location
+/// whose root serves the client directory `root`; `None` when it is not
+/// inside `root` or its rest is not a plain relative path. Compared by
+/// whole segments (`/data2` is not inside `/data`); repeated slashes are
+/// one.
+pub fn under_download_root(root: &str, absolute: &str) -> Option<RelativePath> {
+    let segments = |path: &str| -> Vec<String> {
+        path.split('/')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    if !absolute.starts_with('/') {
+        return None;
+    }
+    let root = segments(root);
+    let file = segments(absolute);
+    let rest = file.strip_prefix(root.as_slice())?;
+    if rest.is_empty() {
+        return None;
+    }
+    RelativePath::parse(&rest.join("/")).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn download_roots_are_absolute_and_plain() {
+        assert!(check_download_root("/home/u/downloads").is_ok());
+        assert!(check_download_root("/").is_ok());
+        for bad in ["downloads", "/a/../b", "/a/./b", "/a\\b", "/a\nb", ""] {
+            assert!(check_download_root(bad).is_err(), "{bad:?} must be refused");
+        }
+    }
+
+    #[test]
+    fn files_map_under_the_root_by_whole_segments() {
+        let mapped = under_download_root("/home/u/dl/", "/home/u/dl/tv/a b.mkv").unwrap();
+        assert_eq!(mapped.segments(), ["tv", "a b.mkv"]);
+        assert_eq!(
+            under_download_root("/", "//srv//x").unwrap().joined(),
+            "srv/x"
+        );
+        assert!(under_download_root("/home/u/dl", "/home/u/dl2/x").is_none());
+        assert!(under_download_root("/home/u/dl", "/home/u/dl").is_none());
+        assert!(under_download_root("/home/u/dl", "/home/u/dl/../etc/passwd").is_none());
+        assert!(under_download_root("/home/u/dl", "relative/x").is_none());
+    }
 
     #[test]
     fn plain_relative_paths_are_segments() {

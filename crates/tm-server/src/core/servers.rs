@@ -9,7 +9,7 @@ use tm_backends::{BackendConfig, Connection, Secret, ServerSettings, TargetPolic
 use super::activity::Change;
 use super::activity_record::changed_fields;
 use super::targets::forbidden_target;
-use super::{Core, Error, Result, User, from_millis, now_millis, validate};
+use super::{Core, Error, Result, User, from_millis, now_millis, seedbox_path, validate};
 use crate::db::{ServerRow, TargetGrant};
 use crate::fleet::{PollerState, ServerSpec};
 
@@ -72,6 +72,7 @@ impl Core {
             http_path: request.http_path,
             http_username: request.http_username,
             http_use_ssl: request.http_use_ssl,
+            http_download_root: request.http_download_root,
             created_at: now,
             updated_at: now,
         };
@@ -166,6 +167,7 @@ impl Core {
         row.http_path = update.http_path.apply_to(row.http_path);
         row.http_username = update.http_username.apply_to(row.http_username);
         row.http_use_ssl = required(update.http_use_ssl, row.http_use_ssl, "http_use_ssl")?;
+        row.http_download_root = update.http_download_root.apply_to(row.http_download_root);
         row.password_enc = self.reseal(&row.id, "password", update.password, row.password_enc)?;
         row.http_password_enc = self.reseal(
             &row.id,
@@ -419,6 +421,7 @@ impl Core {
             http_path: row.http_path,
             http_username: row.http_username,
             http_use_ssl: row.http_use_ssl,
+            http_download_root: row.http_download_root,
         }
     }
 
@@ -501,6 +504,7 @@ fn normalise_and_check(row: &mut ServerRow) -> Result<()> {
         &mut row.http_host,
         &mut row.http_path,
         &mut row.http_username,
+        &mut row.http_download_root,
     ] {
         *field = field
             .take()
@@ -548,6 +552,9 @@ fn normalise_and_check(row: &mut ServerRow) -> Result<()> {
     }
     if let Some(host) = &row.http_host {
         check_host("http_host", host)?;
+    }
+    if let Some(root) = &row.http_download_root {
+        seedbox_path::check_download_root(root)?;
     }
     if let Some(port) = row.http_port
         && !(1..=65535).contains(&port)

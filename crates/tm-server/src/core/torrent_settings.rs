@@ -3,14 +3,14 @@
 //! the share-limit store and enforced by the automation for every client.
 
 use tm_api_types::{
-    BandwidthPriority, Patch, SeedingGoals, SeedingGoalsUpdate, TorrentSettings,
+    BandwidthPriority, Patch, SeedingGoalAction, SeedingGoals, SeedingGoalsUpdate, TorrentSettings,
     TorrentSettingsCapabilities, TorrentSettingsUpdate,
 };
 use tm_backends::{TransferChange, TransferSettings};
 
 use super::torrents::Target;
 use super::{Core, Error, Result, User};
-use crate::db::ShareLimitRow;
+use crate::db::{STOP_ACTION, ShareLimitRow};
 
 /// The share-limit store's "no limit" (qBittorrent's -1; -2, "global", also
 /// means none here).
@@ -128,6 +128,7 @@ impl Core {
                 ratio_limit: NO_LIMIT as f64,
                 seeding_time_limit: NO_LIMIT,
                 inactive_seeding_time_limit: NO_LIMIT,
+                action: STOP_ACTION.to_owned(),
             }))
     }
 }
@@ -201,6 +202,9 @@ fn updated_goals(mut row: ShareLimitRow, update: &SeedingGoalsUpdate) -> Result<
     row.seeding_time_limit = minutes(&update.seeding_time, row.seeding_time_limit);
     row.inactive_seeding_time_limit =
         minutes(&update.inactive_time, row.inactive_seeding_time_limit);
+    if let Some(action) = update.action {
+        row.action = action.as_str().to_owned();
+    }
     Ok(row)
 }
 
@@ -211,7 +215,7 @@ fn goals_of(row: &ShareLimitRow) -> SeedingGoals {
         ratio: (row.ratio_limit >= 0.0).then_some(row.ratio_limit),
         seeding_time: seconds(row.seeding_time_limit),
         inactive_time: seconds(row.inactive_seeding_time_limit),
-        action: Default::default(),
+        action: SeedingGoalAction::from_name(&row.action),
     }
 }
 
@@ -239,10 +243,11 @@ fn describe(update: &TorrentSettingsUpdate, goals: Option<&ShareLimitRow>) -> St
         let goal = |value: Option<String>| value.unwrap_or_else(|| "none".into());
         let seeding = goals_of(row);
         parts.push(format!(
-            "goals ratio {}, seeding {}, inactive {}",
+            "goals ratio {}, seeding {}, inactive {}, then {}",
             goal(seeding.ratio.map(|r| r.to_string())),
             goal(seeding.seeding_time.map(|s| format!("{s} s"))),
             goal(seeding.inactive_time.map(|s| format!("{s} s"))),
+            seeding.action.as_str(),
         ));
     }
     if parts.is_empty() {
@@ -263,6 +268,7 @@ mod tests {
             ratio_limit: -2.0,
             seeding_time_limit: -2,
             inactive_seeding_time_limit: -2,
+            action: STOP_ACTION.to_owned(),
         }
     }
 
@@ -272,14 +278,16 @@ mod tests {
             ratio: Patch::Set(1.5),
             seeding_time: Patch::Set(61),
             inactive_time: Patch::Unchanged,
-            action: None,
+            action: Some(SeedingGoalAction::RemoveWithData),
         };
         let row = updated_goals(none(), &update).unwrap();
         assert_eq!(row.seeding_time_limit, 2);
+        assert_eq!(row.action, "remove_with_data");
         let goals = goals_of(&row);
         assert_eq!(goals.ratio, Some(1.5));
         assert_eq!(goals.seeding_time, Some(120));
         assert_eq!(goals.inactive_time, None, "global is no goal");
+        assert_eq!(goals.action, SeedingGoalAction::RemoveWithData);
     }
 
     #[test]

@@ -19,7 +19,12 @@ pub struct ShareLimitRow {
     pub ratio_limit: f64,
     pub seeding_time_limit: i64,
     pub inactive_seeding_time_limit: i64,
+    /// What reaching a limit does: `stop`, `remove` or `remove_with_data`.
+    pub action: String,
 }
+
+/// The action of share limits set without one (the facade's `setShareLimits`).
+pub const STOP_ACTION: &str = "stop";
 
 #[derive(sqlx::FromRow)]
 struct UserShareLimitRow {
@@ -102,7 +107,7 @@ impl Store {
 
     pub async fn share_limits_of(&self, user_id: &str) -> DbResult<Vec<ShareLimitRow>> {
         const SQL: &str = "SELECT server_id, info_hash, ratio_limit, seeding_time_limit, \
-             inactive_seeding_time_limit FROM share_limits WHERE user_id = $1";
+             inactive_seeding_time_limit, action FROM share_limits WHERE user_id = $1";
         Ok(on_pool!(self, |pool| sqlx::query_as::<_, ShareLimitRow>(
             SQL
         )
@@ -113,10 +118,10 @@ impl Store {
 
     pub async fn set_share_limits(&self, user_id: &str, row: &ShareLimitRow) -> DbResult<()> {
         const SQL: &str = "INSERT INTO share_limits (user_id, server_id, info_hash, ratio_limit, \
-             seeding_time_limit, inactive_seeding_time_limit) VALUES ($1, $2, $3, $4, $5, $6) \
+             seeding_time_limit, inactive_seeding_time_limit, action) VALUES ($1, $2, $3, $4, $5, $6, $7) \
              ON CONFLICT (user_id, server_id, info_hash) DO UPDATE SET \
              ratio_limit = excluded.ratio_limit, seeding_time_limit = excluded.seeding_time_limit, \
-             inactive_seeding_time_limit = excluded.inactive_seeding_time_limit";
+             inactive_seeding_time_limit = excluded.inactive_seeding_time_limit, action = excluded.action";
         on_pool!(self, |pool| sqlx::query(SQL)
             .bind(user_id)
             .bind(&row.server_id)
@@ -124,6 +129,7 @@ impl Store {
             .bind(row.ratio_limit)
             .bind(row.seeding_time_limit)
             .bind(row.inactive_seeding_time_limit)
+            .bind(&row.action)
             .execute(pool)
             .await
             .map(|_| ()))?;
@@ -135,7 +141,7 @@ impl Store {
     /// Every stored share limit that limits something, by user.
     pub async fn share_limits_by_user(&self) -> DbResult<Vec<(String, Vec<ShareLimitRow>)>> {
         const SQL: &str = "SELECT user_id, server_id, info_hash, ratio_limit, seeding_time_limit, \
-             inactive_seeding_time_limit FROM share_limits WHERE ratio_limit >= 0 \
+             inactive_seeding_time_limit, action FROM share_limits WHERE ratio_limit >= 0 \
              OR seeding_time_limit >= 0 OR inactive_seeding_time_limit >= 0 ORDER BY user_id";
         let rows = on_pool!(self, |pool| sqlx::query_as::<_, UserShareLimitRow>(SQL)
             .fetch_all(pool)

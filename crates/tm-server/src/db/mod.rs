@@ -30,7 +30,7 @@ use sqlx::sqlite::{
 
 pub use activity::{ActivityFilter, ActivityRow};
 pub use api_keys::ApiKeyRow;
-pub use facade::{CategoryRow, ShareLimitRow};
+pub use facade::{CategoryRow, STOP_ACTION, ShareLimitRow};
 pub use file_lists::FileListRow;
 pub use jobs::JobRow;
 pub use rules::{OUTCOME_DONE, RuleActionRow, RuleRow};

@@ -24,6 +24,7 @@ pub struct ServerRow {
     pub http_username: Option<String>,
     pub http_password_enc: Option<String>,
     pub http_use_ssl: bool,
+    pub http_download_root: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -33,7 +34,8 @@ macro_rules! columns {
     () => {
         "id, user_id, name, server_type, host, port, username, password_enc, rpc_path, use_ssl, \
          transport, socket_path, tls_accept_invalid_certs, enabled, is_default, http_host, http_port, \
-         http_path, http_username, http_password_enc, http_use_ssl, created_at, updated_at"
+         http_path, http_username, http_password_enc, http_use_ssl, http_download_root, created_at, \
+         updated_at"
     };
 }
 
@@ -74,6 +76,7 @@ macro_rules! bind_server {
             .bind(&$row.http_username)
             .bind(&$row.http_password_enc)
             .bind($row.http_use_ssl)
+            .bind(&$row.http_download_root)
             .bind($row.created_at)
             .bind($row.updated_at)
     };
@@ -84,14 +87,14 @@ const INSERT: &str = concat!(
     columns!(),
     ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
      $15 OR NOT EXISTS (SELECT 1 FROM servers WHERE user_id = $2), \
-     $16, $17, $18, $19, $20, $21, $22, $23)"
+     $16, $17, $18, $19, $20, $21, $22, $23, $24)"
 );
 
 const UPDATE: &str = "UPDATE servers SET user_id = $2, name = $3, server_type = $4, host = $5, port = $6, username = $7, \
      password_enc = $8, rpc_path = $9, use_ssl = $10, transport = $11, socket_path = $12, \
      tls_accept_invalid_certs = $13, enabled = $14, is_default = $15, http_host = $16, http_port = $17, \
-     http_path = $18, http_username = $19, http_password_enc = $20, http_use_ssl = $21, created_at = $22, \
-     updated_at = $23 WHERE id = $1 AND user_id = $2";
+     http_path = $18, http_username = $19, http_password_enc = $20, http_use_ssl = $21, http_download_root = $22, \
+     created_at = $23, updated_at = $24 WHERE id = $1 AND user_id = $2";
 
 /// After the default server is deleted, the oldest remaining one takes over.
 const PROMOTE_OLDEST: &str = "UPDATE servers SET is_default = TRUE WHERE id = \

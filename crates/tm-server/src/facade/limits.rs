@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::{Entry, Facade};
 use crate::core::activity::Change;
 use crate::core::{Core, Error, Result, User};
-use crate::db::ShareLimitRow;
+use crate::db::{STOP_ACTION, ShareLimitRow};
 
 /// qBittorrent's "use the global limit".
 const GLOBAL: i64 = -2;
@@ -149,6 +149,7 @@ pub async fn store_share_limits(
         ratio_limit: limits.ratio,
         seeding_time_limit: limits.seeding_minutes,
         inactive_seeding_time_limit: limits.inactive_seeding_minutes,
+        action: STOP_ACTION.to_owned(),
     };
     Ok(core.store().set_share_limits(user_id, &row).await?)
 }

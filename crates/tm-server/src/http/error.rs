@@ -36,6 +36,8 @@ impl Error {
             Error::TooManyStreams(_) => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::QuotaExceeded),
             Error::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable),
             Error::NoHttpLocation => (StatusCode::BAD_REQUEST, ErrorCode::NoHttpLocation),
+            Error::NoHttpMapping => (StatusCode::BAD_REQUEST, ErrorCode::NoHttpMapping),
+            Error::OutsideHttpRoot(_) => (StatusCode::CONFLICT, ErrorCode::OutsideHttpRoot),
             Error::FileNotFound(_) => (StatusCode::NOT_FOUND, ErrorCode::FileNotFound),
             Error::SeedboxAuthFailed(_) => (StatusCode::BAD_GATEWAY, ErrorCode::SeedboxAuthFailed),
             Error::SeedboxUnreachable(_) => {

@@ -34,7 +34,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::core::{Core, Error};
 use handlers::{
     activity, admin, api_keys, auth, categories, events, fleet, health, jobs, metainfo, placement,
-    rules, server_files, servers, targets, torrent_settings, torrents, webhooks,
+    rules, server_files, servers, targets, torrent_download, torrent_settings, torrents, webhooks,
 };
 
 /// JSON bodies are small; uploads get their own limit where they are accepted.
@@ -126,6 +126,7 @@ pub fn router(core: Core) -> Router {
         .routes(routes!(torrents::peers))
         .routes(routes!(torrents::trackers))
         .routes(routes!(torrent_settings::get, torrent_settings::put))
+        .routes(routes!(torrent_download::download))
         .routes(routes!(metainfo::download))
         .routes(routes!(
             torrents::get_labels,

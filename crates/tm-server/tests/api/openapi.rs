@@ -51,6 +51,7 @@ async fn openapi_describes_every_endpoint_and_docs_work_offline() {
         ("/torrents/{info_hash}/trackers", "get"),
         ("/torrents/{info_hash}/settings", "get"),
         ("/torrents/{info_hash}/settings", "put"),
+        ("/torrents/{info_hash}/download", "get"),
         ("/torrents/{info_hash}/metainfo", "get"),
         ("/torrents/{info_hash}/labels", "get"),
         ("/torrents/{info_hash}/labels", "put"),
@@ -146,6 +147,32 @@ async fn openapi_describes_every_endpoint_and_docs_work_offline() {
     );
     let torrent = &doc["components"]["schemas"]["TorrentInfo"]["properties"];
     assert_eq!(torrent["has_metainfo"]["type"], "boolean", "{torrent}");
+
+    // A torrent's files: the file, a zip, or their listing; every schema named is there.
+    let download = &doc["paths"]["/torrents/{info_hash}/download"]["get"];
+    let answers = &download["responses"]["200"]["content"];
+    for kind in [
+        "application/octet-stream",
+        "application/zip",
+        "application/json",
+    ] {
+        assert!(answers[kind].is_object(), "{kind}: {download}");
+    }
+    for schema in ["TorrentDownloadList", "TorrentDownloadFile"] {
+        assert!(
+            doc["components"]["schemas"][schema].is_object(),
+            "{schema} schema"
+        );
+    }
+    let format = download["parameters"]
+        .as_array()
+        .and_then(|all| all.iter().find(|p| p["name"] == "format"))
+        .expect("the format parameter");
+    assert!(format.to_string().contains("\"list\""), "{format}");
+    assert!(
+        !format.to_string().contains("$ref"),
+        "inline, not a missing schema: {format}"
+    );
 
     // Testing a saved server takes optional changes, in the update's shape.
     let body = &doc["paths"]["/servers/{id}/test"]["post"]["requestBody"];

@@ -4,7 +4,7 @@ use tm_client::{Error, ErrorCode};
 
 /// API parameters the server's messages name, and the flags that set them
 /// (longer names first: `use_ssl` is part of `http_use_ssl`).
-const FLAGS: [(&str, &str); 13] = [
+const FLAGS: [(&str, &str); 14] = [
     ("server_id", "--server NAME"),
     ("delete_data", "--delete-data"),
     ("save_path", "--save-path"),
@@ -12,6 +12,7 @@ const FLAGS: [(&str, &str); 13] = [
     ("server_type", "--type"),
     ("rpc_path", "--rpc-path"),
     ("socket_path", "--socket-path"),
+    ("http_download_root", "--http-download-root"),
     ("http_host", "--http-host"),
     ("http_port", "--http-port"),
     ("http_use_ssl", "--http-ssl"),

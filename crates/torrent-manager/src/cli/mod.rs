@@ -6,6 +6,7 @@ mod layout;
 mod output;
 mod pick;
 mod session;
+mod transfer;
 mod units;
 mod watch;
 

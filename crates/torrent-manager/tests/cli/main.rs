@@ -15,6 +15,7 @@ mod placement;
 mod rules;
 mod selectors;
 mod servers;
+mod torrent_download;
 mod torrent_settings;
 mod torrents;
 mod usage;

@@ -15,6 +15,7 @@ pub mod rules;
 pub mod server_files;
 pub mod servers;
 pub mod targets;
+pub mod torrent_download;
 pub mod torrent_settings;
 pub mod torrents;
 pub mod webhooks;

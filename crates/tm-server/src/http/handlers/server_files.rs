@@ -72,7 +72,7 @@ pub async fn download(
     Ok(file_response(file))
 }
 
-fn file_response(file: SeedboxDownload) -> Response {
+pub fn file_response(file: SeedboxDownload) -> Response {
     let status = if file.partial {
         StatusCode::PARTIAL_CONTENT
     } else {
@@ -86,7 +86,10 @@ fn file_response(file: SeedboxDownload) -> Response {
     let mut response = (status, Body::from_stream(file.body)).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, content_type);
-    headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    headers.insert(
+        header::ACCEPT_RANGES,
+        HeaderValue::from_static(if file.ranges { "bytes" } else { "none" }),
+    );
     if let Some(length) = file.content_length {
         headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
     }

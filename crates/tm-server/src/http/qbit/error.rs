@@ -33,7 +33,8 @@ impl QbitError {
             Error::Invalid(_)
             | Error::BadRequest(_)
             | Error::ServerNotFound
-            | Error::NoHttpLocation => StatusCode::BAD_REQUEST,
+            | Error::NoHttpLocation
+            | Error::NoHttpMapping => StatusCode::BAD_REQUEST,
             Error::NotFound(_)
             | Error::TorrentNotFound
             | Error::JobNotFound
@@ -41,6 +42,7 @@ impl QbitError {
             Error::Conflict(_)
             | Error::AlreadyOnServer(_)
             | Error::Incomplete(_)
+            | Error::OutsideHttpRoot(_)
             | Error::MetainfoMissing(_) => StatusCode::CONFLICT,
             Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Error::Backend(error) => match error.kind() {

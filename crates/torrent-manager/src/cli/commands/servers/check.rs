@@ -54,6 +54,10 @@ pub fn after_update(current: &ServerInfo, update: &UpdateServerRequest) -> Creat
             .apply_to(current.http_username.clone()),
         http_password: update.http_password.clone().apply_to(None),
         http_use_ssl: or_current(&update.http_use_ssl, &current.http_use_ssl),
+        http_download_root: update
+            .http_download_root
+            .clone()
+            .apply_to(current.http_download_root.clone()),
     }
 }
 

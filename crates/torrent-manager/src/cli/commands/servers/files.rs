@@ -1,19 +1,16 @@
 //! `servers files SERVER [PATH]` and `download SERVER PATH`: the finished
 //! files on a seedbox's web server (the server's HTTP location).
 
-use std::fs::OpenOptions;
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::Args;
 use comfy_table::Cell;
-use indicatif::{ProgressBar, ProgressStyle};
 use tm_client::ServerFileList;
 
 use super::resolve;
-use crate::cli::Context;
 use crate::cli::output::{Output, fixed, rows, shrinking};
 use crate::cli::units::{optional_timestamp, size};
+use crate::cli::{Context, transfer};
 
 pub async fn list(context: &Context, server: &str, path: &str) -> anyhow::Result<()> {
     let (client, out) = (&context.client, &context.out);
@@ -63,64 +60,33 @@ pub struct DownloadArgs {
 pub async fn download(context: &Context, args: DownloadArgs) -> anyhow::Result<()> {
     let (client, out) = (&context.client, &context.out);
     let id = resolve(client, &args.server).await?;
-    let name = args
-        .path
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .filter(|n| !n.is_empty() && *n != "." && *n != "..")
+    let name = transfer::file_name(&args.path)
         .ok_or_else(|| anyhow::anyhow!("{:?} does not name a file", args.path))?;
-    let destination = args.file.unwrap_or_else(|| PathBuf::from(name));
-    let open_failed =
-        |e: std::io::Error| anyhow::anyhow!("could not write {}: {e}", destination.display());
-    let mut file = OpenOptions::new()
-        .create(true)
-        .append(args.resume)
-        .write(true)
-        .truncate(!args.resume)
-        .open(&destination)
-        .map_err(open_failed)?;
-    let have = if args.resume {
-        file.metadata().map_err(open_failed)?.len()
-    } else {
-        0
-    };
-    // Drawn on stderr, and only on a terminal.
-    let bar = if std::io::stderr().is_terminal() && !out.is_json() {
-        ProgressBar::new(0).with_style(ProgressStyle::with_template(
-            "{bar:30} {bytes}/{total_bytes} {bytes_per_sec} {eta} {wide_msg}",
-        )?)
-    } else {
-        ProgressBar::hidden()
-    };
-    bar.set_message(name.to_owned());
+    let mut destination = transfer::open(
+        args.file.unwrap_or_else(|| PathBuf::from(name)),
+        args.resume,
+    )?;
+    let have = destination.have;
+    let bar = transfer::progress_bar(out, name)?;
     let downloaded = client
-        .download_file(&id, &args.path, have, &mut file, |done, total| {
-            if let Some(total) = total {
-                bar.set_length(total);
-            }
-            bar.set_position(done);
-        })
+        .download_file(
+            &id,
+            &args.path,
+            have,
+            &mut destination.file,
+            transfer::follow(&bar),
+        )
         .await;
     bar.finish_and_clear();
     let downloaded = downloaded?;
     let saved = serde_json::json!({
         "server_id": id,
         "path": args.path,
-        "file": destination,
+        "file": destination.path,
         "bytes": downloaded.written,
         "resumed_from": have,
     });
     out.show(&saved, || {
-        let resumed = if have > 0 {
-            format!(", resumed after {}", size(have))
-        } else {
-            String::new()
-        };
-        format!(
-            "Saved {} ({}{resumed})",
-            destination.display(),
-            size(have + downloaded.written)
-        )
+        transfer::saved(&destination.path, have, downloaded.written)
     })
 }

@@ -145,6 +145,9 @@ pub fn render_details(out: &Output, server: &ServerInfo) -> String {
                 server.http_path.as_deref().unwrap_or("")
             ),
         ));
+        if let Some(root) = &server.http_download_root {
+            rows.push(("Serves", root.clone()));
+        }
     }
     let mut table = out.details(rows);
     table.add_row(vec![out.label("Status"), status_cell(out, server)]);

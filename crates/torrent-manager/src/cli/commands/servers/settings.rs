@@ -78,6 +78,10 @@ pub struct ServerFields {
     http_password: Option<String>,
     #[arg(long, num_args = 0..=1, default_missing_value = "true")]
     http_ssl: Option<bool>,
+    /// The client's directory that the HTTP location's root serves (as the
+    /// client names save paths), for `torrents download`.
+    #[arg(long)]
+    http_download_root: Option<String>,
 }
 
 #[derive(Args)]
@@ -106,6 +110,7 @@ enum Clearable {
     HttpPath,
     HttpUsername,
     HttpPassword,
+    HttpDownloadRoot,
 }
 
 #[derive(Args)]
@@ -187,6 +192,7 @@ pub fn create_request(args: AddArgs) -> CreateServerRequest {
         http_username: fields.http_username,
         http_password: fields.http_password,
         http_use_ssl: fields.http_ssl.unwrap_or(false),
+        http_download_root: fields.http_download_root,
     }
 }
 
@@ -213,6 +219,10 @@ pub fn update_request(args: UpdateArgs) -> anyhow::Result<UpdateServerRequest> {
         http_username: nullable(fields.http_username, cleared(Clearable::HttpUsername))?,
         http_password: nullable(fields.http_password, cleared(Clearable::HttpPassword))?,
         http_use_ssl: fields.http_ssl.into(),
+        http_download_root: nullable(
+            fields.http_download_root,
+            cleared(Clearable::HttpDownloadRoot),
+        )?,
     })
 }
 

@@ -1,7 +1,8 @@
-//! `torrents` (alias `ls`): list, and `add|show|start|stop|rm|recheck|reannounce|move|move-to|metainfo|files|peers|trackers|labels|settings|duplicates|cross-seed`.
+//! `torrents` (alias `ls`): list, and `add|show|start|stop|rm|recheck|reannounce|move|move-to|metainfo|files|download|peers|trackers|labels|settings|duplicates|cross-seed`.
 
 mod actions;
 mod add;
+mod download;
 mod files;
 mod fleet;
 mod inspect;
@@ -83,6 +84,9 @@ enum TorrentCommand {
     Metainfo(metainfo::MetainfoArgs),
     /// The files of a torrent, or set their priority.
     Files(files::FilesArgs),
+    /// Save a torrent's files from its server's web server (one file as it
+    /// is, several as a zip), through the server's http_download_root.
+    Download(download::DownloadArgs),
     /// The peers a torrent is connected to.
     Peers(OneTorrent),
     /// The trackers of a torrent.
@@ -144,6 +148,7 @@ pub async fn run(context: &Context, args: TorrentsArgs) -> anyhow::Result<()> {
         TorrentCommand::MoveTo(args) => move_to::move_to(client, out, args).await,
         TorrentCommand::Metainfo(args) => metainfo::save(client, out, args).await,
         TorrentCommand::Files(args) => files::files(client, out, args).await,
+        TorrentCommand::Download(args) => download::download(client, out, args).await,
         TorrentCommand::Peers(one) => inspect::peers(client, out, one).await,
         TorrentCommand::Trackers(one) => inspect::trackers(client, out, one).await,
         TorrentCommand::Labels(args) => labels::change_labels(client, out, args).await,

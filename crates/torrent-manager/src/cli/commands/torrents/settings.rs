@@ -3,7 +3,8 @@
 
 use clap::{Args, ValueEnum};
 use tm_client::{
-    BandwidthPriority, Client, Patch, SeedingGoalsUpdate, TorrentSettings, TorrentSettingsUpdate,
+    BandwidthPriority, Client, Patch, SeedingGoalAction, SeedingGoalsUpdate, TorrentSettings,
+    TorrentSettingsUpdate,
 };
 
 use super::OneTorrent;
@@ -24,6 +25,10 @@ pub struct SettingsArgs {
     /// Stop it after this long without transfer (`30m`, `2d`).
     #[arg(long, value_name = "DURATION", value_parser = seconds)]
     inactive_time: Option<u64>,
+    /// What reaching a goal does: stop the torrent, remove it, or remove it
+    /// and delete its files.
+    #[arg(long, value_enum, value_name = "ACTION")]
+    goal_action: Option<GoalAction>,
     /// Download limit, bytes per second (`500K`, `1M`, `2.5M`).
     #[arg(long, value_name = "RATE", value_parser = bytes)]
     limit_down: Option<u64>,
@@ -36,6 +41,23 @@ pub struct SettingsArgs {
     /// Clear settings back to none (unlimited, no goal, normal priority).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "SETTING")]
     clear: Vec<Setting>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum GoalAction {
+    Stop,
+    Remove,
+    RemoveWithData,
+}
+
+impl From<GoalAction> for SeedingGoalAction {
+    fn from(action: GoalAction) -> Self {
+        match action {
+            GoalAction::Stop => SeedingGoalAction::Stop,
+            GoalAction::Remove => SeedingGoalAction::Remove,
+            GoalAction::RemoveWithData => SeedingGoalAction::RemoveWithData,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -90,7 +112,7 @@ fn update_of(args: &SettingsArgs) -> Result<TorrentSettingsUpdate, UsageError> {
         ratio: patch(args.ratio, cleared(Setting::Ratio))?,
         seeding_time: patch(args.seed_time, cleared(Setting::SeedTime))?,
         inactive_time: patch(args.inactive_time, cleared(Setting::InactiveTime))?,
-        action: None,
+        action: args.goal_action.map(SeedingGoalAction::from),
     };
     Ok(TorrentSettingsUpdate {
         seeding: (seeding != SeedingGoalsUpdate::default()).then_some(seeding),
@@ -138,6 +160,7 @@ fn rows_of(settings: &TorrentSettings) -> Vec<(&'static str, String)> {
         ),
         ("Seed time goal", goal_time(seeding.seeding_time)),
         ("Inactive goal", goal_time(seeding.inactive_time)),
+        ("At a goal", seeding.action.as_str().replace('_', " ")),
         ("Download limit", limit(settings.download_limit)),
         ("Upload limit", limit(settings.upload_limit)),
         (
