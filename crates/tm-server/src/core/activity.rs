@@ -48,6 +48,16 @@ impl Actor {
         }
     }
 
+    /// An RSS feed adding the items its filter takes, for its owner.
+    pub fn rss_feed(id: &str, name: &str) -> Self {
+        Self {
+            kind: ActorKind::System,
+            user_id: None,
+            name: format!("RSS feed {name}"),
+            detail: Some(id.to_string()),
+        }
+    }
+
     /// A user signing in through the web UI or the API (no credential is
     /// attached to the request yet).
     pub fn signing_in(user: &User) -> Self {
