@@ -80,7 +80,8 @@ pub enum CredentialedCommand {
     /// Automation rules: what they match, what they would do and what they did.
     Rules(rules::RulesArgs),
     /// RSS feeds whose items a filter takes are added automatically.
-    Rss(rss::RssArgs),
+    // Boxed: the filter options would make every command value that large.
+    Rss(Box<rss::RssArgs>),
     /// Lifecycle events POSTed as signed JSON to your URLs.
     Webhooks(webhooks::WebhooksArgs),
     /// Work the server goes on with after answering: moves between servers.
@@ -138,7 +139,7 @@ async fn dispatch(global: GlobalArgs, command: ClientCommand) -> anyhow::Result<
                 CredentialedCommand::Activity(args) => activity::run(&context, args).await,
                 CredentialedCommand::Placement(command) => placement::run(&context, command).await,
                 CredentialedCommand::Rules(args) => rules::run(&context, args).await,
-                CredentialedCommand::Rss(args) => rss::run(&context, args).await,
+                CredentialedCommand::Rss(args) => rss::run(&context, *args).await,
                 CredentialedCommand::Webhooks(args) => webhooks::run(&context, args).await,
                 CredentialedCommand::Jobs(args) => jobs::run(&context, args).await,
             };

@@ -75,7 +75,10 @@ async fn rss_add_show_edit_refresh_preview_items_remove() {
         .await
         .ok();
     assert!(preview.stdout.contains("1 of 2 taken"), "{preview:?}");
-    assert!(preview.stdout.contains("does not match include /(?i)show/"), "{preview:?}");
+    assert!(
+        preview.stdout.contains("does not match include /(?i)show/"),
+        "{preview:?}"
+    );
 
     let edited = env
         .run(&[
