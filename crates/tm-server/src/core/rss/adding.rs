@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use tm_api_types::RssItemStatus;
+use tm_backends::ErrorKind;
 
 use super::{MINUTE_MS, stored_filter};
 use crate::core::activity::{Actor, with_actor};
@@ -104,9 +105,17 @@ fn retry_after(error: &Error, attempt: i64) -> Option<Duration> {
             // A 5xx, a timeout, a refused connection: passing troubles.
             _ => RETRY_BASE,
         },
+        // The client could not be reached: it may come back. What it
+        // refused (a duplicate, an invalid torrent) it refuses again.
+        Error::Backend(error) => match error.kind() {
+            ErrorKind::Refused(_)
+            | ErrorKind::Timeout(_)
+            | ErrorKind::Network(_)
+            | ErrorKind::AuthFailed(_) => RETRY_BASE,
+            _ => return None,
+        },
         // The server is down, disabled or not answering: it may come back.
-        Error::Backend(_)
-        | Error::ServerUnavailable(_)
+        Error::ServerUnavailable(_)
         | Error::Conflict(_)
         | Error::Unavailable(_)
         | Error::Internal(_) => RETRY_BASE,
