@@ -218,7 +218,7 @@ impl Change {
 /// The error as the caller sees it (internal faults are not spelled out),
 /// with URLs cut short: a tracker passkey in a .torrent URL's query is a
 /// secret the log keeps no copy of.
-fn shown_error(error: &Error) -> String {
+pub(crate) fn shown_error(error: &Error) -> String {
     match error {
         Error::Internal(_) => "Internal server error".into(),
         other => without_url_secrets(&other.to_string()),

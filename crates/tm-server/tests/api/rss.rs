@@ -180,13 +180,22 @@ on_both_databases! {
         assert_eq!(fetches, 2);
 
         // A changed feed is fetched in full; items seen before are not taken twice.
+        // One new item's .torrent is gone: a 404 fails it for good, and its
+        // error keeps no credentials.
         let mut more = rss_items;
         more[3] = item(files.path(), "Show.Name.S01E05.1080p.WEB-GRP", Some(4 * MIB));
+        more[1] = item(files.path(), "Show.Name.S01E06.1080p.WEB-GRP", Some(4 * MIB));
+        std::fs::remove_file(files.path().join("Show.Name.S01E06.1080p.WEB-GRP.torrent")).unwrap();
         std::fs::write(files.path().join("feed.xml"), rss_feed(&base, &more)).unwrap();
         let (_, changed) = alice.post(&format!("/rss/feeds/{feed_id}/refresh"), json!({})).await;
         assert_eq!((changed["not_modified"].as_bool(), changed["new_items"].as_u64(), changed["added"].as_u64()),
-            (Some(false), Some(1), Some(1)), "{changed}");
-        assert_eq!(items_of(&alice, &feed_id).await.len(), 6);
+            (Some(false), Some(2), Some(1)), "{changed}");
+        let items = items_of(&alice, &feed_id).await;
+        assert_eq!(items.len(), 7);
+        let missing = by_title(&items, "Show.Name.S01E06.1080p.WEB-GRP");
+        assert_eq!((missing["status"].as_str(), missing["attempt_count"].as_u64()), (Some("failed"), Some(1)), "{missing}");
+        assert!(missing["last_error"].as_str().unwrap().contains("HTTP 404"), "{missing}");
+        assert!(!missing["last_error"].as_str().unwrap().contains(&nginx.password), "{missing}");
 
         // A preview judges the stored items by another filter and changes nothing.
         let (status, preview) = alice.post(&format!("/rss/feeds/{feed_id}/preview"),
@@ -197,7 +206,7 @@ on_both_databases! {
         assert_eq!(other["title"], "Other.Show.S01E01.1080p-GRP");
         assert_eq!(other["status"], "rejected");
         let (_, own) = alice.post(&format!("/rss/feeds/{feed_id}/preview"), json!({})).await;
-        assert_eq!(own["taken"], 3, "the feed's own filter: {own}");
+        assert_eq!(own["taken"], 4, "the feed's own filter (the failed item too): {own}");
         let statuses: Vec<Value> = items_of(&alice, &feed_id).await.iter().map(|i| i["status"].clone()).collect();
         assert_eq!(statuses.iter().filter(|s| *s == "downloaded").count(), 3);
 

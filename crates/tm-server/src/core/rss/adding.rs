@@ -10,7 +10,7 @@ use tm_api_types::RssItemStatus;
 use tm_backends::ErrorKind;
 
 use super::{MINUTE_MS, stored_filter};
-use crate::core::activity::{Actor, with_actor};
+use crate::core::activity::{Actor, shown_error, with_actor};
 use crate::core::egress_fetch::failed_status;
 use crate::core::{Core, Error, Filing, Result, User, now_millis};
 use crate::db::RssItemRow;
@@ -75,7 +75,7 @@ impl Core {
                 item.last_error = None;
             }
             Err(error) => {
-                item.last_error = Some(error.public_detail());
+                item.last_error = Some(shown_error(&error));
                 match retry_after(&error, item.attempt_count) {
                     Some(delay) => {
                         item.next_attempt_at = Some(now + delay.as_millis() as i64);

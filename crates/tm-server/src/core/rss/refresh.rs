@@ -6,6 +6,7 @@ use tm_api_types::{RssItemStatus, RssRefreshResponse};
 use super::episode;
 use super::fetch::{Fetched, fetch_feed};
 use super::parse::{FeedEntry, parse_feed};
+use crate::core::activity::shown_error;
 use crate::core::{Core, Error, Result, User, now_millis};
 use crate::db::{FetchRecord, RssFeedRow, RssItemRow};
 
@@ -52,7 +53,8 @@ impl Core {
                 etag: etag.clone(),
                 last_modified: last_modified.clone(),
             },
-            Err(error) => FetchRecord::Failed(error.public_detail()),
+            // Kept, and shown, without the URL's credentials or query (passkeys).
+            Err(error) => FetchRecord::Failed(shown_error(error)),
         };
         self.store()
             .record_rss_fetch(&feed.id, checked_at, &record)
