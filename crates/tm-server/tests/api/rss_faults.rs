@@ -166,3 +166,72 @@ async fn the_poller_fetches_new_feeds_on_its_own() {
         (Some(1), Some("new"))
     );
 }
+
+/// `delay_hours`: a matched item waits that long after it was first seen;
+/// a refresh before then adds nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn matched_items_wait_out_the_delay() {
+    let faults = fault_server().await;
+    let app = spawn!(Db::Sqlite, |c| c.rss_poll_interval =
+        Duration::from_secs(3600));
+    let alice = app.user("alice").await;
+    let (_, feed) = create(&alice, &format!("{faults}/feed"), json!({"delay_hours": 2})).await;
+    let id = feed["id"].as_str().unwrap();
+    let (status, refreshed) = alice
+        .post(&format!("/rss/feeds/{id}/refresh"), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{refreshed}");
+    assert_eq!(
+        (refreshed["new_items"].as_u64(), refreshed["added"].as_u64()),
+        (Some(1), Some(0))
+    );
+    let (_, items) = alice
+        .get(&format!("/rss/items?feed_id={id}&status=matched"))
+        .await;
+    let item = &items[0];
+    assert_eq!(item["attempt_count"], 0, "{item}");
+    let seconds = |field: &str| {
+        time::OffsetDateTime::parse(
+            item[field].as_str().unwrap(),
+            &time::format_description::well_known::Rfc3339,
+        )
+        .unwrap()
+        .unix_timestamp()
+    };
+    assert_eq!(
+        seconds("next_attempt_at") - seconds("detected_at"),
+        2 * 3600,
+        "{item}"
+    );
+}
+
+/// A feed whose server was deleted fails its items for good (the original
+/// retried them forever), and shows no server name.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deleted_server_fails_the_items_for_good() {
+    let faults = fault_server().await;
+    let app = spawn!(Db::Sqlite, |c| c.rss_poll_interval =
+        Duration::from_secs(3600));
+    let alice = app.user("alice").await;
+    let server = alice.create_server("gone").await;
+    let server_id = server["id"].as_str().unwrap();
+    let (_, feed) = create(
+        &alice,
+        &format!("{faults}/feed"),
+        json!({"server_id": server_id}),
+    )
+    .await;
+    assert_eq!(feed["server_name"], "gone");
+    let (status, _) = alice.delete(&format!("/servers/{server_id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let id = feed["id"].as_str().unwrap();
+    let (status, refreshed) = alice
+        .post(&format!("/rss/feeds/{id}/refresh"), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{refreshed}");
+    assert_eq!(refreshed["feed"]["server_name"], Value::Null);
+    assert_eq!(refreshed["feed"]["item_counts"]["failed"], 1, "{refreshed}");
+    let (_, items) = alice.get(&format!("/rss/items?feed_id={id}")).await;
+    assert_eq!(items[0]["last_error"], "Server not found", "{items}");
+    assert_eq!(items[0]["next_attempt_at"], Value::Null);
+}
