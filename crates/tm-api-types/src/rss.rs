@@ -122,7 +122,7 @@ pub struct RssFeed {
     pub last_success_at: Option<OffsetDateTime>,
     /// Why the last fetch failed; null after a success.
     pub last_error: Option<String>,
-    /// Items in the feed at the last successful fetch that changed.
+    /// Items in the feed's last full answer (a 304 keeps the count).
     pub last_item_count: Option<u64>,
     pub item_counts: RssItemCounts,
 }

@@ -47,8 +47,12 @@ impl Core {
         let checked_at = now_millis();
         let fetched = self.fetch_entries(feed).await;
         let record = match &fetched {
-            Ok((None, _)) => FetchRecord::NotModified,
-            Ok((Some(entries), (etag, last_modified))) => FetchRecord::Fetched {
+            Ok(FeedAnswer { entries: None, .. }) => FetchRecord::NotModified,
+            Ok(FeedAnswer {
+                entries: Some(entries),
+                etag,
+                last_modified,
+            }) => FetchRecord::Fetched {
                 item_count: entries.len() as i64,
                 etag: etag.clone(),
                 last_modified: last_modified.clone(),
@@ -59,7 +63,7 @@ impl Core {
         self.store()
             .record_rss_fetch(&feed.id, checked_at, &record)
             .await?;
-        let (entries, _) = fetched?;
+        let entries = fetched?.entries;
         let mut new_items = 0;
         // Feeds list the newest first: stored oldest first, judged in that order.
         for entry in entries.iter().flatten().rev() {
@@ -76,13 +80,7 @@ impl Core {
         })
     }
 
-    /// The feed's entries (`None`: not modified) and the validators of
-    /// the answer.
-    #[allow(clippy::type_complexity)]
-    async fn fetch_entries(
-        &self,
-        feed: &RssFeedRow,
-    ) -> Result<(Option<Vec<FeedEntry>>, (Option<String>, Option<String>))> {
+    async fn fetch_entries(&self, feed: &RssFeedRow) -> Result<FeedAnswer> {
         let policy = self.target_policy_of(&feed.user_id).await?;
         let fetched = fetch_feed(
             &feed.url,
@@ -97,14 +95,30 @@ impl Core {
             last_modified,
         } = fetched
         else {
-            return Ok((None, (feed.etag.clone(), feed.last_modified.clone())));
+            return Ok(FeedAnswer {
+                entries: None,
+                etag: feed.etag.clone(),
+                last_modified: feed.last_modified.clone(),
+            });
         };
         // A large feed is real work for the parser: off the async workers.
         let entries = tokio::task::spawn_blocking(move || parse_feed(&bytes))
             .await?
             .map_err(|e| Error::BadRequest(format!("The feed could not be read: {e}")))?;
-        Ok((Some(entries), (etag, last_modified)))
+        Ok(FeedAnswer {
+            entries: Some(entries),
+            etag,
+            last_modified,
+        })
     }
+}
+
+/// The feed's entries (`None`: not modified) and the validators to send
+/// next time.
+struct FeedAnswer {
+    entries: Option<Vec<FeedEntry>>,
+    etag: Option<String>,
+    last_modified: Option<String>,
 }
 
 fn new_item(feed: &RssFeedRow, entry: &FeedEntry) -> RssItemRow {
