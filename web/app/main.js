@@ -20,6 +20,7 @@ const ROUTES = {
   duplicates: async () => (await import('./views/fleet.js')).duplicatesView(),
   'cross-seed': async () => (await import('./views/fleet.js')).crossSeedView(),
   jobs: async () => (await import('./views/jobs.js')).jobsView(),
+  feeds: async () => (await import('./views/feeds.js')).feedsView(),
   webhooks: async () => (await import('./views/webhooks.js')).webhooksView(),
   admin: async (me) => (me.is_admin ? (await import('./views/admin.js')).adminView(me) : null),
   account: async (me) => (await import('./views/account.js')).accountView(me),

@@ -44,6 +44,8 @@ pub enum ErrorCode {
     MetainfoMissing,
     /// No such job among the caller's (404).
     JobNotFound,
+    /// No such RSS feed among the caller's (404).
+    RssFeedNotFound,
     /// The body is larger than accepted (413).
     TooLarge,
     /// The torrent client cannot do this (422).
@@ -103,6 +105,7 @@ impl ErrorCode {
             ErrorCode::Incomplete => "incomplete",
             ErrorCode::MetainfoMissing => "metainfo_missing",
             ErrorCode::JobNotFound => "job_not_found",
+            ErrorCode::RssFeedNotFound => "rss_feed_not_found",
             ErrorCode::TooLarge => "too_large",
             ErrorCode::ClientUnsupported => "client_unsupported",
             ErrorCode::ClientRejected => "client_rejected",

@@ -33,6 +33,7 @@ mod fleet;
 mod jobs;
 mod metainfo;
 mod placement;
+mod rss;
 mod rules;
 mod servers;
 mod torrent_settings;

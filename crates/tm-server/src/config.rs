@@ -74,6 +74,9 @@ pub struct Config {
     /// A move between servers fails when the target's progress stands still
     /// this long.
     pub move_stall_timeout: Duration,
+    /// How often the RSS poller looks for feeds due a fetch and items due
+    /// an add (each feed has its own interval).
+    pub rss_poll_interval: Duration,
 }
 
 impl std::fmt::Debug for Config {
@@ -99,6 +102,7 @@ impl std::fmt::Debug for Config {
             .field("activity_retention_days", &self.activity_retention_days)
             .field("rule_max_removals_per_run", &self.rule_max_removals_per_run)
             .field("move_stall_timeout", &self.move_stall_timeout)
+            .field("rss_poll_interval", &self.rss_poll_interval)
             .finish_non_exhaustive()
     }
 }
@@ -135,6 +139,7 @@ impl Config {
             activity_prune_interval: Duration::from_secs(600),
             rule_max_removals_per_run: 20,
             move_stall_timeout: Duration::from_secs(600),
+            rss_poll_interval: Duration::from_secs(30),
         }
     }
 

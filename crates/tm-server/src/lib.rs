@@ -48,6 +48,7 @@ pub struct RunningServer {
     automation: JoinHandle<()>,
     webhooks: JoinHandle<()>,
     file_lists: JoinHandle<()>,
+    rss: JoinHandle<()>,
     core: Core,
 }
 
@@ -75,6 +76,7 @@ impl RunningServer {
         let _ = self.automation.await;
         let _ = self.webhooks.await;
         let _ = self.file_lists.await;
+        let _ = self.rss.await;
         if let Err(error) = self.core.flush_key_usage().await {
             tracing::warn!(%error, "could not save API key use times");
         }
@@ -130,6 +132,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
     // Ends with `shutdown`; an export in flight is simply dropped.
     tokio::spawn(crate::core::run_exporter(core.clone(), shutdown.clone()));
     let file_lists = tokio::spawn(content::run_fetcher(core.clone(), shutdown.clone()));
+    let rss = tokio::spawn(crate::core::run_rss_poller(core.clone(), shutdown.clone()));
     Ok(RunningServer {
         local_addr,
         shutdown,
@@ -138,6 +141,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
         automation,
         webhooks,
         file_lists,
+        rss,
         core,
     })
 }

@@ -25,6 +25,7 @@ from ._fleet import Fleet
 from ._jobs import Jobs
 from ._metainfo import Metainfo
 from ._placement import Placement
+from ._rss import Rss
 from ._rules import Rules
 from ._servers import Servers
 from ._torrent_settings import TorrentSettings
@@ -49,6 +50,7 @@ class TorrentManagerClient(
     Admin,
     Activity,
     Rules,
+    Rss,
     Webhooks,
     Placement,
     Jobs,

@@ -11,6 +11,7 @@ mod harness;
 mod jobs;
 mod keys;
 mod placement;
+mod rss;
 mod rules;
 mod servers;
 mod sessions;

@@ -6,15 +6,12 @@ use serde_json::Value;
 use tm_api_types::{RuleComparison, RuleCondition, ServerType, TorrentState, TrackerHealth};
 
 use super::subject::{FieldValue, Subject};
-use crate::core::{Error, Result};
+use crate::core::{Error, Result, bounded_regex};
 
 /// Deepest nesting of `all`/`any`/`not` accepted.
 pub const MAX_DEPTH: usize = 8;
 /// Most nodes (groups and comparisons) in one tree.
 pub const MAX_NODES: usize = 200;
-/// Compiled size limit of one regex: a hostile pattern cannot take memory.
-const REGEX_SIZE_LIMIT: usize = 64 * 1024;
-const MAX_REGEX_LEN: usize = 512;
 /// Most values one `in` lists.
 const MAX_IN_VALUES: usize = 1_000;
 
@@ -267,16 +264,7 @@ fn operand_of(field: Field, op: Op, value: &Value) -> std::result::Result<Operan
     match op {
         Op::Matches => {
             let pattern = value.as_str().ok_or("matches takes a regex string")?;
-            if pattern.len() > MAX_REGEX_LEN {
-                return Err(format!(
-                    "the regex is longer than {MAX_REGEX_LEN} characters"
-                ));
-            }
-            regex::RegexBuilder::new(pattern)
-                .size_limit(REGEX_SIZE_LIMIT)
-                .build()
-                .map(Operand::Pattern)
-                .map_err(|e| format!("bad regex: {e}"))
+            bounded_regex(pattern).map(Operand::Pattern)
         }
         Op::In => {
             let items = value.as_array().ok_or("in takes a list")?;

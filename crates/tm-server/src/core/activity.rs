@@ -48,6 +48,16 @@ impl Actor {
         }
     }
 
+    /// An RSS feed adding the items its filter takes, for its owner.
+    pub fn rss_feed(id: &str, name: &str) -> Self {
+        Self {
+            kind: ActorKind::System,
+            user_id: None,
+            name: format!("RSS feed {name}"),
+            detail: Some(id.to_string()),
+        }
+    }
+
     /// A user signing in through the web UI or the API (no credential is
     /// attached to the request yet).
     pub fn signing_in(user: &User) -> Self {
@@ -208,7 +218,7 @@ impl Change {
 /// The error as the caller sees it (internal faults are not spelled out),
 /// with URLs cut short: a tracker passkey in a .torrent URL's query is a
 /// secret the log keeps no copy of.
-fn shown_error(error: &Error) -> String {
+pub(crate) fn shown_error(error: &Error) -> String {
     match error {
         Error::Internal(_) => "Internal server error".into(),
         other => without_url_secrets(&other.to_string()),

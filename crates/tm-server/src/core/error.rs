@@ -25,6 +25,8 @@ pub enum Error {
     TorrentNotFound,
     #[error("Job not found")]
     JobNotFound,
+    #[error("RSS feed not found")]
+    RssFeedNotFound,
     /// The server already has this torrent (409).
     #[error("{0}")]
     AlreadyOnServer(String),

@@ -23,6 +23,39 @@ impl Core {
         Ok(self.policy_for(grant))
     }
 
+    /// `url` if it is an http(s) URL of at most `max_len` characters whose
+    /// host the user may target (checked again after DNS when it is used);
+    /// errors name `field`.
+    pub(super) async fn checked_outbound_url(
+        &self,
+        user_id: &str,
+        field: &str,
+        url: &str,
+        max_len: usize,
+    ) -> Result<url::Url> {
+        let url = url.trim();
+        if url.len() > max_len {
+            return Err(Error::Invalid(format!(
+                "{field} must be at most {max_len} characters"
+            )));
+        }
+        let parsed = url::Url::parse(url)
+            .map_err(|e| Error::Invalid(format!("{field} is not a valid URL ({e})")))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(Error::Invalid(format!(
+                "{field} must be an http or https URL"
+            )));
+        }
+        let host = parsed
+            .host_str()
+            .ok_or_else(|| Error::Invalid(format!("{field} has no host")))?;
+        self.target_policy_of(user_id)
+            .await?
+            .check_host_literal(host)
+            .map_err(forbidden_target)?;
+        Ok(parsed)
+    }
+
     pub(super) fn policy_for(&self, grant: TargetGrant) -> TargetPolicy {
         if grant.is_admin || grant.allow_private_targets || self.config().allow_private_targets {
             TargetPolicy::unrestricted()

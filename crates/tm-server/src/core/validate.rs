@@ -1,4 +1,5 @@
-//! Input rules shared by registration, admin user creation and servers.
+//! Input rules shared by registration, admin user creation, servers, rules
+//! and feeds.
 
 use super::{Error, Result};
 
@@ -90,6 +91,24 @@ pub fn save_path(path: Option<String>) -> Result<Option<String>> {
         "{root}{}",
         parts.join(&separator.to_string())
     )))
+}
+
+/// Compiled size limit of a user's regex: a hostile pattern cannot take memory.
+const REGEX_SIZE_LIMIT: usize = 64 * 1024;
+const MAX_REGEX_LEN: usize = 512;
+
+/// A user's regular expression, bounded in length and compiled size; the
+/// error says what is wrong, for the caller to name the field.
+pub fn bounded_regex(pattern: &str) -> std::result::Result<regex::Regex, String> {
+    if pattern.len() > MAX_REGEX_LEN {
+        return Err(format!(
+            "the regex is longer than {MAX_REGEX_LEN} characters"
+        ));
+    }
+    regex::RegexBuilder::new(pattern)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(|e| format!("bad regex: {e}"))
 }
 
 #[cfg(test)]

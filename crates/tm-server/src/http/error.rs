@@ -21,6 +21,7 @@ impl Error {
             Error::ServerNotFound => (StatusCode::NOT_FOUND, ErrorCode::ServerNotFound),
             Error::TorrentNotFound => (StatusCode::NOT_FOUND, ErrorCode::TorrentNotFound),
             Error::JobNotFound => (StatusCode::NOT_FOUND, ErrorCode::JobNotFound),
+            Error::RssFeedNotFound => (StatusCode::NOT_FOUND, ErrorCode::RssFeedNotFound),
             Error::AlreadyOnServer(_) => (StatusCode::CONFLICT, ErrorCode::DuplicateTorrent),
             Error::Incomplete(_) => (StatusCode::CONFLICT, ErrorCode::Incomplete),
             Error::MetainfoMissing(_) => (StatusCode::CONFLICT, ErrorCode::MetainfoMissing),

@@ -34,7 +34,8 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::core::{Core, Error};
 use handlers::{
     activity, admin, api_keys, auth, categories, events, fleet, health, jobs, metainfo, placement,
-    rules, server_files, servers, targets, torrent_download, torrent_settings, torrents, webhooks,
+    rss, rules, server_files, servers, targets, torrent_download, torrent_settings, torrents,
+    webhooks,
 };
 
 /// JSON bodies are small; uploads get their own limit where they are accepted.
@@ -63,6 +64,7 @@ const DOCS_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'sel
         (name = "jobs", description = "Moving a torrent with its data to another server, and following it"),
         (name = "placement", description = "Where server_id \"auto\" puts a new torrent: your ordered placement rules"),
         (name = "rules", description = "Automation: conditions over your torrents, actions run in the background"),
+        (name = "rss", description = "RSS and Atom feeds: the items your filters take are added automatically"),
         (name = "webhooks", description = "Lifecycle events POSTed as signed JSON to your URLs"),
         (name = "admin", description = "Users and instance settings (admins only)"),
         (name = "metrics", description = "Prometheus metrics (admins, or anyone with --metrics-public)"),
@@ -147,6 +149,11 @@ pub fn router(core: Core) -> Router {
         .routes(routes!(rules::preview))
         .routes(routes!(rules::run))
         .routes(routes!(rules::history))
+        .routes(routes!(rss::list, rss::create))
+        .routes(routes!(rss::get, rss::update, rss::delete))
+        .routes(routes!(rss::refresh))
+        .routes(routes!(rss::preview))
+        .routes(routes!(rss::items))
         .routes(routes!(webhooks::list, webhooks::create))
         .routes(routes!(webhooks::events))
         .routes(routes!(webhooks::get, webhooks::delete))

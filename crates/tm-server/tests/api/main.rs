@@ -28,6 +28,8 @@ mod qbit_cross_seed;
 mod qbit_native;
 mod qbit_share_limits;
 mod qbit_torrents;
+mod rss;
+mod rss_faults;
 mod rules;
 mod rules_recipes;
 mod secrets_at_rest;

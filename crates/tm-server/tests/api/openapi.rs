@@ -96,6 +96,14 @@ async fn openapi_describes_every_endpoint_and_docs_work_offline() {
         ("/webhooks/{id}", "delete"),
         ("/webhooks/{id}/test", "post"),
         ("/webhooks/{id}/deliveries", "get"),
+        ("/rss/feeds", "get"),
+        ("/rss/feeds", "post"),
+        ("/rss/feeds/{id}", "get"),
+        ("/rss/feeds/{id}", "put"),
+        ("/rss/feeds/{id}", "delete"),
+        ("/rss/feeds/{id}/refresh", "post"),
+        ("/rss/feeds/{id}/preview", "post"),
+        ("/rss/items", "get"),
     ];
     for (path, method) in expected {
         let operation = &doc["paths"][path][method];
@@ -132,6 +140,9 @@ async fn openapi_describes_every_endpoint_and_docs_work_offline() {
         "MoveToServerRequest",
         "Job",
         "JobList",
+        "RssFeed",
+        "RssItem",
+        "RssPreview",
     ] {
         assert!(
             doc["components"]["schemas"][schema].is_object(),

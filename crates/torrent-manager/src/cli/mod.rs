@@ -16,7 +16,7 @@ use clap::{Args, Subcommand};
 use tm_client::Client;
 
 use commands::{
-    activity, auth, categories, jobs, keys, placement, rules, servers, torrents, webhooks,
+    activity, auth, categories, jobs, keys, placement, rss, rules, servers, torrents, webhooks,
 };
 use output::{Format, Output};
 use session::{SavedSession, SessionFile};
@@ -80,6 +80,9 @@ pub enum CredentialedCommand {
     Placement(placement::PlacementCommand),
     /// Automation rules: what they match, what they would do and what they did.
     Rules(rules::RulesArgs),
+    /// RSS feeds whose items a filter takes are added automatically.
+    // Boxed: the filter options would make every command value that large.
+    Rss(Box<rss::RssArgs>),
     /// Lifecycle events POSTed as signed JSON to your URLs.
     Webhooks(webhooks::WebhooksArgs),
     /// Work the server goes on with after answering: moves between servers.
@@ -137,6 +140,7 @@ async fn dispatch(global: GlobalArgs, command: ClientCommand) -> anyhow::Result<
                 CredentialedCommand::Activity(args) => activity::run(&context, args).await,
                 CredentialedCommand::Placement(command) => placement::run(&context, command).await,
                 CredentialedCommand::Rules(args) => rules::run(&context, args).await,
+                CredentialedCommand::Rss(args) => rss::run(&context, *args).await,
                 CredentialedCommand::Webhooks(args) => webhooks::run(&context, args).await,
                 CredentialedCommand::Jobs(args) => jobs::run(&context, args).await,
             };

@@ -12,6 +12,7 @@ mod jobs;
 mod keys;
 mod listing;
 mod placement;
+mod rss;
 mod rules;
 mod selectors;
 mod servers;

@@ -11,6 +11,7 @@ pub mod health;
 pub mod jobs;
 pub mod metainfo;
 pub mod placement;
+pub mod rss;
 pub mod rules;
 pub mod server_files;
 pub mod servers;

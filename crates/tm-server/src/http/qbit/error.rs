@@ -38,6 +38,7 @@ impl QbitError {
             Error::NotFound(_)
             | Error::TorrentNotFound
             | Error::JobNotFound
+            | Error::RssFeedNotFound
             | Error::FileNotFound(_) => StatusCode::NOT_FOUND,
             Error::Conflict(_)
             | Error::AlreadyOnServer(_)

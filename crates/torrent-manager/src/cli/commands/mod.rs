@@ -6,6 +6,7 @@ pub mod categories;
 pub mod jobs;
 pub mod keys;
 pub mod placement;
+pub mod rss;
 pub mod rules;
 pub mod servers;
 pub mod torrents;
