@@ -49,6 +49,7 @@ mod deluge;
 pub mod dir_listing;
 pub mod egress;
 mod error;
+pub mod feed;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;

@@ -7,12 +7,11 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use reqwest::header::{ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
 use tm_backends::TargetPolicy;
+use tm_backends::feed::MAX_FEED_BYTES;
 
 use crate::core::Result;
 use crate::core::egress_fetch::{client_for, fetch_error, http_status_failure, read_capped};
 
-/// Largest feed answer read.
-pub const MAX_FEED_BYTES: usize = 4 * 1024 * 1024;
 const FEED_TIMEOUT: Duration = Duration::from_secs(30);
 /// Longest validator kept (they are echoed back in the next request).
 const MAX_VALIDATOR_LEN: usize = 512;

@@ -11,7 +11,6 @@ mod episode;
 mod fetch;
 mod filter;
 mod judge;
-mod parse;
 mod poller;
 mod refresh;
 

@@ -5,10 +5,10 @@ use tm_api_types::{RssItemStatus, RssRefreshResponse};
 
 use super::episode;
 use super::fetch::{Fetched, fetch_feed};
-use super::parse::{FeedEntry, parse_feed};
 use crate::core::activity::shown_error;
 use crate::core::{Core, Error, Result, User, now_millis};
 use crate::db::{FetchRecord, RssFeedRow, RssItemRow};
+use tm_backends::feed::{FeedEntry, parse_feed};
 
 /// What one refresh found.
 pub(super) struct Refreshed {

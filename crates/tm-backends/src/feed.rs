@@ -3,8 +3,15 @@
 //! the enclosure, then links typed as BitTorrent, then the link, then the
 //! guid.
 
-use tm_backends::magnet::parse_info_hash;
+use quick_xml::Reader;
+use quick_xml::events::Event;
 
+use crate::magnet::parse_info_hash;
+
+/// Largest feed read (a fetch stops there too).
+pub const MAX_FEED_BYTES: usize = 4 * 1024 * 1024;
+/// Deepest element nesting accepted; real feeds use under ten levels.
+pub const MAX_DEPTH: usize = 64;
 /// Longest title kept.
 const MAX_TITLE_CHARS: usize = 500;
 /// Longest guid, link or URI kept.
@@ -39,9 +46,38 @@ pub enum Source {
 
 /// Reads the feed; the error says why it is not one.
 pub fn parse_feed(bytes: &[u8]) -> Result<Vec<FeedEntry>, String> {
+    if bytes.len() > MAX_FEED_BYTES {
+        return Err(format!("the feed is over {} MiB", MAX_FEED_BYTES >> 20));
+    }
+    check_depth(bytes)?;
     let feed =
         feed_rs::parser::parse(bytes).map_err(|e| format!("not an RSS or Atom feed ({e})"))?;
     Ok(feed.entries.into_iter().filter_map(entry_of).collect())
+}
+
+/// Refuses XML nested deeper than `MAX_DEPTH` before feed-rs builds
+/// anything from it. JSON Feeds are left to serde_json's own limit (128).
+fn check_depth(bytes: &[u8]) -> Result<(), String> {
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
+        return Ok(());
+    }
+    let mut reader = Reader::from_reader(bytes);
+    let mut depth = 0usize;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(_)) => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(format!("the feed nests elements over {MAX_DEPTH} deep"));
+                }
+            }
+            Ok(Event::End(_)) => depth = depth.saturating_sub(1),
+            Ok(Event::Eof) => return Ok(()),
+            Ok(_) => {}
+            // Whether it is a feed at all is feed-rs's to say.
+            Err(_) => return Ok(()),
+        }
+    }
 }
 
 fn entry_of(entry: feed_rs::model::Entry) -> Option<FeedEntry> {
@@ -143,6 +179,21 @@ mod tests {
     use super::*;
 
     const HASH: &str = "c12fe1c06bba254a9dc9f519b335aa7c1367a88a";
+
+    #[test]
+    fn deep_nesting_and_oversized_feeds_are_refused() {
+        let deep = format!(
+            "<rss><channel>{}{}</channel></rss>",
+            "<x>".repeat(MAX_DEPTH),
+            "</x>".repeat(MAX_DEPTH)
+        );
+        assert!(parse_feed(deep.as_bytes()).unwrap_err().contains("deep"));
+        let shallow = "<rss version=\"2.0\"><channel><title>t</title><item><title>a</title>\
+            <link>magnet:?xt=urn:btih:c12fe1c06bba254a9dc9f519b335aa7c1367a88a</link></item></channel></rss>";
+        assert_eq!(parse_feed(shallow.as_bytes()).unwrap().len(), 1);
+        let huge = vec![b' '; MAX_FEED_BYTES + 1];
+        assert!(parse_feed(&huge).unwrap_err().contains("MiB"));
+    }
 
     #[test]
     fn the_enclosure_comes_before_the_link_and_the_guid() {
