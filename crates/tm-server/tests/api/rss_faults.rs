@@ -116,14 +116,17 @@ on_both_databases! {
         assert!(feed["last_checked_at"].is_string() && feed["last_success_at"].is_null(), "{feed}");
 
         // An answer that never ends is cut at the cap; a page is not a feed.
-        for (path, expected) in [("/endless", "larger than 4 MiB"), ("/page", "not an RSS or Atom feed")] {
+        // The URL's passkey is in neither the answer nor the feed's error.
+        for (path, expected) in [("/endless?passkey=s3cret", "larger than 4 MiB"), ("/page", "not an RSS or Atom feed")] {
             let (_, feed) = create(&admin, &format!("{faults}{path}"), json!({})).await;
             let id = feed["id"].as_str().unwrap();
             let (status, body) = admin.post(&format!("/rss/feeds/{id}/refresh"), json!({})).await;
             assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {body}");
             assert!(body["detail"].as_str().unwrap().contains(expected), "{path}: {body}");
+            assert!(!body.to_string().contains("s3cret"), "{body}");
             let (_, feed) = admin.get(&format!("/rss/feeds/{id}")).await;
             assert!(feed["last_error"].as_str().unwrap().contains(expected), "{feed}");
+            assert!(!feed["last_error"].to_string().contains("s3cret"), "{feed}");
         }
     }
 }

@@ -22,7 +22,11 @@ impl Core {
     /// feed's `last_error`.
     pub async fn refresh_rss_feed(&self, user: &User, id: &str) -> Result<RssRefreshResponse> {
         let row = self.rss_feed_row(user, id).await?;
-        let refreshed = self.refresh_feed(&row).await?;
+        // A fetch error names the URL: without its query (passkeys), as stored.
+        let refreshed = self.refresh_feed(&row).await.map_err(|error| match error {
+            Error::BadRequest(_) => Error::BadRequest(shown_error(&error)),
+            other => other,
+        })?;
         let added = if row.enabled {
             self.add_due_items(Some(&row.id)).await?
         } else {
@@ -42,31 +46,25 @@ impl Core {
     }
 
     /// Fetches the feed, stores its new items and (enabled) judges them;
-    /// how the fetch went is noted on the feed.
+    /// how the fetch went is noted on the feed last, so whoever sees the
+    /// fetch noted sees its items, and a failure to store them leaves the
+    /// validators as they were (the next fetch is not a 304).
     pub(super) async fn refresh_feed(&self, feed: &RssFeedRow) -> Result<Refreshed> {
         let checked_at = now_millis();
-        let fetched = self.fetch_entries(feed).await;
-        let record = match &fetched {
-            Ok(FeedAnswer { entries: None, .. }) => FetchRecord::NotModified,
-            Ok(FeedAnswer {
-                entries: Some(entries),
-                etag,
-                last_modified,
-            }) => FetchRecord::Fetched {
-                item_count: entries.len() as i64,
-                etag: etag.clone(),
-                last_modified: last_modified.clone(),
-            },
-            // Kept, and shown, without the URL's credentials or query (passkeys).
-            Err(error) => FetchRecord::Failed(shown_error(error)),
+        let answer = match self.fetch_entries(feed).await {
+            Ok(answer) => answer,
+            Err(error) => {
+                // Kept, and shown, without the URL's credentials or query (passkeys).
+                let record = FetchRecord::Failed(shown_error(&error));
+                self.store()
+                    .record_rss_fetch(&feed.id, checked_at, &record)
+                    .await?;
+                return Err(error);
+            }
         };
-        self.store()
-            .record_rss_fetch(&feed.id, checked_at, &record)
-            .await?;
-        let entries = fetched?.entries;
         let mut new_items = 0;
         // Feeds list the newest first: stored oldest first, judged in that order.
-        for entry in entries.iter().flatten().rev() {
+        for entry in answer.entries.iter().flatten().rev() {
             if self.store().insert_rss_item(&new_item(feed, entry)).await? {
                 new_items += 1;
             }
@@ -74,9 +72,20 @@ impl Core {
         if feed.enabled {
             self.judge_new_items(feed).await?;
         }
+        let record = match &answer.entries {
+            None => FetchRecord::NotModified,
+            Some(entries) => FetchRecord::Fetched {
+                item_count: entries.len() as i64,
+                etag: answer.etag.clone(),
+                last_modified: answer.last_modified.clone(),
+            },
+        };
+        self.store()
+            .record_rss_fetch(&feed.id, checked_at, &record)
+            .await?;
         Ok(Refreshed {
             new_items,
-            not_modified: entries.is_none(),
+            not_modified: answer.entries.is_none(),
         })
     }
 
