@@ -36,18 +36,10 @@ class Files(Transport):
         its ``iter_content(chunk_size)``, for the bytes; close it when done).
         ``offset`` asks for the file from that byte on (HTTP 206)."""
         headers = {"Range": f"bytes={offset}-"} if offset else None
-        response = self._send(
-            "GET",
+        return self._stream(
             f"/servers/{_segment(server_id)}/download/{quote(file_path, safe='/')}",
             headers=headers,
-            stream=True,
         )
-        if not response.ok:
-            try:
-                self._parse(response)
-            finally:
-                response.close()
-        return response
 
     def download_file(
         self,
@@ -96,25 +88,34 @@ class Files(Transport):
         torrent raises :class:`~torrent_manager.errors.TorrentManagerError`
         (409, ``incomplete``). ``progress(done, total)`` follows the bytes
         (``total`` is ``None`` for a zip)."""
-        response = self._send(
-            "GET",
+        response = self._stream(
             f"/torrents/{_segment(info_hash)}/download",
             params={"server_id": server_id},
             # Bytes, not the JSON listing the route gives to JSON clients.
             headers={"Accept": "application/octet-stream, application/zip"},
-            stream=True,
         )
-        if not response.ok:
-            try:
-                self._parse(response)
-            finally:
-                response.close()
         destination = (
             _attachment_name(response.headers.get("Content-Disposition", ""), info_hash)
             if output_path is None
             else os.fspath(output_path)
         )
         return _save(response, destination, 0, progress)
+
+    def _stream(
+        self,
+        path: str,
+        params: Optional[dict] = None,
+        headers: Optional[dict] = None,
+    ) -> requests.Response:
+        """``GET path`` as a streaming response; an error answer raises
+        (and is closed) instead."""
+        response = self._send("GET", path, params=params, headers=headers, stream=True)
+        if not response.ok:
+            try:
+                self._parse(response)
+            finally:
+                response.close()
+        return response
 
 
 def _save(
