@@ -44,14 +44,24 @@ pub struct EncodedBody {
 
 impl EncodedBody {
     /// `body` in `coding`, compressed on first use. Blocking: call it off
-    /// the async workers.
+    /// the async workers (or try `made` first).
     pub fn get(&self, coding: Coding, body: &[u8]) -> Bytes {
-        let slot = match coding {
+        self.slot(coding)
+            .get_or_init(|| compress(coding, body))
+            .clone()
+    }
+
+    /// The compressed form if it was already made: no blocking.
+    pub fn made(&self, coding: Coding) -> Option<Bytes> {
+        self.slot(coding).get().cloned()
+    }
+
+    fn slot(&self, coding: Coding) -> &OnceLock<Bytes> {
+        match coding {
             Coding::Zstd => &self.zstd,
             Coding::Brotli => &self.brotli,
             Coding::Gzip => &self.gzip,
-        };
-        slot.get_or_init(|| compress(coding, body)).clone()
+        }
     }
 }
 
@@ -117,6 +127,7 @@ mod tests {
             assert_eq!(decoded, body, "{coding:?}");
             // The same allocation again: kept, not compressed anew.
             assert_eq!(encoded.get(coding, &body).as_ptr(), first.as_ptr());
+            assert_eq!(encoded.made(coding).unwrap().as_ptr(), first.as_ptr());
         }
     }
 }

@@ -24,10 +24,17 @@ pub async fn body_for(
         Some(coding) if list.body.len() >= MIN_SIZE => coding,
         _ => return Ok(list.body.clone()),
     };
-    let (encoded, body) = (list.encoded.clone(), list.body.clone());
-    let compressed = tokio::task::spawn_blocking(move || encoded.get(coding, &body))
-        .await
-        .map_err(|e| Error::Internal(format!("compressing the list: {e}")))?;
+    // Kept: served at once; only the first request after a change waits
+    // for a blocking thread to compress.
+    let compressed = match list.encoded.made(coding) {
+        Some(kept) => kept,
+        None => {
+            let (encoded, body) = (list.encoded.clone(), list.body.clone());
+            tokio::task::spawn_blocking(move || encoded.get(coding, &body))
+                .await
+                .map_err(|e| Error::Internal(format!("compressing the list: {e}")))?
+        }
+    };
     headers.insert(
         header::CONTENT_ENCODING,
         HeaderValue::from_static(coding.token()),
