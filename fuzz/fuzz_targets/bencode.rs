@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use tm_backends::{bencode, torrent_file};
+use tm_wire::{bencode, torrent_file};
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(value) = bencode::decode(data) {

@@ -2,9 +2,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use tm_backends::fuzzing::deluge::{
-    decode_reply, files_from_status, peers_from_status, torrents_from_status, trackers_from_status,
+use tm_wire::deluge::mapping::{
+    files_from_status, peers_from_status, torrents_from_status, trackers_from_status,
 };
+use tm_wire::deluge::reply::decode_reply;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(result) = decode_reply(data) else {

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use tm_backends::feed;
+use tm_wire::feed;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(entries) = feed::parse_feed(data) {

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use tm_backends::fuzzing::rencode::{decode, encode};
+use tm_wire::rencode::{decode, encode};
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(value) = decode(data) {

@@ -2,8 +2,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use tm_backends::fuzzing::TableArguments;
-use tm_backends::fuzzing::transmission_reply::decode_reply;
+use tm_wire::transmission::table::TableArguments;
+use tm_wire::transmission::reply::decode_reply;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(Some(table)) = decode_reply::<TableArguments>(data)

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use tm_backends::fuzzing::xmlrpc::{Value, decode_response, decode_rows};
+use tm_wire::xmlrpc::{Value, decode_response, decode_rows};
 
 fuzz_target!(|data: &[u8]| {
     let general = decode_response(data);

@@ -12,10 +12,7 @@ use crate::config::{BackendConfig, Secret};
 use crate::connection::{HttpEndpoint, Login, Tls};
 use crate::error::{BackendError, ErrorKind, Result};
 
-/// Replies (after decompression) larger than this are refused, over HTTP and
-/// SCGI alike: a 5,000-torrent rTorrent list is ~4 MB, so this leaves room
-/// for very large lists while a gzip bomb or an endless body stops here (H-6).
-pub(crate) const MAX_REPLY_BYTES: usize = 64 * 1024 * 1024;
+pub(crate) use tm_wire::MAX_REPLY_BYTES;
 
 /// Replies at least this large are decoded on tokio's blocking pool: a
 /// multi-MB list takes tens of ms to decode, which would stall every other

@@ -41,29 +41,22 @@
 //! v1/v2 info hashes of the raw bytes, and [`magnet`] links. Real daemons
 //! for tests live in the `tm-testkit` crate.
 
-pub mod bencode;
 mod client;
 mod config;
 mod connection;
 mod deluge;
-pub mod dir_listing;
 pub mod egress;
 mod error;
-pub mod feed;
-#[cfg(feature = "fuzzing")]
-#[doc(hidden)]
-pub mod fuzzing;
 mod http;
-pub mod magnet;
-pub mod model;
 mod qbittorrent;
 mod rtorrent;
 /// Deluge's daemon transport alone, for its integration test; not an API.
 #[doc(hidden)]
 pub use deluge::DelugeNative;
-pub mod torrent_file;
-pub mod tracker_health;
 mod transmission;
+
+// The decoders and the model live in `tm-wire` (no I/O); their paths stay.
+pub use tm_wire::{bencode, dir_listing, feed, magnet, model, torrent_file, tracker_health};
 
 pub use client::{TorrentClient, connect};
 pub use config::{BackendConfig, ClientKind, Secret, Transport};

@@ -4,12 +4,12 @@
 
 mod labels;
 mod limits;
-pub(crate) mod mapping;
 pub(crate) mod native;
-pub(crate) mod rencode;
-pub(crate) mod reply;
 mod rpc;
 mod web;
+
+pub(crate) use tm_wire::deluge::{mapping, reply};
+pub(crate) use tm_wire::rencode;
 
 pub use native::DelugeNative;
 

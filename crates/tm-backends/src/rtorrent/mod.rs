@@ -14,7 +14,8 @@ mod priority;
 mod removal;
 pub(crate) mod rpc;
 mod scgi;
-pub(crate) mod xmlrpc;
+
+pub(crate) use tm_wire::xmlrpc;
 
 use std::time::Duration;
 
@@ -479,9 +480,11 @@ mod tests {
     /// were asked for: those come empty.
     #[test]
     fn pins_a_captured_list() {
-        let expected: Vec<Torrent> =
-            serde_json::from_str(include_str!("testdata/list.expected.json")).unwrap();
-        let body = include_bytes!("testdata/list.xml");
+        let expected: Vec<Torrent> = serde_json::from_str(include_str!(
+            "../../../tm-wire/testdata/rtorrent/list.expected.json"
+        ))
+        .unwrap();
+        let body = include_bytes!("../../../tm-wire/testdata/rtorrent/list.xml");
         let normalise = |rows: Vec<Vec<Value>>| -> Vec<Torrent> {
             rows.into_iter()
                 .map(|mut row| {

@@ -3,11 +3,10 @@
 //! list of incremental polls.
 
 mod details;
-pub(crate) mod mapping;
-pub(crate) mod reply;
 mod rpc;
 mod settings;
-pub(crate) mod table;
+
+pub(crate) use tm_wire::transmission::{mapping, reply, table};
 
 use std::collections::HashMap;
 use std::collections::HashSet;

@@ -1,5 +1,5 @@
 //! Decoding Transmission's JSON answers, apart from the transport so that
-//! the fuzz targets can reach it (see `crate::fuzzing`).
+//! the fuzz targets can reach it.
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -98,7 +98,7 @@ mod tests {
 
     #[test]
     fn reads_arguments_and_refusals() {
-        let table = include_bytes!("testdata/list-table.json");
+        let table = include_bytes!("../../testdata/transmission/list-table.json");
         let decoded = decode_reply::<TableArguments>(table).unwrap().unwrap();
         assert!(!decoded.torrents.unwrap().ids.is_empty());
         let refusal = br#"{"arguments":{},"result":"duplicate torrent"}"#;
@@ -164,7 +164,7 @@ mod tests {
 
         #[test]
         fn mutated_lists_never_panic(at in any::<prop::sample::Index>(), byte in any::<u8>()) {
-            let mut body = include_bytes!("testdata/list-table.json").to_vec();
+            let mut body = include_bytes!("../../testdata/transmission/list-table.json").to_vec();
             let i = at.index(body.len());
             body[i] = byte;
             let _ = decode_reply::<TableArguments>(&body);

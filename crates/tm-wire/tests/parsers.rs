@@ -4,9 +4,9 @@
 //! next to them (`xmlrpc/tests.rs`, `transmission/reply.rs`).
 
 use proptest::prelude::*;
-use tm_backends::bencode::{self, Spanned, Value};
-use tm_backends::magnet::{self, parse_magnet};
-use tm_backends::torrent_file::parse;
+use tm_wire::bencode::{self, Spanned, Value};
+use tm_wire::magnet::{self, parse_magnet};
+use tm_wire::torrent_file::parse;
 
 /// An owned bencode value, to generate and compare.
 #[derive(Debug, Clone, PartialEq)]

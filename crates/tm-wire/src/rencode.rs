@@ -41,7 +41,7 @@ use serde_json::{Map, Number, Value};
 /// Nesting of lists and dicts (Deluge's deepest answers nest about 5 levels).
 pub const MAX_DEPTH: usize = 64;
 /// The largest input, decompressed.
-pub const MAX_BYTES: usize = crate::http::MAX_REPLY_BYTES;
+pub const MAX_BYTES: usize = crate::MAX_REPLY_BYTES;
 /// Values in one input, all levels together (keys included): bounds the
 /// memory a reply of tiny values can cost (~100 bytes per value).
 pub const MAX_VALUES: usize = 4_000_000;

@@ -178,21 +178,27 @@ mod tests {
     /// the adapter made of it before the table parser was rewritten.
     #[test]
     fn pins_a_captured_list() {
-        let expected: Vec<(i64, Torrent)> =
-            serde_json::from_str(include_str!("testdata/list.expected.json")).unwrap();
+        let expected: Vec<(i64, Torrent)> = serde_json::from_str(include_str!(
+            "../../testdata/transmission/list.expected.json"
+        ))
+        .unwrap();
         // Straight from the captured bytes, as `TransmissionRpc::call_as` reads them.
         #[derive(Deserialize)]
         struct Answer {
             arguments: TableArguments,
         }
-        let answer: Answer =
-            serde_json::from_slice(include_bytes!("testdata/list-table.json")).unwrap();
+        let answer: Answer = serde_json::from_slice(include_bytes!(
+            "../../testdata/transmission/list-table.json"
+        ))
+        .unwrap();
         let table = answer.arguments.torrents.unwrap();
         let parsed: Vec<(i64, Torrent)> = table.ids.into_iter().zip(table.torrents).collect();
         assert_eq!(parsed, expected);
         // The same torrents asked for as objects (what `get` reads).
-        let answer: Value =
-            serde_json::from_str(include_str!("testdata/list-objects.json")).unwrap();
+        let answer: Value = serde_json::from_str(include_str!(
+            "../../testdata/transmission/list-objects.json"
+        ))
+        .unwrap();
         let objects: Vec<(i64, Torrent)> = answer["arguments"]["torrents"]
             .as_array()
             .unwrap()

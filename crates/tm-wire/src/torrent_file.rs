@@ -291,7 +291,7 @@ fn file_size(value: &Spanned<'_>) -> Result<u64, TorrentFileError> {
         ))
 }
 
-pub(crate) fn hex(bytes: &[u8]) -> String {
+pub fn hex(bytes: &[u8]) -> String {
     data_encoding::HEXLOWER.encode(bytes)
 }
 

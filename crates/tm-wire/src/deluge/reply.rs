@@ -1,5 +1,5 @@
 //! Decoding deluge-web's JSON-RPC answers, apart from the transport so that
-//! the fuzz target can reach it (see `crate::fuzzing`).
+//! the fuzz target can reach it.
 
 use serde::Deserialize;
 use serde_json::Value;

@@ -7,8 +7,6 @@ use data_encoding::BASE64;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
-// Paths spelled out: `fuzzing` compiles this file once more from `src/`.
-#[path = "xmlrpc/rows.rs"]
 mod rows;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -453,5 +451,4 @@ fn name_of(raw: &[u8]) -> String {
 }
 
 #[cfg(test)]
-#[path = "xmlrpc/tests.rs"]
 mod tests;

@@ -46,7 +46,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::ClientKind;
+use tm_api_types::ServerType as ClientKind;
 pub use tm_api_types::{ClientCapabilities as Capabilities, LabelSupport, TrackerHealth};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -376,6 +376,6 @@ impl TransferChange {
 
 /// A limit in bytes per second as whole `unit`s (at least 1: a client's 0
 /// often means unlimited).
-pub(crate) fn limit_in_units(bytes_per_second: u64, unit: u64) -> u64 {
+pub fn limit_in_units(bytes_per_second: u64, unit: u64) -> u64 {
     bytes_per_second.div_ceil(unit).max(1)
 }

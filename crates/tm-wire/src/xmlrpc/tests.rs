@@ -69,7 +69,7 @@ fn rows_both_ways(body: &[u8]) -> Option<Vec<Vec<Value>>> {
 
 #[test]
 fn fast_rows_match_the_general_decoder() {
-    let captured = include_bytes!("../testdata/list.xml");
+    let captured = include_bytes!("../../testdata/rtorrent/list.xml");
     let rows = rows_both_ways(captured).expect("the fast path takes rTorrent's layout");
     assert_eq!(rows.len(), 6);
     assert!(rows.iter().all(|row| row.len() == 24));
@@ -314,7 +314,7 @@ mod properties {
             at in any::<prop::sample::Index>(),
             byte in any::<u8>(),
         ) {
-            let mut body = include_bytes!("../testdata/list.xml").to_vec();
+            let mut body = include_bytes!("../../testdata/rtorrent/list.xml").to_vec();
             let i = at.index(body.len());
             body[i] = byte;
             let general = decode_response(&body);
