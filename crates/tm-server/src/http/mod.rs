@@ -4,6 +4,7 @@ mod authenticate;
 mod cookies;
 mod error;
 mod extract;
+mod gzip_stream;
 mod handlers;
 mod host;
 mod metrics;

@@ -20,7 +20,7 @@ pub async fn body_for(
     headers: &mut HeaderMap,
 ) -> Result<Bytes, Error> {
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    let coding = match accepted_coding(request) {
+    let coding = match accepted_coding(request, &Coding::PREFERRED) {
         Some(coding) if list.body.len() >= MIN_SIZE => coding,
         _ => return Ok(list.body.clone()),
     };
@@ -42,9 +42,10 @@ pub async fn body_for(
     Ok(compressed)
 }
 
-/// The kept coding the client ranks highest in `Accept-Encoding` (ties go
-/// to the smaller output: zstd, then br, then gzip); `None` without one.
-fn accepted_coding(request: &HeaderMap) -> Option<Coding> {
+/// Of the `offered` codings (in order of preference), the one the client
+/// ranks highest in `Accept-Encoding`; ties go to the earlier offered (for
+/// the list the smaller output: zstd, then br, then gzip). `None` without one.
+pub fn accepted_coding(request: &HeaderMap, offered: &[Coding]) -> Option<Coding> {
     let mut best: Option<(f32, Coding)> = None;
     for value in request.get_all(header::ACCEPT_ENCODING) {
         let Ok(value) = value.to_str() else { continue };
@@ -59,14 +60,14 @@ fn accepted_coding(request: &HeaderMap) -> Option<Coding> {
                 continue;
             }
             let candidates: &[Coding] = match token.to_ascii_lowercase().as_str() {
-                "*" => &Coding::PREFERRED,
+                "*" => offered,
                 "zstd" => &[Coding::Zstd],
                 "br" => &[Coding::Brotli],
                 "gzip" | "x-gzip" => &[Coding::Gzip],
                 _ => &[],
             };
-            for &coding in candidates {
-                let rank = |c: Coding| Coding::PREFERRED.iter().position(|p| *p == c);
+            for &coding in candidates.iter().filter(|c| offered.contains(c)) {
+                let rank = |c: Coding| offered.iter().position(|p| *p == c);
                 let better = match best {
                     None => true,
                     Some((q, current)) => {
@@ -92,7 +93,7 @@ mod tests {
             header::ACCEPT_ENCODING,
             HeaderValue::from_str(value).unwrap(),
         );
-        accepted_coding(&headers)
+        accepted_coding(&headers, &Coding::PREFERRED)
     }
 
     #[test]
@@ -106,5 +107,31 @@ mod tests {
         assert_eq!(accepting("gzip;q=0"), None);
         assert_eq!(accepting("deflate"), None);
         assert_eq!(accepting(""), None);
+    }
+
+    #[test]
+    fn only_an_offered_coding_is_chosen() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("zstd, br, gzip;q=0.5"),
+        );
+        assert_eq!(
+            accepted_coding(&headers, &[Coding::Gzip]),
+            Some(Coding::Gzip)
+        );
+        headers.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("zstd, *;q=0.1"),
+        );
+        assert_eq!(
+            accepted_coding(&headers, &[Coding::Gzip]),
+            Some(Coding::Gzip)
+        );
+        headers.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("zstd, br"),
+        );
+        assert_eq!(accepted_coding(&headers, &[Coding::Gzip]), None);
     }
 }

@@ -15,21 +15,51 @@ use crate::harness::{Api, Db, TestApp};
 pub(crate) struct EventReader {
     stream: futures::stream::BoxStream<'static, reqwest::Result<bytes::Bytes>>,
     buffer: String,
+    /// Set when the stream is gzip-compressed: decodes chunk by chunk.
+    gunzip: Option<flate2::write::GzDecoder<Vec<u8>>>,
 }
 
 impl EventReader {
     pub(crate) async fn open(api: &Api) -> EventReader {
-        let response = api
-            .request(reqwest::Method::GET, "/events")
-            .send()
-            .await
+        Self::from_response(api.request(reqwest::Method::GET, "/events")).await
+    }
+
+    /// Opens the stream with API key `key` and `Accept-Encoding: accept`,
+    /// through a client that decodes nothing itself.
+    pub(crate) async fn open_accepting(base: &str, key: &str, accept: &str) -> EventReader {
+        let raw = reqwest::Client::builder()
+            .no_gzip()
+            .no_brotli()
+            .no_zstd()
+            .no_deflate()
+            .build()
             .unwrap();
+        let request = raw
+            .get(format!("{base}/events"))
+            .bearer_auth(key)
+            .header(reqwest::header::ACCEPT_ENCODING, accept);
+        Self::from_response(request).await
+    }
+
+    async fn from_response(request: reqwest::RequestBuilder) -> EventReader {
+        let response = request.send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         assert_eq!(response.headers()["content-type"], "text/event-stream");
+        let gunzip = match response.headers().get(reqwest::header::CONTENT_ENCODING) {
+            Some(coding) if coding == "gzip" => Some(flate2::write::GzDecoder::new(Vec::new())),
+            None => None,
+            Some(other) => panic!("unexpected coding {other:?}"),
+        };
         EventReader {
             stream: response.bytes_stream().boxed(),
             buffer: String::new(),
+            gunzip,
         }
+    }
+
+    /// Whether the stream arrives gzip-compressed.
+    pub(crate) fn is_gzip(&self) -> bool {
+        self.gunzip.is_some()
     }
 
     /// The next named event, skipping comments; panics after `within`.
@@ -61,7 +91,15 @@ impl EventReader {
                     .await
                     .expect("the stream stays open")
                     .unwrap();
-                self.buffer.push_str(&String::from_utf8_lossy(&chunk));
+                match &mut self.gunzip {
+                    Some(decoder) => {
+                        // Each chunk ends in a sync flush: it decodes whole.
+                        std::io::Write::write_all(decoder, &chunk).unwrap();
+                        let decoded = std::mem::take(decoder.get_mut());
+                        self.buffer.push_str(&String::from_utf8_lossy(&decoded));
+                    }
+                    None => self.buffer.push_str(&String::from_utf8_lossy(&chunk)),
+                }
             }
         })
         .await
@@ -201,6 +239,42 @@ async fn live_events_carry_only_what_changed() {
     assert_eq!(
         app.client().get("/events").await.0,
         StatusCode::UNAUTHORIZED
+    );
+}
+
+/// A browser's stream is gzip-compressed as it goes: the reset and each
+/// delta decode as soon as they arrive (a sync flush per event).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_accepting_gzip_is_compressed_event_by_event() {
+    let Some(client) = ClientUnderTest::Transmission.start().await else {
+        return;
+    };
+    let app = TestApp::try_spawn(Db::Sqlite, |_| {})
+        .await
+        .expect("sqlite");
+    let api = app.user("alice").await;
+    let server_id = register(&api, "box", &client.config).await;
+    let key = api.create_key("stream").await;
+    let mut events = EventReader::open_accepting(&app.base, &key, "gzip, deflate, br, zstd").await;
+    assert!(events.is_gzip());
+    let (name, reset) = events.next(Duration::from_secs(5)).await;
+    assert_eq!(name, "reset");
+    assert_eq!(reset["servers"][0]["id"], server_id.as_str());
+
+    let scratch = tempfile::tempdir().unwrap();
+    let torrent = TestTorrent::single_file(scratch.path(), "zipped.bin", 50_000, None).unwrap();
+    let hash = torrent.info_hash.clone();
+    let query = format!("?server_id={server_id}&start=false");
+    let (status, _) = upload(&api, &query, "z.torrent", torrent.bytes.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    let added = events.delta_where(|d| lists(d, "added", &hash)).await;
+    assert_eq!(added["server_id"], server_id.as_str());
+
+    // A client without gzip gets the plain stream.
+    assert!(
+        !EventReader::open_accepting(&app.base, &key, "br, zstd")
+            .await
+            .is_gzip()
     );
 }
 
