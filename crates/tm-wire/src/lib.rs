@@ -2,7 +2,10 @@
 //! normalised [`model`] it maps to. Everything here is a pure function of
 //! bytes or values: no I/O, no runtime. The adapters in `tm-backends` move
 //! the bytes; the fuzz targets in `fuzz/` exercise every decoder of
-//! untrusted bytes here, each with its size and depth limits.
+//! untrusted bytes here, each with its size and depth limits. No unsafe
+//! code, so the fuzz targets run without a sanitizer (see `scripts/fuzz`).
+
+#![forbid(unsafe_code)]
 
 pub mod bencode;
 pub mod dir_listing;
