@@ -20,30 +20,45 @@ impl Api {
     /// its first user (the admin, allowed loopback targets).
     pub(crate) async fn start_server() -> Result<(InProcessServer, Api)> {
         let server = InProcessServer::start().await?;
+        let api = Api::logged_in(&server.url).await?;
+        Ok((server, api))
+    }
+
+    /// A client of the server at `base`, registered and logged in as a new
+    /// user (the first one of a fresh server: its admin).
+    pub(crate) async fn logged_in(base: &str) -> Result<Api> {
         let api = Api {
             http: reqwest::Client::builder()
                 .cookie_store(true)
                 .no_gzip()
                 .build()?,
-            base: server.url.clone(),
+            base: base.to_owned(),
         };
         let credentials = json!({"username": "bench", "password": "bench-password-1"});
         api.post("/auth/register", credentials.clone()).await?;
         api.post("/auth/login", credentials).await?;
-        Ok((server, api))
+        Ok(api)
     }
 
     pub(crate) async fn post(&self, path: &str, body: Value) -> Result<Value> {
+        self.send(reqwest::Method::POST, path, body).await
+    }
+
+    pub(crate) async fn put(&self, path: &str, body: Value) -> Result<Value> {
+        self.send(reqwest::Method::PUT, path, body).await
+    }
+
+    async fn send(&self, method: reqwest::Method, path: &str, body: Value) -> Result<Value> {
         let reply = self
             .http
-            .post(format!("{}{path}", self.base))
+            .request(method.clone(), format!("{}{path}", self.base))
             .json(&body)
             .send()
             .await?;
         let status = reply.status();
         let body: Value = reply.json().await.unwrap_or(Value::Null);
         if !status.is_success() {
-            return Err(format!("POST {path}: HTTP {status}: {body}").into());
+            return Err(format!("{method} {path}: HTTP {status}: {body}").into());
         }
         Ok(body)
     }

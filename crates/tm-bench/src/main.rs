@@ -35,8 +35,11 @@
 //!
 //! It exits 0 whether or not a target is met: it is a measurement.
 //! `--skip-server` stops after step 2 (handy under `perf record`).
+//! `--memory <torrent-manager binary>` measures that server's memory in a
+//! process of its own, idle and with the N torrents, instead (`memory.rs`).
 
 mod api;
+mod memory;
 mod other_kinds;
 mod raw;
 mod results;
@@ -71,6 +74,7 @@ struct Args {
     rounds: usize,
     warmups: usize,
     skip_server: bool,
+    memory: Option<std::path::PathBuf>,
 }
 
 fn parse_args() -> Result<Args> {
@@ -79,6 +83,7 @@ fn parse_args() -> Result<Args> {
         rounds: 15,
         warmups: 2,
         skip_server: false,
+        memory: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -91,9 +96,12 @@ fn parse_args() -> Result<Args> {
             "--rounds" => args.rounds = number("--rounds")?.max(1),
             "--warmups" => args.warmups = number("--warmups")?,
             "--skip-server" => args.skip_server = true,
+            "--memory" => {
+                args.memory = Some(it.next().ok_or("--memory needs a binary")?.into());
+            }
             "-h" | "--help" => {
                 println!(
-                    "usage: tm-bench [--torrents N (5000)] [--rounds R (15)] [--warmups W (2)] [--skip-server]"
+                    "usage: tm-bench [--torrents N (5000)] [--rounds R (15)] [--warmups W (2)] [--skip-server] [--memory BINARY]"
                 );
                 std::process::exit(0);
             }
@@ -146,6 +154,9 @@ async fn main() -> Result<()> {
         t_load.as_secs_f64(),
         t_load.as_secs_f64() * 1000.0 / n.max(1) as f64
     );
+    if let Some(binary) = &args.memory {
+        return memory::measure(binary, &t_config, n).await;
+    }
     let r_load = load_rtorrent(&r_address, &files).await?;
     println!(
         "rTorrent:     {n} loaded (not started) in {:.2} s (load.raw, {RTORRENT_LOAD_BATCH} per system.multicall; {:.2} ms each)",
