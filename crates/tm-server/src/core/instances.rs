@@ -1,0 +1,62 @@
+//! This instance's part when several share one PostgreSQL database: beats
+//! and leases (`ownership`), and the notifications that wake mirrors.
+
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use super::Core;
+
+/// How often long-silent instances are forgotten.
+const FORGET_INTERVAL: Duration = Duration::from_secs(300);
+
+impl Core {
+    /// One beat: renews the leases, then makes the fleet poll exactly the
+    /// servers this instance owns and mirror the others.
+    pub async fn beat(&self) {
+        let ownership = self.fleet().ownership();
+        if let Err(error) = ownership.renew().await {
+            // The leases held lapse here before they can in the database.
+            tracing::warn!(%error, "could not renew this instance's server leases");
+        }
+        // A lease of a server created through another instance since the
+        // last reload of the server list.
+        let unknown = ownership
+            .owned()
+            .iter()
+            .any(|id| self.fleet().get(id).is_none());
+        if unknown && let Err(error) = self.sync_fleet().await {
+            tracing::warn!(%error, "could not reload the server list");
+        }
+        self.fleet().reassign();
+    }
+}
+
+/// Beats until `shutdown`, then frees this instance's leases. Returns at
+/// once on SQLite (one process owns everything).
+pub async fn run_instance(core: Core, shutdown: CancellationToken) {
+    if !core.fleet().ownership().is_shared() {
+        return;
+    }
+    if let Some(feed) = core.fleet().feed().cloned() {
+        let waker = core.clone();
+        tokio::spawn(feed.listen(move |wake| waker.fleet().wake(wake), shutdown.clone()));
+    }
+    let mut beat = tokio::time::interval(core.config().instance_heartbeat);
+    beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut forget = tokio::time::interval(FORGET_INTERVAL);
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => break,
+            _ = beat.tick() => core.beat().await,
+            _ = forget.tick() => {
+                if let Err(error) = core.fleet().ownership().forget_silent().await {
+                    tracing::warn!(%error, "could not forget silent instances");
+                }
+            }
+        }
+    }
+    if let Err(error) = core.fleet().ownership().leave().await {
+        tracing::warn!(%error, "could not free this instance's server leases");
+    }
+}
