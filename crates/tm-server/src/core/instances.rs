@@ -15,17 +15,32 @@ impl Core {
     /// servers this instance owns and mirror the others.
     pub async fn beat(&self) {
         let ownership = self.fleet().ownership();
-        if let Err(error) = ownership.renew().await {
+        // Bounded, so that pollers of leases lapsing here stop in time even
+        // while the database does not answer.
+        let limit = self.config().instance_lease / 2;
+        let renewed = tokio::time::timeout(limit, ownership.renew()).await;
+        let servers_changed = match renewed {
+            Ok(Ok(changed)) => changed,
             // The leases held lapse here before they can in the database.
-            tracing::warn!(%error, "could not renew this instance's server leases");
-        }
-        // A lease of a server created through another instance since the
-        // last reload of the server list.
+            Ok(Err(error)) => {
+                tracing::warn!(%error, "could not renew this instance's server leases");
+                false
+            }
+            Err(_) => {
+                tracing::warn!("the database did not renew this instance's server leases in time");
+                false
+            }
+        };
+        // A server added or removed through another instance (or a lease
+        // of one this instance has not loaded yet): reload the list now
+        // rather than at the next periodic reload.
         let unknown = ownership
             .owned()
             .iter()
             .any(|id| self.fleet().get(id).is_none());
-        if unknown && let Err(error) = self.sync_fleet().await {
+        if (servers_changed || unknown)
+            && let Err(error) = self.sync_fleet().await
+        {
             tracing::warn!(%error, "could not reload the server list");
         }
         self.fleet().reassign();
@@ -49,6 +64,7 @@ pub async fn run_instance(core: Core, shutdown: CancellationToken) {
         tokio::select! {
             _ = shutdown.cancelled() => break,
             _ = beat.tick() => core.beat().await,
+            _ = core.fleet().ownership().beat_requested() => core.beat().await,
             _ = forget.tick() => {
                 if let Err(error) = core.fleet().ownership().forget_silent().await {
                     tracing::warn!(%error, "could not forget silent instances");

@@ -38,6 +38,10 @@ pub struct Ownership {
     lease: Duration,
     /// Server → until when (local monotonic clock) this instance owns it.
     held: RwLock<HashMap<String, Instant>>,
+    /// The enabled servers as of the last beat, sorted.
+    enabled: RwLock<Vec<String>>,
+    /// Asks for a beat before the next one is due (a server was added).
+    soon: tokio::sync::Notify,
 }
 
 impl Ownership {
@@ -50,6 +54,8 @@ impl Ownership {
             pool,
             lease,
             held: RwLock::default(),
+            enabled: RwLock::default(),
+            soon: tokio::sync::Notify::new(),
         }
     }
 
@@ -75,6 +81,19 @@ impl Ownership {
             .is_some_and(|until| Instant::now() < *until)
     }
 
+    /// Asks for a beat now rather than when the next one is due: a server
+    /// was just added, and waiting would leave it unpolled meanwhile.
+    pub fn beat_soon(&self) {
+        if self.pool.is_some() {
+            self.soon.notify_one();
+        }
+    }
+
+    /// Resolves when `beat_soon` was called.
+    pub async fn beat_requested(&self) {
+        self.soon.notified().await
+    }
+
     /// The servers this instance owns now.
     pub fn owned(&self) -> HashSet<String> {
         let now = Instant::now();
@@ -90,15 +109,17 @@ impl Ownership {
     /// One beat: heartbeat and renew, then take the servers this instance
     /// prefers and release the ones others prefer. On an error the leases
     /// held keep their time and lapse here before they can lapse in the
-    /// database.
-    pub async fn renew(&self) -> DbResult<()> {
+    /// database. True when the enabled servers changed since the last beat
+    /// (one was added or removed, maybe through another instance).
+    pub async fn renew(&self) -> DbResult<bool> {
         let Some(pool) = &self.pool else {
-            return Ok(());
+            return Ok(false);
         };
         let lease_ms = self.lease.as_millis() as i64;
         let sent = Instant::now();
         let renewed = leases::heartbeat(pool, &self.instance_id, lease_ms).await?;
-        let (live, servers) = leases::live_instances_and_servers(pool, lease_ms).await?;
+        let (live, mut servers) = leases::live_instances_and_servers(pool, lease_ms).await?;
+        servers.sort();
         let plan = plan(&self.instance_id, &live, &servers, &renewed);
         leases::release(pool, &self.instance_id, &plan.release).await?;
         let taken = leases::acquire(pool, &self.instance_id, &plan.take, lease_ms).await?;
@@ -110,7 +131,11 @@ impl Ownership {
         for server in plan.keep.into_iter().chain(taken) {
             held.insert(server, until);
         }
-        Ok(())
+        drop(held);
+        let mut enabled = self.enabled.write().unwrap_or_else(|e| e.into_inner());
+        let changed = *enabled != servers;
+        *enabled = servers;
+        Ok(changed)
     }
 
     /// Deletes instances long silent (crashed ones leave their row behind).
@@ -228,7 +253,11 @@ mod tests {
             .filter(|s| preferred_owner(s, live.iter().map(String::as_str)) == Some("i0"))
             .cloned()
             .collect();
-        let theirs: Vec<String> = servers.iter().filter(|s| !mine.contains(s)).cloned().collect();
+        let theirs: Vec<String> = servers
+            .iter()
+            .filter(|s| !mine.contains(s))
+            .cloned()
+            .collect();
         assert!(!mine.is_empty() && !theirs.is_empty());
         let held = vec![mine[0].clone(), theirs[0].clone(), "deleted".to_string()];
         let plan = plan("i0", &live, &servers, &held);

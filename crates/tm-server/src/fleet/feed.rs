@@ -138,8 +138,14 @@ impl Feed {
 
     /// Appends delta `seq`; false when this instance may not (lost lease).
     pub async fn append(&self, server_id: &str, seq: i64, entry: &FeedEntry) -> DbResult<bool> {
-        server_feed::append_delta(&self.pool, &self.instance_id, server_id, seq, &to_json(entry))
-            .await
+        server_feed::append_delta(
+            &self.pool,
+            &self.instance_id,
+            server_id,
+            seq,
+            &to_json(entry),
+        )
+        .await
     }
 
     /// Rewrites the snapshot as of `seq` and prunes the deltas it covers.
@@ -243,5 +249,6 @@ fn to_json(entry: &FeedEntry) -> String {
 }
 
 fn from_json(body: &str) -> DbResult<FeedEntry> {
-    serde_json::from_str(body).map_err(|error| crate::db::DbError::Sqlx(sqlx::Error::Decode(Box::new(error))))
+    serde_json::from_str(body)
+        .map_err(|error| crate::db::DbError::Sqlx(sqlx::Error::Decode(Box::new(error))))
 }

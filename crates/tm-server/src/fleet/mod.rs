@@ -165,6 +165,10 @@ impl Fleet {
                 });
             }
         }
+        if role == Role::Mirror && !pollers.contains_key(&spec.id) {
+            // New here: maybe this instance should own it.
+            self.ownership.beat_soon();
+        }
         let poller = Poller::start(
             spec,
             role,
@@ -259,6 +263,12 @@ impl Fleet {
             Wake::Server { id, owner } => {
                 let wanted = if owner { Role::Owner } else { Role::Mirror };
                 if let Some(poller) = self.get(id).filter(|p| p.role() == wanted) {
+                    if owner {
+                        // A write through another instance: poll now, and
+                        // often for a while, as a client may apply it late
+                        // (Transmission starts a torrent a moment after).
+                        poller.watch();
+                    }
                     poller.wake();
                 }
             }

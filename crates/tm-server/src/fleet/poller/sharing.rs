@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use tm_backends::Torrent;
 
-use super::super::feed::{Catchup, FeedEntry, SharedHealth, SNAPSHOT_INTERVAL};
+use super::super::feed::{Catchup, FeedEntry, SNAPSHOT_INTERVAL, SharedHealth};
 use super::{FleetEvent, Poller, Role, Snapshot};
 
 /// How often a mirror reads the feed without being notified: the bound on
