@@ -268,6 +268,97 @@ mod tests {
         assert_eq!(release, vec!["deleted".to_string(), theirs[0].clone()]);
     }
 
+    /// A new database on the test PostgreSQL server (`TM_TEST_PG_URL`);
+    /// `None` locally without one, a failure under CI.
+    async fn fresh_database() -> Option<PgPool> {
+        use sqlx::Connection;
+        let admin = match std::env::var("TM_TEST_PG_URL") {
+            Ok(url) if !url.is_empty() => url,
+            _ if std::env::var_os("CI").is_some() => panic!("TM_TEST_PG_URL must be set under CI"),
+            _ => return None,
+        };
+        let name = format!("tm_test_leases_{}", uuid::Uuid::now_v7().simple());
+        let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        let base = admin
+            .rsplit_once('/')
+            .map_or(admin.as_str(), |(base, _)| base);
+        let store = crate::db::Store::connect(&format!("{base}/{name}"))
+            .await
+            .unwrap();
+        store.shared().cloned()
+    }
+
+    async fn add_servers(pool: &PgPool, n: usize) -> Vec<String> {
+        sqlx::query(
+            "INSERT INTO users (id, username, username_key, password_hash, created_at) \
+             VALUES ('u', 'u', 'u', 'x', 0)",
+        )
+        .execute(pool)
+        .await
+        .unwrap();
+        let ids = ids("server-", n);
+        for id in &ids {
+            sqlx::query(
+                "INSERT INTO servers (id, user_id, name, server_type, host, port, use_ssl, \
+                 tls_accept_invalid_certs, enabled, is_default, http_use_ssl, created_at, updated_at) \
+                 VALUES ($1, 'u', $1, 'transmission', '127.0.0.1', 1, FALSE, FALSE, TRUE, FALSE, FALSE, 0, 0)",
+            )
+            .bind(id)
+            .execute(pool)
+            .await
+            .unwrap();
+        }
+        ids
+    }
+
+    #[tokio::test]
+    async fn two_instances_never_hold_one_lease_and_a_silent_ones_leases_are_taken() {
+        let Some(pool) = fresh_database().await else {
+            return;
+        };
+        let servers = add_servers(&pool, 24).await;
+        let lease = Duration::from_millis(1500);
+        let a = Ownership::new(Some(pool.clone()), lease);
+        let b = Ownership::new(Some(pool.clone()), lease);
+
+        // Grabbing everything at the same moment: each lease goes to one.
+        for _ in 0..5 {
+            let (by_a, by_b) = tokio::join!(
+                leases::acquire(&pool, a.instance_id(), &servers, 1500),
+                leases::acquire(&pool, b.instance_id(), &servers, 1500),
+            );
+            let (by_a, by_b) = (by_a.unwrap(), by_b.unwrap());
+            assert!(by_a.iter().all(|s| !by_b.contains(s)), "{by_a:?} {by_b:?}");
+        }
+        leases::leave(&pool, a.instance_id()).await.unwrap();
+        leases::leave(&pool, b.instance_id()).await.unwrap();
+
+        // Beating, they split the servers by preference, without overlap.
+        for _ in 0..3 {
+            let (ra, rb) = tokio::join!(a.renew(), b.renew());
+            ra.unwrap();
+            rb.unwrap();
+        }
+        let (owned_a, owned_b) = (a.owned(), b.owned());
+        assert!(
+            !owned_a.is_empty() && !owned_b.is_empty(),
+            "{owned_a:?} {owned_b:?}"
+        );
+        assert!(owned_a.is_disjoint(&owned_b));
+        assert_eq!(owned_a.len() + owned_b.len(), servers.len());
+
+        // `a` falls silent: its leases lapse for itself first, then `b`
+        // takes them once they expired in the database.
+        tokio::time::sleep(lease).await;
+        assert!(a.owned().is_empty(), "a counts itself owner no longer");
+        b.renew().await.unwrap();
+        assert_eq!(b.owned().len(), servers.len());
+    }
+
     #[test]
     fn alone_an_instance_prefers_every_server() {
         let plan = plan("me", &[], &ids("s", 5), &[]);
