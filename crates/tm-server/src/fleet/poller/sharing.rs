@@ -145,6 +145,7 @@ impl Poller {
         let Some(feed) = &self.feed else {
             return;
         };
+        let mut reading_deltas = false;
         for _ in 0..CATCHUP_ROUNDS {
             let seq = self.cursor().seq;
             match feed.catch_up(&self.spec.id, seq).await {
@@ -152,12 +153,14 @@ impl Poller {
                 Ok(Catchup::Snapshot(seq, entry)) => {
                     self.apply_shared(entry, true).await;
                     self.cursor().seq = Some(seq);
+                    reading_deltas = false;
                 }
                 Ok(Catchup::Deltas(entries)) => {
                     for (seq, entry) in entries {
                         self.apply_shared(entry, false).await;
                         self.cursor().seq = Some(seq);
                     }
+                    reading_deltas = true;
                 }
                 Err(error) => {
                     tracing::warn!(
@@ -169,8 +172,12 @@ impl Poller {
                 }
             }
         }
-        // More to read: go on at once rather than after the interval.
-        self.wake.notify_one();
+        // Still reading deltas after the last round: go on at once rather
+        // than after the interval. (Not after a snapshot: reloading one
+        // again and again is no progress; the interval bounds it.)
+        if reading_deltas {
+            self.wake.notify_one();
+        }
     }
 
     /// Applies one feed entry like a poll: same snapshot, same live delta.
