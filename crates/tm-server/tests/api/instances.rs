@@ -233,6 +233,18 @@ async fn three_instances_poll_a_server_as_often_as_one_and_all_list_it() {
     let polls = proxy.count() - before;
     // Three pollers would make about 15.
     assert!((2..=8).contains(&polls), "{polls} torrent-get calls in 5 s");
+
+    // The client goes away: every instance shows the owner's failure.
+    drop(client);
+    for api in &apis {
+        let path = format!("/servers/{server_id}");
+        wait_until(Duration::from_secs(10), || async {
+            let (_, server) = api.get(&path).await;
+            (server["status"] == "failing" && server["last_error"].is_string()).then_some(())
+        })
+        .await
+        .expect("the failure shows on every instance");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
