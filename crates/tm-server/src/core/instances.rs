@@ -47,6 +47,19 @@ impl Core {
     }
 }
 
+impl Core {
+    /// Wakes the mirrors a lost notification left behind.
+    async fn wake_mirrors_behind(&self) {
+        let Some(feed) = self.fleet().feed() else {
+            return;
+        };
+        match feed.latest().await {
+            Ok(latest) => self.fleet().wake_behind(&latest),
+            Err(error) => tracing::warn!(%error, "could not check the servers' feeds"),
+        }
+    }
+}
+
 /// Beats until `shutdown`, then frees this instance's leases. Returns at
 /// once on SQLite (one process owns everything).
 pub async fn run_instance(core: Core, shutdown: CancellationToken) {
@@ -60,11 +73,14 @@ pub async fn run_instance(core: Core, shutdown: CancellationToken) {
     let mut beat = tokio::time::interval(core.config().instance_heartbeat);
     beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut forget = tokio::time::interval(FORGET_INTERVAL);
+    let mut check = tokio::time::interval(crate::fleet::FEED_CHECK_INTERVAL);
+    check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             _ = shutdown.cancelled() => break,
             _ = beat.tick() => core.beat().await,
             _ = core.fleet().ownership().beat_requested() => core.beat().await,
+            _ = check.tick() => core.wake_mirrors_behind().await,
             _ = forget.tick() => {
                 if let Err(error) = core.fleet().ownership().forget_silent().await {
                     tracing::warn!(%error, "could not forget silent instances");

@@ -160,6 +160,18 @@ pub async fn snapshot_seq(pool: &PgPool, server_id: &str) -> DbResult<Option<i64
     )
 }
 
+/// The newest delta (or snapshot) number of every server, in one query:
+/// how an instance finds the mirrors a lost notification left behind.
+pub async fn latest_seqs(pool: &PgPool) -> DbResult<Vec<(String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT s.server_id, GREATEST(s.seq, COALESCE(MAX(d.seq), 0)) \
+         FROM server_snapshots s LEFT JOIN server_deltas d ON d.server_id = s.server_id \
+         GROUP BY s.server_id, s.seq",
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
 /// Asks the owner of `server_id` to poll it soon (a write went to the
 /// client through another instance).
 pub async fn request_refresh(pool: &PgPool, server_id: &str) -> DbResult<()> {

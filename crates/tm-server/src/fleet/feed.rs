@@ -6,6 +6,7 @@
 //! the owner uses and so derives the same views, the same `GET /events`
 //! delta, and its own `has_metainfo` flags.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,6 +23,9 @@ use crate::db::{DbResult, server_feed};
 pub const SNAPSHOT_INTERVAL: Duration = Duration::from_secs(30);
 /// Deltas are kept this long, for mirrors a little behind.
 const DELTA_RETENTION: Duration = Duration::from_secs(300);
+/// How often an instance looks for mirrors behind their feed (one query for
+/// all): the bound on how long a lost notification delays a mirror.
+pub const FEED_CHECK_INTERVAL: Duration = Duration::from_secs(3);
 /// Most deltas a mirror reads at once.
 const READ_BATCH: i64 = 500;
 
@@ -193,6 +197,14 @@ impl Feed {
         })
     }
 
+    /// The newest row number of every server's feed.
+    pub async fn latest(&self) -> DbResult<HashMap<String, i64>> {
+        Ok(server_feed::latest_seqs(&self.pool)
+            .await?
+            .into_iter()
+            .collect())
+    }
+
     /// Asks the owner of `server_id` to poll it soon.
     pub async fn request_refresh(&self, server_id: &str) -> DbResult<()> {
         server_feed::request_refresh(&self.pool, server_id).await
@@ -201,8 +213,7 @@ impl Feed {
     /// Listens for the feed's notifications until `shutdown` and wakes the
     /// poller concerned: a mirror to read the new rows, an owner to poll.
     /// After a lost connection every poller is woken (notifications sent
-    /// meanwhile are gone); mirrors also read on their own every few
-    /// seconds, which bounds any other loss.
+    /// meanwhile are gone); `FEED_CHECK_INTERVAL` bounds any other loss.
     pub async fn listen(self: Arc<Self>, wake: impl Fn(Wake<'_>), shutdown: CancellationToken) {
         loop {
             let outcome = tokio::select! {

@@ -29,7 +29,7 @@ use tokio_util::sync::CancellationToken;
 use crate::core::Ownership;
 use poller::{Carried, PollerContext};
 
-pub use feed::{Feed, Wake};
+pub use feed::{FEED_CHECK_INTERVAL, Feed, Wake};
 pub use metainfo_index::MetainfoIndex;
 pub use poller::{DEFAULT_RESYNC_INTERVAL, Poller, PollerState, Role};
 pub use snapshot::Snapshot;
@@ -271,6 +271,18 @@ impl Fleet {
                     }
                     poller.wake();
                 }
+            }
+        }
+    }
+
+    /// Wakes the mirrors whose feed has rows they have not applied
+    /// (`latest`: the newest row of each server's feed).
+    pub fn wake_behind(&self, latest: &HashMap<String, i64>) {
+        for poller in self.all().iter().filter(|p| p.role() == Role::Mirror) {
+            if let Some(newest) = latest.get(&poller.spec().id)
+                && poller.feed_seq() != Some(*newest)
+            {
+                poller.wake();
             }
         }
     }

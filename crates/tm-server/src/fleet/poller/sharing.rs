@@ -16,9 +16,10 @@ use tm_backends::Torrent;
 use super::super::feed::{Catchup, FeedEntry, SNAPSHOT_INTERVAL, SharedHealth};
 use super::{FleetEvent, Poller, Role, Snapshot};
 
-/// How often a mirror reads the feed without being notified: the bound on
-/// how long a lost notification delays it.
-pub const MIRROR_INTERVAL: Duration = Duration::from_secs(3);
+/// How often a mirror reads the feed on its own, unwoken. Rare: the
+/// instance wakes the mirrors behind (`Fleet::wake_behind`) every few
+/// seconds with one query for all.
+pub const MIRROR_INTERVAL: Duration = Duration::from_secs(60);
 /// Catch-up rounds per wake (each reads up to a batch of deltas).
 const CATCHUP_ROUNDS: usize = 4;
 
@@ -54,6 +55,11 @@ pub fn changes(before: &Snapshot, after: &Snapshot) -> (Vec<Torrent>, Vec<String
 impl Poller {
     fn cursor(&self) -> std::sync::MutexGuard<'_, Cursor> {
         self.cursor.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The last feed row written (owner) or applied (mirror).
+    pub fn feed_seq(&self) -> Option<i64> {
+        self.cursor().seq
     }
 
     /// Owner: writes `changed` (torrents changed and removed), or only a
