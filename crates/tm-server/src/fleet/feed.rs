@@ -134,10 +134,11 @@ impl Feed {
         Self { pool, instance_id }
     }
 
-    /// Writes the snapshot a new owner starts from; its number, or `None`
-    /// when this instance does not hold the lease.
-    pub async fn start(&self, server_id: &str, entry: &FeedEntry) -> DbResult<Option<i64>> {
-        server_feed::start_snapshot(&self.pool, &self.instance_id, server_id, &to_json(entry)).await
+    /// Writes the snapshot (`body`: a `FeedEntry` as JSON) a new owner
+    /// starts from; its number, or `None` when this instance does not hold
+    /// the lease.
+    pub async fn start(&self, server_id: &str, body: &str) -> DbResult<Option<i64>> {
+        server_feed::start_snapshot(&self.pool, &self.instance_id, server_id, body).await
     }
 
     /// Appends delta `seq`; false when this instance may not (lost lease).
@@ -152,16 +153,11 @@ impl Feed {
         .await
     }
 
-    /// Rewrites the snapshot as of `seq` and prunes the deltas it covers.
-    pub async fn save(&self, server_id: &str, seq: i64, entry: &FeedEntry) -> DbResult<bool> {
-        let saved = server_feed::save_snapshot(
-            &self.pool,
-            &self.instance_id,
-            server_id,
-            seq,
-            &to_json(entry),
-        )
-        .await?;
+    /// Rewrites the snapshot (`body`) as of `seq` and prunes the deltas it
+    /// covers.
+    pub async fn save(&self, server_id: &str, seq: i64, body: &str) -> DbResult<bool> {
+        let saved =
+            server_feed::save_snapshot(&self.pool, &self.instance_id, server_id, seq, body).await?;
         if saved {
             let keep = DELTA_RETENTION.as_millis() as i64;
             server_feed::prune_deltas(&self.pool, server_id, seq, keep).await?;
@@ -255,7 +251,7 @@ impl Feed {
     }
 }
 
-fn to_json(entry: &FeedEntry) -> String {
+pub fn to_json(entry: &FeedEntry) -> String {
     serde_json::to_string(entry).unwrap_or_else(|_| "{}".into())
 }
 

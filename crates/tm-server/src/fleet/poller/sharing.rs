@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use tm_backends::Torrent;
 
-use super::super::feed::{Catchup, FeedEntry, SNAPSHOT_INTERVAL, SharedHealth};
+use super::super::feed::{Catchup, FeedEntry, SNAPSHOT_INTERVAL, SharedHealth, to_json};
 use super::{FleetEvent, Poller, Role, Snapshot};
 
 /// How often a mirror reads the feed on its own, unwoken. Rare: the
@@ -83,7 +83,7 @@ impl Poller {
         };
         let id = &self.spec.id;
         let outcome = match (seq, changed) {
-            (None, _) => feed.start(id, &self.full_entry(health.clone())).await,
+            (None, _) => feed.start(id, &self.full_body(health.clone()).await).await,
             (Some(seq), changed) if changed.is_some() || health_changed => {
                 let (torrents, removed) = changed.unwrap_or_default();
                 let entry = FeedEntry {
@@ -125,7 +125,7 @@ impl Poller {
             }
         }
         if save_due && !fresh_start {
-            match feed.save(id, seq, &self.full_entry(health)).await {
+            match feed.save(id, seq, &self.full_body(health).await).await {
                 Ok(_) => self.cursor().saved_at = Some(Instant::now()),
                 Err(error) => tracing::warn!(
                     server = %crate::logsafe::text(&self.spec.name),
@@ -136,13 +136,21 @@ impl Poller {
         }
     }
 
-    /// Everything this instance holds of the server.
-    fn full_entry(&self, health: SharedHealth) -> FeedEntry {
-        FeedEntry {
-            torrents: self.snapshot().torrents.values().cloned().collect(),
-            removed: Vec::new(),
-            health,
-        }
+    /// Everything this instance holds of the server, as a row's body;
+    /// serialised off the async workers (a large list is CPU work).
+    async fn full_body(&self, health: SharedHealth) -> String {
+        let torrents = Arc::clone(&self.snapshot().torrents);
+        let serialised = tokio::task::spawn_blocking(move || {
+            to_json(&FeedEntry {
+                torrents: torrents.values().cloned().collect(),
+                removed: Vec::new(),
+                health,
+            })
+        })
+        .await;
+        // Only a panic fails; an unreadable body makes readers wait for
+        // the next snapshot.
+        serialised.unwrap_or_default()
     }
 
     /// Mirror: applies what the owner wrote since the last call. Callers
