@@ -77,6 +77,12 @@ pub struct Config {
     /// How often the RSS poller looks for feeds due a fetch and items due
     /// an add (each feed has its own interval).
     pub rss_poll_interval: Duration,
+    /// With several instances on one PostgreSQL database: how often each
+    /// heartbeats and renews its server leases.
+    pub instance_heartbeat: Duration,
+    /// How long a server lease lasts without renewal: a stopped instance's
+    /// servers are polled by another one after at most this (plus a beat).
+    pub instance_lease: Duration,
 }
 
 impl std::fmt::Debug for Config {
@@ -103,6 +109,8 @@ impl std::fmt::Debug for Config {
             .field("rule_max_removals_per_run", &self.rule_max_removals_per_run)
             .field("move_stall_timeout", &self.move_stall_timeout)
             .field("rss_poll_interval", &self.rss_poll_interval)
+            .field("instance_heartbeat", &self.instance_heartbeat)
+            .field("instance_lease", &self.instance_lease)
             .finish_non_exhaustive()
     }
 }
@@ -140,6 +148,8 @@ impl Config {
             rule_max_removals_per_run: 20,
             move_stall_timeout: Duration::from_secs(600),
             rss_poll_interval: Duration::from_secs(30),
+            instance_heartbeat: Duration::from_secs(3),
+            instance_lease: Duration::from_secs(10),
         }
     }
 

@@ -49,6 +49,7 @@ pub struct RunningServer {
     webhooks: JoinHandle<()>,
     file_lists: JoinHandle<()>,
     rss: JoinHandle<()>,
+    instance: JoinHandle<()>,
     core: Core,
 }
 
@@ -77,6 +78,7 @@ impl RunningServer {
         let _ = self.webhooks.await;
         let _ = self.file_lists.await;
         let _ = self.rss.await;
+        let _ = self.instance.await;
         if let Err(error) = self.core.flush_key_usage().await {
             tracing::warn!(%error, "could not save API key use times");
         }
@@ -116,6 +118,9 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
     core.refresh_webhook_users().await?;
     core.load_metainfo_index().await?;
     core.fail_interrupted_jobs().await?;
+    // Leases first, so servers this instance owns start polling at once
+    // (and the others as mirrors).
+    core.beat().await;
     core.sync_fleet().await?;
     let local_addr = listener.local_addr()?;
     tracing::info!("torrent-manager listening on http://{local_addr}");
@@ -133,6 +138,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
     tokio::spawn(crate::core::run_exporter(core.clone(), shutdown.clone()));
     let file_lists = tokio::spawn(content::run_fetcher(core.clone(), shutdown.clone()));
     let rss = tokio::spawn(crate::core::run_rss_poller(core.clone(), shutdown.clone()));
+    let instance = tokio::spawn(crate::core::run_instance(core.clone(), shutdown.clone()));
     Ok(RunningServer {
         local_addr,
         shutdown,
@@ -142,6 +148,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
         webhooks,
         file_lists,
         rss,
+        instance,
         core,
     })
 }

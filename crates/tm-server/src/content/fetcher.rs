@@ -62,14 +62,18 @@ async fn fetch_round(core: &Core, servers: &mut HashMap<String, ServerLists>) {
 
 /// Forgets the lists of torrents that left the server, then fetches a few
 /// missing ones. Only a server listed successfully right now is touched: a
-/// server still connecting has an empty snapshot that means nothing.
+/// server still connecting has an empty snapshot that means nothing. Only
+/// its owner fetches (the lists are stored for every instance).
 async fn sync_server(
     store: &Store,
     poller: Arc<Poller>,
     mut lists: ServerLists,
 ) -> (String, ServerLists) {
     let server_id = poller.spec().id.clone();
-    if poller.health().state != PollerState::Connected || poller.check_available().is_err() {
+    if poller.role() != crate::fleet::Role::Owner
+        || poller.health().state != PollerState::Connected
+        || poller.check_available().is_err()
+    {
         return (server_id, lists);
     }
     if !lists.loaded {

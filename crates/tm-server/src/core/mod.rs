@@ -11,12 +11,14 @@ mod egress_fetch;
 mod encoded_body;
 mod error;
 mod hashing;
+mod instances;
 mod jobs;
 mod key_cache;
 mod key_usage;
 mod list_cache;
 mod metainfo;
 mod metrics;
+mod ownership;
 mod placement;
 mod removal;
 mod rss;
@@ -54,9 +56,11 @@ pub use accounts::User;
 pub use categories::CategoryWrite;
 pub use encoded_body::Coding;
 pub use error::{Error, Result};
+pub use instances::run_instance;
 pub use key_usage::KeyUsage;
 pub use list_cache::RenderedList;
 pub use metainfo::export::run_exporter;
+pub use ownership::Ownership;
 pub use rss::run_rss_poller;
 pub use seedbox_files::SeedboxDownload;
 pub use sessions::{Identity, IssuedSession, clean_user_agent};
@@ -110,6 +114,16 @@ impl Core {
         let resync_interval = config.full_resync_interval;
         let events = Arc::new(crate::events::EventBus::default());
         let single_process = matches!(store, Store::Sqlite(_));
+        let ownership = Arc::new(Ownership::new(
+            store.shared().cloned(),
+            config.instance_lease,
+        ));
+        let feed = store.shared().map(|pool| {
+            Arc::new(crate::fleet::Feed::new(
+                pool.clone(),
+                ownership.instance_id().to_string(),
+            ))
+        });
         Self {
             inner: Arc::new(CoreInner {
                 store,
@@ -117,7 +131,13 @@ impl Core {
                 config,
                 checked_keys: key_cache::KeyCache::new(single_process),
                 key_usage: KeyUsage::default(),
-                fleet: Fleet::new(shutdown, resync_interval, Arc::clone(&events)),
+                fleet: Fleet::new(
+                    shutdown,
+                    resync_interval,
+                    Arc::clone(&events),
+                    ownership,
+                    feed,
+                ),
                 torrent_lists: list_cache::ListCache::default(),
                 streams: stream_slots::StreamSlots::default(),
                 metrics: ProcessMetrics::default(),

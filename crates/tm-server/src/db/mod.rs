@@ -9,10 +9,12 @@ mod api_keys;
 mod facade;
 mod file_lists;
 mod jobs;
+pub mod leases;
 mod metainfo;
 mod placement;
 mod rss;
 mod rules;
+pub mod server_feed;
 mod servers;
 mod sessions;
 mod settings;
@@ -114,6 +116,14 @@ impl Store {
             .await
             .map(|_| ()))
         .is_ok()
+    }
+
+    /// The PostgreSQL pool, when instances may share this database.
+    pub fn shared(&self) -> Option<&PgPool> {
+        match self {
+            Store::Postgres(pool) => Some(pool),
+            Store::Sqlite(_) => None,
+        }
     }
 
     pub async fn close(&self) {

@@ -5,7 +5,12 @@
 //! client. Mutations go to the client and then re-read what they changed
 //! before answering, so callers read their own writes. A failing server backs
 //! off on its own and never slows the others.
+//!
+//! With instances sharing a PostgreSQL database, only the instance owning a
+//! server (`core::ownership`) polls it; the others keep a mirror of it fed
+//! from the database (`feed`), with the same snapshot and live deltas.
 
+mod feed;
 mod metainfo_index;
 mod metrics;
 mod poller;
@@ -21,8 +26,12 @@ use tm_backends::BackendConfig;
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
+use crate::core::Ownership;
+use poller::{Carried, PollerContext};
+
+pub use feed::{FEED_CHECK_INTERVAL, Feed, Wake};
 pub use metainfo_index::MetainfoIndex;
-pub use poller::{DEFAULT_RESYNC_INTERVAL, Poller, PollerState};
+pub use poller::{DEFAULT_RESYNC_INTERVAL, Poller, PollerState, Role};
 pub use snapshot::Snapshot;
 pub use stream_json::stream_array;
 pub use view::{TorrentView, json_array, state_of};
@@ -70,35 +79,50 @@ const EVENT_BUFFER: usize = 128;
 /// All pollers of this instance, by server id.
 pub struct Fleet {
     pollers: RwLock<HashMap<String, Arc<Poller>>>,
+    context: PollerContext,
     events: broadcast::Sender<Arc<FleetEvent>>,
-    /// Where pollers send lifecycle events (webhooks).
-    lifecycle: Arc<crate::events::EventBus>,
-    /// Time between two full lists of a server.
-    resync_interval: std::time::Duration,
     shutdown: CancellationToken,
-    /// Which torrents have their metainfo stored (their views say so).
-    metainfo: Arc<MetainfoIndex>,
+    /// Which servers this instance polls (the others are mirrored).
+    ownership: Arc<Ownership>,
 }
 
 impl Fleet {
+    /// `feed`: where owners and mirrors share servers' torrents (with a
+    /// shared database).
     pub fn new(
         shutdown: CancellationToken,
         resync_interval: std::time::Duration,
         lifecycle: Arc<crate::events::EventBus>,
+        ownership: Arc<Ownership>,
+        feed: Option<Arc<Feed>>,
     ) -> Self {
+        let events = broadcast::channel(EVENT_BUFFER).0;
         Self {
             pollers: RwLock::new(HashMap::new()),
-            events: broadcast::channel(EVENT_BUFFER).0,
-            lifecycle,
-            resync_interval,
+            context: PollerContext {
+                resync_interval,
+                events: events.clone(),
+                lifecycle,
+                metainfo: Arc::default(),
+                feed,
+            },
+            events,
             shutdown,
-            metainfo: Arc::default(),
+            ownership,
         }
     }
 
     /// The hashes whose metainfo is stored.
     pub fn metainfo(&self) -> &MetainfoIndex {
-        &self.metainfo
+        &self.context.metainfo
+    }
+
+    pub fn ownership(&self) -> &Arc<Ownership> {
+        &self.ownership
+    }
+
+    pub fn feed(&self) -> Option<&Arc<Feed>> {
+        self.context.feed.as_ref()
     }
 
     /// Cancelled when the server shuts down (live streams end then).
@@ -116,24 +140,41 @@ impl Fleet {
         let _ = self.events.send(Arc::new(event));
     }
 
-    /// Starts polling `spec`, or restarts when its configuration changed.
+    /// Starts polling (or mirroring) `spec`, or restarts when its
+    /// configuration or this instance's role for it changed. A change of
+    /// role alone keeps the snapshot: lists do not blink.
     pub fn upsert(&self, spec: ServerSpec) -> Result<(), tm_backends::BackendError> {
+        let role = if self.ownership.owns(&spec.id) {
+            Role::Owner
+        } else {
+            Role::Mirror
+        };
         let mut pollers = self.pollers.write().unwrap_or_else(|e| e.into_inner());
+        let mut carried = None;
         if let Some(existing) = pollers.get(&spec.id) {
-            if existing.spec().version == spec.version
-                && existing.spec().backend.egress == spec.backend.egress
-            {
+            let same_config = existing.spec().version == spec.version
+                && existing.spec().backend.egress == spec.backend.egress;
+            if same_config && existing.role() == role {
                 return Ok(());
             }
             existing.stop();
+            if same_config {
+                carried = Some(Carried {
+                    snapshot: existing.snapshot(),
+                    health: existing.health(),
+                });
+            }
+        }
+        if role == Role::Mirror && !pollers.contains_key(&spec.id) {
+            // New here: maybe this instance should own it.
+            self.ownership.beat_soon();
         }
         let poller = Poller::start(
             spec,
-            self.resync_interval,
+            role,
+            &self.context,
             self.shutdown.child_token(),
-            self.events.clone(),
-            Arc::clone(&self.lifecycle),
-            Arc::clone(&self.metainfo),
+            carried,
         )?;
         let user_id = poller.spec().user_id.clone();
         pollers.insert(poller.spec().id.clone(), poller);
@@ -191,6 +232,57 @@ impl Fleet {
                     error = %crate::logsafe::text(&error.to_string()),
                     "cannot poll server"
                 );
+            }
+        }
+    }
+
+    /// Restarts the pollers whose role changed with this instance's leases.
+    pub fn reassign(&self) {
+        for poller in self.all() {
+            let owns = self.ownership.owns(&poller.spec().id);
+            if owns != (poller.role() == Role::Owner)
+                && let Err(error) = self.upsert(poller.spec().clone())
+            {
+                tracing::warn!(
+                    server = %crate::logsafe::text(&poller.spec().name),
+                    error = %crate::logsafe::text(&error.to_string()),
+                    "cannot poll server"
+                );
+            }
+        }
+    }
+
+    /// Wakes the pollers a feed notification concerns.
+    pub fn wake(&self, wake: Wake<'_>) {
+        match wake {
+            Wake::All => {
+                for poller in self.all().iter().filter(|p| p.role() == Role::Mirror) {
+                    poller.wake();
+                }
+            }
+            Wake::Server { id, owner } => {
+                let wanted = if owner { Role::Owner } else { Role::Mirror };
+                if let Some(poller) = self.get(id).filter(|p| p.role() == wanted) {
+                    if owner {
+                        // A write through another instance: poll now, and
+                        // often for a while, as a client may apply it late
+                        // (Transmission starts a torrent a moment after).
+                        poller.watch();
+                    }
+                    poller.wake();
+                }
+            }
+        }
+    }
+
+    /// Wakes the mirrors whose feed has rows they have not applied
+    /// (`latest`: the newest row of each server's feed).
+    pub fn wake_behind(&self, latest: &HashMap<String, i64>) {
+        for poller in self.all().iter().filter(|p| p.role() == Role::Mirror) {
+            if let Some(newest) = latest.get(&poller.spec().id)
+                && poller.feed_seq() != Some(*newest)
+            {
+                poller.wake();
             }
         }
     }

@@ -6,6 +6,9 @@ use tm_backends::{BackendError, ClientInfo, ErrorKind, Torrent, TorrentChanges, 
 use tokio::sync::{Notify, broadcast};
 use tokio_util::sync::CancellationToken;
 
+mod sharing;
+
+use super::feed::Feed;
 use super::{FleetEvent, MetainfoIndex, ServerSpec, Snapshot, delta};
 use crate::core::now_millis;
 use crate::events::{EventBus, server_transition, torrent_events};
@@ -33,7 +36,8 @@ const MAX_REREAD: usize = 64;
 /// one user) can make this process hold.
 pub const MAX_TORRENTS_PER_SERVER: usize = 200_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum PollerState {
     /// Not polled successfully yet.
     Connecting,
@@ -60,9 +64,41 @@ pub struct Health {
     pub last_poll_duration: Option<Duration>,
 }
 
-/// Polls one server and holds its snapshot.
+/// Whether this instance polls the server or follows its owner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Polls the client (and, with a shared database, writes the feed).
+    Owner,
+    /// Another instance polls; the snapshot follows the feed it writes.
+    Mirror,
+}
+
+/// What every poller of an instance shares.
+#[derive(Clone)]
+pub struct PollerContext {
+    /// Time between two full lists of a server.
+    pub resync_interval: Duration,
+    pub events: broadcast::Sender<Arc<FleetEvent>>,
+    /// Where owners send lifecycle events (webhooks).
+    pub lifecycle: Arc<EventBus>,
+    pub metainfo: Arc<MetainfoIndex>,
+    /// The feed shared with other instances (PostgreSQL), if any.
+    pub feed: Option<Arc<Feed>>,
+}
+
+/// What a poller taking over from another one of this instance starts with.
+pub struct Carried {
+    pub snapshot: Snapshot,
+    pub health: Health,
+}
+
+/// Polls one server (or follows its owner) and holds its snapshot.
 pub struct Poller {
     spec: ServerSpec,
+    role: Role,
+    feed: Option<Arc<Feed>>,
+    /// Where this poller is in the feed (see `sharing`).
+    cursor: Mutex<sharing::Cursor>,
     client: Arc<dyn TorrentClient>,
     snapshot: RwLock<Snapshot>,
     health: Mutex<Health>,
@@ -85,41 +121,51 @@ pub struct Poller {
 }
 
 impl Poller {
-    /// Builds the adapter and starts the polling task.
+    /// Builds the adapter (a mirror makes no request with it until a write)
+    /// and starts the polling task.
     pub fn start(
         spec: ServerSpec,
-        resync_interval: Duration,
+        role: Role,
+        context: &PollerContext,
         cancel: CancellationToken,
-        events: broadcast::Sender<Arc<FleetEvent>>,
-        lifecycle: Arc<EventBus>,
-        metainfo: Arc<MetainfoIndex>,
+        carried: Option<Carried>,
     ) -> Result<Arc<Self>, BackendError> {
         let client = tm_backends::connect(&spec.backend)?;
+        let (snapshot, health) = match carried {
+            Some(carried) => (carried.snapshot, carried.health),
+            None => (
+                Snapshot::default(),
+                Health {
+                    state: PollerState::Connecting,
+                    consecutive_failures: 0,
+                    last_error: None,
+                    last_success_at: None,
+                    retry_at: None,
+                    client: None,
+                    free_space: None,
+                    last_poll_duration: None,
+                },
+            ),
+        };
         let poller = Arc::new(Self {
             spec,
+            role,
+            feed: context.feed.clone(),
+            cursor: Mutex::default(),
             client,
-            snapshot: RwLock::new(Snapshot::default()),
-            health: Mutex::new(Health {
-                state: PollerState::Connecting,
-                consecutive_failures: 0,
-                last_error: None,
-                last_success_at: None,
-                retry_at: None,
-                client: None,
-                free_space: None,
-                last_poll_duration: None,
-            }),
+            snapshot: RwLock::new(snapshot),
+            health: Mutex::new(health),
             poll_lock: tokio::sync::Mutex::new(()),
             wake: Notify::new(),
             watched_until: AtomicI64::new(0),
-            resync_interval,
+            resync_interval: context.resync_interval,
             last_full_list: Mutex::new(None),
             free_space_asked: Mutex::new(None),
             cancel,
-            events,
-            lifecycle,
+            events: context.events.clone(),
+            lifecycle: Arc::clone(&context.lifecycle),
             listed: AtomicBool::new(false),
-            metainfo,
+            metainfo: Arc::clone(&context.metainfo),
         });
         tokio::spawn(Arc::clone(&poller).run());
         Ok(poller)
@@ -131,6 +177,15 @@ impl Poller {
 
     pub fn spec(&self) -> &ServerSpec {
         &self.spec
+    }
+
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// Polls (owner) or reads the feed (mirror) soon.
+    pub fn wake(&self) {
+        self.wake.notify_one();
     }
 
     pub fn client(&self) -> &dyn TorrentClient {
@@ -181,14 +236,20 @@ impl Poller {
 
     /// Polls now and updates the snapshot: a full list when one is due,
     /// else the client's changes since the last poll.
+    /// A mirror reads its owner's feed instead.
     pub async fn refresh(&self) -> Result<(), BackendError> {
         let _polling = self.poll_lock.lock().await;
+        if self.role == Role::Mirror {
+            self.follow().await;
+            return Ok(());
+        }
         let started = Instant::now();
         let outcome = self.poll().await;
         self.health
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .last_poll_duration = Some(started.elapsed());
+        self.share(None).await;
         outcome
     }
 
@@ -255,6 +316,7 @@ impl Poller {
             removed,
         };
         self.publish(changes).await?;
+        self.ask_owner_to_poll().await;
         Ok(found)
     }
 
@@ -315,10 +377,13 @@ impl Poller {
         let spec = self.spec.clone();
         let listening = self.events.receiver_count() > 0;
         let stored = Arc::clone(&self.metainfo);
-        // Lifecycle events only after the first list, and only for a user
-        // with webhooks.
-        let deriving =
-            self.listed.load(Ordering::Relaxed) && self.lifecycle.wants(&self.spec.user_id);
+        // Lifecycle events only after the first list, only for a user with
+        // webhooks, and only where the server is polled.
+        let owner = self.role == Role::Owner;
+        let deriving = owner
+            && self.listed.load(Ordering::Relaxed)
+            && self.lifecycle.wants(&self.spec.user_id);
+        let sharing = owner && self.feed.is_some();
         let built = tokio::task::spawn_blocking(move || {
             let next = current.apply(&spec, changes, &stored)?;
             // Deltas are built only while someone listens.
@@ -329,10 +394,11 @@ impl Poller {
             } else {
                 Vec::new()
             };
-            Some((next, delta, events))
+            let shared = sharing.then(|| sharing::changes(&current, &next));
+            Some((next, delta, events, shared))
         })
         .await;
-        let Ok(Some((next, delta, events))) = built else {
+        let Ok(Some((next, delta, events, shared))) = built else {
             return Ok(());
         };
         if next.torrents.len() > MAX_TORRENTS_PER_SERVER {
@@ -347,6 +413,9 @@ impl Poller {
         *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = next;
         for event in events {
             self.lifecycle.emit(event);
+        }
+        if shared.is_some() {
+            self.share(shared).await;
         }
         Ok(())
     }
@@ -410,7 +479,7 @@ impl Poller {
             health.last_error.as_deref(),
         );
         drop(health);
-        if let Some(event) = transition {
+        if let Some(event) = transition.filter(|_| self.role == Role::Owner) {
             self.lifecycle.emit(event);
         }
         outcome
@@ -434,7 +503,10 @@ impl Poller {
         loop {
             // Errors are recorded in the health; the loop just waits longer.
             let _ = self.refresh().await;
-            let delay = self.next_delay();
+            let delay = match self.role {
+                Role::Owner => self.next_delay(),
+                Role::Mirror => sharing::MIRROR_INTERVAL,
+            };
             tokio::select! {
                 _ = self.cancel.cancelled() => return,
                 _ = tokio::time::sleep(delay) => {}

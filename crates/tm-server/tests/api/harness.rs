@@ -105,6 +105,13 @@ impl TestApp {
         self.server = Some(server);
     }
 
+    /// Stops the server gracefully.
+    pub async fn stop(mut self) {
+        if let Some(server) = self.server.take() {
+            server.stop().await.expect("server stops cleanly");
+        }
+    }
+
     pub fn data_dir(&self) -> &Path {
         &self.config.data_dir
     }

@@ -11,6 +11,7 @@ mod categories;
 mod duplicates;
 mod events;
 mod faults;
+mod instances;
 mod isolation;
 mod labels;
 mod limits;

@@ -37,12 +37,14 @@ pub async fn run_exporter(core: Core, shutdown: CancellationToken) {
 
 impl Core {
     /// Exports up to `PER_SERVER` missing files from `poller`'s client.
-    /// `tried` holds the hashes already asked, by server id.
+    /// `tried` holds the hashes already asked, by server id. Only the
+    /// server's owner exports (the files are stored for every instance).
     async fn export_from(&self, poller: &Poller, tried: &mut HashMap<String, HashSet<String>>) {
-        let exports = poller
-            .health()
-            .client
-            .is_some_and(|c| c.capabilities.export_metainfo);
+        let exports = poller.role() == crate::fleet::Role::Owner
+            && poller
+                .health()
+                .client
+                .is_some_and(|c| c.capabilities.export_metainfo);
         if !exports {
             return;
         }
