@@ -1,5 +1,6 @@
 //! `torrent-manager`: run the server, or talk to one from the command line.
 
+mod allocator;
 mod cli;
 mod serve;
 
@@ -38,6 +39,9 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if matches!(cli.command, Command::Serve(_)) {
+        allocator::return_freed_memory();
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => {
