@@ -244,7 +244,7 @@ impl Core {
         }
         let user = self.user(id).await?;
         let deleted = self.store().delete_user(id).await;
-        self.forget_checked_keys();
+        self.forget_checked_keys().await;
         if !deleted? {
             return Err(Error::Conflict("cannot delete the last admin".into()));
         }
@@ -256,7 +256,7 @@ impl Core {
 
     async fn admin_role_set(&self, id: &str, is_admin: bool) -> Result<bool> {
         let done = self.store().set_user_admin(id, is_admin).await;
-        self.forget_checked_keys();
+        self.forget_checked_keys().await;
         Ok(done?)
     }
 

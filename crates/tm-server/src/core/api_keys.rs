@@ -108,7 +108,7 @@ impl Core {
             }
         };
         let deleted = self.store().delete_api_key(&key.id, &user.id).await;
-        self.forget_checked_keys();
+        self.forget_checked_keys().await;
         if !deleted? {
             return Err(Error::NotFound("API key not found".into()));
         }

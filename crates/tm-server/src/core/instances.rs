@@ -6,6 +6,7 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 use super::Core;
+use crate::fleet::Wake;
 
 /// How often long-silent instances are forgotten.
 const FORGET_INTERVAL: Duration = Duration::from_secs(300);
@@ -48,6 +49,15 @@ impl Core {
 }
 
 impl Core {
+    /// Acts on a notification from another instance. `All` (notifications
+    /// may have been lost) also forgets the checked keys.
+    fn wake(&self, wake: Wake<'_>) {
+        if matches!(wake, Wake::All | Wake::Credentials) {
+            self.forget_checked_keys_here();
+        }
+        self.fleet().wake(wake);
+    }
+
     /// Wakes the mirrors a lost notification left behind.
     async fn wake_mirrors_behind(&self) {
         let Some(feed) = self.fleet().feed() else {
@@ -68,7 +78,7 @@ pub async fn run_instance(core: Core, shutdown: CancellationToken) {
     }
     if let Some(feed) = core.fleet().feed().cloned() {
         let waker = core.clone();
-        tokio::spawn(feed.listen(move |wake| waker.fleet().wake(wake), shutdown.clone()));
+        tokio::spawn(feed.listen(move |wake| waker.wake(wake), shutdown.clone()));
     }
     let mut beat = tokio::time::interval(core.config().instance_heartbeat);
     beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

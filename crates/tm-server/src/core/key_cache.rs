@@ -1,12 +1,14 @@
 //! API keys already checked against the database, so that a script or an
 //! *arr app calling with a key costs no database round trip per request.
 //!
-//! Correct because every change that can end or alter a key's identity in
-//! this process (revocation, deleting the user, changing the admin role)
-//! calls `forget_all` after writing, and a lookup that raced such a change
-//! is not kept (the generation check). Expiry is checked on every hit.
-//! Other processes sharing a PostgreSQL database would not be told of a
-//! revocation, so the cache is used with SQLite only (one process).
+//! Correct because every change that can end or alter a key's identity
+//! (revocation, deleting the user, changing the admin role) calls
+//! `forget_all` after writing, and a lookup that raced such a change is not
+//! kept (the generation check). Expiry is checked on every hit. Instances
+//! sharing a PostgreSQL database tell each other over `NOTIFY
+//! tm_credentials` and forget all on a lost notification connection; an
+//! entry is trusted there for a few seconds only, the bound should a
+//! notification still go missing.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -14,14 +16,27 @@ use std::time::{Duration, Instant};
 
 use super::Identity;
 
-/// How long an entry is trusted without asking the database again: a
-/// bound for what no code path here can see (a database edited by hand).
-const TRUSTED_FOR: Duration = Duration::from_secs(60);
+/// How long an entry is trusted without asking the database again, for one
+/// process: a bound for what no code path here can see (a database edited
+/// by hand).
+const TRUSTED_ALONE: Duration = Duration::from_secs(60);
+/// The same when instances share the database: the bound for a missed
+/// notification.
+const TRUSTED_SHARED: Duration = Duration::from_secs(5);
+
+/// How long entries are trusted, alone or sharing the database.
+pub fn trusted_for(single_process: bool) -> Duration {
+    if single_process {
+        TRUSTED_ALONE
+    } else {
+        TRUSTED_SHARED
+    }
+}
 /// Entries kept; beyond it the cache starts over (keys are few in practice).
 const MAX_ENTRIES: usize = 10_000;
 
 pub struct KeyCache {
-    enabled: bool,
+    trusted_for: Duration,
     state: Mutex<State>,
 }
 
@@ -45,9 +60,9 @@ struct Checked {
 pub struct Lookup(u64);
 
 impl KeyCache {
-    pub fn new(enabled: bool) -> Self {
+    pub fn new(trusted_for: Duration) -> Self {
         Self {
-            enabled,
+            trusted_for,
             state: Mutex::default(),
         }
     }
@@ -59,8 +74,7 @@ impl KeyCache {
         let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         match state.entries.get(key_hash) {
             Some(checked)
-                if self.enabled
-                    && checked.checked_at.elapsed() < TRUSTED_FOR
+                if checked.checked_at.elapsed() < self.trusted_for
                     && checked.expires_at.is_none_or(|at| at > now) =>
             {
                 Ok((checked.identity.clone(), checked.key_id.clone()))
@@ -79,9 +93,6 @@ impl KeyCache {
         key_id: &str,
         expires_at: Option<i64>,
     ) {
-        if !self.enabled {
-            return;
-        }
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         if state.generation != lookup.0 {
             return;
@@ -132,7 +143,7 @@ mod tests {
 
     #[test]
     fn a_kept_key_is_served_until_it_expires_or_anything_changes() {
-        let cache = KeyCache::new(true);
+        let cache = KeyCache::new(TRUSTED_ALONE);
         let lookup = cache.get("h", 0).unwrap_err();
         cache.keep(lookup, "h", &identity(), "k1", Some(1_000));
         assert_eq!(cache.get("h", 999).unwrap().1, "k1");
@@ -143,7 +154,7 @@ mod tests {
 
     #[test]
     fn a_lookup_that_raced_a_change_is_not_kept() {
-        let cache = KeyCache::new(true);
+        let cache = KeyCache::new(TRUSTED_ALONE);
         let lookup = cache.get("h", 0).unwrap_err();
         // The key is revoked while the database answer is on its way.
         cache.forget_all();
@@ -152,10 +163,13 @@ mod tests {
     }
 
     #[test]
-    fn disabled_it_keeps_nothing() {
-        let cache = KeyCache::new(false);
+    fn an_entry_is_trusted_for_its_bound_only() {
+        let cache = KeyCache::new(Duration::from_millis(30));
         let lookup = cache.get("h", 0).unwrap_err();
         cache.keep(lookup, "h", &identity(), "k1", None);
-        assert!(cache.get("h", 0).is_err());
+        assert!(cache.get("h", 0).is_ok());
+        std::thread::sleep(Duration::from_millis(40));
+        assert!(cache.get("h", 0).is_err(), "asked again after the bound");
+        assert!(trusted_for(false) < trusted_for(true));
     }
 }

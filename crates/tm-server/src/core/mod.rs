@@ -129,7 +129,7 @@ impl Core {
                 store,
                 secrets,
                 config,
-                checked_keys: key_cache::KeyCache::new(single_process),
+                checked_keys: key_cache::KeyCache::new(key_cache::trusted_for(single_process)),
                 key_usage: KeyUsage::default(),
                 fleet: Fleet::new(
                     shutdown,

@@ -228,8 +228,19 @@ impl Core {
     }
 
     /// After any change to API keys or accounts: keys are checked against
-    /// the database again.
-    pub(super) fn forget_checked_keys(&self) {
+    /// the database again, here and (told over the database) in every
+    /// instance sharing it.
+    pub(super) async fn forget_checked_keys(&self) {
+        self.inner.checked_keys.forget_all();
+        if let Err(error) = self.store().announce_credentials_changed().await {
+            // The other instances' bound (`key_cache`) still holds.
+            tracing::warn!(%error, "could not tell other instances of a credential change");
+        }
+    }
+
+    /// Another instance changed keys or accounts (or its word may have been
+    /// missed): forget what was checked.
+    pub fn forget_checked_keys_here(&self) {
         self.inner.checked_keys.forget_all();
     }
 

@@ -16,6 +16,9 @@ use super::leases::db_now_ms;
 pub const DELTAS_CHANNEL: &str = "tm_deltas";
 /// Channel asking a server's owner to poll it soon: `<server_id>`.
 pub const REFRESH_CHANNEL: &str = "tm_refresh";
+/// Channel announcing that API keys or accounts changed (empty payload):
+/// every instance forgets the keys it checked.
+pub const CREDENTIALS_CHANNEL: &str = "tm_credentials";
 
 /// The lease condition every write carries ($1 instance, $2 server).
 macro_rules! while_leased {
@@ -180,4 +183,18 @@ pub async fn request_refresh(pool: &PgPool, server_id: &str) -> DbResult<()> {
         .execute(pool)
         .await?;
     Ok(())
+}
+
+impl super::Store {
+    /// Tells every instance sharing the database that API keys or accounts
+    /// changed (nothing to tell on SQLite: one process).
+    pub async fn announce_credentials_changed(&self) -> DbResult<()> {
+        if let super::Store::Postgres(pool) = self {
+            sqlx::query("SELECT pg_notify($1, '')")
+                .bind(CREDENTIALS_CHANNEL)
+                .execute(pool)
+                .await?;
+        }
+        Ok(())
+    }
 }

@@ -111,6 +111,8 @@ pub enum Wake<'a> {
     /// One server: its mirror (new rows) or, with `owner`, its owner (a
     /// write through another instance; poll soon).
     Server { id: &'a str, owner: bool },
+    /// API keys or accounts changed through another instance.
+    Credentials,
 }
 
 /// Where this instance reads and writes the shared feed.
@@ -230,7 +232,11 @@ impl Feed {
     async fn listen_once(&self, wake: &impl Fn(Wake<'_>)) -> DbResult<()> {
         let mut listener = PgListener::connect_with(&self.pool).await?;
         listener
-            .listen_all([server_feed::DELTAS_CHANNEL, server_feed::REFRESH_CHANNEL])
+            .listen_all([
+                server_feed::DELTAS_CHANNEL,
+                server_feed::REFRESH_CHANNEL,
+                server_feed::CREDENTIALS_CHANNEL,
+            ])
             .await?;
         // Rows written before the LISTEN took effect.
         wake(Wake::All);
@@ -241,6 +247,10 @@ impl Feed {
                 wake(Wake::All);
                 continue;
             };
+            if notification.channel() == server_feed::CREDENTIALS_CHANNEL {
+                wake(Wake::Credentials);
+                continue;
+            }
             let payload = notification.payload();
             let server_id = payload.rsplit_once(':').map_or(payload, |(id, _)| id);
             wake(Wake::Server {

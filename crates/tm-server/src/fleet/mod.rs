@@ -260,6 +260,8 @@ impl Fleet {
                     poller.wake();
                 }
             }
+            // Not the fleet's: `Core::wake` forgets the checked keys.
+            Wake::Credentials => {}
             Wake::Server { id, owner } => {
                 let wanted = if owner { Role::Owner } else { Role::Mirror };
                 if let Some(poller) = self.get(id).filter(|p| p.role() == wanted) {

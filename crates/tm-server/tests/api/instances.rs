@@ -26,7 +26,7 @@ fn quick(config: &mut tm_server::Config) {
 
 /// `n` instances on one fresh database (the first makes it); `None`
 /// without PostgreSQL.
-async fn instances(n: usize, tweak: fn(&mut tm_server::Config)) -> Option<Vec<TestApp>> {
+pub(crate) async fn instances(n: usize, tweak: fn(&mut tm_server::Config)) -> Option<Vec<TestApp>> {
     let first = TestApp::try_spawn(Db::Postgres, |c| {
         quick(c);
         tweak(c);
@@ -48,7 +48,7 @@ async fn instances(n: usize, tweak: fn(&mut tm_server::Config)) -> Option<Vec<Te
 }
 
 /// Alice, registered on the first instance and logged in on each.
-async fn alice_on(apps: &[TestApp]) -> Vec<Api> {
+pub(crate) async fn alice_on(apps: &[TestApp]) -> Vec<Api> {
     let mut apis = vec![apps[0].user("alice").await];
     for app in &apps[1..] {
         let api = app.client();

@@ -12,6 +12,7 @@ mod duplicates;
 mod events;
 mod faults;
 mod instances;
+mod instances_auth;
 mod isolation;
 mod labels;
 mod limits;
