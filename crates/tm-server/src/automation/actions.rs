@@ -4,7 +4,7 @@
 
 use tm_api_types::{RuleAction, RuleActionRecord, RuleHistory, RuleRunResult};
 
-use super::plan::{Planned, plan};
+use super::plan::{Planned, Reach, plan};
 use super::rules::CompiledRule;
 use super::rules::{SERVER_FIELD, TRACKER_FIELD};
 use crate::core::activity::{Actor, with_actor};
@@ -19,14 +19,14 @@ const MAX_HISTORY_PAGE: u32 = 500;
 
 /// Runs the rule once: every matching torrent gets the actions it still
 /// needs, in order, and each outcome is recorded.
-pub async fn run_rule(core: &Core, rule: &CompiledRule) -> Result<RuleRunResult> {
+pub async fn run_rule(core: &Core, rule: &CompiledRule, reach: Reach) -> Result<RuleRunResult> {
     let owner = core
         .store()
         .user_by_id(&rule.user_id)
         .await?
         .map(User::from)
         .ok_or_else(|| Error::NotFound("the rule's owner no longer exists".into()))?;
-    let planned = plan(core, rule).await?;
+    let planned = plan(core, rule, reach).await?;
     let cap = rule
         .max_removals_per_run
         .unwrap_or(core.config().rule_max_removals_per_run);
@@ -203,7 +203,7 @@ impl Core {
             .rule_runs()
             .claim(&rule.id)
             .ok_or_else(|| Error::Conflict("the rule is running; try again shortly".into()))?;
-        run_rule(self, &rule).await
+        run_rule(self, &rule, Reach::All).await
     }
 
     /// What the rule did, newest first.

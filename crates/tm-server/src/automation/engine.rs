@@ -11,6 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::actions::run_rule;
 use super::idle::IdleTracker;
+use super::plan::Reach;
 use super::rules::CompiledRule;
 use super::share_limits;
 use crate::core::{Core, now_millis};
@@ -146,7 +147,7 @@ async fn tick_once(core: &Core, check_share_limits: bool) {
         let core = core.clone();
         tokio::spawn(async move {
             let _claim = claim;
-            if let Err(error) = run_rule(&core, &rule).await {
+            if let Err(error) = run_rule(&core, &rule, Reach::Owned).await {
                 tracing::warn!(%error, rule = %crate::logsafe::text(&rule.name), "rule run failed");
             }
         });

@@ -10,6 +10,7 @@ use super::rules::CompiledRule;
 use super::subject::Subject;
 use crate::content::{FleetIndex, Wants};
 use crate::core::{Core, Result, User, now_millis};
+use crate::fleet::Role;
 
 /// Most matches a preview lists (the total is given).
 const MAX_PREVIEW: usize = 1_000;
@@ -25,9 +26,20 @@ pub struct Planned {
     pub actions: Vec<RuleAction>,
 }
 
-/// Every torrent of the rule's servers (the owner's, reachable now) that the
-/// conditions match, from the snapshots, in a stable order.
-pub async fn plan(core: &Core, rule: &CompiledRule) -> Result<Vec<Planned>> {
+/// Which servers a run covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Every server of the rule (a run or preview someone asked for).
+    All,
+    /// Only the servers this instance polls: the background engine runs on
+    /// every instance sharing a database, and each server's torrents must
+    /// be acted on once, by its owner.
+    Owned,
+}
+
+/// Every torrent of the rule's servers (the owner's, reachable now, within
+/// `reach`) that the conditions match, from the snapshots, in a stable order.
+pub async fn plan(core: &Core, rule: &CompiledRule, reach: Reach) -> Result<Vec<Planned>> {
     let done: HashMap<(String, String, String), i64> = core
         .store()
         .rule_actions_done(&rule.id)
@@ -57,6 +69,9 @@ pub async fn plan(core: &Core, rule: &CompiledRule) -> Result<Vec<Planned>> {
     for poller in fleet.pollers() {
         let server = poller.spec();
         if !rule.server_ids.is_empty() && !rule.server_ids.contains(&server.id) {
+            continue;
+        }
+        if reach == Reach::Owned && poller.role() != Role::Owner {
             continue;
         }
         // A server that is down is left for a later run (nothing can be done).
@@ -108,7 +123,7 @@ impl Core {
     /// What a run of the rule would do now; changes nothing.
     pub async fn preview_rule(&self, user: &User, id: &str) -> Result<RulePreview> {
         let rule = CompiledRule::from_row(&self.rule_row(user, id).await?)?;
-        let planned = plan(self, &rule).await?;
+        let planned = plan(self, &rule, Reach::All).await?;
         let total = planned.len();
         let matches = planned
             .into_iter()

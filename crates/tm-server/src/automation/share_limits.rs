@@ -12,6 +12,7 @@ use tm_api_types::{SeedingGoalAction, TorrentState};
 use crate::core::activity::{Actor, with_actor};
 use crate::core::{Core, TorrentAction, User};
 use crate::db::ShareLimitRow;
+use crate::fleet::Role;
 
 /// The engine's claim while limits are being enforced (rule ids are UUIDs).
 pub const CLAIM: &str = "share-limits";
@@ -77,7 +78,8 @@ pub async fn enforce(core: &Core, user_id: &str, limits: &[ShareLimitRow], now: 
         let Some(poller) = core.fleet().get(&limit.server_id) else {
             continue;
         };
-        if poller.check_available().is_err() {
+        // Enforced once, by the instance polling the server.
+        if poller.role() != Role::Owner || poller.check_available().is_err() {
             continue;
         }
         let snapshot = poller.snapshot();

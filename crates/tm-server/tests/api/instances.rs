@@ -150,7 +150,7 @@ fn transmission_address(config: &BackendConfig) -> String {
 
 /// Registers the server on one instance and waits until `apis` all show it
 /// connected.
-async fn register_on(apis: &[Api], body: Value) -> String {
+pub(crate) async fn register_on(apis: &[Api], body: Value) -> String {
     let (status, server) = apis[0].post("/servers", body).await;
     assert_eq!(status, StatusCode::OK, "{server}");
     let id = server["id"].as_str().unwrap().to_string();

@@ -13,6 +13,7 @@ mod events;
 mod faults;
 mod instances;
 mod instances_auth;
+mod instances_automation;
 mod isolation;
 mod labels;
 mod limits;
