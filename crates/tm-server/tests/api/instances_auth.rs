@@ -5,7 +5,9 @@
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
+use serde_json::json;
 
+use crate::harness::password_of;
 use crate::instances::{alice_on, instances};
 
 /// Polls `api`'s `GET /auth/me` until it answers `wanted`; how long it took.
@@ -56,4 +58,25 @@ async fn a_key_revoked_or_a_user_deleted_through_one_instance_is_refused_by_the_
     assert!(status.is_success(), "{status} {body}");
     let took = me_becomes(&bob_on_a, StatusCode::UNAUTHORIZED).await;
     assert!(took < Duration::from_millis(500), "refused after {took:?}");
+}
+
+/// Wrong passwords through any instance count against one limit: 5 from an
+/// address, then 429 on every instance (the counts live in the database).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_failures_count_across_instances() {
+    let Some(apps) = instances(3, |_| {}).await else {
+        return;
+    };
+    apps[0].user("alice").await;
+    let clients: Vec<_> = apps.iter().map(|app| app.client()).collect();
+    let wrong = json!({"username": "alice", "password": "wrong-password"});
+    for n in 0..5 {
+        let (status, _) = clients[n % 3].post("/auth/login", wrong.clone()).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "attempt {n}");
+    }
+    let right = json!({"username": "alice", "password": password_of("alice")});
+    for client in &clients {
+        let (status, _) = client.post("/auth/login", right.clone()).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    }
 }
