@@ -27,14 +27,7 @@ impl EventReader {
     /// Opens the stream with API key `key` and `Accept-Encoding: accept`,
     /// through a client that decodes nothing itself.
     pub(crate) async fn open_accepting(base: &str, key: &str, accept: &str) -> EventReader {
-        let raw = reqwest::Client::builder()
-            .no_gzip()
-            .no_brotli()
-            .no_zstd()
-            .no_deflate()
-            .build()
-            .unwrap();
-        let request = raw
+        let request = crate::harness::raw_client()
             .get(format!("{base}/events"))
             .bearer_auth(key)
             .header(reqwest::header::ACCEPT_ENCODING, accept);

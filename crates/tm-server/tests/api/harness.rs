@@ -358,3 +358,14 @@ macro_rules! spawn {
     };
 }
 pub(crate) use spawn;
+
+/// A client that decodes no content coding: bodies arrive as sent.
+pub fn raw_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_gzip()
+        .no_brotli()
+        .no_zstd()
+        .no_deflate()
+        .build()
+        .expect("http client")
+}

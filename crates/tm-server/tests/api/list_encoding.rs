@@ -14,14 +14,7 @@ use crate::harness::{Db, TestApp};
 /// `GET /torrents` with `Accept-Encoding: accept` and an API key, the
 /// body as sent (reqwest decodes nothing): status, Content-Encoding, Vary, body.
 async fn list(base: &str, key: &str, accept: &str) -> (StatusCode, String, String, Vec<u8>) {
-    let raw = reqwest::Client::builder()
-        .no_gzip()
-        .no_brotli()
-        .no_zstd()
-        .no_deflate()
-        .build()
-        .unwrap();
-    let response = raw
+    let response = crate::harness::raw_client()
         .get(format!("{base}/torrents"))
         .bearer_auth(key)
         .header(reqwest::header::ACCEPT_ENCODING, accept)
