@@ -13,10 +13,10 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use sqlx::postgres::PgListener;
-use tm_backends::{ClientInfo, Torrent, TorrentChanges};
+use tm_backends::{Torrent, TorrentChanges};
 use tokio_util::sync::CancellationToken;
 
-use super::poller::{Health, PollerState};
+use super::poller::Health;
 use crate::db::{DbResult, server_feed};
 
 /// Snapshots are rewritten at least this often (and old deltas pruned).
@@ -35,11 +35,11 @@ pub struct FeedEntry {
     pub torrents: Vec<Torrent>,
     #[serde(default)]
     pub removed: Vec<String>,
-    pub health: SharedHealth,
+    pub health: Health,
 }
 
 impl FeedEntry {
-    pub fn into_changes(self, full: bool) -> (TorrentChanges, SharedHealth) {
+    pub fn into_changes(self, full: bool) -> (TorrentChanges, Health) {
         let changes = TorrentChanges {
             full,
             torrents: self.torrents,
@@ -49,34 +49,10 @@ impl FeedEntry {
     }
 }
 
-/// The part of a server's health other instances show.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SharedHealth {
-    pub state: PollerState,
-    pub consecutive_failures: u32,
-    pub last_error: Option<String>,
-    pub last_success_at: Option<i64>,
-    pub retry_at: Option<i64>,
-    pub client: Option<ClientInfo>,
-    pub free_space: Option<u64>,
-}
-
-impl SharedHealth {
-    pub fn of(health: &Health) -> Self {
-        Self {
-            state: health.state,
-            consecutive_failures: health.consecutive_failures,
-            last_error: health.last_error.clone(),
-            last_success_at: health.last_success_at,
-            retry_at: health.retry_at,
-            client: health.client.clone(),
-            free_space: health.free_space,
-        }
-    }
-
+impl Health {
     /// Whether a mirror would show something else (not counting the time
     /// of the last success, which moves with every poll).
-    pub fn differs_from(&self, other: &SharedHealth) -> bool {
+    pub fn differs_for_mirrors(&self, other: &Health) -> bool {
         (
             self.state,
             &self.last_error,
@@ -92,14 +68,12 @@ impl SharedHealth {
         )
     }
 
-    pub fn apply_to(self, health: &mut Health) {
-        health.state = self.state;
-        health.consecutive_failures = self.consecutive_failures;
-        health.last_error = self.last_error;
-        health.last_success_at = self.last_success_at;
-        health.retry_at = self.retry_at;
-        health.client = self.client;
-        health.free_space = self.free_space;
+    /// Takes the owner's `shared` health, keeping what is this instance's own.
+    pub fn follow(&mut self, shared: Health) {
+        *self = Health {
+            last_poll_duration: self.last_poll_duration,
+            ..shared
+        };
     }
 }
 

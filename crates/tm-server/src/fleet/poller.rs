@@ -45,8 +45,9 @@ pub enum PollerState {
     Failing,
 }
 
-/// How a server's polling is going.
-#[derive(Debug, Clone)]
+/// How a server's polling is going (shared with the other instances as is,
+/// but for the last poll's duration, which is each instance's own).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Health {
     pub state: PollerState,
     pub consecutive_failures: u32,
@@ -61,6 +62,7 @@ pub struct Health {
     /// Bytes free in the client's default download directory, when known.
     pub free_space: Option<u64>,
     /// How long the last poll took, failed or not; `None` before the first.
+    #[serde(skip)]
     pub last_poll_duration: Option<Duration>,
 }
 

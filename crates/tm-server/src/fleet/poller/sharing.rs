@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 
 use tm_backends::Torrent;
 
-use super::super::feed::{Catchup, FeedEntry, SNAPSHOT_INTERVAL, SharedHealth, to_json};
-use super::{FleetEvent, Poller, Role, Snapshot};
+use super::super::feed::{Catchup, FeedEntry, SNAPSHOT_INTERVAL, to_json};
+use super::{FleetEvent, Health, Poller, Role, Snapshot};
 
 /// How often a mirror reads the feed on its own, unwoken. Rare: the
 /// instance wakes the mirrors behind (`Fleet::wake_behind`) every few
@@ -32,7 +32,7 @@ pub struct Cursor {
     /// When the owner last wrote the snapshot.
     saved_at: Option<Instant>,
     /// The health as last written.
-    health: Option<SharedHealth>,
+    health: Option<Health>,
 }
 
 /// The torrents that differ between two snapshots, and those gone.
@@ -69,13 +69,13 @@ impl Poller {
         let Some(feed) = self.feed.as_ref().filter(|_| self.role == Role::Owner) else {
             return;
         };
-        let health = SharedHealth::of(&self.health());
+        let health = self.health();
         let (seq, health_changed, save_due) = {
             let cursor = self.cursor();
             let health_changed = cursor
                 .health
                 .as_ref()
-                .is_none_or(|written| written.differs_from(&health));
+                .is_none_or(|written| written.differs_for_mirrors(&health));
             let save_due = cursor
                 .saved_at
                 .is_none_or(|at| at.elapsed() >= SNAPSHOT_INTERVAL);
@@ -138,7 +138,7 @@ impl Poller {
 
     /// Everything this instance holds of the server, as a row's body;
     /// serialised off the async workers (a large list is CPU work).
-    async fn full_body(&self, health: SharedHealth) -> String {
+    async fn full_body(&self, health: Health) -> String {
         let torrents = Arc::clone(&self.snapshot().torrents);
         let serialised = tokio::task::spawn_blocking(move || {
             to_json(&FeedEntry {
@@ -200,8 +200,8 @@ impl Poller {
         // Only an over-large list fails, and the owner refused it already.
         let _ = self.publish(changes).await;
         let mut current = self.health.lock().unwrap_or_else(|e| e.into_inner());
-        let changed = SharedHealth::of(&current).differs_from(&health);
-        health.apply_to(&mut current);
+        let changed = current.differs_for_mirrors(&health);
+        current.follow(health);
         drop(current);
         if changed {
             let _ = self.events.send(Arc::new(FleetEvent::Health {
