@@ -5,7 +5,7 @@
 //! blocks (a rendered torrent list, a client's reply) from per-thread arenas
 //! that rarely shrink, so the server stays as big as its largest moment.
 //! Measured with `tm-bench --memory` on 5,000 torrents: 92.8 MiB resident
-//! by default, 55.5 MiB with these settings (idle: 51.9 → 31.3 MiB).
+//! by default, 57.7 MiB with these settings (idle: 51.9 → 33.9 MiB).
 
 /// Blocks from this size on are mapped and unmapped on their own.
 const MMAP_THRESHOLD: i32 = 128 * 1024;
