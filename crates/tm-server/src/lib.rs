@@ -138,6 +138,11 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
     tokio::spawn(crate::core::run_exporter(core.clone(), shutdown.clone()));
     let file_lists = tokio::spawn(content::run_fetcher(core.clone(), shutdown.clone()));
     let rss = tokio::spawn(crate::core::run_rss_poller(core.clone(), shutdown.clone()));
+    // Ends with `shutdown`; a look in flight is simply dropped.
+    tokio::spawn(crate::core::run_job_takeover(
+        core.clone(),
+        shutdown.clone(),
+    ));
     let instance = tokio::spawn(crate::core::run_instance(core.clone(), shutdown.clone()));
     Ok(RunningServer {
         local_addr,

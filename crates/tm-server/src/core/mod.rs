@@ -57,6 +57,7 @@ pub use categories::CategoryWrite;
 pub use encoded_body::Coding;
 pub use error::{Error, Result};
 pub use instances::run_instance;
+pub use jobs::run_job_takeover;
 pub use key_usage::KeyUsage;
 pub use list_cache::RenderedList;
 pub use metainfo::export::run_exporter;

@@ -12,7 +12,7 @@ use super::activity::Change;
 use super::{Core, Error, Result, User, from_millis, now_millis};
 use crate::db::{DeliveryRow, WebhookRow};
 use crate::events::{Event, EventKind};
-use crate::webhooks::{Target, deliver};
+use crate::webhooks::{Delivery, Target, attempt};
 
 /// Most webhooks one user keeps.
 const MAX_WEBHOOKS_PER_USER: i64 = 20;
@@ -97,8 +97,16 @@ impl Core {
         let row = self.webhook_row(user, id).await?;
         let target = self.target_of(&row).await?;
         let event = Event::new(EventKind::WebhookTest, &user.id);
-        let delivered = deliver(self, &target, &event, &event.payload(), 1).await;
-        delivered
+        let body = event.payload();
+        let delivery = Delivery {
+            event: event.kind.name(),
+            event_id: &event.id,
+            body: &body,
+            attempt: 1,
+        };
+        attempt(self, &target, &delivery)
+            .await
+            .record
             .map(delivery_of)
             .ok_or_else(|| Error::Internal("the test delivery was not recorded".into()))
     }
@@ -130,22 +138,16 @@ impl Core {
         })
     }
 
-    /// Where `event` goes: the enabled webhooks of its user subscribed to
-    /// it, ready to send to. A hook whose secret cannot be opened is skipped.
-    pub(crate) async fn targets_of(&self, event: &Event) -> Result<Vec<Target>> {
-        let mut targets = Vec::new();
-        for row in self.store().webhooks_of(&event.user_id).await? {
-            if !row.enabled || !subscribes(&row, event.kind) {
-                continue;
-            }
-            match self.target_of(&row).await {
-                Ok(target) => targets.push(target),
-                Err(error) => {
-                    tracing::warn!(%error, webhook = %row.id, "cannot deliver to a webhook")
-                }
-            }
-        }
-        Ok(targets)
+    /// Where `event` goes: the enabled webhooks of its user subscribed to it.
+    pub(crate) async fn hooks_hearing(&self, event: &Event) -> Result<Vec<String>> {
+        Ok(self
+            .store()
+            .webhooks_of(&event.user_id)
+            .await?
+            .into_iter()
+            .filter(|row| row.enabled && subscribes(row, event.kind))
+            .map(|row| row.id)
+            .collect())
     }
 
     /// Tells the pollers which users' events are wanted.
@@ -155,7 +157,8 @@ impl Core {
         Ok(())
     }
 
-    async fn target_of(&self, row: &WebhookRow) -> Result<Target> {
+    /// The webhook ready to send to (its secret opened, its owner's policy).
+    pub(crate) async fn target_of(&self, row: &WebhookRow) -> Result<Target> {
         Ok(Target {
             webhook_id: row.id.clone(),
             url: row.url.clone(),

@@ -21,6 +21,7 @@ mod settings;
 mod targets;
 mod throttle;
 mod users;
+mod webhook_outbox;
 mod webhooks;
 
 use std::str::FromStr;
@@ -42,6 +43,7 @@ pub use servers::ServerRow;
 pub use sessions::NewSession;
 pub use targets::TargetGrant;
 pub use users::UserRow;
+pub use webhook_outbox::{Claim, OutboxRow};
 pub use webhooks::{DeliveryRow, WebhookRow};
 
 /// A failed database operation.

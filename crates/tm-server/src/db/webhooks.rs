@@ -78,6 +78,15 @@ impl Store {
             .await)?)
     }
 
+    /// The webhook, whoever's it is (for deliveries queued earlier).
+    pub async fn webhook(&self, id: &str) -> DbResult<Option<WebhookRow>> {
+        const SQL: &str = concat!("SELECT ", columns!(), " FROM webhooks WHERE id = $1");
+        Ok(on_pool!(self, |pool| sqlx::query_as::<_, WebhookRow>(SQL)
+            .bind(id)
+            .fetch_optional(pool)
+            .await)?)
+    }
+
     pub async fn webhooks_of(&self, user_id: &str) -> DbResult<Vec<WebhookRow>> {
         const SQL: &str = concat!(
             "SELECT ",

@@ -1,6 +1,6 @@
-//! Delivering one event to one webhook: a signed POST through the egress
-//! policy (after DNS resolution, no redirects), retried with backoff on
-//! network errors, 5xx and 429, every attempt recorded.
+//! One attempt to deliver one event to one webhook: a signed POST through
+//! the egress policy (after DNS resolution, no redirects), recorded; worth
+//! retrying (with `backoff_after`) on network errors, 5xx and 429.
 
 use std::time::{Duration, Instant};
 
@@ -10,7 +10,6 @@ use zeroize::Zeroizing;
 
 use crate::core::{Core, now_millis, refusal_in};
 use crate::db::DeliveryRow;
-use crate::events::Event;
 
 /// How long one attempt may take.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
@@ -21,8 +20,6 @@ const BACKOFF: [Duration; 4] = [
     Duration::from_secs(30),
     Duration::from_secs(120),
 ];
-/// Attempts of a delivery at most.
-pub const MAX_ATTEMPTS: u32 = BACKOFF.len() as u32 + 1;
 const USER_AGENT: &str = concat!("torrent-manager/", env!("CARGO_PKG_VERSION"));
 
 /// A webhook ready to send to.
@@ -42,62 +39,69 @@ struct Outcome {
     retry: bool,
 }
 
-/// Sends `body` (the payload of `event`) to `target`, at most `attempts`
-/// times, waiting between attempts as `BACKOFF` says. Answers the last
-/// attempt's record (`None` only when it could not be stored).
-pub async fn deliver(
-    core: &Core,
-    target: &Target,
-    event: &Event,
-    body: &[u8],
-    attempts: u32,
-) -> Option<DeliveryRow> {
-    let mut last = None;
-    for attempt in 1..=attempts.min(MAX_ATTEMPTS) {
-        if attempt > 1 {
-            let wait = BACKOFF[(attempt - 2) as usize];
-            tokio::select! {
-                _ = core.fleet().shutdown_token().cancelled() => break,
-                _ = tokio::time::sleep(wait) => {}
-            }
-        }
-        let id = uuid::Uuid::now_v7().to_string();
-        let at = now_millis();
-        let outcome = {
-            // Closed only if the bus is dropped: then send anyway.
-            let _slot = core.events().sending().acquire().await.ok();
-            let started = Instant::now();
-            (send(target, event, body, &id).await, started.elapsed())
-        };
-        let (outcome, took) = outcome;
-        let row = DeliveryRow {
-            id,
-            webhook_id: target.webhook_id.clone(),
-            event: event.kind.name().to_string(),
-            event_id: event.id.clone(),
-            at,
-            attempt: i64::from(attempt),
-            ok: outcome.status_code.is_some_and(|c| (200..300).contains(&c)),
-            status_code: outcome.status_code.map(i64::from),
-            error: outcome.error,
-            duration_ms: took.as_millis().min(i64::MAX as u128) as i64,
-        };
-        if let Err(error) = core.store().insert_delivery(&row).await {
-            // The webhook was deleted meanwhile (or the database is away).
+/// One event's delivery as queued: what to send, and which attempt this is.
+pub struct Delivery<'a> {
+    /// The event's name (`torrent.added`).
+    pub event: &'a str,
+    pub event_id: &'a str,
+    pub body: &'a [u8],
+    /// 1 for the first attempt.
+    pub attempt: u32,
+}
+
+/// How one recorded attempt went.
+pub struct Attempted {
+    /// The attempt's record; `None` when it could not be stored (the
+    /// webhook was deleted meanwhile, or the database is away).
+    pub record: Option<DeliveryRow>,
+    /// Worth another attempt (network error, 5xx, 429).
+    pub retry: bool,
+}
+
+/// How long to wait after failed attempt number `attempt` before the next
+/// one; `None` when it was the last.
+pub fn backoff_after(attempt: u32) -> Option<Duration> {
+    let index = usize::try_from(attempt).ok()?.checked_sub(1)?;
+    BACKOFF.get(index).copied()
+}
+
+/// Sends the delivery to `target` once and records the attempt.
+pub async fn attempt(core: &Core, target: &Target, delivery: &Delivery<'_>) -> Attempted {
+    let id = uuid::Uuid::now_v7().to_string();
+    let at = now_millis();
+    let (outcome, took) = {
+        // Closed only if the bus is dropped: then send anyway.
+        let _slot = core.events().sending().acquire().await.ok();
+        let started = Instant::now();
+        (send(target, delivery, &id).await, started.elapsed())
+    };
+    let row = DeliveryRow {
+        id,
+        webhook_id: target.webhook_id.clone(),
+        event: delivery.event.to_string(),
+        event_id: delivery.event_id.to_string(),
+        at,
+        attempt: i64::from(delivery.attempt),
+        ok: outcome.status_code.is_some_and(|c| (200..300).contains(&c)),
+        status_code: outcome.status_code.map(i64::from),
+        error: outcome.error,
+        duration_ms: took.as_millis().min(i64::MAX as u128) as i64,
+    };
+    let record = match core.store().insert_delivery(&row).await {
+        Ok(()) => Some(row),
+        Err(error) => {
             tracing::debug!(%error, webhook = %row.webhook_id, "delivery not recorded");
-            return last;
+            None
         }
-        let done = row.ok || !outcome.retry;
-        last = Some(row);
-        if done {
-            break;
-        }
+    };
+    Attempted {
+        record,
+        retry: outcome.retry,
     }
-    last
 }
 
 /// One signed POST.
-async fn send(target: &Target, event: &Event, body: &[u8], delivery_id: &str) -> Outcome {
+async fn send(target: &Target, delivery: &Delivery<'_>, delivery_id: &str) -> Outcome {
     let failed = |error: String, retry: bool| Outcome {
         status_code: None,
         error: Some(error),
@@ -114,7 +118,7 @@ async fn send(target: &Target, event: &Event, body: &[u8], delivery_id: &str) ->
     {
         return failed(format!("Target not allowed: {refusal}"), false);
     }
-    let signature = match crate::crypto::hmac_sha256_hex(target.secret.as_bytes(), body) {
+    let signature = match crate::crypto::hmac_sha256_hex(target.secret.as_bytes(), delivery.body) {
         Ok(hex) => format!("sha256={hex}"),
         Err(error) => return failed(error.to_string(), false),
     };
@@ -131,10 +135,10 @@ async fn send(target: &Target, event: &Event, body: &[u8], delivery_id: &str) ->
     let sent = client
         .post(url)
         .header(reqwest::header::CONTENT_TYPE, "application/json")
-        .header("X-TM-Event", event.kind.name())
+        .header("X-TM-Event", delivery.event)
         .header("X-TM-Delivery", delivery_id)
         .header("X-TM-Signature", signature)
-        .body(body.to_vec())
+        .body(delivery.body.to_vec())
         .send()
         .await;
     match sent {
@@ -201,6 +205,11 @@ mod tests {
         assert_eq!(judged(429), (false, true));
         assert_eq!(judged(404), (false, false));
         assert_eq!(judged(302), (false, false));
-        assert_eq!(MAX_ATTEMPTS, 5);
+        // Five attempts at most.
+        assert_eq!(BACKOFF.len() + 1, 5);
+        assert_eq!(backoff_after(1), Some(Duration::from_secs(1)));
+        assert_eq!(backoff_after(4), Some(Duration::from_secs(120)));
+        assert_eq!(backoff_after(5), None);
+        assert_eq!(backoff_after(0), None);
     }
 }

@@ -18,7 +18,7 @@ use crate::harness::{Api, Db, TestApp};
 
 /// Short beats and leases, so ownership settles and moves within seconds;
 /// one master key, as instances sharing a database must have.
-fn quick(config: &mut tm_server::Config) {
+pub(crate) fn quick(config: &mut tm_server::Config) {
     config.instance_heartbeat = Duration::from_millis(300);
     config.instance_lease = Duration::from_secs(2);
     config.master_key = Some("CQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQk=".to_string());

@@ -3,6 +3,7 @@
 //! receiver on loopback, signed, retried with backoff, every attempt logged.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -18,19 +19,21 @@ use crate::harness::{Api, Db, TestApp, on_both_databases, spawn};
 use crate::swarm::tracked_seed;
 
 /// How the receiver answers.
-#[derive(Clone, Copy)]
-enum Answer {
+#[derive(Clone)]
+pub(crate) enum Answer {
     Ok,
     /// 500 this many times, then 200.
     FailFirst(usize),
     /// Never answers.
     Hang,
+    /// 503 while the flag is set, then 200.
+    FailWhile(Arc<AtomicBool>),
 }
 
 /// One request the receiver got.
 #[derive(Debug, Clone)]
-struct Hit {
-    event: String,
+pub(crate) struct Hit {
+    pub(crate) event: String,
     delivery: String,
     signature: String,
     user_agent: String,
@@ -39,7 +42,7 @@ struct Hit {
 }
 
 impl Hit {
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_slice(&self.body).unwrap()
     }
 }
@@ -51,8 +54,8 @@ struct ReceiverState {
 }
 
 /// A webhook receiver on loopback: the server under test's peer.
-struct Receiver {
-    url: String,
+pub(crate) struct Receiver {
+    pub(crate) url: String,
     hits: Arc<Mutex<Vec<Hit>>>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -87,19 +90,23 @@ async fn receive(
         });
         hits.len()
     };
-    match state.answer {
+    match &state.answer {
         Answer::Ok => AxumStatus::OK,
-        Answer::FailFirst(n) if seen <= n => AxumStatus::INTERNAL_SERVER_ERROR,
+        Answer::FailFirst(n) if seen <= *n => AxumStatus::INTERNAL_SERVER_ERROR,
         Answer::FailFirst(_) => AxumStatus::OK,
         Answer::Hang => {
             tokio::time::sleep(Duration::from_secs(600)).await;
             AxumStatus::OK
         }
+        Answer::FailWhile(failing) if failing.load(Ordering::SeqCst) => {
+            AxumStatus::SERVICE_UNAVAILABLE
+        }
+        Answer::FailWhile(_) => AxumStatus::OK,
     }
 }
 
 impl Receiver {
-    async fn start(answer: Answer) -> Receiver {
+    pub(crate) async fn start(answer: Answer) -> Receiver {
         let hits = Arc::new(Mutex::new(Vec::new()));
         let state = ReceiverState {
             answer,
@@ -120,7 +127,7 @@ impl Receiver {
         }
     }
 
-    fn hits(&self) -> Vec<Hit> {
+    pub(crate) fn hits(&self) -> Vec<Hit> {
         self.hits.lock().unwrap().clone()
     }
 
@@ -168,7 +175,7 @@ fn assert_signed(hit: &Hit, secret: &str) {
 }
 
 /// Creates a hook; answers its id and secret.
-async fn hook(api: &Api, url: &str, events: &[&str]) -> (String, String) {
+pub(crate) async fn hook(api: &Api, url: &str, events: &[&str]) -> (String, String) {
     let (status, created) = api
         .post("/webhooks", json!({"url": url, "events": events}))
         .await;
@@ -179,7 +186,7 @@ async fn hook(api: &Api, url: &str, events: &[&str]) -> (String, String) {
     )
 }
 
-async fn deliveries(api: &Api, id: &str) -> Vec<Value> {
+pub(crate) async fn deliveries(api: &Api, id: &str) -> Vec<Value> {
     let (status, page) = api.get(&format!("/webhooks/{id}/deliveries")).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     page["deliveries"].as_array().unwrap().clone()

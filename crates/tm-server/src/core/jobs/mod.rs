@@ -6,6 +6,7 @@
 mod move_checks;
 mod move_run;
 mod move_start;
+mod runners;
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -17,6 +18,8 @@ use tokio_util::sync::CancellationToken;
 use super::{Core, Error, Result, User, from_millis, now_millis};
 use crate::db::JobRow;
 use crate::fleet::FleetEvent;
+
+pub use runners::run_job_takeover;
 
 /// What a job still running when the process ended is marked with.
 const INTERRUPTED: &str = "interrupted by a restart";
@@ -33,6 +36,9 @@ pub(crate) struct RunningJobs {
 struct JobHandle {
     cancel: CancellationToken,
     finished: CancellationToken,
+    /// Another instance took the job over (this one counted as dead): it
+    /// stops, and its end is not recorded (the taker recorded one).
+    lost: CancellationToken,
 }
 
 impl RunningJobs {
@@ -40,6 +46,7 @@ impl RunningJobs {
         let handle = JobHandle {
             cancel: CancellationToken::new(),
             finished: CancellationToken::new(),
+            lost: CancellationToken::new(),
         };
         self.lock().insert(id.to_string(), handle.clone());
         handle
@@ -75,7 +82,8 @@ impl Core {
 
     /// Cancels a running job: its target copy is removed, the source left
     /// as it is. Answers the job once it has cleaned up (or after a while,
-    /// still running, when the cleanup takes long).
+    /// still running, when the cleanup takes long). A job running in another
+    /// instance is asked through its row (`runners`).
     pub async fn cancel_job(&self, user: &User, id: &str) -> Result<Job> {
         let row = self.job_row(user, id).await?;
         if state_of(&row.state)?.is_finished() {
@@ -85,9 +93,7 @@ impl Core {
             )));
         }
         let Some(handle) = self.inner.jobs.get(&row.id) else {
-            return Err(Error::Conflict(
-                "the job runs in another instance of torrent-manager".into(),
-            ));
+            return self.cancel_elsewhere(user, &row.id).await;
         };
         handle.cancel.cancel();
         let _ = tokio::time::timeout(CANCEL_WAIT, handle.finished.cancelled()).await;
@@ -95,12 +101,15 @@ impl Core {
     }
 
     /// Marks the jobs a previous process left running as failed: nothing
-    /// runs them any more.
+    /// runs them any more. With several instances, only the jobs of
+    /// instances that are gone: the others' jobs still run.
     pub async fn fail_interrupted_jobs(&self) -> Result<()> {
-        let failed = self
-            .store()
-            .fail_running_jobs(INTERRUPTED, now_millis())
-            .await?;
+        let messages = if self.fleet().ownership().is_shared() {
+            runners::ORPHANED
+        } else {
+            [INTERRUPTED, INTERRUPTED]
+        };
+        let failed = self.fail_orphaned_jobs(messages).await?;
         if failed > 0 {
             tracing::warn!(
                 failed,
@@ -117,11 +126,14 @@ impl Core {
             .ok_or(Error::JobNotFound)
     }
 
-    /// Writes the job and tells the user's live streams.
-    async fn save_job(&self, row: &JobRow) -> Result<()> {
-        self.store().update_job(row).await?;
-        self.publish_job(row);
-        Ok(())
+    /// Writes the running job and tells the user's live streams; false
+    /// when it had ended meanwhile (taken over by another instance).
+    async fn save_job(&self, row: &JobRow) -> Result<bool> {
+        let saved = self.store().update_job(row).await?;
+        if saved {
+            self.publish_job(row);
+        }
+        Ok(saved)
     }
 
     fn publish_job(&self, row: &JobRow) {

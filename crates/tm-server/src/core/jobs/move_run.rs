@@ -72,6 +72,14 @@ impl Core {
                 self.inner.jobs.end(&plan.row.id);
                 return;
             }
+            Err(Stop::Canceled) if handle.lost.is_cancelled() => {
+                // Another instance failed the job, promising the source is
+                // untouched: make the target as it was too.
+                let cleanup = self.remove_target_copy(&plan, &copy).await;
+                tracing::warn!(job = %plan.row.id, "a job taken over by another instance stopped{cleanup}");
+                self.inner.jobs.end(&plan.row.id);
+                return;
+            }
             Err(Stop::Failed(why)) => {
                 let cleanup = self.remove_target_copy(&plan, &copy).await;
                 (JobState::Failed, format!("{why}{cleanup}"))
@@ -88,8 +96,14 @@ impl Core {
         row.download_rate = 0;
         row.updated_at = now_millis();
         row.finished_at = Some(row.updated_at);
-        if let Err(error) = self.save_job(row).await {
-            tracing::error!(%error, job = %row.id, "could not record the end of a job");
+        match self.save_job(row).await {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::warn!(job = %row.id, "a job ended after another instance took it over")
+            }
+            Err(error) => {
+                tracing::error!(%error, job = %row.id, "could not record the end of a job")
+            }
         }
         let mut change = Change::torrent(
             &plan.user,
@@ -310,6 +324,7 @@ impl Core {
 
     async fn touch(&self, row: &mut JobRow) {
         row.updated_at = now_millis();
+        // A job taken over stops at its next look at its row (`runners`).
         if let Err(error) = self.save_job(row).await {
             tracing::warn!(%error, job = %row.id, "could not record a job's progress");
         }

@@ -85,7 +85,8 @@ impl Core {
             updated_at: now,
             finished_at: None,
         };
-        self.store().insert_job(&row).await?;
+        let runner = self.fleet().ownership().instance_id();
+        self.store().insert_job(&row, runner).await?;
         self.publish_job(&row);
         let job = job_of(row.clone())?;
         let plan = MovePlan {
@@ -103,6 +104,7 @@ impl Core {
             same_host,
         };
         let handle = self.inner.jobs.start(&job.id);
+        self.watch_job_row(&job.id, &handle);
         let core = self.clone();
         // The job records its outcome as whoever asked for it.
         tokio::spawn(with_actor(Actor::current(), async move {
