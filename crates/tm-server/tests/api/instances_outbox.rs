@@ -213,9 +213,8 @@ async fn running_job(app: &TestApp, id: &str, runner: &str, phase: &str) {
         "INSERT INTO jobs (id, user_id, kind, state, phase, info_hash, name, from_server_id, \
          to_server_id, remove_source, delete_data, size, progress, download_rate, created_at, \
          updated_at, runner) SELECT '{id}', id, 'move', 'running', '{phase}', \
-         '{hash}', 'x', 's1', 's2', TRUE, TRUE, 1, 0, 0, 1, 1, '{runner}' \
-         FROM users WHERE username = 'alice'",
-        hash = format!("{:0>40}", id.len())
+         '{id:0>40}', 'x', 's1', 's2', TRUE, TRUE, 1, 0, 0, 1, 1, '{runner}' \
+         FROM users WHERE username = 'alice'"
     ))
     .await;
 }

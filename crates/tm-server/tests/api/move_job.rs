@@ -526,12 +526,13 @@ async fn jobs_are_kept_on_postgres_too() {
     assert_eq!((status, &jobs["jobs"]), (StatusCode::OK, &json!([])));
     let (_, me) = api.get("/auth/me").await;
     let user_id = me["user_id"].as_str().unwrap();
+    // Run by this (live) instance.
     app.execute_sql(&format!(
         "INSERT INTO jobs (id, user_id, kind, state, phase, info_hash, name, from_server_id, \
          to_server_id, save_path, remove_source, delete_data, size, progress, download_rate, \
-         message, created_at, updated_at, finished_at) VALUES ('j1', '{user_id}', 'move', \
-         'running', 'downloading', '{hash}', 'x', 'a', 'b', NULL, TRUE, FALSE, 10, 0.5, 7, NULL, \
-         1, 2, NULL)",
+         message, created_at, updated_at, finished_at, runner) VALUES ('j1', '{user_id}', \
+         'move', 'running', 'downloading', '{hash}', 'x', 'a', 'b', NULL, TRUE, FALSE, 10, 0.5, \
+         7, NULL, 1, 2, NULL, (SELECT id FROM instances))",
         hash = "a".repeat(40)
     ))
     .await;
@@ -546,7 +547,12 @@ async fn jobs_are_kept_on_postgres_too() {
     assert_eq!(status, StatusCode::OK, "{job}");
     assert_eq!(job["state"], "failed");
     assert_eq!(job["phase"], "done");
-    assert_eq!(job["message"], "interrupted by a restart");
+    // Its instance stopped: the next one (the only one) fails it.
+    let message = job["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("its instance of torrent-manager stopped"),
+        "{message}"
+    );
     let (status, body) = api.post("/jobs/j1/cancel", json!({})).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
 }
