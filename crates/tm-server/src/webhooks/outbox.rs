@@ -28,6 +28,9 @@ const CLAIM: Duration = Duration::from_secs(120);
 /// Runs until shutdown; `queued` wakes it when this instance queued rows.
 pub async fn run_worker(core: Core, queued: Arc<Notify>, shutdown: CancellationToken) {
     let instance = core.fleet().ownership().instance_id().to_string();
+    let shared = core.fleet().ownership().is_shared();
+    let mut subscribers = tokio::time::interval(core.config().instance_heartbeat);
+    subscribers.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut sending = JoinSet::new();
     loop {
         while sending.try_join_next().is_some() {}
@@ -38,6 +41,14 @@ pub async fn run_worker(core: Core, queued: Arc<Notify>, shutdown: CancellationT
             _ = shutdown.cancelled() => break,
             _ = queued.notified() => {}
             _ = tokio::time::sleep(POLL) => {}
+            // A hook made through another instance: the owners of its
+            // user's servers derive their events within a beat, not at the
+            // next periodic reload.
+            _ = subscribers.tick(), if shared => {
+                if let Err(error) = core.refresh_webhook_users().await {
+                    tracing::warn!(%error, "could not reload the webhook owners");
+                }
+            }
         }
     }
     // Attempts cut short here are made again, by another instance or the
