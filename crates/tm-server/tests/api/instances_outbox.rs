@@ -354,6 +354,23 @@ async fn a_move_is_canceled_through_another_instance_and_failed_when_its_instanc
     .await
     .expect("the target's copy is gone");
 
+    // Taken over while its instance was cut off (as a survivor does): the
+    // runner notices, removes its copy and leaves the row as the taker wrote it.
+    let id = start_move().await;
+    apps[1]
+        .execute_sql(&format!(
+            "UPDATE jobs SET state = 'failed', phase = 'done', message = 'taken over' \
+             WHERE id = '{id}'"
+        ))
+        .await;
+    wait_until(Duration::from_secs(10), || async {
+        (apis[1].get(&on_target).await.0 == StatusCode::NOT_FOUND).then_some(())
+    })
+    .await
+    .expect("the runner removes its copy");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(job(&apis[1], &id).await["message"], "taken over");
+
     // Its instance stops mid-move: the other one fails it, the source kept.
     let id = start_move().await;
     apps.remove(0).stop().await;
