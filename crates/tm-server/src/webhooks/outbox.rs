@@ -11,7 +11,7 @@ use tokio::sync::Notify;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-use super::send::{Delivery, attempt, backoff_after};
+use super::send::{Delivery, Target, attempt, backoff_after};
 use crate::core::{Core, now_millis};
 use crate::db::{Claim, OutboxRow};
 
@@ -78,33 +78,28 @@ async fn claim_due(core: &Core, instance: &str) -> Vec<OutboxRow> {
 
 /// One attempt of a claimed row, then the row's fate.
 async fn deliver(core: Core, instance: String, row: OutboxRow) {
-    let target = match core.store().webhook(&row.webhook_id).await {
-        Ok(Some(hook)) => core.target_of(&hook).await,
+    let number = u32::try_from(row.attempts).unwrap_or(u32::MAX - 1) + 1;
+    let retry = match target_for(&core, &row).await {
+        Ok(Some(target)) => {
+            let delivery = Delivery {
+                event: &row.event,
+                event_id: &row.event_id,
+                body: row.body.as_bytes(),
+                attempt: number,
+            };
+            let attempted = attempt(&core, &target, &delivery).await;
+            attempted.retry && attempted.record.is_some_and(|r| !r.ok)
+        }
         // Deleted meanwhile (its rows went with it).
         Ok(None) => return,
-        Err(error) => Err(error.into()),
-    };
-    let target = match target {
-        Ok(target) => target,
+        // Counted as a failed attempt: the database may be back for the
+        // next one, and an unusable hook is given up after the last.
         Err(error) => {
             tracing::warn!(%error, webhook = %row.webhook_id, "cannot deliver to a webhook");
-            forget(&core, &row).await;
-            return;
+            true
         }
     };
-    let number = u32::try_from(row.attempts).unwrap_or(u32::MAX - 1) + 1;
-    let delivery = Delivery {
-        event: &row.event,
-        event_id: &row.event_id,
-        body: row.body.as_bytes(),
-        attempt: number,
-    };
-    let attempted = attempt(&core, &target, &delivery).await;
-    let failed = attempted.record.as_ref().is_some_and(|r| !r.ok);
-    let wait = (failed && attempted.retry)
-        .then(|| backoff_after(number))
-        .flatten();
-    let Some(wait) = wait else {
+    let Some(wait) = retry.then(|| backoff_after(number)).flatten() else {
         forget(&core, &row).await;
         return;
     };
@@ -116,6 +111,14 @@ async fn deliver(core: Core, instance: String, row: OutboxRow) {
     {
         tracing::warn!(%error, webhook = %row.webhook_id, "could not reschedule a delivery");
     }
+}
+
+/// The row's webhook ready to send to; `None` when it was deleted.
+async fn target_for(core: &Core, row: &OutboxRow) -> crate::core::Result<Option<Target>> {
+    let Some(hook) = core.store().webhook(&row.webhook_id).await? else {
+        return Ok(None);
+    };
+    core.target_of(&hook).await.map(Some)
 }
 
 /// Deletes a row: delivered or given up. When the database is away the
