@@ -16,7 +16,7 @@ use crate::daemons::{ClientUnderTest, register, upload, wait_until};
 use crate::harness::{Api, Db, TestApp};
 use crate::instances::{alice_on, instances, quick, register_on};
 use crate::swarm::tracked_seed_of;
-use crate::webhooks::{Answer, Hit, Receiver, deliveries, hook};
+use crate::webhooks::{Answer, Hit, Receiver, deliveries, hook, queue_row};
 
 fn loopback_hooks(config: &mut tm_server::Config) {
     config.allow_private_targets = true;
@@ -53,20 +53,6 @@ async fn paused(api: &Api, server_id: &str, dir: &std::path::Path, name: &str) -
     let (status, body) = upload(api, &query, name, torrent.bytes.clone()).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     torrent.info_hash
-}
-
-/// Queues a delivery straight into the outbox, as an instance would,
-/// claimed by `claimed_by` (unclaimed when `None`) for a long time.
-async fn queue_row(app: &TestApp, hook_id: &str, event_id: &str, claimed_by: Option<&str>) {
-    let claim = claimed_by.map_or("NULL, NULL".to_string(), |by| {
-        format!("'{by}', 9000000000000")
-    });
-    app.execute_sql(&format!(
-        "INSERT INTO webhook_outbox (id, webhook_id, event, event_id, body, attempts, \
-         next_attempt_at, claimed_by, claim_expires_at) VALUES ('{event_id}', '{hook_id}', \
-         'webhook.test', '{event_id}', '{{\"id\": \"{event_id}\"}}', 0, 0, {claim})"
-    ))
-    .await;
 }
 
 /// How many requests carried each event id.
@@ -193,18 +179,30 @@ async fn a_delivery_claimed_by_a_dead_instance_is_taken_over() {
     let receiver = Receiver::start(Answer::Ok).await;
     let (hook_id, _) = hook(api, &receiver.url, &[]).await;
     let live = strings(&apps[0], "SELECT id FROM instances").await;
-    // An instance that never beat (killed long ago) claimed one row; the
-    // live instance holds the other, as if mid-attempt.
-    queue_row(&apps[0], &hook_id, "orphaned", Some("gone-instance")).await;
+    // A killed instance (its last beat long ago) and one already forgotten
+    // claimed a row each; the live instance holds the third, as if
+    // mid-attempt.
+    apps[0]
+        .execute_sql("INSERT INTO instances (id, heartbeat_at) VALUES ('killed-instance', 1)")
+        .await;
+    queue_row(&apps[0], &hook_id, "of-killed", Some("killed-instance")).await;
+    queue_row(&apps[0], &hook_id, "of-forgotten", Some("gone-instance")).await;
     queue_row(&apps[0], &hook_id, "held", Some(&live[0])).await;
-    let hit = wait_until(Duration::from_secs(5), || async {
-        receiver.hits().into_iter().next()
+    wait_until(Duration::from_secs(5), || async {
+        (receiver.hits().len() == 2).then_some(())
     })
     .await
-    .expect("the orphaned row is delivered");
-    assert_eq!(hit.json()["id"], "orphaned");
+    .expect("the orphaned rows are delivered");
     tokio::time::sleep(Duration::from_secs(2)).await;
-    assert_eq!(receiver.hits().len(), 1, "a live claim is left alone");
+    let counts = per_event(&receiver.hits());
+    assert_eq!(
+        counts,
+        HashMap::from([
+            ("of-killed".to_string(), 1),
+            ("of-forgotten".to_string(), 1)
+        ]),
+        "a live claim is left alone"
+    );
     let left = strings(&apps[0], "SELECT id FROM webhook_outbox").await;
     assert_eq!(left, ["held"]);
 }
@@ -245,7 +243,10 @@ async fn jobs_of_a_dead_instance_are_failed_and_a_new_instance_leaves_live_ones_
     let runner = strings(&first, "SELECT id FROM instances").await.remove(0);
     first.user("alice").await;
     running_job(&first, "runs", &runner, "downloading").await;
-    running_job(&first, "orphan", "gone-instance", "downloading").await;
+    first
+        .execute_sql("INSERT INTO instances (id, heartbeat_at) VALUES ('killed-instance', 1)")
+        .await;
+    running_job(&first, "orphan", "killed-instance", "downloading").await;
     running_job(
         &first,
         "orphan-removing",

@@ -192,6 +192,25 @@ pub(crate) async fn deliveries(api: &Api, id: &str) -> Vec<Value> {
     page["deliveries"].as_array().unwrap().clone()
 }
 
+/// Queues a delivery straight into the outbox, as an instance would,
+/// claimed by `claimed_by` (unclaimed when `None`) for a long time.
+pub(crate) async fn queue_row(
+    app: &TestApp,
+    hook_id: &str,
+    event_id: &str,
+    claimed_by: Option<&str>,
+) {
+    let claim = claimed_by.map_or("NULL, NULL".to_string(), |by| {
+        format!("'{by}', 9000000000000")
+    });
+    app.execute_sql(&format!(
+        "INSERT INTO webhook_outbox (id, webhook_id, event, event_id, body, attempts, \
+         next_attempt_at, claimed_by, claim_expires_at) VALUES ('{event_id}', '{hook_id}', \
+         'webhook.test', '{event_id}', '{{\"id\": \"{event_id}\"}}', 0, 0, {claim})"
+    ))
+    .await;
+}
+
 on_both_databases! {
     async fn webhooks_are_stored_checked_and_private(db: Db) {
         let app = spawn!(db, |config| config.allow_private_targets = true);
@@ -602,4 +621,37 @@ async fn a_loopback_download_reports_completion() {
         added.contains(&seed_id) && added.contains(&leech_id),
         "{added:?}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pending_delivery_survives_a_restart() {
+    let mut app = TestApp::try_spawn(Db::Sqlite, |c| c.allow_private_targets = true)
+        .await
+        .expect("sqlite");
+    let alice = app.user("alice").await;
+    let failing = Arc::new(AtomicBool::new(true));
+    let receiver = Receiver::start(Answer::FailWhile(Arc::clone(&failing))).await;
+    let (hook_id, _) = hook(&alice, &receiver.url, &[]).await;
+    queue_row(&app, &hook_id, "pending", None).await;
+    wait_until(Duration::from_secs(5), || async {
+        (!receiver.hits().is_empty()).then_some(())
+    })
+    .await
+    .expect("a first attempt, refused");
+
+    app.restart().await;
+    failing.store(false, Ordering::SeqCst);
+    let alice = alice.rebased(&app.base);
+    let delivered = wait_until(Duration::from_secs(15), || async {
+        deliveries(&alice, &hook_id)
+            .await
+            .into_iter()
+            .find(|d| d["ok"] == true)
+    })
+    .await
+    .expect("delivered after the restart");
+    assert_eq!(delivered["event_id"], "pending");
+    assert!(delivered["attempt"].as_u64().unwrap() >= 2, "{delivered}");
+    let hits = receiver.hits();
+    assert!(hits.iter().all(|h| h.json()["id"] == "pending"), "{hits:?}");
 }
