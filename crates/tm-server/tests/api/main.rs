@@ -14,6 +14,7 @@ mod faults;
 mod instances;
 mod instances_auth;
 mod instances_automation;
+mod instances_metainfo;
 mod isolation;
 mod labels;
 mod limits;
