@@ -124,6 +124,13 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
     core.sync_fleet().await?;
     let local_addr = listener.local_addr()?;
     tracing::info!("torrent-manager listening on http://{local_addr}");
+    if core.fleet().feed().is_some() {
+        // Which instance holds which lease (`server_leases.owner`).
+        tracing::info!(
+            instance = core.fleet().ownership().instance_id(),
+            "sharing the database with the other instances on it"
+        );
+    }
 
     http::warn_about_host_names(core.config());
     let app = http::router(core.clone());
