@@ -14,6 +14,7 @@ mod events;
 mod facade;
 mod fleet;
 mod http;
+mod key_check;
 mod listen;
 mod logsafe;
 mod private_files;
@@ -106,6 +107,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
         )
     })?;
     let secrets = SecretBox::load(config.master_key.as_deref(), &config.data_dir)?;
+    key_check::ensure_matching_master_key(&store, &secrets).await?;
     let shutdown = CancellationToken::new();
     let core = Core::new(store, secrets, config, shutdown.clone());
     if let Some(mode) = core.config().registration_mode {

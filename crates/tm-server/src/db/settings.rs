@@ -20,4 +20,17 @@ impl Store {
             .map(|_| ()))?;
         Ok(())
     }
+
+    /// Sets `name` unless it has a value already.
+    pub async fn set_setting_if_absent(&self, name: &str, value: &str) -> DbResult<()> {
+        const SQL: &str =
+            "INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING";
+        on_pool!(self, |pool| sqlx::query(SQL)
+            .bind(name)
+            .bind(value)
+            .execute(pool)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
 }

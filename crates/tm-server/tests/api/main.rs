@@ -19,6 +19,7 @@ mod isolation;
 mod labels;
 mod limits;
 mod list_encoding;
+mod master_key;
 mod metainfo;
 mod metrics;
 mod move_job;
