@@ -51,7 +51,7 @@ impl Core {
 impl Core {
     /// Acts on a notification from another instance. `All` (notifications
     /// may have been lost) also forgets the checked keys and reloads the
-    /// stored .torrent index.
+    /// stored .torrent index and the servers.
     fn wake(&self, wake: Wake<'_>) {
         if matches!(wake, Wake::All | Wake::Credentials) {
             self.forget_checked_keys_here();
@@ -59,6 +59,14 @@ impl Core {
         if matches!(wake, Wake::All) {
             let core = self.clone();
             tokio::spawn(async move { core.reload_metainfo_index().await });
+        }
+        if matches!(wake, Wake::All | Wake::Servers) {
+            let core = self.clone();
+            tokio::spawn(async move {
+                if let Err(error) = core.sync_fleet().await {
+                    tracing::warn!(%error, "could not reload the server list");
+                }
+            });
         }
         self.fleet().wake(wake);
     }

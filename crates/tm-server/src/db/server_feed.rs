@@ -26,6 +26,9 @@ pub const CREDENTIALS_CHANNEL: &str = "tm_credentials";
 /// Channel announcing a .torrent newly stored: `<info hash>`. Every
 /// instance marks it in its `has_metainfo` index.
 pub const METAINFO_CHANNEL: &str = "tm_metainfo";
+/// Channel announcing that servers were added, changed or removed, or a
+/// user's reach changed (empty payload): every instance reloads them.
+pub const SERVERS_CHANNEL: &str = "tm_servers";
 
 /// The lease condition every write carries ($1 instance, $2 server).
 macro_rules! while_leased {
@@ -202,24 +205,29 @@ pub async fn request_refresh(pool: &PgPool, server_id: &str, written: &[String])
 
 impl super::Store {
     /// Tells every instance sharing the database that the metainfo of
-    /// `info_hash` is stored (nothing to tell on SQLite: one process).
+    /// `info_hash` is stored.
     pub async fn announce_metainfo_stored(&self, info_hash: &str) -> DbResult<()> {
-        if let super::Store::Postgres(pool) = self {
-            sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(METAINFO_CHANNEL)
-                .bind(info_hash)
-                .execute(pool)
-                .await?;
-        }
-        Ok(())
+        self.announce(METAINFO_CHANNEL, info_hash).await
     }
 
     /// Tells every instance sharing the database that API keys or accounts
-    /// changed (nothing to tell on SQLite: one process).
+    /// changed.
     pub async fn announce_credentials_changed(&self) -> DbResult<()> {
+        self.announce(CREDENTIALS_CHANNEL, "").await
+    }
+
+    /// Tells every instance sharing the database that servers (or what
+    /// their owners may reach) changed.
+    pub async fn announce_servers_changed(&self) -> DbResult<()> {
+        self.announce(SERVERS_CHANNEL, "").await
+    }
+
+    /// Nothing to tell on SQLite: one process.
+    async fn announce(&self, channel: &str, payload: &str) -> DbResult<()> {
         if let super::Store::Postgres(pool) = self {
-            sqlx::query("SELECT pg_notify($1, '')")
-                .bind(CREDENTIALS_CHANNEL)
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(channel)
+                .bind(payload)
                 .execute(pool)
                 .await?;
         }

@@ -90,6 +90,8 @@ pub enum Wake<'a> {
     Owner { id: &'a str, written: &'a str },
     /// API keys or accounts changed through another instance.
     Credentials,
+    /// Servers changed through another instance.
+    Servers,
     /// Another instance stored the metainfo of this info hash.
     Metainfo { info_hash: &'a str },
 }
@@ -218,6 +220,7 @@ impl Feed {
                 server_feed::REFRESH_CHANNEL,
                 server_feed::CREDENTIALS_CHANNEL,
                 server_feed::METAINFO_CHANNEL,
+                server_feed::SERVERS_CHANNEL,
             ])
             .await?;
         // Rows written before the LISTEN took effect.
@@ -232,6 +235,10 @@ impl Feed {
             match notification.channel() {
                 server_feed::CREDENTIALS_CHANNEL => {
                     wake(Wake::Credentials);
+                    continue;
+                }
+                server_feed::SERVERS_CHANNEL => {
+                    wake(Wake::Servers);
                     continue;
                 }
                 server_feed::METAINFO_CHANNEL => {

@@ -260,8 +260,9 @@ impl Fleet {
                     poller.wake();
                 }
             }
-            // Not the fleet's: `Core::wake` forgets the checked keys.
-            Wake::Credentials => {}
+            // Not the fleet's: `Core::wake` forgets the checked keys, or
+            // reloads the servers.
+            Wake::Credentials | Wake::Servers => {}
             Wake::Metainfo { info_hash } => {
                 self.metainfo().extend([info_hash.to_string()]);
                 self.reflag_mirrors(|poller| poller.holds(info_hash));

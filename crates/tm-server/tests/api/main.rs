@@ -14,7 +14,7 @@ mod faults;
 mod instances;
 mod instances_auth;
 mod instances_automation;
-mod instances_metainfo;
+mod instances_changes;
 mod isolation;
 mod labels;
 mod limits;
