@@ -166,6 +166,34 @@ pub(crate) async fn register_on(apis: &[Api], body: Value) -> String {
     id
 }
 
+/// A real Transmission that alice registered as "shared" on `n` instances
+/// of one database. Fields drop in order: the instances before the daemon.
+/// Bind every field when destructuring (`apps: _apps`): one left to `..`
+/// is dropped, its daemon or instances stopped, at once.
+pub(crate) struct SharedServer {
+    pub apis: Vec<Api>,
+    pub apps: Vec<TestApp>,
+    pub server_id: String,
+    pub client: tm_testkit::RunningClient,
+}
+
+/// `None` without PostgreSQL or Transmission.
+pub(crate) async fn shared_server(
+    n: usize,
+    tweak: fn(&mut tm_server::Config),
+) -> Option<SharedServer> {
+    let client = ClientUnderTest::Transmission.start().await?;
+    let apps = instances(n, tweak).await?;
+    let apis = alice_on(&apps).await;
+    let server_id = register_on(&apis, server_body("shared", &client.config)).await;
+    Some(SharedServer {
+        apis,
+        apps,
+        server_id,
+        client,
+    })
+}
+
 /// The torrent as `api`'s instance lists it, once `wanted` holds, within `within`.
 pub(crate) async fn listed_where(
     api: &Api,
@@ -256,17 +284,17 @@ async fn three_instances_poll_a_server_as_often_as_one_and_all_list_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn writes_through_either_instance_reach_the_others_live_and_a_stopped_owner_is_replaced() {
-    let Some(client) = ClientUnderTest::Transmission.start().await else {
-        return;
-    };
     // Changes made directly on the daemon that it does not count as
     // activity show with the next full list: one every 5 s here.
-    let Some(mut apps) = instances(2, |c| c.full_resync_interval = Duration::from_secs(5)).await
+    let Some(SharedServer {
+        apis,
+        mut apps,
+        server_id,
+        client,
+    }) = shared_server(2, |c| c.full_resync_interval = Duration::from_secs(5)).await
     else {
         return;
     };
-    let apis = alice_on(&apps).await;
-    let server_id = register_on(&apis, server_body("shared", &client.config)).await;
     let scratch = tempfile::tempdir().unwrap();
     let hash = paused_torrent(&apis[0], &server_id, scratch.path(), "shared.bin").await;
     for api in &apis {

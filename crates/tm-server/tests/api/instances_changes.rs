@@ -3,23 +3,22 @@
 
 use std::time::Duration;
 
+use crate::daemons::wait_until;
+use crate::instances::{SharedServer, listed_where, paused_torrent, shared_server};
 use reqwest::StatusCode;
 use serde_json::json;
-use tm_testkit::server_body;
-
-use crate::daemons::{ClientUnderTest, wait_until};
-use crate::instances::{alice_on, instances, listed_where, paused_torrent, register_on};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_torrent_file_kept_through_one_instance_is_flagged_on_every_instance() {
-    let Some(client) = ClientUnderTest::Transmission.start().await else {
+    let Some(SharedServer {
+        apis,
+        server_id,
+        apps: _apps,
+        client: _client,
+    }) = shared_server(2, |_| {}).await
+    else {
         return;
     };
-    let Some(apps) = instances(2, |_| {}).await else {
-        return;
-    };
-    let apis = alice_on(&apps).await;
-    let server_id = register_on(&apis, server_body("shared", &client.config)).await;
     let scratch = tempfile::tempdir().unwrap();
     // One upload through each instance: one of them owns the server, so
     // both the owner and the mirror learn of a file the other kept.
@@ -36,14 +35,15 @@ async fn a_torrent_file_kept_through_one_instance_is_flagged_on_every_instance()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_renamed_or_removed_through_one_instance_is_so_on_every_instance_at_once() {
-    let Some(client) = ClientUnderTest::Transmission.start().await else {
+    let Some(SharedServer {
+        apis,
+        server_id,
+        apps: _apps,
+        client: _client,
+    }) = shared_server(2, |_| {}).await
+    else {
         return;
     };
-    let Some(apps) = instances(2, |_| {}).await else {
-        return;
-    };
-    let apis = alice_on(&apps).await;
-    let server_id = register_on(&apis, server_body("shared", &client.config)).await;
     let scratch = tempfile::tempdir().unwrap();
     let hash = paused_torrent(&apis[0], &server_id, scratch.path(), "renamed.bin").await;
     listed_where(&apis[1], &hash, Duration::from_secs(5), |_| true).await;
