@@ -14,6 +14,7 @@ mod events;
 mod facade;
 mod fleet;
 mod http;
+mod key_check;
 mod listen;
 mod logsafe;
 mod private_files;
@@ -106,6 +107,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
         )
     })?;
     let secrets = SecretBox::load(config.master_key.as_deref(), &config.data_dir)?;
+    key_check::ensure_matching_master_key(&store, &secrets).await?;
     let shutdown = CancellationToken::new();
     let core = Core::new(store, secrets, config, shutdown.clone());
     if let Some(mode) = core.config().registration_mode {
@@ -124,6 +126,13 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
     core.sync_fleet().await?;
     let local_addr = listener.local_addr()?;
     tracing::info!("torrent-manager listening on http://{local_addr}");
+    if core.fleet().feed().is_some() {
+        // Which instance holds which lease (`server_leases.owner`).
+        tracing::info!(
+            instance = core.fleet().ownership().instance_id(),
+            "sharing the database with the other instances on it"
+        );
+    }
 
     http::warn_about_host_names(core.config());
     let app = http::router(core.clone());

@@ -1,82 +1,14 @@
 //! `torrent-manager serve` as a user runs it: the real binary, its log line,
 //! its defaults and a graceful stop on SIGTERM.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod support;
+
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_torrent-manager");
-
-struct Served {
-    child: Child,
-    address: String,
-    /// Log lines after the one naming the address.
-    log: mpsc::Receiver<String>,
-}
-
-impl Served {
-    /// The log lines written within `wait`.
-    fn log_lines_within(&self, wait: Duration) -> Vec<String> {
-        let deadline = Instant::now() + wait;
-        let mut lines = Vec::new();
-        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-            match self.log.recv_timeout(left) {
-                Ok(line) => lines.push(line),
-                Err(_) => break,
-            }
-        }
-        lines
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts `serve` with `args`/`envs` and waits for the line naming the address.
-fn serve(args: &[&str], envs: &[(&str, &str)]) -> Served {
-    let mut command = Command::new(BIN);
-    command
-        .arg("serve")
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("TM_DATA_DIR")
-        .env_remove("TM_DATABASE_URL")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit());
-    for (key, value) in envs {
-        command.env(key, value);
-    }
-    let mut child = command.spawn().expect("the binary starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let address = loop {
-        let line = lines
-            .next()
-            .expect("the server logs where it listens before anything else ends")
-            .expect("utf-8 log");
-        if let Some((_, rest)) = line.split_once("listening on http://") {
-            break rest.trim().to_string();
-        }
-    };
-    // Keep draining the log so the server never blocks on a full pipe.
-    let (sender, log) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in lines.map_while(Result::ok) {
-            let _ = sender.send(line);
-        }
-    });
-    Served {
-        child,
-        address,
-        log,
-    }
-}
+use support::{BIN, Served, serve};
 
 fn get(address: &str, path: &str) -> (u16, String) {
     request(address, &format!("GET {path} HTTP/1.1\r\n"), "")
@@ -164,9 +96,7 @@ fn serve_says_where_to_create_the_admin_account_until_one_exists() {
     let args = ["--data-dir", data_dir.to_str().unwrap(), "--port", "0"];
     let mut served = serve(&args, &[]);
     let hint = served
-        .log_lines_within(Duration::from_secs(5))
-        .into_iter()
-        .find(|line| line.contains("no account yet"))
+        .log_line_with("no account yet", Duration::from_secs(5))
         .expect("a new install says how to begin");
     let url = format!("http://{}/", served.address);
     assert!(hint.contains(&url), "names {url}: {hint}");

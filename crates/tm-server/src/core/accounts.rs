@@ -245,6 +245,7 @@ impl Core {
         let user = self.user(id).await?;
         let deleted = self.store().delete_user(id).await;
         self.forget_checked_keys().await;
+        self.announce_servers_changed().await;
         if !deleted? {
             return Err(Error::Conflict("cannot delete the last admin".into()));
         }

@@ -50,12 +50,34 @@ impl Core {
 
 impl Core {
     /// Acts on a notification from another instance. `All` (notifications
-    /// may have been lost) also forgets the checked keys.
+    /// may have been lost) also forgets the checked keys and reloads the
+    /// stored .torrent index and the servers.
     fn wake(&self, wake: Wake<'_>) {
         if matches!(wake, Wake::All | Wake::Credentials) {
             self.forget_checked_keys_here();
         }
+        if matches!(wake, Wake::All) {
+            let core = self.clone();
+            tokio::spawn(async move { core.reload_metainfo_index().await });
+        }
+        if matches!(wake, Wake::All | Wake::Servers) {
+            let core = self.clone();
+            tokio::spawn(async move {
+                if let Err(error) = core.sync_fleet().await {
+                    tracing::warn!(%error, "could not reload the server list");
+                }
+            });
+        }
         self.fleet().wake(wake);
+    }
+
+    /// Re-reads which .torrent files are stored (announcements may have
+    /// been lost) and shows it on the mirrors.
+    async fn reload_metainfo_index(&self) {
+        match self.load_metainfo_index().await {
+            Ok(()) => self.fleet().reflag_mirrors(|_| true),
+            Err(error) => tracing::warn!(%error, "could not reload the stored .torrent index"),
+        }
     }
 
     /// Wakes the mirrors a lost notification left behind.

@@ -38,6 +38,7 @@ impl Core {
         self.check_server_quota(user).await?;
         let stored = self.store().insert_server(&row).await?;
         self.follow(&stored, policy)?;
+        self.announce_servers_changed().await;
         Ok(self.server_info(stored))
     }
 
@@ -122,6 +123,7 @@ impl Core {
         }
         let updated = self.server_row(user, id).await?;
         self.follow(&updated, policy)?;
+        self.announce_servers_changed().await;
         Ok(self.server_info(updated))
     }
 
@@ -196,6 +198,7 @@ impl Core {
             return Err(Error::ServerNotFound);
         }
         self.fleet().remove(id);
+        self.announce_servers_changed().await;
         Ok(row.name)
     }
 
@@ -271,6 +274,14 @@ impl Core {
             )));
         }
         Ok(())
+    }
+
+    /// Makes every instance sharing the database reload the servers now
+    /// (their periodic reload bounds a lost word).
+    pub(super) async fn announce_servers_changed(&self) {
+        if let Err(error) = self.store().announce_servers_changed().await {
+            tracing::warn!(%error, "could not tell other instances of a server change");
+        }
     }
 
     /// Starts all enabled servers' pollers (at start, and to pick up changes

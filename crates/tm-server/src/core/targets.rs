@@ -101,6 +101,7 @@ impl Core {
             return Err(Error::NotFound("User not found".into()));
         }
         self.sync_fleet().await?;
+        self.announce_servers_changed().await;
         self.user_targets(user_id).await
     }
 }

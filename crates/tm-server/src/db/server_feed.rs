@@ -14,11 +14,21 @@ use super::leases::db_now_ms;
 
 /// Channel announcing a new delta or snapshot: `<server_id>:<seq>`.
 pub const DELTAS_CHANNEL: &str = "tm_deltas";
-/// Channel asking a server's owner to poll it soon: `<server_id>`.
+/// Channel asking a server's owner to re-read torrents written through
+/// another instance: `<server_id>:<hash>,<hash>…`.
 pub const REFRESH_CHANNEL: &str = "tm_refresh";
+/// Bytes of info hashes a refresh request names at most (a notification's
+/// payload must stay under 8,000 bytes).
+const MAX_NAMED_BYTES: usize = 7_000;
 /// Channel announcing that API keys or accounts changed (empty payload):
 /// every instance forgets the keys it checked.
 pub const CREDENTIALS_CHANNEL: &str = "tm_credentials";
+/// Channel announcing a .torrent newly stored: `<info hash>`. Every
+/// instance marks it in its `has_metainfo` index.
+pub const METAINFO_CHANNEL: &str = "tm_metainfo";
+/// Channel announcing that servers were added, changed or removed, or a
+/// user's reach changed (empty payload): every instance reloads them.
+pub const SERVERS_CHANNEL: &str = "tm_servers";
 
 /// The lease condition every write carries ($1 instance, $2 server).
 macro_rules! while_leased {
@@ -175,23 +185,49 @@ pub async fn latest_seqs(pool: &PgPool) -> DbResult<Vec<(String, i64)>> {
     .await?)
 }
 
-/// Asks the owner of `server_id` to poll it soon (a write went to the
-/// client through another instance).
-pub async fn request_refresh(pool: &PgPool, server_id: &str) -> DbResult<()> {
+/// Asks the owner of `server_id` to re-read the torrents `written` (a
+/// write went to the client through another instance). Payload:
+/// `<server id>:<hash>,<hash>…`; with more hashes than a notification
+/// holds, none: the owner lists everything.
+pub async fn request_refresh(pool: &PgPool, server_id: &str, written: &[String]) -> DbResult<()> {
+    let hashes = written.join(",");
+    let hashes = if hashes.len() > MAX_NAMED_BYTES {
+        ""
+    } else {
+        &hashes
+    };
     sqlx::query("SELECT pg_notify('tm_refresh', $1)")
-        .bind(server_id)
+        .bind(format!("{server_id}:{hashes}"))
         .execute(pool)
         .await?;
     Ok(())
 }
 
 impl super::Store {
+    /// Tells every instance sharing the database that the metainfo of
+    /// `info_hash` is stored.
+    pub async fn announce_metainfo_stored(&self, info_hash: &str) -> DbResult<()> {
+        self.announce(METAINFO_CHANNEL, info_hash).await
+    }
+
     /// Tells every instance sharing the database that API keys or accounts
-    /// changed (nothing to tell on SQLite: one process).
+    /// changed.
     pub async fn announce_credentials_changed(&self) -> DbResult<()> {
+        self.announce(CREDENTIALS_CHANNEL, "").await
+    }
+
+    /// Tells every instance sharing the database that servers (or what
+    /// their owners may reach) changed.
+    pub async fn announce_servers_changed(&self) -> DbResult<()> {
+        self.announce(SERVERS_CHANNEL, "").await
+    }
+
+    /// Nothing to tell on SQLite: one process.
+    async fn announce(&self, channel: &str, payload: &str) -> DbResult<()> {
         if let super::Store::Postgres(pool) = self {
-            sqlx::query("SELECT pg_notify($1, '')")
-                .bind(CREDENTIALS_CHANNEL)
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(channel)
+                .bind(payload)
                 .execute(pool)
                 .await?;
         }

@@ -10,9 +10,27 @@ impl Store {
     }
 
     pub async fn set_setting(&self, name: &str, value: &str) -> DbResult<()> {
-        const SQL: &str = "INSERT INTO settings (name, value) VALUES ($1, $2) \
-             ON CONFLICT (name) DO UPDATE SET value = excluded.value";
-        on_pool!(self, |pool| sqlx::query(SQL)
+        self.write_setting(
+            "INSERT INTO settings (name, value) VALUES ($1, $2) \
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            name,
+            value,
+        )
+        .await
+    }
+
+    /// Sets `name` unless it has a value already.
+    pub async fn set_setting_if_absent(&self, name: &str, value: &str) -> DbResult<()> {
+        self.write_setting(
+            "INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+            name,
+            value,
+        )
+        .await
+    }
+
+    async fn write_setting(&self, sql: &'static str, name: &str, value: &str) -> DbResult<()> {
+        on_pool!(self, |pool| sqlx::query(sql)
             .bind(name)
             .bind(value)
             .execute(pool)

@@ -82,11 +82,18 @@ impl Health {
 pub enum Wake<'a> {
     /// Every mirror (notifications may have been lost).
     All,
-    /// One server: its mirror (new rows) or, with `owner`, its owner (a
-    /// write through another instance; poll soon).
-    Server { id: &'a str, owner: bool },
+    /// New rows in one server's feed: its mirror reads them.
+    Mirror { id: &'a str },
+    /// A write went to one server through another instance: its owner
+    /// re-reads the torrents `written` names (comma-separated info hashes;
+    /// empty: too many to name, a full list).
+    Owner { id: &'a str, written: &'a str },
     /// API keys or accounts changed through another instance.
     Credentials,
+    /// Servers changed through another instance.
+    Servers,
+    /// Another instance stored the metainfo of this info hash.
+    Metainfo { info_hash: &'a str },
 }
 
 /// Where this instance reads and writes the shared feed.
@@ -177,9 +184,11 @@ impl Feed {
             .collect())
     }
 
-    /// Asks the owner of `server_id` to poll it soon.
-    pub async fn request_refresh(&self, server_id: &str) -> DbResult<()> {
-        server_feed::request_refresh(&self.pool, server_id).await
+    /// Asks the owner of `server_id` to re-read the torrents `written`
+    /// (by info hash) at once: an incremental poll may not see the change
+    /// (Transmission does not count a stop as activity).
+    pub async fn request_refresh(&self, server_id: &str, written: &[String]) -> DbResult<()> {
+        server_feed::request_refresh(&self.pool, server_id, written).await
     }
 
     /// Listens for the feed's notifications until `shutdown` and wakes the
@@ -210,6 +219,8 @@ impl Feed {
                 server_feed::DELTAS_CHANNEL,
                 server_feed::REFRESH_CHANNEL,
                 server_feed::CREDENTIALS_CHANNEL,
+                server_feed::METAINFO_CHANNEL,
+                server_feed::SERVERS_CHANNEL,
             ])
             .await?;
         // Rows written before the LISTEN took effect.
@@ -221,15 +232,30 @@ impl Feed {
                 wake(Wake::All);
                 continue;
             };
-            if notification.channel() == server_feed::CREDENTIALS_CHANNEL {
-                wake(Wake::Credentials);
-                continue;
+            match notification.channel() {
+                server_feed::CREDENTIALS_CHANNEL => {
+                    wake(Wake::Credentials);
+                    continue;
+                }
+                server_feed::SERVERS_CHANNEL => {
+                    wake(Wake::Servers);
+                    continue;
+                }
+                server_feed::METAINFO_CHANNEL => {
+                    wake(Wake::Metainfo {
+                        info_hash: notification.payload(),
+                    });
+                    continue;
+                }
+                _ => {}
             }
+            // `<server id>:<seq>` or `<server id>:<hash>,<hash>…`.
             let payload = notification.payload();
-            let server_id = payload.rsplit_once(':').map_or(payload, |(id, _)| id);
-            wake(Wake::Server {
-                id: server_id,
-                owner: notification.channel() == server_feed::REFRESH_CHANNEL,
+            let (id, tail) = payload.split_once(':').unwrap_or((payload, ""));
+            wake(if notification.channel() == server_feed::REFRESH_CHANNEL {
+                Wake::Owner { id, written: tail }
+            } else {
+                Wake::Mirror { id }
             });
         }
     }

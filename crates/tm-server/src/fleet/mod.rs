@@ -260,19 +260,41 @@ impl Fleet {
                     poller.wake();
                 }
             }
-            // Not the fleet's: `Core::wake` forgets the checked keys.
-            Wake::Credentials => {}
-            Wake::Server { id, owner } => {
-                let wanted = if owner { Role::Owner } else { Role::Mirror };
-                if let Some(poller) = self.get(id).filter(|p| p.role() == wanted) {
-                    if owner {
-                        // A write through another instance: poll now, and
-                        // often for a while, as a client may apply it late
-                        // (Transmission starts a torrent a moment after).
-                        poller.watch();
-                    }
+            // Not the fleet's: `Core::wake` forgets the checked keys, or
+            // reloads the servers.
+            Wake::Credentials | Wake::Servers => {}
+            Wake::Metainfo { info_hash } => {
+                self.metainfo().extend([info_hash.to_string()]);
+                self.reflag_mirrors(|poller| poller.holds(info_hash));
+            }
+            Wake::Mirror { id } => {
+                if let Some(poller) = self.get(id).filter(|p| p.role() == Role::Mirror) {
                     poller.wake();
                 }
+            }
+            Wake::Owner { id, written } => {
+                if let Some(poller) = self.get(id).filter(|p| p.role() == Role::Owner) {
+                    // Polled often for a while too: a client may apply a
+                    // write late (Transmission starts a torrent a moment
+                    // after).
+                    poller.watch();
+                    let written = written
+                        .split(',')
+                        .filter(|hash| !hash.is_empty())
+                        .map(str::to_string)
+                        .collect();
+                    poller.reread_written(written);
+                }
+            }
+        }
+    }
+
+    /// Makes the mirrors `which` picks show the `has_metainfo` index as it
+    /// is now (owners do at their next poll).
+    pub fn reflag_mirrors(&self, which: impl Fn(&Poller) -> bool) {
+        for poller in self.all() {
+            if poller.role() == Role::Mirror && which(&poller) {
+                poller.reflag();
             }
         }
     }

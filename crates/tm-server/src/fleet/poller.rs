@@ -318,7 +318,7 @@ impl Poller {
             removed,
         };
         self.publish(changes).await?;
-        self.ask_owner_to_poll().await;
+        self.ask_owner_to_reread(hashes).await;
         Ok(found)
     }
 

@@ -6,24 +6,25 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::json;
-use tm_testkit::{TestTorrent, server_body};
+use tm_testkit::TestTorrent;
 
-use crate::daemons::{ClientUnderTest, upload, wait_until};
-use crate::instances::{alice_on, instances, register_on};
+use crate::daemons::{upload, wait_until};
+use crate::instances::{SharedServer, shared_server};
 use crate::rules::{cmp, history};
 
 const TORRENTS: usize = 12;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rule_fires_exactly_once_with_three_instances() {
-    let Some(client) = ClientUnderTest::Transmission.start().await else {
+    let Some(SharedServer {
+        apis,
+        server_id,
+        apps: _apps,
+        client: _client,
+    }) = shared_server(3, |_| {}).await
+    else {
         return;
     };
-    let Some(apps) = instances(3, |_| {}).await else {
-        return;
-    };
-    let apis = alice_on(&apps).await;
-    let server_id = register_on(&apis, server_body("shared", &client.config)).await;
     // Enough torrents that one run takes a while: runs of several engines
     // would overlap and act twice on what neither had recorded yet.
     let scratch = tempfile::tempdir().unwrap();

@@ -51,6 +51,14 @@ impl Core {
             )
             .await?;
         self.fleet().metainfo().extend([torrent.info_hash.clone()]);
+        if let Err(error) = self
+            .store()
+            .announce_metainfo_stored(&torrent.info_hash)
+            .await
+        {
+            // The others learn it at their next restart or reconnection.
+            tracing::warn!(%error, "could not tell the other instances of a stored .torrent");
+        }
         Ok(())
     }
 

@@ -11,7 +11,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tm_backends::Torrent;
+use tm_backends::{Torrent, TorrentChanges};
 
 use super::super::feed::{Catchup, FeedEntry, SNAPSHOT_INTERVAL, to_json};
 use super::{FleetEvent, Health, Poller, Role, Snapshot};
@@ -210,15 +210,58 @@ impl Poller {
         }
     }
 
-    /// Mirror, after a write went to the client from here: asks the owner
-    /// to poll soon, so every instance sees the write (this one already
-    /// re-read it).
-    pub(super) async fn ask_owner_to_poll(&self) {
+    /// Mirror, after a write to `written` went to the client from here:
+    /// asks the owner to re-read them, so every instance sees the write
+    /// (this one already re-read it).
+    pub(super) async fn ask_owner_to_reread(&self, written: &[String]) {
         let Some(feed) = self.feed.as_ref().filter(|_| self.role == Role::Mirror) else {
             return;
         };
-        if let Err(error) = feed.request_refresh(&self.spec.id).await {
+        if let Err(error) = feed.request_refresh(&self.spec.id, written).await {
             tracing::warn!(%error, "could not ask the server's owner to poll");
         }
+    }
+
+    /// Owner, asked by a mirror: re-reads the torrents another instance
+    /// wrote to (none named: lists everything), and so shares the change.
+    pub fn reread_written(self: &Arc<Self>, written: Vec<String>) {
+        if written.is_empty() {
+            *self
+                .last_full_list
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()) = None;
+            self.wake();
+            return;
+        }
+        let poller = Arc::clone(self);
+        tokio::spawn(async move {
+            // A failure is recorded in the health; the next poll retries.
+            let _ = poller.reread(&written).await;
+        });
+    }
+
+    /// Mirror: re-applies the snapshot as it is, so the views take the
+    /// `has_metainfo` index as it is now (another instance stored a file).
+    pub fn reflag(self: &Arc<Self>) {
+        let poller = Arc::clone(self);
+        tokio::spawn(async move {
+            let _polling = poller.poll_lock.lock().await;
+            let unchanged = TorrentChanges {
+                full: false,
+                torrents: Vec::new(),
+                removed: Vec::new(),
+            };
+            // Only an over-large list fails, and the owner refused it already.
+            let _ = poller.publish(unchanged).await;
+        });
+    }
+
+    /// Whether the snapshot holds the torrent `info_hash`.
+    pub fn holds(&self, info_hash: &str) -> bool {
+        self.snapshot
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .torrents
+            .contains_key(info_hash)
     }
 }
