@@ -169,6 +169,12 @@ impl Fleet {
             // New here: maybe this instance should own it.
             self.ownership.beat_soon();
         }
+        tracing::debug!(
+            server = %crate::logsafe::text(&spec.name),
+            instance = self.ownership.instance_id(),
+            ?role,
+            "poller started"
+        );
         let poller = Poller::start(
             spec,
             role,

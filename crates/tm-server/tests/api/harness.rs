@@ -71,6 +71,12 @@ fn uuid_like() -> String {
 impl TestApp {
     /// Starts a server on `db`; `None` when PostgreSQL is not available locally.
     pub async fn try_spawn(db: Db, tweak: impl FnOnce(&mut Config)) -> Option<TestApp> {
+        if let Ok(filter) = std::env::var("TM_TEST_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(filter)
+                .with_test_writer()
+                .try_init();
+        }
         let data_dir = tempfile::tempdir().expect("temp dir");
         let mut config = Config::new(data_dir.path());
         config.port = 0;
