@@ -9,7 +9,8 @@ use tm_testkit::{InProcessServer, server_body};
 use crate::Result;
 use crate::raw::Timed;
 
-/// A logged-in keep-alive client of the in-process server.
+/// A logged-in keep-alive client of a server (in-process or not).
+#[derive(Clone)]
 pub(crate) struct Api {
     pub(crate) http: reqwest::Client,
     pub(crate) base: String,
@@ -27,17 +28,44 @@ impl Api {
     /// A client of the server at `base`, registered and logged in as a new
     /// user (the first one of a fresh server: its admin).
     pub(crate) async fn logged_in(base: &str) -> Result<Api> {
-        let api = Api {
+        Self::client(base)?
+            .post("/auth/register", Self::credentials())
+            .await?;
+        Self::existing_user(base).await
+    }
+
+    /// A client of the server at `base` logged in as the user that
+    /// `logged_in` registered (on this server or one sharing its database).
+    pub(crate) async fn existing_user(base: &str) -> Result<Api> {
+        let api = Self::client(base)?;
+        api.post("/auth/login", Self::credentials()).await?;
+        Ok(api)
+    }
+
+    fn client(base: &str) -> Result<Api> {
+        Ok(Api {
             http: reqwest::Client::builder()
                 .cookie_store(true)
                 .no_gzip()
                 .build()?,
             base: base.to_owned(),
-        };
-        let credentials = json!({"username": "bench", "password": "bench-password-1"});
-        api.post("/auth/register", credentials.clone()).await?;
-        api.post("/auth/login", credentials).await?;
-        Ok(api)
+        })
+    }
+
+    fn credentials() -> Value {
+        json!({"username": "bench", "password": "bench-password-1"})
+    }
+
+    /// Lets this user (an admin) register daemons on loopback.
+    pub(crate) async fn allow_loopback_targets(&self) -> Result<()> {
+        let me = self.get_json("/auth/me").await?;
+        let user_id = me["user_id"].as_str().ok_or("no user id")?;
+        self.put(
+            &format!("/admin/users/{user_id}/targets"),
+            json!({"allow_private_targets": true}),
+        )
+        .await?;
+        Ok(())
     }
 
     pub(crate) async fn post(&self, path: &str, body: Value) -> Result<Value> {

@@ -37,13 +37,19 @@
 //! `--skip-server` stops after step 2 (handy under `perf record`).
 //! `--memory <torrent-manager binary>` measures that server's memory in a
 //! process of its own, idle and with the N torrents, instead (`memory.rs`).
+//! `--instances <torrent-manager binary>` compares `GET /torrents` over the
+//! 5 servers through nginx to two instances of it on one PostgreSQL database
+//! (`TM_TEST_PG_URL`) with the same through nginx to one, instead
+//! (`instances.rs`; needs `nginx` too).
 
 mod api;
+mod instances;
 mod memory;
 mod other_kinds;
 mod raw;
 mod results;
 mod seeding;
+mod server_process;
 mod torrents;
 
 use std::error::Error;
@@ -75,6 +81,7 @@ struct Args {
     warmups: usize,
     skip_server: bool,
     memory: Option<std::path::PathBuf>,
+    instances: Option<std::path::PathBuf>,
 }
 
 fn parse_args() -> Result<Args> {
@@ -84,6 +91,7 @@ fn parse_args() -> Result<Args> {
         warmups: 2,
         skip_server: false,
         memory: None,
+        instances: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -99,9 +107,12 @@ fn parse_args() -> Result<Args> {
             "--memory" => {
                 args.memory = Some(it.next().ok_or("--memory needs a binary")?.into());
             }
+            "--instances" => {
+                args.instances = Some(it.next().ok_or("--instances needs a binary")?.into());
+            }
             "-h" | "--help" => {
                 println!(
-                    "usage: tm-bench [--torrents N (5000)] [--rounds R (15)] [--warmups W (2)] [--skip-server] [--memory BINARY]"
+                    "usage: tm-bench [--torrents N (5000)] [--rounds R (15)] [--warmups W (2)] [--skip-server] [--memory BINARY] [--instances BINARY]"
                 );
                 std::process::exit(0);
             }
@@ -163,6 +174,10 @@ async fn main() -> Result<()> {
         r_load.as_secs_f64(),
         r_load.as_secs_f64() * 1000.0 / n.max(1) as f64
     );
+    if let Some(binary) = &args.instances {
+        let servers = fan_out_configs(&t_config, &r_config);
+        return instances::measure(binary, &servers, n, args.rounds, args.warmups).await;
+    }
     let others = other_kinds::load(&files).await?;
     drop(files);
 
@@ -461,6 +476,17 @@ async fn main() -> Result<()> {
     }
     drop((transmission, rtorrent, others));
     Ok(())
+}
+
+/// The fan-out registered as servers: each daemon under several names.
+fn fan_out_configs(
+    t_config: &BackendConfig,
+    r_config: &BackendConfig,
+) -> Vec<(String, BackendConfig)> {
+    (0..TRANSMISSION_COPIES)
+        .map(|i| (format!("transmission-{}", i + 1), t_config.clone()))
+        .chain((0..RTORRENT_COPIES).map(|i| (format!("rtorrent-{}", i + 1), r_config.clone())))
+        .collect()
 }
 
 fn box_err(e: impl Error + Send + Sync + 'static) -> Box<dyn Error + Send + Sync> {

@@ -24,7 +24,7 @@ mod transmission;
 pub use backend::{server_body, trusting_any_certificate, with_password, with_path};
 pub use clients::{ClientUnderTest, RunningClient};
 pub use deluge::{DelugeDaemon, DelugeWeb};
-pub use nginx::{NginxFileServer, NginxPathProxy, NginxScgiProxy};
+pub use nginx::{NginxBalancer, NginxFileServer, NginxPathProxy, NginxScgiProxy};
 pub use opentracker::Opentracker;
 pub use qbittorrent::{QBITTORRENT_PEER_IP, QbittorrentDaemon};
 pub use rtorrent::{RtorrentDaemon, ScgiListener};

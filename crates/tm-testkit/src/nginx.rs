@@ -64,7 +64,7 @@ impl NginxScgiProxy {
              }}\n",
             root = root.display(),
         );
-        let process = spawn_nginx(root, port, &format!("{listen}{location}")).await?;
+        let process = spawn_nginx(root, port, "", &format!("{listen}{location}")).await?;
         Ok(Self {
             port,
             username,
@@ -135,7 +135,7 @@ impl NginxPathProxy {
                proxy_buffering off;\n\
              }}\n"
         );
-        let process = spawn_nginx(dir.path(), port, &server).await?;
+        let process = spawn_nginx(dir.path(), port, "", &server).await?;
         Ok(Self {
             port,
             _process: process,
@@ -150,6 +150,49 @@ impl NginxPathProxy {
             self.port,
             base.trim_end_matches('/')
         )
+    }
+}
+
+/// nginx balancing over torrent-manager instances on loopback, configured
+/// as the README's recipe for several instances (`proxy_buffering off` for
+/// the event stream, keep-alive to the upstreams).
+pub struct NginxBalancer {
+    pub port: u16,
+    _process: DaemonProcess,
+    _dir: tempfile::TempDir,
+}
+
+impl NginxBalancer {
+    /// Round-robin over `http://127.0.0.1:{port}` for each of `upstream_ports`.
+    pub async fn start(upstream_ports: &[u16]) -> io::Result<Self> {
+        let dir = temp_dir("tm-nginx-")?;
+        let port = free_port(Ipv4Addr::LOCALHOST)?;
+        let servers: String = upstream_ports
+            .iter()
+            .map(|p| format!("server 127.0.0.1:{p};\n"))
+            .collect();
+        let upstream = format!("upstream torrent_manager {{\n{servers}keepalive 16;\n}}\n");
+        let server = format!(
+            "listen 127.0.0.1:{port};\n\
+             location / {{\n\
+               proxy_pass http://torrent_manager;\n\
+               proxy_http_version 1.1;\n\
+               proxy_set_header Host $host;\n\
+               proxy_set_header Connection \"\";\n\
+               proxy_buffering off;\n\
+               proxy_read_timeout 1h;\n\
+             }}\n"
+        );
+        let process = spawn_nginx(dir.path(), port, &upstream, &server).await?;
+        Ok(Self {
+            port,
+            _process: process,
+            _dir: dir,
+        })
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
     }
 }
 
@@ -187,7 +230,7 @@ impl NginxFileServer {
             root = root.display(),
             files = files.display(),
         );
-        let process = spawn_nginx(root, port, &server).await?;
+        let process = spawn_nginx(root, port, "", &server).await?;
         Ok(Self {
             port,
             username,
@@ -208,8 +251,14 @@ impl NginxFileServer {
     }
 }
 
-/// Runs nginx in `root` with one `server` block, ready on `port`.
-async fn spawn_nginx(root: &std::path::Path, port: u16, server: &str) -> io::Result<DaemonProcess> {
+/// Runs nginx in `root` with `http` directives (e.g. an `upstream`) and one
+/// `server` block, ready on `port`.
+async fn spawn_nginx(
+    root: &std::path::Path,
+    port: u16,
+    http: &str,
+    server: &str,
+) -> io::Result<DaemonProcess> {
     // One process (no master/worker split), so it runs as the caller and
     // dies entirely with one kill.
     let conf = format!(
@@ -226,6 +275,7 @@ async fn spawn_nginx(root: &std::path::Path, port: u16, server: &str) -> io::Res
            fastcgi_temp_path {root}/tmp_fastcgi;\n\
            uwsgi_temp_path {root}/tmp_uwsgi;\n\
            client_max_body_size 16m;\n\
+           {http}\
            server {{\n{server}}}\n\
          }}\n",
         root = root.display(),

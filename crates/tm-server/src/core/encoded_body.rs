@@ -43,11 +43,12 @@ pub struct EncodedBody {
 }
 
 impl EncodedBody {
-    /// `body` in `coding`, compressed on first use. Blocking: call it off
-    /// the async workers (or try `made` first).
-    pub fn get(&self, coding: Coding, body: &[u8]) -> Bytes {
+    /// The body (made by `body` when needed) in `coding`, compressed on
+    /// first use. Blocking: call it off the async workers (or try `made`
+    /// first).
+    pub fn get(&self, coding: Coding, body: impl FnOnce() -> Bytes) -> Bytes {
         self.slot(coding)
-            .get_or_init(|| compress(coding, body))
+            .get_or_init(|| compress(coding, &body()))
             .clone()
     }
 
@@ -108,7 +109,7 @@ mod tests {
         let body = sample();
         let encoded = EncodedBody::default();
         for coding in Coding::PREFERRED {
-            let first = encoded.get(coding, &body);
+            let first = encoded.get(coding, || Bytes::from(body.clone()));
             assert!(first.len() < body.len() / 4, "{coding:?} compresses");
             let mut decoded = Vec::new();
             match coding {
@@ -126,7 +127,8 @@ mod tests {
             }
             assert_eq!(decoded, body, "{coding:?}");
             // The same allocation again: kept, not compressed anew.
-            assert_eq!(encoded.get(coding, &body).as_ptr(), first.as_ptr());
+            let again = encoded.get(coding, || unreachable!("made once"));
+            assert_eq!(again.as_ptr(), first.as_ptr());
             assert_eq!(encoded.made(coding).unwrap().as_ptr(), first.as_ptr());
         }
     }

@@ -17,7 +17,7 @@ use super::torrent_details::{clean_labels, edit_labels_in_bulk};
 use super::torrent_move::{move_on, move_target};
 use super::torrent_query::page_of;
 use super::{Core, Error, RenderedList, Result, User};
-use crate::fleet::{Poller, Snapshot, TorrentView, json_array};
+use crate::fleet::{Poller, Snapshot, TorrentView};
 
 /// How long a mutation waits for the client to show its effect (some apply
 /// changes asynchronously, e.g. Transmission's stop).
@@ -64,13 +64,6 @@ pub struct TorrentPage {
     pub total: usize,
 }
 
-impl TorrentPage {
-    /// The page as a JSON array, from the torrents' cached serialized forms.
-    pub fn to_json(&self) -> String {
-        json_array(&self.torrents)
-    }
-}
-
 /// A torrent on one of the user's servers.
 pub(super) struct Target {
     pub(super) poller: Arc<Poller>,
@@ -101,7 +94,7 @@ impl Core {
             return Ok(cached);
         }
         let page = page_of(&snapshots, query)?;
-        let rendered = RenderedList::new(&query_key, sources, page.to_json().into(), page.total);
+        let rendered = RenderedList::new(&query_key, sources, page.torrents, page.total);
         cache.put(&user.id, &query_key, rendered.clone());
         Ok(rendered)
     }

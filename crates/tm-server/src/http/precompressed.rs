@@ -12,7 +12,7 @@ const MIN_SIZE: usize = 1024;
 
 /// The list's body for a client that sent `request` headers: a kept
 /// compressed form when it accepts one (made now if this is the first
-/// request for it, off the async workers), else the JSON itself. Sets
+/// request for it, off the async workers), else the JSON. Sets
 /// `Content-Encoding` and `Vary` in `headers`.
 pub async fn body_for(
     list: &RenderedList,
@@ -21,16 +21,16 @@ pub async fn body_for(
 ) -> Result<Bytes, Error> {
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     let coding = match accepted_coding(request, &Coding::PREFERRED) {
-        Some(coding) if list.body.len() >= MIN_SIZE => coding,
-        _ => return Ok(list.body.clone()),
+        Some(coding) if list.len >= MIN_SIZE => coding,
+        _ => return Ok(list.body()),
     };
     // Kept: served at once; only the first request after a change waits
     // for a blocking thread to compress.
     let compressed = match list.encoded.made(coding) {
         Some(kept) => kept,
         None => {
-            let (encoded, body) = (list.encoded.clone(), list.body.clone());
-            tokio::task::spawn_blocking(move || encoded.get(coding, &body))
+            let list = list.clone();
+            tokio::task::spawn_blocking(move || list.encoded(coding))
                 .await
                 .map_err(|e| Error::Internal(format!("compressing the list: {e}")))?
         }
