@@ -12,7 +12,7 @@ use sha1::{Digest, Sha1};
 use super::process::{DaemonProcess, tcp_ready};
 use super::{daemon_command, free_port, temp_dir};
 use crate::backend::{login, loopback_http, on_loopback};
-use tm_backends::{BackendConfig, Connection, DelugeConnection, Secret, Tls};
+use tm_backends::{BackendConfig, Connection, DelugeConnection, Login, Secret, Tls};
 
 /// Deluge's peer address: one 127.0.0.x per client in a loopback swarm
 /// (libtorrent connects once per IP).
@@ -74,7 +74,7 @@ impl DelugeDaemon {
         let auth = config_dir.join("auth");
         std::fs::write(&auth, format!("{username}:{password}:10\n"))?;
         std::fs::set_permissions(&auth, std::fs::Permissions::from_mode(0o600))?;
-        let process = spawn_daemon(dir.path(), rpc_port).await?;
+        let process = spawn_daemon(dir.path(), rpc_port, &login(&username, &password)).await?;
         Ok(Self {
             rpc_port,
             peer_port,
@@ -93,7 +93,8 @@ impl DelugeDaemon {
 
     /// Starts the daemon again after `stop`, with the same configuration.
     pub async fn resume(&mut self) -> io::Result<()> {
-        self.process = spawn_daemon(self.dir.path(), self.rpc_port).await?;
+        let login = login(&self.username, &self.password);
+        self.process = spawn_daemon(self.dir.path(), self.rpc_port, &login).await?;
         Ok(())
     }
 
@@ -105,19 +106,25 @@ impl DelugeDaemon {
     /// Backend settings for the daemon's own RPC (TLS with its self-signed
     /// certificate, the daemon user).
     pub fn config(&self) -> BackendConfig {
-        on_loopback(
-            "test-deluge",
-            Connection::Deluge(DelugeConnection::Rpc {
-                host: "127.0.0.1".to_owned(),
-                port: self.rpc_port,
-                login: login(&self.username, &self.password),
-            }),
-        )
+        rpc_config(self.rpc_port, login(&self.username, &self.password))
     }
 }
 
-/// Starts deluged on the configuration in `dir`/config and waits for RPC.
-async fn spawn_daemon(dir: &Path, rpc_port: u16) -> io::Result<DaemonProcess> {
+fn rpc_config(port: u16, login: Login) -> BackendConfig {
+    on_loopback(
+        "test-deluge",
+        Connection::Deluge(DelugeConnection::Rpc {
+            host: "127.0.0.1".to_owned(),
+            port,
+            login,
+        }),
+    )
+}
+
+/// Starts deluged on the configuration in `dir`/config and waits until its
+/// RPC answers a login: an open port alone may be another program's (a
+/// client of a parallel test bound to all addresses) or not yet speak TLS.
+async fn spawn_daemon(dir: &Path, rpc_port: u16, login: &Login) -> io::Result<DaemonProcess> {
     let mut command = daemon_command("deluged");
     // -d: stay in the foreground; -q: no logging (deluge 2.0.3's logger
     // breaks on Python 3.11 and would print a traceback per line).
@@ -131,8 +138,15 @@ async fn spawn_daemon(dir: &Path, rpc_port: u16) -> io::Result<DaemonProcess> {
         .arg(rpc_port.to_string())
         .arg("-q");
     let mut process = DaemonProcess::spawn("deluged", command, &dir.join("daemon.log"))?;
+    let client = tm_backends::connect(&rpc_config(rpc_port, login.clone()))
+        .map_err(|e| io::Error::other(e.to_string()))?;
     process
-        .wait_ready(|| tcp_ready(format!("127.0.0.1:{rpc_port}")))
+        .wait_ready(|| {
+            let client = client.clone();
+            async move {
+                tcp_ready(format!("127.0.0.1:{rpc_port}")).await && client.probe().await.is_ok()
+            }
+        })
         .await?;
     Ok(process)
 }

@@ -290,8 +290,10 @@ tm_testkit::for_every_client! {
             .expect("df reports the available bytes");
         let slack = available / 10 + 256 * 1024 * 1024;
         assert!(free.abs_diff(available) < slack, "{free} vs df {available}");
+        // The list shows it too (refreshed meanwhile: other tests write).
         let (_, list) = api.get("/servers").await;
-        assert_eq!(list[0]["free_space"], server["free_space"], "{list}");
+        let listed = list[0]["free_space"].as_u64().expect("listed free space");
+        assert!(listed.abs_diff(available) < slack, "{list} vs df {available}");
     }
 
     async fn a_magnet_is_listed_under_its_name_while_its_metadata_comes(daemon: ClientUnderTest) {
