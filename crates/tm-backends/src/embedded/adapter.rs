@@ -45,6 +45,8 @@ type Handle = Arc<ManagedTorrent>;
 pub(crate) struct Embedded {
     engine: EngineHandle,
     label: String,
+    /// How long a call may wait for the engine (a check to finish).
+    timeout: std::time::Duration,
 }
 
 impl Embedded {
@@ -52,6 +54,7 @@ impl Embedded {
         Self {
             engine: engine.clone(),
             label: config.server_label(),
+            timeout: config.timeout,
         }
     }
 
@@ -612,6 +615,17 @@ impl TorrentClient for Embedded {
         }
         let selected = mapping::selection(count, handle.only_files().as_deref(), priorities);
         let selected: HashSet<usize> = selected.into_iter().collect();
+        // The engine changes the selection only once the data is checked.
+        match tokio::time::timeout(self.timeout, handle.wait_until_initialized()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return Err(self.rejected(format!("{e:#}"))),
+            Err(_) => {
+                return Err(self.error(ErrorKind::Rejected(format!(
+                    "the torrent is still checking its data after {:?}; try again later",
+                    self.timeout
+                ))));
+            }
+        }
         self.session()
             .update_only_files(&handle, &selected)
             .await
