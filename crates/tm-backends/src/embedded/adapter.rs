@@ -66,8 +66,10 @@ impl Embedded {
         self.error(ErrorKind::Rejected(e.to_string()))
     }
 
-    fn session(&self) -> &Arc<librqbit::Session> {
-        &self.engine.0.session
+    fn session(&self) -> Result<Arc<librqbit::Session>> {
+        self.engine
+            .session()
+            .map_err(|e| self.error(ErrorKind::Refused(e)))
     }
 
     /// The torrent in the engine, `None` when it is not there.
@@ -75,7 +77,7 @@ impl Embedded {
         let hash = normalize_hash(&self.label, hash)?;
         let id =
             Id20::from_str(&hash).map_err(|e| self.error(ErrorKind::Invalid(e.to_string())))?;
-        let found = self.session().get(TorrentIdOrHash::Hash(id));
+        let found = self.session()?.get(TorrentIdOrHash::Hash(id));
         Ok((hash, found))
     }
 
@@ -152,9 +154,10 @@ impl Embedded {
             .map_err(|e| self.error(ErrorKind::Rejected(e)))
     }
 
-    fn all_handles(&self) -> Vec<Handle> {
-        self.session()
-            .with_torrents(|torrents| torrents.map(|(_, t)| t.clone()).collect())
+    fn all_handles(&self) -> Result<Vec<Handle>> {
+        Ok(self
+            .session()?
+            .with_torrents(|torrents| torrents.map(|(_, t)| t.clone()).collect()))
     }
 }
 
@@ -232,8 +235,7 @@ async fn add_bytes(
         ..AddTorrentOptions::default()
     };
     match engine
-        .0
-        .session
+        .session()?
         .add_torrent(AddTorrent::from_bytes(bytes), Some(options))
         .await
     {
@@ -256,8 +258,7 @@ pub(super) async fn add_resolved_magnet(
         ..AddTorrentOptions::default()
     };
     let listed = engine
-        .0
-        .session
+        .session()?
         .add_torrent(AddTorrent::from_url(magnet.uri.clone()), Some(options))
         .await
         .map_err(|e| format!("{e:#}"))?;
@@ -291,7 +292,8 @@ impl TorrentClient for Embedded {
     }
 
     async fn probe(&self) -> Result<ClientInfo> {
-        let name = self.session().client_name_and_version();
+        let session = self.session()?;
+        let name = session.client_name_and_version();
         let version = name.strip_prefix("rqbit ").unwrap_or(name);
         Ok(ClientInfo {
             client: ClientKind::Embedded,
@@ -322,7 +324,7 @@ impl TorrentClient for Embedded {
         let empty = Entry::default();
         let mut torrents = Vec::new();
         let mut seen = HashSet::new();
-        for handle in self.all_handles() {
+        for handle in self.all_handles()? {
             let hash = handle.info_hash().as_string();
             torrents.push(self.model(&handle, book.get(&hash).unwrap_or(&empty))?);
             seen.insert(hash);
@@ -419,7 +421,7 @@ impl TorrentClient for Embedded {
         for (hash, handle) in self.targets(info_hashes).await? {
             match handle {
                 Some(handle) if handle.is_paused() => {
-                    self.session()
+                    self.session()?
                         .unpause(&handle)
                         .await
                         .map_err(|e| self.rejected(format!("{e:#}")))?;
@@ -448,7 +450,7 @@ impl TorrentClient for Embedded {
         for (hash, handle) in self.targets(info_hashes).await? {
             match handle {
                 Some(handle) if !handle.is_paused() => {
-                    self.session()
+                    self.session()?
                         .pause(&handle)
                         .await
                         .map_err(|e| self.rejected(format!("{e:#}")))?;
@@ -511,7 +513,7 @@ impl TorrentClient for Embedded {
         } else {
             None
         };
-        self.session()
+        self.session()?
             .delete(TorrentIdOrHash::Id(handle.id()), false)
             .await
             .map_err(|e| self.rejected(format!("{e:#}")))?;
@@ -553,7 +555,7 @@ impl TorrentClient for Embedded {
             let (save, _) = mapping::paths(&view);
             let paused = handle.is_paused();
             let only_files = handle.only_files();
-            self.session()
+            self.session()?
                 .delete(TorrentIdOrHash::Id(handle.id()), false)
                 .await
                 .map_err(|e| self.rejected(format!("{e:#}")))?;
@@ -576,11 +578,11 @@ impl TorrentClient for Embedded {
             if let Some(handle) = handle
                 && handle.live().is_some()
             {
-                self.session()
+                self.session()?
                     .pause(&handle)
                     .await
                     .map_err(|e| self.rejected(format!("{e:#}")))?;
-                self.session()
+                self.session()?
                     .unpause(&handle)
                     .await
                     .map_err(|e| self.rejected(format!("{e:#}")))?;
@@ -626,7 +628,7 @@ impl TorrentClient for Embedded {
                 ))));
             }
         }
-        self.session()
+        self.session()?
             .update_only_files(&handle, &selected)
             .await
             .map_err(|e| self.rejected(format!("{e:#}")))?;

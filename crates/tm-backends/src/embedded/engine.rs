@@ -25,7 +25,9 @@ pub struct Engine {
 pub struct EngineHandle(pub(super) Arc<Inner>);
 
 pub(super) struct Inner {
-    pub session: Arc<Session>,
+    /// `None` once shut down: the session is dropped then, which is when
+    /// librqbit writes the pieces each torrent has for the next start.
+    session: Mutex<Option<Arc<Session>>>,
     pub book: Book,
     pub options: EngineOptions,
     /// Magnets fetching their metadata (the task), or failed to (the error).
@@ -81,7 +83,7 @@ impl Engine {
             .await
             .map_err(|e| fail("librqbit", &format!("{e:#}")))?;
         let handle = EngineHandle(Arc::new(Inner {
-            session,
+            session: Mutex::new(Some(session)),
             book,
             options,
             magnets: Mutex::new(HashMap::new()),
@@ -102,7 +104,7 @@ impl Engine {
 
     /// The port peers reach it at.
     pub fn listen_port(&self) -> Option<u16> {
-        self.handle.0.session.announce_port()
+        self.handle.session().ok()?.announce_port()
     }
 
     /// Stops every torrent and the session (about a second: librqbit lets
@@ -110,7 +112,19 @@ impl Engine {
     /// state they had, for the next start.
     pub async fn shutdown(self) {
         self.handle.abort_magnets();
-        self.handle.0.session.stop().await;
+        let Some(session) = self.handle.take_session() else {
+            return;
+        };
+        session.stop().await;
+        // Calls under way hold the session a moment longer.
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+        while Arc::strong_count(&session) > 1 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        // Dropping the torrents hands their piece bitfields to librqbit's
+        // flusher tasks; give them the time to write.
+        drop(session);
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     }
 }
 
@@ -118,11 +132,27 @@ impl Engine {
 impl Drop for Engine {
     fn drop(&mut self) {
         self.handle.abort_magnets();
-        self.handle.0.session.cancellation_token().cancel();
+        if let Some(session) = self.handle.take_session() {
+            session.cancellation_token().cancel();
+        }
     }
 }
 
 impl EngineHandle {
+    /// The session, or an error once the engine is shut down.
+    pub(super) fn session(&self) -> Result<Arc<Session>, String> {
+        self.0
+            .session
+            .lock()
+            .ok()
+            .and_then(|s| s.clone())
+            .ok_or_else(|| "the embedded engine is stopped".to_owned())
+    }
+
+    fn take_session(&self) -> Option<Arc<Session>> {
+        self.0.session.lock().ok()?.take()
+    }
+
     pub(super) fn abort_magnets(&self) {
         if let Ok(mut magnets) = self.0.magnets.lock() {
             for (_, resolving) in magnets.drain() {

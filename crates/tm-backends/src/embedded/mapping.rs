@@ -37,7 +37,8 @@ pub struct StatsView {
     pub initializing_paused: bool,
     #[serde(default)]
     pub error: Option<String>,
-    /// Verified bytes (of the selected files).
+    /// Verified bytes (of the selected files); while initializing, the
+    /// bytes checked so far (good or not).
     pub progress_bytes: u64,
     /// Uploaded while live, since the engine started.
     pub uploaded_bytes: u64,
@@ -158,21 +159,27 @@ pub fn paths(view: &TorrentView) -> (String, String) {
 pub fn torrent(view: &TorrentView, stats: &StatsView, kept: &Kept) -> Torrent {
     let (state, is_active) = state(stats);
     let (save_path, base_path) = paths(view);
+    // While checking, the engine counts bytes read, not bytes found good.
+    let verified = if stats.state == EngineState::Initializing {
+        0
+    } else {
+        stats.progress_bytes
+    };
     let live = stats.live.as_ref();
     let download_rate = live.map_or(0, |l| l.download_speed.bytes_per_second());
     let upload_rate = live.map_or(0, |l| l.upload_speed.bytes_per_second());
-    let remaining = stats.total_bytes.saturating_sub(stats.progress_bytes);
+    let remaining = stats.total_bytes.saturating_sub(verified);
     let eta = (state == TorrentState::Downloading && download_rate > 0)
         .then(|| i64::try_from(remaining / download_rate).unwrap_or(i64::MAX));
     let progress = if stats.total_bytes == 0 {
         if stats.finished { 100.0 } else { 0.0 }
     } else {
-        (stats.progress_bytes as f64 / stats.total_bytes as f64 * 100.0).min(100.0)
+        (verified as f64 / stats.total_bytes as f64 * 100.0).min(100.0)
     };
-    let ratio = if stats.progress_bytes == 0 {
+    let ratio = if verified == 0 {
         0.0
     } else {
-        stats.uploaded_bytes as f64 / stats.progress_bytes as f64
+        stats.uploaded_bytes as f64 / verified as f64
     };
     let error = stats.error.clone().filter(|_| state == TorrentState::Error);
     Torrent {
@@ -182,7 +189,7 @@ pub fn torrent(view: &TorrentView, stats: &StatsView, kept: &Kept) -> Torrent {
         state,
         progress,
         size: stats.total_bytes,
-        downloaded: stats.progress_bytes,
+        downloaded: verified,
         uploaded: stats.uploaded_bytes,
         ratio,
         download_rate,
@@ -371,6 +378,18 @@ mod tests {
             with(EngineState::Error, false, false),
             (TorrentState::Error, false)
         );
+        let checking = StatsView {
+            state: EngineState::Initializing,
+            progress_bytes: 50,
+            total_bytes: 100,
+            ..StatsView::default()
+        };
+        let t = torrent(
+            &view(Layout::MultiFile, "/d/a"),
+            &checking,
+            &Kept::default(),
+        );
+        assert_eq!((t.downloaded, t.progress), (0, 0.0));
     }
 
     #[test]
