@@ -14,6 +14,8 @@ pub enum ServerType {
     Transmission,
     Qbittorrent,
     Deluge,
+    /// The torrent engine inside this process (librqbit).
+    Embedded,
 }
 
 /// One way of reaching a client kind, with what a form should prefill.
@@ -39,11 +41,12 @@ const fn way(
 }
 
 impl ServerType {
-    pub const ALL: [ServerType; 4] = [
+    pub const ALL: [ServerType; 5] = [
         ServerType::Rtorrent,
         ServerType::Transmission,
         ServerType::Qbittorrent,
         ServerType::Deluge,
+        ServerType::Embedded,
     ];
 
     /// The id used in the API and the database.
@@ -53,6 +56,7 @@ impl ServerType {
             ServerType::Transmission => "transmission",
             ServerType::Qbittorrent => "qbittorrent",
             ServerType::Deluge => "deluge",
+            ServerType::Embedded => "embedded",
         }
     }
 
@@ -63,6 +67,7 @@ impl ServerType {
             ServerType::Transmission => "Transmission",
             ServerType::Qbittorrent => "qBittorrent",
             ServerType::Deluge => "Deluge",
+            ServerType::Embedded => "Embedded engine",
         }
     }
 
@@ -81,11 +86,14 @@ impl ServerType {
             way(Transport::DelugeRpc, Some(58846), None),
             way(Transport::Http, Some(8112), Some("/json")),
         ];
+        // No address: the engine runs in the server's own process.
+        const EMBEDDED: &[TransportDefaults] = &[way(Transport::InProcess, None, None)];
         match self {
             ServerType::Rtorrent => RTORRENT,
             ServerType::Transmission => TRANSMISSION,
             ServerType::Qbittorrent => QBITTORRENT,
             ServerType::Deluge => DELUGE,
+            ServerType::Embedded => EMBEDDED,
         }
     }
 

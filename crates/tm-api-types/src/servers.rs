@@ -15,6 +15,8 @@ pub enum Transport {
     ScgiUnix,
     /// Deluge's own RPC (TLS, rencode) on the daemon's port.
     DelugeRpc,
+    /// Calls into the engine running in the server's own process; no address.
+    InProcess,
 }
 
 impl Transport {
@@ -24,16 +26,18 @@ impl Transport {
             Transport::Scgi => "scgi",
             Transport::ScgiUnix => "scgi_unix",
             Transport::DelugeRpc => "deluge_rpc",
+            Transport::InProcess => "in_process",
         }
     }
 }
 
 impl Transport {
-    pub const ALL: [Transport; 4] = [
+    pub const ALL: [Transport; 5] = [
         Transport::Http,
         Transport::Scgi,
         Transport::ScgiUnix,
         Transport::DelugeRpc,
+        Transport::InProcess,
     ];
 }
 

@@ -167,6 +167,16 @@ pub fn connect(config: &BackendConfig) -> Result<Arc<dyn TorrentClient>> {
             Arc::new(qbittorrent::Qbittorrent::new(config, endpoint, auth)?)
         }
         Connection::Deluge(way) => Arc::new(deluge::Deluge::new(config, way)?),
+        #[cfg(feature = "embedded")]
+        Connection::Embedded(engine) => Arc::new(crate::embedded::Embedded::new(config, engine)),
+        // No value of the handle exists in a build without the engine.
+        #[cfg(not(feature = "embedded"))]
+        Connection::Embedded(_) => {
+            return Err(BackendError::new(
+                config.server_label(),
+                ErrorKind::Unsupported(crate::embedded::NOT_BUILT.to_owned()),
+            ));
+        }
     })
 }
 

@@ -7,6 +7,7 @@
 use std::fmt;
 
 use crate::config::{ClientKind, Secret, Transport};
+use crate::embedded::EngineHandle;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Connection {
@@ -22,6 +23,8 @@ pub enum Connection {
         auth: QbittorrentAuth,
     },
     Deluge(DelugeConnection),
+    /// The torrent engine running in this process (no address).
+    Embedded(EngineHandle),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,6 +116,7 @@ impl Connection {
             Connection::Rtorrent(_) => ClientKind::Rtorrent,
             Connection::Qbittorrent { .. } => ClientKind::Qbittorrent,
             Connection::Deluge(_) => ClientKind::Deluge,
+            Connection::Embedded(_) => ClientKind::Embedded,
         }
     }
 
@@ -121,6 +125,7 @@ impl Connection {
             Connection::Rtorrent(RtorrentConnection::Scgi { .. }) => Transport::Scgi,
             Connection::Rtorrent(RtorrentConnection::ScgiUnix { .. }) => Transport::ScgiUnix,
             Connection::Deluge(DelugeConnection::Rpc { .. }) => Transport::DelugeRpc,
+            Connection::Embedded(_) => Transport::InProcess,
             _ => Transport::Http,
         }
     }
@@ -141,13 +146,15 @@ impl Connection {
             Connection::Deluge(DelugeConnection::Rpc { host, port, .. }) => {
                 format!("deluge://{host}:{port}")
             }
+            Connection::Embedded(_) => "this process".to_owned(),
         }
     }
 
     /// The connection a flat record describes, per kind and transport: the
     /// one place where each kind says which of the flat fields it uses; the
     /// others are ignored. Fails only when the kind is not reached over the
-    /// transport (the table of kinds says the same, a test checks).
+    /// transport (the table of kinds says the same, a test checks), or when
+    /// the embedded engine is asked for and this instance runs none.
     pub fn from_settings(settings: ServerSettings) -> Result<Self, NotReachedOver> {
         let endpoint = settings.http_endpoint();
         let login = settings.login();
@@ -159,6 +166,7 @@ impl Connection {
             username,
             password,
             socket_path,
+            engine,
             ..
         } = settings;
         Ok(match (kind, transport) {
@@ -200,7 +208,23 @@ impl Connection {
                     },
                 })
             }
-            _ => return Err(NotReachedOver { kind, transport }),
+            (ClientKind::Embedded, Transport::InProcess) => match engine {
+                Some(engine) => Connection::Embedded(engine),
+                None => {
+                    return Err(NotReachedOver {
+                        kind,
+                        transport,
+                        engine_off: true,
+                    });
+                }
+            },
+            _ => {
+                return Err(NotReachedOver {
+                    kind,
+                    transport,
+                    engine_off: false,
+                });
+            }
         })
     }
 }
@@ -220,6 +244,9 @@ pub struct ServerSettings {
     pub accept_invalid_certs: bool,
     /// The unix socket, for rTorrent's `scgi_unix`.
     pub socket_path: Option<String>,
+    /// The engine of this process, for the `embedded` kind (the server
+    /// fills it from its state); `None` when the instance runs none.
+    pub engine: Option<EngineHandle>,
 }
 
 impl ServerSettings {
@@ -251,10 +278,15 @@ impl ServerSettings {
 pub struct NotReachedOver {
     pub kind: ClientKind,
     pub transport: Transport,
+    /// The kind is the embedded engine, and this instance runs none.
+    pub engine_off: bool,
 }
 
 impl fmt::Display for NotReachedOver {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.engine_off {
+            return f.write_str("the embedded engine is turned off on this instance");
+        }
         write!(
             f,
             "{} is not reached over {}",
@@ -282,6 +314,7 @@ mod tests {
             use_ssl: false,
             accept_invalid_certs: false,
             socket_path: Some("/run/rtorrent.sock".into()),
+            engine: None,
         }
     }
 
@@ -289,12 +322,19 @@ mod tests {
     fn builds_exactly_what_the_table_of_kinds_accepts() {
         for kind in ClientKind::ALL {
             for transport in Transport::ALL {
-                let accepted = kind.transport(transport).is_some();
+                // The engine needs a running engine: its own test below.
+                let accepted = kind.transport(transport).is_some() && kind != ClientKind::Embedded;
                 match Connection::from_settings(settings(kind, transport)) {
                     Ok(connection) => {
                         assert!(accepted, "{kind} over {transport:?}");
                         assert_eq!(connection.kind(), kind);
                         assert_eq!(connection.transport(), transport);
+                    }
+                    Err(refused) if refused.engine_off => {
+                        assert_eq!(
+                            (kind, transport),
+                            (ClientKind::Embedded, Transport::InProcess)
+                        );
                     }
                     Err(refused) => {
                         assert!(!accepted, "{kind} over {transport:?}");
@@ -306,6 +346,17 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_embedded_kind_needs_the_engine_of_this_instance() {
+        let refused =
+            Connection::from_settings(settings(ClientKind::Embedded, Transport::InProcess))
+                .unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            "the embedded engine is turned off on this instance"
+        );
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Torrent-client adapters (rTorrent, Transmission, qBittorrent, Deluge) behind one async
+//! Torrent-client adapters (rTorrent, Transmission, qBittorrent, Deluge, and
+//! the embedded librqbit engine: [`embedded`]) behind one async
 //! interface, [`TorrentClient`], with one normalised [`model`] and one error
 //! type, [`BackendError`] (match on [`ErrorKind`]).
 //!
@@ -46,6 +47,7 @@ mod config;
 mod connection;
 mod deluge;
 pub mod egress;
+pub mod embedded;
 mod error;
 mod http;
 mod qbittorrent;
@@ -65,6 +67,7 @@ pub use connection::{
     RtorrentConnection, ServerSettings, Tls,
 };
 pub use egress::TargetPolicy;
+pub use embedded::{Engine, EngineError, EngineHandle, EngineOptions};
 pub use error::{BackendError, ErrorKind, Result};
 pub use model::{
     AddTorrent, BandwidthPriority, Capabilities, ClientInfo, DataRemoval, FileIssue, FilePriority,

@@ -1,9 +1,10 @@
 //! The adapter scenario (`common::full_scenario`) on every client and
-//! transport in tm-testkit's list; each client's own tests are in its file.
+//! transport in tm-testkit's list, and on the embedded engine; each client's
+//! own tests are in its file.
 
 mod common;
 
-tm_testkit::for_every_client! {
+tm_testkit::for_every_adapter! {
     async fn scenario(client: ClientUnderTest) {
         let Some(running) = client.start().await else {
             return;

@@ -32,6 +32,7 @@ fn settings(kind: ClientKind, port: u16, transport: Transport) -> ServerSettings
         use_ssl: false,
         accept_invalid_certs: false,
         socket_path: None,
+        engine: None,
     }
 }
 

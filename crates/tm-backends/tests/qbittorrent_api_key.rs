@@ -78,6 +78,7 @@ fn config(port: u16, key: &str) -> BackendConfig {
         use_ssl: false,
         accept_invalid_certs: false,
         socket_path: None,
+        engine: None,
     })
     .unwrap();
     assert_eq!(

@@ -73,6 +73,8 @@ pub fn server_body(name: &str, config: &BackendConfig) -> Value {
             "username": login.username,
             "password": login.password.expose(),
         }),
+        // In the server's own process: nothing to say where.
+        Connection::Embedded(_) => json!({}),
     };
     if let (Some(body), Value::Object(fields)) = (body.as_object_mut(), fields) {
         body.extend(fields);

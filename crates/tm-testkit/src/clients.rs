@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use tm_backends::{BackendConfig, ClientKind};
 
 use crate::{
-    DelugeDaemon, DelugeWeb, NginxScgiProxy, QbittorrentDaemon, RtorrentDaemon, ScgiListener,
-    TransmissionDaemon, daemon_available,
+    DelugeDaemon, DelugeWeb, EmbeddedEngine, NginxScgiProxy, QbittorrentDaemon, RtorrentDaemon,
+    ScgiListener, TransmissionDaemon, daemon_available,
 };
 
 /// One client kind over one transport.
@@ -22,6 +22,9 @@ pub enum ClientUnderTest {
     Qbittorrent,
     DelugeWeb,
     DelugeRpc,
+    /// The engine inside the process (not in [`ClientUnderTest::ALL`]: the
+    /// server's API tests cannot run it before the server starts one).
+    Embedded,
 }
 
 /// A running client; dropping it stops its processes.
@@ -49,6 +52,9 @@ enum Processes {
         _web: Option<DelugeWeb>,
         _daemon: DelugeDaemon,
     },
+    Embedded {
+        _engine: EmbeddedEngine,
+    },
 }
 
 impl ClientUnderTest {
@@ -62,6 +68,19 @@ impl ClientUnderTest {
         ClientUnderTest::DelugeRpc,
     ];
 
+    /// Every adapter: [`ClientUnderTest::ALL`] and the embedded engine
+    /// (the rows of [`for_every_adapter!`]).
+    pub const ADAPTERS: [ClientUnderTest; 8] = [
+        ClientUnderTest::Transmission,
+        ClientUnderTest::RtorrentScgi,
+        ClientUnderTest::RtorrentUnix,
+        ClientUnderTest::RtorrentHttp,
+        ClientUnderTest::Qbittorrent,
+        ClientUnderTest::DelugeWeb,
+        ClientUnderTest::DelugeRpc,
+        ClientUnderTest::Embedded,
+    ];
+
     pub fn kind(self) -> ClientKind {
         match self {
             ClientUnderTest::Transmission => ClientKind::Transmission,
@@ -70,6 +89,7 @@ impl ClientUnderTest {
             | ClientUnderTest::RtorrentHttp => ClientKind::Rtorrent,
             ClientUnderTest::Qbittorrent => ClientKind::Qbittorrent,
             ClientUnderTest::DelugeWeb | ClientUnderTest::DelugeRpc => ClientKind::Deluge,
+            ClientUnderTest::Embedded => ClientKind::Embedded,
         }
     }
 
@@ -80,6 +100,7 @@ impl ClientUnderTest {
             ClientKind::Rtorrent => "rTorrent",
             ClientKind::Qbittorrent => "qBittorrent",
             ClientKind::Deluge => "Deluge",
+            ClientKind::Embedded => "librqbit",
         }
     }
 
@@ -92,6 +113,7 @@ impl ClientUnderTest {
             ClientUnderTest::Qbittorrent => &["qbittorrent-nox"],
             ClientUnderTest::DelugeWeb => &["deluged", "deluge-web"],
             ClientUnderTest::DelugeRpc => &["deluged"],
+            ClientUnderTest::Embedded => &[],
         }
     }
 
@@ -167,6 +189,14 @@ impl ClientUnderTest {
                     },
                 )
             }
+            ClientUnderTest::Embedded => {
+                let engine = started(self, EmbeddedEngine::start().await);
+                (
+                    engine.config(),
+                    engine.download_dir.clone(),
+                    Processes::Embedded { _engine: engine },
+                )
+            }
         };
         Some(RunningClient {
             config,
@@ -190,6 +220,7 @@ impl fmt::Display for ClientUnderTest {
             ClientUnderTest::RtorrentHttp => " over HTTP (nginx)",
             ClientUnderTest::DelugeWeb => " over deluge-web",
             ClientUnderTest::DelugeRpc => " over the daemon RPC",
+            ClientUnderTest::Embedded => " (embedded)",
         };
         write!(f, "{}{transport}", self.client_name())
     }
@@ -217,6 +248,18 @@ macro_rules! for_every_client {
     };
 }
 
+/// [`for_every_client!`] plus the embedded engine (module `embedded`), for
+/// the adapter tests of `tm-backends`: every row of
+/// [`ClientUnderTest::ADAPTERS`]. The server's API tests keep
+/// `for_every_client!` until the server runs an engine of its own.
+#[macro_export]
+macro_rules! for_every_adapter {
+    ($(async fn $name:ident($client:ident: ClientUnderTest) $body:block)*) => {
+        $crate::__client_tests!(@adapters [$($name)*]);
+        $(async fn $name($client: $crate::ClientUnderTest) $body)*
+    };
+}
+
 /// The rows of [`for_every_client!`]: module, variant, attributes of its tests.
 #[doc(hidden)]
 #[macro_export]
@@ -230,6 +273,18 @@ macro_rules! __client_tests {
             qbittorrent Qbittorrent [];
             deluge_web DelugeWeb [];
             deluge_rpc DelugeRpc [];
+        }
+    };
+    (@adapters $names:tt) => {
+        $crate::__client_tests! { @each $names
+            transmission Transmission [];
+            rtorrent_scgi RtorrentScgi [];
+            rtorrent_unix RtorrentUnix [];
+            rtorrent_http RtorrentHttp [];
+            qbittorrent Qbittorrent [];
+            deluge_web DelugeWeb [];
+            deluge_rpc DelugeRpc [];
+            embedded Embedded [];
         }
     };
     (@each $names:tt $($module:ident $variant:ident $attrs:tt;)*) => {

@@ -11,6 +11,7 @@
 mod backend;
 mod clients;
 mod deluge;
+mod embedded;
 mod nginx;
 mod opentracker;
 mod process;
@@ -24,6 +25,7 @@ mod transmission;
 pub use backend::{server_body, trusting_any_certificate, with_password, with_path};
 pub use clients::{ClientUnderTest, RunningClient};
 pub use deluge::{DelugeDaemon, DelugeWeb};
+pub use embedded::{EMBEDDED_PEER_IP, EmbeddedEngine};
 pub use nginx::{NginxBalancer, NginxFileServer, NginxPathProxy, NginxScgiProxy};
 pub use opentracker::Opentracker;
 pub use qbittorrent::{QBITTORRENT_PEER_IP, QbittorrentDaemon};
@@ -91,7 +93,7 @@ pub fn free_port(ip: Ipv4Addr) -> io::Result<u16> {
 
 /// A fresh temporary directory that other users (daemons dropping to
 /// `nobody`) can enter.
-fn temp_dir(prefix: &str) -> io::Result<tempfile::TempDir> {
+pub(crate) fn temp_dir(prefix: &str) -> io::Result<tempfile::TempDir> {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::Builder::new().prefix(prefix).tempdir()?;
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755))?;

@@ -9,7 +9,7 @@
 mod magnet_settings;
 pub(crate) mod mapping;
 mod moving;
-mod paths;
+pub(crate) mod paths;
 mod priority;
 mod removal;
 pub(crate) mod rpc;

@@ -356,6 +356,8 @@ impl Core {
             use_ssl: row.use_ssl,
             accept_invalid_certs: row.tls_accept_invalid_certs,
             socket_path: row.socket_path.clone(),
+            // No engine runs in the server yet: the embedded kind is refused.
+            engine: None,
         })
         .map_err(|e| Error::Invalid(e.to_string()))?;
         Ok(ServerSpec {
