@@ -103,7 +103,7 @@ impl Embedded {
     }
 
     fn model(&self, handle: &ManagedTorrent, entry: &Entry) -> Result<Torrent> {
-        let stats = views::stats(handle).map_err(|e| self.error(ErrorKind::Malformed(e)))?;
+        let stats = views::stats(handle, false).map_err(|e| self.error(ErrorKind::Malformed(e)))?;
         Ok(mapping::torrent(
             &views::torrent(handle),
             &stats,
@@ -420,7 +420,7 @@ impl TorrentClient for Embedded {
     async fn start(&self, info_hashes: &[String]) -> Result<()> {
         for (hash, handle) in self.targets(info_hashes).await? {
             match handle {
-                Some(handle) if handle.is_paused() => {
+                Some(handle) if handle.is_paused() || views::failed(&handle) => {
                     self.session()?
                         .unpause(&handle)
                         .await
@@ -449,7 +449,7 @@ impl TorrentClient for Embedded {
     async fn stop(&self, info_hashes: &[String]) -> Result<()> {
         for (hash, handle) in self.targets(info_hashes).await? {
             match handle {
-                Some(handle) if !handle.is_paused() => {
+                Some(handle) if !handle.is_paused() && !views::failed(&handle) => {
                     self.session()?
                         .pause(&handle)
                         .await
@@ -593,7 +593,7 @@ impl TorrentClient for Embedded {
 
     async fn files(&self, info_hash: &str) -> Result<Vec<TorrentFile>> {
         let (hash, handle) = self.require(info_hash)?;
-        let stats = views::stats(&handle).map_err(|e| self.error(ErrorKind::Malformed(e)))?;
+        let stats = views::stats(&handle, true).map_err(|e| self.error(ErrorKind::Malformed(e)))?;
         let entry = self.engine.0.book.get(&hash).await;
         Ok(mapping::files(
             &views::files(&handle),
