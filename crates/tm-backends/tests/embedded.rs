@@ -256,3 +256,57 @@ async fn seeds_to_rtorrent() {
     let seeded = seed.get(&hash).await.unwrap().unwrap();
     assert!(seeded.uploaded >= 1 << 20, "{seeded:#?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_magnet_fetches_its_metadata_from_the_swarm_then_downloads() {
+    let album = |dir: &Path| {
+        TestTorrent::multi_file(
+            dir,
+            "mag",
+            &[("x.bin", 300_000), ("y/z.bin", 200_000)],
+            None,
+        )
+        .unwrap()
+    };
+    let Some(swarm) = swarm("opentracker", EmbeddedEngine::start, album).await else {
+        return;
+    };
+    let client = connect(&swarm.leecher.config()).unwrap();
+    let dir = &swarm.leecher.download_dir;
+    let magnet = swarm.torrent.magnet(Some(&swarm.tracker.announce_url()));
+    let hash = client
+        .add(AddTorrent {
+            labels: vec!["by magnet".into()],
+            save_path: Some(dir.display().to_string()),
+            ..AddTorrent::plain(TorrentSource::Magnet(magnet.clone()), true)
+        })
+        .await
+        .unwrap();
+    assert_eq!(hash, swarm.hash);
+    let err = client
+        .add(AddTorrent::plain(TorrentSource::Magnet(magnet), true))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, tm_backends::ErrorKind::Duplicate(hash.clone()));
+    let done = wait_long(
+        client.as_ref(),
+        &hash,
+        "the download",
+        Duration::from_secs(90),
+        |t| t.complete && t.state == TorrentState::Seeding,
+    )
+    .await;
+    assert_eq!(done.name, "mag");
+    assert_eq!(done.labels, vec!["by magnet".to_owned()]);
+    assert_eq!(done.base_path, dir.join("mag").display().to_string());
+    for file in ["x.bin", "y/z.bin"] {
+        assert!(same_bytes(
+            &dir.join("mag").join(file),
+            &swarm.torrent.data_path.join(file)
+        ));
+    }
+    // The engine keeps the metadata it fetched.
+    let metainfo = client.export_metainfo(&hash).await.unwrap();
+    let parsed = tm_backends::torrent_file::parse(&metainfo).unwrap();
+    assert_eq!(parsed.info_hash(), hash);
+}

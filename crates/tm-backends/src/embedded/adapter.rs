@@ -18,33 +18,32 @@
 //!   the engine (0 and `not_contacted`).
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use librqbit::ManagedTorrent;
 use librqbit::api::TorrentIdOrHash;
 use librqbit::dht::Id20;
-use librqbit::{AddTorrent, AddTorrentOptions, AddTorrentResponse, ManagedTorrent};
 
 use super::book::{Entry, PendingMagnet};
 use super::engine::EngineHandle;
 use super::mapping::{self, Kept, Layout, TorrentView};
-use super::{removal, views};
-use crate::client::{TorrentClient, normalize_hash, source_hash};
+use super::views;
+use crate::client::{TorrentClient, normalize_hash};
 use crate::config::{BackendConfig, ClientKind};
 use crate::error::{BackendError, ErrorKind, Result};
 use crate::model::{
-    AddTorrent as Add, Capabilities, ClientInfo, DataRemoval, FilePriority, LabelSupport, Peer,
-    RemoveOutcome, Torrent, TorrentFile, TorrentSource, Tracker, TrackerStatus,
+    AddTorrent as Add, Capabilities, ClientInfo, FilePriority, LabelSupport, Peer, RemoveOutcome,
+    Torrent, TorrentFile, Tracker, TrackerStatus,
 };
-use crate::rtorrent::paths::validate_save_path;
 
 type Handle = Arc<ManagedTorrent>;
 
 pub(crate) struct Embedded {
-    engine: EngineHandle,
-    label: String,
+    pub(super) engine: EngineHandle,
+    pub(super) label: String,
     /// How long a call may wait for the engine (a check to finish).
     timeout: std::time::Duration,
 }
@@ -58,22 +57,22 @@ impl Embedded {
         }
     }
 
-    fn error(&self, kind: ErrorKind) -> BackendError {
+    pub(super) fn error(&self, kind: ErrorKind) -> BackendError {
         BackendError::new(&self.label, kind)
     }
 
-    fn rejected(&self, e: impl std::fmt::Display) -> BackendError {
+    pub(super) fn rejected(&self, e: impl std::fmt::Display) -> BackendError {
         self.error(ErrorKind::Rejected(e.to_string()))
     }
 
-    fn session(&self) -> Result<Arc<librqbit::Session>> {
+    pub(super) fn session(&self) -> Result<Arc<librqbit::Session>> {
         self.engine
             .session()
             .map_err(|e| self.error(ErrorKind::Refused(e)))
     }
 
     /// The torrent in the engine, `None` when it is not there.
-    fn find(&self, hash: &str) -> Result<(String, Option<Handle>)> {
+    pub(super) fn find(&self, hash: &str) -> Result<(String, Option<Handle>)> {
         let hash = normalize_hash(&self.label, hash)?;
         let id =
             Id20::from_str(&hash).map_err(|e| self.error(ErrorKind::Invalid(e.to_string())))?;
@@ -81,7 +80,7 @@ impl Embedded {
         Ok((hash, found))
     }
 
-    fn require(&self, hash: &str) -> Result<(String, Handle)> {
+    pub(super) fn require(&self, hash: &str) -> Result<(String, Handle)> {
         match self.find(hash)? {
             (hash, Some(handle)) => Ok((hash, handle)),
             (hash, None) => Err(self.error(ErrorKind::NotFound(hash))),
@@ -90,7 +89,7 @@ impl Embedded {
 
     /// Every hash either in the engine or a magnet waiting, else `NotFound`
     /// (checked before anything changes).
-    async fn targets(&self, hashes: &[String]) -> Result<Vec<(String, Option<Handle>)>> {
+    pub(super) async fn targets(&self, hashes: &[String]) -> Result<Vec<(String, Option<Handle>)>> {
         let mut found = Vec::with_capacity(hashes.len());
         for hash in hashes {
             let (hash, handle) = self.find(hash)?;
@@ -103,7 +102,7 @@ impl Embedded {
     }
 
     fn model(&self, handle: &ManagedTorrent, entry: &Entry) -> Result<Torrent> {
-        let stats = views::stats(handle).map_err(|e| self.error(ErrorKind::Malformed(e)))?;
+        let stats = views::stats(handle, false).map_err(|e| self.error(ErrorKind::Malformed(e)))?;
         Ok(mapping::torrent(
             &views::torrent(handle),
             &stats,
@@ -111,7 +110,7 @@ impl Embedded {
         ))
     }
 
-    fn waiting(&self, hash: &str, entry: &Entry, magnet: &PendingMagnet) -> Torrent {
+    pub(super) fn waiting(&self, hash: &str, entry: &Entry, magnet: &PendingMagnet) -> Torrent {
         let folder = magnet
             .save_path
             .clone()
@@ -132,11 +131,11 @@ impl Embedded {
         )
     }
 
-    fn download_dir(&self) -> &Path {
+    pub(super) fn download_dir(&self) -> &Path {
         &self.engine.0.options.download_dir
     }
 
-    async fn book(&self, hash: &str, change: impl FnOnce(&mut Entry)) -> Result<()> {
+    pub(super) async fn book(&self, hash: &str, change: impl FnOnce(&mut Entry)) -> Result<()> {
         self.engine
             .0
             .book
@@ -145,7 +144,7 @@ impl Embedded {
             .map_err(|e| self.error(ErrorKind::Rejected(e)))
     }
 
-    async fn forget(&self, hash: &str) -> Result<()> {
+    pub(super) async fn forget(&self, hash: &str) -> Result<()> {
         self.engine
             .0
             .book
@@ -154,7 +153,7 @@ impl Embedded {
             .map_err(|e| self.error(ErrorKind::Rejected(e)))
     }
 
-    fn all_handles(&self) -> Result<Vec<Handle>> {
+    pub(super) fn all_handles(&self) -> Result<Vec<Handle>> {
         Ok(self
             .session()?
             .with_torrents(|torrents| torrents.map(|(_, t)| t.clone()).collect()))
@@ -166,119 +165,6 @@ fn kept(entry: &Entry) -> Kept {
         labels: entry.labels.clone(),
         added_at: entry.added_at,
     }
-}
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-}
-
-/// Where the engine writes a torrent's files: the save path, or for a
-/// multi-file torrent its folder `<save path>/<name>` (the engine puts the
-/// files straight into the folder it is given).
-fn output_folder(
-    save: &Path,
-    multi_file: bool,
-    name: Option<&str>,
-) -> std::result::Result<PathBuf, String> {
-    if !multi_file {
-        return Ok(save.to_owned());
-    }
-    let name = name.unwrap_or_default();
-    if name.is_empty() || name == "." || name == ".." || name.contains('/') || name.contains('\0') {
-        return Err(format!(
-            "the torrent's name {name:?} is not a plain folder name"
-        ));
-    }
-    Ok(save.join(name))
-}
-
-/// The layout of a .torrent: multi-file, and its name (parsed off the
-/// async workers by librqbit's own parser).
-async fn layout(bytes: bytes::Bytes) -> std::result::Result<(bool, Option<String>), String> {
-    tokio::task::spawn_blocking(move || {
-        librqbit::torrent_from_bytes(&bytes)
-            .map(|t| {
-                let name = t
-                    .info
-                    .data
-                    .name
-                    .as_ref()
-                    .map(|n| String::from_utf8_lossy(n.as_ref()).into_owned());
-                (t.info.data.files.is_some(), name)
-            })
-            .map_err(|e| format!("invalid .torrent file: {e}"))
-    })
-    .await
-    .map_err(|e| e.to_string())?
-}
-
-/// Adds .torrent bytes to the engine.
-async fn add_bytes(
-    engine: &EngineHandle,
-    bytes: bytes::Bytes,
-    save: &Path,
-    paused: bool,
-    only_files: Option<Vec<usize>>,
-    initial_peers: Option<Vec<std::net::SocketAddr>>,
-) -> std::result::Result<(), String> {
-    let (multi, name) = layout(bytes.clone()).await?;
-    let folder = output_folder(save, multi, name.as_deref())?;
-    let options = AddTorrentOptions {
-        paused,
-        // Data already on disk is checked and kept, as other clients do.
-        overwrite: true,
-        output_folder: Some(folder.to_string_lossy().into_owned()),
-        only_files,
-        initial_peers,
-        ..AddTorrentOptions::default()
-    };
-    match engine
-        .session()?
-        .add_torrent(AddTorrent::from_bytes(bytes), Some(options))
-        .await
-    {
-        Ok(AddTorrentResponse::Added(..)) => Ok(()),
-        Ok(AddTorrentResponse::AlreadyManaged(..)) => Err("already present".to_owned()),
-        Ok(AddTorrentResponse::ListOnly(_)) => Err("listed only".to_owned()),
-        Err(e) => Err(format!("{e:#}")),
-    }
-}
-
-/// A magnet's metadata, fetched from peers, then the torrent added as a
-/// .torrent (called by the engine's background task).
-pub(super) async fn add_resolved_magnet(
-    engine: &EngineHandle,
-    hash: &str,
-    magnet: &PendingMagnet,
-) -> std::result::Result<(), String> {
-    let options = AddTorrentOptions {
-        list_only: true,
-        ..AddTorrentOptions::default()
-    };
-    let listed = engine
-        .session()?
-        .add_torrent(AddTorrent::from_url(magnet.uri.clone()), Some(options))
-        .await
-        .map_err(|e| format!("{e:#}"))?;
-    let AddTorrentResponse::ListOnly(listed) = listed else {
-        return Err("the engine did not list the magnet".to_owned());
-    };
-    let save = magnet
-        .save_path
-        .as_deref()
-        .map_or_else(|| engine.0.options.download_dir.clone(), PathBuf::from);
-    add_bytes(
-        engine,
-        listed.torrent_bytes,
-        &save,
-        !magnet.start,
-        None,
-        Some(listed.seen_peers),
-    )
-    .await?;
-    engine.0.book.update(hash, |e| e.magnet = None).await
 }
 
 #[async_trait]
@@ -350,77 +236,13 @@ impl TorrentClient for Embedded {
     }
 
     async fn add(&self, torrent: Add) -> Result<String> {
-        let hash = source_hash(&self.label, &torrent.source).await?;
-        let save = match &torrent.save_path {
-            Some(path) => PathBuf::from(
-                validate_save_path(path).map_err(|e| self.error(ErrorKind::Invalid(e)))?,
-            ),
-            None => self.download_dir().to_owned(),
-        };
-        let (_, present) = self.find(&hash)?;
-        if present.is_some() || self.engine.0.book.get(&hash).await.magnet.is_some() {
-            return Err(self.error(ErrorKind::Duplicate(hash)));
-        }
-        let labels = torrent.labels.clone();
-        match torrent.source {
-            TorrentSource::Magnet(uri) => {
-                let parsed = crate::magnet::parse_magnet(&uri)
-                    .map_err(|e| self.error(ErrorKind::Invalid(e.to_string())))?;
-                let magnet = PendingMagnet {
-                    uri,
-                    start: torrent.start,
-                    save_path: torrent
-                        .save_path
-                        .as_ref()
-                        .map(|_| save.display().to_string()),
-                    name: parsed.display_names.first().cloned(),
-                    trackers: parsed.trackers.clone(),
-                };
-                let waiting = magnet.clone();
-                self.book(&hash, |e| {
-                    *e = Entry {
-                        labels,
-                        added_at: Some(now()),
-                        priorities: Default::default(),
-                        magnet: Some(waiting),
-                    }
-                })
-                .await?;
-                if magnet.start {
-                    self.engine.resolve(hash.clone(), magnet);
-                }
-            }
-            TorrentSource::File(bytes) => {
-                self.book(&hash, |e| {
-                    *e = Entry {
-                        labels,
-                        added_at: Some(now()),
-                        ..Entry::default()
-                    }
-                })
-                .await?;
-                if let Err(e) = add_bytes(
-                    &self.engine,
-                    bytes.into(),
-                    &save,
-                    !torrent.start,
-                    None,
-                    None,
-                )
-                .await
-                {
-                    let _ = self.forget(&hash).await;
-                    return Err(self.rejected(e));
-                }
-            }
-        }
-        Ok(hash)
+        self.add_torrent(torrent).await
     }
 
     async fn start(&self, info_hashes: &[String]) -> Result<()> {
         for (hash, handle) in self.targets(info_hashes).await? {
             match handle {
-                Some(handle) if handle.is_paused() => {
+                Some(handle) if handle.is_paused() || views::failed(&handle) => {
                     self.session()?
                         .unpause(&handle)
                         .await
@@ -449,7 +271,7 @@ impl TorrentClient for Embedded {
     async fn stop(&self, info_hashes: &[String]) -> Result<()> {
         for (hash, handle) in self.targets(info_hashes).await? {
             match handle {
-                Some(handle) if !handle.is_paused() => {
+                Some(handle) if !handle.is_paused() && !views::failed(&handle) => {
                     self.session()?
                         .pause(&handle)
                         .await
@@ -471,106 +293,11 @@ impl TorrentClient for Embedded {
     }
 
     async fn remove(&self, info_hash: &str, delete_data: bool) -> Result<RemoveOutcome> {
-        let (hash, handle) = self.find(info_hash)?;
-        let entry = self.engine.0.book.get(&hash).await;
-        let Some(handle) = handle else {
-            let Some(magnet) = &entry.magnet else {
-                return Err(self.error(ErrorKind::NotFound(hash)));
-            };
-            // Nothing on disk yet.
-            let path = self.waiting(&hash, &entry, magnet).base_path;
-            self.engine.forget_magnet(&hash);
-            self.forget(&hash).await?;
-            return Ok(RemoveOutcome {
-                info_hash: hash,
-                data: if delete_data {
-                    DataRemoval::Deleted { path }
-                } else {
-                    DataRemoval::Kept { path }
-                },
-                files: None,
-            });
-        };
-        let view = views::torrent(&handle);
-        let (_, path) = mapping::paths(&view);
-        let plan = if delete_data {
-            let folder = PathBuf::from(&view.output_folder);
-            let files: Vec<String> = views::files(&handle)
-                .into_iter()
-                .filter(|f| !f.padding)
-                .map(|f| f.path)
-                .collect();
-            let (base, root) = (PathBuf::from(&path), self.download_dir().to_owned());
-            let plan =
-                tokio::task::spawn_blocking(move || removal::plan(&folder, &files, &base, &root))
-                    .await
-                    .map_err(|e| self.rejected(e))?
-                    .map_err(|e| self.error(ErrorKind::Unsafe(e)))?;
-            if let Some(reason) = plan.refused() {
-                return Err(self.error(ErrorKind::Unsafe(reason)));
-            }
-            Some(plan)
-        } else {
-            None
-        };
-        self.session()?
-            .delete(TorrentIdOrHash::Id(handle.id()), false)
-            .await
-            .map_err(|e| self.rejected(format!("{e:#}")))?;
-        self.forget(&hash).await?;
-        let Some(plan) = plan else {
-            return Ok(RemoveOutcome {
-                info_hash: hash,
-                data: DataRemoval::Kept { path },
-                files: None,
-            });
-        };
-        let report = tokio::task::spawn_blocking(move || removal::execute(plan))
-            .await
-            .map_err(|e| self.rejected(e))?;
-        let data = if report.kept.is_empty() && report.failed.is_empty() {
-            DataRemoval::Deleted { path }
-        } else {
-            DataRemoval::Failed {
-                path,
-                reason: removal::summary(&report),
-            }
-        };
-        Ok(RemoveOutcome {
-            info_hash: hash,
-            data,
-            files: Some(report),
-        })
+        self.remove_torrent(info_hash, delete_data).await
     }
 
     async fn recheck(&self, info_hashes: &[String]) -> Result<()> {
-        for (hash, handle) in self.targets(info_hashes).await? {
-            // A magnet without metadata has no data to check.
-            let Some(handle) = handle else { continue };
-            let metadata = handle
-                .metadata
-                .load_full()
-                .ok_or_else(|| self.rejected(format!("{hash} has no metadata yet")))?;
-            let view = views::torrent(&handle);
-            let (save, _) = mapping::paths(&view);
-            let paused = handle.is_paused();
-            let only_files = handle.only_files();
-            self.session()?
-                .delete(TorrentIdOrHash::Id(handle.id()), false)
-                .await
-                .map_err(|e| self.rejected(format!("{e:#}")))?;
-            add_bytes(
-                &self.engine,
-                metadata.torrent_bytes.clone(),
-                Path::new(&save),
-                paused,
-                only_files,
-                None,
-            )
-            .await
-            .map_err(|e| self.rejected(format!("re-adding for the check failed: {e}")))?;
-        }
-        Ok(())
+        self.recheck_torrents(info_hashes).await
     }
 
     async fn reannounce(&self, info_hashes: &[String]) -> Result<()> {
@@ -593,7 +320,7 @@ impl TorrentClient for Embedded {
 
     async fn files(&self, info_hash: &str) -> Result<Vec<TorrentFile>> {
         let (hash, handle) = self.require(info_hash)?;
-        let stats = views::stats(&handle).map_err(|e| self.error(ErrorKind::Malformed(e)))?;
+        let stats = views::stats(&handle, true).map_err(|e| self.error(ErrorKind::Malformed(e)))?;
         let entry = self.engine.0.book.get(&hash).await;
         Ok(mapping::files(
             &views::files(&handle),

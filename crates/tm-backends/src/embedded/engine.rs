@@ -169,7 +169,7 @@ impl EngineHandle {
         let engine = self.clone();
         let key = hash.clone();
         let task = tokio::spawn(async move {
-            let outcome = super::adapter::add_resolved_magnet(&engine, &hash, &magnet).await;
+            let outcome = super::adding::add_resolved_magnet(&engine, &hash, &magnet).await;
             if let Ok(mut magnets) = engine.0.magnets.lock() {
                 match outcome {
                     Ok(()) => {

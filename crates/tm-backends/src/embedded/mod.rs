@@ -19,11 +19,15 @@ pub mod mapping;
 #[cfg(feature = "embedded")]
 mod adapter;
 #[cfg(feature = "embedded")]
+mod adding;
+#[cfg(feature = "embedded")]
 mod book;
 #[cfg(feature = "embedded")]
 mod engine;
 #[cfg(feature = "embedded")]
 mod removal;
+#[cfg(feature = "embedded")]
+mod removing;
 #[cfg(feature = "embedded")]
 mod space;
 #[cfg(feature = "embedded")]

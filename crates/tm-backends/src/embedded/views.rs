@@ -4,13 +4,19 @@
 
 use std::path::Component;
 
-use librqbit::ManagedTorrent;
+use librqbit::{ManagedTorrent, ManagedTorrentState};
 
 use super::mapping::{FileView, Layout, StatsView, TorrentView};
 use crate::model::Peer;
 
-pub fn stats(torrent: &ManagedTorrent) -> Result<StatsView, String> {
-    serde_json::to_value(torrent.stats())
+/// The stats; `with_files`: with each file's progress (one number per
+/// file, left out of lists).
+pub fn stats(torrent: &ManagedTorrent, with_files: bool) -> Result<StatsView, String> {
+    let mut stats = torrent.stats();
+    if !with_files {
+        stats.file_progress = Vec::new();
+    }
+    serde_json::to_value(stats)
         .and_then(serde_json::from_value)
         .map_err(|e| format!("unexpected engine stats: {e}"))
 }
@@ -45,6 +51,11 @@ pub fn torrent(torrent: &ManagedTorrent) -> TorrentView {
         private,
         trackers,
     }
+}
+
+/// Stopped by an error of its own (a start retries it).
+pub fn failed(torrent: &ManagedTorrent) -> bool {
+    torrent.with_state(|s| matches!(s, ManagedTorrentState::Error(_)))
 }
 
 pub fn files(torrent: &ManagedTorrent) -> Vec<FileView> {

@@ -57,6 +57,7 @@ tm_testkit::for_every_client! {
             ClientKind::Rtorrent => (LabelSupport::Many, false, false, false),
             ClientKind::Qbittorrent => (LabelSupport::Many, true, false, true),
             ClientKind::Deluge => (LabelSupport::Single, false, true, false),
+            ClientKind::Embedded => (LabelSupport::Many, false, false, false),
         };
         let labels = label_support(&info);
         let category = capabilities["category"] == true;
