@@ -47,6 +47,7 @@ def start_server(binary: str, data: Path, log: Path) -> tuple[subprocess.Popen, 
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("TM_")}
     env["TM_LOG"] = "warn"
+    env["TM_NO_ENGINE"] = "1"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [binary, "serve", "--host", "127.0.0.1", "--port", str(port),

@@ -48,6 +48,8 @@ def _server_env() -> dict:
     # from the test server; only the log filter may pass.
     env = {k: v for k, v in os.environ.items() if not k.startswith("TM_") or k == "TM_LOG"}
     env["NO_COLOR"] = "1"
+    # The embedded engine's own tests turn it on.
+    env["TM_NO_ENGINE"] = "1"
     return env
 
 

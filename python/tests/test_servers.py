@@ -92,8 +92,13 @@ def test_add_scgi_transport(client: TorrentManagerClient) -> None:
 
 def test_client_kinds_list_every_kind_with_its_transports(client: TorrentManagerClient) -> None:
     kinds = {kind["server_type"]: kind for kind in client.client_kinds()}
-    assert list(kinds) == ["rtorrent", "transmission", "qbittorrent", "deluge"]
+    assert list(kinds) == ["rtorrent", "transmission", "qbittorrent", "deluge", "embedded"]
     assert kinds["qbittorrent"]["name"] == "qBittorrent"
+    # The embedded engine's server is made by torrent-manager, not added.
+    assert [k for k, kind in kinds.items() if not kind["addable"]] == ["embedded"]
+    assert kinds["embedded"]["transports"] == [
+        {"transport": "in_process", "default_port": None, "default_path": None}
+    ]
     deluge = [(t["transport"], t["default_port"], t["default_path"]) for t in kinds["deluge"]["transports"]]
     assert deluge == [("deluge_rpc", 58846, None), ("http", 8112, "/json")]
 

@@ -79,7 +79,7 @@ export async function startServer(root) {
   mkdirSync(dataDir, { recursive: true });
   const child = spawn(BINARY, ['serve', '--port', '0', '--data-dir', dataDir], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', TM_NO_ENGINE: '1' },
   });
   const url = await new Promise((resolve, reject) => {
     let output = '';

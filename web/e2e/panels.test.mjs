@@ -260,7 +260,8 @@ describe('web panels', { timeout: 300_000 }, () => {
     assert.equal(await visible('username'), true);
     assert.equal(await visible('transport'), false, 'Transmission has one transport');
 
-    // The kinds, their transports and defaults come from GET /clients.
+    // The kinds, their transports and defaults come from GET /clients (the
+    // embedded engine's server is made, never added).
     const kindNames = await form.locator('select[name=server_type] option').allTextContents();
     assert.deepEqual(kindNames, ['rTorrent', 'Transmission', 'qBittorrent', 'Deluge']);
     await form.locator('select[name=server_type]').selectOption('deluge');

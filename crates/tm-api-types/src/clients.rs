@@ -156,6 +156,9 @@ pub struct ClientKindInfo {
     pub name: String,
     /// The transports it accepts, the default first.
     pub transports: Vec<ClientTransportInfo>,
+    /// Whether users add servers of this kind (`POST /servers`); the
+    /// embedded engine's server is made by torrent-manager.
+    pub addable: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -171,6 +174,7 @@ impl From<ServerType> for ClientKindInfo {
         Self {
             server_type: kind,
             name: kind.display_name().to_string(),
+            addable: kind != ServerType::Embedded,
             transports: kind
                 .transports()
                 .iter()

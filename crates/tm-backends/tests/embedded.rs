@@ -11,38 +11,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tm_backends::{
-    AddTorrent, DataRemoval, Torrent, TorrentClient, TorrentSource, TorrentState, TrackerStatus,
+    AddTorrent, DataRemoval, TorrentClient, TorrentSource, TorrentState, TrackerStatus,
     TransferChange, connect,
 };
 use tm_testkit::{
     EmbeddedEngine, Opentracker, RtorrentDaemon, ScgiListener, TestTorrent, daemon_available,
 };
 
-use common::{swarm, wait_for, wait_until_gone};
-
-/// Polls `client` for `hash` until `done`, for up to `within`.
-async fn wait_long(
-    client: &dyn TorrentClient,
-    hash: &str,
-    what: &str,
-    within: Duration,
-    done: impl Fn(&Torrent) -> bool,
-) -> Torrent {
-    let deadline = tokio::time::Instant::now() + within;
-    loop {
-        let torrent = client.get(hash).await.expect("get");
-        if let Some(t) = &torrent
-            && done(t)
-        {
-            return t.clone();
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for {what}; last seen: {torrent:#?}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
+use common::{swarm, wait_for, wait_until_gone, wait_within};
 
 fn add_started(torrent: &TestTorrent, dir: &Path) -> AddTorrent {
     AddTorrent {
@@ -78,7 +54,7 @@ async fn downloads_stops_starts_and_removes_exactly_its_files() {
     let hash = client.add(add_started(&swarm.torrent, dir)).await.unwrap();
     assert_eq!(hash, swarm.hash);
 
-    let done = wait_long(
+    let done = wait_within(
         client.as_ref(),
         &hash,
         "the download",
@@ -150,7 +126,7 @@ async fn a_restart_in_the_middle_of_a_download_resumes_it() {
     let dir = swarm.leecher.download_dir.clone();
     let hash = client.add(add_started(&swarm.torrent, &dir)).await.unwrap();
     let total = swarm.torrent.total_size;
-    let before = wait_long(
+    let before = wait_within(
         client.as_ref(),
         &hash,
         "a fifth",
@@ -162,7 +138,7 @@ async fn a_restart_in_the_middle_of_a_download_resumes_it() {
 
     swarm.leecher.restart().await.unwrap();
     let client: Arc<dyn TorrentClient> = connect(&swarm.leecher.config()).unwrap();
-    let after = wait_long(
+    let after = wait_within(
         client.as_ref(),
         &hash,
         "checked",
@@ -178,7 +154,7 @@ async fn a_restart_in_the_middle_of_a_download_resumes_it() {
         after.downloaded,
         before.downloaded
     );
-    wait_long(
+    wait_within(
         client.as_ref(),
         &hash,
         "the download",
@@ -288,7 +264,7 @@ async fn a_magnet_fetches_its_metadata_from_the_swarm_then_downloads() {
         .await
         .unwrap_err();
     assert_eq!(err.kind, tm_backends::ErrorKind::Duplicate(hash.clone()));
-    let done = wait_long(
+    let done = wait_within(
         client.as_ref(),
         &hash,
         "the download",

@@ -21,6 +21,7 @@ pub(crate) async fn start(
         .args(["serve", "--host", "127.0.0.1", "--port", "0", "--data-dir"])
         .arg(data_dir)
         .env("NO_COLOR", "1")
+        .env("TM_NO_ENGINE", "1")
         .env_remove("TM_DATABASE_URL")
         .env_remove("TM_MASTER_KEY")
         .envs(env.iter().copied())

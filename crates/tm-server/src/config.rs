@@ -83,6 +83,34 @@ pub struct Config {
     /// How long a server lease lasts without renewal: a stopped instance's
     /// servers are polled by another one after at most this (plus a beat).
     pub instance_lease: Duration,
+    /// The embedded torrent engine, the "This machine" server; `None`: off.
+    pub engine: Option<EngineSettings>,
+}
+
+/// Where the embedded engine keeps its downloads and how it meets peers.
+/// Its own state (resume data, labels) lives in `<data_dir>/engine`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EngineSettings {
+    pub downloads_dir: PathBuf,
+    /// The peer port; `None`: the engine picks one in its range.
+    pub listen_port: Option<u16>,
+    /// Find peers over the DHT as well as trackers.
+    pub dht: bool,
+    /// The address peers reach it at; `None`: every address. Tests give
+    /// each client a `127.0.0.x` of its own.
+    pub listen_ip: Option<std::net::IpAddr>,
+}
+
+impl EngineSettings {
+    /// Downloads in `<data_dir>/downloads`, DHT on, any port.
+    pub fn under(data_dir: &std::path::Path) -> Self {
+        Self {
+            downloads_dir: data_dir.join("downloads"),
+            listen_port: None,
+            dht: true,
+            listen_ip: None,
+        }
+    }
 }
 
 impl std::fmt::Debug for Config {
@@ -111,6 +139,7 @@ impl std::fmt::Debug for Config {
             .field("rss_poll_interval", &self.rss_poll_interval)
             .field("instance_heartbeat", &self.instance_heartbeat)
             .field("instance_lease", &self.instance_lease)
+            .field("engine", &self.engine)
             .finish_non_exhaustive()
     }
 }
@@ -118,10 +147,12 @@ impl std::fmt::Debug for Config {
 impl Config {
     /// Defaults: 127.0.0.1:8144, SQLite in `data_dir`, open registration.
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        let data_dir = data_dir.into();
         Self {
+            engine: Some(EngineSettings::under(&data_dir)),
             host: "127.0.0.1".to_string(),
             port: 8144,
-            data_dir: data_dir.into(),
+            data_dir,
             database_url: None,
             master_key: None,
             registration_mode: None,
@@ -157,6 +188,11 @@ impl Config {
         self.database_url
             .clone()
             .unwrap_or_else(|| format!("sqlite://{}", self.default_sqlite_path().display()))
+    }
+
+    /// The embedded engine's own state (resume data, labels).
+    pub fn engine_state_dir(&self) -> PathBuf {
+        self.data_dir.join("engine")
     }
 
     /// Where the database lives when no `database_url` is given.

@@ -10,6 +10,7 @@ mod content;
 mod core;
 pub mod crypto;
 mod db;
+mod engine_host;
 mod events;
 mod facade;
 mod fleet;
@@ -51,6 +52,8 @@ pub struct RunningServer {
     file_lists: JoinHandle<()>,
     rss: JoinHandle<()>,
     instance: JoinHandle<()>,
+    /// Stopped last, after everything that calls it.
+    engine: Option<tm_backends::embedded::Engine>,
     core: Core,
 }
 
@@ -80,6 +83,9 @@ impl RunningServer {
         let _ = self.file_lists.await;
         let _ = self.rss.await;
         let _ = self.instance.await;
+        if let Some(engine) = self.engine {
+            engine.shutdown().await;
+        }
         if let Err(error) = self.core.flush_key_usage().await {
             tracing::warn!(%error, "could not save API key use times");
         }
@@ -109,7 +115,14 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
     let secrets = SecretBox::load(config.master_key.as_deref(), &config.data_dir)?;
     key_check::ensure_matching_master_key(&store, &secrets).await?;
     let shutdown = CancellationToken::new();
-    let core = Core::new(store, secrets, config, shutdown.clone());
+    let hosted = engine_host::start(&config)
+        .await
+        .context("the embedded engine (turn it off with --no-engine)")?;
+    let local = hosted.as_ref().map(|hosted| crate::core::LocalEngine {
+        id: hosted.id.clone(),
+        handle: hosted.engine.handle(),
+    });
+    let core = Core::new(store, secrets, config, local, shutdown.clone());
     if let Some(mode) = core.config().registration_mode {
         core.set_registration_mode(mode).await?;
     }
@@ -120,6 +133,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
     core.refresh_webhook_users().await?;
     core.load_metainfo_index().await?;
     core.fail_interrupted_jobs().await?;
+    core.ensure_engine_server().await?;
     // Leases first, so servers this instance owns start polling at once
     // (and the others as mirrors).
     core.beat().await;
@@ -163,6 +177,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
         file_lists,
         rss,
         instance,
+        engine: hosted.map(|hosted| hosted.engine),
         core,
     })
 }

@@ -276,16 +276,8 @@ macro_rules! __client_tests {
         }
     };
     (@adapters $names:tt) => {
-        $crate::__client_tests! { @each $names
-            transmission Transmission [];
-            rtorrent_scgi RtorrentScgi [];
-            rtorrent_unix RtorrentUnix [];
-            rtorrent_http RtorrentHttp [];
-            qbittorrent Qbittorrent [];
-            deluge_web DelugeWeb [];
-            deluge_rpc DelugeRpc [];
-            embedded Embedded [];
-        }
+        $crate::__client_tests!(@clients $names);
+        $crate::__client_tests! { @each $names embedded Embedded []; }
     };
     (@each $names:tt $($module:ident $variant:ident $attrs:tt;)*) => {
         $(mod $module {

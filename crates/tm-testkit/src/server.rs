@@ -18,6 +18,7 @@ impl InProcessServer {
         let data_dir = tempfile::Builder::new().prefix("tm-server-").tempdir()?;
         let mut config = tm_server::Config::new(data_dir.path());
         config.port = 0;
+        config.engine = None;
         let server = tm_server::start(config)
             .await
             .map_err(|e| io::Error::other(format!("tm-server: {e:#}")))?;

@@ -283,6 +283,22 @@ pub struct FileReport {
     pub failed: Vec<FileIssue>,
 }
 
+impl FileReport {
+    /// One line for a partial deletion.
+    pub fn summary(&self) -> String {
+        let first = self.kept.first().or(self.failed.first());
+        let detail = first
+            .map(|f| format!(" (first: {}: {})", f.path, f.reason))
+            .unwrap_or_default();
+        format!(
+            "deleted {} file(s); kept {} outside the allowed directories; {} could not be deleted{detail}",
+            self.deleted,
+            self.kept.len(),
+            self.failed.len()
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileIssue {
     pub path: String,

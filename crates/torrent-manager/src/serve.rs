@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
+use clap::builder::BoolishValueParser;
 use tm_server::Config;
-use tm_server::config::RegistrationMode;
+use tm_server::config::{EngineSettings, RegistrationMode};
 
 #[derive(Args)]
 pub struct ServeArgs {
@@ -89,6 +90,19 @@ pub struct ServeArgs {
     #[arg(long, env = "TM_MOVE_STALL_MINUTES", default_value_t = 10,
         value_parser = clap::value_parser!(u64).range(1..))]
     move_stall_minutes: u64,
+
+    /// Run no embedded torrent engine (the "This machine" server).
+    #[arg(long, env = "TM_NO_ENGINE", value_parser = BoolishValueParser::new())]
+    no_engine: bool,
+    /// Where the embedded engine downloads [default: <data-dir>/downloads].
+    #[arg(long, env = "TM_DOWNLOADS_DIR")]
+    downloads_dir: Option<PathBuf>,
+    /// The embedded engine's peer port [default: the last run's, else a free one].
+    #[arg(long, env = "TM_ENGINE_PORT")]
+    engine_port: Option<u16>,
+    /// Let the embedded engine find peers through trackers only (no DHT).
+    #[arg(long, env = "TM_NO_DHT", value_parser = BoolishValueParser::new())]
+    no_dht: bool,
 }
 
 impl ServeArgs {
@@ -115,6 +129,17 @@ impl ServeArgs {
         config.activity_retention_days = self.activity_retention_days;
         config.rule_max_removals_per_run = self.rule_max_removals;
         config.move_stall_timeout = std::time::Duration::from_secs(self.move_stall_minutes * 60);
+        config.engine = if self.no_engine {
+            None
+        } else {
+            let defaults = EngineSettings::under(&config.data_dir);
+            Some(EngineSettings {
+                downloads_dir: self.downloads_dir.unwrap_or(defaults.downloads_dir),
+                listen_port: self.engine_port,
+                dht: !self.no_dht,
+                ..defaults
+            })
+        };
         Ok(config)
     }
 }

@@ -166,3 +166,35 @@ fn help_explains_the_commands_and_flags() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(2), "usage errors exit 2");
 }
+
+#[test]
+fn serve_runs_the_embedded_engine_and_makes_this_machine_for_the_first_admin() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().join("data");
+    // DHT off: tests talk to loopback only.
+    let envs = [("TM_NO_ENGINE", "0"), ("TM_NO_DHT", "1")];
+    let mut served = serve(
+        &["--data-dir", data_dir.to_str().unwrap(), "--port", "0"],
+        &envs,
+    );
+    // Started before the server listens.
+    assert!(data_dir.join("downloads").is_dir(), "<data-dir>/downloads");
+    assert!(
+        data_dir.join("engine").join("session").is_dir(),
+        "its state"
+    );
+    let (status, body) = post_json(
+        &served.address,
+        "/auth/register",
+        r#"{"username":"root","password":"root-password"}"#,
+    );
+    assert_eq!(status, 200, "{body}");
+    served
+        .log_line_with("This machine", Duration::from_secs(10))
+        .expect("the first admin gets the engine's server");
+    let status = terminate_and_wait(&mut served);
+    assert!(
+        status.success(),
+        "the engine stops with the server: {status}"
+    );
+}

@@ -189,7 +189,9 @@ class Servers(Transport):
 
     def client_kinds(self) -> List[JSON]:
         """The client kinds a server can run (``server_type``, ``name``), each
-        with its ``transports``: ``transport``, ``default_port``, ``default_path``."""
+        with its ``transports``: ``transport``, ``default_port``, ``default_path``;
+        ``addable`` is false for ``"embedded"``, the engine inside
+        torrent-manager, whose server ("This machine") is made for the first admin."""
         return self._request("GET", "/clients")
 
     def list_servers(self) -> List[JSON]:

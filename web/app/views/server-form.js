@@ -29,12 +29,14 @@ const API_KEY_HINT = 'With no username, it is an API key (qBittorrent 5.2 and la
  */
 export function openServerForm(server, onClose) {
   const editing = Boolean(server);
-  const firstKind = clientKinds()[0];
+  // The embedded engine's server is made, not added: offered only to edit it.
+  const offered = clientKinds().filter((kind) => kind.addable || kind.server_type === server?.server_type);
+  const firstKind = offered[0];
   const input = (name, attributes = {}) => h('input', { name, id: `server-${name}`, ...attributes });
   const controls = {
     name: input('name', { type: 'text', required: true, value: server?.name ?? '' }),
-    server_type: h('select', { name: 'server_type' },
-      clientKinds().map((kind) => h('option', {
+    server_type: h('select', { name: 'server_type', disabled: server?.transport === 'in_process' },
+      offered.map((kind) => h('option', {
         value: kind.server_type, selected: server?.server_type === kind.server_type,
       }, kind.name))),
     transport: h('select', { name: 'transport' }),
@@ -94,8 +96,10 @@ export function openServerForm(server, onClose) {
     const transport = controls.transport.value;
     const defaults = transportDefaults(type, transport);
     rows.socket_path.hidden = transport !== 'scgi_unix';
-    rows.host.hidden = transport === 'scgi_unix';
-    rows.port.hidden = transport === 'scgi_unix';
+    // Nothing to reach for the engine in this process.
+    const noAddress = transport === 'scgi_unix' || transport === 'in_process';
+    rows.host.hidden = noAddress;
+    rows.port.hidden = noAddress;
     rows.rpc_path.hidden = transport !== 'http';
     // SCGI has no authentication: only HTTP and Deluge's RPC carry credentials.
     const credentials = transport === 'http' || transport === 'deluge_rpc';

@@ -246,6 +246,7 @@ function ratesByServer() {
 
 /** Where the client listens, RPC path included (the default one when unset). */
 function address(server) {
+  if (server.transport === 'in_process') return 'in this process';
   if (server.transport === 'scgi_unix') return `SCGI socket ${server.socket_path ?? ''}`;
   if (server.transport === 'scgi') return `scgi://${server.host}:${server.port}`;
   if (server.transport === 'deluge_rpc') return `deluge://${server.host}:${server.port}`;

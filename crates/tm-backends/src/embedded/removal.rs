@@ -141,20 +141,6 @@ pub fn execute(plan: Plan) -> FileReport {
     }
 }
 
-/// One line for a partial deletion.
-pub fn summary(report: &FileReport) -> String {
-    let first = report.kept.first().or(report.failed.first());
-    let detail = first
-        .map(|f| format!(" (first: {}: {})", f.path, f.reason))
-        .unwrap_or_default();
-    format!(
-        "deleted {} file(s); kept {} outside the allowed directories; {} could not be deleted{detail}",
-        report.deleted,
-        report.kept.len(),
-        report.failed.len()
-    )
-}
-
 fn issue(path: String, reason: &str) -> FileIssue {
     FileIssue {
         path,

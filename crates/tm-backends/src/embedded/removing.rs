@@ -80,7 +80,7 @@ impl Embedded {
         } else {
             DataRemoval::Failed {
                 path,
-                reason: removal::summary(&report),
+                reason: report.summary(),
             }
         };
         Ok(RemoveOutcome {

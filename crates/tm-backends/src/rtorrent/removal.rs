@@ -69,7 +69,7 @@ impl Rtorrent {
         } else {
             DataRemoval::Failed {
                 path,
-                reason: summary(&report),
+                reason: report.summary(),
             }
         };
         Ok(RemoveOutcome {
@@ -304,19 +304,6 @@ fn issue(path: String, reason: &str) -> FileIssue {
         path,
         reason: reason.to_owned(),
     }
-}
-
-fn summary(report: &FileReport) -> String {
-    let first = report.kept.first().or(report.failed.first());
-    let detail = first
-        .map(|f| format!(" (first: {}: {})", f.path, f.reason))
-        .unwrap_or_default();
-    format!(
-        "deleted {} file(s); kept {} outside the allowed directories; {} could not be deleted{detail}",
-        report.deleted,
-        report.kept.len(),
-        report.failed.len()
-    )
 }
 
 /// `paths` in slices of at most `CHUNK_BYTES` (at least one path each).

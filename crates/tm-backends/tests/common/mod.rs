@@ -108,7 +108,18 @@ pub async fn wait_for(
     what: &str,
     done: impl Fn(&Torrent) -> bool,
 ) -> Torrent {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    wait_within(client, hash, what, Duration::from_secs(60), done).await
+}
+
+/// Polls `client` for `hash` until `done`, for up to `within`.
+pub async fn wait_within(
+    client: &dyn TorrentClient,
+    hash: &str,
+    what: &str,
+    within: Duration,
+    done: impl Fn(&Torrent) -> bool,
+) -> Torrent {
+    let deadline = tokio::time::Instant::now() + within;
     loop {
         let torrent = client.get(hash).await.expect("get");
         if let Some(t) = &torrent

@@ -34,7 +34,17 @@ async fn servers_add_list_get_update_clear_test_delete() {
 
     let kinds = alice.client_kinds().await.unwrap();
     let names: Vec<&str> = kinds.iter().map(|kind| kind.name.as_str()).collect();
-    assert_eq!(names, ["rTorrent", "Transmission", "qBittorrent", "Deluge"]);
+    assert_eq!(
+        names,
+        [
+            "rTorrent",
+            "Transmission",
+            "qBittorrent",
+            "Deluge",
+            "Embedded engine"
+        ]
+    );
+    assert!(kinds[..4].iter().all(|kind| kind.addable) && !kinds[4].addable);
     assert_eq!(kinds[1].transports[0].default_port, Some(9091));
 
     let listed = alice.list_servers().await.unwrap();

@@ -97,6 +97,12 @@ impl Core {
         let message = format!("user {} registered", user.username);
         self.record_one(Change::account(&user.id, "user_register", message))
             .await;
+        // The first account: the admin gets the embedded engine's server.
+        if user.is_admin
+            && let Err(error) = self.ensure_engine_server().await
+        {
+            tracing::warn!(%error, "could not make the embedded engine's server");
+        }
         Ok(user)
     }
 

@@ -9,6 +9,7 @@ mod categories;
 mod credentials;
 mod egress_fetch;
 mod encoded_body;
+mod engine_server;
 mod error;
 mod hashing;
 mod instances;
@@ -55,6 +56,7 @@ pub use self::metrics::{ProcessMetrics, UNMATCHED_ROUTE};
 pub use accounts::User;
 pub use categories::CategoryWrite;
 pub use encoded_body::Coding;
+pub use engine_server::LocalEngine;
 pub use error::{Error, Result};
 pub use instances::run_instance;
 pub use jobs::run_job_takeover;
@@ -101,6 +103,8 @@ struct CoreInner {
     events: Arc<crate::events::EventBus>,
     /// The jobs (moves between servers) running in this process.
     jobs: jobs::RunningJobs,
+    /// The embedded engine this process runs, if any.
+    engine: Option<LocalEngine>,
 }
 
 impl Core {
@@ -109,6 +113,7 @@ impl Core {
         store: Store,
         secrets: SecretBox,
         config: Config,
+        engine: Option<LocalEngine>,
         shutdown: CancellationToken,
     ) -> Self {
         let permits = hashing_permits(&config);
@@ -118,6 +123,7 @@ impl Core {
         let ownership = Arc::new(Ownership::new(
             store.shared().cloned(),
             config.instance_lease,
+            engine.as_ref().map(|local| local.id.clone()),
         ));
         let feed = store.shared().map(|pool| {
             Arc::new(crate::fleet::Feed::new(
@@ -146,8 +152,14 @@ impl Core {
                 rule_runs: crate::automation::RuleRuns::default(),
                 events,
                 jobs: jobs::RunningJobs::default(),
+                engine,
             }),
         }
+    }
+
+    /// The embedded engine this process runs, if any.
+    pub fn local_engine(&self) -> Option<&LocalEngine> {
+        self.inner.engine.as_ref()
     }
 
     pub fn fleet(&self) -> &Fleet {

@@ -25,6 +25,7 @@ use std::time::{Duration, Instant};
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 
+use crate::db::leases::EnabledServer;
 use crate::db::{DbResult, leases};
 
 /// Instances silent this long are deleted (their leases expired long ago).
@@ -33,6 +34,9 @@ const FORGET_SILENT: Duration = Duration::from_secs(600);
 /// This instance's leases.
 pub struct Ownership {
     instance_id: String,
+    /// The embedded engine this instance runs: its server is this
+    /// instance's whatever the weights say, and no other engine's is.
+    engine_id: Option<String>,
     /// `None` on SQLite: one process, which owns everything.
     pool: Option<PgPool>,
     lease: Duration,
@@ -48,9 +52,10 @@ impl Ownership {
     /// `pool` is the shared PostgreSQL database (`None`: this process is the
     /// only one and owns every server). `lease`: how long a lease lasts
     /// without renewal; renew well within it.
-    pub fn new(pool: Option<PgPool>, lease: Duration) -> Self {
+    pub fn new(pool: Option<PgPool>, lease: Duration, engine_id: Option<String>) -> Self {
         Self {
             instance_id: uuid::Uuid::now_v7().simple().to_string(),
+            engine_id,
             pool,
             lease,
             held: RwLock::default(),
@@ -120,7 +125,12 @@ impl Ownership {
         let renewed = leases::heartbeat(pool, &self.instance_id, lease_ms).await?;
         let (live, mut servers) = leases::live_instances_and_servers(pool, lease_ms).await?;
         servers.sort();
-        let plan = plan(&self.instance_id, &live, &servers, &renewed);
+        let me = Me {
+            instance: &self.instance_id,
+            engine: self.engine_id.as_deref(),
+        };
+        let plan = plan(me, &live, &servers, &renewed);
+        let servers: Vec<String> = servers.into_iter().map(|(id, _)| id).collect();
         leases::release(pool, &self.instance_id, &plan.release).await?;
         let taken = leases::acquire(pool, &self.instance_id, &plan.take, lease_ms).await?;
         // A margin for the time between this process's clock reading and
@@ -167,16 +177,29 @@ struct Plan {
     release: Vec<String>,
 }
 
-fn plan(me: &str, live: &[String], servers: &[String], held: &[String]) -> Plan {
+/// Who is planning: the instance, and the engine it runs.
+#[derive(Clone, Copy)]
+struct Me<'a> {
+    instance: &'a str,
+    engine: Option<&'a str>,
+}
+
+fn plan(me: Me<'_>, live: &[String], servers: &[EnabledServer], held: &[String]) -> Plan {
     let held: HashSet<&String> = held.iter().collect();
     let mut plan = Plan::default();
     let mut enabled = HashSet::new();
-    for server in servers {
+    for (server, engine) in servers {
         enabled.insert(server);
-        // This instance just beat, so it is among the live ones; a list
-        // without it (a clock jump on the database) still counts it.
-        let preferred = preferred_owner(server, live.iter().map(String::as_str).chain([me]));
-        match (preferred == Some(me), held.contains(server)) {
+        let mine = match engine {
+            Some(engine) => me.engine == Some(engine.as_str()),
+            // This instance just beat, so it is among the live ones; a list
+            // without it (a clock jump on the database) still counts it.
+            None => {
+                let instances = live.iter().map(String::as_str).chain([me.instance]);
+                preferred_owner(server, instances) == Some(me.instance)
+            }
+        };
+        match (mine, held.contains(server)) {
             (true, true) => plan.keep.push(server.clone()),
             (true, false) => plan.take.push(server.clone()),
             (false, true) => plan.release.push(server.clone()),
@@ -260,9 +283,23 @@ mod tests {
             .collect();
         assert!(!mine.is_empty() && !theirs.is_empty());
         let held = vec![mine[0].clone(), theirs[0].clone(), "deleted".to_string()];
-        let plan = plan("i0", &live, &servers, &held);
+        let mut enabled: Vec<EnabledServer> = servers.iter().map(|s| (s.clone(), None)).collect();
+        // Engines' servers: this instance's engine's is its own whatever
+        // the weights say; another engine's never is.
+        enabled.push((theirs[1].clone() + "-engine", Some("my-engine".to_string())));
+        enabled.push((
+            mine[1].clone() + "-engine",
+            Some("other-engine".to_string()),
+        ));
+        let me = Me {
+            instance: "i0",
+            engine: Some("my-engine"),
+        };
+        let plan = plan(me, &live, &enabled, &held);
         assert_eq!(plan.keep, vec![mine[0].clone()]);
-        assert_eq!(plan.take, mine[1..].to_vec());
+        let mut take = mine[1..].to_vec();
+        take.push(theirs[1].clone() + "-engine");
+        assert_eq!(plan.take, take);
         let mut release = plan.release.clone();
         release.sort();
         assert_eq!(release, vec!["deleted".to_string(), theirs[0].clone()]);
@@ -322,8 +359,8 @@ mod tests {
         };
         let servers = add_servers(&pool, 24).await;
         let lease = Duration::from_millis(1500);
-        let a = Ownership::new(Some(pool.clone()), lease);
-        let b = Ownership::new(Some(pool.clone()), lease);
+        let a = Ownership::new(Some(pool.clone()), lease, None);
+        let b = Ownership::new(Some(pool.clone()), lease, None);
 
         // Grabbing everything at the same moment: each lease goes to one.
         for _ in 0..5 {
@@ -361,7 +398,12 @@ mod tests {
 
     #[test]
     fn alone_an_instance_prefers_every_server() {
-        let plan = plan("me", &[], &ids("s", 5), &[]);
+        let servers: Vec<EnabledServer> = ids("s", 5).into_iter().map(|s| (s, None)).collect();
+        let me = Me {
+            instance: "me",
+            engine: None,
+        };
+        let plan = plan(me, &[], &servers, &[]);
         assert_eq!(plan.take.len(), 5);
     }
 }

@@ -49,6 +49,9 @@ impl Core {
         user: &User,
         request: CreateServerRequest,
     ) -> Result<(ServerRow, TargetPolicy)> {
+        if request.server_type == ServerType::Embedded {
+            return Err(engine_made_not_added());
+        }
         let now = now_millis();
         let id = uuid::Uuid::now_v7().to_string();
         let mut row = ServerRow {
@@ -137,6 +140,7 @@ impl Core {
         update: UpdateServerRequest,
     ) -> Result<(ServerRow, TargetPolicy)> {
         let mut row = self.server_row(user, id).await?;
+        let stored = row.clone();
         row.name = required(update.name, row.name, "name")?;
         row.server_type = required(
             update.server_type.map_set(|t| t.as_str().to_string()),
@@ -178,6 +182,7 @@ impl Core {
             row.http_password_enc,
         )?;
         row.updated_at = now_millis();
+        keep_engine_connection(&stored, &mut row)?;
         normalise_and_check(&mut row)?;
         let policy = self.target_policy_of(&user.id).await?;
         check_target(&row, policy)?;
@@ -310,6 +315,11 @@ impl Core {
     /// from (a host no URL can carry, say): saved, they would leave an
     /// enabled server that is never polled.
     fn check_usable(&self, row: &ServerRow, policy: TargetPolicy) -> Result<()> {
+        // An engine's server is made by torrent-manager, maybe for an
+        // engine another instance runs: nothing a user sent to check.
+        if effective_transport(row)? == Transport::InProcess {
+            return Ok(());
+        }
         let spec = self.server_spec(row, policy)?;
         tm_backends::connect(&spec.backend)
             .map(|_| ())
@@ -321,7 +331,7 @@ impl Core {
             })
     }
 
-    fn follow(&self, row: &ServerRow, policy: TargetPolicy) -> Result<()> {
+    pub(super) fn follow(&self, row: &ServerRow, policy: TargetPolicy) -> Result<()> {
         if row.enabled {
             self.fleet()
                 .upsert(self.server_spec(row, policy)?)
@@ -356,8 +366,7 @@ impl Core {
             use_ssl: row.use_ssl,
             accept_invalid_certs: row.tls_accept_invalid_certs,
             socket_path: row.socket_path.clone(),
-            // No engine runs in the server yet: the embedded kind is refused.
-            engine: None,
+            engine: self.engine_of(row),
         })
         .map_err(|e| Error::Invalid(e.to_string()))?;
         Ok(ServerSpec {
@@ -552,7 +561,7 @@ fn normalise_and_check(row: &mut ServerRow) -> Result<()> {
                 ));
             }
         }
-    } else {
+    } else if transport != Transport::InProcess {
         check_host("host", &row.host)?;
         if !(1..=65535).contains(&row.port) {
             return Err(Error::Invalid("port must be between 1 and 65535".into()));
@@ -583,9 +592,10 @@ fn normalise_and_check(row: &mut ServerRow) -> Result<()> {
 /// (an IP literal, a local name, a unix socket); names are checked again
 /// each time they are resolved.
 fn check_target(row: &ServerRow, policy: TargetPolicy) -> Result<()> {
-    if effective_transport(row)? == Transport::ScgiUnix {
+    let transport = effective_transport(row)?;
+    if transport == Transport::ScgiUnix {
         policy.check_unix_socket().map_err(forbidden_target)?;
-    } else {
+    } else if transport != Transport::InProcess {
         policy
             .check_host_literal(&row.host)
             .map_err(forbidden_target)?;
@@ -593,6 +603,38 @@ fn check_target(row: &ServerRow, policy: TargetPolicy) -> Result<()> {
     if let Some(host) = &row.http_host {
         policy.check_host_literal(host).map_err(forbidden_target)?;
     }
+    Ok(())
+}
+
+fn engine_made_not_added() -> Error {
+    Error::Invalid(
+        "an embedded engine's server is made by torrent-manager (\"This machine\", for the first \
+         admin); it cannot be added or made by hand"
+            .into(),
+    )
+}
+
+/// An engine's server keeps its kind and engine whatever an update says
+/// (its name, default and enabled flags change); no other server becomes one.
+fn keep_engine_connection(stored: &ServerRow, row: &mut ServerRow) -> Result<()> {
+    let embedded = ServerType::Embedded.as_str();
+    if stored.server_type != embedded {
+        return if row.server_type == embedded {
+            Err(engine_made_not_added())
+        } else {
+            Ok(())
+        };
+    }
+    row.server_type = stored.server_type.clone();
+    row.transport = stored.transport.clone();
+    row.host = stored.host.clone();
+    row.port = stored.port;
+    row.username = None;
+    row.password_enc = None;
+    row.rpc_path = None;
+    row.use_ssl = false;
+    row.socket_path = None;
+    row.tls_accept_invalid_certs = false;
     Ok(())
 }
 

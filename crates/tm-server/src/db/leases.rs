@@ -38,10 +38,14 @@ pub async fn heartbeat(pool: &PgPool, instance: &str, lease_ms: i64) -> DbResult
 }
 
 /// The instances that beat within `within_ms`, and the enabled servers.
+/// An enabled server's id, and the engine it is when it is an embedded
+/// engine's (only the instance running that engine can poll it).
+pub type EnabledServer = (String, Option<String>);
+
 pub async fn live_instances_and_servers(
     pool: &PgPool,
     within_ms: i64,
-) -> DbResult<(Vec<String>, Vec<String>)> {
+) -> DbResult<(Vec<String>, Vec<EnabledServer>)> {
     let instances = sqlx::query_scalar(concat!(
         "SELECT id FROM instances WHERE heartbeat_at > ",
         db_now_ms!(),
@@ -50,9 +54,12 @@ pub async fn live_instances_and_servers(
     .bind(within_ms)
     .fetch_all(pool)
     .await?;
-    let servers = sqlx::query_scalar("SELECT id FROM servers WHERE enabled")
-        .fetch_all(pool)
-        .await?;
+    // An embedded engine's server names its engine in `host`.
+    let servers = sqlx::query_as(
+        "SELECT id, CASE WHEN server_type = 'embedded' THEN host END FROM servers WHERE enabled",
+    )
+    .fetch_all(pool)
+    .await?;
     Ok((instances, servers))
 }
 

@@ -80,6 +80,8 @@ impl TestApp {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let mut config = Config::new(data_dir.path());
         config.port = 0;
+        // No embedded engine unless a test's `tweak` turns it on.
+        config.engine = None;
         // Tests register many users from one address; the throttle tests set their own limit.
         config.register_throttle.max_per_address = 10_000;
         if db == Db::Postgres {

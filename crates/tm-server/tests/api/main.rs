@@ -9,6 +9,7 @@ mod api_keys;
 mod auth;
 mod categories;
 mod duplicates;
+mod engine;
 mod events;
 mod faults;
 mod instances;

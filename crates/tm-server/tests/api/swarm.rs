@@ -13,7 +13,14 @@ use crate::harness::Api;
 /// A 1 MiB file behind a real opentracker, seeded through the API.
 pub struct TrackedSeed {
     pub torrent: TestTorrent,
-    _tracker: Opentracker,
+    tracker: Opentracker,
+}
+
+impl TrackedSeed {
+    /// A magnet link to the torrent that names its tracker.
+    pub fn magnet(&self) -> String {
+        self.torrent.magnet(Some(&self.tracker.announce_url()))
+    }
 }
 
 /// Makes `name` in `dir` (the seeding server's download directory) and
@@ -52,10 +59,7 @@ pub async fn tracked_seed_of(
     })
     .await
     .expect("the seed announced to the tracker");
-    TrackedSeed {
-        torrent,
-        _tracker: tracker,
-    }
+    TrackedSeed { torrent, tracker }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

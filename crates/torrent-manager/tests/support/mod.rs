@@ -58,6 +58,8 @@ pub fn serve(args: &[&str], envs: &[(&str, &str)]) -> Served {
         .arg("serve")
         .args(args)
         .env("NO_COLOR", "1")
+        // No embedded engine unless a test asks (`("TM_NO_ENGINE", "0")`).
+        .env("TM_NO_ENGINE", "1")
         .env_remove("TM_DATA_DIR")
         .env_remove("TM_DATABASE_URL")
         .stdout(Stdio::piped())

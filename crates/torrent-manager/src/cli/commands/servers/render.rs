@@ -7,10 +7,12 @@ use crate::cli::layout::short_id;
 use crate::cli::output::{Output, fixed, rows, secondary, shrinking};
 use crate::cli::units::{optional_timestamp, rate, size, timestamp};
 
-/// `host:port`, or the socket for rTorrent over a Unix socket.
+/// `host:port`, the socket for rTorrent over a Unix socket, or "in this
+/// process" for the embedded engine.
 fn address(server: &ServerInfo) -> String {
     match (server.transport, &server.socket_path) {
         (Transport::ScgiUnix, Some(path)) => path.clone(),
+        (Transport::InProcess, _) => "in this process".to_owned(),
         _ => format!("{}:{}", server.host, server.port),
     }
 }
