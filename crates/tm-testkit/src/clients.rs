@@ -68,19 +68,6 @@ impl ClientUnderTest {
         ClientUnderTest::DelugeRpc,
     ];
 
-    /// Every adapter: [`ClientUnderTest::ALL`] and the embedded engine
-    /// (the rows of [`for_every_adapter!`]).
-    pub const ADAPTERS: [ClientUnderTest; 8] = [
-        ClientUnderTest::Transmission,
-        ClientUnderTest::RtorrentScgi,
-        ClientUnderTest::RtorrentUnix,
-        ClientUnderTest::RtorrentHttp,
-        ClientUnderTest::Qbittorrent,
-        ClientUnderTest::DelugeWeb,
-        ClientUnderTest::DelugeRpc,
-        ClientUnderTest::Embedded,
-    ];
-
     pub fn kind(self) -> ClientKind {
         match self {
             ClientUnderTest::Transmission => ClientKind::Transmission,
@@ -249,9 +236,9 @@ macro_rules! for_every_client {
 }
 
 /// [`for_every_client!`] plus the embedded engine (module `embedded`), for
-/// the adapter tests of `tm-backends`: every row of
-/// [`ClientUnderTest::ADAPTERS`]. The server's API tests keep
-/// `for_every_client!` until the server runs an engine of its own.
+/// the adapter tests of `tm-backends`: the rows of [`ClientUnderTest::ALL`]
+/// and `ClientUnderTest::Embedded`. The server's API tests keep
+/// `for_every_client!` until their suites register the engine's server.
 #[macro_export]
 macro_rules! for_every_adapter {
     ($(async fn $name:ident($client:ident: ClientUnderTest) $body:block)*) => {

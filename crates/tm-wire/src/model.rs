@@ -283,6 +283,26 @@ pub struct FileReport {
     pub failed: Vec<FileIssue>,
 }
 
+impl RemoveOutcome {
+    /// The outcome of deleting the data at `path` file by file: deleted
+    /// when every file went, failed (with the report's summary) otherwise.
+    pub fn of_file_deletion(info_hash: String, path: String, report: FileReport) -> Self {
+        let data = if report.kept.is_empty() && report.failed.is_empty() {
+            DataRemoval::Deleted { path }
+        } else {
+            DataRemoval::Failed {
+                path,
+                reason: report.summary(),
+            }
+        };
+        Self {
+            info_hash,
+            data,
+            files: Some(report),
+        }
+    }
+}
+
 impl FileReport {
     /// One line for a partial deletion.
     pub fn summary(&self) -> String {

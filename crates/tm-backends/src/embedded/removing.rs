@@ -75,19 +75,7 @@ impl Embedded {
         let report = tokio::task::spawn_blocking(move || removal::execute(plan))
             .await
             .map_err(|e| self.rejected(e))?;
-        let data = if report.kept.is_empty() && report.failed.is_empty() {
-            DataRemoval::Deleted { path }
-        } else {
-            DataRemoval::Failed {
-                path,
-                reason: report.summary(),
-            }
-        };
-        Ok(RemoveOutcome {
-            info_hash: hash,
-            data,
-            files: Some(report),
-        })
+        Ok(RemoveOutcome::of_file_deletion(hash, path, report))
     }
 
     pub(super) async fn recheck_torrents(&self, info_hashes: &[String]) -> Result<()> {

@@ -64,19 +64,7 @@ impl Rtorrent {
             });
         };
         let report = self.execute(plan).await;
-        let data = if report.kept.is_empty() && report.failed.is_empty() {
-            DataRemoval::Deleted { path }
-        } else {
-            DataRemoval::Failed {
-                path,
-                reason: report.summary(),
-            }
-        };
-        Ok(RemoveOutcome {
-            info_hash,
-            data,
-            files: Some(report),
-        })
+        Ok(RemoveOutcome::of_file_deletion(info_hash, path, report))
     }
 
     async fn erase(&self, info_hash: &str) -> Result<()> {
