@@ -2,7 +2,8 @@
 //! (127.0.0.1) seeds through a real opentracker; the engine (127.0.0.6, DHT
 //! off) downloads byte for byte, stops and starts, removes exactly its own
 //! files, resumes a download after a restart, and seeds to an rTorrent
-//! (127.0.0.2). The adapter scenario runs on it in `clients.rs`.
+//! (127.0.0.2); a user's share of it holds only what that user added, in
+//! their own folder. The adapter scenario runs on it in `clients.rs`.
 
 mod common;
 
@@ -11,7 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tm_backends::{
-    AddTorrent, DataRemoval, TorrentClient, TorrentSource, TorrentState, TrackerStatus,
+    AddTorrent, DataRemoval, ErrorKind, TorrentClient, TorrentSource, TorrentState, TrackerStatus,
     TransferChange, connect,
 };
 use tm_testkit::{
@@ -285,4 +286,61 @@ async fn a_magnet_fetches_its_metadata_from_the_swarm_then_downloads() {
     let metainfo = client.export_metainfo(&hash).await.unwrap();
     let parsed = tm_backends::torrent_file::parse(&metainfo).unwrap();
     assert_eq!(parsed.info_hash(), hash);
+}
+
+#[tokio::test]
+async fn a_users_share_holds_only_what_they_added_inside_their_folder() {
+    let engine = EmbeddedEngine::start().await.unwrap();
+    let made = engine.state_dir.join("made");
+    std::fs::create_dir_all(&made).unwrap();
+    let first = TestTorrent::single_file(&made, "first.bin", 40_000, None).unwrap();
+    let second = TestTorrent::single_file(&made, "second.bin", 30_000, None).unwrap();
+    let paused = |torrent: &TestTorrent, save: Option<&str>| AddTorrent {
+        save_path: save.map(str::to_owned),
+        ..AddTorrent::plain(TorrentSource::File(torrent.bytes.clone()), false)
+    };
+    let whole = connect(&engine.config()).unwrap();
+    let alice = connect(&engine.config_for_user("alice")).unwrap();
+    let bob = connect(&engine.config_for_user("bob")).unwrap();
+    let alice_dir = engine.download_dir.join("users").join("alice");
+
+    let hash = alice.add(paused(&first, None)).await.unwrap();
+    let added = alice.get(&hash).await.unwrap().expect("in alice's share");
+    assert_eq!(
+        added.base_path,
+        alice_dir.join("first.bin").display().to_string()
+    );
+    assert_eq!(whole.list().await.unwrap().len(), 1, "the whole engine");
+    assert!(bob.list().await.unwrap().is_empty());
+    assert!(bob.get(&hash).await.unwrap().is_none());
+    let hashes = [hash.clone()];
+    for refused in [
+        bob.start(&hashes).await.unwrap_err(),
+        bob.set_labels(&hash, &["mine".into()]).await.unwrap_err(),
+        bob.remove(&hash, true).await.unwrap_err(),
+    ] {
+        assert!(matches!(refused.kind, ErrorKind::NotFound(_)), "{refused}");
+    }
+    let twice = bob.add(paused(&first, None)).await.unwrap_err();
+    assert!(matches!(twice.kind, ErrorKind::Duplicate(_)), "{twice}");
+
+    // Save paths stay in alice's folder, links resolved.
+    std::os::unix::fs::symlink(&made, alice_dir.join("escape")).unwrap();
+    let engine_root = engine.download_dir.display().to_string();
+    for outside in ["/tmp", engine_root.as_str(), "escape/deeper", "../bob"] {
+        let err = alice.add(paused(&second, Some(outside))).await.unwrap_err();
+        assert!(
+            matches!(err.kind, ErrorKind::Invalid(_)),
+            "{outside}: {err}"
+        );
+    }
+    let nested = alice.add(paused(&second, Some("tv/new"))).await.unwrap();
+    let shown = alice.get(&nested).await.unwrap().unwrap();
+    assert_eq!(
+        shown.base_path,
+        alice_dir.join("tv/new/second.bin").display().to_string()
+    );
+    assert_eq!(alice.list().await.unwrap().len(), 2);
+    alice.remove(&hash, false).await.unwrap();
+    assert_eq!(whole.list().await.unwrap().len(), 1);
 }

@@ -58,6 +58,19 @@ impl EmbeddedEngine {
         on_loopback("embedded", Connection::Embedded(handle))
     }
 
+    /// The settings of `user_id`'s share of the engine (the torrents that
+    /// user adds, in their own folder).
+    pub fn config_for_user(&self, user_id: &str) -> BackendConfig {
+        let handle = self
+            .engine
+            .as_ref()
+            .map(Engine::handle)
+            .expect("the engine runs")
+            .for_user(user_id)
+            .expect("a plain user id");
+        on_loopback("embedded", Connection::Embedded(handle))
+    }
+
     /// Shuts the engine down and starts it again on the same directories.
     pub async fn restart(&mut self) -> io::Result<()> {
         if let Some(engine) = self.engine.take() {

@@ -18,7 +18,7 @@
 //!   the engine (0 and `not_contacted`).
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
 
@@ -71,17 +71,29 @@ impl Embedded {
             .map_err(|e| self.error(ErrorKind::Refused(e)))
     }
 
-    /// The torrent in the engine, `None` when it is not there.
-    pub(super) fn find(&self, hash: &str) -> Result<(String, Option<Handle>)> {
+    /// The torrent in the engine, `None` when it is not there or not in
+    /// this view's share of the engine.
+    pub(super) async fn find(&self, hash: &str) -> Result<(String, Option<Handle>)> {
         let hash = normalize_hash(&self.label, hash)?;
         let id =
             Id20::from_str(&hash).map_err(|e| self.error(ErrorKind::Invalid(e.to_string())))?;
         let found = self.session()?.get(TorrentIdOrHash::Hash(id));
+        if found.is_some() && !self.sees(&self.engine.0.book.get(&hash).await) {
+            return Ok((hash, None));
+        }
         Ok((hash, found))
     }
 
-    pub(super) fn require(&self, hash: &str) -> Result<(String, Handle)> {
-        match self.find(hash)? {
+    /// Whether this view shows a torrent: a user's share shows what that
+    /// user added, the whole engine everything.
+    pub(super) fn sees(&self, entry: &Entry) -> bool {
+        self.engine
+            .user()
+            .is_none_or(|user| entry.owner.as_deref() == Some(user))
+    }
+
+    pub(super) async fn require(&self, hash: &str) -> Result<(String, Handle)> {
+        match self.find(hash).await? {
             (hash, Some(handle)) => Ok((hash, handle)),
             (hash, None) => Err(self.error(ErrorKind::NotFound(hash))),
         }
@@ -92,13 +104,20 @@ impl Embedded {
     pub(super) async fn targets(&self, hashes: &[String]) -> Result<Vec<(String, Option<Handle>)>> {
         let mut found = Vec::with_capacity(hashes.len());
         for hash in hashes {
-            let (hash, handle) = self.find(hash)?;
-            if handle.is_none() && self.engine.0.book.get(&hash).await.magnet.is_none() {
+            let (hash, handle) = self.find(hash).await?;
+            if handle.is_none() && self.waiting_magnet(&hash).await.is_none() {
                 return Err(self.error(ErrorKind::NotFound(hash)));
             }
             found.push((hash, handle));
         }
         Ok(found)
+    }
+
+    /// The magnet `hash` waiting for its metadata in this view, if any.
+    pub(super) async fn waiting_magnet(&self, hash: &str) -> Option<(Entry, PendingMagnet)> {
+        let entry = self.engine.0.book.get(hash).await;
+        let magnet = entry.magnet.clone().filter(|_| self.sees(&entry))?;
+        Some((entry, magnet))
     }
 
     fn model(&self, handle: &ManagedTorrent, entry: &Entry) -> Result<Torrent> {
@@ -131,8 +150,15 @@ impl Embedded {
         )
     }
 
-    pub(super) fn download_dir(&self) -> &Path {
-        &self.engine.0.options.download_dir
+    /// Where this view's torrents go unless added elsewhere inside it, and
+    /// the only folder their data may be deleted from: the engine's
+    /// download dir, or for a user's share `users/<id>` below it.
+    pub(super) fn download_dir(&self) -> PathBuf {
+        let base = &self.engine.0.options.download_dir;
+        match self.engine.user() {
+            Some(user) => base.join("users").join(user),
+            None => base.clone(),
+        }
     }
 
     pub(super) async fn book(&self, hash: &str, change: impl FnOnce(&mut Entry)) -> Result<()> {
@@ -212,12 +238,16 @@ impl TorrentClient for Embedded {
         let mut seen = HashSet::new();
         for handle in self.all_handles()? {
             let hash = handle.info_hash().as_string();
-            torrents.push(self.model(&handle, book.get(&hash).unwrap_or(&empty))?);
+            let entry = book.get(&hash).unwrap_or(&empty);
+            if self.sees(entry) {
+                torrents.push(self.model(&handle, entry)?);
+            }
             seen.insert(hash);
         }
         for (hash, entry) in &book {
             if let Some(magnet) = &entry.magnet
                 && !seen.contains(hash)
+                && self.sees(entry)
             {
                 torrents.push(self.waiting(hash, entry, magnet));
             }
@@ -226,13 +256,15 @@ impl TorrentClient for Embedded {
     }
 
     async fn get(&self, info_hash: &str) -> Result<Option<Torrent>> {
-        let (hash, handle) = self.find(info_hash)?;
-        let entry = self.engine.0.book.get(&hash).await;
-        match (handle, &entry.magnet) {
-            (Some(handle), _) => self.model(&handle, &entry).map(Some),
-            (None, Some(magnet)) => Ok(Some(self.waiting(&hash, &entry, magnet))),
-            (None, None) => Ok(None),
+        let (hash, handle) = self.find(info_hash).await?;
+        if let Some(handle) = handle {
+            let entry = self.engine.0.book.get(&hash).await;
+            return self.model(&handle, &entry).map(Some);
         }
+        Ok(self
+            .waiting_magnet(&hash)
+            .await
+            .map(|(entry, magnet)| self.waiting(&hash, &entry, &magnet)))
     }
 
     async fn add(&self, torrent: Add) -> Result<String> {
@@ -319,7 +351,7 @@ impl TorrentClient for Embedded {
     }
 
     async fn files(&self, info_hash: &str) -> Result<Vec<TorrentFile>> {
-        let (hash, handle) = self.require(info_hash)?;
+        let (hash, handle) = self.require(info_hash).await?;
         let stats = views::stats(&handle, true).map_err(|e| self.error(ErrorKind::Malformed(e)))?;
         let entry = self.engine.0.book.get(&hash).await;
         Ok(mapping::files(
@@ -335,7 +367,7 @@ impl TorrentClient for Embedded {
         info_hash: &str,
         priorities: &[(usize, FilePriority)],
     ) -> Result<()> {
-        let (hash, handle) = self.require(info_hash)?;
+        let (hash, handle) = self.require(info_hash).await?;
         let count = views::files(&handle).len();
         if let Some((index, _)) = priorities.iter().find(|(i, _)| *i >= count) {
             return Err(self.error(ErrorKind::Invalid(format!(
@@ -375,12 +407,12 @@ impl TorrentClient for Embedded {
     }
 
     async fn peers(&self, info_hash: &str) -> Result<Vec<Peer>> {
-        let (_, handle) = self.require(info_hash)?;
+        let (_, handle) = self.require(info_hash).await?;
         Ok(views::peers(&handle))
     }
 
     async fn trackers(&self, info_hash: &str) -> Result<Vec<Tracker>> {
-        let (_, handle) = self.require(info_hash)?;
+        let (_, handle) = self.require(info_hash).await?;
         Ok(views::torrent(&handle)
             .trackers
             .into_iter()
@@ -395,8 +427,8 @@ impl TorrentClient for Embedded {
     }
 
     async fn set_labels(&self, info_hash: &str, labels: &[String]) -> Result<()> {
-        let (hash, handle) = self.find(info_hash)?;
-        if handle.is_none() && self.engine.0.book.get(&hash).await.magnet.is_none() {
+        let (hash, handle) = self.find(info_hash).await?;
+        if handle.is_none() && self.waiting_magnet(&hash).await.is_none() {
             return Err(self.error(ErrorKind::NotFound(hash)));
         }
         let labels = labels.to_vec();
@@ -404,7 +436,7 @@ impl TorrentClient for Embedded {
     }
 
     async fn export_metainfo(&self, info_hash: &str) -> Result<Vec<u8>> {
-        let (hash, handle) = self.require(info_hash)?;
+        let (hash, handle) = self.require(info_hash).await?;
         let metadata = handle
             .metadata
             .load_full()
@@ -413,7 +445,9 @@ impl TorrentClient for Embedded {
     }
 
     async fn free_space(&self) -> Result<Option<u64>> {
-        let dir = self.download_dir().to_owned();
+        // The disk of the engine's download dir (a user's folder may not
+        // exist yet).
+        let dir = self.engine.0.options.download_dir.clone();
         Ok(
             tokio::task::spawn_blocking(move || super::space::free_bytes(&dir))
                 .await

@@ -3,6 +3,9 @@
 //! the folder its layout asks for.
 
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use librqbit::api::TorrentIdOrHash;
 
 use librqbit::{AddTorrent, AddTorrentOptions, AddTorrentResponse};
 
@@ -17,17 +20,17 @@ use crate::rtorrent::paths::validate_save_path;
 impl Embedded {
     pub(super) async fn add_torrent(&self, torrent: Add) -> Result<String> {
         let hash = source_hash(&self.label, &torrent.source).await?;
-        let save = match &torrent.save_path {
-            Some(path) => PathBuf::from(
-                validate_save_path(path).map_err(|e| self.error(ErrorKind::Invalid(e)))?,
-            ),
-            None => self.download_dir().to_owned(),
-        };
-        let (_, present) = self.find(&hash)?;
-        if present.is_some() || self.engine.0.book.get(&hash).await.magnet.is_some() {
+        let save = self.save_folder(torrent.save_path.as_deref()).await?;
+        // In the engine already, maybe in another user's share: one engine
+        // holds a torrent once.
+        let id = librqbit::dht::Id20::from_str(&hash)
+            .map_err(|e| self.error(ErrorKind::Invalid(e.to_string())))?;
+        let present = self.session()?.get(TorrentIdOrHash::Hash(id)).is_some();
+        if present || self.engine.0.book.get(&hash).await.magnet.is_some() {
             return Err(self.error(ErrorKind::Duplicate(hash)));
         }
         let labels = torrent.labels.clone();
+        let owner = self.engine.user().map(str::to_owned);
         match torrent.source {
             TorrentSource::Magnet(uri) => {
                 let parsed = crate::magnet::parse_magnet(&uri)
@@ -35,10 +38,7 @@ impl Embedded {
                 let magnet = PendingMagnet {
                     uri,
                     start: torrent.start,
-                    save_path: torrent
-                        .save_path
-                        .as_ref()
-                        .map(|_| save.display().to_string()),
+                    save_path: Some(save.display().to_string()),
                     name: parsed.display_names.first().cloned(),
                     trackers: parsed.trackers.clone(),
                 };
@@ -48,6 +48,7 @@ impl Embedded {
                         labels,
                         added_at: Some(now()),
                         priorities: Default::default(),
+                        owner,
                         magnet: Some(waiting),
                     }
                 })
@@ -61,6 +62,7 @@ impl Embedded {
                     *e = Entry {
                         labels,
                         added_at: Some(now()),
+                        owner,
                         ..Entry::default()
                     }
                 })
@@ -81,6 +83,49 @@ impl Embedded {
             }
         }
         Ok(hash)
+    }
+
+    /// The folder a torrent is added to: the save path asked for (a
+    /// relative one is taken below the view's download dir), else that
+    /// dir. A user's share keeps every torrent inside its own folder,
+    /// checked after resolving the links of the part that exists.
+    async fn save_folder(&self, requested: Option<&str>) -> Result<PathBuf> {
+        let root = self.download_dir();
+        let folder = match requested {
+            None => root.clone(),
+            Some(path) if path.starts_with('/') => PathBuf::from(
+                validate_save_path(path).map_err(|e| self.error(ErrorKind::Invalid(e)))?,
+            ),
+            Some(path) => {
+                let below = validate_save_path(&format!("/{path}"))
+                    .map_err(|e| self.error(ErrorKind::Invalid(e)))?;
+                root.join(below.trim_start_matches('/'))
+            }
+        };
+        if self.engine.user().is_none() {
+            return Ok(folder);
+        }
+        let checked = folder.clone();
+        let inside = tokio::task::spawn_blocking(move || {
+            std::fs::create_dir_all(&root)?;
+            let root = root.canonicalize()?;
+            let mut existing = checked.as_path();
+            while !existing.exists() {
+                existing = existing.parent().unwrap_or(Path::new("/"));
+            }
+            Ok::<_, std::io::Error>(existing.canonicalize()?.starts_with(&root))
+        })
+        .await
+        .map_err(|e| self.rejected(e))?
+        .map_err(|e| self.rejected(format!("cannot check the save path: {e}")))?;
+        if !inside {
+            return Err(self.error(ErrorKind::Invalid(format!(
+                "save path {} is outside your folder {}",
+                folder.display(),
+                self.download_dir().display()
+            ))));
+        }
+        Ok(folder)
     }
 }
 

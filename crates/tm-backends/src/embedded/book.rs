@@ -26,6 +26,10 @@ pub struct Entry {
     /// Non-skip priorities asked for, by file index (the engine only selects).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub priorities: BTreeMap<usize, FilePriority>,
+    /// The user who added it through their share of the engine (see
+    /// `EngineHandle::for_user`); `None`: added by an admin's view.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
     /// A magnet added but not yet in the engine (no metadata yet).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub magnet: Option<PendingMagnet>,

@@ -19,10 +19,11 @@ pub struct Engine {
     handle: EngineHandle,
 }
 
-/// A cheap clone of the running engine. Two handles are equal when they
-/// are the same engine.
+/// A cheap clone of the running engine, seen whole or as one user's share
+/// of it ([`EngineHandle::for_user`]). Two handles are equal when they are
+/// the same engine seen by the same user.
 #[derive(Clone)]
-pub struct EngineHandle(pub(super) Arc<Inner>);
+pub struct EngineHandle(pub(super) Arc<Inner>, pub(super) Option<Arc<str>>);
 
 pub(super) struct Inner {
     /// `None` once shut down: the session is dropped then, which is when
@@ -82,12 +83,15 @@ impl Engine {
         let session = Session::new_with_opts(options.download_dir.clone(), session_options)
             .await
             .map_err(|e| fail("librqbit", &format!("{e:#}")))?;
-        let handle = EngineHandle(Arc::new(Inner {
-            session: Mutex::new(Some(session)),
-            book,
-            options,
-            magnets: Mutex::new(HashMap::new()),
-        }));
+        let handle = EngineHandle(
+            Arc::new(Inner {
+                session: Mutex::new(Some(session)),
+                book,
+                options,
+                magnets: Mutex::new(HashMap::new()),
+            }),
+            None,
+        );
         for (hash, entry) in handle.0.book.all().await {
             if let Some(magnet) = entry.magnet
                 && magnet.start
@@ -139,6 +143,28 @@ impl Drop for Engine {
 }
 
 impl EngineHandle {
+    /// The engine as `user_id` may use it: only the torrents added through
+    /// this view, downloading in their own folder under the download dir.
+    /// `user_id` is a path segment, so it must be a plain id.
+    pub fn for_user(&self, user_id: &str) -> Result<EngineHandle, EngineError> {
+        let plain = !user_id.is_empty()
+            && user_id.len() <= 64
+            && user_id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !plain {
+            return Err(EngineError(format!(
+                "{user_id:?} cannot name a user's folder"
+            )));
+        }
+        Ok(EngineHandle(self.0.clone(), Some(user_id.into())))
+    }
+
+    /// Whose share of the engine this is; `None`: all of it.
+    pub(super) fn user(&self) -> Option<&str> {
+        self.1.as_deref()
+    }
+
     /// The session, or an error once the engine is shut down.
     pub(super) fn session(&self) -> Result<Arc<Session>, String> {
         self.0
@@ -207,13 +233,13 @@ impl EngineHandle {
 
 impl fmt::Debug for EngineHandle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "EngineHandle({:p})", Arc::as_ptr(&self.0))
+        write!(f, "EngineHandle({:p}, {:?})", Arc::as_ptr(&self.0), self.1)
     }
 }
 
 impl PartialEq for EngineHandle {
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
+        Arc::ptr_eq(&self.0, &other.0) && self.1 == other.1
     }
 }
 

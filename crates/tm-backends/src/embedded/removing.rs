@@ -18,14 +18,13 @@ impl Embedded {
         info_hash: &str,
         delete_data: bool,
     ) -> Result<RemoveOutcome> {
-        let (hash, handle) = self.find(info_hash)?;
-        let entry = self.engine.0.book.get(&hash).await;
+        let (hash, handle) = self.find(info_hash).await?;
         let Some(handle) = handle else {
-            let Some(magnet) = &entry.magnet else {
+            let Some((entry, magnet)) = self.waiting_magnet(&hash).await else {
                 return Err(self.error(ErrorKind::NotFound(hash)));
             };
             // Nothing on disk yet.
-            let path = self.waiting(&hash, &entry, magnet).base_path;
+            let path = self.waiting(&hash, &entry, &magnet).base_path;
             self.engine.forget_magnet(&hash);
             self.forget(&hash).await?;
             return Ok(RemoveOutcome {
@@ -47,7 +46,7 @@ impl Embedded {
                 .filter(|f| !f.padding)
                 .map(|f| f.path)
                 .collect();
-            let (base, root) = (PathBuf::from(&path), self.download_dir().to_owned());
+            let (base, root) = (PathBuf::from(&path), self.download_dir());
             let plan =
                 tokio::task::spawn_blocking(move || removal::plan(&folder, &files, &base, &root))
                     .await
