@@ -82,9 +82,9 @@ def _wait_for_health(url: str, proc: subprocess.Popen) -> None:
     pytest.fail(f"{url}/health did not answer within {STARTUP_TIMEOUT} s")
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """Starts the real server on a free loopback port with a fresh data directory."""
+def _serve(base: Path, engine: bool) -> Iterator[Server]:
+    """Runs the real server on a free loopback port with a fresh data
+    directory in ``base``; with ``engine``, its embedded engine too (no DHT)."""
     binary = os.environ.get("TM_BIN", DEFAULT_BIN)
     if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
         pytest.fail(
@@ -92,8 +92,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             "`cd /work/main && cargo build -p torrent-manager`, or set TM_BIN to its path",
             pytrace=False,
         )
-    base = tmp_path_factory.mktemp("tm-server")
     log_path = base / "server.log"
+    env = _server_env()
+    if engine:
+        env["TM_NO_ENGINE"] = "0"
+        env["TM_NO_DHT"] = "1"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             [
@@ -108,7 +111,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            env=_server_env(),
+            env=env,
         )
     try:
         url = _wait_for_url(proc, log_path)
@@ -127,6 +130,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The server most tests share (no embedded engine)."""
+    yield from _serve(tmp_path_factory.mktemp("tm-server"), engine=False)
+
+
+@pytest.fixture(scope="module")
+def engine_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server running its embedded engine ("This machine")."""
+    yield from _serve(tmp_path_factory.mktemp("tm-engine-server"), engine=True)
 
 
 @pytest.fixture

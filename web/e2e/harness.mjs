@@ -73,13 +73,20 @@ export async function startTestDaemon(kind, ...args) {
   };
 }
 
-/** The torrent-manager server on a free port; resolves its base URL. */
-export async function startServer(root) {
+/**
+ * The torrent-manager server on a free port; resolves its base URL. With
+ * `engine`, its embedded engine runs too (no DHT, peers on 127.0.0.9),
+ * downloading into `<root>/downloads`.
+ */
+export async function startServer(root, { engine = false } = {}) {
   const dataDir = path.join(root, 'data');
   mkdirSync(dataDir, { recursive: true });
+  const engineEnv = engine
+    ? { TM_NO_ENGINE: '0', TM_NO_DHT: '1', TM_ENGINE_LISTEN_IP: '127.0.0.9', TM_DOWNLOADS_DIR: path.join(root, 'downloads') }
+    : { TM_NO_ENGINE: '1' };
   const child = spawn(BINARY, ['serve', '--port', '0', '--data-dir', dataDir], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1', TM_NO_ENGINE: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...engineEnv },
   });
   const url = await new Promise((resolve, reject) => {
     let output = '';
@@ -116,12 +123,12 @@ function stopChild(child) {
 }
 
 /** Everything a test run needs; `stop()` ends it all and removes the temp dir. */
-export async function startStack() {
+export async function startStack({ engine = false } = {}) {
   const root = mkdtempSync(path.join(tmpdir(), 'tm-e2e-'));
   const stack = { root };
   try {
     stack.transmission = await startTransmission();
-    stack.server = await startServer(root);
+    stack.server = await startServer(root, { engine });
     stack.browser = await launchBrowser();
   } catch (error) {
     await stopStack(stack);
@@ -155,9 +162,12 @@ async function stopStack(stack) {
   rmSync(stack.root, { recursive: true, force: true });
 }
 
-/** A stack and one watched page in a fresh context (`options` go to newContext). */
-export async function startStackWithPage(options = { viewport: { width: 1440, height: 900 } }) {
-  const stack = await startStack();
+/**
+ * A stack and one watched page in a fresh context (`options` go to
+ * newContext); `stackOptions` to `startStack`.
+ */
+export async function startStackWithPage(options = { viewport: { width: 1440, height: 900 } }, stackOptions = {}) {
+  const stack = await startStack(stackOptions);
   const context = await stack.browser.newContext(options);
   const page = await context.newPage();
   return { stack, context, page, problems: watchPage(page, stack.server.url) };

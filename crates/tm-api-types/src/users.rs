@@ -13,6 +13,29 @@ pub struct UserInfo {
     /// (`PUT /admin/users/{id}/targets`).
     #[serde(default)]
     pub allow_private_targets: bool,
+    /// The user has a share of the embedded engine ("This machine"), given
+    /// by an admin (`PUT /admin/users/{id}/engine`).
+    #[serde(default)]
+    pub engine_access: bool,
+}
+
+/// Whether a user may use the embedded engine ("This machine").
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserEngine {
+    pub user_id: String,
+    /// The user has a "This machine" server. An admin's sees the whole
+    /// engine; anyone else's only the torrents they added, which download
+    /// in `<downloads>/users/<id>`.
+    pub engine_access: bool,
+}
+
+/// `PUT /admin/users/{id}/engine`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SetUserEngineRequest {
+    pub engine_access: bool,
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]

@@ -133,6 +133,18 @@ impl Api {
         ))
     }
 
+    /// Uploads a .torrent to `server_id`, started.
+    pub(crate) async fn upload(&self, server_id: &str, torrent: Vec<u8>) -> Result<()> {
+        let file = reqwest::multipart::Part::bytes(torrent).file_name("bench.torrent");
+        self.http
+            .post(format!("{}/torrents/upload?server_id={server_id}", self.base))
+            .multipart(reqwest::multipart::Form::new().part("file", file))
+            .send()
+            .await?
+            .error_for_status()?;
+        Ok(())
+    }
+
     /// Registers a daemon as a server; returns its id.
     pub(crate) async fn register(&self, name: &str, config: &BackendConfig) -> Result<String> {
         let server = self.post("/servers", server_body(name, config)).await?;

@@ -4,6 +4,8 @@
 //! torrents once its list has been asked for plain and gzip. Read from
 //! `/proc/<pid>/smaps_rollup`: resident set, split into anonymous memory
 //! (the heap: what the server holds) and file pages (its code, shared).
+//! Then the same with the embedded engine on ("This machine", no DHT):
+//! idle, and with [`ENGINE_TORRENTS`] started torrents in it.
 
 use std::path::Path;
 use std::time::Duration;
@@ -13,6 +15,10 @@ use tm_backends::BackendConfig;
 use crate::Result;
 use crate::api::Api;
 use crate::server_process;
+
+/// How many torrents the engine's reading holds (the figure issue 15 asks
+/// for).
+const ENGINE_TORRENTS: usize = 100;
 
 /// Settling time before a reading: pollers finish, buffers are released.
 const SETTLE: Duration = Duration::from_secs(5);
@@ -78,6 +84,44 @@ pub(crate) async fn measure(binary: &Path, config: &BackendConfig, n: usize) -> 
     println!(
         "{}",
         loaded.line(&format!("{n} torrents, list served plain+gzip"))
+    );
+    drop(child);
+    measure_engine(binary).await
+}
+
+/// The server with its engine: idle, then with [`ENGINE_TORRENTS`] started
+/// torrents (their tracker answers nothing, so they stay at 0 %).
+async fn measure_engine(binary: &Path) -> Result<()> {
+    let data_dir = tempfile::tempdir()?;
+    let engine = [
+        ("TM_NO_ENGINE", "0"),
+        ("TM_NO_DHT", "1"),
+        ("TM_ENGINE_LISTEN_IP", "127.0.0.1"),
+    ];
+    let (child, url) = server_process::start(binary, data_dir.path(), &engine).await?;
+    let pid = child.id().ok_or("the server exited")?;
+    let api = Api::logged_in(&url).await?;
+    let servers = api.get_json("/servers").await?;
+    let machine = servers
+        .as_array()
+        .and_then(|all| all.iter().find(|s| s["server_type"] == "embedded"))
+        .and_then(|s| s["id"].as_str())
+        .ok_or("no \"This machine\" server")?
+        .to_owned();
+    api.wait_for_count(&machine, 0).await?;
+    tokio::time::sleep(SETTLE).await;
+    let idle = Resident::of(pid)?;
+    for torrent in crate::torrents::generate(ENGINE_TORRENTS, 15) {
+        api.upload(&machine, torrent).await?;
+    }
+    api.wait_for_count(&machine, ENGINE_TORRENTS).await?;
+    api.get_timed("/torrents", None).await?;
+    tokio::time::sleep(SETTLE).await;
+    let loaded = Resident::of(pid)?;
+    println!("{}", idle.line("engine on, idle"));
+    println!(
+        "{}",
+        loaded.line(&format!("engine on, {ENGINE_TORRENTS} torrents started"))
     );
     drop(child);
     Ok(())

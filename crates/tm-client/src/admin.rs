@@ -2,8 +2,8 @@
 
 use reqwest::Method;
 use tm_api_types::{
-    CreateUserRequest, CreateUserResponse, InstanceSettings, MessageResponse,
-    SetUserTargetsRequest, UpdateUserRequest, UserInfo, UserTargets,
+    CreateUserRequest, CreateUserResponse, InstanceSettings, MessageResponse, SetUserEngineRequest,
+    SetUserTargetsRequest, UpdateUserRequest, UserEngine, UserInfo, UserTargets,
 };
 
 use crate::{Client, Error};
@@ -56,6 +56,27 @@ impl Client {
                 .json(&SetUserTargetsRequest {
                     allow_private_targets,
                 }),
+        )
+        .await
+    }
+
+    /// Whether a user has a "This machine" server on the embedded engine.
+    pub async fn user_engine(&self, user_id: &str) -> Result<UserEngine, Error> {
+        self.call(self.request(Method::GET, &["admin", "users", user_id, "engine"])?)
+            .await
+    }
+
+    /// Gives a user a "This machine" server (their own share of the
+    /// embedded engine: only the torrents they add, in their own folder),
+    /// or takes it away.
+    pub async fn set_user_engine(
+        &self,
+        user_id: &str,
+        engine_access: bool,
+    ) -> Result<UserEngine, Error> {
+        self.call(
+            self.request(Method::PUT, &["admin", "users", user_id, "engine"])?
+                .json(&SetUserEngineRequest { engine_access }),
         )
         .await
     }

@@ -15,10 +15,26 @@ pub struct InProcessServer {
 
 impl InProcessServer {
     pub async fn start() -> io::Result<InProcessServer> {
+        Self::start_with(|config| config.engine = None).await
+    }
+
+    /// With the embedded engine ("This machine"): downloads in the data
+    /// directory, peers on 127.0.0.8, no DHT.
+    pub async fn start_with_engine() -> io::Result<InProcessServer> {
+        Self::start_with(|config| {
+            if let Some(engine) = config.engine.as_mut() {
+                engine.dht = false;
+                engine.listen_ip = Some(std::net::Ipv4Addr::new(127, 0, 0, 8).into());
+            }
+        })
+        .await
+    }
+
+    async fn start_with(tweak: impl FnOnce(&mut tm_server::Config)) -> io::Result<InProcessServer> {
         let data_dir = tempfile::Builder::new().prefix("tm-server-").tempdir()?;
         let mut config = tm_server::Config::new(data_dir.path());
         config.port = 0;
-        config.engine = None;
+        tweak(&mut config);
         let server = tm_server::start(config)
             .await
             .map_err(|e| io::Error::other(format!("tm-server: {e:#}")))?;

@@ -100,6 +100,10 @@ pub struct ServeArgs {
     /// The embedded engine's peer port [default: the last run's, else a free one].
     #[arg(long, env = "TM_ENGINE_PORT")]
     engine_port: Option<u16>,
+    /// The address the embedded engine takes peers on, e.g. a VPN's
+    /// [default: all addresses].
+    #[arg(long, env = "TM_ENGINE_LISTEN_IP")]
+    engine_listen_ip: Option<std::net::IpAddr>,
     /// Let the embedded engine find peers through trackers only (no DHT).
     #[arg(long, env = "TM_NO_DHT", value_parser = BoolishValueParser::new())]
     no_dht: bool,
@@ -132,12 +136,13 @@ impl ServeArgs {
         config.engine = if self.no_engine {
             None
         } else {
-            let defaults = EngineSettings::under(&config.data_dir);
             Some(EngineSettings {
-                downloads_dir: self.downloads_dir.unwrap_or(defaults.downloads_dir),
+                downloads_dir: self
+                    .downloads_dir
+                    .unwrap_or_else(|| EngineSettings::under(&config.data_dir).downloads_dir),
                 listen_port: self.engine_port,
                 dht: !self.no_dht,
-                ..defaults
+                listen_ip: self.engine_listen_ip,
             })
         };
         Ok(config)

@@ -8,8 +8,8 @@ from ._transport import JSON, Transport, _segment
 
 
 class Admin(Transport):
-    """Users, who may contact private targets, the registration mode and the
-    Prometheus metrics."""
+    """Users, who may contact private targets and use the embedded engine, the
+    registration mode and the Prometheus metrics."""
 
     def list_users(self) -> List[JSON]:
         """All users: ``[{id, username, is_admin, created_at}]``."""
@@ -56,6 +56,23 @@ class Admin(Transport):
             "PUT",
             f"/admin/users/{_segment(user_id)}/targets",
             json={"allow_private_targets": allow_private_targets},
+        )
+
+    def get_user_engine(self, user_id: str) -> JSON:
+        """Whether a user has a "This machine" server on the embedded engine:
+        ``{user_id, engine_access}``."""
+        return self._request("GET", f"/admin/users/{_segment(user_id)}/engine")
+
+    def set_user_engine(self, user_id: str, engine_access: bool) -> JSON:
+        """Gives a user a "This machine" server on this instance's embedded
+        engine, or takes theirs away (their torrents stay, for admins to see).
+        An admin's sees the whole engine; anyone else's only the torrents they
+        add, which download in ``<downloads>/users/<user id>``. Returns what
+        :meth:`get_user_engine` returns; 409 when this instance runs no engine."""
+        return self._request(
+            "PUT",
+            f"/admin/users/{_segment(user_id)}/engine",
+            json={"engine_access": engine_access},
         )
 
     def get_settings(self) -> JSON:

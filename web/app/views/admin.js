@@ -26,7 +26,7 @@ export function adminView(me) {
       const [settings, list] = await Promise.all([api.get('/admin/settings'), api.get('/admin/users')]);
       mode.value = settings.registration_mode;
       replaceChildren(users, h('table.list.users', {},
-        h('thead', {}, h('tr', {}, ['User', 'Admin', 'Private targets', 'Created', ''].map((title) => h('th', { scope: 'col' }, title)))),
+        h('thead', {}, h('tr', {}, ['User', 'Admin', 'Private targets', 'This machine', 'Created', ''].map((title) => h('th', { scope: 'col' }, title)))),
         h('tbody', {}, list.map((user) => userRow(user)))));
     } catch (failure) {
       replaceChildren(users, h('p.error', {}, failure.message));
@@ -47,10 +47,20 @@ export function adminView(me) {
       onchange: () => act(() => api.put(`${userPath(user)}/targets`, { allow_private_targets: privateTargets.checked }),
         `Updated ${user.username}.`),
     });
+    // A "This machine" server of their own on the embedded engine: an
+    // admin's shows the whole engine, anyone else's only what they add.
+    const engine = h('input', {
+      type: 'checkbox', checked: user.engine_access,
+      'aria-label': `${user.username} may use This machine`,
+      title: "The embedded engine: others' torrents stay out of their view and their downloads stay in their own folder",
+      onchange: () => act(() => api.put(`${userPath(user)}/engine`, { engine_access: engine.checked }),
+        `Updated ${user.username}.`),
+    });
     return h('tr', {},
       h('td', {}, user.username, isMe ? ' (you)' : ''),
       h('td', {}, admin),
       h('td', {}, privateTargets),
+      h('td', {}, engine),
       h('td', {}, format.dateTime(user.created_at)),
       h('td.row-actions', {}, h('div.row-buttons', {},
         h('button', { type: 'button', onclick: () => setPassword(user) }, 'Set password'),

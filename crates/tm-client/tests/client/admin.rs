@@ -1,4 +1,6 @@
-use tm_client::{CreateUserRequest, Error, InstanceSettings, RegistrationMode, UpdateUserRequest};
+use tm_client::{
+    CreateUserRequest, Error, InstanceSettings, RegistrationMode, ServerType, UpdateUserRequest,
+};
 
 use crate::harness::{TestServer, password_of};
 
@@ -81,4 +83,36 @@ async fn admins_manage_users_and_registration() {
         Err(Error::NotFound(_))
     ));
     assert_eq!(admin.list_users().await.unwrap().len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admins_give_users_a_share_of_this_machine() {
+    let server = TestServer::start_with_engine().await;
+    let admin = server.user("root").await;
+    let bob = server.user("bob").await;
+    let bob_id = bob.me().await.unwrap().user_id;
+    assert!(matches!(
+        bob.set_user_engine(&bob_id, true).await,
+        Err(Error::Forbidden(_))
+    ));
+    assert!(!admin.user_engine(&bob_id).await.unwrap().engine_access);
+    assert!(bob.list_servers().await.unwrap().is_empty());
+
+    let given = admin.set_user_engine(&bob_id, true).await.unwrap();
+    assert!(given.engine_access);
+    let servers = bob.list_servers().await.unwrap();
+    assert_eq!(servers.len(), 1);
+    assert_eq!(servers[0].name, "This machine");
+    assert_eq!(servers[0].server_type, ServerType::Embedded);
+    let users = admin.list_users().await.unwrap();
+    assert!(users.iter().all(|u| u.engine_access), "{users:?}");
+
+    assert!(
+        !admin
+            .set_user_engine(&bob_id, false)
+            .await
+            .unwrap()
+            .engine_access
+    );
+    assert!(bob.list_servers().await.unwrap().is_empty());
 }

@@ -12,7 +12,19 @@ pub struct TestServer {
 
 impl TestServer {
     pub async fn start() -> TestServer {
-        let server = InProcessServer::start().await.expect("server starts");
+        Self::serving(InProcessServer::start().await.expect("server starts"))
+    }
+
+    /// With the embedded engine ("This machine").
+    pub async fn start_with_engine() -> TestServer {
+        Self::serving(
+            InProcessServer::start_with_engine()
+                .await
+                .expect("server starts"),
+        )
+    }
+
+    fn serving(server: InProcessServer) -> TestServer {
         TestServer {
             url: server.url.clone(),
             _server: server,

@@ -46,6 +46,7 @@ impl From<User> for UserInfo {
             is_admin: user.is_admin,
             created_at: from_millis(user.created_at),
             allow_private_targets: false,
+            engine_access: false,
         }
     }
 }
@@ -193,6 +194,9 @@ impl Core {
             };
             let message = format!("user {} is {role}", existing.username);
             changes.push(Change::account(id, "user_role", message));
+            // Their servers' egress policy and engine share follow the role.
+            self.sync_fleet().await?;
+            self.announce_servers_changed().await;
         }
         if let Some(password) = &request.password {
             let keep = (acting.user.id == id)

@@ -1,14 +1,18 @@
-//! The "This machine" server: the row through which the embedded engine is
-//! used like any other client. Made once per engine, for the first admin
-//! (at start, or when the first account registers): an admin who deletes
-//! it keeps it deleted. Its `host` is the engine's id, so with several
-//! instances on one database each engine's row is polled by its own
-//! instance only.
+//! The "This machine" servers: the rows through which the embedded engine
+//! is used like any other client. The first admin's is made once per
+//! engine (at start, or when the first account registers): an admin who
+//! deletes it keeps it deleted. An admin gives other users theirs
+//! (`set_engine_access`); an admin's row sees the whole engine, anyone
+//! else's only the torrents they added, in their own folder. A row's
+//! `host` is the engine's id, so with several instances on one database
+//! each engine's rows are polled by its own instance only.
 
-use tm_api_types::{ServerType, Transport};
+use std::collections::HashSet;
+
+use tm_api_types::{ServerType, Transport, UserEngine};
 use tm_backends::embedded::EngineHandle;
 
-use super::{Core, Result, now_millis};
+use super::{Core, Error, Result, now_millis};
 use crate::db::ServerRow;
 
 /// The setting that says an engine's row was made (the value: its id).
@@ -24,11 +28,23 @@ pub struct LocalEngine {
 }
 
 impl Core {
-    /// The handle for `row` when it is this process's engine's server.
-    pub(super) fn engine_of(&self, row: &ServerRow) -> Option<EngineHandle> {
+    /// The handle for `row` when it is this process's engine's server: the
+    /// whole engine for an admin's row, the owner's share otherwise.
+    pub(super) fn engine_of(&self, row: &ServerRow, owner_is_admin: bool) -> Option<EngineHandle> {
         let local = self.local_engine()?;
-        (row.server_type == ServerType::Embedded.as_str() && row.host == local.id)
-            .then(|| local.handle.clone())
+        if row.server_type != ServerType::Embedded.as_str() || row.host != local.id {
+            return None;
+        }
+        if owner_is_admin {
+            return Some(local.handle.clone());
+        }
+        match local.handle.for_user(&row.user_id) {
+            Ok(share) => Some(share),
+            Err(error) => {
+                tracing::warn!(%error, "no share of the engine for this server's owner");
+                None
+            }
+        }
     }
 
     /// Makes the engine's server for the first admin, unless it was made
@@ -58,16 +74,77 @@ impl Core {
         if self.store().setting(&marker).await?.as_deref() != Some(id.as_str()) {
             return Ok(());
         }
+        self.make_engine_server(local, id, &admin.id).await?;
+        tracing::info!(admin = %crate::logsafe::text(&admin.username), "made the \"This machine\" server for the embedded engine");
+        Ok(())
+    }
+
+    /// Whether `user_id` has a "This machine" server.
+    pub async fn user_engine(&self, user_id: &str) -> Result<UserEngine> {
+        self.target_grant_of(user_id).await?;
+        Ok(UserEngine {
+            user_id: user_id.to_owned(),
+            engine_access: self.engine_users().await?.contains(user_id),
+        })
+    }
+
+    /// The users with a "This machine" server.
+    pub(super) async fn engine_users(&self) -> Result<HashSet<String>> {
+        Ok(self
+            .store()
+            .servers_of_kind(ServerType::Embedded.as_str())
+            .await?
+            .into_iter()
+            .map(|row| row.user_id)
+            .collect())
+    }
+
+    /// Gives `user_id` a "This machine" server on this instance's engine,
+    /// or takes every one they have away (the torrents stay in the engine,
+    /// where admins still see them).
+    pub async fn set_engine_access(&self, user_id: &str, allowed: bool) -> Result<UserEngine> {
+        self.target_grant_of(user_id).await?;
+        let theirs: Vec<ServerRow> = self
+            .store()
+            .servers_of(user_id)
+            .await?
+            .into_iter()
+            .filter(|row| row.server_type == ServerType::Embedded.as_str())
+            .collect();
+        if allowed {
+            let local = self.local_engine().ok_or_else(|| {
+                Error::Conflict("the embedded engine is turned off on this instance".into())
+            })?;
+            if !theirs.iter().any(|row| row.host == local.id) {
+                let id = uuid::Uuid::now_v7().to_string();
+                self.make_engine_server(local, id, user_id).await?;
+            }
+        } else {
+            for row in &theirs {
+                self.store().delete_server(&row.id, user_id).await?;
+                self.fleet().remove(&row.id);
+            }
+            self.announce_servers_changed().await;
+        }
+        self.user_engine(user_id).await
+    }
+
+    async fn make_engine_server(
+        &self,
+        local: &LocalEngine,
+        id: String,
+        user_id: &str,
+    ) -> Result<()> {
         let has_default = self
             .store()
-            .servers_of(&admin.id)
+            .servers_of(user_id)
             .await?
             .iter()
             .any(|server| server.is_default);
         let now = now_millis();
         let row = ServerRow {
             id,
-            user_id: admin.id.clone(),
+            user_id: user_id.to_owned(),
             name: "This machine".to_owned(),
             server_type: ServerType::Embedded.as_str().to_owned(),
             host: local.id.clone(),
@@ -92,10 +169,9 @@ impl Core {
             updated_at: now,
         };
         let stored = self.store().insert_server(&row).await?;
-        let policy = self.target_policy_of(&admin.id).await?;
-        self.follow(&stored, policy)?;
+        let grant = self.target_grant_of(user_id).await?;
+        self.follow(&stored, grant)?;
         self.announce_servers_changed().await;
-        tracing::info!(admin = %crate::logsafe::text(&admin.username), "made the \"This machine\" server for the embedded engine");
         Ok(())
     }
 }

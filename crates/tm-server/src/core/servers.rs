@@ -34,21 +34,21 @@ impl Core {
     }
 
     async fn insert_server(&self, user: &User, request: CreateServerRequest) -> Result<ServerInfo> {
-        let (row, policy) = self.new_server_row(user, request).await?;
+        let (row, grant) = self.new_server_row(user, request).await?;
         self.check_server_quota(user).await?;
         let stored = self.store().insert_server(&row).await?;
-        self.follow(&stored, policy)?;
+        self.follow(&stored, grant)?;
         self.announce_servers_changed().await;
         Ok(self.server_info(stored))
     }
 
     /// A row for new server settings, normalised and checked against the
-    /// user's egress policy (which it returns too); not saved.
+    /// user's egress policy (their grant is returned too); not saved.
     async fn new_server_row(
         &self,
         user: &User,
         request: CreateServerRequest,
-    ) -> Result<(ServerRow, TargetPolicy)> {
+    ) -> Result<(ServerRow, TargetGrant)> {
         if request.server_type == ServerType::Embedded {
             return Err(engine_made_not_added());
         }
@@ -81,10 +81,10 @@ impl Core {
             updated_at: now,
         };
         normalise_and_check(&mut row)?;
-        let policy = self.target_policy_of(&user.id).await?;
-        check_target(&row, policy)?;
-        self.check_usable(&row, policy)?;
-        Ok((row, policy))
+        let grant = self.target_grant_of(&user.id).await?;
+        check_target(&row, self.policy_for(grant))?;
+        self.check_usable(&row, grant)?;
+        Ok((row, grant))
     }
 
     pub async fn list_servers(&self, user: &User) -> Result<Vec<ServerInfo>> {
@@ -120,25 +120,25 @@ impl Core {
         id: &str,
         update: UpdateServerRequest,
     ) -> Result<ServerInfo> {
-        let (row, policy) = self.updated_server_row(user, id, update).await?;
+        let (row, grant) = self.updated_server_row(user, id, update).await?;
         if !self.store().update_server(&row).await? {
             return Err(Error::ServerNotFound);
         }
         let updated = self.server_row(user, id).await?;
-        self.follow(&updated, policy)?;
+        self.follow(&updated, grant)?;
         self.announce_servers_changed().await;
         Ok(self.server_info(updated))
     }
 
     /// The stored row with `update` applied (secrets the patch leaves out
     /// stay the stored ones), normalised and checked against the user's
-    /// egress policy (which it returns too); not saved.
+    /// egress policy (their grant is returned too); not saved.
     async fn updated_server_row(
         &self,
         user: &User,
         id: &str,
         update: UpdateServerRequest,
-    ) -> Result<(ServerRow, TargetPolicy)> {
+    ) -> Result<(ServerRow, TargetGrant)> {
         let mut row = self.server_row(user, id).await?;
         let stored = row.clone();
         row.name = required(update.name, row.name, "name")?;
@@ -184,10 +184,10 @@ impl Core {
         row.updated_at = now_millis();
         keep_engine_connection(&stored, &mut row)?;
         normalise_and_check(&mut row)?;
-        let policy = self.target_policy_of(&user.id).await?;
-        check_target(&row, policy)?;
-        self.check_usable(&row, policy)?;
-        Ok((row, policy))
+        let grant = self.target_grant_of(&user.id).await?;
+        check_target(&row, self.policy_for(grant))?;
+        self.check_usable(&row, grant)?;
+        Ok((row, grant))
     }
 
     pub async fn delete_server(&self, user: &User, id: &str) -> Result<String> {
@@ -219,15 +219,15 @@ impl Core {
         changes: Option<UpdateServerRequest>,
     ) -> Result<TestServerResponse> {
         let changes = changes.filter(|c| *c != UpdateServerRequest::default());
-        let (row, policy) = match changes {
+        let (row, grant) = match changes {
             Some(update) => self.updated_server_row(user, id, update).await?,
             None => {
                 let row = self.server_row(user, id).await?;
-                let policy = self.target_policy_of(&user.id).await?;
-                (row, policy)
+                let grant = self.target_grant_of(&user.id).await?;
+                (row, grant)
             }
         };
-        Ok(self.probe(&self.server_spec(&row, policy)?).await)
+        Ok(self.probe(&self.server_spec(&row, grant)?).await)
     }
 
     /// Tries settings as `create_server` would take them (same checks and
@@ -237,8 +237,8 @@ impl Core {
         user: &User,
         request: CreateServerRequest,
     ) -> Result<TestServerResponse> {
-        let (row, policy) = self.new_server_row(user, request).await?;
-        Ok(self.probe(&self.server_spec(&row, policy)?).await)
+        let (row, grant) = self.new_server_row(user, request).await?;
+        Ok(self.probe(&self.server_spec(&row, grant)?).await)
     }
 
     /// Asks the client who it is, with a fresh connection. A client that
@@ -299,7 +299,7 @@ impl Core {
             let Some(grant) = grants.get(&row.user_id) else {
                 continue; // its owner was just deleted
             };
-            match self.server_spec(&row, self.policy_for(*grant)) {
+            match self.server_spec(&row, *grant) {
                 Ok(spec) => specs.push(spec),
                 Err(error) => {
                     tracing::warn!(server = %crate::logsafe::text(&row.name), %error, "cannot poll server")
@@ -314,13 +314,13 @@ impl Core {
     /// Refuses, before anything is saved, settings no adapter can be built
     /// from (a host no URL can carry, say): saved, they would leave an
     /// enabled server that is never polled.
-    fn check_usable(&self, row: &ServerRow, policy: TargetPolicy) -> Result<()> {
+    fn check_usable(&self, row: &ServerRow, grant: TargetGrant) -> Result<()> {
         // An engine's server is made by torrent-manager, maybe for an
         // engine another instance runs: nothing a user sent to check.
         if effective_transport(row)? == Transport::InProcess {
             return Ok(());
         }
-        let spec = self.server_spec(row, policy)?;
+        let spec = self.server_spec(row, grant)?;
         tm_backends::connect(&spec.backend)
             .map(|_| ())
             .map_err(|error| match error.kind {
@@ -331,10 +331,10 @@ impl Core {
             })
     }
 
-    pub(super) fn follow(&self, row: &ServerRow, policy: TargetPolicy) -> Result<()> {
+    pub(super) fn follow(&self, row: &ServerRow, grant: TargetGrant) -> Result<()> {
         if row.enabled {
             self.fleet()
-                .upsert(self.server_spec(row, policy)?)
+                .upsert(self.server_spec(row, grant)?)
                 .map_err(|e| Error::Invalid(e.to_string()))
         } else {
             self.fleet().remove(&row.id);
@@ -342,8 +342,9 @@ impl Core {
         }
     }
 
-    /// How to reach the server, with its password decrypted.
-    pub(super) fn server_spec(&self, row: &ServerRow, egress: TargetPolicy) -> Result<ServerSpec> {
+    /// How to reach the server, with its password decrypted, on behalf of
+    /// its owner (`grant`: what they may target, whether they are admin).
+    pub(super) fn server_spec(&self, row: &ServerRow, grant: TargetGrant) -> Result<ServerSpec> {
         let server_type: ServerType = row.server_type.parse().map_err(Error::Internal)?;
         let password = match &row.password_enc {
             Some(sealed) => Some(Secret::new(
@@ -366,7 +367,7 @@ impl Core {
             use_ssl: row.use_ssl,
             accept_invalid_certs: row.tls_accept_invalid_certs,
             socket_path: row.socket_path.clone(),
-            engine: self.engine_of(row),
+            engine: self.engine_of(row, grant.is_admin),
         })
         .map_err(|e| Error::Invalid(e.to_string()))?;
         Ok(ServerSpec {
@@ -379,7 +380,7 @@ impl Core {
                 name: row.name.clone(),
                 connection,
                 timeout: self.config().client_timeout,
-                egress,
+                egress: self.policy_for(grant),
             },
         })
     }

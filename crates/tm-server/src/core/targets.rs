@@ -15,12 +15,15 @@ use crate::db::TargetGrant;
 impl Core {
     /// The policy for what is done on behalf of `user_id`.
     pub(super) async fn target_policy_of(&self, user_id: &str) -> Result<TargetPolicy> {
-        let grant = self
-            .store()
+        Ok(self.policy_for(self.target_grant_of(user_id).await?))
+    }
+
+    /// What `user_id` was granted (and whether they are an admin).
+    pub(super) async fn target_grant_of(&self, user_id: &str) -> Result<TargetGrant> {
+        self.store()
             .target_grant(user_id)
             .await?
-            .ok_or_else(|| Error::NotFound("User not found".into()))?;
-        Ok(self.policy_for(grant))
+            .ok_or_else(|| Error::NotFound("User not found".into()))
     }
 
     /// `url` if it is an http(s) URL of at most `max_len` characters whose
@@ -65,11 +68,7 @@ impl Core {
     }
 
     pub async fn user_targets(&self, user_id: &str) -> Result<UserTargets> {
-        let grant = self
-            .store()
-            .target_grant(user_id)
-            .await?
-            .ok_or_else(|| Error::NotFound("User not found".into()))?;
+        let grant = self.target_grant_of(user_id).await?;
         Ok(UserTargets {
             user_id: user_id.to_owned(),
             allow_private_targets: grant.allow_private_targets,
@@ -77,10 +76,12 @@ impl Core {
         })
     }
 
-    /// Users as an admin sees them, with what each may target.
+    /// Users as an admin sees them, with what each may target and whether
+    /// they may use the embedded engine.
     pub async fn user_infos(&self, users: Vec<super::User>) -> Result<Vec<UserInfo>> {
         let grants: std::collections::HashMap<String, TargetGrant> =
             self.store().target_grants().await?.into_iter().collect();
+        let engine_users = self.engine_users().await?;
         Ok(users
             .into_iter()
             .map(|user| {
@@ -89,6 +90,7 @@ impl Core {
                     .is_some_and(|g| g.allow_private_targets);
                 UserInfo {
                     allow_private_targets: allowed,
+                    engine_access: engine_users.contains(&user.id),
                     ..UserInfo::from(user)
                 }
             })

@@ -44,6 +44,11 @@ const SELECT_ONE: &str = concat!(
     columns!(),
     " FROM servers WHERE id = $1 AND user_id = $2"
 );
+const SELECT_ALL_OF_KIND: &str = concat!(
+    "SELECT ",
+    columns!(),
+    " FROM servers WHERE server_type = $1 ORDER BY created_at, id"
+);
 const SELECT_ALL_ENABLED: &str = concat!("SELECT ", columns!(), " FROM servers WHERE enabled");
 const SELECT_ALL_OF_USER: &str = concat!(
     "SELECT ",
@@ -141,6 +146,16 @@ impl Store {
             SELECT_ALL_OF_USER
         )
         .bind(user_id)
+        .fetch_all(pool)
+        .await)?)
+    }
+
+    /// Every user's servers of one kind (`server_type`).
+    pub async fn servers_of_kind(&self, server_type: &str) -> DbResult<Vec<ServerRow>> {
+        Ok(on_pool!(self, |pool| sqlx::query_as::<_, ServerRow>(
+            SELECT_ALL_OF_KIND
+        )
+        .bind(server_type)
         .fetch_all(pool)
         .await)?)
     }

@@ -152,8 +152,11 @@ impl Fleet {
         let mut pollers = self.pollers.write().unwrap_or_else(|e| e.into_inner());
         let mut carried = None;
         if let Some(existing) = pollers.get(&spec.id) {
+            // The owner's role changes the egress policy and which share of
+            // the embedded engine the connection is, not the row's version.
             let same_config = existing.spec().version == spec.version
-                && existing.spec().backend.egress == spec.backend.egress;
+                && existing.spec().backend.egress == spec.backend.egress
+                && existing.spec().backend.connection == spec.backend.connection;
             if same_config && existing.role() == role {
                 return Ok(());
             }

@@ -115,6 +115,7 @@ pub fn router(core: Core) -> Router {
         .routes(routes!(admin::update_user, admin::delete_user))
         .routes(routes!(admin::get_settings, admin::put_settings))
         .routes(routes!(targets::get_targets, targets::set_targets))
+        .routes(routes!(admin::get_engine_access, admin::set_engine_access))
         .routes(routes!(torrents::list, torrents::add))
         .routes(routes!(torrents::get, torrents::remove))
         .routes(routes!(torrents::bulk))

@@ -2,7 +2,8 @@
 //! the first admin, it downloads a real torrent from a Transmission seed
 //! (opentracker on loopback, DHT off) byte for byte, keeps it across a
 //! restart of torrent-manager in the middle of the download, stops, starts
-//! and removes exactly its files; it is its owner's alone.
+//! and removes exactly its files; it is its owner's alone, until an admin
+//! gives other users their own share of it.
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;
@@ -192,4 +193,128 @@ async fn this_machine_is_the_first_admins_alone_and_made_once() {
     admin.login("admin", false).await;
     let (_, servers) = admin.get("/servers").await;
     assert_eq!(servers, json!([]), "{servers}");
+}
+
+async fn user_id_of(api: &crate::harness::Api) -> String {
+    api.get("/auth/me").await.1["user_id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn waiting_magnet(hash: &str, name: &str) -> String {
+    format!("magnet:?xt=urn:btih:{hash}&dn={name}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_gives_users_their_own_share_of_this_machine() {
+    let downloads = tempfile::tempdir().unwrap();
+    let app = app_with_engine(downloads.path()).await;
+    let admin = app.user("admin").await;
+    let admins_machine = this_machine(&admin).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (bob, carol) = (app.user("bob").await, app.user("carol").await);
+    let (bob_id, carol_id) = (user_id_of(&bob).await, user_id_of(&carol).await);
+    let access = |id: &str| format!("/admin/users/{id}/engine");
+
+    let (status, _) = bob
+        .put(&access(&bob_id), json!({"engine_access": true}))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "only admins give it");
+    for id in [&bob_id, &carol_id] {
+        let (status, body) = admin.put(&access(id), json!({"engine_access": true})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body, json!({"user_id": id, "engine_access": true}));
+    }
+    let (_, users) = admin.get("/admin/users").await;
+    let granted = |name: &str| {
+        users
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["username"] == name)
+            .map(|u| u["engine_access"].clone())
+    };
+    assert_eq!(granted("admin"), Some(json!(true)), "{users}");
+    assert_eq!(granted("bob"), Some(json!(true)), "{users}");
+
+    // Bob's share: his torrents, in his folder; Carol sees none of them.
+    let bobs_machine = this_machine(&bob).await["id"].as_str().unwrap().to_owned();
+    let carols_machine = this_machine(&carol).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let hash = "0123456789abcdef0123456789abcdef01234567";
+    let add = |server: &str, save: Option<&str>| json!({"uri": waiting_magnet(hash, "shared"), "server_id": server, "start": false, "save_path": save});
+    let (status, refused) = bob
+        .post("/torrents", add(&bobs_machine, Some("/tmp")))
+        .await;
+    assert!(
+        status.is_client_error(),
+        "outside his folder: {status} {refused}"
+    );
+    let folder = downloads.path().join("users").join(&bob_id).join("films");
+    let inside = folder.display().to_string();
+    let (status, added) = bob
+        .post("/torrents", add(&bobs_machine, Some(&inside)))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{added}");
+    let his = wait_until(Duration::from_secs(10), || async {
+        let t = torrent_on(&bob, hash, &bobs_machine).await;
+        (t["info_hash"] == hash).then_some(t)
+    })
+    .await
+    .expect("bob sees his torrent");
+    assert_eq!(his["save_path"], folder.display().to_string(), "{his}");
+    let (status, _) = carol
+        .get(&format!("/torrents/{hash}?server_id={carols_machine}"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, body) = carol.post("/torrents", add(&carols_machine, None)).await;
+    assert!(status.is_client_error(), "in the engine already: {body}");
+    wait_until(Duration::from_secs(10), || async {
+        (torrent_on(&admin, hash, &admins_machine).await["info_hash"] == hash).then_some(())
+    })
+    .await
+    .expect("an admin sees the whole engine");
+
+    // Taken away: Bob's server goes, his torrent stays for the admins.
+    let (status, body) = admin
+        .put(&access(&bob_id), json!({"engine_access": false}))
+        .await;
+    assert_eq!(
+        (status, body["engine_access"].clone()),
+        (StatusCode::OK, json!(false))
+    );
+    assert_eq!(bob.get("/servers").await.1, json!([]));
+    assert_eq!(
+        torrent_on(&admin, hash, &admins_machine).await["info_hash"],
+        hash
+    );
+}
+
+#[tokio::test]
+async fn no_share_is_given_where_no_engine_runs() {
+    let app = TestApp::try_spawn(Db::Sqlite, |_| {})
+        .await
+        .expect("sqlite");
+    let admin = app.user("admin").await;
+    let id = user_id_of(&admin).await;
+    let (status, body) = admin
+        .put(
+            &format!("/admin/users/{id}/engine"),
+            json!({"engine_access": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let (status, body) = admin.get(&format!("/admin/users/{id}/engine")).await;
+    assert_eq!(
+        (status, body),
+        (
+            StatusCode::OK,
+            json!({"user_id": id, "engine_access": false})
+        )
+    );
 }

@@ -2,7 +2,7 @@ use axum::Json;
 use axum::extract::State;
 use tm_api_types::{
     CreateUserRequest, CreateUserResponse, ErrorBody, InstanceSettings, MessageResponse,
-    UpdateUserRequest, UserInfo,
+    SetUserEngineRequest, UpdateUserRequest, UserEngine, UserInfo,
 };
 
 use crate::core::{Core, Error};
@@ -75,6 +75,40 @@ pub async fn delete_user(
 ) -> Result<Json<MessageResponse>, Error> {
     core.delete_user(&admin.user, &id).await?;
     Ok(Json(MessageResponse::new("User deleted")))
+}
+
+/// Whether a user has a "This machine" server on the embedded engine.
+#[utoipa::path(get, path = "/admin/users/{id}/engine", tag = "admin", params(("id" = String, Path)),
+    responses((status = 200, body = UserEngine), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_engine_access(
+    State(core): State<Core>,
+    _admin: AdminUser,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<UserEngine>, Error> {
+    Ok(Json(core.user_engine(&id).await?))
+}
+
+/// Give a user a "This machine" server on this instance's embedded engine,
+/// or take theirs away. An admin's sees the whole engine; anyone else's
+/// only the torrents they add, which download in `<downloads>/users/<id>`
+/// (save paths are kept inside it). Taken away, their torrents stay in
+/// the engine, where admins see them.
+#[utoipa::path(put, path = "/admin/users/{id}/engine", tag = "admin", params(("id" = String, Path)),
+    request_body = SetUserEngineRequest,
+    responses((status = 200, body = UserEngine), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "this instance runs no engine"),
+        (status = 422, body = ErrorBody)))]
+pub async fn set_engine_access(
+    State(core): State<Core>,
+    _admin: AdminUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(request): ApiJson<SetUserEngineRequest>,
+) -> Result<Json<UserEngine>, Error> {
+    Ok(Json(
+        core.set_engine_access(&id, request.engine_access).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/admin/settings", tag = "admin",
