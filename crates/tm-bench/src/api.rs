@@ -137,7 +137,10 @@ impl Api {
     pub(crate) async fn upload(&self, server_id: &str, torrent: Vec<u8>) -> Result<()> {
         let file = reqwest::multipart::Part::bytes(torrent).file_name("bench.torrent");
         self.http
-            .post(format!("{}/torrents/upload?server_id={server_id}", self.base))
+            .post(format!(
+                "{}/torrents/upload?server_id={server_id}",
+                self.base
+            ))
             .multipart(reqwest::multipart::Form::new().part("file", file))
             .send()
             .await?

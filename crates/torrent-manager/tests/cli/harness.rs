@@ -54,7 +54,19 @@ impl Run {
 
 impl TestEnv {
     pub async fn start() -> TestEnv {
-        let server = InProcessServer::start().await.expect("server starts");
+        Self::on(InProcessServer::start().await.expect("server starts"))
+    }
+
+    /// A server running its embedded engine ("This machine").
+    pub async fn start_with_engine() -> TestEnv {
+        Self::on(
+            InProcessServer::start_with_engine()
+                .await
+                .expect("server starts"),
+        )
+    }
+
+    fn on(server: InProcessServer) -> TestEnv {
         TestEnv {
             url: server.url.clone(),
             config_dir: tempfile::tempdir().expect("temp dir"),

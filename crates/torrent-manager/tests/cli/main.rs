@@ -4,6 +4,7 @@
 mod activity;
 mod auth;
 mod categories;
+mod engine;
 mod every_client;
 mod files;
 mod fleet;
