@@ -169,7 +169,7 @@ impl TorrentClient for Rqbit {
         })?;
         Ok(ClientInfo {
             client: ClientKind::Rqbit,
-            version: format!("rqbit {}", root.version),
+            version: root.version,
             api_version: None,
             capabilities: Capabilities {
                 labels: LabelSupport::None,
