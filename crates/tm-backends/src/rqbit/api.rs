@@ -178,3 +178,48 @@ fn status_error(reply: &HttpReply, rqbit: Option<&ErrorReply>, path: &str) -> Er
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reply(status: u16, body: &str) -> (HttpReply, Option<ErrorReply>) {
+        let reply = HttpReply {
+            status: StatusCode::from_u16(status).unwrap(),
+            headers: Default::default(),
+            body: bytes::Bytes::from(body.to_owned()),
+        };
+        let rqbit = serde_json::from_slice(&reply.body).ok();
+        (reply, rqbit)
+    }
+
+    fn kind_of(status: u16, body: &str) -> ErrorKind {
+        let (reply, rqbit) = reply(status, body);
+        status_error(&reply, rqbit.as_ref(), "torrents/abc/start?x=1")
+    }
+
+    #[test]
+    fn rqbit_errors_map_to_kinds_and_other_bodies_are_never_quoted() {
+        let unauthorized =
+            r#"{"error_kind":"unauthorized","human_readable":"unauthorized","status":401}"#;
+        assert!(matches!(
+            kind_of(401, unauthorized),
+            ErrorKind::AuthFailed(_)
+        ));
+        assert!(matches!(kind_of(401, ""), ErrorKind::AuthFailed(_)));
+        let failed = r#"{"error_kind":"internal_error","human_readable":"torrent is already live","status":400}"#;
+        assert_eq!(
+            kind_of(400, failed),
+            ErrorKind::Rejected("torrents/abc/start: torrent is already live (HTTP 400)".into())
+        );
+        let foreign = kind_of(404, "<html>secret page</html>");
+        assert!(matches!(&foreign, ErrorKind::NotATorrentClient(m) if !m.contains("secret")));
+        let foreign = kind_of(500, "token=hunter2");
+        assert!(!foreign.to_string().contains("hunter2"), "{foreign}");
+        let long = format!(
+            r#"{{"error_kind":"internal_error","human_readable":"{}"}}"#,
+            "x".repeat(5000)
+        );
+        assert!(kind_of(500, &long).to_string().len() < 400);
+    }
+}
