@@ -28,6 +28,8 @@ BINARIES = {
     "deluge-bare": ["deluged"],
     "deluge-web": ["deluged", "deluge-web"],
     "files": ["nginx"],
+    # librqbit's HTTP API, inside tm-test-daemon itself.
+    "rqbit": [],
 }
 
 

@@ -1,6 +1,7 @@
 """The Python client with every client kind beyond Transmission and rTorrent:
-qBittorrent (labels are its tags, its category apart) and Deluge over its
-daemon RPC, with and without its Label plugin."""
+qBittorrent (labels are its tags, its category apart), Deluge over its
+daemon RPC, with and without its Label plugin, and an rqbit server over its
+HTTP API (with basic auth)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,11 @@ def deluge() -> Iterator[RunningClient]:
 @pytest.fixture(scope="module")
 def bare_deluge() -> Iterator[RunningClient]:
     yield from start_client("deluge-bare")
+
+
+@pytest.fixture(scope="module")
+def rqbit() -> Iterator[RunningClient]:
+    yield from start_client("rqbit")
 
 
 def connected(client: TorrentManagerClient, test_client: RunningClient, name: str) -> dict:
@@ -88,3 +94,35 @@ def test_deluge_without_its_label_plugin_has_no_labels(
         client.set_labels(info_hash, ["movies"], server_id=server["id"])
     assert refused.value.status_code == 422
     assert refused.value.code == "client_unsupported"
+
+
+def test_rqbit_is_a_client_kind_with_what_its_api_has(
+    client: TorrentManagerClient, rqbit: RunningClient, tmp_path: Path
+) -> None:
+    kinds = {kind["server_type"]: kind for kind in client.client_kinds()}
+    assert kinds["rqbit"]["addable"] is True
+    assert kinds["rqbit"]["transports"][0]["default_port"] == 3030
+    assert rqbit.username  # its API wants the login
+    server = connected(client, rqbit, "rqbit")
+    assert server["server_type"] == "rqbit"
+    assert server["client_version"]
+    capabilities = server["capabilities"]
+    assert capabilities["labels"] == "none"
+    assert (capabilities["move"], capabilities["speed_limits"]) == (False, False)
+    assert capabilities["recheck"] and capabilities["delete_data"]
+    info_hash = upload(client, tmp_path, "py-rqbit", server["id"])
+    torrent = wait_for(
+        lambda: _paused(client, info_hash, server["id"]), CONNECT_TIMEOUT, "the torrent to pause"
+    )
+    assert torrent["server_type"] == "rqbit"
+    with pytest.raises(TorrentManagerError) as refused:
+        client.set_labels(info_hash, ["movies"], server_id=server["id"])
+    assert refused.value.status_code == 422
+    assert refused.value.code == "client_unsupported"
+    wrong = {**rqbit.server, "name": "wrong", "password": "not-it"}
+    assert client.test_server_settings(**wrong)["status"] == "failed"
+
+
+def _paused(client: TorrentManagerClient, info_hash: str, server_id: str):
+    torrent = client.get_torrent(info_hash, server_id=server_id)
+    return torrent if torrent["state"] == "paused" else None

@@ -92,7 +92,7 @@ def test_add_scgi_transport(client: TorrentManagerClient) -> None:
 
 def test_client_kinds_list_every_kind_with_its_transports(client: TorrentManagerClient) -> None:
     kinds = {kind["server_type"]: kind for kind in client.client_kinds()}
-    assert list(kinds) == ["rtorrent", "transmission", "qbittorrent", "deluge", "embedded"]
+    assert list(kinds) == ["rtorrent", "transmission", "qbittorrent", "deluge", "embedded", "rqbit"]
     assert kinds["qbittorrent"]["name"] == "qBittorrent"
     # The embedded engine's server is made by torrent-manager, not added.
     assert [k for k, kind in kinds.items() if not kind["addable"]] == ["embedded"]

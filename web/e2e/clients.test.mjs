@@ -1,7 +1,8 @@
 // Browser tests of what differs between client kinds, against a real
-// qbittorrent-nox and a real deluged without its Label plugin (started by
-// the Rust test kit's tm-test-daemon): the UI offers only what a client can
-// do, and shows qBittorrent's category apart from its labels (tags).
+// qbittorrent-nox, a real deluged without its Label plugin and an rqbit
+// server (librqbit's HTTP API; all started by the Rust test kit's
+// tm-test-daemon): the UI offers only what a client can do, and shows
+// qBittorrent's category apart from its labels (tags).
 // Run: cd web && node --test e2e/clients.test.mjs
 
 import assert from 'node:assert/strict';
@@ -49,10 +50,11 @@ describe('client kinds in the web UI', { timeout: 300_000 }, () => {
   const servers = {};
   const onQbittorrent = makeTorrent('e2e-on-qbittorrent.iso');
   const onDeluge = makeTorrent('e2e-on-deluge.iso');
+  const onRqbit = makeTorrent('e2e-on-rqbit.iso');
 
   before(async () => {
-    [stack, daemons.qbittorrent, daemons.deluge] = await Promise.all([
-      startStack(), startTestDaemon('qbittorrent'), startTestDaemon('deluge-bare'),
+    [stack, daemons.qbittorrent, daemons.deluge, daemons.rqbit] = await Promise.all([
+      startStack(), startTestDaemon('qbittorrent'), startTestDaemon('deluge-bare'), startTestDaemon('rqbit'),
     ]);
     const context = await stack.browser.newContext({ viewport: { width: 1440, height: 900 } });
     page = await context.newPage();
@@ -60,13 +62,14 @@ describe('client kinds in the web UI', { timeout: 300_000 }, () => {
     await page.goto(`${stack.server.url}/`);
     assert.equal((await callApi(page, 'POST', '/auth/register', { username: USER, password: PASSWORD })).status, 200);
     assert.equal((await callApi(page, 'POST', '/auth/login', { username: USER, password: PASSWORD })).status, 200);
-    for (const [kind, name] of [['qbittorrent', 'Local qBittorrent'], ['deluge', 'Local Deluge']]) {
+    for (const [kind, name] of [['qbittorrent', 'Local qBittorrent'], ['deluge', 'Local Deluge'], ['rqbit', 'Local rqbit']]) {
       const created = await callApi(page, 'POST', '/servers', { ...daemons[kind].server, name });
       assert.equal(created.status, 200, JSON.stringify(created.body));
       servers[kind] = created.body.id;
     }
     assert.equal(await uploadTorrent(page, onQbittorrent, { start: 'false', server_id: servers.qbittorrent, labels: 'linux,iso' }), 200);
     assert.equal(await uploadTorrent(page, onDeluge, { start: 'false', server_id: servers.deluge }), 200);
+    assert.equal(await uploadTorrent(page, onRqbit, { start: 'false', server_id: servers.rqbit }), 200);
     await setQbittorrentCategory(daemons.qbittorrent.server, onQbittorrent.infoHash, 'distros');
     await page.goto(`${stack.server.url}/#/torrents`);
     await page.reload(); // the page started logged out
@@ -92,6 +95,23 @@ describe('client kinds in the web UI', { timeout: 300_000 }, () => {
     assert.match(byName['Local qBittorrent'].api_version, /^2\./);
     assert.equal(byName['Local Deluge'].capabilities.labels, 'none', 'no Label plugin');
     assert.equal(byName['Local Deluge'].capabilities.low_file_priority, true);
+    const rqbit = byName['Local rqbit'];
+    assert.equal(rqbit.server_type, 'rqbit');
+    assert.deepEqual(
+      [rqbit.capabilities.labels, rqbit.capabilities.move, rqbit.capabilities.speed_limits],
+      ['none', false, false],
+    );
+  });
+
+  step('rqbit: no Labels tab; its files are selected or skipped, no low priority', async () => {
+    await rowOf(page, onRqbit.name).waitFor({ timeout: LIVE_TIMEOUT });
+    await openDetails(onRqbit);
+    const tabs = await page.locator('.tabs [role=tab]:not([hidden])').allTextContents();
+    assert.ok(!tabs.includes('Labels'), tabs.join(', '));
+    await page.click('.tabs >> text=Files');
+    const options = await page.getByLabel('Priority for the selected files').locator('option').allTextContents();
+    assert.ok(options.includes('skip') && options.includes('normal') && !options.includes('low'), options.join(', '));
+    await page.click('[aria-label="Close details"]');
   });
 
   step('Deluge without its Label plugin: no Labels tab; its files offer low priority', async () => {

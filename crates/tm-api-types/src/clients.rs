@@ -16,6 +16,8 @@ pub enum ServerType {
     Deluge,
     /// The torrent engine inside this process (librqbit).
     Embedded,
+    /// An rqbit server run elsewhere, over its HTTP API.
+    Rqbit,
 }
 
 /// One way of reaching a client kind, with what a form should prefill.
@@ -41,12 +43,13 @@ const fn way(
 }
 
 impl ServerType {
-    pub const ALL: [ServerType; 5] = [
+    pub const ALL: [ServerType; 6] = [
         ServerType::Rtorrent,
         ServerType::Transmission,
         ServerType::Qbittorrent,
         ServerType::Deluge,
         ServerType::Embedded,
+        ServerType::Rqbit,
     ];
 
     /// The id used in the API and the database.
@@ -57,6 +60,7 @@ impl ServerType {
             ServerType::Qbittorrent => "qbittorrent",
             ServerType::Deluge => "deluge",
             ServerType::Embedded => "embedded",
+            ServerType::Rqbit => "rqbit",
         }
     }
 
@@ -68,6 +72,7 @@ impl ServerType {
             ServerType::Qbittorrent => "qBittorrent",
             ServerType::Deluge => "Deluge",
             ServerType::Embedded => "Embedded engine",
+            ServerType::Rqbit => "rqbit",
         }
     }
 
@@ -88,12 +93,15 @@ impl ServerType {
         ];
         // No address: the engine runs in the server's own process.
         const EMBEDDED: &[TransportDefaults] = &[way(Transport::InProcess, None, None)];
+        // `rqbit server start` serves its HTTP API at the root, port 3030.
+        const RQBIT: &[TransportDefaults] = &[way(Transport::Http, Some(3030), Some("/"))];
         match self {
             ServerType::Rtorrent => RTORRENT,
             ServerType::Transmission => TRANSMISSION,
             ServerType::Qbittorrent => QBITTORRENT,
             ServerType::Deluge => DELUGE,
             ServerType::Embedded => EMBEDDED,
+            ServerType::Rqbit => RQBIT,
         }
     }
 

@@ -11,7 +11,7 @@ use crate::model::{
     AddTorrent, ClientInfo, FilePriority, Peer, RemoveOutcome, Torrent, TorrentChanges,
     TorrentFile, Tracker, TransferChange, TransferSettings,
 };
-use crate::{deluge, qbittorrent, rtorrent, transmission};
+use crate::{deluge, qbittorrent, rqbit, rtorrent, transmission};
 
 /// A torrent client. Hashes are accepted in any case and returned lower-case.
 /// The optional operations answer [`ErrorKind::Unsupported`] unless the
@@ -167,6 +167,9 @@ pub fn connect(config: &BackendConfig) -> Result<Arc<dyn TorrentClient>> {
             Arc::new(qbittorrent::Qbittorrent::new(config, endpoint, auth)?)
         }
         Connection::Deluge(way) => Arc::new(deluge::Deluge::new(config, way)?),
+        Connection::Rqbit { endpoint, login } => {
+            Arc::new(rqbit::Rqbit::new(config, endpoint, login.as_ref())?)
+        }
         #[cfg(feature = "embedded")]
         Connection::Embedded(engine) => Arc::new(crate::embedded::Embedded::new(config, engine)),
         // No value of the handle exists in a build without the engine.

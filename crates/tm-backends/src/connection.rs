@@ -25,6 +25,12 @@ pub enum Connection {
     Deluge(DelugeConnection),
     /// The torrent engine running in this process (no address).
     Embedded(EngineHandle),
+    /// An rqbit server's HTTP API, with basic auth when there is a login
+    /// (`--http-basic-auth-usr`/`--http-basic-auth-pwd`).
+    Rqbit {
+        endpoint: HttpEndpoint,
+        login: Option<Login>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,6 +123,7 @@ impl Connection {
             Connection::Qbittorrent { .. } => ClientKind::Qbittorrent,
             Connection::Deluge(_) => ClientKind::Deluge,
             Connection::Embedded(_) => ClientKind::Embedded,
+            Connection::Rqbit { .. } => ClientKind::Rqbit,
         }
     }
 
@@ -135,6 +142,7 @@ impl Connection {
         match self {
             Connection::Transmission { endpoint, .. }
             | Connection::Qbittorrent { endpoint, .. }
+            | Connection::Rqbit { endpoint, .. }
             | Connection::Rtorrent(RtorrentConnection::Http { endpoint, .. })
             | Connection::Deluge(DelugeConnection::Web { endpoint, .. }) => {
                 endpoint.url(self.kind())
@@ -208,6 +216,7 @@ impl Connection {
                     },
                 })
             }
+            (ClientKind::Rqbit, Transport::Http) => Connection::Rqbit { endpoint, login },
             (ClientKind::Embedded, Transport::InProcess) => match engine {
                 Some(engine) => Connection::Embedded(engine),
                 None => {

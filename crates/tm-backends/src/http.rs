@@ -188,16 +188,34 @@ impl HttpChannel {
         content_type: &str,
         extra_header: Option<(&str, &str)>,
     ) -> Result<HttpReply> {
-        let url = if relative.is_empty() {
+        let request = self
+            .client
+            .post(self.url_of(relative))
+            .header(CONTENT_TYPE, content_type)
+            .body(body);
+        self.send(request, extra_header).await
+    }
+
+    /// GETs `relative` under the configured URL (rqbit's API reads with GET).
+    pub async fn get_from(&self, relative: &str) -> Result<HttpReply> {
+        let request = self.client.get(self.url_of(relative));
+        self.send(request, None).await
+    }
+
+    fn url_of(&self, relative: &str) -> String {
+        if relative.is_empty() {
             self.url.clone()
         } else {
             format!("{}/{relative}", self.url.trim_end_matches('/'))
-        };
-        let mut request = self
-            .client
-            .post(url)
-            .header(CONTENT_TYPE, content_type)
-            .body(body);
+        }
+    }
+
+    /// Sends `request` with the channel's auth; the reply body is capped.
+    async fn send(
+        &self,
+        mut request: reqwest::RequestBuilder,
+        extra_header: Option<(&str, &str)>,
+    ) -> Result<HttpReply> {
         match &self.auth {
             Some(HttpAuth::Basic(login)) => {
                 request = request.basic_auth(&login.username, Some(login.password.expose()));

@@ -1,5 +1,5 @@
-//! Torrent-client adapters (rTorrent, Transmission, qBittorrent, Deluge, and
-//! the embedded librqbit engine: [`embedded`]) behind one async
+//! Torrent-client adapters (rTorrent, Transmission, qBittorrent, Deluge, rqbit
+//! servers over HTTP, and the embedded librqbit engine: [`embedded`]) behind one async
 //! interface, [`TorrentClient`], with one normalised [`model`] and one error
 //! type, [`BackendError`] (match on [`ErrorKind`]).
 //!
@@ -51,6 +51,7 @@ pub mod embedded;
 mod error;
 mod http;
 mod qbittorrent;
+mod rqbit;
 mod rtorrent;
 /// Deluge's daemon transport alone, for its integration test; not an API.
 #[doc(hidden)]

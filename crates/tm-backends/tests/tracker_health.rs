@@ -36,7 +36,7 @@ fn expected(kind: ClientKind) -> [Option<TrackerHealth>; 4] {
             Some(NotContacted),
         ],
         // librqbit tells nothing of its announces.
-        ClientKind::Embedded => [None; 4],
+        ClientKind::Embedded | ClientKind::Rqbit => [None; 4],
     }
 }
 

@@ -46,6 +46,7 @@ pub fn server_body(name: &str, config: &BackendConfig) -> Value {
     });
     let fields = match &config.connection {
         Connection::Transmission { endpoint, login }
+        | Connection::Rqbit { endpoint, login }
         | Connection::Rtorrent(RtorrentConnection::Http { endpoint, login }) => http_fields(
             endpoint,
             login.as_ref().map(|l| (Some(&l.username), &l.password)),
@@ -107,6 +108,9 @@ pub fn with_password(config: &BackendConfig, password: &str) -> BackendConfig {
         Connection::Transmission {
             login: Some(login), ..
         }
+        | Connection::Rqbit {
+            login: Some(login), ..
+        }
         | Connection::Rtorrent(RtorrentConnection::Http {
             login: Some(login), ..
         })
@@ -146,6 +150,7 @@ pub fn trusting_any_certificate(config: &BackendConfig) -> BackendConfig {
 fn http_endpoint(config: &mut BackendConfig) -> &mut HttpEndpoint {
     match &mut config.connection {
         Connection::Transmission { endpoint, .. }
+        | Connection::Rqbit { endpoint, .. }
         | Connection::Rtorrent(RtorrentConnection::Http { endpoint, .. })
         | Connection::Qbittorrent { endpoint, .. }
         | Connection::Deluge(DelugeConnection::Web { endpoint, .. }) => endpoint,

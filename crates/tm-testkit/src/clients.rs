@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use tm_backends::{BackendConfig, ClientKind};
 
 use crate::{
-    DelugeDaemon, DelugeWeb, EmbeddedEngine, NginxScgiProxy, QbittorrentDaemon, RtorrentDaemon,
-    ScgiListener, TransmissionDaemon, daemon_available,
+    DelugeDaemon, DelugeWeb, EmbeddedEngine, NginxScgiProxy, QbittorrentDaemon, RqbitServer,
+    RtorrentDaemon, ScgiListener, TransmissionDaemon, daemon_available,
 };
 
 /// One client kind over one transport.
@@ -22,6 +22,8 @@ pub enum ClientUnderTest {
     Qbittorrent,
     DelugeWeb,
     DelugeRpc,
+    /// librqbit's HTTP API, with basic auth (an rqbit server elsewhere).
+    Rqbit,
     /// The engine inside the process (not in [`ClientUnderTest::ALL`]: the
     /// server's API tests cannot run it before the server starts one).
     Embedded,
@@ -55,10 +57,13 @@ enum Processes {
     Embedded {
         _engine: EmbeddedEngine,
     },
+    Rqbit {
+        _server: RqbitServer,
+    },
 }
 
 impl ClientUnderTest {
-    pub const ALL: [ClientUnderTest; 7] = [
+    pub const ALL: [ClientUnderTest; 8] = [
         ClientUnderTest::Transmission,
         ClientUnderTest::RtorrentScgi,
         ClientUnderTest::RtorrentUnix,
@@ -66,6 +71,7 @@ impl ClientUnderTest {
         ClientUnderTest::Qbittorrent,
         ClientUnderTest::DelugeWeb,
         ClientUnderTest::DelugeRpc,
+        ClientUnderTest::Rqbit,
     ];
 
     pub fn kind(self) -> ClientKind {
@@ -77,6 +83,7 @@ impl ClientUnderTest {
             ClientUnderTest::Qbittorrent => ClientKind::Qbittorrent,
             ClientUnderTest::DelugeWeb | ClientUnderTest::DelugeRpc => ClientKind::Deluge,
             ClientUnderTest::Embedded => ClientKind::Embedded,
+            ClientUnderTest::Rqbit => ClientKind::Rqbit,
         }
     }
 
@@ -88,6 +95,7 @@ impl ClientUnderTest {
             ClientKind::Qbittorrent => "qBittorrent",
             ClientKind::Deluge => "Deluge",
             ClientKind::Embedded => "librqbit",
+            ClientKind::Rqbit => "rqbit",
         }
     }
 
@@ -100,7 +108,7 @@ impl ClientUnderTest {
             ClientUnderTest::Qbittorrent => &["qbittorrent-nox"],
             ClientUnderTest::DelugeWeb => &["deluged", "deluge-web"],
             ClientUnderTest::DelugeRpc => &["deluged"],
-            ClientUnderTest::Embedded => &[],
+            ClientUnderTest::Embedded | ClientUnderTest::Rqbit => &[],
         }
     }
 
@@ -184,6 +192,14 @@ impl ClientUnderTest {
                     Processes::Embedded { _engine: engine },
                 )
             }
+            ClientUnderTest::Rqbit => {
+                let server = started(self, RqbitServer::start(true).await);
+                (
+                    server.config(),
+                    server.download_dir.clone(),
+                    Processes::Rqbit { _server: server },
+                )
+            }
         };
         Some(RunningClient {
             config,
@@ -201,7 +217,9 @@ fn started<T>(client: ClientUnderTest, result: io::Result<T>) -> T {
 impl fmt::Display for ClientUnderTest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let transport = match self {
-            ClientUnderTest::Transmission | ClientUnderTest::Qbittorrent => "",
+            ClientUnderTest::Transmission
+            | ClientUnderTest::Qbittorrent
+            | ClientUnderTest::Rqbit => "",
             ClientUnderTest::RtorrentScgi => " over SCGI/TCP",
             ClientUnderTest::RtorrentUnix => " over SCGI/unix socket",
             ClientUnderTest::RtorrentHttp => " over HTTP (nginx)",
@@ -260,6 +278,7 @@ macro_rules! __client_tests {
             qbittorrent Qbittorrent [];
             deluge_web DelugeWeb [];
             deluge_rpc DelugeRpc [];
+            rqbit Rqbit [];
         }
     };
     (@adapters $names:tt) => {

@@ -2,7 +2,8 @@
 //! one runs on free loopback ports in its own temporary directory, is polled
 //! until ready (no sleeps), and is killed when dropped. Nothing is installed:
 //! the binaries must be on `PATH` (Debian: transmission-daemon, rtorrent,
-//! nginx, opentracker, qbittorrent-nox, deluged, deluge-web).
+//! nginx, opentracker, qbittorrent-nox, deluged, deluge-web); the rqbit
+//! server is librqbit's HTTP API in the process.
 //!
 //! [`ClientUnderTest`] lists every client kind and transport the conformance
 //! tests run on, and [`for_every_client!`] runs a scenario on each; with the
@@ -16,6 +17,7 @@ mod nginx;
 mod opentracker;
 mod process;
 mod qbittorrent;
+mod rqbit;
 mod rtorrent;
 #[cfg(feature = "server")]
 mod server;
@@ -29,6 +31,7 @@ pub use embedded::{EMBEDDED_PEER_IP, EmbeddedEngine};
 pub use nginx::{NginxBalancer, NginxFileServer, NginxPathProxy, NginxScgiProxy};
 pub use opentracker::Opentracker;
 pub use qbittorrent::{QBITTORRENT_PEER_IP, QbittorrentDaemon};
+pub use rqbit::{RQBIT_PEER_IP, RqbitServer};
 pub use rtorrent::{RtorrentDaemon, ScgiListener};
 #[cfg(feature = "server")]
 pub use server::InProcessServer;

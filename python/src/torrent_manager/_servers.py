@@ -36,11 +36,13 @@ def server_settings(
 
     Args:
         name: A display name.
-        server_type: ``"rtorrent"``, ``"transmission"``, ``"qbittorrent"`` or
-            ``"deluge"`` (:meth:`client_kinds` lists them with their transports).
+        server_type: ``"rtorrent"``, ``"transmission"``, ``"qbittorrent"``,
+            ``"deluge"`` or ``"rqbit"`` (an rqbit server's HTTP API, port 3030;
+            :meth:`client_kinds` lists them with their transports).
         host, port: Where the client's RPC interface listens (not needed
             for ``transport="scgi_unix"``).
-        username, password: RPC credentials.
+        username, password: RPC credentials (rqbit: its
+            ``--http-basic-auth-usr``/``--http-basic-auth-pwd``).
         rpc_path: HTTP path of the RPC endpoint (``/RPC2``, ``/transmission/rpc``).
         use_ssl: Use HTTPS for the RPC.
         http_host, http_port, http_path, http_username, http_password,

@@ -8,7 +8,7 @@ import { errorLine, field, h, replaceChildren } from '../dom.js';
 import { parseLabels } from '../format.js';
 
 const STRATEGIES = { most_free_space: 'Most free space', fewest_active: 'Fewest active torrents', round_robin: 'Round robin' };
-const CLIENTS = ['transmission', 'rtorrent', 'qbittorrent', 'deluge'];
+const CLIENTS = ['transmission', 'rtorrent', 'qbittorrent', 'deluge', 'rqbit'];
 
 export async function placementView() {
   const servers = await api.get('/servers').catch(() => []);

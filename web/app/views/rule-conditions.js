@@ -32,7 +32,7 @@ const FIELDS = [
   { name: 'tracker_status', title: 'Tracker status', kind: 'text',
     values: ['working', 'updating', 'not_contacted', 'unregistered', 'tracker_down', 'error'] },
   { name: 'server', title: 'Server', kind: 'text', values: 'servers' },
-  { name: 'client', title: 'Client', kind: 'text', values: ['transmission', 'rtorrent', 'qbittorrent', 'deluge'] },
+  { name: 'client', title: 'Client', kind: 'text', values: ['transmission', 'rtorrent', 'qbittorrent', 'deluge', 'rqbit'] },
 ];
 
 const OPERATORS = {

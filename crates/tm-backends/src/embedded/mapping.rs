@@ -1,8 +1,8 @@
 //! From the engine's view of a torrent to the model, with no librqbit type
 //! in sight: the structs mirror what rqbit's HTTP API answers as JSON
 //! (`TorrentStats` of `/torrents/{id}/stats/v1`, the file list of
-//! `/torrents/{id}`), so an adapter for rqbit servers run elsewhere can
-//! deserialize into them and share these functions.
+//! `/torrents/{id}`), so the `rqbit` adapter (rqbit servers run elsewhere,
+//! `crate::rqbit`) deserializes into them and shares these functions.
 //!
 //! State mapping: `initializing` → checking; `live` → seeding when finished,
 //! else downloading; `paused` → paused; `error` → error (the engine's own).

@@ -163,6 +163,7 @@ fn hashes(hash: &str) -> Vec<String> {
 /// labels, recheck, trackers, peers, files and priorities, remove with and without data.
 pub async fn full_scenario(client: Arc<dyn TorrentClient>, expected: ClientKind, data_dir: &Path) {
     let client = client.as_ref();
+    let expected_kind = expected;
     let info = client.probe().await.expect("probe");
     assert_eq!(info.client, expected);
     assert!(!info.version.is_empty());
@@ -210,7 +211,10 @@ pub async fn full_scenario(client: Arc<dyn TorrentClient>, expected: ClientKind,
     assert_eq!(paused.base_path, single.data_path.display().to_string());
     assert!(!paused.is_active);
     assert!(!paused.is_private);
-    assert!(paused.added_at.is_some_and(|t| t > 1_600_000_000));
+    // rqbit tells no time added (and torrent-manager keeps none for it).
+    if expected_kind != ClientKind::Rqbit {
+        assert!(paused.added_at.is_some_and(|t| t > 1_600_000_000));
+    }
 
     let listed = client.list().await.expect("list");
     let in_list = listed
@@ -282,11 +286,19 @@ pub async fn full_scenario(client: Arc<dyn TorrentClient>, expected: ClientKind,
             (2, "c.txt", 100, FilePriority::Normal),
         ]
     );
+    // rqbit only selects files: high (and low) are refused, nothing changes.
+    let high = if expected_kind == ClientKind::Rqbit {
+        let err = client
+            .set_file_priorities(&multi_hash, &[(1, FilePriority::High)])
+            .await
+            .unwrap_err();
+        assert!(matches!(err.kind, ErrorKind::Unsupported(_)), "{err}");
+        FilePriority::Normal
+    } else {
+        FilePriority::High
+    };
     client
-        .set_file_priorities(
-            &multi_hash,
-            &[(0, FilePriority::Skip), (1, FilePriority::High)],
-        )
+        .set_file_priorities(&multi_hash, &[(0, FilePriority::Skip), (1, high)])
         .await
         .expect("set priorities");
     let priorities: Vec<_> = client
@@ -298,7 +310,7 @@ pub async fn full_scenario(client: Arc<dyn TorrentClient>, expected: ClientKind,
         .collect();
     assert_eq!(
         priorities,
-        vec![FilePriority::Skip, FilePriority::High, FilePriority::Normal]
+        vec![FilePriority::Skip, high, FilePriority::Normal]
     );
     let multi_torrent = client.get(&multi_hash).await.unwrap().unwrap();
     assert_eq!(
@@ -310,24 +322,41 @@ pub async fn full_scenario(client: Arc<dyn TorrentClient>, expected: ClientKind,
     // Magnet (with a tracker: rTorrent drops tracker-less magnets without DHT).
     let magnet_torrent =
         TestTorrent::single_file(data_dir, "magnet.bin", 1000, Some(DEAD_TRACKER)).unwrap();
-    let magnet_hash = client
+    let added = client
         .add(AddTorrent::plain(
             TorrentSource::Magnet(magnet_torrent.magnet(Some(DEAD_TRACKER))),
             false,
         ))
-        .await
-        .expect("add magnet");
-    assert_eq!(magnet_hash, magnet_torrent.info_hash);
-    let magnet = client
-        .get(&magnet_hash)
-        .await
-        .unwrap()
-        .expect("magnet listed");
-    assert!(!magnet.complete);
-    client
-        .remove(&magnet_hash, false)
-        .await
-        .expect("remove magnet");
+        .await;
+    if expected_kind == ClientKind::Rqbit {
+        // rqbit lists a torrent only with its metadata, and no peer has it:
+        // the add says so after waiting, and nothing is left behind.
+        let err = added.unwrap_err();
+        assert!(
+            matches!(&err.kind, ErrorKind::Rejected(m) if m.contains("metadata")),
+            "{err}"
+        );
+        assert!(
+            client
+                .get(&magnet_torrent.info_hash)
+                .await
+                .unwrap()
+                .is_none()
+        );
+    } else {
+        let magnet_hash = added.expect("add magnet");
+        assert_eq!(magnet_hash, magnet_torrent.info_hash);
+        let magnet = client
+            .get(&magnet_hash)
+            .await
+            .unwrap()
+            .expect("magnet listed");
+        assert!(!magnet.complete);
+        client
+            .remove(&magnet_hash, false)
+            .await
+            .expect("remove magnet");
+    }
 
     // Remove without data: the files stay.
     let outcome = client.remove(&multi_hash, false).await.expect("remove");

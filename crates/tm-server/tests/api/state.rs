@@ -108,6 +108,13 @@ tm_testkit::for_every_client! {
             wait_until_idle(&direct, &hash).await;
         }
         let labels_path = format!("/torrents/{hash}/labels?server_id={server_id}");
+        if label_support(&server) == LabelSupport::None {
+            // rqbit: refused, and the torrent keeps none.
+            let (status, answer) = api.put(&labels_path, json!({"labels": ["classical"]})).await;
+            assert_eq!((status, answer["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("client_unsupported")), "{answer}");
+            assert_eq!(listed_labels(&api, &hash).await, Some(json!([])));
+            return;
+        }
 
         // A label set through the API is in the answer, in the list at once,
         // and live clients hear of it.
@@ -205,6 +212,13 @@ tm_testkit::for_every_client! {
         let hash = torrent.info_hash.clone();
 
         let (_, server) = api.get(&format!("/servers/{server_id}")).await;
+        if daemon.kind() == ClientKind::Rqbit {
+            // rqbit tells nothing of its announces: never a tracker error.
+            tokio::time::sleep(Duration::from_secs(3)).await;
+            let (_, list) = api.get("/torrents?error=tracker").await;
+            assert_eq!(list, json!([]), "{list}");
+            return;
+        }
         if daemon.kind() == ClientKind::Qbittorrent && !webapi_at_least(&server, [2, 11, 7]) {
             // qBittorrent lists tracker errors from WebAPI 2.11.7 on (5.1);
             // before, only the torrent's tracker list tells of them.
@@ -262,6 +276,17 @@ tm_testkit::for_every_client! {
         let app = TestApp::try_spawn(Db::Sqlite, |_| {}).await.expect("sqlite");
         let api = app.user("alice").await;
         let server_id = register(&api, "box", &client.config).await;
+        if daemon.kind() == ClientKind::Rqbit {
+            // rqbit's API tells no free space: it stays unknown.
+            let server = wait_until(Duration::from_secs(5), || async {
+                let (_, server) = api.get(&format!("/servers/{server_id}")).await;
+                (server["torrent_count"] == 1).then_some(server)
+            })
+            .await
+            .expect("the torrent is counted");
+            assert_eq!((&server["torrent_count"], &server["free_space"]), (&json!(1), &Value::Null), "{server}");
+            return;
+        }
         // Asked right after the first list.
         let server = wait_until(Duration::from_secs(5), || async {
             let (_, server) = api.get(&format!("/servers/{server_id}")).await;
@@ -306,6 +331,14 @@ tm_testkit::for_every_client! {
             TestTorrent::single_file(scratch.path(), "Some Album", 100_000, Some(TRACKER)).unwrap();
         let body = json!({"uri": torrent.magnet(Some(TRACKER)), "server_id": server_id, "start": true});
         let (status, added) = api.post("/torrents", body).await;
+        if daemon.kind() == ClientKind::Rqbit {
+            // rqbit takes a magnet only with its metadata, which no peer
+            // has here: the add says so, and nothing is listed.
+            assert_eq!((status, added["code"].as_str()), (StatusCode::BAD_REQUEST, Some("client_rejected")), "{added}");
+            assert!(added["detail"].as_str().unwrap().contains("metadata"), "{added}");
+            assert_eq!(api.get(&format!("/torrents/{}", torrent.info_hash)).await.0, StatusCode::NOT_FOUND);
+            return;
+        }
         assert_eq!(status, StatusCode::OK, "{added}");
         let path = format!("/torrents/{}", torrent.info_hash);
         let (_, listed) = api.get(&path).await;

@@ -87,7 +87,8 @@ tm_testkit::for_every_client! {
         let path = format!("/torrents/{hash}/settings?server_id={server_id}");
 
         let kind = daemon.kind();
-        let limits = kind != tm_backends::ClientKind::Rtorrent;
+        // rqbit has no per-torrent limits either.
+        let limits = !matches!(kind, tm_backends::ClientKind::Rtorrent | tm_backends::ClientKind::Rqbit);
         let transmission = kind == tm_backends::ClientKind::Transmission;
         let priority = transmission || kind == tm_backends::ClientKind::Rtorrent;
         let fresh = get(&api, &path).await;

@@ -58,6 +58,8 @@ tm_testkit::for_every_client! {
             ClientKind::Qbittorrent => (LabelSupport::Many, true, false, true),
             ClientKind::Deluge => (LabelSupport::Single, false, true, false),
             ClientKind::Embedded => (LabelSupport::Many, false, false, false),
+            // rqbit has no labels, and torrent-manager keeps none for it.
+            ClientKind::Rqbit => (LabelSupport::None, false, false, false),
         };
         let labels = label_support(&info);
         let category = capabilities["category"] == true;
@@ -68,14 +70,26 @@ tm_testkit::for_every_client! {
         // Upload a .torrent, paused, with as many labels as the client holds.
         let scratch = tempfile::tempdir().unwrap();
         let single = TestTorrent::single_file(scratch.path(), "single.bin", 300_000, Some(TRACKER)).unwrap();
-        let uploaded_labels: &[&str] = if labels == LabelSupport::Many { &["tv", "hd"] } else { &["tv"] };
+        let uploaded_labels: &[&str] = match labels {
+            LabelSupport::Many => &["tv", "hd"],
+            LabelSupport::Single => &["tv"],
+            // rqbit: labels are refused.
+            LabelSupport::None => &[],
+        };
+        if labels == LabelSupport::None {
+            let (status, body) = upload(&api, &format!("?server_id={server_id}&start=false&labels=tv"), "single.torrent", single.bytes.clone()).await;
+            assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("client_unsupported")), "{body}");
+        }
         if labels == LabelSupport::Single {
             // More than one is refused before anything is added.
             let (status, body) = upload(&api, &format!("?server_id={server_id}&start=false&labels=tv,hd"), "single.torrent", single.bytes.clone()).await;
             assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
             assert!(body["detail"].as_str().unwrap().contains("one label"), "{body}");
         }
-        let query = format!("?server_id={server_id}&start=False&labels={}", uploaded_labels.join(","));
+        let mut query = format!("?server_id={server_id}&start=False");
+        if !uploaded_labels.is_empty() {
+            query.push_str(&format!("&labels={}", uploaded_labels.join(",")));
+        }
         let (status, added) = upload(&api, &query, "single.torrent", single.bytes.clone()).await;
         assert_eq!(status, StatusCode::OK, "{added}");
         assert_eq!(added["info_hash"], single.info_hash.as_str());
@@ -114,11 +128,24 @@ tm_testkit::for_every_client! {
 
         // Magnet and bare info hash.
         let other = TestTorrent::single_file(scratch.path(), "magnet.bin", 100_000, Some(TRACKER)).unwrap();
+        let third = TestTorrent::single_file(scratch.path(), "hash.bin", 100_000, None).unwrap();
+        if kind == ClientKind::Rqbit {
+            // rqbit takes a magnet only with its metadata, which no peer has
+            // here: refused with the reason; the two come as .torrent files.
+            let (status, body) = api.post("/torrents", json!({"uri": third.info_hash, "server_id": server_id, "start": false})).await;
+            assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("client_rejected")), "{body}");
+            assert!(body["detail"].as_str().unwrap().contains("metadata"), "{body}");
+            for (torrent, name) in [(&other, "magnet.torrent"), (&third, "hash.torrent")] {
+                let (status, body) = upload(&api, &format!("?server_id={server_id}&start=false"), name, torrent.bytes.clone()).await;
+                assert_eq!(status, StatusCode::OK, "{body}");
+            }
+            let (status, body) = api.post("/torrents", json!({"uri": other.magnet(Some(TRACKER)), "server_id": server_id})).await;
+            assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        } else {
         let (status, by_magnet) = api.post("/torrents", json!({"uri": other.magnet(Some(TRACKER)), "server_id": server_id, "start": false})).await;
         assert_eq!(status, StatusCode::OK, "{by_magnet}");
         assert_eq!(by_magnet["message"], "Torrent added successfully");
         assert_eq!(by_magnet["info_hash"], other.info_hash.as_str());
-        let third = TestTorrent::single_file(scratch.path(), "hash.bin", 100_000, None).unwrap();
         let (status, by_hash) = api.post("/torrents", json!({"uri": third.info_hash.to_uppercase(), "server_id": server_id, "start": false})).await;
         if kind != ClientKind::Rtorrent {
             assert_eq!(status, StatusCode::OK, "{by_hash}");
@@ -132,6 +159,7 @@ tm_testkit::for_every_client! {
         }
         let (status, body) = api.post("/torrents", json!({"uri": other.magnet(Some(TRACKER)), "server_id": server_id})).await;
         assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        }
 
         // Bad input is refused with a reason.
         for (uri, expected) in [
@@ -164,8 +192,10 @@ tm_testkit::for_every_client! {
 
         // Filters, order and paging.
         let names = |list: &Value| -> Vec<String> { list.as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap().to_string()).collect() };
-        let (_, labelled) = api.get("/torrents?label=tv").await;
-        assert_eq!(names(&labelled), ["single.bin"]);
+        if labels != LabelSupport::None {
+            let (_, labelled) = api.get("/torrents?label=tv").await;
+            assert_eq!(names(&labelled), ["single.bin"]);
+        }
         let (_, searched) = api.get("/torrents?search=SINGLE").await;
         assert_eq!(names(&searched), ["single.bin"]);
         let (_, by_size) = api.get(&format!("/torrents?server_id={server_id}&sort=-size")).await;
@@ -274,13 +304,16 @@ tm_testkit::for_every_client! {
             ("/huge.torrent", vec![b'd'; 11 * 1024 * 1024]),
         ]).await;
 
+        let (_, server) = api.get(&format!("/servers/{server_id}")).await;
+        // rqbit holds no labels.
+        let web: &[&str] = if label_support(&server) == LabelSupport::None { &[] } else { &["web"] };
         let url = format!("{files}/good.torrent");
-        let (status, added) = api.post("/torrents", json!({"uri": url, "server_id": server_id, "start": false, "labels": ["web"]})).await;
+        let (status, added) = api.post("/torrents", json!({"uri": url, "server_id": server_id, "start": false, "labels": web})).await;
         assert_eq!(status, StatusCode::OK, "{added}");
         assert_eq!(added["info_hash"], torrent.info_hash.as_str());
         assert_eq!(added["uri"], url.as_str());
         let (_, listed) = api.get(&format!("/torrents/{}", torrent.info_hash)).await;
-        assert_eq!(listed["labels"], json!(["web"]));
+        assert_eq!(listed["labels"], json!(web));
         // The fetched .torrent is kept as it came.
         assert_eq!(listed["has_metainfo"], true, "{listed}");
         let kept = api.request(reqwest::Method::GET, &format!("/torrents/{}/metainfo", torrent.info_hash)).send().await.unwrap();
@@ -394,7 +427,18 @@ async fn label_edits(api: &Api, hash: &str, client: ClientUnderTest, support: La
             let (_, labels) = api.post(&path, json!({"label": "keep"})).await;
             assert_eq!(labels["labels"], json!(["keep"]));
         }
-        LabelSupport::None => panic!("every client in the list holds labels"),
+        LabelSupport::None => {
+            // rqbit: refused, none kept.
+            let (status, body) = api.put(&path, json!({"labels": ["movies"]})).await;
+            assert_eq!(
+                (status, body["code"].as_str()),
+                (StatusCode::UNPROCESSABLE_ENTITY, Some("client_unsupported")),
+                "{body}"
+            );
+            let (_, labels) = api.get(&path).await;
+            assert_eq!(labels["labels"], json!([]), "{labels}");
+            return;
+        }
     }
     let (_, labels) = api.get(&path).await;
     let kept: &[&str] = if support == LabelSupport::Many {

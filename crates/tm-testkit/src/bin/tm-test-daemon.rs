@@ -10,8 +10,9 @@
 //!
 //! Kinds: `transmission`, `rtorrent` (SCGI), `rtorrent-http` (behind nginx's
 //! `/RPC2` with basic auth), `qbittorrent`, `deluge` (daemon
-//! RPC) and `deluge-web`, both with the Label plugin, and `deluge-bare`
-//! (daemon RPC without it).
+//! RPC) and `deluge-web`, both with the Label plugin, `deluge-bare`
+//! (daemon RPC without it), and `rqbit` (librqbit's HTTP API with basic
+//! auth, in this process).
 //!
 //! `tm-test-daemon files <dir>` serves `<dir>` from nginx with `autoindex`
 //! and basic auth instead; its `server` is the HTTP location's fields
@@ -33,6 +34,7 @@ async fn main() -> Result<()> {
         "qbittorrent" => ClientUnderTest::Qbittorrent,
         "deluge" => ClientUnderTest::DelugeRpc,
         "deluge-web" => ClientUnderTest::DelugeWeb,
+        "rqbit" => ClientUnderTest::Rqbit,
         "files" => {
             let dir =
                 std::path::PathBuf::from(std::env::args().nth(2).ok_or("files needs a folder")?);
@@ -57,7 +59,7 @@ async fn main() -> Result<()> {
         }
         other => {
             return Err(format!(
-                "unknown kind {other:?}: transmission, rtorrent, rtorrent-http, qbittorrent, deluge, deluge-web, deluge-bare or files"
+                "unknown kind {other:?}: transmission, rtorrent, rtorrent-http, qbittorrent, deluge, deluge-web, deluge-bare, rqbit or files"
             )
             .into());
         }

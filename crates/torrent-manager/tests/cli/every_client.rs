@@ -56,12 +56,19 @@ tm_testkit::for_every_client! {
         // Its (not yet downloaded) data moves to another directory of the client.
         let moved_dir = running.download_dir.join("moved");
         let moved_text = moved_dir.to_str().unwrap();
-        let moved = env.run(&["torrents", "move", &hash[..8], moved_text]).await.ok();
-        assert!(moved.stdout.contains(&format!("Torrent data moved to {moved_text}")), "{moved:?}");
-        let save_path = |list: serde_json::Value| Some(find(&list, hash)?["save_path"].as_str()?.trim_end_matches('/').to_string());
-        wait_until(SETTLE, || async { (save_path(env.listing(&[]).await)? == moved_text).then_some(()) })
-            .await
-            .expect("the new save path shows");
+        if shown["capabilities"]["move"] == true {
+            let moved = env.run(&["torrents", "move", &hash[..8], moved_text]).await.ok();
+            assert!(moved.stdout.contains(&format!("Torrent data moved to {moved_text}")), "{moved:?}");
+            let save_path = |list: serde_json::Value| Some(find(&list, hash)?["save_path"].as_str()?.trim_end_matches('/').to_string());
+            wait_until(SETTLE, || async { (save_path(env.listing(&[]).await)? == moved_text).then_some(()) })
+                .await
+                .expect("the new save path shows");
+        } else {
+            // rqbit: no move, and the command says so.
+            let refused = env.run(&["torrents", "move", &hash[..8], moved_text]).await;
+            assert_ne!(refused.code, Some(0), "{refused:?}");
+            assert!(refused.stderr.contains("moving data"), "{refused:?}");
+        }
 
         let files = env.run(&["torrents", "files", hash, "-o", "json"]).await.ok().json();
         assert!(files.to_string().contains("cli.bin"), "{files}");

@@ -43,7 +43,7 @@ pub struct ServerFields {
     /// Prompt for the password (not echoed).
     #[arg(long, conflicts_with = "password")]
     ask_password: bool,
-    /// HTTP path of the RPC endpoint (/RPC2, /transmission/rpc).
+    /// HTTP path of the RPC endpoint (/RPC2, /transmission/rpc; rqbit: /).
     #[arg(long)]
     rpc_path: Option<String>,
     /// How to reach the client (rTorrent: scgi, http or scgi_unix; Deluge:
