@@ -1,5 +1,5 @@
 //! The `rqbit` kind against a real rqbit server (librqbit's HTTP API from
-//! tm-testkit, 127.0.0.7 for peers, DHT off): its login, a magnet resolved
+//! tm-testkit, 127.0.0.10 for peers, DHT off): its login, a magnet resolved
 //! from a real swarm (Transmission seeding through opentracker) and the
 //! download byte for byte, removal of exactly its own files, and a recheck
 //! that keeps the folder and file selection. The adapter scenario runs on

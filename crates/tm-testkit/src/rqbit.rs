@@ -17,7 +17,7 @@ use crate::backend::{login, loopback_http, on_loopback};
 
 /// The address the rqbit server takes peers on in tests (each client has
 /// its own 127.0.0.x: rTorrent ignores a second peer on an address it knows).
-pub const RQBIT_PEER_IP: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 7);
+pub const RQBIT_PEER_IP: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 10);
 
 const USERNAME: &str = "rqbit";
 const PASSWORD: &str = "rqbit-test-pw";
