@@ -35,8 +35,8 @@ use crate::client::{TorrentClient, normalize_hash};
 use crate::config::{BackendConfig, ClientKind};
 use crate::error::{BackendError, ErrorKind, Result};
 use crate::model::{
-    AddTorrent as Add, Capabilities, ClientInfo, FilePriority, LabelSupport, Peer, RemoveOutcome,
-    Torrent, TorrentFile, Tracker, TrackerStatus,
+    AddTorrent as Add, ClientInfo, FilePriority, LabelSupport, Peer, RemoveOutcome, Torrent,
+    TorrentFile, Tracker, TrackerStatus,
 };
 
 type Handle = Arc<ManagedTorrent>;
@@ -211,23 +211,7 @@ impl TorrentClient for Embedded {
             client: ClientKind::Embedded,
             version: format!("librqbit {version}"),
             api_version: None,
-            capabilities: Capabilities {
-                labels: LabelSupport::Many,
-                category: false,
-                file_priorities: true,
-                low_file_priority: false,
-                peers: true,
-                trackers: true,
-                recheck: true,
-                reannounce: true,
-                move_data: false,
-                export_metainfo: true,
-                delete_data: true,
-                incremental_list: false,
-                speed_limits: false,
-                bandwidth_priority: false,
-                seeding_goals: false,
-            },
+            capabilities: mapping::capabilities(LabelSupport::Many),
         })
     }
 

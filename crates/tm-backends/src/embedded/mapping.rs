@@ -14,8 +14,31 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::model::{
-    FilePriority, Peer, Torrent, TorrentErrorKind, TorrentFile, TorrentState, tracker_host,
+    Capabilities, FilePriority, LabelSupport, Peer, Torrent, TorrentErrorKind, TorrentFile,
+    TorrentState, tracker_host,
 };
+
+/// What a librqbit engine can do, in process or behind rqbit's HTTP API;
+/// they differ in labels only (kept by torrent-manager in process).
+pub fn capabilities(labels: LabelSupport) -> Capabilities {
+    Capabilities {
+        labels,
+        category: false,
+        file_priorities: true,
+        low_file_priority: false,
+        peers: true,
+        trackers: true,
+        recheck: true,
+        reannounce: true,
+        move_data: false,
+        export_metainfo: true,
+        delete_data: true,
+        incremental_list: false,
+        speed_limits: false,
+        bandwidth_priority: false,
+        seeding_goals: false,
+    }
+}
 
 /// The engine's state names.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]

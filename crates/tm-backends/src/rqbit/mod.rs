@@ -37,8 +37,8 @@ use crate::connection::{HttpEndpoint, Login};
 use crate::embedded::mapping::{self, EngineState, Kept, StatsView};
 use crate::error::{BackendError, ErrorKind, Result};
 use crate::model::{
-    AddTorrent, Capabilities, ClientInfo, DataRemoval, FilePriority, LabelSupport, Peer,
-    RemoveOutcome, Torrent, TorrentFile, Tracker, TrackerStatus,
+    AddTorrent, ClientInfo, DataRemoval, FilePriority, LabelSupport, Peer, RemoveOutcome, Torrent,
+    TorrentFile, Tracker, TrackerStatus,
 };
 
 const JSON: &str = "application/json";
@@ -171,23 +171,7 @@ impl TorrentClient for Rqbit {
             client: ClientKind::Rqbit,
             version: root.version,
             api_version: None,
-            capabilities: Capabilities {
-                labels: LabelSupport::None,
-                category: false,
-                file_priorities: true,
-                low_file_priority: false,
-                peers: true,
-                trackers: true,
-                recheck: true,
-                reannounce: true,
-                move_data: false,
-                export_metainfo: true,
-                delete_data: true,
-                incremental_list: false,
-                speed_limits: false,
-                bandwidth_priority: false,
-                seeding_goals: false,
-            },
+            capabilities: mapping::capabilities(LabelSupport::None),
         })
     }
 
