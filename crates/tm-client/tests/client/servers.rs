@@ -41,10 +41,11 @@ async fn servers_add_list_get_update_clear_test_delete() {
             "Transmission",
             "qBittorrent",
             "Deluge",
-            "Embedded engine"
+            "Embedded engine",
+            "rqbit"
         ]
     );
-    assert!(kinds[..4].iter().all(|kind| kind.addable) && !kinds[4].addable);
+    assert!(kinds[..4].iter().all(|kind| kind.addable) && !kinds[4].addable && kinds[5].addable);
     assert_eq!(kinds[1].transports[0].default_port, Some(9091));
 
     let listed = alice.list_servers().await.unwrap();

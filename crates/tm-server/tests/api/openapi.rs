@@ -32,6 +32,8 @@ async fn openapi_describes_every_endpoint_and_docs_work_offline() {
         ("/admin/users", "post"),
         ("/admin/users/{id}", "put"),
         ("/admin/users/{id}", "delete"),
+        ("/admin/users/{id}/engine", "get"),
+        ("/admin/users/{id}/engine", "put"),
         ("/admin/settings", "get"),
         ("/admin/settings", "put"),
         ("/torrents", "get"),

@@ -125,6 +125,7 @@ on_both_databases! {
             ("qbittorrent", vec!["http"]),
             ("deluge", vec!["deluge_rpc", "http"]),
             ("embedded", vec!["in_process"]),
+            ("rqbit", vec!["http"]),
         ].into_iter().map(|(k, t)| (k.to_string(), t.into_iter().map(String::from).collect())).collect();
         assert_eq!(summary, expected);
         assert_eq!(kinds[3]["name"], "Deluge");
