@@ -98,19 +98,20 @@ describe('client kinds in the web UI', { timeout: 300_000 }, () => {
     const rqbit = byName['Local rqbit'];
     assert.equal(rqbit.server_type, 'rqbit');
     assert.deepEqual(
-      [rqbit.capabilities.labels, rqbit.capabilities.move, rqbit.capabilities.speed_limits],
-      ['none', false, false],
+      [rqbit.capabilities.labels, rqbit.capabilities.move, rqbit.capabilities.speed_limits,
+        rqbit.capabilities.high_file_priority],
+      ['none', false, false, false],
     );
   });
 
-  step('rqbit: no Labels tab; its files are selected or skipped, no low priority', async () => {
+  step('rqbit: no Labels tab; its files are selected or skipped, no low or high priority', async () => {
     await rowOf(page, onRqbit.name).waitFor({ timeout: LIVE_TIMEOUT });
     await openDetails(onRqbit);
     const tabs = await page.locator('.tabs [role=tab]:not([hidden])').allTextContents();
     assert.ok(!tabs.includes('Labels'), tabs.join(', '));
     await page.click('.tabs >> text=Files');
     const options = await page.getByLabel('Priority for the selected files').locator('option').allTextContents();
-    assert.ok(options.includes('skip') && options.includes('normal') && !options.includes('low'), options.join(', '));
+    assert.deepEqual(options, ['skip', 'normal']);
     await page.click('[aria-label="Close details"]');
   });
 

@@ -293,6 +293,11 @@ pub struct ClientCapabilities {
     pub file_priorities: bool,
     /// Whether the `low` file priority differs from `normal`.
     pub low_file_priority: bool,
+    /// Whether the `high` file priority differs from `normal` (librqbit
+    /// only selects files). Absent (true) in answers of servers from
+    /// before it existed.
+    #[serde(default = "yes")]
+    pub high_file_priority: bool,
     pub peers: bool,
     pub trackers: bool,
     pub recheck: bool,
@@ -325,6 +330,10 @@ pub struct ClientCapabilities {
     /// Absent (false) in answers of servers from before it existed.
     #[serde(default)]
     pub seeding_goals: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// How many labels a torrent can carry on a client.

@@ -27,8 +27,10 @@ export class FilesTab {
 
   constructor(torrent, capabilities) {
     this.#torrent = torrent;
-    // "low" only where the client tells it from normal.
-    this.#priorities = PRIORITIES.filter((p) => p !== 'low' || capabilities?.low_file_priority !== false);
+    // "low" and "high" only where the client tells them from normal
+    // (librqbit only selects files).
+    this.#priorities = PRIORITIES.filter((p) => (p !== 'low' || capabilities?.low_file_priority !== false)
+      && (p !== 'high' || capabilities?.high_file_priority !== false));
     this.selectAll = h('input', { type: 'checkbox', 'aria-label': 'Select all files', onchange: () => this.#selectAll() });
     this.count = h('span.muted.selected-count', { role: 'status' });
     this.bulkPriority = prioritySelect('Priority for the selected files', this.#priorities);

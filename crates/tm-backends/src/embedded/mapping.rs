@@ -26,6 +26,7 @@ pub fn capabilities(labels: LabelSupport) -> Capabilities {
         category: false,
         file_priorities: true,
         low_file_priority: false,
+        high_file_priority: false,
         peers: true,
         trackers: true,
         recheck: true,

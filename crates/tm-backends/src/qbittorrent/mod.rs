@@ -267,6 +267,7 @@ impl TorrentClient for Qbittorrent {
                 category: true,
                 file_priorities: true,
                 low_file_priority: false,
+                high_file_priority: true,
                 peers: true,
                 trackers: true,
                 recheck: true,

@@ -156,6 +156,7 @@ impl TorrentClient for Rtorrent {
                 category: false,
                 file_priorities: true,
                 low_file_priority: false,
+                high_file_priority: true,
                 peers: true,
                 trackers: true,
                 recheck: true,

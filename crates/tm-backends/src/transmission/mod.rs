@@ -247,6 +247,7 @@ impl TorrentClient for Transmission {
                 category: false,
                 file_priorities: true,
                 low_file_priority: true,
+                high_file_priority: true,
                 peers: true,
                 trackers: true,
                 recheck: true,

@@ -25,10 +25,11 @@ fn capabilities_text(c: &ClientCapabilities) -> String {
         LabelSupport::Single => Some("one label"),
         LabelSupport::Many => Some("labels"),
     };
-    let priorities = match (c.file_priorities, c.low_file_priority) {
-        (true, true) => Some("file priorities (low too)"),
-        (true, false) => Some("file priorities"),
-        (false, _) => None,
+    let priorities = match (c.file_priorities, c.low_file_priority, c.high_file_priority) {
+        (true, true, _) => Some("file priorities (low too)"),
+        (true, false, true) => Some("file priorities"),
+        (true, false, false) => Some("file selection"),
+        (false, _, _) => None,
     };
     [
         labels,
