@@ -4,7 +4,7 @@
 
 mod common;
 
-tm_testkit::for_every_adapter! {
+tm_testkit::for_every_client! {
     async fn scenario(client: ClientUnderTest) {
         let Some(running) = client.start().await else {
             return;

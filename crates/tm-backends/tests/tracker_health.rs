@@ -40,7 +40,7 @@ fn expected(kind: ClientKind) -> [Option<TrackerHealth>; 4] {
     }
 }
 
-tm_testkit::for_every_adapter! {
+tm_testkit::for_every_client! {
     async fn list_reports_tracker_health(client: ClientUnderTest) {
         if !daemon_available("opentracker") {
             return;

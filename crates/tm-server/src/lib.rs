@@ -63,6 +63,12 @@ impl RunningServer {
         self.local_addr
     }
 
+    /// The embedded engine, all of it, when this server runs one: for a
+    /// program that embeds the server and reaches the engine directly.
+    pub fn engine_handle(&self) -> Option<tm_backends::EngineHandle> {
+        self.engine.as_ref().map(tm_backends::Engine::handle)
+    }
+
     /// Whether any account exists yet (none: the first to register is the admin).
     pub async fn has_users(&self) -> anyhow::Result<bool> {
         Ok(self.core.auth_status().await?.has_users)

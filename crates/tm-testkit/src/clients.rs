@@ -24,8 +24,9 @@ pub enum ClientUnderTest {
     DelugeRpc,
     /// librqbit's HTTP API, with basic auth (an rqbit server elsewhere).
     Rqbit,
-    /// The engine inside the process (not in [`ClientUnderTest::ALL`]: the
-    /// server's API tests cannot run it before the server starts one).
+    /// The engine inside the process: [`ClientUnderTest::start`] starts one
+    /// on its own, for the adapter's tests; a server's tests take the
+    /// engine their server runs ([`ClientUnderTest::runs_in_server`]).
     Embedded,
 }
 
@@ -60,10 +61,12 @@ enum Processes {
     Rqbit {
         _server: RqbitServer,
     },
+    /// The engine of the server under test: it stops with its server.
+    InServer,
 }
 
 impl ClientUnderTest {
-    pub const ALL: [ClientUnderTest; 8] = [
+    pub const ALL: [ClientUnderTest; 9] = [
         ClientUnderTest::Transmission,
         ClientUnderTest::RtorrentScgi,
         ClientUnderTest::RtorrentUnix,
@@ -72,7 +75,14 @@ impl ClientUnderTest {
         ClientUnderTest::DelugeWeb,
         ClientUnderTest::DelugeRpc,
         ClientUnderTest::Rqbit,
+        ClientUnderTest::Embedded,
     ];
+
+    /// Whether the server under test runs this client itself (the embedded
+    /// engine, as "This machine"); see [`RunningClient::in_server`].
+    pub fn runs_in_server(self) -> bool {
+        self == ClientUnderTest::Embedded
+    }
 
     pub fn kind(self) -> ClientKind {
         match self {
@@ -209,6 +219,21 @@ impl ClientUnderTest {
     }
 }
 
+impl RunningClient {
+    /// The engine a server under test runs: reached through `handle` (the
+    /// whole engine), downloading to `download_dir`.
+    pub fn in_server(handle: tm_backends::EngineHandle, download_dir: PathBuf) -> RunningClient {
+        RunningClient {
+            config: crate::backend::on_loopback(
+                "embedded",
+                tm_backends::Connection::Embedded(handle),
+            ),
+            download_dir,
+            _processes: Processes::InServer,
+        }
+    }
+}
+
 /// The started process, or a panic naming the client.
 fn started<T>(client: ClientUnderTest, result: io::Result<T>) -> T {
     result.unwrap_or_else(|e| panic!("{client} does not start: {e}"))
@@ -243,24 +268,14 @@ impl fmt::Display for ClientUnderTest {
 /// }
 /// ```
 ///
-/// The scenario functions stay callable by name. The test crate needs tokio
-/// with `macros` and `rt-multi-thread`.
+/// The scenario functions stay callable by name. A server's suite takes
+/// the embedded engine from the server it starts (see
+/// [`ClientUnderTest::runs_in_server`]). The test crate needs tokio with
+/// `macros` and `rt-multi-thread`.
 #[macro_export]
 macro_rules! for_every_client {
     ($(async fn $name:ident($client:ident: ClientUnderTest) $body:block)*) => {
         $crate::__client_tests!(@clients [$($name)*]);
-        $(async fn $name($client: $crate::ClientUnderTest) $body)*
-    };
-}
-
-/// [`for_every_client!`] plus the embedded engine (module `embedded`), for
-/// the adapter tests of `tm-backends`: the rows of [`ClientUnderTest::ALL`]
-/// and `ClientUnderTest::Embedded`. The server's API tests keep
-/// `for_every_client!` until their suites register the engine's server.
-#[macro_export]
-macro_rules! for_every_adapter {
-    ($(async fn $name:ident($client:ident: ClientUnderTest) $body:block)*) => {
-        $crate::__client_tests!(@adapters [$($name)*]);
         $(async fn $name($client: $crate::ClientUnderTest) $body)*
     };
 }
@@ -279,11 +294,8 @@ macro_rules! __client_tests {
             deluge_web DelugeWeb [];
             deluge_rpc DelugeRpc [];
             rqbit Rqbit [];
+            embedded Embedded [];
         }
-    };
-    (@adapters $names:tt) => {
-        $crate::__client_tests!(@clients $names);
-        $crate::__client_tests! { @each $names embedded Embedded []; }
     };
     (@each $names:tt $($module:ident $variant:ident $attrs:tt;)*) => {
         $(mod $module {

@@ -31,10 +31,9 @@ async fn listed(client: &Client, server_id: &str) -> Vec<String> {
 
 tm_testkit::for_every_client! {
     async fn torrent_calls(kind: ClientUnderTest) {
-        let Some(running) = kind.start().await else {
+        let Some((running, server)) = TestServer::for_client(kind).await else {
             return;
         };
-        let server = TestServer::start().await;
         let alice = server.user("alice").await;
         let server_id = register(&alice, "box", &running).await;
         let can = alice

@@ -3,7 +3,8 @@
 use std::time::Duration;
 
 use tm_client::{Client, CreateServerRequest, ServerStatus};
-use tm_testkit::{InProcessServer, RunningClient, server_body};
+use tm_client::{Patch, ServerType, UpdateServerRequest};
+use tm_testkit::{ClientUnderTest, InProcessServer, RunningClient, server_body};
 
 pub struct TestServer {
     pub url: String,
@@ -22,6 +23,13 @@ impl TestServer {
                 .await
                 .expect("server starts"),
         )
+    }
+
+    /// A server for a test on `kind`, and the client (see
+    /// [`InProcessServer::for_client`]).
+    pub async fn for_client(kind: ClientUnderTest) -> Option<(RunningClient, TestServer)> {
+        let (running, server) = InProcessServer::for_client(kind).await?;
+        Some((running, Self::serving(server)))
     }
 
     fn serving(server: InProcessServer) -> TestServer {
@@ -56,18 +64,37 @@ pub fn password_of(username: &str) -> String {
 }
 
 /// Registers `running` as the server `name` and waits for its first
-/// successful poll; answers the server's id.
+/// successful poll; answers the server's id. The embedded engine's server is
+/// the server's own ("This machine", the first account's): it is renamed.
 pub async fn register(client: &Client, name: &str, running: &RunningClient) -> String {
-    let request: CreateServerRequest =
-        serde_json::from_value(server_body(name, &running.config)).expect("a server request");
-    let server = client.add_server(&request).await.expect("server added");
+    let body = server_body(name, &running.config);
+    let id = if body["server_type"] == "embedded" {
+        let id = wait_until(Duration::from_secs(10), || async {
+            let servers = client.list_servers().await.ok()?;
+            let machine = servers
+                .into_iter()
+                .find(|s| s.server_type == ServerType::Embedded)?;
+            Some(machine.id)
+        })
+        .await
+        .expect("the engine's server");
+        let rename = UpdateServerRequest {
+            name: Patch::Set(name.to_string()),
+            ..UpdateServerRequest::default()
+        };
+        client.update_server(&id, &rename).await.expect("renamed");
+        id
+    } else {
+        let request: CreateServerRequest = serde_json::from_value(body).expect("a server request");
+        client.add_server(&request).await.expect("server added").id
+    };
     wait_until(Duration::from_secs(20), || async {
-        let info = client.get_server(&server.id).await.ok()?;
+        let info = client.get_server(&id).await.ok()?;
         (info.status == ServerStatus::Connected).then_some(())
     })
     .await
     .expect("the server connects");
-    server.id
+    id
 }
 
 pub use tm_testkit::wait_until;

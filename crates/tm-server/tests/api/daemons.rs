@@ -1,17 +1,56 @@
 //! Real torrent clients behind the API (tm-testkit's list): register one as a
 //! server, upload torrents to it.
 
+use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use tm_backends::BackendConfig;
+use tm_backends::{BackendConfig, ClientKind};
+use tm_server::Config;
+use tm_server::config::EngineSettings;
 use tm_testkit::{RunningClient, TestTorrent, server_body};
 
 use crate::harness::{Api, Db, TestApp};
 
-/// Registers the client and waits until the server's first poll succeeded.
+/// The engine's peer address in the suites run on every client.
+const SUITE_ENGINE_IP: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 11);
+
+/// The client under test and a fresh SQLite app (`tweak`ed) for it: a
+/// started daemon (`None`: not installed), or the app's own embedded engine
+/// (no DHT, downloading into the app's data directory).
+pub async fn client_and_app(
+    daemon: ClientUnderTest,
+    tweak: impl FnOnce(&mut Config),
+) -> Option<(RunningClient, TestApp)> {
+    if !daemon.runs_in_server() {
+        let client = daemon.start().await?;
+        let app = TestApp::try_spawn(Db::Sqlite, tweak).await.expect("sqlite");
+        return Some((client, app));
+    }
+    let app = TestApp::try_spawn(Db::Sqlite, |config| {
+        tweak(config);
+        config.engine = Some(EngineSettings {
+            downloads_dir: config.data_dir.join("downloads"),
+            listen_port: None,
+            dht: false,
+            listen_ip: Some(IpAddr::V4(SUITE_ENGINE_IP)),
+        });
+    })
+    .await
+    .expect("sqlite");
+    let handle = app.engine_handle().expect("the app runs its engine");
+    let client = RunningClient::in_server(handle, app.data_dir().join("downloads"));
+    Some((client, app))
+}
+
+/// Registers the client and waits until the server's first poll succeeded;
+/// the embedded engine's server is made by the app ("This machine", the
+/// first account's): it is renamed `name`.
 pub async fn register(api: &Api, name: &str, config: &BackendConfig) -> String {
+    if config.kind() == ClientKind::Embedded {
+        return rename_this_machine(api, name).await;
+    }
     let (status, server) = api.post("/servers", server_body(name, config)).await;
     assert_eq!(status, StatusCode::OK, "{server}");
     let id = server["id"].as_str().unwrap().to_string();
@@ -22,6 +61,25 @@ pub async fn register(api: &Api, name: &str, config: &BackendConfig) -> String {
     })
     .await
     .unwrap_or_else(|| panic!("server {name} never connected"));
+    id
+}
+
+async fn rename_this_machine(api: &Api, name: &str) -> String {
+    let machine = wait_until(Duration::from_secs(20), || async {
+        let (_, servers) = api.get("/servers").await;
+        servers
+            .as_array()?
+            .iter()
+            .find(|s| s["server_type"] == "embedded" && s["status"] == "connected")
+            .cloned()
+    })
+    .await
+    .expect("the engine's server connects");
+    let id = machine["id"].as_str().unwrap().to_string();
+    let (status, renamed) = api
+        .put(&format!("/servers/{id}"), json!({"name": name}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{renamed}");
     id
 }
 

@@ -120,6 +120,11 @@ impl TestApp {
         }
     }
 
+    /// The embedded engine, when the test's `tweak` turned it on.
+    pub fn engine_handle(&self) -> Option<tm_backends::EngineHandle> {
+        self.server.as_ref()?.engine_handle()
+    }
+
     pub fn data_dir(&self) -> &Path {
         &self.config.data_dir
     }

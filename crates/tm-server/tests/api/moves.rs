@@ -9,8 +9,8 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tm_testkit::TestTorrent;
 
-use crate::daemons::{register, seed, wait_until};
-use crate::harness::{Api, Db, TestApp};
+use crate::daemons::{client_and_app, register, seed, wait_until};
+use crate::harness::Api;
 use crate::qbit_client::{FacadeOverClient, facade_over_client};
 
 /// rTorrent (with DHT off) drops torrents that name no tracker.
@@ -111,13 +111,12 @@ async fn moves_and_keeps_seeding(api: &Api, server_id: &str, torrent: &TestTorre
 
 tm_testkit::for_every_client! {
     async fn moving_data_keeps_the_torrent_seeding(daemon: ClientUnderTest) {
-        let Some(client) = daemon.start().await else { return };
-        let app = TestApp::try_spawn(Db::Sqlite, |_| {}).await.expect("sqlite");
+        let Some((client, app)) = client_and_app(daemon, |_| {}).await else { return };
         let api = app.user("alice").await;
         let server_id = register(&api, "box", &client.config).await;
         let (_, server) = api.get(&format!("/servers/{server_id}")).await;
-        if daemon.kind() == tm_backends::ClientKind::Rqbit {
-            // rqbit's API has no move: the capability says so.
+        if matches!(daemon.kind(), tm_backends::ClientKind::Rqbit | tm_backends::ClientKind::Embedded) {
+            // librqbit has no move: the capability says so.
             assert_eq!(server["capabilities"]["move"], false, "{server}");
             return;
         }
@@ -164,13 +163,12 @@ tm_testkit::for_every_client! {
     }
 
     async fn a_move_rule_moves_a_completed_torrent_once(daemon: ClientUnderTest) {
-        let Some(client) = daemon.start().await else { return };
-        let app = TestApp::try_spawn(Db::Sqlite, |_| {}).await.expect("sqlite");
+        let Some((client, app)) = client_and_app(daemon, |_| {}).await else { return };
         let api = app.user("alice").await;
         let server_id = register(&api, "box", &client.config).await;
         let (_, server) = api.get(&format!("/servers/{server_id}")).await;
         if server["capabilities"]["move"] != true {
-            return; // rqbit: no move (checked above).
+            return; // librqbit: no move (checked above).
         }
         let torrent = TestTorrent::single_file(&client.download_dir, "finished.bin", 40_000, Some(TRACKER)).unwrap();
         seed(&api, &server_id, &torrent, "").await;

@@ -8,8 +8,8 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tm_testkit::{RunningClient, TestTorrent};
 
-use crate::daemons::{ClientUnderTest, register, seed, wait_until};
-use crate::harness::{Api, Db, TestApp, on_both_databases, spawn};
+use crate::daemons::{ClientUnderTest, client_and_app, register, seed, wait_until};
+use crate::harness::{Api, on_both_databases, spawn};
 
 /// rTorrent (with DHT off) drops torrents that name no tracker.
 const TRACKER: &str = "http://127.0.0.1:1/announce";
@@ -253,8 +253,7 @@ on_both_databases! {
 
 tm_testkit::for_every_client! {
     async fn a_rule_stops_a_labelled_seeding_torrent_once(daemon: ClientUnderTest) {
-        let Some(client) = daemon.start().await else { return };
-        let app = TestApp::try_spawn(Db::Sqlite, |_| {}).await.expect("sqlite");
+        let Some((client, app)) = client_and_app(daemon, |_| {}).await else { return };
         let api = app.user("alice").await;
         let server_id = register(&api, "box", &client.config).await;
         let (_, server) = api.get(&format!("/servers/{server_id}")).await;

@@ -11,7 +11,8 @@ use tm_backends::{ClientKind, TorrentClient};
 use tm_testkit::TestTorrent;
 
 use crate::daemons::{
-    ClientUnderTest, TwoServers, paused_torrents_on, register, two_servers, upload, wait_until,
+    ClientUnderTest, TwoServers, client_and_app, paused_torrents_on, register, two_servers, upload,
+    wait_until,
 };
 use crate::events::EventReader;
 use crate::harness::{Api, Db, TestApp};
@@ -87,10 +88,7 @@ async fn wait_until_idle(direct: &Arc<dyn TorrentClient>, hash: &str) {
 
 tm_testkit::for_every_client! {
     async fn label_edits_show_what_the_client_holds(daemon: ClientUnderTest) {
-        let Some(client) = daemon.start().await else { return };
-        let app = TestApp::try_spawn(Db::Sqlite, |c| c.full_resync_interval = RESYNC)
-            .await
-            .expect("sqlite");
+        let Some((client, app)) = client_and_app(daemon, |c| c.full_resync_interval = RESYNC).await else { return };
         let api = app.user("alice").await;
         let server_id = register(&api, "box", &client.config).await;
         // Another tool talking to the daemon, bypassing our server.
@@ -170,10 +168,7 @@ tm_testkit::for_every_client! {
     }
 
     async fn a_torrent_removed_in_the_daemon_leaves_the_list(daemon: ClientUnderTest) {
-        let Some(client) = daemon.start().await else { return };
-        let app = TestApp::try_spawn(Db::Sqlite, |c| c.full_resync_interval = RESYNC)
-            .await
-            .expect("sqlite");
+        let Some((client, app)) = client_and_app(daemon, |c| c.full_resync_interval = RESYNC).await else { return };
         let api = app.user("alice").await;
         let server_id = register(&api, "box", &client.config).await;
         let direct = tm_backends::connect(&client.config).expect("adapter");
@@ -198,8 +193,7 @@ tm_testkit::for_every_client! {
     }
 
     async fn a_failing_tracker_is_a_tracker_error(daemon: ClientUnderTest) {
-        let Some(client) = daemon.start().await else { return };
-        let app = TestApp::try_spawn(Db::Sqlite, |_| {}).await.expect("sqlite");
+        let Some((client, app)) = client_and_app(daemon, |_| {}).await else { return };
         let api = app.user("alice").await;
         let server_id = register(&api, "box", &client.config).await;
         let scratch = tempfile::tempdir().unwrap();
@@ -212,8 +206,8 @@ tm_testkit::for_every_client! {
         let hash = torrent.info_hash.clone();
 
         let (_, server) = api.get(&format!("/servers/{server_id}")).await;
-        if daemon.kind() == ClientKind::Rqbit {
-            // rqbit tells nothing of its announces: never a tracker error.
+        if matches!(daemon.kind(), ClientKind::Rqbit | ClientKind::Embedded) {
+            // librqbit tells nothing of its announces: never a tracker error.
             tokio::time::sleep(Duration::from_secs(3)).await;
             let (_, list) = api.get("/torrents?error=tracker").await;
             assert_eq!(list, json!([]), "{list}");
@@ -257,7 +251,7 @@ tm_testkit::for_every_client! {
     }
 
     async fn servers_show_their_rates_and_free_space(daemon: ClientUnderTest) {
-        let Some(client) = daemon.start().await else { return };
+        let Some((client, app)) = client_and_app(daemon, |_| {}).await else { return };
         // rTorrent tells free space only through an open torrent: one is
         // there, started, before the server is registered.
         let direct = tm_backends::connect(&client.config).expect("adapter");
@@ -273,7 +267,6 @@ tm_testkit::for_every_client! {
             direct.free_space().await.unwrap().filter(|bytes| *bytes > 0)
         })
         .await;
-        let app = TestApp::try_spawn(Db::Sqlite, |_| {}).await.expect("sqlite");
         let api = app.user("alice").await;
         let server_id = register(&api, "box", &client.config).await;
         if daemon.kind() == ClientKind::Rqbit {
@@ -322,8 +315,7 @@ tm_testkit::for_every_client! {
     }
 
     async fn a_magnet_is_listed_under_its_name_while_its_metadata_comes(daemon: ClientUnderTest) {
-        let Some(client) = daemon.start().await else { return };
-        let app = TestApp::try_spawn(Db::Sqlite, |_| {}).await.expect("sqlite");
+        let Some((client, app)) = client_and_app(daemon, |_| {}).await else { return };
         let api = app.user("alice").await;
         let server_id = register(&api, "box", &client.config).await;
         let scratch = tempfile::tempdir().unwrap();

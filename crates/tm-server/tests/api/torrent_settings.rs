@@ -11,8 +11,8 @@ use serde_json::{Value, json};
 use tm_backends::{BackendConfig, Connection};
 use tm_testkit::TestTorrent;
 
-use crate::daemons::{register, seed, wait_until};
-use crate::harness::{Api, Db, TestApp};
+use crate::daemons::{client_and_app, register, seed, wait_until};
+use crate::harness::Api;
 
 /// rTorrent (with DHT off) drops torrents that name no tracker.
 const TRACKER: &str = "http://127.0.0.1:1/announce";
@@ -77,8 +77,7 @@ async fn refused(api: &Api, path: &str, body: Value) {
 
 tm_testkit::for_every_client! {
     async fn torrent_settings_are_held_by_the_client_or_refused(daemon: ClientUnderTest) {
-        let Some(client) = daemon.start().await else { return };
-        let app = TestApp::try_spawn(Db::Sqlite, |_| {}).await.expect("sqlite");
+        let Some((client, app)) = client_and_app(daemon, |_| {}).await else { return };
         let api = app.user("alice").await;
         let server_id = register(&api, "box", &client.config).await;
         let torrent = TestTorrent::single_file(&client.download_dir, "tuned.bin", 50_000, Some(TRACKER)).unwrap();
@@ -87,8 +86,11 @@ tm_testkit::for_every_client! {
         let path = format!("/torrents/{hash}/settings?server_id={server_id}");
 
         let kind = daemon.kind();
-        // rqbit has no per-torrent limits either.
-        let limits = !matches!(kind, tm_backends::ClientKind::Rtorrent | tm_backends::ClientKind::Rqbit);
+        // librqbit has no per-torrent limits either.
+        let limits = !matches!(
+            kind,
+            tm_backends::ClientKind::Rtorrent | tm_backends::ClientKind::Rqbit | tm_backends::ClientKind::Embedded
+        );
         let transmission = kind == tm_backends::ClientKind::Transmission;
         let priority = transmission || kind == tm_backends::ClientKind::Rtorrent;
         let fresh = get(&api, &path).await;

@@ -1,6 +1,7 @@
 //! Every /torrents endpoint against every real client in tm-testkit's list
 //! (Transmission; rTorrent over SCGI/TCP, SCGI/unix socket and HTTP through
-//! nginx; qBittorrent; Deluge through deluge-web and over its daemon RPC).
+//! nginx; qBittorrent; Deluge through deluge-web and over its daemon RPC;
+//! rqbit; the app's own embedded engine).
 
 use std::time::Duration;
 
@@ -10,9 +11,10 @@ use tm_backends::ClientKind;
 use tm_testkit::TestTorrent;
 
 use crate::daemons::{
-    ClientUnderTest, TwoServers, paused_torrents_on, register, two_servers, upload, wait_until,
+    ClientUnderTest, TwoServers, client_and_app, paused_torrents_on, register, two_servers, upload,
+    wait_until,
 };
-use crate::harness::{Api, Db, TestApp};
+use crate::harness::Api;
 use crate::labels::{LabelSupport, held, label_support};
 
 /// rTorrent (with DHT off) drops torrents and magnets that name no tracker,
@@ -24,24 +26,36 @@ fn find<'a>(list: &'a Value, hash: &str) -> Option<&'a Value> {
     list.as_array()?.iter().find(|t| t["info_hash"] == hash)
 }
 
+async fn probe_names_the_client(api: &Api, server_id: &str, daemon: ClientUnderTest) {
+    let (status, tested) = api
+        .post(&format!("/servers/{server_id}/test"), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(tested["status"], "connected", "{tested}");
+    let message = tested["message"].as_str().unwrap();
+    assert!(message.contains(daemon.client_name()), "{message}");
+    assert!(
+        message.chars().any(|c| c.is_ascii_digit()),
+        "a version: {message}"
+    );
+}
+
 tm_testkit::for_every_client! {
     async fn torrent_lifecycle(daemon: ClientUnderTest) {
-        let Some(client) = daemon.start().await else { return };
-        let app = TestApp::try_spawn(Db::Sqlite, |_| {}).await.expect("sqlite");
+        let Some((client, app)) = client_and_app(daemon, |_| {}).await else { return };
         let api = app.user("alice").await;
 
-        // The probe names the client and its version.
-        let (_, server) = api.post("/servers", tm_testkit::server_body("probe", &client.config)).await;
-        let probe_id = server["id"].as_str().unwrap().to_string();
-        let (status, tested) = api.post(&format!("/servers/{probe_id}/test"), json!({})).await;
-        assert_eq!(status, StatusCode::OK);
-        assert_eq!(tested["status"], "connected", "{tested}");
-        let message = tested["message"].as_str().unwrap();
-        assert!(message.contains(daemon.client_name()), "{message}");
-        assert!(message.chars().any(|c| c.is_ascii_digit()), "a version: {message}");
-        api.delete(&format!("/servers/{probe_id}")).await;
+        // The probe names the client and its version (a server added to be
+        // tested, then forgotten; the engine's server is made by the app).
+        if !daemon.runs_in_server() {
+            let (_, server) = api.post("/servers", tm_testkit::server_body("probe", &client.config)).await;
+            let probe_id = server["id"].as_str().unwrap().to_string();
+            probe_names_the_client(&api, &probe_id, daemon).await;
+            api.delete(&format!("/servers/{probe_id}")).await;
+        }
 
         let server_id = register(&api, "box", &client.config).await;
+        probe_names_the_client(&api, &server_id, daemon).await;
         let (_, info) = api.get(&format!("/servers/{server_id}")).await;
         assert!(info["client_version"].as_str().unwrap().contains(daemon.client_name()), "{info}");
         assert!(info["last_success_at"].is_string());
@@ -64,6 +78,9 @@ tm_testkit::for_every_client! {
         let labels = label_support(&info);
         let category = capabilities["category"] == true;
         let low = capabilities["low_file_priority"] == true;
+        // librqbit only selects files.
+        let high = !matches!(kind, ClientKind::Embedded | ClientKind::Rqbit);
+        assert_eq!(capabilities["high_file_priority"], high, "{capabilities}");
         let incremental = capabilities["incremental_list"] == true;
         assert_eq!((labels, category, low, incremental), expected, "{capabilities}");
 
@@ -292,8 +309,7 @@ tm_testkit::for_every_client! {
     }
 
     async fn adding_by_url_fetches_and_checks_the_torrent(daemon: ClientUnderTest) {
-        let Some(client) = daemon.start().await else { return };
-        let app = TestApp::try_spawn(Db::Sqlite, |_| {}).await.expect("sqlite");
+        let Some((client, app)) = client_and_app(daemon, |_| {}).await else { return };
         let api = app.user("alice").await;
         let server_id = register(&api, "box", &client.config).await;
         let scratch = tempfile::tempdir().unwrap();
@@ -326,8 +342,7 @@ tm_testkit::for_every_client! {
     }
 
     async fn remove_with_data_deletes_only_the_torrents_files(daemon: ClientUnderTest) {
-        let Some(client) = daemon.start().await else { return };
-        let app = TestApp::try_spawn(Db::Sqlite, |_| {}).await.expect("sqlite");
+        let Some((client, app)) = client_and_app(daemon, |_| {}).await else { return };
         let api = app.user("alice").await;
         let server_id = register(&api, "box", &client.config).await;
         // Data already in the client's download directory: it verifies and seeds.
@@ -360,8 +375,7 @@ tm_testkit::for_every_client! {
     }
 
     async fn uploads_download_into_the_given_save_path(daemon: ClientUnderTest) {
-        let Some(client) = daemon.start().await else { return };
-        let app = TestApp::try_spawn(Db::Sqlite, |_| {}).await.expect("sqlite");
+        let Some((client, app)) = client_and_app(daemon, |_| {}).await else { return };
         let api = app.user("alice").await;
         let server_id = register(&api, "box", &client.config).await;
         // The data sits outside the client's download directory: the torrent

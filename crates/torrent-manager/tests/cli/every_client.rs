@@ -18,10 +18,9 @@ async fn state(env: &TestEnv, hash: &str) -> Option<String> {
 
 tm_testkit::for_every_client! {
     async fn torrent_commands(kind: ClientUnderTest) {
-        let Some(running) = kind.start().await else {
+        let Some((running, env)) = TestEnv::for_client(kind).await else {
             return;
         };
-        let env = TestEnv::start().await;
         env.login_as("alice").await;
         env.add_running_box("box", &running, &["--default"]).await;
         let shown = env.run(&["servers", "show", "box", "-o", "json"]).await.ok().json();
@@ -64,7 +63,7 @@ tm_testkit::for_every_client! {
                 .await
                 .expect("the new save path shows");
         } else {
-            // rqbit: no move, and the command says so.
+            // rqbit and the embedded engine: no move, and the command says so.
             let refused = env.run(&["torrents", "move", &hash[..8], moved_text]).await;
             assert_ne!(refused.code, Some(0), "{refused:?}");
             assert!(refused.stderr.contains("moving data"), "{refused:?}");

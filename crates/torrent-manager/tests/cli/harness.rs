@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 use tm_testkit::{
-    InProcessServer, RunningClient, TransmissionDaemon, daemon_available, server_body,
+    ClientUnderTest, InProcessServer, RunningClient, TransmissionDaemon, daemon_available,
+    server_body,
 };
 use tokio::io::AsyncWriteExt;
 
@@ -64,6 +65,13 @@ impl TestEnv {
                 .await
                 .expect("server starts"),
         )
+    }
+
+    /// A server for a test on `kind`, and the client (see
+    /// [`InProcessServer::for_client`]).
+    pub async fn for_client(kind: ClientUnderTest) -> Option<(RunningClient, TestEnv)> {
+        let (running, server) = InProcessServer::for_client(kind).await?;
+        Some((running, Self::on(server)))
     }
 
     fn on(server: InProcessServer) -> TestEnv {
@@ -181,9 +189,16 @@ impl TestEnv {
 
     /// Adds any running client as the server `name` through `servers add`
     /// (its flags from the kit's server settings) and waits until it is
-    /// connected.
+    /// connected. The embedded engine's server is the server's own ("This
+    /// machine", the first account's): `servers update` renames it.
     pub async fn add_running_box(&self, name: &str, running: &RunningClient, extra: &[&str]) {
         let body = server_body(name, &running.config);
+        if body["server_type"] == "embedded" {
+            let rename = ["servers", "update", "This machine", "--name", name];
+            self.run(&[&rename[..], extra].concat()).await.ok();
+            self.wait_connected(name).await;
+            return;
+        }
         let mut args = vec!["servers".to_string(), "add".into(), name.into()];
         let flags = [
             ("server_type", "--type"),
