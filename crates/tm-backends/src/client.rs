@@ -170,6 +170,7 @@ pub fn connect(config: &BackendConfig) -> Result<Arc<dyn TorrentClient>> {
         Connection::Rqbit { endpoint, login } => {
             Arc::new(rqbit::Rqbit::new(config, endpoint, login.as_ref())?)
         }
+        Connection::Relay(relay) => relay.client(),
         #[cfg(feature = "embedded")]
         Connection::Embedded(engine) => Arc::new(crate::embedded::Embedded::new(config, engine)),
         // No value of the handle exists in a build without the engine.

@@ -8,6 +8,7 @@ use std::fmt;
 
 use crate::config::{ClientKind, Secret, Transport};
 use crate::embedded::EngineHandle;
+use crate::relay::Relay;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Connection {
@@ -31,6 +32,8 @@ pub enum Connection {
         endpoint: HttpEndpoint,
         login: Option<Login>,
     },
+    /// An adapter the embedding program supplies (see [`Relay`]).
+    Relay(Relay),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,6 +127,7 @@ impl Connection {
             Connection::Deluge(_) => ClientKind::Deluge,
             Connection::Embedded(_) => ClientKind::Embedded,
             Connection::Rqbit { .. } => ClientKind::Rqbit,
+            Connection::Relay(relay) => relay.client().kind(),
         }
     }
 
@@ -133,6 +137,7 @@ impl Connection {
             Connection::Rtorrent(RtorrentConnection::ScgiUnix { .. }) => Transport::ScgiUnix,
             Connection::Deluge(DelugeConnection::Rpc { .. }) => Transport::DelugeRpc,
             Connection::Embedded(_) => Transport::InProcess,
+            Connection::Relay(relay) => relay.transport(),
             _ => Transport::Http,
         }
     }
@@ -155,6 +160,7 @@ impl Connection {
                 format!("deluge://{host}:{port}")
             }
             Connection::Embedded(_) => "this process".to_owned(),
+            Connection::Relay(relay) => relay.endpoint().to_owned(),
         }
     }
 

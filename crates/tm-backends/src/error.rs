@@ -11,8 +11,9 @@ pub struct BackendError {
     pub kind: ErrorKind,
 }
 
-/// What went wrong, for callers to match on.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+/// What went wrong, for callers to match on (serializable: a call relayed
+/// to another process answers with it).
+#[derive(Debug, Clone, PartialEq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 pub enum ErrorKind {
     #[error("connection refused ({0})")]
     Refused(String),

@@ -51,6 +51,7 @@ pub mod embedded;
 mod error;
 mod http;
 mod qbittorrent;
+mod relay;
 mod rqbit;
 mod rtorrent;
 /// Deluge's daemon transport alone, for its integration test; not an API.
@@ -76,6 +77,7 @@ pub use model::{
     TorrentSource, TorrentState, Tracker, TrackerHealth, TrackerStatus, TransferChange,
     TransferSettings, tracker_host,
 };
+pub use relay::Relay;
 
 /// Calls rTorrent's `method` with string parameters the way other front ends
 /// do (e.g. ruTorrent's `d.directory_base.set`); the answer as debug text.

@@ -74,8 +74,9 @@ pub fn server_body(name: &str, config: &BackendConfig) -> Value {
             "username": login.username,
             "password": login.password.expose(),
         }),
-        // In the server's own process: nothing to say where.
-        Connection::Embedded(_) => json!({}),
+        // In the server's own process, or reached the server's own way:
+        // nothing to say where.
+        Connection::Embedded(_) | Connection::Relay(_) => json!({}),
     };
     if let (Some(body), Value::Object(fields)) = (body.as_object_mut(), fields) {
         body.extend(fields);

@@ -5,12 +5,14 @@
 //! (`set_engine_access`); an admin's row sees the whole engine, anyone
 //! else's only the torrents they added, in their own folder. A row's
 //! `host` is the engine's id, so with several instances on one database
-//! each engine's rows are polled by its own instance only.
+//! each engine's rows are polled by its own instance only; the others
+//! mirror them and relay calls to that instance (`fleet::engine_relay`).
 
 use std::collections::HashSet;
 
 use tm_api_types::{ServerType, Transport, UserEngine};
 use tm_backends::embedded::EngineHandle;
+use tm_backends::{ClientKind, Connection, Relay};
 
 use super::{Core, Error, Result, now_millis};
 use crate::db::ServerRow;
@@ -45,6 +47,36 @@ impl Core {
                 None
             }
         }
+    }
+
+    /// How this instance reaches `row` when it is the server of an engine
+    /// another instance sharing the database runs: through that instance.
+    pub(super) fn relayed_engine(&self, row: &ServerRow) -> Option<Connection> {
+        let embedded = row.server_type == ServerType::Embedded.as_str();
+        if !embedded
+            || self
+                .local_engine()
+                .is_some_and(|local| local.id == row.host)
+        {
+            return None;
+        }
+        let endpoint = "the instance running it";
+        let label = format!("{} ({} at {endpoint})", row.name, ClientKind::Embedded);
+        let timeout = self.config().client_timeout;
+        let client = crate::fleet::engine_relay::client_for(
+            self.fleet(),
+            &row.host,
+            &row.id,
+            label,
+            timeout,
+        )?;
+        let key = format!("{}/{}", row.host, row.id);
+        Some(Connection::Relay(Relay::new(
+            key,
+            Transport::InProcess,
+            endpoint,
+            client,
+        )))
     }
 
     /// Makes the engine's server for the first admin, unless it was made

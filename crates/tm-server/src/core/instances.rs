@@ -6,7 +6,7 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 use super::Core;
-use crate::fleet::Wake;
+use crate::fleet::{Wake, engine_relay};
 
 /// How often long-silent instances are forgotten.
 const FORGET_INTERVAL: Duration = Duration::from_secs(300);
@@ -60,6 +60,9 @@ impl Core {
             let core = self.clone();
             tokio::spawn(async move { core.reload_metainfo_index().await });
         }
+        if let Wake::EngineCall { engine_id, call_id } = wake {
+            self.serve_engine_call(engine_id, call_id);
+        }
         if matches!(wake, Wake::All | Wake::Servers) {
             let core = self.clone();
             tokio::spawn(async move {
@@ -77,6 +80,25 @@ impl Core {
         match self.load_metainfo_index().await {
             Ok(()) => self.fleet().reflag_mirrors(|_| true),
             Err(error) => tracing::warn!(%error, "could not reload the stored .torrent index"),
+        }
+    }
+
+    /// Makes a call another instance relayed to this instance's engine.
+    fn serve_engine_call(&self, engine_id: &str, call_id: &str) {
+        if self
+            .local_engine()
+            .is_none_or(|local| local.id != engine_id)
+        {
+            return;
+        }
+        let (core, engine_id, call_id) = (self.clone(), engine_id.to_owned(), call_id.to_owned());
+        tokio::spawn(async move { engine_relay::serve(core.fleet(), &engine_id, &call_id).await });
+    }
+
+    /// Makes the relayed calls whose notification was lost.
+    async fn serve_waiting_engine_calls(&self) {
+        if let Some(local) = self.local_engine() {
+            engine_relay::serve_waiting(self.fleet(), &local.id).await;
         }
     }
 
@@ -112,7 +134,10 @@ pub async fn run_instance(core: Core, shutdown: CancellationToken) {
             _ = shutdown.cancelled() => break,
             _ = beat.tick() => core.beat().await,
             _ = core.fleet().ownership().beat_requested() => core.beat().await,
-            _ = check.tick() => core.wake_mirrors_behind().await,
+            _ = check.tick() => {
+                core.wake_mirrors_behind().await;
+                core.serve_waiting_engine_calls().await;
+            }
             _ = forget.tick() => {
                 if let Err(error) = core.fleet().ownership().forget_silent().await {
                     tracing::warn!(%error, "could not forget silent instances");

@@ -354,22 +354,10 @@ impl Core {
             )),
             None => None,
         };
-        // Validated on the way in: a kind and transport that disagree are
-        // refused by `normalise_and_check` with the same words.
-        let connection = Connection::from_settings(ServerSettings {
-            kind: server_type,
-            transport: effective_transport(row)?,
-            host: row.host.clone(),
-            port: u16::try_from(row.port).unwrap_or_default(),
-            username: row.username.clone(),
-            password,
-            rpc_path: row.rpc_path.clone(),
-            use_ssl: row.use_ssl,
-            accept_invalid_certs: row.tls_accept_invalid_certs,
-            socket_path: row.socket_path.clone(),
-            engine: self.engine_of(row, grant.is_admin),
-        })
-        .map_err(|e| Error::Invalid(e.to_string()))?;
+        let connection = match self.relayed_engine(row) {
+            Some(relayed) => relayed,
+            None => self.connection_of(row, server_type, password, grant)?,
+        };
         Ok(ServerSpec {
             id: row.id.clone(),
             user_id: row.user_id.clone(),
@@ -383,6 +371,31 @@ impl Core {
                 egress: self.policy_for(grant),
             },
         })
+    }
+
+    fn connection_of(
+        &self,
+        row: &ServerRow,
+        kind: ServerType,
+        password: Option<Secret>,
+        grant: TargetGrant,
+    ) -> Result<Connection> {
+        // Validated on the way in: a kind and transport that disagree are
+        // refused by `normalise_and_check` with the same words.
+        Connection::from_settings(ServerSettings {
+            kind,
+            transport: effective_transport(row)?,
+            host: row.host.clone(),
+            port: u16::try_from(row.port).unwrap_or_default(),
+            username: row.username.clone(),
+            password,
+            rpc_path: row.rpc_path.clone(),
+            use_ssl: row.use_ssl,
+            accept_invalid_certs: row.tls_accept_invalid_certs,
+            socket_path: row.socket_path.clone(),
+            engine: self.engine_of(row, grant.is_admin),
+        })
+        .map_err(|e| Error::Invalid(e.to_string()))
     }
 
     fn server_info(&self, row: ServerRow) -> ServerInfo {

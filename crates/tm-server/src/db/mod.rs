@@ -6,6 +6,7 @@
 
 mod activity;
 mod api_keys;
+pub mod engine_calls;
 mod facade;
 mod file_lists;
 mod jobs;

@@ -17,7 +17,7 @@ use tm_backends::{Torrent, TorrentChanges};
 use tokio_util::sync::CancellationToken;
 
 use super::poller::Health;
-use crate::db::{DbResult, server_feed};
+use crate::db::{DbResult, engine_calls, server_feed};
 
 /// Snapshots are rewritten at least this often (and old deltas pruned).
 pub const SNAPSHOT_INTERVAL: Duration = Duration::from_secs(30);
@@ -94,6 +94,11 @@ pub enum Wake<'a> {
     Servers,
     /// Another instance stored the metainfo of this info hash.
     Metainfo { info_hash: &'a str },
+    /// A call queued for the embedded engine `engine_id` runs.
+    EngineCall {
+        engine_id: &'a str,
+        call_id: &'a str,
+    },
 }
 
 /// Where this instance reads and writes the shared feed.
@@ -115,6 +120,10 @@ pub enum Catchup {
 impl Feed {
     pub fn new(pool: PgPool, instance_id: String) -> Self {
         Self { pool, instance_id }
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
     }
 
     /// Writes the snapshot (`body`: a `FeedEntry` as JSON) a new owner
@@ -221,6 +230,7 @@ impl Feed {
                 server_feed::CREDENTIALS_CHANNEL,
                 server_feed::METAINFO_CHANNEL,
                 server_feed::SERVERS_CHANNEL,
+                engine_calls::CALLS_CHANNEL,
             ])
             .await?;
         // Rows written before the LISTEN took effect.
@@ -245,6 +255,13 @@ impl Feed {
                     wake(Wake::Metainfo {
                         info_hash: notification.payload(),
                     });
+                    continue;
+                }
+                engine_calls::CALLS_CHANNEL => {
+                    // `<engine id>:<call id>`.
+                    if let Some((engine_id, call_id)) = notification.payload().split_once(':') {
+                        wake(Wake::EngineCall { engine_id, call_id });
+                    }
                     continue;
                 }
                 _ => {}

@@ -10,6 +10,7 @@
 //! server (`core::ownership`) polls it; the others keep a mirror of it fed
 //! from the database (`feed`), with the same snapshot and live deltas.
 
+pub mod engine_relay;
 mod feed;
 mod metainfo_index;
 mod metrics;
@@ -269,9 +270,9 @@ impl Fleet {
                     poller.wake();
                 }
             }
-            // Not the fleet's: `Core::wake` forgets the checked keys, or
-            // reloads the servers.
-            Wake::Credentials | Wake::Servers => {}
+            // Not the fleet's: `Core::wake` forgets the checked keys,
+            // reloads the servers, or makes the engine's call.
+            Wake::Credentials | Wake::Servers | Wake::EngineCall { .. } => {}
             Wake::Metainfo { info_hash } => {
                 self.metainfo().extend([info_hash.to_string()]);
                 self.reflag_mirrors(|poller| poller.holds(info_hash));

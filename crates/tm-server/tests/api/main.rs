@@ -16,6 +16,7 @@ mod instances;
 mod instances_auth;
 mod instances_automation;
 mod instances_changes;
+mod instances_engine;
 mod instances_outbox;
 mod isolation;
 mod labels;
