@@ -25,6 +25,7 @@ mod removal;
 mod rss;
 mod seedbox_files;
 mod seedbox_path;
+mod server_checks;
 mod servers;
 mod sessions;
 mod stream_slots;

@@ -15,7 +15,7 @@ use crate::daemons::{
     wait_until,
 };
 use crate::harness::Api;
-use crate::labels::{LabelSupport, held, label_support};
+use crate::labels::{LabelSupport, held, label_edits, label_support};
 
 /// rTorrent (with DHT off) drops torrents and magnets that name no tracker,
 /// so every test torrent names one (nothing listens there).
@@ -409,60 +409,6 @@ tm_testkit::for_every_client! {
         let (_, list) = api.get("/torrents").await;
         assert!(find(&list, &three.info_hash).is_none());
     }
-}
-
-/// Replacing, adding and removing labels through the API, as far as the
-/// client holds them; the answers are what the client then holds.
-async fn label_edits(api: &Api, hash: &str, client: ClientUnderTest, support: LabelSupport) {
-    let path = format!("/torrents/{hash}/labels");
-    match support {
-        LabelSupport::Many => {
-            let (status, labels) = api.put(&path, json!({"labels": ["movies", "4k"]})).await;
-            assert_eq!(status, StatusCode::OK, "{labels}");
-            assert_eq!(labels["labels"], held(client, &["movies", "4k"]));
-            let (_, labels) = api.post(&path, json!({"label": "keep"})).await;
-            assert_eq!(labels["labels"], held(client, &["movies", "4k", "keep"]));
-            let (_, labels) = api.delete(&format!("{path}/4k")).await;
-            assert_eq!(labels["labels"], held(client, &["movies", "keep"]));
-        }
-        LabelSupport::Single => {
-            // Deluge: one label, in lower case, of a-z 0-9 _ - . only.
-            let (status, labels) = api.put(&path, json!({"labels": ["Movies"]})).await;
-            assert_eq!(status, StatusCode::OK, "{labels}");
-            assert_eq!(labels["labels"], json!(["movies"]));
-            for refused in [json!(["movies", "4k"]), json!(["hd x"])] {
-                let (status, body) = api.put(&path, json!({"labels": refused})).await;
-                assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}: {body}");
-            }
-            let (status, body) = api.post(&path, json!({"label": "keep"})).await;
-            assert_eq!(status, StatusCode::BAD_REQUEST, "a second label: {body}");
-            let (_, labels) = api.delete(&format!("{path}/movies")).await;
-            assert_eq!(labels["labels"], json!([]));
-            let (_, labels) = api.post(&path, json!({"label": "keep"})).await;
-            assert_eq!(labels["labels"], json!(["keep"]));
-        }
-        LabelSupport::None => {
-            // rqbit: refused, none kept.
-            let (status, body) = api.put(&path, json!({"labels": ["movies"]})).await;
-            assert_eq!(
-                (status, body["code"].as_str()),
-                (StatusCode::UNPROCESSABLE_ENTITY, Some("client_unsupported")),
-                "{body}"
-            );
-            let (_, labels) = api.get(&path).await;
-            assert_eq!(labels["labels"], json!([]), "{labels}");
-            return;
-        }
-    }
-    let (_, labels) = api.get(&path).await;
-    let kept: &[&str] = if support == LabelSupport::Many {
-        &["movies", "keep"]
-    } else {
-        &["keep"]
-    };
-    assert_eq!(labels["labels"], held(client, kept));
-    let (status, _) = api.put(&path, json!({"labels": ["a,b"]})).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 /// Posts .torrent files (as the named multipart fields) and an optional
