@@ -78,6 +78,10 @@ async fn receive(
             .unwrap_or_default()
             .to_string()
     };
+    // Decided before the hit shows: a test that sees the hit and then stops
+    // failing must not change this answer.
+    let fail_now =
+        matches!(&state.answer, Answer::FailWhile(failing) if failing.load(Ordering::SeqCst));
     let seen = {
         let mut hits = state.hits.lock().unwrap();
         hits.push(Hit {
@@ -98,9 +102,7 @@ async fn receive(
             tokio::time::sleep(Duration::from_secs(600)).await;
             AxumStatus::OK
         }
-        Answer::FailWhile(failing) if failing.load(Ordering::SeqCst) => {
-            AxumStatus::SERVICE_UNAVAILABLE
-        }
+        Answer::FailWhile(_) if fail_now => AxumStatus::SERVICE_UNAVAILABLE,
         Answer::FailWhile(_) => AxumStatus::OK,
     }
 }
