@@ -344,3 +344,53 @@ async fn a_users_share_holds_only_what_they_added_inside_their_folder() {
     alice.remove(&hash, false).await.unwrap();
     assert_eq!(whole.list().await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn a_tracker_the_owners_policy_refuses_is_refused_before_anything_is_added() {
+    let engine = EmbeddedEngine::start().await.unwrap();
+    let made = engine.state_dir.join("made");
+    std::fs::create_dir_all(&made).unwrap();
+    let mut config = engine.config_for_user("carol");
+    config.egress = tm_backends::TargetPolicy::public_only();
+    let carol = connect(&config).unwrap();
+    let local = TestTorrent::single_file(
+        &made,
+        "local.bin",
+        20_000,
+        Some("http://127.0.0.1:1/announce"),
+    )
+    .unwrap();
+    let sources = [
+        TorrentSource::File(local.bytes.clone()),
+        TorrentSource::Magnet(local.magnet(Some("udp://[::1]:6969/announce"))),
+        TorrentSource::Magnet(local.magnet(Some("http://localhost:1/announce"))),
+    ];
+    for source in sources {
+        let refused = carol
+            .add(AddTorrent::plain(source, false))
+            .await
+            .unwrap_err();
+        assert!(matches!(refused.kind, ErrorKind::Forbidden(_)), "{refused}");
+        assert!(refused.to_string().contains("tracker"), "{refused}");
+    }
+    assert!(carol.list().await.unwrap().is_empty());
+    // Without a tracker (DHT and peers only), or for the admin's whole
+    // engine (private targets allowed), it is added.
+    let trackerless = TestTorrent::single_file(&made, "dht.bin", 20_000, None).unwrap();
+    carol
+        .add(AddTorrent::plain(
+            TorrentSource::File(trackerless.bytes.clone()),
+            false,
+        ))
+        .await
+        .unwrap();
+    let whole = connect(&engine.config()).unwrap();
+    whole
+        .add(AddTorrent::plain(
+            TorrentSource::File(local.bytes.clone()),
+            false,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(whole.list().await.unwrap().len(), 2);
+}

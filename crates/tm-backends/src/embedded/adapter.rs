@@ -46,6 +46,8 @@ pub(crate) struct Embedded {
     pub(super) label: String,
     /// How long a call may wait for the engine (a check to finish).
     timeout: std::time::Duration,
+    /// The owner's egress policy: the engine announces from this machine.
+    pub(super) egress: crate::egress::TargetPolicy,
 }
 
 impl Embedded {
@@ -54,6 +56,7 @@ impl Embedded {
             engine: engine.clone(),
             label: config.server_label(),
             timeout: config.timeout,
+            egress: config.egress,
         }
     }
 

@@ -12,14 +12,14 @@ use librqbit::{AddTorrent, AddTorrentOptions, AddTorrentResponse};
 use super::adapter::Embedded;
 use super::book::{Entry, PendingMagnet};
 use super::engine::EngineHandle;
-use crate::client::source_hash;
 use crate::error::{ErrorKind, Result};
 use crate::model::{AddTorrent as Add, TorrentSource};
 use crate::rtorrent::paths::validate_save_path;
 
 impl Embedded {
     pub(super) async fn add_torrent(&self, torrent: Add) -> Result<String> {
-        let hash = source_hash(&self.label, &torrent.source).await?;
+        let (hash, trackers) = self.hash_and_trackers(&torrent.source).await?;
+        self.check_trackers(&trackers).await?;
         let save = self.save_folder(torrent.save_path.as_deref()).await?;
         // In the engine already, maybe in another user's share: one engine
         // holds a torrent once.
@@ -83,6 +83,50 @@ impl Embedded {
             }
         }
         Ok(hash)
+    }
+
+    async fn hash_and_trackers(&self, source: &TorrentSource) -> Result<(String, Vec<String>)> {
+        let invalid = |message: String| self.error(ErrorKind::Invalid(message));
+        match source {
+            TorrentSource::Magnet(link) => crate::magnet::parse_magnet(link)
+                .map(|m| (m.info_hash().to_owned(), m.trackers))
+                .map_err(|e| invalid(e.to_string())),
+            TorrentSource::File(bytes) => {
+                let bytes = bytes.clone();
+                tokio::task::spawn_blocking(move || {
+                    crate::torrent_file::parse(&bytes)
+                        .map(|m| (m.info_hash().to_owned(), m.trackers))
+                })
+                .await
+                .map_err(|e| invalid(format!("could not parse the .torrent file: {e}")))?
+                .map_err(|e| invalid(format!("invalid .torrent file: {e}")))
+            }
+        }
+    }
+
+    /// Refuses a torrent with a tracker the owner's egress policy does not
+    /// allow (a user without private targets names 127.0.0.1 or a name
+    /// resolving into the LAN): the engine would announce to it from this
+    /// machine. A name that resolves elsewhere only later is not followed.
+    async fn check_trackers(&self, trackers: &[String]) -> Result<()> {
+        if self.egress == crate::egress::TargetPolicy::unrestricted() {
+            return Ok(());
+        }
+        for tracker in trackers {
+            // Not a URL: the engine cannot announce to it either.
+            let Ok(url) = url::Url::parse(tracker) else {
+                continue;
+            };
+            let (Some(host), Some(port)) = (url.host_str(), url.port_or_known_default()) else {
+                continue;
+            };
+            if let Err(crate::egress::ResolveError::Refused(reason)) =
+                self.egress.resolve(host, port).await
+            {
+                return Err(self.error(ErrorKind::Forbidden(format!("tracker {host}: {reason}"))));
+            }
+        }
+        Ok(())
     }
 
     /// The folder a torrent is added to: the save path asked for (a
