@@ -64,8 +64,9 @@ pub async fn register(api: &Api, name: &str, config: &BackendConfig) -> String {
     id
 }
 
-async fn rename_this_machine(api: &Api, name: &str) -> String {
-    let machine = wait_until(Duration::from_secs(20), || async {
+/// The caller's "This machine" server, once it is connected.
+pub async fn this_machine(api: &Api) -> Value {
+    wait_until(Duration::from_secs(20), || async {
         let (_, servers) = api.get("/servers").await;
         servers
             .as_array()?
@@ -74,7 +75,11 @@ async fn rename_this_machine(api: &Api, name: &str) -> String {
             .cloned()
     })
     .await
-    .expect("the engine's server connects");
+    .expect("the engine's server connects")
+}
+
+async fn rename_this_machine(api: &Api, name: &str) -> String {
+    let machine = this_machine(api).await;
     let id = machine["id"].as_str().unwrap().to_string();
     let (status, renamed) = api
         .put(&format!("/servers/{id}"), json!({"name": name}))

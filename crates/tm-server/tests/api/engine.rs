@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use tm_server::config::EngineSettings;
 use tm_testkit::{ClientUnderTest, daemon_available};
 
-use crate::daemons::{register, wait_until};
+use crate::daemons::{register, this_machine, wait_until};
 use crate::harness::{Db, TestApp};
 use crate::swarm::tracked_seed_of;
 
@@ -33,20 +33,6 @@ async fn app_with_engine(downloads: &Path) -> TestApp {
     })
     .await
     .expect("sqlite")
-}
-
-/// The admin's "This machine" server, once it answers.
-async fn this_machine(api: &crate::harness::Api) -> Value {
-    wait_until(Duration::from_secs(20), || async {
-        let (_, servers) = api.get("/servers").await;
-        servers
-            .as_array()?
-            .iter()
-            .find(|s| s["server_type"] == "embedded" && s["status"] == "connected")
-            .cloned()
-    })
-    .await
-    .expect("the engine's server connects")
 }
 
 async fn torrent_on(api: &crate::harness::Api, hash: &str, server_id: &str) -> Value {

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use tm_server::config::EngineSettings;
 use tm_testkit::TestTorrent;
 
-use crate::daemons::{upload, wait_until};
+use crate::daemons::{this_machine, upload, wait_until};
 use crate::harness::{Api, Db, TestApp};
 use crate::instances::{alice_on, quick};
 
@@ -54,16 +54,8 @@ async fn another_instance_lists_this_machine_and_acts_on_it_through_the_engines_
     let apis = alice_on(&apps).await;
     let (on_engine, elsewhere) = (&apis[0], &apis[1]);
 
-    let machine = wait_until(Duration::from_secs(15), || async {
-        let (_, servers) = elsewhere.get("/servers").await;
-        servers
-            .as_array()?
-            .iter()
-            .find(|s| s["server_type"] == "embedded" && s["status"] == "connected")
-            .cloned()
-    })
-    .await
-    .expect("the other instance lists This machine, connected");
+    // Listed by the other instance, connected.
+    let machine = this_machine(elsewhere).await;
     assert_eq!(machine["name"], "This machine", "{machine}");
     let id = machine["id"].as_str().unwrap().to_owned();
 
