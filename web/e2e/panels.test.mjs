@@ -263,7 +263,7 @@ describe('web panels', { timeout: 300_000 }, () => {
     // The kinds, their transports and defaults come from GET /clients (the
     // embedded engine's server is made, never added).
     const kindNames = await form.locator('select[name=server_type] option').allTextContents();
-    assert.deepEqual(kindNames, ['rTorrent', 'Transmission', 'qBittorrent', 'Deluge']);
+    assert.deepEqual(kindNames, ['rTorrent', 'Transmission', 'qBittorrent', 'Deluge', 'rqbit']);
     await form.locator('select[name=server_type]').selectOption('deluge');
     const transports = await form.locator('select[name=transport] option').evaluateAll((options) => options.map((o) => o.value));
     assert.deepEqual(transports, ['deluge_rpc', 'http']);

@@ -214,7 +214,9 @@ tm_testkit::for_every_client! {
 /// sees it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_facade_and_the_bulk_action_move_data() {
-    let Some(client) = tm_testkit::ClientUnderTest::Transmission.start().await else {
+    let Some((client, app)) =
+        client_and_app(tm_testkit::ClientUnderTest::Transmission, |_| {}).await
+    else {
         return;
     };
     let FacadeOverClient {
@@ -222,7 +224,7 @@ async fn the_facade_and_the_bulk_action_move_data() {
         api,
         server_id,
         qbit,
-    } = facade_over_client(&client, "box").await;
+    } = facade_over_client(&client, app, "box").await;
     let torrent =
         TestTorrent::single_file(&client.download_dir, "facade.bin", 40_000, Some(TRACKER))
             .unwrap();

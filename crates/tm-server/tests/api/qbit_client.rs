@@ -7,7 +7,7 @@ use serde_json::Value;
 use tm_testkit::RunningClient;
 
 use crate::daemons::register;
-use crate::harness::{Api, Db, TestApp};
+use crate::harness::{Api, TestApp};
 
 pub struct Qbit {
     pub http: reqwest::Client,
@@ -126,8 +126,9 @@ impl WithForm for reqwest::RequestBuilder {
     }
 }
 
-/// alice with one real client registered as `server`, and a facade client
-/// logged in with one of her API keys as its password, as Sonarr does.
+/// alice with one real client registered as `server` on `app` (see
+/// `daemons::client_and_app`), and a facade client logged in with one of
+/// her API keys as its password, as Sonarr does.
 pub struct FacadeOverClient {
     pub app: TestApp,
     pub api: Api,
@@ -135,10 +136,11 @@ pub struct FacadeOverClient {
     pub qbit: Qbit,
 }
 
-pub async fn facade_over_client(client: &RunningClient, server: &str) -> FacadeOverClient {
-    let app = TestApp::try_spawn(Db::Sqlite, |_| {})
-        .await
-        .expect("sqlite");
+pub async fn facade_over_client(
+    client: &RunningClient,
+    app: TestApp,
+    server: &str,
+) -> FacadeOverClient {
     let api = app.user("alice").await;
     let key = api.create_key("sonarr").await;
     let server_id = register(&api, server, &client.config).await;

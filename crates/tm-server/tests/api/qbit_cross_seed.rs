@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde_json::json;
 use tm_testkit::{Opentracker, TestTorrent};
 
-use crate::daemons::{ClientUnderTest, wait_until};
+use crate::daemons::{ClientUnderTest, client_and_app, wait_until};
 use crate::qbit_client::{FacadeOverClient, facade_over_client};
 use crate::qbit_torrents::{add_file, info, one, tags_of};
 
@@ -16,7 +16,7 @@ use crate::qbit_torrents::{add_file, info, one, tags_of};
 const TRACKER: &str = "http://127.0.0.1:1/announce";
 
 async fn tags_and_limits(daemon: ClientUnderTest) {
-    let Some(client) = daemon.start().await else {
+    let Some((client, app)) = client_and_app(daemon, |_| {}).await else {
         return;
     };
     let FacadeOverClient {
@@ -24,7 +24,7 @@ async fn tags_and_limits(daemon: ClientUnderTest) {
         api: _,
         qbit,
         ..
-    } = facade_over_client(&client, "box").await;
+    } = facade_over_client(&client, app, "box").await;
     let dir = qbit
         .routed_category("tv", &client.download_dir, "box")
         .await;
@@ -97,7 +97,7 @@ async fn tags_and_limits_on_qbittorrent() {
 /// is the URL of the tracker that answered (empty while none has).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn include_trackers_names_the_working_tracker() {
-    let Some(client) = ClientUnderTest::Transmission.start().await else {
+    let Some((client, app)) = client_and_app(ClientUnderTest::Transmission, |_| {}).await else {
         return;
     };
     let FacadeOverClient {
@@ -105,7 +105,7 @@ async fn include_trackers_names_the_working_tracker() {
         api: _,
         qbit,
         ..
-    } = facade_over_client(&client, "box").await;
+    } = facade_over_client(&client, app, "box").await;
     let dir = qbit
         .routed_category("tv", &client.download_dir, "box")
         .await;

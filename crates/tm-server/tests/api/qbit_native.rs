@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use tm_backends::{Torrent, TorrentClient};
 use tm_testkit::TestTorrent;
 
-use crate::daemons::{ClientUnderTest, wait_until};
+use crate::daemons::{ClientUnderTest, client_and_app, wait_until};
 use crate::qbit_client::{FacadeOverClient, facade_over_client};
 use crate::qbit_torrents::{add_file, hashes, info, one, tags_of};
 
@@ -19,7 +19,7 @@ async fn in_daemon(daemon: &dyn TorrentClient, hash: &str) -> Torrent {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn categories_on_qbittorrent_are_its_own() {
-    let Some(client) = ClientUnderTest::Qbittorrent.start().await else {
+    let Some((client, app)) = client_and_app(ClientUnderTest::Qbittorrent, |_| {}).await else {
         return;
     };
     let daemon = tm_backends::connect(&client.config).unwrap();
@@ -28,7 +28,7 @@ async fn categories_on_qbittorrent_are_its_own() {
         api,
         qbit,
         ..
-    } = facade_over_client(&client, "qbt").await;
+    } = facade_over_client(&client, app, "qbt").await;
 
     let tv_dir = qbit
         .routed_category("tv", &client.download_dir, "qbt")
@@ -160,7 +160,7 @@ async fn categories_on_qbittorrent_are_its_own() {
 /// of the right size but wrong bytes, which a check would refuse).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn skip_checking_reaches_qbittorrent() {
-    let Some(client) = ClientUnderTest::Qbittorrent.start().await else {
+    let Some((client, app)) = client_and_app(ClientUnderTest::Qbittorrent, |_| {}).await else {
         return;
     };
     let daemon = tm_backends::connect(&client.config).unwrap();
@@ -169,7 +169,7 @@ async fn skip_checking_reaches_qbittorrent() {
         api: _,
         qbit,
         ..
-    } = facade_over_client(&client, "qbt").await;
+    } = facade_over_client(&client, app, "qbt").await;
     let dir = qbit
         .routed_category("xs", &client.download_dir, "qbt")
         .await;

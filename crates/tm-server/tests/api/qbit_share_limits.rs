@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 use tm_testkit::TestTorrent;
 
-use crate::daemons::{ClientUnderTest, register, wait_until};
+use crate::daemons::{ClientUnderTest, client_and_app, register, wait_until};
 use crate::harness::{Db, spawn};
 use crate::qbit_client::{FacadeOverClient, facade_over_client};
 use crate::qbit_torrents::{add_file, one};
@@ -20,7 +20,7 @@ use crate::rules::{cmp, history, seeding};
 const TRACKER: &str = "http://127.0.0.1:1/announce";
 
 async fn share_limits_stop_torrents(daemon: ClientUnderTest) {
-    let Some(client) = daemon.start().await else {
+    let Some((client, app)) = client_and_app(daemon, |_| {}).await else {
         return;
     };
     let FacadeOverClient {
@@ -28,7 +28,7 @@ async fn share_limits_stop_torrents(daemon: ClientUnderTest) {
         api,
         qbit,
         ..
-    } = facade_over_client(&client, "box").await;
+    } = facade_over_client(&client, app, "box").await;
     let dir = qbit
         .routed_category("tv", &client.download_dir, "box")
         .await;

@@ -6,9 +6,10 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::Value;
-use tm_testkit::TestTorrent;
+use tm_testkit::{RunningClient, TestTorrent};
 
-use crate::daemons::{ClientUnderTest, register, wait_until};
+use crate::daemons::{ClientUnderTest, client_and_app, register, wait_until};
+use crate::harness::Api;
 use crate::qbit_client::{FacadeOverClient, Qbit, facade_over_client};
 
 /// rTorrent (with DHT off) drops torrents that name no tracker.
@@ -70,7 +71,7 @@ pub async fn add_file(qbit: &Qbit, torrent: &TestTorrent, fields: &[(&str, &str)
 }
 
 async fn facade_over(daemon: ClientUnderTest) {
-    let Some(client) = daemon.start().await else {
+    let Some((client, app)) = client_and_app(daemon, |_| {}).await else {
         return;
     };
     let FacadeOverClient {
@@ -79,7 +80,7 @@ async fn facade_over(daemon: ClientUnderTest) {
         server_id: box_id,
         qbit,
         ..
-    } = facade_over_client(&client, "box").await;
+    } = facade_over_client(&client, app, "box").await;
 
     // A category routed to the server and a save path on it.
     let tv_dir = qbit
@@ -401,25 +402,10 @@ async fn facade_over(daemon: ClientUnderTest) {
 
     // The same client registered again: every hash is on both servers, shown
     // once, on the server its category routes to (not the first by name).
-    let mirror_id = register(&api, "a-mirror", &client.config).await;
-    let on_mirror = format!("/torrents?server_id={mirror_id}");
-    let mirrored = wait_until(Duration::from_secs(20), || async {
-        let (_, list) = api.get(&on_mirror).await;
-        (list.as_array().unwrap().len() == 2).then_some(())
-    })
-    .await;
-    assert!(mirrored.is_some(), "the mirror lists both torrents");
-    let listed = wait_until(Duration::from_secs(20), || async {
-        let all = info(&qbit, &[]).await;
-        (all.len() == 2).then_some(all)
-    })
-    .await
-    .expect("each hash once");
-    assert!(
-        listed.iter().all(|t| t["server_id"] == box_id.as_str()),
-        "{listed:?}"
-    );
-    api.delete(&format!("/servers/{mirror_id}")).await;
+    // (The engine's server is made once, by the app.)
+    if !daemon.runs_in_server() {
+        same_client_twice(&api, &qbit, &client, &box_id).await;
+    }
 
     // Delete with the files: the data leaves the disk.
     qbit.ok(
@@ -451,6 +437,30 @@ async fn facade_over(daemon: ClientUnderTest) {
     assert!(tv_dir.exists(), "only the torrent's data is deleted");
 }
 
+/// Every hash of `client` registered a second time is listed once, on
+/// the server its category routes to (`box_id`), not the first by name.
+async fn same_client_twice(api: &Api, qbit: &Qbit, client: &RunningClient, box_id: &str) {
+    let mirror_id = register(api, "a-mirror", &client.config).await;
+    let on_mirror = format!("/torrents?server_id={mirror_id}");
+    let mirrored = wait_until(Duration::from_secs(20), || async {
+        let (_, list) = api.get(&on_mirror).await;
+        (list.as_array().unwrap().len() == 2).then_some(())
+    })
+    .await;
+    assert!(mirrored.is_some(), "the mirror lists both torrents");
+    let listed = wait_until(Duration::from_secs(20), || async {
+        let all = info(qbit, &[]).await;
+        (all.len() == 2).then_some(all)
+    })
+    .await
+    .expect("each hash once");
+    assert!(
+        listed.iter().all(|t| t["server_id"] == box_id),
+        "{listed:?}"
+    );
+    api.delete(&format!("/servers/{mirror_id}")).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn facade_over_transmission() {
     facade_over(ClientUnderTest::Transmission).await;
@@ -459,4 +469,9 @@ async fn facade_over_transmission() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn facade_over_rtorrent() {
     facade_over(ClientUnderTest::RtorrentScgi).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn facade_over_the_embedded_engine() {
+    facade_over(ClientUnderTest::Embedded).await;
 }
