@@ -198,22 +198,30 @@ pub(crate) fn normalize_hash(server: &str, info_hash: &str) -> Result<String> {
 }
 
 /// Hashes of an `AddTorrent`, computed locally so both clients behave alike.
-/// A .torrent is parsed off the async workers: it may be large and hostile.
 pub(crate) async fn source_hash(
     server: &str,
     source: &crate::model::TorrentSource,
 ) -> Result<String> {
+    Ok(source_hash_and_trackers(server, source).await?.0)
+}
+
+/// The info hash of an `AddTorrent` and the trackers it names. A .torrent
+/// is parsed off the async workers: it may be large and hostile.
+pub(crate) async fn source_hash_and_trackers(
+    server: &str,
+    source: &crate::model::TorrentSource,
+) -> Result<(String, Vec<String>)> {
     use crate::model::TorrentSource;
     let invalid = |message: String| BackendError::new(server, ErrorKind::Invalid(message));
     match source {
         TorrentSource::Magnet(link) => crate::magnet::parse_magnet(link)
-            .map(|m| m.info_hash().to_owned())
+            .map(|m| (m.info_hash().to_owned(), m.trackers))
             .map_err(|e| invalid(e.to_string())),
         TorrentSource::File(bytes) => {
             let bytes = bytes.clone();
             tokio::task::spawn_blocking(move || {
                 crate::torrent_file::parse(&bytes)
-                    .map(|m| m.info_hash().to_owned())
+                    .map(|m| (m.info_hash().to_owned(), m.trackers))
                     .map_err(|e| e.to_string())
             })
             .await

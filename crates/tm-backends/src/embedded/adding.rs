@@ -12,13 +12,14 @@ use librqbit::{AddTorrent, AddTorrentOptions, AddTorrentResponse};
 use super::adapter::Embedded;
 use super::book::{Entry, PendingMagnet};
 use super::engine::EngineHandle;
+use crate::client::source_hash_and_trackers;
 use crate::error::{ErrorKind, Result};
 use crate::model::{AddTorrent as Add, TorrentSource};
 use crate::rtorrent::paths::validate_save_path;
 
 impl Embedded {
     pub(super) async fn add_torrent(&self, torrent: Add) -> Result<String> {
-        let (hash, trackers) = self.hash_and_trackers(&torrent.source).await?;
+        let (hash, trackers) = source_hash_and_trackers(&self.label, &torrent.source).await?;
         self.check_trackers(&trackers).await?;
         let save = self.save_folder(torrent.save_path.as_deref()).await?;
         // In the engine already, maybe in another user's share: one engine
@@ -83,25 +84,6 @@ impl Embedded {
             }
         }
         Ok(hash)
-    }
-
-    async fn hash_and_trackers(&self, source: &TorrentSource) -> Result<(String, Vec<String>)> {
-        let invalid = |message: String| self.error(ErrorKind::Invalid(message));
-        match source {
-            TorrentSource::Magnet(link) => crate::magnet::parse_magnet(link)
-                .map(|m| (m.info_hash().to_owned(), m.trackers))
-                .map_err(|e| invalid(e.to_string())),
-            TorrentSource::File(bytes) => {
-                let bytes = bytes.clone();
-                tokio::task::spawn_blocking(move || {
-                    crate::torrent_file::parse(&bytes)
-                        .map(|m| (m.info_hash().to_owned(), m.trackers))
-                })
-                .await
-                .map_err(|e| invalid(format!("could not parse the .torrent file: {e}")))?
-                .map_err(|e| invalid(format!("invalid .torrent file: {e}")))
-            }
-        }
     }
 
     /// Refuses a torrent with a tracker the owner's egress policy does not
