@@ -95,10 +95,14 @@ impl Core {
         tokio::spawn(async move { engine_relay::serve(core.fleet(), &engine_id, &call_id).await });
     }
 
-    /// Makes the relayed calls whose notification was lost.
+    /// Makes the relayed calls whose notification was lost, each in a
+    /// task of its own: a call may take the client timeout, and the beats
+    /// must not wait on it.
     async fn serve_waiting_engine_calls(&self) {
         if let Some(local) = self.local_engine() {
-            engine_relay::serve_waiting(self.fleet(), &local.id).await;
+            for call_id in engine_relay::waiting(self.fleet(), &local.id).await {
+                self.serve_engine_call(&local.id, &call_id);
+            }
         }
     }
 

@@ -33,7 +33,11 @@ pub async fn serve(fleet: &Fleet, engine_id: &str, call_id: &str) {
             return;
         }
     };
-    let answer = match fleet.get(&server_id) {
+    // Only the engine's own servers: a call names a server, not a client.
+    let engine_server = fleet
+        .get(&server_id)
+        .filter(|poller| poller.spec().server_type == tm_api_types::ServerType::Embedded);
+    let answer = match engine_server {
         Some(poller) => call::answer(poller.client(), &body).await,
         None => call::refusal(&format!(
             "this instance does not serve the engine's server {server_id}"
@@ -44,19 +48,18 @@ pub async fn serve(fleet: &Fleet, engine_id: &str, call_id: &str) {
     }
 }
 
-/// Makes the calls whose notification this instance missed.
-pub async fn serve_waiting(fleet: &Fleet, engine_id: &str) {
+/// The calls whose notification this instance missed (each is then
+/// served like a notified one).
+pub async fn waiting(fleet: &Fleet, engine_id: &str) -> Vec<String> {
     let Some(feed) = fleet.feed() else {
-        return;
+        return Vec::new();
     };
-    match engine_calls::waiting(feed.pool(), engine_id).await {
-        Ok(ids) => {
-            for id in ids {
-                serve(fleet, engine_id, &id).await;
-            }
-        }
-        Err(error) => tracing::warn!(%error, "could not look for relayed engine calls"),
-    }
+    engine_calls::waiting(feed.pool(), engine_id)
+        .await
+        .unwrap_or_else(|error| {
+            tracing::warn!(%error, "could not look for relayed engine calls");
+            Vec::new()
+        })
 }
 
 /// The client a mirror of another instance's engine uses.
