@@ -31,16 +31,13 @@ impl IdleTracker {
         let server = servers.entry(server_id.to_string()).or_default();
         if server.revision != Some(snapshot.revision) {
             server.revision = Some(snapshot.revision);
-            server
-                .since
-                .retain(|hash, _| snapshot.torrents.contains_key(hash));
+            server.since.retain(|hash, _| snapshot.contains(hash));
             server.moving = snapshot
-                .torrents
-                .values()
+                .torrents()
                 .filter(|t| t.download_rate > 0 || t.upload_rate > 0)
                 .map(|t| t.info_hash.clone())
                 .collect();
-            for hash in snapshot.torrents.keys() {
+            for hash in snapshot.views.keys() {
                 if !server.since.contains_key(hash) {
                     server.since.insert(hash.clone(), now);
                 }
@@ -65,9 +62,6 @@ impl IdleTracker {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-    use std::sync::Arc;
-
     use super::IdleTracker;
     use crate::automation::test_support::torrent;
     use crate::fleet::Snapshot;
@@ -77,8 +71,7 @@ mod tests {
         moving.upload_rate = upload_rate;
         Snapshot {
             revision,
-            torrents: Arc::new(HashMap::from([(moving.info_hash.clone(), moving)])),
-            ..Snapshot::default()
+            ..Snapshot::of(vec![moving])
         }
     }
 

@@ -29,7 +29,7 @@ pub fn rule_notify(core: &Core, owner_id: &str, server_id: &str, hash: &str, mes
     let server = poller.as_ref().map(|p| ServerRef::of(p.spec()));
     let torrent = poller
         .as_ref()
-        .and_then(|p| p.snapshot().torrents.get(hash).map(TorrentRef::of));
+        .and_then(|p| p.snapshot().torrent(hash).map(TorrentRef::of));
     core.events().emit(Event {
         server,
         torrent,

@@ -80,13 +80,11 @@ pub async fn plan(core: &Core, rule: &CompiledRule, reach: Reach) -> Result<Vec<
         }
         let snapshot = poller.snapshot();
         let free_space = poller.health().free_space;
-        for (hash, torrent) in snapshot.torrents.iter() {
-            let Some(view) = snapshot.views.get(hash) else {
-                continue;
-            };
+        for (hash, view) in snapshot.views.iter() {
+            let torrent = &view.torrent;
             let subject = Subject {
                 torrent,
-                state: view.info.state,
+                state: view.state(),
                 server,
                 free_space,
                 now,

@@ -83,16 +83,11 @@ pub async fn enforce(core: &Core, user_id: &str, limits: &[ShareLimitRow], now: 
             continue;
         }
         let snapshot = poller.snapshot();
-        let (Some(torrent), Some(view)) = (
-            snapshot.torrents.get(&limit.info_hash),
-            snapshot.views.get(&limit.info_hash),
-        ) else {
+        let Some(view) = snapshot.views.get(&limit.info_hash) else {
             continue;
         };
-        let running = matches!(
-            view.info.state,
-            TorrentState::Seeding | TorrentState::Queued
-        );
+        let torrent = &view.torrent;
+        let running = matches!(view.state(), TorrentState::Seeding | TorrentState::Queued);
         if !torrent.complete || (action == SeedingGoalAction::Stop && !running) {
             continue;
         }

@@ -92,7 +92,7 @@ async fn sync_server(
     let gone: Vec<String> = lists
         .known
         .iter()
-        .filter(|hash| !snapshot.torrents.contains_key(*hash))
+        .filter(|hash| !snapshot.contains(hash))
         .cloned()
         .collect();
     if !gone.is_empty() {
@@ -103,10 +103,9 @@ async fn sync_server(
     }
     lists
         .failed
-        .retain(|hash, at| snapshot.torrents.contains_key(hash) && at.elapsed() < RETRY_AFTER);
+        .retain(|hash, at| snapshot.contains(hash) && at.elapsed() < RETRY_AFTER);
     let missing: Vec<String> = snapshot
-        .torrents
-        .values()
+        .torrents()
         .filter(|t| has_metadata(t.state == TorrentState::Metadata, t.size))
         .filter(|t| !lists.known.contains(&t.info_hash))
         .filter(|t| !lists.failed.contains_key(&t.info_hash))

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use tm_api_types::{
     CrossSeedGroup, CrossSeedResponse, CrossSeedTorrent, DuplicateCopy, DuplicateGroup,
-    DuplicatesResponse, TorrentInfo,
+    DuplicatesResponse, TorrentInfo, TorrentState,
 };
 
 use super::index::{FleetIndex, Wants};
@@ -27,21 +27,22 @@ impl Core {
         let mut by_hash: BTreeMap<String, Vec<Arc<TorrentView>>> = BTreeMap::new();
         for view in views(&index) {
             by_hash
-                .entry(view.info.info_hash.clone())
+                .entry(view.torrent.info_hash.clone())
                 .or_default()
                 .push(view);
         }
         let mut groups: Vec<DuplicateGroup> = by_hash
             .into_iter()
             .filter(|(_, copies)| copies.len() > 1)
-            .filter_map(|(info_hash, mut copies)| {
-                copies.sort_by(|a, b| by_server(&a.info, &b.info));
-                let first = &copies.first()?.info;
+            .filter_map(|(info_hash, copies)| {
+                let mut copies = infos(&copies);
+                copies.sort_by(by_server);
+                let first = copies.first()?;
                 Some(DuplicateGroup {
                     info_hash,
                     name: first.name.clone(),
                     size: first.size,
-                    copies: copies.iter().map(|v| copy_of(&v.info)).collect(),
+                    copies: copies.iter().map(copy_of).collect(),
                 })
             })
             .collect();
@@ -62,34 +63,37 @@ impl Core {
         let mut pending = 0;
         let mut by_content: HashMap<Arc<str>, Vec<Arc<TorrentView>>> = HashMap::new();
         for view in views(&index) {
-            if !has_metadata(view.info.is_magnet, view.info.size) {
+            let torrent = &view.torrent;
+            if !has_metadata(view.state() == TorrentState::Metadata, torrent.size) {
                 continue;
             }
-            match index.content_of(&view.info.server_id, &view.info.info_hash) {
+            match index.content_of(&view.server.id, &torrent.info_hash) {
                 Some(digest) => by_content.entry(Arc::clone(digest)).or_default().push(view),
                 None => pending += 1,
             }
         }
         let mut groups: Vec<CrossSeedGroup> = by_content
             .into_iter()
-            .filter_map(|(digest, mut torrents)| {
+            .filter_map(|(digest, views)| {
                 // Counted over the listed torrents: a stored list of a torrent
                 // that just left makes no group.
                 let distinct: HashSet<&String> =
-                    torrents.iter().map(|v| &v.info.info_hash).collect();
+                    views.iter().map(|v| &v.torrent.info_hash).collect();
                 if distinct.len() < 2 {
                     return None;
                 }
                 let content = index.content_size(&digest)?;
+                let mut torrents = infos(&views);
                 torrents.sort_by(|a, b| {
-                    a.name_key
-                        .cmp(&b.name_key)
-                        .then_with(|| by_server(&a.info, &b.info))
+                    a.name
+                        .to_lowercase()
+                        .cmp(&b.name.to_lowercase())
+                        .then_with(|| by_server(a, b))
                 });
                 Some(CrossSeedGroup {
                     size: content.size,
                     files: content.file_count,
-                    torrents: torrents.iter().map(|v| cross_seed_of(&v.info)).collect(),
+                    torrents: torrents.iter().map(cross_seed_of).collect(),
                 })
             })
             .collect();
@@ -100,6 +104,11 @@ impl Core {
         });
         Ok(CrossSeedResponse { groups, pending })
     }
+}
+
+/// The API's view of each of `views`.
+fn infos(views: &[Arc<TorrentView>]) -> Vec<TorrentInfo> {
+    views.iter().map(|view| view.info()).collect()
 }
 
 /// Every torrent view of the index's servers.

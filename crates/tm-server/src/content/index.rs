@@ -42,7 +42,7 @@ impl FleetIndex {
         let mut copies: HashMap<String, u32> = HashMap::new();
         if wants.copies {
             for poller in &pollers {
-                for hash in poller.snapshot().torrents.keys() {
+                for hash in poller.snapshot().views.keys() {
                     *copies.entry(hash.clone()).or_default() += 1;
                 }
             }

@@ -280,9 +280,7 @@ impl Core {
         let pollers = self.fleet().of_user(owner);
         let poller = match &change.server_id {
             Some(id) => pollers.iter().find(|p| p.spec().id == *id),
-            None => pollers
-                .iter()
-                .find(|p| p.snapshot().torrents.contains_key(hash)),
+            None => pollers.iter().find(|p| p.snapshot().contains(hash)),
         };
         let Some(poller) = poller else {
             return;
@@ -294,7 +292,7 @@ impl Core {
             .server_name
             .get_or_insert_with(|| poller.spec().name.clone());
         if change.torrent_name.is_none() {
-            change.torrent_name = poller.snapshot().torrents.get(hash).map(|t| t.name.clone());
+            change.torrent_name = poller.snapshot().torrent(hash).map(|t| t.name.clone());
         }
     }
 

@@ -115,7 +115,7 @@ impl Core {
                 if let (Some((server_name, snapshot)), Some(hash)) =
                     (snapshots.get(item.server_id.as_str()), &change.info_hash)
                 {
-                    change.torrent_name = snapshot.torrents.get(hash).map(|t| t.name.clone());
+                    change.torrent_name = snapshot.torrent(hash).map(|t| t.name.clone());
                     change.server_name = Some(server_name.clone());
                 }
                 let key = (

@@ -434,7 +434,7 @@ impl Core {
                 .map(|c| format!("{} {}", c.client, c.version)),
             api_version: client.as_ref().and_then(|c| c.api_version.clone()),
             capabilities: client.map(|c| c.capabilities),
-            torrent_count: snapshot.torrents.len(),
+            torrent_count: snapshot.views.len(),
             download_rate: snapshot.download_rate,
             upload_rate: snapshot.upload_rate,
             free_space,

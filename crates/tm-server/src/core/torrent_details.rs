@@ -24,7 +24,7 @@ impl Core {
     ) -> Result<TorrentFilesResponse> {
         let target = self.target(user, hash, server_id).await?;
         let files = target.poller.client().files(&target.hash).await?;
-        let torrent = target.poller.snapshot().torrents.get(&target.hash).cloned();
+        let torrent = target.poller.snapshot().torrent(&target.hash).cloned();
         Ok(TorrentFilesResponse {
             info_hash: target.hash.clone(),
             name: torrent.as_ref().map(|t| t.name.clone()).unwrap_or_default(),
@@ -221,8 +221,7 @@ fn labels_of(target: &Target) -> LabelsResponse {
         labels: target
             .poller
             .snapshot()
-            .torrents
-            .get(&target.hash)
+            .torrent(&target.hash)
             .map(|t| t.labels.clone())
             .unwrap_or_default(),
         server_id: target.poller.spec().id.clone(),

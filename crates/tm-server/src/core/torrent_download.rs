@@ -118,8 +118,7 @@ impl Core {
         let torrent = target
             .poller
             .snapshot()
-            .torrents
-            .get(&target.hash)
+            .torrent(&target.hash)
             .cloned()
             .ok_or(Error::TorrentNotFound)?;
         let server_id = target.poller.spec().id.clone();

@@ -3,7 +3,8 @@
 use std::cmp::Ordering;
 use std::sync::Arc;
 
-use tm_api_types::{TorrentErrorKind, TorrentInfo, TorrentQuery, TorrentState, TrackerHealth};
+use tm_api_types::{TorrentQuery, TorrentState, TrackerHealth};
+use tm_backends::{Torrent, TorrentErrorKind};
 
 use super::torrents::TorrentPage;
 use super::{Error, Result};
@@ -25,24 +26,24 @@ pub(super) fn page_of(snapshots: &[Snapshot], query: &TorrentQuery) -> Result<To
     let mut torrents: Vec<Arc<TorrentView>> = snapshots
         .iter()
         .flat_map(|snapshot| snapshot.views.values())
-        .filter(|v| states.as_ref().is_none_or(|s| s.contains(&v.info.state)))
+        .filter(|v| states.as_ref().is_none_or(|s| s.contains(&v.state())))
         .filter(|v| {
             query
                 .label
                 .as_ref()
-                .is_none_or(|l| v.info.labels.contains(l))
+                .is_none_or(|l| v.torrent.labels.contains(l))
         })
         .filter(|v| search.as_ref().is_none_or(|s| v.name_key.contains(s)))
-        .filter(|v| error.is_none_or(|e| e.matches(&v.info)))
+        .filter(|v| error.is_none_or(|e| e.matches(&v.torrent)))
         .filter(|v| {
             tracker_statuses
                 .as_ref()
-                .is_none_or(|s| v.info.tracker_status.is_some_and(|t| s.contains(&t)))
+                .is_none_or(|s| v.torrent.tracker_status.is_some_and(|t| s.contains(&t)))
         })
         .filter(|v| {
             tracker
                 .as_ref()
-                .is_none_or(|t| v.info.tracker.as_ref() == Some(t))
+                .is_none_or(|t| v.torrent.tracker.as_ref() == Some(t))
         })
         .cloned()
         .collect();
@@ -123,7 +124,7 @@ impl ErrorFilter {
         }))
     }
 
-    fn matches(self, torrent: &TorrentInfo) -> bool {
+    fn matches(self, torrent: &Torrent) -> bool {
         match self {
             ErrorFilter::Any => torrent.error_kind.is_some(),
             ErrorFilter::Kind(kind) => torrent.error_kind == Some(kind),
@@ -190,19 +191,21 @@ impl SortKey {
 
     fn compare(&self, a: &TorrentView, b: &TorrentView) -> Ordering {
         let name = a.name_key.cmp(&b.name_key);
-        let (a, b) = (&a.info, &b.info);
+        let (server_a, server_b) = (&a.server, &b.server);
+        let (state_a, state_b) = (a.state(), b.state());
+        let (a, b) = (&a.torrent, &b.torrent);
         let primary = match self.field {
             SortField::Name => name,
             SortField::Size => a.size.cmp(&b.size),
             SortField::Progress => a.progress.total_cmp(&b.progress),
-            SortField::State => a.state.as_str().cmp(b.state.as_str()),
+            SortField::State => state_a.as_str().cmp(state_b.as_str()),
             SortField::Ratio => a.ratio.total_cmp(&b.ratio),
             SortField::DownloadRate => a.download_rate.cmp(&b.download_rate),
             SortField::UploadRate => a.upload_rate.cmp(&b.upload_rate),
             SortField::Eta => a.eta.cmp(&b.eta),
             SortField::AddedAt => a.added_at.cmp(&b.added_at),
             SortField::CompletedAt => a.completed_at.cmp(&b.completed_at),
-            SortField::ServerName => a.server_name.cmp(&b.server_name),
+            SortField::ServerName => server_a.name.cmp(&server_b.name),
             SortField::Peers => a.peers.cmp(&b.peers),
             SortField::Seeds => a.seeds.cmp(&b.seeds),
             SortField::Uploaded => a.uploaded.cmp(&b.uploaded),
@@ -216,6 +219,6 @@ impl SortKey {
         // A stable order for equal keys, whatever the direction.
         primary
             .then_with(|| a.info_hash.cmp(&b.info_hash))
-            .then_with(|| a.server_id.cmp(&b.server_id))
+            .then_with(|| server_a.id.cmp(&server_b.id))
     }
 }

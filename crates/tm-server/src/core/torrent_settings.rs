@@ -86,7 +86,7 @@ impl Core {
         server_id: Option<&str>,
     ) -> Result<Target> {
         let target = self.target(user, hash, server_id).await?;
-        if !target.poller.snapshot().torrents.contains_key(&target.hash) {
+        if !target.poller.snapshot().contains(&target.hash) {
             return Err(Error::TorrentNotFound);
         }
         Ok(target)

@@ -124,7 +124,7 @@ impl Core {
         snapshot
             .views
             .get(&target.hash)
-            .map(|v| v.info.clone())
+            .map(|v| v.info())
             .ok_or(Error::TorrentNotFound)
     }
 
@@ -352,7 +352,7 @@ impl Core {
                     .fleet()
                     .of_user(&user.id)
                     .into_iter()
-                    .filter(|p| p.snapshot().torrents.contains_key(&hash))
+                    .filter(|p| p.snapshot().contains(&hash))
                     .collect();
                 match (holders.pop(), holders.len()) {
                     (None, _) => return Err(Error::TorrentNotFound),
@@ -412,7 +412,7 @@ pub(super) async fn settle_within(
     loop {
         reread(poller, hashes).await;
         let snapshot = poller.snapshot();
-        if hashes.iter().all(|h| done(snapshot.torrents.get(h)))
+        if hashes.iter().all(|h| done(snapshot.torrent(h)))
             || tokio::time::Instant::now() >= deadline
         {
             return;

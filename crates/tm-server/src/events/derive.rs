@@ -1,23 +1,25 @@
 //! Which lifecycle events one poll's changes mean, on plain data.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde_json::{Value, json};
 use tm_backends::{Torrent, TorrentState};
 
 use super::{Event, EventKind, ServerRef};
-use crate::fleet::{PollerState, ServerSpec};
+use crate::fleet::{PollerState, ServerSpec, TorrentView};
 
 /// The events between two snapshots of `server`'s torrents. The caller
 /// skips this for a server's first list (its torrents are not "added").
 pub fn torrent_events(
     server: &ServerSpec,
-    before: &HashMap<String, Torrent>,
-    after: &HashMap<String, Torrent>,
+    before: &HashMap<String, Arc<TorrentView>>,
+    after: &HashMap<String, Arc<TorrentView>>,
 ) -> Vec<Event> {
     let mut events = Vec::new();
     for (hash, new) in after {
-        match before.get(hash) {
+        let new = &new.torrent;
+        match before.get(hash).map(|old| &old.torrent) {
             None => events.push(Event::torrent(
                 EventKind::TorrentAdded,
                 server,
@@ -37,7 +39,7 @@ pub fn torrent_events(
             events.push(Event::torrent(
                 EventKind::TorrentRemoved,
                 server,
-                old,
+                &old.torrent,
                 json!({}),
             ));
         }
@@ -107,6 +109,14 @@ mod tests {
     use super::*;
     use crate::automation::test_support::{server, torrent};
 
+    /// The snapshot views of `torrents`.
+    fn views<const N: usize>(
+        torrents: [(String, Torrent); N],
+    ) -> HashMap<String, Arc<TorrentView>> {
+        let torrents = torrents.into_iter().map(|(_, t)| t).collect();
+        (*crate::fleet::Snapshot::of(torrents).views).clone()
+    }
+
     fn with(hash: &str, edit: impl FnOnce(&mut Torrent)) -> (String, Torrent) {
         let mut t = torrent();
         t.info_hash = hash.into();
@@ -130,8 +140,8 @@ mod tests {
 
     #[test]
     fn added_and_removed_torrents() {
-        let before = HashMap::from([with("a", |_| {}), with("b", |_| {})]);
-        let after = HashMap::from([with("b", |_| {}), with("c", |_| {})]);
+        let before = views([with("a", |_| {}), with("b", |_| {})]);
+        let after = views([with("b", |_| {}), with("c", |_| {})]);
         let events = torrent_events(&server(), &before, &after);
         assert_eq!(
             names(&events),
@@ -151,7 +161,7 @@ mod tests {
 
     #[test]
     fn completion_error_and_stop_start() {
-        let before = HashMap::from([
+        let before = views([
             with("done", |_| {}),
             with("broken", |_| {}),
             with("stopped", |_| {}),
@@ -161,7 +171,7 @@ mod tests {
                 t.state = TorrentState::Seeding
             }),
         ]);
-        let after = HashMap::from([
+        let after = views([
             with("done", |t| {
                 t.progress = 100.0;
                 t.state = TorrentState::Seeding
@@ -199,13 +209,13 @@ mod tests {
     #[test]
     fn tracker_status_changes_but_not_at_first_sight() {
         let status = |s: Option<TrackerHealth>| move |t: &mut Torrent| t.tracker_status = s;
-        let before = HashMap::from([
+        let before = views([
             with("seen", status(None)),
             with("changed", status(Some(TrackerHealth::Working))),
             with("same", status(Some(TrackerHealth::Working))),
             with("lost", status(Some(TrackerHealth::Working))),
         ]);
-        let after = HashMap::from([
+        let after = views([
             with("seen", status(Some(TrackerHealth::Working))),
             with("changed", |t| {
                 t.tracker_status = Some(TrackerHealth::Unregistered);

@@ -29,7 +29,7 @@ fn has_categories(poller: &Poller) -> bool {
 
 /// One torrent as the facade shows it.
 pub struct Entry {
-    pub view: Arc<TorrentView>,
+    pub info: TorrentInfo,
     /// Its facade category, if any.
     pub category: Option<String>,
     /// Its labels other than the one carrying the category.
@@ -41,15 +41,15 @@ pub struct Entry {
 
 impl Entry {
     pub fn info(&self) -> &TorrentInfo {
-        &self.view.info
+        &self.info
     }
 
     pub fn server_id(&self) -> &str {
-        &self.view.info.server_id
+        &self.info.server_id
     }
 
     pub fn hash(&self) -> &str {
-        &self.view.info.info_hash
+        &self.info.info_hash
     }
 }
 
@@ -134,7 +134,7 @@ impl Facade<'_> {
     }
 
     fn entry_of(&self, view: Arc<TorrentView>, native: bool) -> Entry {
-        let info = &view.info;
+        let info = view.info();
         // A server with categories of its own holds the facade's categories
         // there (adds and `setCategory` write them), and every label is a
         // tag. On the others a category is the label named like one of the
@@ -161,7 +161,7 @@ impl Facade<'_> {
             category,
             tags,
             native_categories: native,
-            view,
+            info,
         }
     }
 

@@ -81,7 +81,7 @@ fn record(poller: &Poller) {
     gauge!(UP, labels.clone()).set(if up { 1.0 } else { 0.0 });
     let mut counts = [0u64; TorrentState::ALL.len()];
     let (mut size, mut downloaded, mut uploaded) = (0u64, 0u64, 0u64);
-    for torrent in snapshot.torrents.values() {
+    for torrent in snapshot.torrents() {
         let state = state_of(torrent);
         if let Some(n) = TorrentState::ALL.iter().position(|s| *s == state) {
             counts[n] += 1;

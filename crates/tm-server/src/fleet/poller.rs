@@ -303,7 +303,7 @@ impl Poller {
             let snapshot = self.snapshot();
             return Ok(hashes
                 .iter()
-                .filter_map(|h| snapshot.torrents.get(h).cloned())
+                .filter_map(|h| snapshot.torrent(h).cloned())
                 .collect());
         }
         let found = self.record(self.client.get_many(hashes).await)?;
@@ -392,7 +392,7 @@ impl Poller {
             let delta =
                 listening.then(|| delta(&spec.id, next.revision, &current.views, &next.views));
             let events = if deriving {
-                torrent_events(&spec, &current.torrents, &next.torrents)
+                torrent_events(&spec, &current.views, &next.views)
             } else {
                 Vec::new()
             };
@@ -403,8 +403,8 @@ impl Poller {
         let Ok(Some((next, delta, events, shared))) = built else {
             return Ok(());
         };
-        if next.torrents.len() > MAX_TORRENTS_PER_SERVER {
-            return self.record(Err(self.too_many(next.torrents.len())));
+        if next.views.len() > MAX_TORRENTS_PER_SERVER {
+            return self.record(Err(self.too_many(next.views.len())));
         }
         if let Some(delta) = delta {
             let _ = self.events.send(Arc::new(FleetEvent::Torrents {

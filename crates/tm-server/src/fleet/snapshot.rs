@@ -5,16 +5,16 @@ use tm_backends::{Torrent, TorrentChanges};
 
 use super::ServerSpec;
 use super::metainfo_index::MetainfoIndex;
-use super::view::TorrentView;
+use super::view::{ServerIdentity, TorrentView};
 
 /// A server's torrents at one moment. Immutable: a poll builds the next one.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
     /// Goes up by one whenever the torrents change.
     pub revision: u64,
-    pub torrents: Arc<HashMap<String, Torrent>>,
-    /// The API's view of each torrent, serialized once when it changes, so a
-    /// list is filtering, sorting and concatenation.
+    /// Each torrent as its client reported it with the API's view of it,
+    /// serialized once when it changes, so a list is filtering, sorting and
+    /// concatenation.
     pub views: Arc<HashMap<String, Arc<TorrentView>>>,
     /// Sums of the torrents' rates, bytes per second.
     pub download_rate: u64,
@@ -31,63 +31,98 @@ impl Snapshot {
         stored: &MetainfoIndex,
     ) -> Option<Snapshot> {
         let stored = stored.read();
-        let flags_changed = self
+        let identity = self
             .views
-            .iter()
-            .any(|(hash, view)| view.info.has_metainfo != stored.contains(hash));
-        let next: Arc<HashMap<String, Torrent>> = if changes.full {
-            Arc::new(
-                changes
-                    .torrents
-                    .into_iter()
-                    .map(|t| (t.info_hash.clone(), t))
-                    .collect(),
-            )
-        } else if changes.torrents.is_empty() && changes.removed.is_empty() {
-            Arc::clone(&self.torrents)
+            .values()
+            .next()
+            .map(|view| &view.server)
+            .filter(|known| ***known == ServerIdentity::of(server))
+            .cloned()
+            .unwrap_or_else(|| Arc::new(ServerIdentity::of(server)));
+        // A view is kept when its torrent and its metainfo flag are unchanged
+        // (and with it its serialized form); else made anew.
+        let view_of = |torrent: Torrent| {
+            let has_metainfo = stored.contains(&torrent.info_hash);
+            match self.views.get(&torrent.info_hash) {
+                Some(view) if view.torrent == torrent && view.has_metainfo == has_metainfo => {
+                    Arc::clone(view)
+                }
+                _ => Arc::new(TorrentView::new(&identity, torrent, has_metainfo)),
+            }
+        };
+        let mut next: HashMap<String, Arc<TorrentView>> = if changes.full {
+            HashMap::with_capacity(changes.torrents.len())
         } else {
-            let mut next = (*self.torrents).clone();
+            let mut next = (*self.views).clone();
             for hash in &changes.removed {
                 next.remove(hash);
             }
-            for torrent in changes.torrents {
-                next.insert(torrent.info_hash.clone(), torrent);
-            }
-            Arc::new(next)
+            next
         };
-        if !flags_changed && *next == *self.torrents {
+        for torrent in changes.torrents {
+            let view = view_of(torrent);
+            next.insert(view.torrent.info_hash.clone(), view);
+        }
+        // A stored or dropped metainfo renews the views it concerns.
+        for view in next.values_mut() {
+            if view.has_metainfo != stored.contains(&view.torrent.info_hash) {
+                *view = view_of(view.torrent.clone());
+            }
+        }
+        let unchanged = next.len() == self.views.len()
+            && next.iter().all(|(hash, view)| {
+                self.views
+                    .get(hash)
+                    .is_some_and(|old| Arc::ptr_eq(old, view))
+            });
+        if unchanged {
             return None;
         }
-        // Unchanged torrents keep their view (and its serialized form).
-        let views = next
-            .iter()
-            .map(|(hash, torrent)| {
-                let has_metainfo = stored.contains(hash);
-                let view = match (self.torrents.get(hash), self.views.get(hash)) {
-                    (Some(old), Some(view))
-                        if old == torrent && view.info.has_metainfo == has_metainfo =>
-                    {
-                        Arc::clone(view)
-                    }
-                    _ => Arc::new(TorrentView::new(server, torrent, has_metainfo)),
-                };
-                (hash.clone(), view)
-            })
-            .collect();
-        let rate = |of: fn(&Torrent) -> u64| next.values().map(of).fold(0, u64::saturating_add);
+        let rate = |of: fn(&Torrent) -> u64| {
+            next.values()
+                .map(|view| of(&view.torrent))
+                .fold(0, u64::saturating_add)
+        };
         Some(Snapshot {
             revision: self.revision + 1,
             download_rate: rate(|t| t.download_rate),
             upload_rate: rate(|t| t.upload_rate),
-            torrents: next,
-            views: Arc::new(views),
+            views: Arc::new(next),
         })
+    }
+
+    /// The torrent with this info hash, as its client reported it.
+    pub fn torrent(&self, hash: &str) -> Option<&Torrent> {
+        self.views.get(hash).map(|view| &view.torrent)
+    }
+
+    /// Every torrent, as its client reported it.
+    pub fn torrents(&self) -> impl Iterator<Item = &Torrent> {
+        self.views.values().map(|view| &view.torrent)
+    }
+
+    pub fn contains(&self, hash: &str) -> bool {
+        self.views.contains_key(hash)
+    }
+
+    /// A first snapshot of `torrents`, on the tests' server.
+    #[cfg(test)]
+    pub fn of(torrents: Vec<Torrent>) -> Snapshot {
+        let full = TorrentChanges {
+            full: true,
+            torrents,
+            removed: Vec::new(),
+        };
+        let server = crate::automation::test_support::server();
+        Snapshot::default()
+            .apply(&server, full, &MetainfoIndex::default())
+            .unwrap_or_default()
     }
 
     /// True when something is moving data or verifying it: worth polling often.
     pub fn is_busy(&self) -> bool {
         use tm_backends::TorrentState::{Checking, Downloading, Metadata};
-        self.torrents.values().any(|t| {
+        self.torrents().any(|t| {
             matches!(t.state, Downloading | Checking | Metadata)
                 || t.download_rate > 0
                 || t.upload_rate > 0
@@ -144,7 +179,7 @@ mod tests {
             removed: vec![],
         };
         let first = Snapshot::default().apply(&server(), full, &stored).unwrap();
-        assert!(!first.views["a"].info.has_metainfo);
+        assert!(!first.views["a"].has_metainfo);
         let nothing = || TorrentChanges {
             full: false,
             torrents: vec![],
@@ -154,7 +189,7 @@ mod tests {
         stored.extend(["a".to_string()]);
         let second = first.apply(&server(), nothing(), &stored).unwrap();
         assert_eq!(second.revision, 2, "lists rendered before are stale");
-        assert!(second.views["a"].info.has_metainfo);
+        assert!(second.views["a"].has_metainfo);
         assert!(second.views["a"].json.contains(r#""has_metainfo":true"#));
         assert!(Arc::ptr_eq(&first.views["b"], &second.views["b"]));
         assert!(second.apply(&server(), nothing(), &stored).is_none());

@@ -271,8 +271,7 @@ impl Core {
         let _ = poller.reread(std::slice::from_ref(hash)).await;
         poller
             .snapshot()
-            .torrents
-            .get(hash)
+            .torrent(hash)
             .cloned()
             .ok_or_else(|| Stop::Failed("the torrent disappeared from the target".into()))
     }
@@ -287,7 +286,7 @@ impl Core {
         let now_on_target = self
             .fleet()
             .get(&row.to_server_id)
-            .and_then(|p| p.snapshot().torrents.get(&row.info_hash).cloned());
+            .and_then(|p| p.snapshot().torrent(&row.info_hash).cloned());
         let shared = copy.shares_source_files
             || now_on_target.is_some_and(|t| shares_source_files(plan, &t));
         let delete_data = !shared;

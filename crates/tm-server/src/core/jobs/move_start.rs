@@ -44,13 +44,13 @@ impl Core {
         // Both must be up now; the job re-checks as it goes.
         let source = self.live_poller(&from.id, &from.name, from.enabled)?;
         let target = self.live_poller(&to.id, &to.name, to.enabled)?;
-        let torrent = source.snapshot().torrents.get(&hash).cloned();
+        let torrent = source.snapshot().torrent(&hash).cloned();
         let metainfo = self.store().metainfo(&hash).await?;
         let same_host = from.host.eq_ignore_ascii_case(&to.host);
         let facts = MoveFacts {
             target_name: &to.name,
             source: torrent.as_ref(),
-            on_target: target.snapshot().torrents.contains_key(&hash),
+            on_target: target.snapshot().contains(&hash),
             has_metainfo: metainfo.is_some(),
             same_host,
         };

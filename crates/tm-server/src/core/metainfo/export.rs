@@ -53,8 +53,7 @@ impl Core {
             let snapshot = poller.snapshot();
             let stored = self.fleet().metainfo().read();
             snapshot
-                .torrents
-                .values()
+                .torrents()
                 .filter(|t| t.state != TorrentState::Metadata)
                 .map(|t| &t.info_hash)
                 .filter(|hash| !stored.contains(*hash) && !tried.contains(*hash))

@@ -74,8 +74,7 @@ impl Core {
         let hash = tm_backends::magnet::parse_info_hash(hash.trim())
             .map_err(|e| Error::BadRequest(e.to_string()))?;
         let on_their_server = self.fleet().of_user(&user.id).iter().any(|poller| {
-            server_id.is_none_or(|id| poller.spec().id == id)
-                && poller.snapshot().torrents.contains_key(&hash)
+            server_id.is_none_or(|id| poller.spec().id == id) && poller.snapshot().contains(&hash)
         });
         if !on_their_server && !self.store().is_metainfo_owner(&hash, &user.id).await? {
             return Err(Error::TorrentNotFound);

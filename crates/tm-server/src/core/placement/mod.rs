@@ -116,8 +116,7 @@ impl Core {
         };
         let active = poller.as_ref().map_or(0, |p| {
             p.snapshot()
-                .torrents
-                .values()
+                .torrents()
                 .filter(|t| {
                     matches!(
                         t.state,

@@ -38,15 +38,14 @@ pub struct Cursor {
 /// The torrents that differ between two snapshots, and those gone.
 pub fn changes(before: &Snapshot, after: &Snapshot) -> (Vec<Torrent>, Vec<String>) {
     let changed = after
-        .torrents
-        .iter()
-        .filter(|(hash, torrent)| before.torrents.get(*hash) != Some(*torrent))
-        .map(|(_, torrent)| torrent.clone())
+        .torrents()
+        .filter(|torrent| before.torrent(&torrent.info_hash) != Some(*torrent))
+        .cloned()
         .collect();
     let removed = before
-        .torrents
+        .views
         .keys()
-        .filter(|hash| !after.torrents.contains_key(*hash))
+        .filter(|hash| !after.contains(hash))
         .cloned()
         .collect();
     (changed, removed)
@@ -139,10 +138,10 @@ impl Poller {
     /// Everything this instance holds of the server, as a row's body;
     /// serialised off the async workers (a large list is CPU work).
     async fn full_body(&self, health: Health) -> String {
-        let torrents = Arc::clone(&self.snapshot().torrents);
+        let views = Arc::clone(&self.snapshot().views);
         let serialised = tokio::task::spawn_blocking(move || {
             to_json(&FeedEntry {
-                torrents: torrents.values().cloned().collect(),
+                torrents: views.values().map(|view| view.torrent.clone()).collect(),
                 removed: Vec::new(),
                 health,
             })
@@ -261,7 +260,6 @@ impl Poller {
         self.snapshot
             .read()
             .unwrap_or_else(|e| e.into_inner())
-            .torrents
-            .contains_key(info_hash)
+            .contains(info_hash)
     }
 }
