@@ -20,8 +20,9 @@ use crate::server_process;
 /// for).
 const ENGINE_TORRENTS: usize = 100;
 
-/// Settling time before a reading: pollers finish, buffers are released.
-const SETTLE: Duration = Duration::from_secs(5);
+/// Settling time before a reading: pollers finish, buffers are released
+/// (the server hands freed memory back every 5 s).
+const SETTLE: Duration = Duration::from_secs(6);
 
 /// One reading of `/proc/<pid>/smaps_rollup`, in KiB.
 struct Resident {

@@ -6,6 +6,12 @@
 //! that rarely shrink, so the server stays as big as its largest moment.
 //! Measured with `tm-bench --memory` on 5,000 torrents: 92.8 MiB resident
 //! by default, 57.7 MiB with these settings (idle: 51.9 → 33.9 MiB).
+//!
+//! Free memory between blocks still in use is returned only by
+//! `malloc_trim`, which a thread of its own calls every [`TRIM_EVERY`]: a
+//! poll or a list leaves such holes behind. Measured the same way (dist
+//! build): the heap idle 8.8 → 4.2 MiB, with 5,000 torrents 15.3–19.0 →
+//! 13.5–13.9 MiB.
 
 /// Blocks from this size on are mapped and unmapped on their own.
 const MMAP_THRESHOLD: i32 = 128 * 1024;
@@ -13,6 +19,8 @@ const MMAP_THRESHOLD: i32 = 128 * 1024;
 const TRIM_THRESHOLD: i32 = 128 * 1024;
 /// Arenas: each thread's freed memory otherwise lingers in its own.
 const ARENA_MAX: i32 = 2;
+/// How often free memory inside the heap is handed back.
+const TRIM_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Call first in `main`, before any other thread exists.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
@@ -23,6 +31,21 @@ pub fn return_freed_memory() {
         libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD);
         libc::mallopt(libc::M_TRIM_THRESHOLD, TRIM_THRESHOLD);
         libc::mallopt(libc::M_ARENA_MAX, ARENA_MAX);
+    }
+    let trimming = std::thread::Builder::new()
+        .name("malloc-trim".into())
+        .spawn(|| {
+            loop {
+                std::thread::sleep(TRIM_EVERY);
+                // SAFETY: malloc_trim takes the allocator's own locks; it only
+                // returns pages of free chunks to the system.
+                unsafe {
+                    libc::malloc_trim(0);
+                }
+            }
+        });
+    if let Err(error) = trimming {
+        eprintln!("warning: cannot start the thread returning freed memory: {error}");
     }
 }
 
