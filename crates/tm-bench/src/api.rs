@@ -133,6 +133,22 @@ impl Api {
         ))
     }
 
+    /// The ETag of `path`'s answer (empty when it has none).
+    pub(crate) async fn etag(&self, path: &str) -> Result<String> {
+        let reply = self
+            .http
+            .head(format!("{}{path}", self.base))
+            .send()
+            .await?
+            .error_for_status()?;
+        Ok(reply
+            .headers()
+            .get(reqwest::header::ETAG)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned())
+    }
+
     /// Uploads a .torrent to `server_id`, started.
     pub(crate) async fn upload(&self, server_id: &str, torrent: Vec<u8>) -> Result<()> {
         let file = reqwest::multipart::Part::bytes(torrent).file_name("bench.torrent");

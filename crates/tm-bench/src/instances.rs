@@ -26,6 +26,11 @@ const CLIENTS: usize = 4;
 const THROUGHPUT_RUN: Duration = Duration::from_secs(5);
 /// How long the instances may take to list every torrent.
 const READY_WITHIN: Duration = Duration::from_secs(180);
+/// How long the list must keep its ETag to count as settled.
+const SETTLED_FOR: Duration = Duration::from_secs(10);
+/// How long the daemons may take to settle: Transmission verifies every
+/// torrent it was just given (about 90 ms each here), one at a time.
+const SETTLE_WITHIN: Duration = Duration::from_secs(900);
 /// The target: two instances within this factor of one.
 const TARGET: f64 = 1.2;
 
@@ -101,6 +106,27 @@ async fn wait_for_total(api: &Api, total: usize) -> Result<Duration> {
     }
 }
 
+/// Waits until `api`'s list stops changing; returns how long that took, or
+/// `None` when it still changed after [`SETTLE_WITHIN`]. Measuring while a
+/// daemon still checks its new torrents would measure each instance
+/// compressing a changed list, not serving one.
+async fn wait_until_settled(api: &Api) -> Result<Option<Duration>> {
+    let start = Instant::now();
+    let mut last = api.etag("/torrents").await?;
+    let mut unchanged_since = Instant::now();
+    while start.elapsed() < SETTLE_WITHIN {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let etag = api.etag("/torrents").await?;
+        if etag != last {
+            last = etag;
+            unchanged_since = Instant::now();
+        } else if unchanged_since.elapsed() >= SETTLED_FOR {
+            return Ok(Some(start.elapsed()));
+        }
+    }
+    Ok(None)
+}
+
 /// Completed `GET /torrents` (gzip) per second with `CLIENTS` in flight.
 async fn throughput(api: &Api, total: usize) -> Result<f64> {
     let start = Instant::now();
@@ -157,6 +183,16 @@ pub(crate) async fn measure(
         ready_a.as_secs_f64(),
         ready_b.as_secs_f64()
     );
+    match wait_until_settled(&direct_a).await? {
+        Some(after) => println!(
+            "the list stopped changing (the daemons checked their new torrents) after {:.0} s more",
+            after.as_secs_f64()
+        ),
+        None => println!(
+            "the list still changed after {} s: measuring anyway (each change is compressed anew by each instance)",
+            SETTLE_WITHIN.as_secs()
+        ),
+    }
 
     let to_one = NginxBalancer::start(&[port_of(&url_a)?]).await?;
     let to_two = NginxBalancer::start(&[port_of(&url_a)?, port_of(&url_b)?]).await?;
