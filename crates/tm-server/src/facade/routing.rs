@@ -6,7 +6,7 @@
 //! category routes them, or to the user's default server.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use tm_api_types::TorrentInfo;
 
@@ -29,7 +29,10 @@ fn has_categories(poller: &Poller) -> bool {
 
 /// One torrent as the facade shows it.
 pub struct Entry {
-    pub info: TorrentInfo,
+    view: Arc<TorrentView>,
+    /// The API's view of the torrent, made on first use: most entries of a
+    /// list are filtered out before anything reads it.
+    info: OnceLock<TorrentInfo>,
     /// Its facade category, if any.
     pub category: Option<String>,
     /// Its labels other than the one carrying the category.
@@ -41,15 +44,15 @@ pub struct Entry {
 
 impl Entry {
     pub fn info(&self) -> &TorrentInfo {
-        &self.info
+        self.info.get_or_init(|| self.view.info())
     }
 
     pub fn server_id(&self) -> &str {
-        &self.info.server_id
+        &self.view.server.id
     }
 
     pub fn hash(&self) -> &str {
-        &self.info.info_hash
+        &self.view.torrent.info_hash
     }
 }
 
@@ -134,22 +137,22 @@ impl Facade<'_> {
     }
 
     fn entry_of(&self, view: Arc<TorrentView>, native: bool) -> Entry {
-        let info = view.info();
+        let torrent = &view.torrent;
         // A server with categories of its own holds the facade's categories
         // there (adds and `setCategory` write them), and every label is a
         // tag. On the others a category is the label named like one of the
         // user's categories: these clients only have labels, and Sonarr
         // needs categories.
         let (category, tags) = if native {
-            let category = info.category.clone().filter(|c| !c.is_empty());
-            (category, info.labels.clone())
+            let category = torrent.category.clone().filter(|c| !c.is_empty());
+            (category, torrent.labels.clone())
         } else {
-            let category = info
+            let category = torrent
                 .labels
                 .iter()
                 .find(|label| self.category(label).is_some())
                 .cloned();
-            let tags = info
+            let tags = torrent
                 .labels
                 .iter()
                 .filter(|label| Some(*label) != category.as_ref())
@@ -161,7 +164,8 @@ impl Facade<'_> {
             category,
             tags,
             native_categories: native,
-            info,
+            view,
+            info: OnceLock::new(),
         }
     }
 

@@ -36,7 +36,7 @@ impl Snapshot {
             .values()
             .next()
             .map(|view| &view.server)
-            .filter(|known| ***known == ServerIdentity::of(server))
+            .filter(|known| known.is_of(server))
             .cloned()
             .unwrap_or_else(|| Arc::new(ServerIdentity::of(server)));
         // A view is kept when its torrent and its metainfo flag are unchanged

@@ -70,7 +70,7 @@ pub fn torrent_info(server: &ServerIdentity, t: &Torrent, has_metainfo: bool) ->
 }
 
 /// The server a view belongs to, shared by all of its views.
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 pub struct ServerIdentity {
     pub id: String,
     pub name: String,
@@ -84,6 +84,11 @@ impl ServerIdentity {
             name: server.name.clone(),
             server_type: server.server_type,
         }
+    }
+
+    /// Whether `server` still has this id, name and type.
+    pub fn is_of(&self, server: &ServerSpec) -> bool {
+        self.id == server.id && self.name == server.name && self.server_type == server.server_type
     }
 }
 
