@@ -35,6 +35,9 @@ pub(super) struct SyncCache {
     removed: BTreeSet<String>,
     /// A full update not yet taken.
     full_pending: bool,
+    /// qBittorrent answers 0 until its background disk check has first run
+    /// (moments after start), so a 0 counts only after a measured value:
+    /// a rule on free space must not act on a disk that was never measured.
     free_space: Option<u64>,
 }
 
@@ -70,7 +73,8 @@ impl SyncCache {
             self.removed.insert(hash);
         }
         if let Some(free) = data.server_state.get("free_space_on_disk") {
-            self.free_space = free.as_u64();
+            let measured = self.free_space.is_some();
+            self.free_space = free.as_u64().filter(|&bytes| bytes > 0 || measured);
         }
     }
 
@@ -117,6 +121,20 @@ mod tests {
 
     fn data(value: Value) -> MainData {
         serde_json::from_value(value).unwrap()
+    }
+
+    #[test]
+    fn free_space_is_unknown_until_qbittorrent_has_measured_it() {
+        let mut cache = SyncCache::default();
+        let state = |rid: i64, free: u64| {
+            data(json!({"rid": rid, "server_state": {"free_space_on_disk": free}}))
+        };
+        cache.apply(state(1, 0));
+        assert_eq!(cache.free_space(), None);
+        cache.apply(state(2, 5000));
+        assert_eq!(cache.free_space(), Some(5000));
+        cache.apply(state(3, 0));
+        assert_eq!(cache.free_space(), Some(0));
     }
 
     #[test]

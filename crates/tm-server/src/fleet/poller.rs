@@ -29,6 +29,9 @@ const WATCH_WINDOW_MS: i64 = 30_000;
 pub const DEFAULT_RESYNC_INTERVAL: Duration = Duration::from_secs(45);
 /// Free space is asked at most this often.
 const FREE_SPACE_INTERVAL: Duration = Duration::from_secs(60);
+/// ... or this often while it is unknown (qBittorrent measures it moments
+/// after a start; a failed answer may be passing).
+const UNKNOWN_FREE_SPACE_INTERVAL: Duration = Duration::from_secs(5);
 /// Torrents a write re-reads (one by one on rTorrent); beyond this one full
 /// list is cheaper.
 const MAX_REREAD: usize = 64;
@@ -274,11 +277,20 @@ impl Poller {
     /// failure only makes it unknown: the torrents were listed fine.
     async fn update_free_space(&self) {
         {
+            let known = self
+                .health
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .free_space;
+            let interval = match known {
+                Some(_) => FREE_SPACE_INTERVAL,
+                None => UNKNOWN_FREE_SPACE_INTERVAL,
+            };
             let mut asked = self
                 .free_space_asked
                 .lock()
                 .unwrap_or_else(|e| e.into_inner());
-            if asked.is_some_and(|at| at.elapsed() < FREE_SPACE_INTERVAL) {
+            if asked.is_some_and(|at| at.elapsed() < interval) {
                 return;
             }
             *asked = Some(Instant::now());
