@@ -50,7 +50,7 @@ impl RenderedList {
         Self {
             etag: format!("\"{:016x}\"", hasher.finish()),
             sources,
-            len: 2 + torrents.iter().map(|v| v.json.len() + 1).sum::<usize>(),
+            len: 2 + torrents.iter().map(|v| v.json_len() + 1).sum::<usize>(),
             torrents: torrents.into(),
             total,
             encoded: Arc::default(),

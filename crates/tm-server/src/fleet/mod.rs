@@ -18,6 +18,7 @@ mod poller;
 mod snapshot;
 mod stream_json;
 mod view;
+mod view_json;
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};

@@ -190,7 +190,11 @@ mod tests {
         let second = first.apply(&server(), nothing(), &stored).unwrap();
         assert_eq!(second.revision, 2, "lists rendered before are stale");
         assert!(second.views["a"].has_metainfo);
-        assert!(second.views["a"].json.contains(r#""has_metainfo":true"#));
+        assert!(
+            second.views["a"]
+                .to_json()
+                .contains(r#""has_metainfo":true"#)
+        );
         assert!(Arc::ptr_eq(&first.views["b"], &second.views["b"]));
         assert!(second.apply(&server(), nothing(), &stored).is_none());
     }
@@ -219,7 +223,7 @@ mod tests {
         assert_eq!(second.download_rate, 3);
         assert!(Arc::ptr_eq(&first.views["a"], &second.views["a"]));
         assert!(!Arc::ptr_eq(&first.views["b"], &second.views["b"]));
-        assert!(second.views["b"].json.contains(r#""download_rate":2"#));
+        assert!(second.views["b"].to_json().contains(r#""download_rate":2"#));
         let same = TorrentChanges {
             full: true,
             torrents: vec![torrent("a", 1), torrent("b", 2)],

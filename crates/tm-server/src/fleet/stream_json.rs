@@ -23,13 +23,18 @@ pub fn alias_start(json: &str) -> usize {
 /// A JSON array of the views' stream forms.
 pub fn stream_array<'a>(views: impl IntoIterator<Item = &'a Arc<TorrentView>>) -> String {
     let views: Vec<&Arc<TorrentView>> = views.into_iter().collect();
-    let mut out = String::with_capacity(2 + views.iter().map(|v| v.alias_start + 2).sum::<usize>());
+    let mut out = String::with_capacity(2 + views.iter().map(|v| v.json_len() + 1).sum::<usize>());
     out.push('[');
     for (n, view) in views.iter().enumerate() {
         if n > 0 {
             out.push(',');
         }
-        push_without_nulls(&view.json[..view.alias_start], &mut out);
+        let (head, with_server, tail) = view.json.stream_parts();
+        push_without_nulls(head, &mut out);
+        if with_server {
+            out.push_str(&view.server.json_fields);
+        }
+        push_without_nulls(tail, &mut out);
         out.push('}');
     }
     out.push(']');

@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use tm_api_types::{ServerType, TorrentErrorKind, TorrentInfo, TorrentState};
 use tm_backends::Torrent;
 
+use super::view_json::{ViewJson, server_fields};
 use super::{ServerSpec, stream_json};
 use crate::core::from_millis;
 
@@ -75,6 +76,8 @@ pub struct ServerIdentity {
     pub id: String,
     pub name: String,
     pub server_type: ServerType,
+    /// The three as its torrents' JSON holds them (see `view_json`).
+    pub json_fields: Box<str>,
 }
 
 impl ServerIdentity {
@@ -83,6 +86,7 @@ impl ServerIdentity {
             id: server.id.clone(),
             name: server.name.clone(),
             server_type: server.server_type,
+            json_fields: server_fields(&server.id, &server.name, server.server_type),
         }
     }
 
@@ -103,23 +107,37 @@ pub struct TorrentView {
     pub has_metainfo: bool,
     /// Lower-case name, for sorting and searching.
     pub name_key: String,
-    /// The API's view as JSON.
-    pub json: Box<str>,
-    /// Where the alias fields start in `json` (see `stream_json`).
-    pub alias_start: usize,
+    /// The API's view as JSON, less what the server's views share.
+    pub json: ViewJson,
 }
 
 impl TorrentView {
     pub fn new(server: &Arc<ServerIdentity>, torrent: Torrent, has_metainfo: bool) -> Self {
-        let json = to_json(&torrent_info(server, &torrent, has_metainfo)).into_boxed_str();
+        let json = to_json(&torrent_info(server, &torrent, has_metainfo));
         Self {
             name_key: torrent.name.to_lowercase(),
             torrent,
+            json: ViewJson::new(json, &server.json_fields),
             server: Arc::clone(server),
             has_metainfo,
-            alias_start: stream_json::alias_start(&json),
-            json,
         }
+    }
+
+    /// The length of the API's JSON.
+    pub fn json_len(&self) -> usize {
+        self.json.len(&self.server.json_fields)
+    }
+
+    /// Appends the API's JSON to `out`.
+    pub fn write_json(&self, out: &mut String) {
+        self.json.write(&self.server.json_fields, out);
+    }
+
+    #[cfg(test)]
+    pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        self.write_json(&mut out);
+        out
     }
 
     /// The API's view of the torrent.
@@ -135,13 +153,13 @@ impl TorrentView {
 /// A JSON array of views, concatenated from their serialized forms.
 pub fn json_array<'a>(views: impl IntoIterator<Item = &'a Arc<TorrentView>>) -> String {
     let views: Vec<&Arc<TorrentView>> = views.into_iter().collect();
-    let mut out = String::with_capacity(2 + views.iter().map(|v| v.json.len() + 1).sum::<usize>());
+    let mut out = String::with_capacity(2 + views.iter().map(|v| v.json_len() + 1).sum::<usize>());
     out.push('[');
     for (n, view) in views.iter().enumerate() {
         if n > 0 {
             out.push(',');
         }
-        out.push_str(&view.json);
+        view.write_json(&mut out);
     }
     out.push(']');
     out
