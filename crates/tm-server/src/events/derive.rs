@@ -1,23 +1,16 @@
 //! Which lifecycle events one poll's changes mean, on plain data.
 
-use std::collections::HashMap;
-use std::sync::Arc;
-
 use serde_json::{Value, json};
 use tm_backends::{Torrent, TorrentState};
 
 use super::{Event, EventKind, ServerRef};
-use crate::fleet::{PollerState, ServerSpec, TorrentView};
+use crate::fleet::{PollerState, ServerSpec, Views};
 
 /// The events between two snapshots of `server`'s torrents. The caller
 /// skips this for a server's first list (its torrents are not "added").
-pub fn torrent_events(
-    server: &ServerSpec,
-    before: &HashMap<String, Arc<TorrentView>>,
-    after: &HashMap<String, Arc<TorrentView>>,
-) -> Vec<Event> {
+pub fn torrent_events(server: &ServerSpec, before: &Views, after: &Views) -> Vec<Event> {
     let mut events = Vec::new();
-    for (hash, new) in after {
+    for (hash, new) in after.iter() {
         let new = &new.torrent;
         match before.get(hash).map(|old| &old.torrent) {
             None => events.push(Event::torrent(
@@ -34,7 +27,7 @@ pub fn torrent_events(
             Some(_) => {}
         }
     }
-    for (hash, old) in before {
+    for (hash, old) in before.iter() {
         if !after.contains_key(hash) {
             events.push(Event::torrent(
                 EventKind::TorrentRemoved,
@@ -110,9 +103,7 @@ mod tests {
     use crate::automation::test_support::{server, torrent};
 
     /// The snapshot views of `torrents`.
-    fn views<const N: usize>(
-        torrents: [(String, Torrent); N],
-    ) -> HashMap<String, Arc<TorrentView>> {
+    fn views<const N: usize>(torrents: [(String, Torrent); N]) -> Views {
         let torrents = torrents.into_iter().map(|(_, t)| t).collect();
         (*crate::fleet::Snapshot::of(torrents).views).clone()
     }

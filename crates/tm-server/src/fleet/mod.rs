@@ -19,6 +19,7 @@ mod snapshot;
 mod stream_json;
 mod view;
 mod view_json;
+mod views;
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -37,6 +38,7 @@ pub use poller::{DEFAULT_RESYNC_INTERVAL, Poller, PollerState, Role};
 pub use snapshot::Snapshot;
 pub use stream_json::stream_array;
 pub use view::{TorrentView, json_array, state_of};
+pub use views::Views;
 
 use view::delta;
 
@@ -207,7 +209,7 @@ impl Fleet {
                 &poller.spec().id,
                 0,
                 &poller.snapshot().views,
-                &HashMap::new(),
+                &Views::default(),
             );
             let _ = self.events.send(Arc::new(FleetEvent::Torrents {
                 user_id: poller.spec().user_id.clone(),

@@ -1,4 +1,3 @@
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use tm_backends::{Torrent, TorrentChanges};
@@ -6,6 +5,7 @@ use tm_backends::{Torrent, TorrentChanges};
 use super::ServerSpec;
 use super::metainfo_index::MetainfoIndex;
 use super::view::{ServerIdentity, TorrentView};
+use super::views::Views;
 
 /// A server's torrents at one moment. Immutable: a poll builds the next one.
 #[derive(Debug, Clone, Default)]
@@ -15,7 +15,7 @@ pub struct Snapshot {
     /// Each torrent as its client reported it with the API's view of it,
     /// serialized once when it changes, so a list is filtering, sorting and
     /// concatenation.
-    pub views: Arc<HashMap<String, Arc<TorrentView>>>,
+    pub views: Arc<Views>,
     /// Sums of the torrents' rates, bytes per second.
     pub download_rate: u64,
     pub upload_rate: u64,
@@ -50,8 +50,8 @@ impl Snapshot {
                 _ => Arc::new(TorrentView::new(&identity, torrent, has_metainfo)),
             }
         };
-        let mut next: HashMap<String, Arc<TorrentView>> = if changes.full {
-            HashMap::with_capacity(changes.torrents.len())
+        let mut next = if changes.full {
+            Views::with_capacity(changes.torrents.len())
         } else {
             let mut next = (*self.views).clone();
             for hash in &changes.removed {
@@ -60,14 +60,16 @@ impl Snapshot {
             next
         };
         for torrent in changes.torrents {
-            let view = view_of(torrent);
-            next.insert(view.torrent.info_hash.clone(), view);
+            next.insert(view_of(torrent));
         }
         // A stored or dropped metainfo renews the views it concerns.
-        for view in next.values_mut() {
-            if view.has_metainfo != stored.contains(&view.torrent.info_hash) {
-                *view = view_of(view.torrent.clone());
-            }
+        let renewed: Vec<Torrent> = next
+            .values()
+            .filter(|view| view.has_metainfo != stored.contains(&view.torrent.info_hash))
+            .map(|view| view.torrent.clone())
+            .collect();
+        for torrent in renewed {
+            next.insert(view_of(torrent));
         }
         let unchanged = next.len() == self.views.len()
             && next.iter().all(|(hash, view)| {

@@ -1,6 +1,5 @@
 //! The API's view of what the fleet holds.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
@@ -8,6 +7,7 @@ use tm_api_types::{ServerType, TorrentErrorKind, TorrentInfo, TorrentState};
 use tm_backends::Torrent;
 
 use super::view_json::{ViewJson, server_fields};
+use super::views::Views;
 use super::{ServerSpec, stream_json};
 use crate::core::from_millis;
 
@@ -168,15 +168,10 @@ pub fn json_array<'a>(views: impl IntoIterator<Item = &'a Arc<TorrentView>>) -> 
 /// What changed on one server between two snapshots, as sent to live
 /// clients (JSON): new torrents whole (in their stream form), changed ones as
 /// only their changed fields, removed ones by hash.
-pub fn delta(
-    server_id: &str,
-    revision: u64,
-    before: &HashMap<String, Arc<TorrentView>>,
-    after: &HashMap<String, Arc<TorrentView>>,
-) -> String {
+pub fn delta(server_id: &str, revision: u64, before: &Views, after: &Views) -> String {
     let mut added = Vec::new();
     let mut changed = Vec::new();
-    for (hash, view) in after {
+    for (hash, view) in after.iter() {
         match before.get(hash) {
             None => added.push(view),
             Some(old) if !Arc::ptr_eq(old, view) => {
@@ -185,7 +180,7 @@ pub fn delta(
             Some(_) => {}
         }
     }
-    let removed: Vec<&String> = before.keys().filter(|h| !after.contains_key(*h)).collect();
+    let removed: Vec<&String> = before.keys().filter(|h| !after.contains_key(h)).collect();
     format!(
         r#"{{"server_id":{},"revision":{revision},"added":{},"changed":{},"removed":{}}}"#,
         to_json(server_id),
