@@ -21,7 +21,7 @@ use crate::server_process;
 const ENGINE_TORRENTS: usize = 100;
 
 /// Settling time before a reading: pollers finish, buffers are released
-/// (the server hands freed memory back every 5 s).
+/// (the server hands freed memory back every second).
 const SETTLE: Duration = Duration::from_secs(6);
 
 /// One reading of `/proc/<pid>/smaps_rollup`, in KiB.
