@@ -9,6 +9,7 @@ mod handlers;
 mod host;
 mod metrics;
 mod openapi_errors;
+mod openapi_json;
 mod params;
 mod precompressed;
 mod qbit;
@@ -179,10 +180,11 @@ pub fn router(core: Core) -> Router {
     openapi_errors::add_standard_errors(&mut openapi);
     server_files::document_wildcard(&mut openapi);
 
-    // Serialized once and only that kept: the document's structures take
-    // megabytes for the process's lifetime (measured with heaptrack).
-    let openapi_json = axum::body::Bytes::from(
-        serde_json::to_vec(&openapi).expect("an OpenAPI document always serializes"),
+    // Serialized once and only that kept, compressed: the document's
+    // structures take megabytes for the process's lifetime (measured with
+    // heaptrack).
+    let openapi_json = openapi_json::OpenApiJson::new(
+        &serde_json::to_vec(&openapi).expect("an OpenAPI document always serializes"),
     );
     drop(openapi);
     let docs = Router::from(
@@ -190,9 +192,9 @@ pub fn router(core: Core) -> Router {
     )
     .route(
         "/openapi.json",
-        get(move || {
-            let body = openapi_json.clone();
-            async move { ([(header::CONTENT_TYPE, "application/json")], body) }
+        get(move |request: HeaderMap| {
+            let doc = openapi_json.clone();
+            async move { doc.response(&request) }
         }),
     )
     .layer(SetResponseHeaderLayer::overriding(
