@@ -23,7 +23,12 @@ pub fn alias_start(json: &str) -> usize {
 /// A JSON array of the views' stream forms.
 pub fn stream_array<'a>(views: impl IntoIterator<Item = &'a Arc<TorrentView>>) -> String {
     let views: Vec<&Arc<TorrentView>> = views.into_iter().collect();
-    let mut out = String::with_capacity(2 + views.iter().map(|v| v.json_len() + 1).sum::<usize>());
+    // At most the stored parts, the server's fields and the braces.
+    let bound = |view: &&Arc<TorrentView>| {
+        let (head, _, tail) = view.json.stream_parts();
+        head.len() + view.server.json_fields.len() + tail.len() + 2
+    };
+    let mut out = String::with_capacity(2 + views.iter().map(bound).sum::<usize>());
     out.push('[');
     for (n, view) in views.iter().enumerate() {
         if n > 0 {

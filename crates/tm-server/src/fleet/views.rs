@@ -83,12 +83,6 @@ impl Views {
     }
 }
 
-impl FromIterator<Arc<TorrentView>> for Views {
-    fn from_iter<I: IntoIterator<Item = Arc<TorrentView>>>(views: I) -> Self {
-        Self(views.into_iter().map(ByHash).collect())
-    }
-}
-
 #[cfg(test)]
 impl std::ops::Index<&str> for Views {
     type Output = Arc<TorrentView>;
